@@ -1,0 +1,52 @@
+#pragma once
+
+#include "fielderror.h"
+
+#include <QHttpServerResponse>
+#include <QJsonObject>
+#include <QStringList>
+
+#include <variant>
+
+// Everything an API handler can answer with besides success; toResponse() is the one place
+// that maps error kinds to HTTP statuses and the JSON envelope
+// {"error": {"code", "message", "details"}}.
+struct ApiError
+{
+    enum class Kind {
+        MalformedJson,
+        InvalidParameter,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        ValidationFailed,
+        Internal,
+        Unavailable,
+    };
+
+    Kind kind = Kind::Internal;
+    QString message;
+    QJsonObject details;
+    QStringList allowedMethods;
+
+    static ApiError invalidParameters(const FieldErrors &errors);
+    static ApiError validationFailed(const FieldErrors &errors);
+    static ApiError notFound(const QString &message);
+    static ApiError internal();
+
+    QHttpServerResponse::StatusCode status() const;
+    QLatin1String code() const;
+    QHttpServerResponse toResponse() const;
+};
+
+// A successful answer: a JSON body, its status and any extra headers.
+struct ApiReply
+{
+    QJsonObject body;
+    QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+};
+
+using ApiResult = std::variant<ApiReply, ApiError>;

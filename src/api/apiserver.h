@@ -1,0 +1,79 @@
+#pragma once
+
+#include "apierror.h"
+
+#include <QHostAddress>
+#include <QHttpServerRequest>
+#include <QObject>
+
+#include <memory>
+
+class Database;
+class HealthController;
+class QHttpServer;
+class RequestsController;
+class StatsController;
+class TicketRepository;
+
+// The HTTP API. Lives on one thread: construct it, move it there, and call listen() there; it
+// opens that thread's own database connection and closes it when destroyed.
+class ApiServer final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr qsizetype kMaxBodyBytes = 64 * 1024;
+
+    struct Route
+    {
+        QHttpServerRequest::Method method;
+        QString path; // as OpenAPI writes it: "/requests/{id}"
+    };
+    // Every method and path the server answers, for the OpenAPI document to be checked against.
+    static QList<Route> routes();
+
+    explicit ApiServer(const Database &database, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Returns the bound port, or 0 with the reason in errorString().
+    quint16 listen(const QHostAddress &address, quint16 port);
+    QString errorString() const { return m_errorString; }
+
+private:
+    struct Call
+    {
+        const QHttpServerRequest &request;
+        QString pathArgument;
+        QJsonObject json;
+    };
+    using Handler = ApiResult (ApiServer::*)(const Call &);
+    struct Endpoint
+    {
+        QHttpServerRequest::Method method;
+        QLatin1String path;
+        Handler handler;
+    };
+    static const QList<Endpoint> &endpoints();
+
+    QHttpServerResponse serve(const QHttpServerRequest &request, QLatin1String path,
+                              const QString &pathArgument);
+    ApiResult dispatch(const QHttpServerRequest &request, QLatin1String path,
+                       const QString &pathArgument);
+    void logRequest(const QHttpServerRequest &request, int status, qsizetype bytes, qint64 nsecs);
+
+    ApiResult createRequest(const Call &call);
+    ApiResult getRequest(const Call &call);
+    ApiResult listRequests(const Call &call);
+    ApiResult getStats(const Call &call);
+    ApiResult getHealth(const Call &call);
+    ApiResult getOpenApi(const Call &call);
+
+    const Database &m_database;
+    QHttpServer *m_http;
+    std::unique_ptr<TicketRepository> m_tickets;
+    std::unique_ptr<RequestsController> m_requests;
+    std::unique_ptr<StatsController> m_stats;
+    std::unique_ptr<HealthController> m_health;
+    QJsonObject m_openApi;
+    QString m_errorString;
+};

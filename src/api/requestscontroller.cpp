@@ -1,0 +1,90 @@
+#include "requestscontroller.h"
+
+#include "jsonkeys.h"
+#include "ticketjson.h"
+#include "ticketrepository.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+
+static constexpr qsizetype kMaxIdempotencyKeyLength = 255;
+
+static bool isValidIdempotencyKey(const QByteArray &key)
+{
+    if (key.isEmpty() || key.size() > kMaxIdempotencyKeyLength)
+        return false;
+    return std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+static ApiReply created(const Ticket &ticket)
+{
+    const QByteArray location = "/requests/" + QByteArray::number(ticket.id);
+    return {TicketJson::toJson(ticket), QHttpServerResponse::StatusCode::Created,
+            {{QByteArrayLiteral("Location"), location}}};
+}
+
+RequestsController::RequestsController(TicketRepository &tickets)
+    : m_tickets(tickets)
+{
+}
+
+ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &idempotencyKey)
+{
+    if (!idempotencyKey.isNull() && !isValidIdempotencyKey(idempotencyKey)) {
+        return ApiError::invalidParameters(
+            {{QStringLiteral("Idempotency-Key"),
+              QStringLiteral("must be 1 to %1 printable ASCII characters").arg(kMaxIdempotencyKeyLength)}});
+    }
+    const Validated<TicketDraft> draft = TicketJson::draftFromJson(body, TicketSource::Api);
+    if (!draft.isValid())
+        return ApiError::validationFailed(draft.errors);
+
+    if (idempotencyKey.isNull())
+        return created(m_tickets.create(draft.value));
+
+    // Hash the parsed request, not its bytes, so whitespace or key order does not matter.
+    const QByteArray requestHash =
+        QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact),
+                                 QCryptographicHash::Sha256)
+            .toHex();
+    const auto result = m_tickets.create(draft.value, QString::fromLatin1(idempotencyKey), requestHash);
+    using Outcome = TicketRepository::IdempotentCreate::Outcome;
+    switch (result.outcome) {
+    case Outcome::Created:
+        return created(*result.ticket);
+    case Outcome::Replayed: {
+        ApiReply reply = created(*result.ticket);
+        reply.headers.append({QByteArrayLiteral("Idempotent-Replayed"), QByteArrayLiteral("true")});
+        return reply;
+    }
+    case Outcome::KeyReusedWithOtherRequest:
+        return ApiError{ApiError::Kind::Conflict,
+                        QStringLiteral("This Idempotency-Key was already used with a different request."),
+                        {},
+                        {}};
+    }
+    Q_UNREACHABLE();
+    return ApiError::internal();
+}
+
+ApiResult RequestsController::get(const QString &id)
+{
+    bool ok = false;
+    const qint64 ticketId = id.toLongLong(&ok);
+    std::optional<Ticket> ticket;
+    if (ok && ticketId > 0)
+        ticket = m_tickets.find(ticketId);
+    if (!ticket)
+        return ApiError::notFound(QStringLiteral("There is no request with id %1.").arg(id));
+    return ApiReply{TicketJson::toJson(*ticket), QHttpServerResponse::StatusCode::Ok, {}};
+}
+
+ApiResult RequestsController::list(const QUrlQuery &urlQuery)
+{
+    const Validated<TicketQuery> query = TicketQuery::fromUrlQuery(urlQuery);
+    if (!query.isValid())
+        return ApiError::invalidParameters(query.errors);
+    QJsonObject body = TicketJson::toJson(m_tickets.list(query.value));
+    body.insert(JsonKey::limit, query.value.limit);
+    return ApiReply{body, QHttpServerResponse::StatusCode::Ok, {}};
+}

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "apierror.h"
+
+#include <QUrlQuery>
+
+class TicketRepository;
+
+// /requests: submit tickets, read one, list them with filters and keyset pagination.
+class RequestsController final
+{
+public:
+    explicit RequestsController(TicketRepository &tickets);
+
+    ApiResult create(const QJsonObject &body, const QByteArray &idempotencyKey);
+    ApiResult get(const QString &id);
+    ApiResult list(const QUrlQuery &query);
+
+private:
+    TicketRepository &m_tickets;
+};

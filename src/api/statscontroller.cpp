@@ -1,0 +1,16 @@
+#include "statscontroller.h"
+
+#include "ticketrepository.h"
+
+StatsController::StatsController(TicketRepository &tickets)
+    : m_tickets(tickets)
+{
+}
+
+ApiResult StatsController::get(const QUrlQuery &query, QDate today)
+{
+    const Validated<int> days = TicketStats::daysFromUrlQuery(query);
+    if (!days.isValid())
+        return ApiError::invalidParameters(days.errors);
+    return ApiReply{m_tickets.stats(today, days.value).toJson(), QHttpServerResponse::StatusCode::Ok, {}};
+}

@@ -1,0 +1,111 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("CommandLine", text);
+}
+
+} // namespace
+
+std::variant<CommandLine, QString> CommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Support Console: a desktop console and HTTP API for customer-support tickets.\n\n"
+           "Commands:\n"
+           "  (none)             Run the console with the HTTP API beside it.\n"
+           "  import FILE.csv    Import tickets from a CSV file in the public dataset's format."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      tr("Run only the HTTP API server, without a window."));
+    const QCommandLineOption databaseOption(
+        QStringLiteral("database"),
+        tr("SQLite database file (default: $SUPPORT_CONSOLE_DATABASE, else the user data folder)."),
+        tr("path"));
+    const QCommandLineOption bind(QStringLiteral("bind"),
+                                  tr("Address the HTTP API listens on (default: 127.0.0.1)."),
+                                  tr("address"));
+    const QCommandLineOption port(QStringLiteral("port"),
+                                  tr("Port the HTTP API listens on; 0 picks a free one (default: 8080)."),
+                                  tr("port"));
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      tr("import: keep rows in this language, or \"all\" (default: en)."),
+                                      tr("code"));
+    const QCommandLineOption limit(QStringLiteral("limit"), tr("import: stop after importing N rows."),
+                                   tr("N"));
+    const QCommandLineOption spreadDays(
+        QStringLiteral("spread-days"),
+        tr("import: spread the tickets' received dates over the past N days (default: 30)."), tr("N"));
+    parser.addOptions({headless, databaseOption, bind, port, language, limit, spreadDays});
+    parser.addPositionalArgument(QStringLiteral("command"), tr("Optional command: import."),
+                                 tr("[import FILE.csv]"));
+    parser.process(arguments);
+
+    CommandLine result;
+    const QStringList positional = parser.positionalArguments();
+    const bool importing = !positional.isEmpty() && positional.first() == QLatin1String("import");
+    if (importing) {
+        if (positional.size() != 2)
+            return tr("import needs exactly one CSV file: support-console import FILE.csv");
+        result.command = Command::Import;
+        result.importFile = positional.at(1);
+    } else if (!positional.isEmpty()) {
+        return tr("Unknown command \"%1\". See --help.").arg(positional.first());
+    } else if (parser.isSet(headless)) {
+        result.command = Command::Headless;
+    }
+    if (!importing) {
+        for (const QCommandLineOption *option : {&language, &limit, &spreadDays}) {
+            if (parser.isSet(*option))
+                return tr("--%1 only applies to import.").arg(option->names().constFirst());
+        }
+    }
+
+    QString databasePath = parser.value(databaseOption);
+    if (databasePath.isEmpty())
+        databasePath = qEnvironmentVariable("SUPPORT_CONSOLE_DATABASE");
+    if (databasePath.isEmpty())
+        databasePath = DatabaseConfig::defaultSqlitePath();
+    result.database = DatabaseConfig::sqlite(databasePath);
+
+    if (parser.isSet(bind)) {
+        const QString address = parser.value(bind);
+        result.bindAddress = address == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                                                    : QHostAddress(address);
+        if (result.bindAddress.isNull())
+            return tr("--bind needs an IP address, not \"%1\".").arg(address);
+    }
+    if (parser.isSet(port)) {
+        bool ok = false;
+        const uint value = parser.value(port).toUInt(&ok);
+        if (!ok || value > 65535)
+            return tr("--port needs a number from 0 to 65535.");
+        result.port = quint16(value);
+    }
+    if (parser.isSet(language)) {
+        const QString value = parser.value(language).trimmed().toLower();
+        result.importLanguage = value == QLatin1String("all") ? QString() : value;
+    }
+    if (parser.isSet(limit)) {
+        bool ok = false;
+        const qint64 value = parser.value(limit).toLongLong(&ok);
+        if (!ok || value < 1)
+            return tr("--limit needs a positive number.");
+        result.importLimit = value;
+    }
+    if (parser.isSet(spreadDays)) {
+        bool ok = false;
+        const int value = parser.value(spreadDays).toInt(&ok);
+        if (!ok || value < 0 || value > 3650)
+            return tr("--spread-days needs a number from 0 to 3650.");
+        result.importSpreadDays = value;
+    }
+    return result;
+}

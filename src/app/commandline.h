@@ -1,0 +1,31 @@
+#pragma once
+
+#include "databaseconfig.h"
+
+#include <QHostAddress>
+#include <QStringList>
+
+#include <optional>
+#include <variant>
+
+// What the user asked for on the command line, checked and with defaults filled in.
+struct CommandLine
+{
+    enum class Command { Console, Headless, Import };
+
+    static constexpr quint16 kDefaultPort = 8080;
+
+    Command command = Command::Console;
+    DatabaseConfig database;
+    QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = kDefaultPort;
+
+    QString importFile;
+    QString importLanguage = QStringLiteral("en");
+    std::optional<qint64> importLimit;
+    int importSpreadDays = 30;
+
+    // Exits for --help and --version, as QCommandLineParser does; otherwise returns the
+    // parsed command line or an error message for the user.
+    static std::variant<CommandLine, QString> parse(const QStringList &arguments);
+};

@@ -1,0 +1,98 @@
+#include "csvreader.h"
+
+static constexpr qint64 kChunkSize = 64 * 1024;
+
+CsvReader::CsvReader(QIODevice *device)
+    : m_device(device)
+{
+}
+
+bool CsvReader::fillBuffer()
+{
+    if (m_device->atEnd())
+        return false;
+    const QByteArray chunk = m_device->read(kChunkSize);
+    if (chunk.isEmpty()) {
+        if (!m_device->atEnd())
+            m_deviceError = m_device->errorString();
+        return false;
+    }
+    const QString decoded = m_decoder.decode(chunk);
+    m_buffer = m_buffer.mid(m_position) + decoded;
+    m_position = 0;
+    if (m_atStart) {
+        m_atStart = false;
+        if (m_buffer.startsWith(QChar::ByteOrderMark))
+            m_position = 1;
+    }
+    return true;
+}
+
+bool CsvReader::readRecord(Record *record)
+{
+    enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted };
+
+    record->fields.clear();
+    record->error.clear();
+    record->firstLine = m_line;
+
+    State state = State::FieldStart;
+    QString field;
+    bool sawAnything = false;
+
+    auto endField = [&] {
+        record->fields.append(field);
+        field.clear();
+    };
+
+    for (;;) {
+        if (m_position >= m_buffer.size() && !fillBuffer())
+            break;
+        const QChar c = m_buffer.at(m_position++);
+        sawAnything = true;
+
+        if (state == State::Quoted) {
+            if (c == u'"')
+                state = State::QuoteInQuoted;
+            else {
+                if (c == u'\n')
+                    ++m_line;
+                field.append(c);
+            }
+            continue;
+        }
+        if (state == State::QuoteInQuoted) {
+            if (c == u'"') {
+                field.append(c);
+                state = State::Quoted;
+                continue;
+            }
+            state = State::Unquoted; // text after a closing quote is kept, as spreadsheets do
+        }
+        if (c == u',') {
+            endField();
+            state = State::FieldStart;
+        } else if (c == u'\n') {
+            ++m_line;
+            if (field.endsWith(u'\r') && state == State::Unquoted)
+                field.chop(1);
+            endField();
+            return true;
+        } else if (c == u'"' && state == State::FieldStart) {
+            state = State::Quoted;
+        } else {
+            field.append(c);
+            state = State::Unquoted;
+        }
+    }
+
+    if (!sawAnything)
+        return false;
+    if (state == State::Quoted)
+        record->error = QStringLiteral("a quoted field starting on line %1 is never closed")
+                            .arg(record->firstLine);
+    if (field.endsWith(u'\r') && state != State::Quoted)
+        field.chop(1);
+    endField();
+    return true;
+}

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "category.h"
+#include "classification.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+enum class TicketStatus { Open, InProgress, Resolved, Closed };
+enum class TicketSource { Api, Gui, Import };
+// How the text arrived: one free text, or a subject and a body. Kept so the ticket can be shown,
+// searched and classified exactly as it was written.
+enum class TicketForm { Text, SubjectBody };
+
+QLatin1String ticketStatusName(TicketStatus status);
+std::optional<TicketStatus> ticketStatusFromName(QStringView name);
+QLatin1String ticketSourceName(TicketSource source);
+std::optional<TicketSource> ticketSourceFromName(QStringView name);
+QLatin1String ticketFormName(TicketForm form);
+std::optional<TicketForm> ticketFormFromName(QStringView name);
+
+// What the public dataset said about an imported ticket; kept as training and evaluation labels.
+struct DatasetInfo
+{
+    QString queue;
+    QString priority;
+    QString language;
+    QString answer;
+
+    friend bool operator==(const DatasetInfo &, const DatasetInfo &) = default;
+};
+
+// A stored support ticket with its current category and, when known, its latest classification.
+struct Ticket
+{
+    qint64 id = 0;
+    QString subject;
+    QString body;
+    TicketForm form = TicketForm::Text;
+    TicketSource source = TicketSource::Api;
+    TicketStatus status = TicketStatus::Open;
+    std::optional<Category> category;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    std::optional<DatasetInfo> dataset;
+    std::optional<Classification> classification;
+
+    // The full text as the customer wrote it, which is what search and classifiers read.
+    QString text() const;
+};

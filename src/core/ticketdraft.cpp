@@ -1,0 +1,49 @@
+#include "ticketdraft.h"
+
+TicketDraft TicketDraft::fromText(const QString &text, TicketSource source)
+{
+    TicketDraft draft;
+    draft.body = text;
+    draft.form = TicketForm::Text;
+    draft.source = source;
+    return draft;
+}
+
+TicketDraft TicketDraft::fromSubjectAndBody(const QString &subject, const QString &body,
+                                            TicketSource source)
+{
+    TicketDraft draft;
+    draft.subject = subject;
+    draft.body = body;
+    draft.form = TicketForm::SubjectBody;
+    draft.source = source;
+    return draft;
+}
+
+qsizetype characterCount(QStringView text)
+{
+    qsizetype lowSurrogates = 0;
+    for (QChar c : text) {
+        if (c.isLowSurrogate())
+            ++lowSurrogates;
+    }
+    return text.size() - lowSurrogates;
+}
+
+FieldErrors TicketDraft::validate() const
+{
+    FieldErrors errors;
+    const QString bodyField = form == TicketForm::Text ? QStringLiteral("text") : QStringLiteral("body");
+
+    if (form == TicketForm::SubjectBody && characterCount(subject) > kMaxSubjectLength) {
+        errors.append({QStringLiteral("subject"),
+                       QStringLiteral("must be at most %1 characters").arg(kMaxSubjectLength)});
+    }
+    if (body.trimmed().isEmpty()) {
+        errors.append({bodyField, QStringLiteral("must not be blank")});
+    } else if (characterCount(body) > kMaxBodyLength) {
+        errors.append({bodyField,
+                       QStringLiteral("must be at most %1 characters").arg(kMaxBodyLength)});
+    }
+    return errors;
+}

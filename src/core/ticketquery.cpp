@@ -1,0 +1,40 @@
+#include "ticketquery.h"
+
+#include "ticketdraft.h"
+#include "urlqueryreader.h"
+
+Validated<TicketQuery> TicketQuery::fromUrlQuery(const QUrlQuery &urlQuery)
+{
+    UrlQueryReader reader(urlQuery, {QStringLiteral("category"), QStringLiteral("status"),
+                                     QStringLiteral("q"), QStringLiteral("limit"),
+                                     QStringLiteral("cursor")});
+    TicketQuery query;
+    if (const auto category = reader.text(QStringLiteral("category"))) {
+        query.category = categoryFromName(*category);
+        if (!query.category) {
+            reader.addError(QStringLiteral("category"),
+                            QStringLiteral("must be one of technical, billing, general"));
+        }
+    }
+    if (const auto status = reader.text(QStringLiteral("status"))) {
+        query.status = ticketStatusFromName(*status);
+        if (!query.status) {
+            reader.addError(QStringLiteral("status"),
+                            QStringLiteral("must be one of open, in_progress, resolved, closed"));
+        }
+    }
+    if (const auto search = reader.text(QStringLiteral("q"))) {
+        query.search = search->trimmed();
+        if (characterCount(query.search) > 200)
+            reader.addError(QStringLiteral("q"), QStringLiteral("must be at most 200 characters"));
+    }
+    query.limit = reader.integer(QStringLiteral("limit"), 1, kMaxLimit).value_or(kDefaultLimit);
+    if (const auto cursor = reader.text(QStringLiteral("cursor"))) {
+        query.after = PageCursor::decode(*cursor);
+        if (!query.after) {
+            reader.addError(QStringLiteral("cursor"),
+                            QStringLiteral("is not a cursor this server handed out"));
+        }
+    }
+    return {query, reader.errors()};
+}

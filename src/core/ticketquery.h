@@ -1,0 +1,32 @@
+#pragma once
+
+#include "category.h"
+#include "fielderror.h"
+#include "pagecursor.h"
+#include "ticket.h"
+
+#include <QUrlQuery>
+
+#include <optional>
+
+// A filtered, newest-first page request over tickets; shared by the API and the window.
+struct TicketQuery
+{
+    static constexpr int kDefaultLimit = 50;
+    static constexpr int kMaxLimit = 500;
+
+    std::optional<Category> category;
+    std::optional<TicketStatus> status;
+    QString search;
+    int limit = kDefaultLimit;
+    std::optional<PageCursor> after;
+
+    static Validated<TicketQuery> fromUrlQuery(const QUrlQuery &query);
+};
+
+struct TicketPage
+{
+    QList<Ticket> items;
+    qint64 total = 0;
+    std::optional<PageCursor> next;
+};

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QString>
+
+// Where the tickets live. SQLite needs only a file path; server databases need the rest.
+struct DatabaseConfig
+{
+    QString driver = QStringLiteral("QSQLITE");
+    QString databaseName;
+    QString host;
+    int port = -1;
+    QString userName;
+    QString password;
+
+    static DatabaseConfig sqlite(const QString &filePath);
+    // The per-user data folder, created if needed.
+    static QString defaultSqlitePath();
+    bool isSqlite() const { return driver == QLatin1String("QSQLITE"); }
+    // The folder under sql/ holding this driver's migrations.
+    QString dialect() const;
+};

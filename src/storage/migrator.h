@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <map>
+
+// Brings a database schema up to date from the numbered .sql files compiled into the program
+// (":/sql/<dialect>/NNNN_name.sql"), one transaction per file, recorded in schema_migrations.
+class Migrator final
+{
+public:
+    Migrator(QSqlDatabase db, const QString &dialect, const QString &resourceRoot = QStringLiteral(":/sql"));
+
+    // Throws StorageError; a database newer than the program is an error, never a downgrade.
+    void migrate();
+
+    int latestKnownVersion() const;
+    int currentVersion();
+
+private:
+    struct Migration
+    {
+        QString name;
+        QString path;
+    };
+
+    void ensureVersionTable();
+    void apply(int version, const Migration &migration);
+
+    QSqlDatabase m_db;
+    std::map<int, Migration> m_migrations;
+};

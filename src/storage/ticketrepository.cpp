@@ -1,0 +1,319 @@
+#include "ticketrepository.h"
+
+#include "sqlrow.h"
+#include "storageerror.h"
+#include "timestamps.h"
+#include "transaction.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlRecord>
+
+namespace {
+
+// Column order of kSelectTickets, read back by ticketFromRow().
+const QString kSelectTickets = QStringLiteral(
+    "SELECT t.id, t.subject, t.body, t.form, t.source, t.status, t.category, t.created_at, "
+    "t.updated_at, d.queue, d.priority, d.language, d.answer, c.id, c.category, c.confidence, "
+    "c.summary, c.model, c.processing_ms, c.created_at "
+    "FROM tickets t "
+    "LEFT JOIN imported_tickets d ON d.ticket_id = t.id "
+    "LEFT JOIN classifications c ON c.id = "
+    "(SELECT MAX(id) FROM classifications WHERE ticket_id = t.id) ");
+
+Ticket ticketFromRow(const QSqlQuery &row)
+{
+    Ticket ticket;
+    ticket.id = row.value(0).toLongLong();
+    ticket.subject = row.value(1).toString();
+    ticket.body = row.value(2).toString();
+    ticket.form = ticketFormFromName(row.value(3).toString()).value_or(TicketForm::Text);
+    ticket.source = ticketSourceFromName(row.value(4).toString()).value_or(TicketSource::Api);
+    ticket.status = ticketStatusFromName(row.value(5).toString()).value_or(TicketStatus::Open);
+    if (!row.isNull(6))
+        ticket.category = categoryFromName(row.value(6).toString());
+    ticket.createdAt = Timestamps::fromMs(row.value(7).toLongLong());
+    ticket.updatedAt = Timestamps::fromMs(row.value(8).toLongLong());
+    if (!row.isNull(9)) {
+        ticket.dataset = DatasetInfo{row.value(9).toString(), row.value(10).toString(),
+                                     row.value(11).toString(), row.value(12).toString()};
+    }
+    if (!row.isNull(13))
+        ticket.classification = SqlRow::classification(row, 13, ticket.id);
+    return ticket;
+}
+
+void execOrThrow(QSqlQuery &query, const char *what)
+{
+    if (!query.exec()) {
+        const QString reason = query.lastError().text();
+        query.finish();
+        throw StorageError(QStringLiteral("Could not %1: %2").arg(QLatin1String(what), reason));
+    }
+}
+
+// QtSql binds a null QString as SQL NULL; an empty subject is a value, not a missing one.
+QString nonNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
+// Escapes LIKE wildcards so a search for "100%" finds that text, not everything.
+QString likePattern(const QString &search)
+{
+    QString escaped = search.toLower();
+    escaped.replace(u'!', QLatin1String("!!"));
+    escaped.replace(u'%', QLatin1String("!%"));
+    escaped.replace(u'_', QLatin1String("!_"));
+    return u'%' + escaped + u'%';
+}
+
+// WHERE clause and bound values for a query's filters; the cursor is applied separately.
+struct Filter
+{
+    QString sql;
+    QVariantList values;
+};
+
+Filter filterFor(const TicketQuery &query)
+{
+    Filter filter;
+    QStringList conditions;
+    if (query.category) {
+        conditions.append(QStringLiteral("t.category = ?"));
+        filter.values.append(QString(categoryName(*query.category)));
+    }
+    if (query.status) {
+        conditions.append(QStringLiteral("t.status = ?"));
+        filter.values.append(QString(ticketStatusName(*query.status)));
+    }
+    if (!query.search.isEmpty()) {
+        conditions.append(QStringLiteral(
+            "(lower(t.subject) LIKE ? ESCAPE '!' OR lower(t.body) LIKE ? ESCAPE '!')"));
+        const QString pattern = likePattern(query.search);
+        filter.values << pattern << pattern;
+    }
+    filter.sql = conditions.join(QLatin1String(" AND "));
+    return filter;
+}
+
+} // namespace
+
+TicketRepository::TicketRepository(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+}
+
+QSqlQuery &TicketRepository::prepared(const QString &sql)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        QSqlQuery query(m_db);
+        if (!query.prepare(sql))
+            throw StorageError(QStringLiteral("Could not prepare a statement: %1")
+                                   .arg(query.lastError().text()));
+        it = m_statements.insert(sql, query);
+    }
+    return *it;
+}
+
+Ticket TicketRepository::insert(const TicketDraft &draft)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 createdAt = draft.createdAt ? Timestamps::toMs(*draft.createdAt) : now;
+
+    QSqlQuery &query = prepared(QStringLiteral(
+        "INSERT INTO tickets (subject, body, form, source, status, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 'open', ?, ?) RETURNING id"));
+    query.bindValue(0, nonNull(draft.subject));
+    query.bindValue(1, nonNull(draft.body));
+    query.bindValue(2, QString(ticketFormName(draft.form)));
+    query.bindValue(3, QString(ticketSourceName(draft.source)));
+    query.bindValue(4, createdAt);
+    query.bindValue(5, now);
+    execOrThrow(query, "store the ticket");
+    if (!query.next())
+        throw StorageError(QStringLiteral("The database did not return the new ticket's id"));
+
+    Ticket ticket;
+    ticket.id = query.value(0).toLongLong();
+    query.finish();
+    ticket.subject = draft.subject;
+    ticket.body = draft.body;
+    ticket.form = draft.form;
+    ticket.source = draft.source;
+    ticket.createdAt = Timestamps::fromMs(createdAt);
+    ticket.updatedAt = Timestamps::fromMs(now);
+    return ticket;
+}
+
+Ticket TicketRepository::create(const TicketDraft &draft)
+{
+    Transaction transaction(m_db);
+    Ticket ticket = insert(draft);
+    transaction.commit();
+    return ticket;
+}
+
+TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &draft,
+                                                            const QString &idempotencyKey,
+                                                            const QByteArray &requestHash)
+{
+    Transaction transaction(m_db);
+    QSqlQuery &lookup = prepared(
+        QStringLiteral("SELECT request_hash, ticket_id FROM idempotency_keys WHERE key = ?"));
+    lookup.bindValue(0, idempotencyKey);
+    execOrThrow(lookup, "look up the idempotency key");
+    if (lookup.next()) {
+        const QByteArray storedHash = lookup.value(0).toString().toLatin1();
+        const qint64 ticketId = lookup.value(1).toLongLong();
+        lookup.finish();
+        if (storedHash != requestHash)
+            return {IdempotentCreate::Outcome::KeyReusedWithOtherRequest, std::nullopt};
+        return {IdempotentCreate::Outcome::Replayed, find(ticketId)};
+    }
+    lookup.finish();
+
+    Ticket ticket = insert(draft);
+    QSqlQuery &remember = prepared(QStringLiteral(
+        "INSERT INTO idempotency_keys (key, request_hash, ticket_id, created_at) VALUES (?, ?, ?, ?)"));
+    remember.bindValue(0, idempotencyKey);
+    remember.bindValue(1, QString::fromLatin1(requestHash));
+    remember.bindValue(2, ticket.id);
+    remember.bindValue(3, Timestamps::toMs(ticket.createdAt));
+    execOrThrow(remember, "store the idempotency key");
+    transaction.commit();
+    return {IdempotentCreate::Outcome::Created, ticket};
+}
+
+bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray &importKey)
+{
+    Q_ASSERT(draft.dataset);
+    QSqlQuery &exists = prepared(QStringLiteral("SELECT 1 FROM imported_tickets WHERE import_key = ?"));
+    exists.bindValue(0, QString::fromLatin1(importKey));
+    execOrThrow(exists, "look up an imported ticket");
+    const bool alreadyImported = exists.next();
+    exists.finish();
+    if (alreadyImported)
+        return false;
+
+    const Ticket ticket = insert(draft);
+    QSqlQuery &meta = prepared(QStringLiteral(
+        "INSERT INTO imported_tickets (ticket_id, import_key, queue, priority, language, answer) "
+        "VALUES (?, ?, ?, ?, ?, ?)"));
+    meta.bindValue(0, ticket.id);
+    meta.bindValue(1, QString::fromLatin1(importKey));
+    meta.bindValue(2, nonNull(draft.dataset->queue));
+    meta.bindValue(3, nonNull(draft.dataset->priority));
+    meta.bindValue(4, nonNull(draft.dataset->language));
+    meta.bindValue(5, nonNull(draft.dataset->answer));
+    execOrThrow(meta, "store the imported ticket's dataset fields");
+    return true;
+}
+
+std::optional<Ticket> TicketRepository::find(qint64 id)
+{
+    QSqlQuery &query = prepared(kSelectTickets + QStringLiteral("WHERE t.id = ?"));
+    query.bindValue(0, id);
+    execOrThrow(query, "read the ticket");
+    std::optional<Ticket> ticket;
+    if (query.next())
+        ticket = ticketFromRow(query);
+    query.finish();
+    return ticket;
+}
+
+TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
+{
+    const Filter filter = filterFor(ticketQuery);
+    QStringList conditions;
+    if (!filter.sql.isEmpty())
+        conditions.append(filter.sql);
+    QVariantList values = filter.values;
+    if (ticketQuery.after) {
+        conditions.append(QStringLiteral("(t.created_at, t.id) < (?, ?)"));
+        values << ticketQuery.after->createdAtMs << ticketQuery.after->id;
+    }
+    QString sql = kSelectTickets;
+    if (!conditions.isEmpty())
+        sql += QStringLiteral("WHERE ") + conditions.join(QLatin1String(" AND "));
+    sql += QStringLiteral(" ORDER BY t.created_at DESC, t.id DESC LIMIT ?");
+    values.append(ticketQuery.limit + 1); // one extra row tells whether a next page exists
+
+    QSqlQuery &query = prepared(sql);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values.at(i));
+    execOrThrow(query, "list tickets");
+
+    TicketPage page;
+    while (query.next()) {
+        if (page.items.size() == ticketQuery.limit) {
+            const Ticket &last = page.items.last();
+            page.next = PageCursor{Timestamps::toMs(last.createdAt), last.id};
+            break;
+        }
+        page.items.append(ticketFromRow(query));
+    }
+    query.finish();
+    page.total = countMatching(ticketQuery);
+    return page;
+}
+
+qint64 TicketRepository::countMatching(const TicketQuery &ticketQuery)
+{
+    // Without a text search the per-day counts answer from a few hundred rows.
+    QString sql;
+    QVariantList values;
+    if (ticketQuery.search.isEmpty()) {
+        QStringList conditions;
+        if (ticketQuery.category) {
+            conditions.append(QStringLiteral("category = ?"));
+            values.append(QString(categoryName(*ticketQuery.category)));
+        }
+        if (ticketQuery.status) {
+            conditions.append(QStringLiteral("status = ?"));
+            values.append(QString(ticketStatusName(*ticketQuery.status)));
+        }
+        sql = QStringLiteral("SELECT COALESCE(SUM(n), 0) FROM ticket_counts");
+        if (!conditions.isEmpty())
+            sql += QStringLiteral(" WHERE ") + conditions.join(QLatin1String(" AND "));
+    } else {
+        const Filter filter = filterFor(ticketQuery);
+        sql = QStringLiteral("SELECT COUNT(*) FROM tickets t WHERE ") + filter.sql;
+        values = filter.values;
+    }
+    QSqlQuery &query = prepared(sql);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values.at(i));
+    execOrThrow(query, "count tickets");
+    const qint64 total = query.next() ? query.value(0).toLongLong() : 0;
+    query.finish();
+    return total;
+}
+
+qint64 TicketRepository::count()
+{
+    return countMatching(TicketQuery{});
+}
+
+TicketStats TicketRepository::stats(QDate today, int days)
+{
+    TicketStats stats = TicketStats::emptyWindow(today, days);
+    const qint64 firstDay = QDate(1970, 1, 1).daysTo(stats.days.first().date);
+    const qint64 lastDay = QDate(1970, 1, 1).daysTo(today);
+
+    QSqlQuery &query = prepared(QStringLiteral(
+        "SELECT day, category, SUM(n) FROM ticket_counts WHERE day BETWEEN ? AND ? "
+        "GROUP BY day, category"));
+    query.bindValue(0, firstDay);
+    query.bindValue(1, lastDay);
+    execOrThrow(query, "read ticket statistics");
+    while (query.next()) {
+        const QString category = query.value(1).toString();
+        stats.add(Timestamps::dateOfDay(query.value(0).toLongLong()),
+                  category.isEmpty() ? std::nullopt : categoryFromName(category),
+                  query.value(2).toLongLong());
+    }
+    query.finish();
+    return stats;
+}

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "ticket.h"
+#include "ticketdraft.h"
+#include "ticketquery.h"
+#include "ticketstats.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <optional>
+
+// Stores and finds tickets through one thread's connection. Throws StorageError on failures
+// the caller cannot fix; "not found" and idempotency conflicts are ordinary results.
+class TicketRepository final
+{
+public:
+    explicit TicketRepository(QSqlDatabase db);
+    Q_DISABLE_COPY_MOVE(TicketRepository)
+
+    struct IdempotentCreate
+    {
+        enum class Outcome { Created, Replayed, KeyReusedWithOtherRequest };
+        Outcome outcome = Outcome::Created;
+        std::optional<Ticket> ticket;
+    };
+
+    Ticket create(const TicketDraft &draft);
+    // The same key with the same request hash returns the first ticket instead of a new one.
+    IdempotentCreate create(const TicketDraft &draft, const QString &idempotencyKey,
+                            const QByteArray &requestHash);
+    // For imports, inside the importer's transaction: false when this content is already stored.
+    bool createImported(const TicketDraft &draft, const QByteArray &importKey);
+
+    std::optional<Ticket> find(qint64 id);
+    TicketPage list(const TicketQuery &query);
+    TicketStats stats(QDate today, int days);
+    qint64 count();
+
+    QSqlDatabase database() const { return m_db; }
+
+private:
+    QSqlQuery &prepared(const QString &sql);
+    Ticket insert(const TicketDraft &draft);
+    qint64 countMatching(const TicketQuery &query);
+
+    QSqlDatabase m_db;
+    QHash<QString, QSqlQuery> m_statements;
+};

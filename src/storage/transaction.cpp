@@ -1,0 +1,28 @@
+#include "transaction.h"
+
+#include "storageerror.h"
+#include "storagelogging.h"
+
+#include <QSqlError>
+
+Transaction::Transaction(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+    if (!m_db.transaction())
+        throw StorageError(QStringLiteral("Could not start a transaction: %1")
+                               .arg(m_db.lastError().text()));
+    m_open = true;
+}
+
+Transaction::~Transaction()
+{
+    if (m_open && !m_db.rollback())
+        qCWarning(lcStorage) << "Rollback failed:" << m_db.lastError().text();
+}
+
+void Transaction::commit()
+{
+    if (!m_db.commit())
+        throw StorageError(QStringLiteral("Could not commit: %1").arg(m_db.lastError().text()));
+    m_open = false;
+}
