@@ -20,8 +20,8 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
            "Commands:\n"
            "  (none)             Run the console with the HTTP API beside it.\n"
            "  import FILE.csv    Import tickets from a CSV file in the public dataset's format."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
 
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       tr("Run only the HTTP API server, without a window."));
@@ -46,7 +46,12 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     parser.addOptions({headless, databaseOption, bind, port, language, limit, spreadDays});
     parser.addPositionalArgument(QStringLiteral("command"), tr("Optional command: import."),
                                  tr("[import FILE.csv]"));
-    parser.process(arguments);
+    if (!parser.parse(arguments))
+        return parser.errorText();
+    if (parser.isSet(version))
+        parser.showVersion();
+    if (parser.isSet(help))
+        parser.showHelp();
 
     CommandLine result;
     const QStringList positional = parser.positionalArguments();

@@ -25,7 +25,7 @@ struct CommandLine
     std::optional<qint64> importLimit;
     int importSpreadDays = 30;
 
-    // Exits for --help and --version, as QCommandLineParser does; otherwise returns the
-    // parsed command line or an error message for the user.
+    // Prints and exits for --help and --version; otherwise returns the parsed command line or
+    // an error message for the user.
     static std::variant<CommandLine, QString> parse(const QStringList &arguments);
 };

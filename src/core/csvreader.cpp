@@ -9,15 +9,20 @@ CsvReader::CsvReader(QIODevice *device)
 
 bool CsvReader::fillBuffer()
 {
-    if (m_device->atEnd())
-        return false;
-    const QByteArray chunk = m_device->read(kChunkSize);
-    if (chunk.isEmpty()) {
-        if (!m_device->atEnd())
-            m_deviceError = m_device->errorString();
-        return false;
+    // The decoder holds back a character split across reads (and drops the BOM), so a chunk can
+    // decode to nothing; callers rely on getting at least one character when this returns true.
+    QString decoded;
+    while (decoded.isEmpty()) {
+        if (m_device->atEnd())
+            return false;
+        const QByteArray chunk = m_device->read(kChunkSize);
+        if (chunk.isEmpty()) {
+            if (!m_device->atEnd())
+                m_deviceError = m_device->errorString();
+            return false;
+        }
+        decoded = m_decoder.decode(chunk);
     }
-    const QString decoded = m_decoder.decode(chunk);
     m_buffer = m_buffer.mid(m_position) + decoded;
     m_position = 0;
     if (m_atStart) {
@@ -39,10 +44,13 @@ bool CsvReader::readRecord(Record *record)
     State state = State::FieldStart;
     QString field;
     bool sawAnything = false;
+    // Only a CR read outside quotes can be the first half of a CRLF line end.
+    bool endsWithUnquotedCr = false;
 
     auto endField = [&] {
         record->fields.append(field);
         field.clear();
+        endsWithUnquotedCr = false;
     };
 
     for (;;) {
@@ -74,7 +82,7 @@ bool CsvReader::readRecord(Record *record)
             state = State::FieldStart;
         } else if (c == u'\n') {
             ++m_line;
-            if (field.endsWith(u'\r') && state == State::Unquoted)
+            if (endsWithUnquotedCr)
                 field.chop(1);
             endField();
             return true;
@@ -83,6 +91,7 @@ bool CsvReader::readRecord(Record *record)
         } else {
             field.append(c);
             state = State::Unquoted;
+            endsWithUnquotedCr = c == u'\r';
         }
     }
 
@@ -91,7 +100,7 @@ bool CsvReader::readRecord(Record *record)
     if (state == State::Quoted)
         record->error = QStringLiteral("a quoted field starting on line %1 is never closed")
                             .arg(record->firstLine);
-    if (field.endsWith(u'\r') && state != State::Quoted)
+    if (endsWithUnquotedCr)
         field.chop(1);
     endField();
     return true;

@@ -1,12 +1,11 @@
 #include "timestamps.h"
 
-#include <QTimeZone>
 
 namespace Timestamps {
 
 QDateTime fromMs(qint64 msSinceEpoch)
 {
-    return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, QTimeZone::utc());
+    return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC);
 }
 
 qint64 toMs(const QDateTime &dateTime)

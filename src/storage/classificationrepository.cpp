@@ -23,8 +23,8 @@ qint64 ClassificationRepository::add(const Classification &classification)
     query.addBindValue(classification.ticketId);
     query.addBindValue(QString(categoryName(classification.category)));
     query.addBindValue(classification.confidence);
-    query.addBindValue(classification.summary);
-    query.addBindValue(classification.model);
+    query.addBindValue(SqlRow::text(classification.summary));
+    query.addBindValue(SqlRow::text(classification.model));
     query.addBindValue(classification.processingMs);
     query.addBindValue(classification.createdAt.isValid()
                            ? Timestamps::toMs(classification.createdAt)

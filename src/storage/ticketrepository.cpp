@@ -52,12 +52,6 @@ void execOrThrow(QSqlQuery &query, const char *what)
     }
 }
 
-// QtSql binds a null QString as SQL NULL; an empty subject is a value, not a missing one.
-QString nonNull(const QString &text)
-{
-    return text.isNull() ? QStringLiteral("") : text;
-}
-
 // Escapes LIKE wildcards so a search for "100%" finds that text, not everything.
 QString likePattern(const QString &search)
 {
@@ -125,8 +119,8 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
     QSqlQuery &query = prepared(QStringLiteral(
         "INSERT INTO tickets (subject, body, form, source, status, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, 'open', ?, ?) RETURNING id"));
-    query.bindValue(0, nonNull(draft.subject));
-    query.bindValue(1, nonNull(draft.body));
+    query.bindValue(0, SqlRow::text(draft.subject));
+    query.bindValue(1, SqlRow::text(draft.body));
     query.bindValue(2, QString(ticketFormName(draft.form)));
     query.bindValue(3, QString(ticketSourceName(draft.source)));
     query.bindValue(4, createdAt);
@@ -203,10 +197,10 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
         "VALUES (?, ?, ?, ?, ?, ?)"));
     meta.bindValue(0, ticket.id);
     meta.bindValue(1, QString::fromLatin1(importKey));
-    meta.bindValue(2, nonNull(draft.dataset->queue));
-    meta.bindValue(3, nonNull(draft.dataset->priority));
-    meta.bindValue(4, nonNull(draft.dataset->language));
-    meta.bindValue(5, nonNull(draft.dataset->answer));
+    meta.bindValue(2, SqlRow::text(draft.dataset->queue));
+    meta.bindValue(3, SqlRow::text(draft.dataset->priority));
+    meta.bindValue(4, SqlRow::text(draft.dataset->language));
+    meta.bindValue(5, SqlRow::text(draft.dataset->answer));
     execOrThrow(meta, "store the imported ticket's dataset fields");
     return true;
 }

@@ -1,0 +1,64 @@
+#include "apiservice.h"
+#include "temporarydatabase.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestApiService : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void answersWhileTheMainThreadIsBlocked();
+    void busyPortIsAClearError();
+    void stopReleasesThePort();
+};
+
+// The main thread sits in blocking socket calls and never returns to its event loop: only a
+// server on another thread can answer.
+void TestApiService::answersWhileTheMainThreadIsBlocked()
+{
+    TemporaryDatabase temporary;
+    ApiService service(temporary.database());
+    const quint16 port = service.start(QHostAddress(QHostAddress::LocalHost), 0);
+    QVERIFY(port != 0);
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    QVERIFY(socket.waitForBytesWritten(5000));
+    QByteArray answer;
+    while (!answer.contains("\"status\":\"ok\"") && socket.waitForReadyRead(5000))
+        answer += socket.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QVERIFY(answer.contains("\"status\":\"ok\""));
+}
+
+void TestApiService::busyPortIsAClearError()
+{
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress(QHostAddress::LocalHost), 0));
+    TemporaryDatabase temporary;
+    ApiService service(temporary.database());
+    QCOMPARE(service.start(QHostAddress(QHostAddress::LocalHost), occupier.serverPort()), quint16(0));
+    QVERIFY2(service.errorString().contains(QString::number(occupier.serverPort())),
+             qPrintable(service.errorString()));
+}
+
+void TestApiService::stopReleasesThePort()
+{
+    TemporaryDatabase temporary;
+    ApiService service(temporary.database());
+    const quint16 port = service.start(QHostAddress(QHostAddress::LocalHost), 0);
+    QVERIFY(port != 0);
+    service.stop();
+    QTcpServer reuse;
+    QVERIFY(reuse.listen(QHostAddress(QHostAddress::LocalHost), port));
+}
+
+QTEST_GUILESS_MAIN(TestApiService)
+#include "tst_apiservice.moc"

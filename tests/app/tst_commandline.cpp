@@ -1,0 +1,106 @@
+#include "commandline.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestCommandLine : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void defaults();
+    void importOptions();
+    void databaseFromEnvironment();
+    void errors_data();
+    void errors();
+
+private:
+    static std::variant<CommandLine, QString> parse(QStringList arguments)
+    {
+        arguments.prepend(u"support-console"_s);
+        return CommandLine::parse(arguments);
+    }
+};
+
+void TestCommandLine::initTestCase()
+{
+    qunsetenv("SUPPORT_CONSOLE_DATABASE");
+}
+
+void TestCommandLine::defaults()
+{
+    const auto parsed = parse({});
+    QVERIFY(std::holds_alternative<CommandLine>(parsed));
+    const CommandLine &commandLine = std::get<CommandLine>(parsed);
+    QCOMPARE(commandLine.command, CommandLine::Command::Console);
+    QCOMPARE(commandLine.port, 8080);
+    QCOMPARE(commandLine.bindAddress, QHostAddress(QHostAddress::LocalHost));
+    QVERIFY(commandLine.database.databaseName.endsWith(u"support-console.db"_s));
+    QVERIFY(commandLine.database.isSqlite());
+
+    const auto headless = parse({u"--headless"_s, u"--port"_s, u"0"_s, u"--bind"_s, u"::1"_s});
+    QCOMPARE(std::get<CommandLine>(headless).command, CommandLine::Command::Headless);
+    QCOMPARE(std::get<CommandLine>(headless).port, 0);
+    QCOMPARE(std::get<CommandLine>(headless).bindAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+}
+
+void TestCommandLine::importOptions()
+{
+    const auto parsed = parse({u"import"_s, u"tickets.csv"_s, u"--language"_s, u"ALL"_s, u"--limit"_s,
+                               u"100"_s, u"--spread-days"_s, u"0"_s, u"--database"_s, u"/tmp/x.db"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(parsed));
+    const CommandLine &commandLine = std::get<CommandLine>(parsed);
+    QCOMPARE(commandLine.command, CommandLine::Command::Import);
+    QCOMPARE(commandLine.importFile, u"tickets.csv"_s);
+    QVERIFY(commandLine.importLanguage.isEmpty());
+    QCOMPARE(commandLine.importLimit, 100);
+    QCOMPARE(commandLine.importSpreadDays, 0);
+    QCOMPARE(commandLine.database.databaseName, u"/tmp/x.db"_s);
+
+    const auto defaults = parse({u"import"_s, u"t.csv"_s});
+    QCOMPARE(std::get<CommandLine>(defaults).importLanguage, u"en"_s);
+    QCOMPARE(std::get<CommandLine>(defaults).importSpreadDays, 30);
+    QVERIFY(!std::get<CommandLine>(defaults).importLimit);
+}
+
+void TestCommandLine::databaseFromEnvironment()
+{
+    qputenv("SUPPORT_CONSOLE_DATABASE", "/tmp/from-env.db");
+    const auto fromEnvironment = parse({});
+    const auto fromOption = parse({u"--database"_s, u"/tmp/option.db"_s});
+    qunsetenv("SUPPORT_CONSOLE_DATABASE");
+    QCOMPARE(std::get<CommandLine>(fromEnvironment).database.databaseName, u"/tmp/from-env.db"_s);
+    QCOMPARE(std::get<CommandLine>(fromOption).database.databaseName, u"/tmp/option.db"_s);
+}
+
+void TestCommandLine::errors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("mentions");
+
+    QTest::newRow("port too big") << QStringList{u"--port"_s, u"70000"_s} << u"--port"_s;
+    QTest::newRow("port not a number") << QStringList{u"--port"_s, u"http"_s} << u"--port"_s;
+    QTest::newRow("bad bind") << QStringList{u"--bind"_s, u"example.com"_s} << u"--bind"_s;
+    QTest::newRow("unknown command") << QStringList{u"serve"_s} << u"serve"_s;
+    QTest::newRow("unknown option") << QStringList{u"--colour"_s} << u"colour"_s;
+    QTest::newRow("import without file") << QStringList{u"import"_s} << u"import"_s;
+    QTest::newRow("import with two files") << QStringList{u"import"_s, u"a.csv"_s, u"b.csv"_s} << u"import"_s;
+    QTest::newRow("limit zero") << QStringList{u"import"_s, u"a.csv"_s, u"--limit"_s, u"0"_s} << u"--limit"_s;
+    QTest::newRow("negative spread") << QStringList{u"import"_s, u"a.csv"_s, u"--spread-days"_s, u"-1"_s}
+                                     << u"--spread-days"_s;
+    QTest::newRow("import option without import") << QStringList{u"--limit"_s, u"5"_s} << u"limit"_s;
+}
+
+void TestCommandLine::errors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, mentions);
+    const auto parsed = parse(arguments);
+    QVERIFY(std::holds_alternative<QString>(parsed));
+    QVERIFY2(std::get<QString>(parsed).contains(mentions), qPrintable(std::get<QString>(parsed)));
+}
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_commandline.moc"

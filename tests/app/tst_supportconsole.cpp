@@ -1,0 +1,251 @@
+#include "httpclient.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+class TestSupportConsole : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void versionAndHelp();
+    void usageErrorsExitWithTwo();
+    void importReportsAndIsRepeatable();
+    void importOfMissingFileFails();
+    void headlessServesAndStopsOnSignal_data();
+    void headlessServesAndStopsOnSignal();
+    void acknowledgedTicketsSurviveKill9();
+    void newerDatabaseIsRefused();
+    void busyPortIsReported();
+
+private:
+    // Starts `--headless --port 0` on the test database and returns the port it printed.
+    quint16 startServer(QProcess &process, const QStringList &extra = {});
+    QProcess::ExitStatus run(const QStringList &arguments, QByteArray *out, QByteArray *err, int *exitCode);
+    QString databasePath() const { return m_dir->filePath(u"console.db"_s); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestSupportConsole::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestSupportConsole::cleanup()
+{
+    m_dir.reset();
+}
+
+// The program as a user runs it: with its request log on, whatever the test runner set.
+static QProcessEnvironment programEnvironment()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(u"QT_LOGGING_RULES"_s);
+    return environment;
+}
+
+QProcess::ExitStatus TestSupportConsole::run(const QStringList &arguments, QByteArray *out,
+                                             QByteArray *err, int *exitCode)
+{
+    QProcess process;
+    process.setProcessEnvironment(programEnvironment());
+    process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY), arguments);
+    process.waitForFinished(60000);
+    *out = process.readAllStandardOutput();
+    *err = process.readAllStandardError();
+    *exitCode = process.exitCode();
+    return process.exitStatus();
+}
+
+quint16 TestSupportConsole::startServer(QProcess &process, const QStringList &extra)
+{
+    process.setProcessEnvironment(programEnvironment());
+    process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
+                  QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()} + extra);
+    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
+    QByteArray out;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 15000 && process.state() != QProcess::NotRunning) {
+        process.waitForReadyRead(200);
+        out += process.readAllStandardOutput();
+        const QRegularExpressionMatch match = listening.match(QString::fromUtf8(out));
+        if (match.hasMatch())
+            return quint16(match.captured(1).toUInt());
+    }
+    return 0;
+}
+
+void TestSupportConsole::versionAndHelp()
+{
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--version"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(out.contains(SUPPORT_CONSOLE_VERSION), out.constData());
+
+    run({u"--help"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    for (const char *mention : {"--headless", "--database", "--port", "--bind", "import"})
+        QVERIFY2(out.contains(mention), mention);
+}
+
+void TestSupportConsole::usageErrorsExitWithTwo()
+{
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--port"_s, u"99999"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 2);
+    QVERIFY(err.contains("--port"));
+}
+
+void TestSupportConsole::importReportsAndIsRepeatable()
+{
+    const QString file = QStringLiteral(SC_FIXTURES_DIR "/tickets-v4.csv");
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"import"_s, file, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(out.contains("Read 5 rows"), out.constData());
+    QVERIFY2(QRegularExpression(u"imported:\\s+4"_s).match(QString::fromUtf8(out)).hasMatch(), out.constData());
+    QVERIFY(QRegularExpression(u"other languages:\\s+1"_s).match(QString::fromUtf8(out)).hasMatch());
+    QVERIFY2(!err.contains("Importing:"), "progress is for terminals only");
+
+    run({u"import"_s, file, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(QRegularExpression(u"imported:\\s+0"_s).match(QString::fromUtf8(out)).hasMatch(), out.constData());
+    QVERIFY(QRegularExpression(u"already imported:\\s+4"_s).match(QString::fromUtf8(out)).hasMatch());
+
+    run({u"import"_s, QStringLiteral(SC_FIXTURES_DIR "/tickets-broken.csv"), u"--database"_s, databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY(QRegularExpression(u"rejected:\\s+3"_s).match(QString::fromUtf8(out)).hasMatch());
+    QVERIFY2(out.contains("line 5: a quoted field starting on line 5 is never closed"), out.constData());
+}
+
+void TestSupportConsole::importOfMissingFileFails()
+{
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"import"_s, m_dir->filePath(u"nope.csv"_s), u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY(err.contains("nope.csv"));
+}
+
+void TestSupportConsole::headlessServesAndStopsOnSignal_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void TestSupportConsole::headlessServesAndStopsOnSignal()
+{
+    QFETCH(int, signalNumber);
+    QProcess process;
+    const quint16 port = startServer(process);
+    QVERIFY(port != 0);
+    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    QCOMPARE(client.postJson(u"/requests"_s, R"({"text": "hello"})").status, 201);
+    QCOMPARE(client.get(u"/requests/1"_s).status, 200);
+
+    ::kill(pid_t(process.processId()), signalNumber);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray err = process.readAllStandardError();
+    // One log line per request.
+    QVERIFY2(err.contains("POST /requests 201"), err.constData());
+    QVERIFY2(err.contains("GET /requests/1 200"), err.constData());
+    QVERIFY(process.readAllStandardOutput().contains("Stopped."));
+}
+
+void TestSupportConsole::acknowledgedTicketsSurviveKill9()
+{
+    QProcess process;
+    quint16 port = startServer(process);
+    QVERIFY(port != 0);
+    QList<std::pair<qint64, QString>> acknowledged;
+    {
+        HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+        for (int i = 0; i < 200; ++i) {
+            const QString text = u"Ticket %1 must survive"_s.arg(i);
+            const HttpClient::Response response =
+                client.postJson(u"/requests"_s, QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson());
+            QCOMPARE(response.status, 201);
+            acknowledged.append({response.json().value(u"id"_s).toInteger(), text});
+        }
+    }
+    process.kill(); // SIGKILL: no chance to flush or close anything
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitStatus(), QProcess::CrashExit);
+
+    QProcess restarted;
+    port = startServer(restarted);
+    QVERIFY(port != 0);
+    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    for (const auto &[id, text] : acknowledged) {
+        const HttpClient::Response response = client.get(u"/requests/%1"_s.arg(id));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.json().value(u"body"_s).toString(), text);
+    }
+    QCOMPARE(client.get(u"/requests"_s).json().value(u"total"_s).toInteger(), acknowledged.size());
+    restarted.terminate();
+    QVERIFY(restarted.waitForFinished(10000));
+}
+
+void TestSupportConsole::newerDatabaseIsRefused()
+{
+    {
+        QProcess process;
+        QVERIFY(startServer(process) != 0);
+        process.terminate();
+        QVERIFY(process.waitForFinished(10000));
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tamper"_s);
+        db.setDatabaseName(databasePath());
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"_s));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"tamper"_s);
+
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("newer"), err.constData());
+}
+
+void TestSupportConsole::busyPortIsReported()
+{
+    QProcess first;
+    const quint16 port = startServer(first);
+    QVERIFY(port != 0);
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--headless"_s, u"--port"_s, QString::number(port), u"--database"_s, m_dir->filePath(u"other.db"_s)},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains(QByteArray::number(port)), err.constData());
+    first.terminate();
+    QVERIFY(first.waitForFinished(10000));
+}
+
+QTEST_GUILESS_MAIN(TestSupportConsole)
+#include "tst_supportconsole.moc"

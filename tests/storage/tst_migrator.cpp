@@ -1,0 +1,96 @@
+#include "migrator.h"
+#include "storageerror.h"
+#include "temporarydatabase.h"
+
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestMigrator : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void freshDatabaseGetsEveryMigration();
+    void migratingTwiceChangesNothing();
+    void newerDatabaseIsRefused();
+    void failingMigrationLeavesNothingBehind();
+
+private:
+    static int count(QSqlDatabase db, const QString &sql)
+    {
+        QSqlQuery query(db);
+        if (!query.exec(sql) || !query.next())
+            return -1;
+        return query.value(0).toInt();
+    }
+};
+
+void TestMigrator::freshDatabaseGetsEveryMigration()
+{
+    TemporaryDatabase temporary;
+    QSqlDatabase db = temporary.database().connection();
+    Migrator migrator(db, u"sqlite"_s);
+    QVERIFY(migrator.latestKnownVersion() >= 1);
+    QCOMPARE(migrator.currentVersion(), migrator.latestKnownVersion());
+    for (const QString &table : {u"tickets"_s, u"classifications"_s, u"imported_tickets"_s,
+                                 u"idempotency_keys"_s, u"ticket_counts"_s}) {
+        QCOMPARE(count(db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'"_s.arg(table)), 1);
+    }
+    QCOMPARE(count(db, u"PRAGMA foreign_keys"_s), 1);
+    QSqlQuery journal(db);
+    QVERIFY(journal.exec(u"PRAGMA journal_mode"_s) && journal.next());
+    QCOMPARE(journal.value(0).toString(), u"wal"_s);
+}
+
+void TestMigrator::migratingTwiceChangesNothing()
+{
+    TemporaryDatabase temporary;
+    QSqlDatabase db = temporary.database().connection();
+    const int rows = count(db, u"SELECT COUNT(*) FROM schema_migrations"_s);
+    temporary.database().migrate();
+    QCOMPARE(count(db, u"SELECT COUNT(*) FROM schema_migrations"_s), rows);
+}
+
+void TestMigrator::newerDatabaseIsRefused()
+{
+    TemporaryDatabase temporary;
+    QSqlDatabase db = temporary.database().connection();
+    QSqlQuery query(db);
+    QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)"_s));
+    try {
+        temporary.database().migrate();
+        QFAIL("a newer schema must not be accepted");
+    } catch (const StorageError &error) {
+        QVERIFY2(error.message().contains(u"newer"_s), qPrintable(error.message()));
+    }
+    // Nothing was downgraded or removed.
+    QCOMPARE(count(db, u"SELECT MAX(version) FROM schema_migrations"_s), 9999);
+}
+
+void TestMigrator::failingMigrationLeavesNothingBehind()
+{
+    QTemporaryDir scripts;
+    QVERIFY(QDir(scripts.path()).mkpath(u"sqlite"_s));
+    auto write = [&](const QString &name, const QByteArray &sql) {
+        QFile file(scripts.filePath(u"sqlite/"_s + name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(sql);
+    };
+    write(u"0001_first.sql"_s, "CREATE TABLE first (x INTEGER);");
+    write(u"0002_broken.sql"_s, "CREATE TABLE second (x INTEGER);\nTHIS IS NOT SQL;");
+
+    QTemporaryDir dataDir;
+    Database database(DatabaseConfig::sqlite(dataDir.filePath(u"m.db"_s)));
+    QSqlDatabase db = database.connection();
+    Migrator migrator(db, u"sqlite"_s, scripts.path());
+    QVERIFY_THROWS_EXCEPTION(StorageError, migrator.migrate());
+    QCOMPARE(migrator.currentVersion(), 1);
+    QCOMPARE(count(db, u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'first'"_s), 1);
+    QCOMPARE(count(db, u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'second'"_s), 0);
+    database.closeThreadConnection();
+}
+
+QTEST_GUILESS_MAIN(TestMigrator)
+#include "tst_migrator.moc"

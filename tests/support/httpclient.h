@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QNetworkAccessManager>
+#include <QUrl>
+
+#include <utility>
+
+// A synchronous façade over QNetworkAccessManager for tests: send, wait (with a timeout), read.
+class HttpClient final
+{
+public:
+    struct Response
+    {
+        int status = 0;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        QByteArray body;
+
+        QByteArray header(const QByteArray &name) const;
+        QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+        QString errorCode() const;
+    };
+
+    explicit HttpClient(QUrl baseUrl);
+
+    Response get(const QString &pathAndQuery);
+    Response postJson(const QString &path, const QByteArray &body,
+                      const QList<std::pair<QByteArray, QByteArray>> &headers = {});
+    Response send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body = {},
+                  const QList<std::pair<QByteArray, QByteArray>> &headers = {});
+
+private:
+    QUrl m_baseUrl;
+    QNetworkAccessManager m_manager;
+};
