@@ -49,15 +49,17 @@ TicketImporter::Summary TicketImporter::import(QIODevice *device, const Options 
             continue;
         }
         Validated<TicketDraft> row = format.draftFromRow(record.fields);
+        // A row in a language the user did not ask for is skipped, whatever else is wrong with it.
+        const std::optional<DatasetInfo> &dataset = row.value.dataset;
+        if (dataset && !options.language.isEmpty() && dataset->language != options.language) {
+            ++summary.otherLanguage;
+            continue;
+        }
         if (!row.isValid()) {
             QStringList reasons;
             for (const FieldError &error : row.errors)
                 reasons.append(error.field + QLatin1String(": ") + error.message);
             summary.rejected.append({record.firstLine, reasons.join(QLatin1String("; "))});
-            continue;
-        }
-        if (!options.language.isEmpty() && row.value.dataset->language != options.language) {
-            ++summary.otherLanguage;
             continue;
         }
         const QByteArray key = DatasetCsvFormat::contentKey(row.value);

@@ -133,7 +133,7 @@ void TestSupportConsole::importReportsAndIsRepeatable()
         &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
     QVERIFY(QRegularExpression(u"rejected:\\s+3"_s).match(QString::fromUtf8(out)).hasMatch());
-    QVERIFY2(out.contains("line 5: a quoted field starting on line 5 is never closed"), out.constData());
+    QVERIFY2(out.contains("line 6: a quoted field starting on line 6 is never closed"), out.constData());
 }
 
 void TestSupportConsole::importOfMissingFileFails()
