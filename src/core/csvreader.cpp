@@ -25,11 +25,6 @@ bool CsvReader::fillBuffer()
     }
     m_buffer = m_buffer.mid(m_position) + decoded;
     m_position = 0;
-    if (m_atStart) {
-        m_atStart = false;
-        if (m_buffer.startsWith(QChar::ByteOrderMark))
-            m_position = 1;
-    }
     return true;
 }
 

@@ -29,10 +29,10 @@ private:
     bool fillBuffer();
 
     QIODevice *m_device;
+    // Strips a leading byte order mark, as spreadsheet exports write one.
     QStringDecoder m_decoder{QStringDecoder::Utf8};
     QString m_buffer;
     qsizetype m_position = 0;
     qint64 m_line = 1;
-    bool m_atStart = true;
     QString m_deviceError;
 };

@@ -37,6 +37,7 @@ QString DatasetCsvFormat::column(const QStringList &fields, const QString &name)
 
 Validated<TicketDraft> DatasetCsvFormat::draftFromRow(const QStringList &fields) const
 {
+    Q_ASSERT(isValid());
     if (fields.size() != m_columnCount) {
         return {{},
                 {{QStringLiteral("row"), QStringLiteral("has %1 fields where the header has %2")

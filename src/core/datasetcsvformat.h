@@ -18,7 +18,8 @@ public:
     QStringList missingColumns() const;
     bool isValid() const { return missingColumns().isEmpty(); }
 
-    // Errors name the column that is wrong, e.g. "body: must not be blank".
+    // Only for a valid header. Errors name the column that is wrong ("body", or "row" for a
+    // row whose field count does not match the header).
     Validated<TicketDraft> draftFromRow(const QStringList &fields) const;
 
     // A stable fingerprint of a row's content, so importing a file twice stores nothing twice.

@@ -6,11 +6,14 @@ UrlQueryReader::UrlQueryReader(const QUrlQuery &query, const QStringList &knownP
     QStringList seen;
     for (const auto &[name, value] : std::as_const(m_items)) {
         Q_UNUSED(value)
+        if (seen.contains(name)) {
+            if (knownParameters.contains(name))
+                addError(name, QStringLiteral("must be given at most once"));
+            continue;
+        }
+        seen.append(name);
         if (!knownParameters.contains(name))
             addError(name, QStringLiteral("is not a known parameter"));
-        else if (seen.contains(name))
-            addError(name, QStringLiteral("must be given at most once"));
-        seen.append(name);
     }
 }
 

@@ -1,0 +1,242 @@
+#include "ticketstats.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+qint64 count(const TicketStats::Day &day, Category category)
+{
+    return day.perCategory[static_cast<std::size_t>(category)];
+}
+
+QStringList sortedKeys(const QJsonObject &object)
+{
+    QStringList keys = object.keys();
+    keys.sort();
+    return keys;
+}
+
+} // namespace
+
+class TestTicketStats : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void emptyWindow_data();
+    void emptyWindow();
+    void addCountsPerCategory();
+    void addIgnoresDatesOutsideWindow_data();
+    void addIgnoresDatesOutsideWindow();
+    void addToEmptyStatsIsHarmless();
+    void toJson();
+    void toJsonOfEmptyWindow();
+    void daysFromUrlQuery_data();
+    void daysFromUrlQuery();
+};
+
+void TestTicketStats::emptyWindow_data()
+{
+    QTest::addColumn<QDate>("today");
+    QTest::addColumn<int>("days");
+    QTest::addColumn<QDate>("first");
+
+    QTest::newRow("7 days") << QDate(2024, 5, 20) << 7 << QDate(2024, 5, 14);
+    QTest::newRow("7 days over a leap day") << QDate(2024, 3, 2) << 7 << QDate(2024, 2, 25);
+    QTest::newRow("7 days over new year") << QDate(2025, 1, 3) << 7 << QDate(2024, 12, 28);
+    QTest::newRow("1 day") << QDate(2024, 5, 20) << 1 << QDate(2024, 5, 20);
+    QTest::newRow("90 days") << QDate(2024, 5, 20) << 90 << QDate(2024, 2, 21);
+}
+
+void TestTicketStats::emptyWindow()
+{
+    QFETCH(QDate, today);
+    QFETCH(int, days);
+    QFETCH(QDate, first);
+
+    const TicketStats stats = TicketStats::emptyWindow(today, days);
+    QCOMPARE(stats.days.size(), days);
+    QCOMPARE(stats.days.first().date, first);
+    QCOMPARE(stats.days.last().date, today);
+    for (qsizetype i = 0; i < stats.days.size(); ++i) {
+        const TicketStats::Day &day = stats.days.at(i);
+        QCOMPARE(day.date, first.addDays(i));
+        QCOMPARE(day.unclassified, qint64(0));
+        QCOMPARE(day.total(), qint64(0));
+        for (Category category : kAllCategories)
+            QCOMPARE(count(day, category), qint64(0));
+    }
+}
+
+void TestTicketStats::addCountsPerCategory()
+{
+    const QDate today(2024, 5, 20);
+    TicketStats stats = TicketStats::emptyWindow(today, 7);
+    stats.add(today, Category::Technical, 3);
+    stats.add(today, Category::Billing, 2);
+    stats.add(today, std::nullopt, 4);
+    stats.add(today, Category::Technical, 1); // the same key twice adds up
+    stats.add(today.addDays(-6), Category::General, 5);
+    stats.add(today.addDays(-3), std::nullopt, 1);
+
+    const TicketStats::Day &last = stats.days.last();
+    QCOMPARE(count(last, Category::Technical), qint64(4));
+    QCOMPARE(count(last, Category::Billing), qint64(2));
+    QCOMPARE(count(last, Category::General), qint64(0));
+    QCOMPARE(last.unclassified, qint64(4));
+    QCOMPARE(last.total(), qint64(10));
+
+    const TicketStats::Day &first = stats.days.first();
+    QCOMPARE(first.date, today.addDays(-6));
+    QCOMPARE(count(first, Category::General), qint64(5));
+    QCOMPARE(first.total(), qint64(5));
+
+    QCOMPARE(stats.days.at(3).date, today.addDays(-3));
+    QCOMPARE(stats.days.at(3).unclassified, qint64(1));
+    QCOMPARE(stats.days.at(3).total(), qint64(1));
+
+    for (qsizetype i : {1, 2, 4, 5})
+        QCOMPARE(stats.days.at(i).total(), qint64(0));
+}
+
+void TestTicketStats::addIgnoresDatesOutsideWindow_data()
+{
+    QTest::addColumn<int>("offsetFromToday");
+
+    QTest::newRow("day before the window") << -7;
+    QTest::newRow("long ago") << -400;
+    QTest::newRow("tomorrow") << 1;
+    QTest::newRow("next year") << 365;
+}
+
+void TestTicketStats::addIgnoresDatesOutsideWindow()
+{
+    QFETCH(int, offsetFromToday);
+
+    const QDate today(2024, 5, 20);
+    TicketStats stats = TicketStats::emptyWindow(today, 7);
+    stats.add(today.addDays(offsetFromToday), Category::Billing, 9);
+    stats.add(today.addDays(offsetFromToday), std::nullopt, 9);
+    for (const TicketStats::Day &day : std::as_const(stats.days))
+        QCOMPARE(day.total(), qint64(0));
+    QCOMPARE(stats.toJson().value(u"total"_s).toInteger(), qint64(0));
+}
+
+void TestTicketStats::addToEmptyStatsIsHarmless()
+{
+    TicketStats stats;
+    stats.add(QDate(2024, 5, 20), Category::General, 1);
+    QVERIFY(stats.days.isEmpty());
+}
+
+void TestTicketStats::toJson()
+{
+    const QDate today(2024, 3, 1);
+    TicketStats stats = TicketStats::emptyWindow(today, 7);
+    stats.add(QDate(2024, 2, 29), Category::Technical, 5);
+    stats.add(QDate(2024, 2, 29), Category::Billing, 1);
+    stats.add(QDate(2024, 2, 24), Category::Technical, 1); // the window's first day
+    stats.add(QDate(2024, 3, 1), Category::General, 2);
+    stats.add(QDate(2024, 3, 1), std::nullopt, 3);
+    stats.add(QDate(2024, 2, 23), Category::Billing, 100); // outside, must not count
+
+    const QJsonObject json = stats.toJson();
+    QCOMPARE(sortedKeys(json), (QStringList{u"by_category"_s, u"days"_s, u"from"_s, u"per_day"_s,
+                                            u"to"_s, u"total"_s, u"unclassified"_s}));
+    QCOMPARE(json.value(u"days"_s).toInteger(), qint64(7));
+    QCOMPARE(json.value(u"from"_s).toString(), u"2024-02-24"_s);
+    QCOMPARE(json.value(u"to"_s).toString(), u"2024-03-01"_s);
+    QCOMPARE(json.value(u"total"_s).toInteger(), qint64(12));
+    QCOMPARE(json.value(u"unclassified"_s).toInteger(), qint64(3));
+
+    const QJsonObject byCategory = json.value(u"by_category"_s).toObject();
+    QCOMPARE(sortedKeys(byCategory), (QStringList{u"billing"_s, u"general"_s, u"technical"_s}));
+    QCOMPARE(byCategory.value(u"technical"_s).toInteger(), qint64(6));
+    QCOMPARE(byCategory.value(u"billing"_s).toInteger(), qint64(1));
+    QCOMPARE(byCategory.value(u"general"_s).toInteger(), qint64(2));
+
+    const QJsonArray perDay = json.value(u"per_day"_s).toArray();
+    QCOMPARE(perDay.size(), 7);
+    const QStringList dayKeys{u"billing"_s,   u"date"_s,  u"general"_s,
+                              u"technical"_s, u"total"_s, u"unclassified"_s};
+    const struct
+    {
+        const char16_t *date;
+        qint64 technical, billing, general, unclassified, total;
+    } expected[] = {
+        {u"2024-02-24", 1, 0, 0, 0, 1}, {u"2024-02-25", 0, 0, 0, 0, 0},
+        {u"2024-02-26", 0, 0, 0, 0, 0}, {u"2024-02-27", 0, 0, 0, 0, 0},
+        {u"2024-02-28", 0, 0, 0, 0, 0}, {u"2024-02-29", 5, 1, 0, 0, 6},
+        {u"2024-03-01", 0, 0, 2, 3, 5},
+    };
+    for (qsizetype i = 0; i < perDay.size(); ++i) {
+        const QJsonObject day = perDay.at(i).toObject();
+        const auto &want = expected[i];
+        QCOMPARE(sortedKeys(day), dayKeys);
+        QCOMPARE(day.value(u"date"_s).toString(), QString::fromUtf16(want.date));
+        QCOMPARE(day.value(u"technical"_s).toInteger(), want.technical);
+        QCOMPARE(day.value(u"billing"_s).toInteger(), want.billing);
+        QCOMPARE(day.value(u"general"_s).toInteger(), want.general);
+        QCOMPARE(day.value(u"unclassified"_s).toInteger(), want.unclassified);
+        QCOMPARE(day.value(u"total"_s).toInteger(), want.total);
+    }
+}
+
+void TestTicketStats::toJsonOfEmptyWindow()
+{
+    const QJsonObject json = TicketStats::emptyWindow(QDate(2024, 5, 20), 3).toJson();
+    QCOMPARE(json.value(u"total"_s).toInteger(), qint64(0));
+    QCOMPARE(json.value(u"unclassified"_s).toInteger(), qint64(0));
+    QCOMPARE(json.value(u"per_day"_s).toArray().size(), 3);
+    // Empty days are listed with zeros, so a chart needs no gap filling.
+    const QJsonObject first = json.value(u"per_day"_s).toArray().first().toObject();
+    QCOMPARE(first.value(u"date"_s).toString(), u"2024-05-18"_s);
+    QVERIFY(first.value(u"technical"_s).isDouble());
+    QCOMPARE(first.value(u"technical"_s).toInteger(), qint64(0));
+}
+
+void TestTicketStats::daysFromUrlQuery_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<int>("days");
+    QTest::addColumn<QStringList>("expectedFields");
+
+    const QStringList none;
+    const QStringList daysError{u"days"_s};
+    QTest::newRow("default") << QString() << 7 << none;
+    QTest::newRow("1") << u"days=1"_s << 1 << none;
+    QTest::newRow("30") << u"days=30"_s << 30 << none;
+    QTest::newRow("90") << u"days=90"_s << 90 << none;
+    QTest::newRow("0") << u"days=0"_s << 7 << daysError;
+    QTest::newRow("91") << u"days=91"_s << 7 << daysError;
+    QTest::newRow("negative") << u"days=-3"_s << 7 << daysError;
+    QTest::newRow("x") << u"days=x"_s << 7 << daysError;
+    QTest::newRow("empty") << u"days="_s << 7 << daysError;
+    QTest::newRow("fraction") << u"days=1.5"_s << 7 << daysError;
+    QTest::newRow("repeated") << u"days=7&days=14"_s << 7 << daysError;
+    QTest::newRow("unknown parameter") << u"day=7"_s << 7 << QStringList{u"day"_s};
+}
+
+void TestTicketStats::daysFromUrlQuery()
+{
+    QFETCH(QString, query);
+    QFETCH(int, days);
+    QFETCH(QStringList, expectedFields);
+
+    const Validated<int> result = TicketStats::daysFromUrlQuery(QUrlQuery(query));
+    QStringList fields;
+    for (const FieldError &error : result.errors) {
+        fields.append(error.field);
+        QVERIFY(!error.message.isEmpty());
+    }
+    QCOMPARE(fields, expectedFields);
+    QCOMPARE(result.isValid(), expectedFields.isEmpty());
+    if (result.isValid())
+        QCOMPARE(result.value, days);
+}
+
+QTEST_GUILESS_MAIN(TestTicketStats)
+#include "tst_ticketstats.moc"
