@@ -2,6 +2,8 @@
 
 #include "jsonkeys.h"
 
+#include <QJsonDocument>
+
 using StatusCode = QHttpServerResponse::StatusCode;
 
 static QJsonObject fieldsObject(const FieldErrors &errors)
@@ -109,4 +111,9 @@ QHttpServerResponse ApiError::toResponse() const
     if (!allowedMethods.isEmpty())
         response.setHeader(QByteArrayLiteral("Allow"), allowedMethods.join(QLatin1String(", ")).toLatin1());
     return response;
+}
+
+ApiReply ApiReply::json(const QJsonObject &object, QHttpServerResponse::StatusCode status)
+{
+    return {QJsonDocument(object).toJson(QJsonDocument::Compact), status, {}};
 }

@@ -41,12 +41,15 @@ struct ApiError
     QHttpServerResponse toResponse() const;
 };
 
-// A successful answer: a JSON body, its status and any extra headers.
+// A successful answer: a serialised JSON body, its status and any extra headers.
 struct ApiReply
 {
-    QJsonObject body;
+    QByteArray body;
     QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok;
     QList<std::pair<QByteArray, QByteArray>> headers;
+
+    static ApiReply json(const QJsonObject &object,
+                         QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
 };
 
 using ApiResult = std::variant<ApiReply, ApiError>;

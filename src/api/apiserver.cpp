@@ -13,6 +13,7 @@
 #include <QHttpServer>
 #include <QJsonDocument>
 #include <QMetaEnum>
+#include <QTcpServer>
 
 using Method = QHttpServerRequest::Method;
 using StatusCode = QHttpServerResponse::StatusCode;
@@ -98,7 +99,7 @@ ApiServer::ApiServer(const Database &database, QObject *parent)
 
     QFile document(QStringLiteral(":/api/openapi.json"));
     if (document.open(QIODevice::ReadOnly))
-        m_openApi = QJsonDocument::fromJson(document.readAll()).object();
+        m_openApi = document.readAll();
 }
 
 ApiServer::~ApiServer()
@@ -110,25 +111,25 @@ ApiServer::~ApiServer()
     m_database.closeThreadConnection();
 }
 
-quint16 ApiServer::listen(const QHostAddress &address, quint16 port)
+bool ApiServer::serve(qintptr listeningSocket)
 {
     try {
-        m_tickets = std::make_unique<TicketRepository>(m_database.connection());
+        m_tickets = std::make_unique<TicketRepository>(m_database);
     } catch (const StorageError &error) {
         m_errorString = error.message();
-        return 0;
+        return false;
     }
     m_requests = std::make_unique<RequestsController>(*m_tickets);
     m_stats = std::make_unique<StatsController>(*m_tickets);
     m_health = std::make_unique<HealthController>(m_database);
 
-    const quint16 bound = m_http->listen(address, port);
-    if (bound == 0) {
-        m_errorString = tr("Could not listen on %1 port %2 (is it in use?)")
-                            .arg(address.toString())
-                            .arg(port);
+    auto *tcpServer = new QTcpServer(this);
+    if (!tcpServer->setSocketDescriptor(listeningSocket)) {
+        m_errorString = tcpServer->errorString();
+        return false;
     }
-    return bound;
+    m_http->bind(tcpServer);
+    return true;
 }
 
 QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1String path,
@@ -144,7 +145,8 @@ QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1S
     } else {
         auto &reply = std::get<ApiReply>(result);
         if (reply.status != StatusCode::NoContent)
-            response = QHttpServerResponse(reply.body, reply.status);
+            response = QHttpServerResponse(QByteArrayLiteral("application/json"), std::move(reply.body),
+                                           reply.status);
         for (auto &[name, value] : reply.headers)
             response.setHeader(name, value);
     }

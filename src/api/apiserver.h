@@ -15,8 +15,9 @@ class RequestsController;
 class StatsController;
 class TicketRepository;
 
-// The HTTP API. Lives on one thread: construct it, move it there, and call listen() there; it
-// opens that thread's own database connection and closes it when destroyed.
+// The HTTP API as served by one thread: construct it, move it to its thread and call serve()
+// there with a listening socket. It opens that thread's own database connection and closes it
+// when destroyed. ApiService runs several of these on one port.
 class ApiServer final : public QObject
 {
     Q_OBJECT
@@ -35,8 +36,9 @@ public:
     explicit ApiServer(const Database &database, QObject *parent = nullptr);
     ~ApiServer() override;
 
-    // Returns the bound port, or 0 with the reason in errorString().
-    quint16 listen(const QHostAddress &address, quint16 port);
+    // Accepts connections on an already listening socket, which it then owns.
+    // Returns false with the reason in errorString().
+    bool serve(qintptr listeningSocket);
     QString errorString() const { return m_errorString; }
 
 private:
@@ -74,6 +76,6 @@ private:
     std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;
-    QJsonObject m_openApi;
+    QByteArray m_openApi;
     QString m_errorString;
 };

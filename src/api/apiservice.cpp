@@ -3,7 +3,10 @@
 #include "apilogging.h"
 #include "apiserver.h"
 
+#include <QTcpServer>
 #include <QThread>
+
+#include <unistd.h>
 
 ApiService::ApiService(const Database &database, QObject *parent)
     : QObject(parent)
@@ -16,41 +19,73 @@ ApiService::~ApiService()
     stop();
 }
 
-quint16 ApiService::start(const QHostAddress &address, quint16 port)
+int ApiService::defaultWorkerCount()
+{
+    return qBound(1, QThread::idealThreadCount(), 8);
+}
+
+quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers)
 {
     stop();
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("api"));
-    m_server = new ApiServer(m_database);
-    m_server->moveToThread(m_thread);
-    // Deleted on its own thread once the loop ends, which also closes that thread's connection.
-    connect(m_thread, &QThread::finished, m_server, &QObject::deleteLater);
-    m_thread->start();
-
-    quint16 bound = 0;
-    QMetaObject::invokeMethod(
-        m_server,
-        [this, &bound, address, port] {
-            bound = m_server->listen(address, port);
-            if (bound == 0)
-                m_errorString = m_server->errorString();
-        },
-        Qt::BlockingQueuedConnection);
-    if (bound == 0) {
-        stop();
+    m_errorString.clear();
+    // Bind once, here, so that a port in use is an error rather than silently shared (as
+    // SO_REUSEPORT would allow); the workers accept from duplicates of this one socket.
+    QTcpServer listener;
+    if (!listener.listen(address, port)) {
+        m_errorString = tr("Could not listen on %1 port %2: %3")
+                            .arg(address.toString())
+                            .arg(port)
+                            .arg(listener.errorString());
         return 0;
     }
-    qCInfo(lcApi).noquote() << "Listening on" << address.toString() << "port" << bound;
+    const quint16 bound = listener.serverPort();
+    for (int i = 0; i < workers; ++i) {
+        const int descriptor = ::dup(int(listener.socketDescriptor()));
+        if (descriptor < 0 || !startWorker(descriptor)) {
+            // A worker that failed did not adopt its descriptor.
+            if (descriptor >= 0)
+                ::close(descriptor);
+            if (m_errorString.isEmpty())
+                m_errorString = tr("Could not start the API threads.");
+            stop();
+            return 0;
+        }
+    }
+    qCInfo(lcApi).noquote() << "Listening on" << address.toString() << "port" << bound << "with"
+                            << workers << "threads";
     return bound;
+}
+
+bool ApiService::startWorker(qintptr listeningSocket)
+{
+    auto *thread = new QThread(this);
+    thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
+    auto *server = new ApiServer(m_database);
+    server->moveToThread(thread);
+    // Deleted on its own thread once the loop ends, which also closes that thread's connection.
+    connect(thread, &QThread::finished, server, &QObject::deleteLater);
+    m_threads.append(thread);
+    thread->start();
+
+    bool serving = false;
+    QMetaObject::invokeMethod(
+        server,
+        [this, server, listeningSocket, &serving] {
+            serving = server->serve(listeningSocket);
+            if (!serving)
+                m_errorString = server->errorString();
+        },
+        Qt::BlockingQueuedConnection);
+    return serving;
 }
 
 void ApiService::stop()
 {
-    if (!m_thread)
-        return;
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    m_server = nullptr;
+    for (QThread *thread : std::as_const(m_threads))
+        thread->quit();
+    for (QThread *thread : std::as_const(m_threads)) {
+        thread->wait();
+        delete thread;
+    }
+    m_threads.clear();
 }

@@ -1,13 +1,15 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
 
 class ApiServer;
 class Database;
 class QThread;
 
-// Runs the HTTP API on a thread of its own, so that API load never stalls the window.
+// Runs the HTTP API on threads of its own, so that API load never stalls the window. Several
+// worker threads accept from one listening socket, each with its own database connection.
 class ApiService final : public QObject
 {
     Q_OBJECT
@@ -17,15 +19,19 @@ public:
     ~ApiService() override;
     Q_DISABLE_COPY_MOVE(ApiService)
 
-    // Blocks until the server listens. Returns the bound port, or 0 with errorString() set.
-    quint16 start(const QHostAddress &address, quint16 port);
+    // One per core: a request is mostly CPU work (HTTP parsing, SQLite, JSON).
+    static int defaultWorkerCount();
+
+    // Blocks until every worker accepts. Returns the bound port, or 0 with errorString() set.
+    quint16 start(const QHostAddress &address, quint16 port, int workers = defaultWorkerCount());
     void stop();
 
     QString errorString() const { return m_errorString; }
 
 private:
+    bool startWorker(qintptr listeningSocket);
+
     const Database &m_database;
-    QThread *m_thread = nullptr;
-    ApiServer *m_server = nullptr;
+    QList<QThread *> m_threads;
     QString m_errorString;
 };

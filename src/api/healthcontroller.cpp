@@ -26,8 +26,6 @@ ApiResult HealthController::get()
         {QStringLiteral("version"), QStringLiteral(SUPPORT_CONSOLE_VERSION)},
         {QStringLiteral("database"), database},
     };
-    return ApiReply{body,
-                    healthy ? QHttpServerResponse::StatusCode::Ok
-                            : QHttpServerResponse::StatusCode::ServiceUnavailable,
-                    {}};
+    return ApiReply::json(body, healthy ? QHttpServerResponse::StatusCode::Ok
+                                        : QHttpServerResponse::StatusCode::ServiceUnavailable);
 }

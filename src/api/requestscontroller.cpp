@@ -1,6 +1,5 @@
 #include "requestscontroller.h"
 
-#include "jsonkeys.h"
 #include "ticketjson.h"
 #include "ticketrepository.h"
 
@@ -84,7 +83,5 @@ ApiResult RequestsController::list(const QUrlQuery &urlQuery)
     const Validated<TicketQuery> query = TicketQuery::fromUrlQuery(urlQuery);
     if (!query.isValid())
         return ApiError::invalidParameters(query.errors);
-    QJsonObject body = TicketJson::toJson(m_tickets.list(query.value));
-    body.insert(JsonKey::limit, query.value.limit);
-    return ApiReply{body, QHttpServerResponse::StatusCode::Ok, {}};
+    return ApiReply{TicketJson::toJson(m_tickets.list(query.value)), QHttpServerResponse::StatusCode::Ok, {}};
 }

@@ -12,5 +12,5 @@ ApiResult StatsController::get(const QUrlQuery &query, QDate today)
     const Validated<int> days = TicketStats::daysFromUrlQuery(query);
     if (!days.isValid())
         return ApiError::invalidParameters(days.errors);
-    return ApiReply{m_tickets.stats(today, days.value).toJson(), QHttpServerResponse::StatusCode::Ok, {}};
+    return ApiReply::json(m_tickets.stats(today, days.value).toJson());
 }

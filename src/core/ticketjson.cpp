@@ -1,65 +1,103 @@
 #include "ticketjson.h"
 
 #include "jsonkeys.h"
+#include "jsonwriter.h"
 #include "timestamps.h"
 
-#include <QJsonArray>
 
-static QJsonValue orNull(const std::optional<Category> &category)
+void TicketJson::write(JsonWriter &writer, const std::optional<Classification> &classification)
 {
-    return category ? QJsonValue(categoryName(*category)) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue TicketJson::toJson(const std::optional<Classification> &classification)
-{
-    if (!classification)
-        return QJsonValue::Null;
-    return QJsonObject{
-        {JsonKey::category, categoryName(classification->category)},
-        {JsonKey::confidence, classification->confidence},
-        {JsonKey::summary, classification->summary},
-        {JsonKey::model, classification->model},
-        {JsonKey::processingMs, classification->processingMs},
-        {JsonKey::createdAt, Timestamps::toIso(classification->createdAt)},
-    };
-}
-
-QJsonObject TicketJson::toJson(const Ticket &ticket)
-{
-    QJsonValue dataset = QJsonValue::Null;
-    if (ticket.dataset) {
-        dataset = QJsonObject{
-            {JsonKey::queue, ticket.dataset->queue},
-            {JsonKey::priority, ticket.dataset->priority},
-            {JsonKey::language, ticket.dataset->language},
-            {JsonKey::answer, ticket.dataset->answer},
-        };
+    if (!classification) {
+        writer.null();
+        return;
     }
-    return {
-        {JsonKey::id, ticket.id},
-        {JsonKey::subject, ticket.subject},
-        {JsonKey::body, ticket.body},
-        {JsonKey::form, ticketFormName(ticket.form)},
-        {JsonKey::source, ticketSourceName(ticket.source)},
-        {JsonKey::status, ticketStatusName(ticket.status)},
-        {JsonKey::category, orNull(ticket.category)},
-        {JsonKey::createdAt, Timestamps::toIso(ticket.createdAt)},
-        {JsonKey::updatedAt, Timestamps::toIso(ticket.updatedAt)},
-        {JsonKey::dataset, dataset},
-        {JsonKey::classification, toJson(ticket.classification)},
-    };
+    writer.beginObject();
+    writer.key(JsonKey::category);
+    writer.value(categoryName(classification->category));
+    writer.key(JsonKey::confidence);
+    writer.value(classification->confidence);
+    writer.key(JsonKey::summary);
+    writer.value(classification->summary);
+    writer.key(JsonKey::model);
+    writer.value(classification->model);
+    writer.key(JsonKey::processingMs);
+    writer.value(classification->processingMs);
+    writer.key(JsonKey::createdAt);
+    writer.value(Timestamps::toIso(classification->createdAt));
+    writer.endObject();
 }
 
-QJsonObject TicketJson::toJson(const TicketPage &page)
+void TicketJson::write(JsonWriter &writer, const Ticket &ticket)
 {
-    QJsonArray items;
+    writer.beginObject();
+    writer.key(JsonKey::id);
+    writer.value(ticket.id);
+    writer.key(JsonKey::subject);
+    writer.value(ticket.subject);
+    writer.key(JsonKey::body);
+    writer.value(ticket.body);
+    writer.key(JsonKey::form);
+    writer.value(ticketFormName(ticket.form));
+    writer.key(JsonKey::source);
+    writer.value(ticketSourceName(ticket.source));
+    writer.key(JsonKey::status);
+    writer.value(ticketStatusName(ticket.status));
+    writer.key(JsonKey::category);
+    if (ticket.category)
+        writer.value(categoryName(*ticket.category));
+    else
+        writer.null();
+    writer.key(JsonKey::createdAt);
+    writer.value(Timestamps::toIso(ticket.createdAt));
+    writer.key(JsonKey::updatedAt);
+    writer.value(Timestamps::toIso(ticket.updatedAt));
+    writer.key(JsonKey::dataset);
+    if (ticket.dataset) {
+        writer.beginObject();
+        writer.key(JsonKey::queue);
+        writer.value(ticket.dataset->queue);
+        writer.key(JsonKey::priority);
+        writer.value(ticket.dataset->priority);
+        writer.key(JsonKey::language);
+        writer.value(ticket.dataset->language);
+        writer.key(JsonKey::answer);
+        writer.value(ticket.dataset->answer);
+        writer.endObject();
+    } else {
+        writer.null();
+    }
+    writer.key(JsonKey::classification);
+    write(writer, ticket.classification);
+    writer.endObject();
+}
+
+QByteArray TicketJson::toJson(const Ticket &ticket)
+{
+    JsonWriter writer;
+    write(writer, ticket);
+    return writer.take();
+}
+
+QByteArray TicketJson::toJson(const TicketPage &page)
+{
+    JsonWriter writer;
+    writer.beginObject();
+    writer.key(JsonKey::items);
+    writer.beginArray();
     for (const Ticket &ticket : page.items)
-        items.append(toJson(ticket));
-    return {
-        {JsonKey::items, items},
-        {JsonKey::total, page.total},
-        {JsonKey::nextCursor, page.next ? QJsonValue(page.next->encode()) : QJsonValue::Null},
-    };
+        write(writer, ticket);
+    writer.endArray();
+    writer.key(JsonKey::total);
+    writer.value(page.total);
+    writer.key(JsonKey::limit);
+    writer.value(qint64(page.limit));
+    writer.key(JsonKey::nextCursor);
+    if (page.next)
+        writer.value(page.next->encode());
+    else
+        writer.null();
+    writer.endObject();
+    return writer.take();
 }
 
 Validated<TicketDraft> TicketJson::draftFromJson(const QJsonObject &object, TicketSource source)

@@ -28,5 +28,6 @@ struct TicketPage
 {
     QList<Ticket> items;
     qint64 total = 0;
+    int limit = TicketQuery::kDefaultLimit;
     std::optional<PageCursor> next;
 };

@@ -1,5 +1,6 @@
 #include "classificationrepository.h"
 
+#include "database.h"
 #include "sqlrow.h"
 #include "storageerror.h"
 #include "timestamps.h"
@@ -8,15 +9,17 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-ClassificationRepository::ClassificationRepository(QSqlDatabase db)
-    : m_db(std::move(db))
+ClassificationRepository::ClassificationRepository(const Database &database)
+    : m_database(database)
+    , m_db(database.connection())
 {
 }
 
 qint64 ClassificationRepository::add(const Classification &classification)
 {
-    Transaction transaction(m_db);
+    Transaction transaction(m_database);
     QSqlQuery query(m_db);
+    query.setForwardOnly(true);
     query.prepare(QStringLiteral(
         "INSERT INTO classifications (ticket_id, category, confidence, summary, model, "
         "processing_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
@@ -41,6 +44,7 @@ qint64 ClassificationRepository::add(const Classification &classification)
 QList<Classification> ClassificationRepository::history(qint64 ticketId)
 {
     QSqlQuery query(m_db);
+    query.setForwardOnly(true);
     query.prepare(QStringLiteral(
         "SELECT id, category, confidence, summary, model, processing_ms, created_at "
         "FROM classifications WHERE ticket_id = ? ORDER BY id"));

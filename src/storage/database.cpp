@@ -92,10 +92,10 @@ void Database::closeThreadConnection() const
 
 void Database::migrate() const
 {
-    Migrator(connection(), m_config.dialect()).migrate();
+    Migrator(*this).migrate();
 }
 
 int Database::schemaVersion() const
 {
-    return Migrator(connection(), m_config.dialect()).currentVersion();
+    return Migrator(*this).currentVersion();
 }

@@ -2,6 +2,7 @@
 
 #include "databaseconfig.h"
 
+#include <QMutex>
 #include <QSqlDatabase>
 
 // The ticket database shared by every thread of the program. QtSql connections may only be used
@@ -26,10 +27,15 @@ public:
 
     const DatabaseConfig &config() const { return m_config; }
 
+    // SQLite allows one writer at a time. Writers of this process queue here instead of in
+    // SQLite's busy handler, which sleeps for milliseconds; other processes still use that.
+    QMutex *writeMutex() const { return m_config.isSqlite() ? &m_writeMutex : nullptr; }
+
 private:
     QString threadConnectionName() const;
     void configure(QSqlDatabase &db) const;
 
     DatabaseConfig m_config;
     QString m_connectionPrefix;
+    mutable QMutex m_writeMutex;
 };

@@ -1,5 +1,6 @@
 #include "migrator.h"
 
+#include "database.h"
 #include "sqlscript.h"
 #include "storageerror.h"
 #include "storagelogging.h"
@@ -12,9 +13,11 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-Migrator::Migrator(QSqlDatabase db, const QString &dialect, const QString &resourceRoot)
-    : m_db(std::move(db))
+Migrator::Migrator(const Database &database, const QString &resourceRoot)
+    : m_database(database)
+    , m_db(database.connection())
 {
+    const QString dialect = database.config().dialect();
     static const QRegularExpression fileName(QStringLiteral("^(\\d{4})_(\\w+)\\.sql$"));
     const QDir folder(resourceRoot + u'/' + dialect);
     for (const QString &entry : folder.entryList({QStringLiteral("*.sql")}, QDir::Files)) {
@@ -75,7 +78,7 @@ void Migrator::apply(int version, const Migration &migration)
         throw StorageError(QStringLiteral("Could not read migration %1").arg(migration.path));
     const QStringList statements = SqlScript::split(QString::fromUtf8(file.readAll()));
 
-    Transaction transaction(m_db);
+    Transaction transaction(m_database);
     QSqlQuery query(m_db);
     for (const QString &statement : statements) {
         if (!query.exec(statement)) {

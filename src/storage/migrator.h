@@ -3,6 +3,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+class Database;
+
 #include <map>
 
 // Brings a database schema up to date from the numbered .sql files compiled into the program
@@ -10,7 +12,7 @@
 class Migrator final
 {
 public:
-    Migrator(QSqlDatabase db, const QString &dialect, const QString &resourceRoot = QStringLiteral(":/sql"));
+    explicit Migrator(const Database &database, const QString &resourceRoot = QStringLiteral(":/sql"));
 
     // Throws StorageError; a database newer than the program is an error, never a downgrade.
     void migrate();
@@ -28,6 +30,7 @@ private:
     void ensureVersionTable();
     void apply(int version, const Migration &migration);
 
+    const Database &m_database;
     QSqlDatabase m_db;
     std::map<int, Migration> m_migrations;
 };

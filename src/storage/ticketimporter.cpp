@@ -38,8 +38,8 @@ TicketImporter::Summary TicketImporter::import(QIODevice *device, const Options 
     }
 
     Summary summary;
-    TicketRepository repository(m_database.connection());
-    Transaction transaction(repository.database());
+    TicketRepository repository(m_database);
+    Transaction transaction(m_database);
     while ((!options.limit || summary.imported < *options.limit) && reader.readRecord(&record)) {
         ++summary.read;
         if (summary.read % kProgressEveryRows == 0)

@@ -13,10 +13,12 @@
 
 // Stores and finds tickets through one thread's connection. Throws StorageError on failures
 // the caller cannot fix; "not found" and idempotency conflicts are ordinary results.
+class Database;
+
 class TicketRepository final
 {
 public:
-    explicit TicketRepository(QSqlDatabase db);
+    explicit TicketRepository(const Database &database);
     Q_DISABLE_COPY_MOVE(TicketRepository)
 
     struct IdempotentCreate
@@ -30,7 +32,7 @@ public:
     // The same key with the same request hash returns the first ticket instead of a new one.
     IdempotentCreate create(const TicketDraft &draft, const QString &idempotencyKey,
                             const QByteArray &requestHash);
-    // For imports, inside the importer's transaction: false when this content is already stored.
+    // For imports, inside the importer's Transaction: false when this content is already stored.
     bool createImported(const TicketDraft &draft, const QByteArray &importKey);
 
     std::optional<Ticket> find(qint64 id);
@@ -38,13 +40,12 @@ public:
     TicketStats stats(QDate today, int days);
     qint64 count();
 
-    QSqlDatabase database() const { return m_db; }
-
 private:
     QSqlQuery &prepared(const QString &sql);
     Ticket insert(const TicketDraft &draft);
     qint64 countMatching(const TicketQuery &query);
 
+    const Database &m_database;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery> m_statements;
 };

@@ -1,12 +1,14 @@
 #include "transaction.h"
 
+#include "database.h"
 #include "storageerror.h"
 #include "storagelogging.h"
 
 #include <QSqlError>
 
-Transaction::Transaction(QSqlDatabase db)
-    : m_db(std::move(db))
+Transaction::Transaction(const Database &database)
+    : m_writeLock(database.writeMutex())
+    , m_db(database.connection())
 {
     if (!m_db.transaction())
         throw StorageError(QStringLiteral("Could not start a transaction: %1")

@@ -1,18 +1,23 @@
 #pragma once
 
+#include <QMutexLocker>
 #include <QSqlDatabase>
 
-// Rolls back unless commit() is reached, so an early return or exception never leaves half a write.
+class Database;
+
+// A write transaction on the calling thread's connection. Rolls back unless commit() is reached,
+// so an early return or exception never leaves half a write.
 class Transaction final
 {
 public:
-    explicit Transaction(QSqlDatabase db);
+    explicit Transaction(const Database &database);
     ~Transaction();
     Q_DISABLE_COPY_MOVE(Transaction)
 
     void commit();
 
 private:
+    QMutexLocker<QMutex> m_writeLock;
     QSqlDatabase m_db;
     bool m_open = false;
 };

@@ -231,7 +231,7 @@ void TestApiServer::getReturnsTicketWithLatestClassification()
 {
     const qint64 id = postText(u"Please refund my last invoice"_s);
     QVERIFY(id > 0);
-    ClassificationRepository classifications(m_server->database().connection());
+    ClassificationRepository classifications(m_server->database());
     Classification classification;
     classification.ticketId = id;
     classification.category = Category::General;
@@ -277,7 +277,7 @@ void TestApiServer::listFiltersAndPages()
     QList<qint64> ids;
     for (int i = 0; i < 7; ++i)
         ids.append(postText(u"Ticket number %1"_s.arg(i)));
-    ClassificationRepository classifications(m_server->database().connection());
+    ClassificationRepository classifications(m_server->database());
     for (int i = 0; i < 7; ++i) {
         Classification classification;
         classification.ticketId = ids.at(i);
@@ -360,7 +360,7 @@ void TestApiServer::statsCountPerCategoryAndDay()
     classification.category = Category::Billing;
     classification.confidence = 0.7;
     classification.model = u"test"_s;
-    ClassificationRepository(m_server->database().connection()).add(classification);
+    ClassificationRepository(m_server->database()).add(classification);
 
     const HttpClient::Response response = client().get(u"/stats?days=30"_s);
     QCOMPARE(response.status, 200);

@@ -185,10 +185,10 @@ int main(int argc, char *argv[])
     wall.start();
     try {
         database.migrate();
-        TicketRepository repository(database.connection());
+        TicketRepository repository(database);
         // ClassificationRepository::add commits per call; one statement inside the batch's
         // transaction keeps the seed a bulk load while still firing the category triggers.
-        QSqlQuery classify(repository.database());
+        QSqlQuery classify(database.connection());
         if (!classify.prepare(QStringLiteral(
                 "INSERT INTO classifications (ticket_id, category, confidence, summary, model, "
                 "processing_ms, created_at) "
@@ -225,7 +225,7 @@ int main(int argc, char *argv[])
 
             QElapsedTimer timer;
             timer.start();
-            Transaction transaction(repository.database());
+            Transaction transaction(database);
             for (const Prepared &row : std::as_const(rows)) {
                 if (!repository.createImported(row.draft, row.importKey))
                     throw StorageError(QStringLiteral("import key %1 already stored")
@@ -251,7 +251,7 @@ int main(int argc, char *argv[])
         }
         classify.finish();
         // The cached file is copied per run: fold the WAL back in so one file is the whole DB.
-        QSqlQuery checkpoint(repository.database());
+        QSqlQuery checkpoint(database.connection());
         if (!checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
             throw StorageError(checkpoint.lastError().text());
     } catch (const StorageError &error) {
@@ -270,7 +270,7 @@ int main(int argc, char *argv[])
     out << "SEED tickets=" << tickets << " classified=" << classified
         << " storage_seconds=" << QString::number(storageSeconds, 'f', 2)
         << " storage_tickets_per_s=" << qint64(double(tickets) / storageSeconds)
-        << " wall_seconds=" << QString::number(wallSeconds, 'f', 2)
-        << " batch=" << batch << Qt::endl;
+        << " wall_seconds=" << QString::number(wallSeconds, 'f', 2) << " batch=" << batch
+        << Qt::endl;
     return 0;
 }

@@ -27,6 +27,12 @@ QJsonObject parseObject(const QByteArray &json)
     return document.object();
 }
 
+template<typename T>
+QJsonObject ticketJsonOf(const T &value)
+{
+    return parseObject(TicketJson::toJson(value));
+}
+
 QStringList sortedKeys(const QJsonObject &object)
 {
     QStringList keys = object.keys();
@@ -180,7 +186,7 @@ void TestTicketJson::draftErrorsHaveMessages()
 
 void TestTicketJson::ticketFields()
 {
-    const QJsonObject json = TicketJson::toJson(sampleTicket());
+    const QJsonObject json = ticketJsonOf(sampleTicket());
 
     QCOMPARE(
         sortedKeys(json),
@@ -235,7 +241,7 @@ void TestTicketJson::ticketEnumNames()
     ticket.form = form;
     ticket.source = source;
     ticket.status = status;
-    const QJsonObject json = TicketJson::toJson(ticket);
+    const QJsonObject json = ticketJsonOf(ticket);
     QCOMPARE(json.value(u"form"_s).toString(), formName);
     QCOMPARE(json.value(u"source"_s).toString(), sourceName);
     QCOMPARE(json.value(u"status"_s).toString(), statusName);
@@ -259,7 +265,7 @@ void TestTicketJson::ticketCategory()
 
     Ticket ticket = sampleTicket();
     ticket.category = category;
-    const QJsonObject json = TicketJson::toJson(ticket);
+    const QJsonObject json = ticketJsonOf(ticket);
     QVERIFY(json.contains(u"category"_s));
     QCOMPARE(json.value(u"category"_s), expected);
 }
@@ -291,17 +297,17 @@ void TestTicketJson::timestamps()
 
     Ticket ticket = sampleTicket();
     ticket.createdAt = createdAt;
-    QCOMPARE(TicketJson::toJson(ticket).value(u"created_at"_s).toString(), expected);
+    QCOMPARE(ticketJsonOf(ticket).value(u"created_at"_s).toString(), expected);
 }
 
 void TestTicketJson::ticketDataset()
 {
     Ticket ticket = sampleTicket();
-    QVERIFY(TicketJson::toJson(ticket).value(u"dataset"_s).isNull());
+    QVERIFY(ticketJsonOf(ticket).value(u"dataset"_s).isNull());
 
     ticket.dataset =
         DatasetInfo{u"Billing and Payments"_s, u"high"_s, u"en"_s, u"We refunded the duplicate."_s};
-    const QJsonValue dataset = TicketJson::toJson(ticket).value(u"dataset"_s);
+    const QJsonValue dataset = ticketJsonOf(ticket).value(u"dataset"_s);
     QVERIFY(dataset.isObject());
     const QJsonObject object = dataset.toObject();
     QCOMPARE(sortedKeys(object),
@@ -315,8 +321,8 @@ void TestTicketJson::ticketDataset()
 void TestTicketJson::ticketClassification()
 {
     Ticket ticket = sampleTicket();
-    QVERIFY(TicketJson::toJson(ticket).value(u"classification"_s).isNull());
-    QVERIFY(TicketJson::toJson(std::optional<Classification>()).isNull());
+    QVERIFY(ticketJsonOf(ticket).value(u"classification"_s).isNull());
+    QVERIFY(ticketJsonOf(sampleTicket()).value(u"classification"_s).isNull());
 
     Classification classification;
     classification.id = 7;
@@ -331,7 +337,7 @@ void TestTicketJson::ticketClassification()
     ticket.classification = classification;
     ticket.category = Category::Billing;
 
-    const QJsonValue value = TicketJson::toJson(ticket).value(u"classification"_s);
+    const QJsonValue value = ticketJsonOf(ticket).value(u"classification"_s);
     QVERIFY(value.isObject());
     const QJsonObject object = value.toObject();
     QCOMPARE(sortedKeys(object), (QStringList{u"category"_s, u"confidence"_s, u"created_at"_s,
@@ -372,15 +378,16 @@ void TestTicketJson::page()
     if (hasNext)
         page.next = next;
 
-    const QJsonObject json = TicketJson::toJson(page);
-    QCOMPARE(sortedKeys(json), (QStringList{u"items"_s, u"next_cursor"_s, u"total"_s}));
+    const QJsonObject json = ticketJsonOf(page);
+    QCOMPARE(sortedKeys(json), (QStringList{u"items"_s, u"limit"_s, u"next_cursor"_s, u"total"_s}));
+    QCOMPARE(json.value(u"limit"_s).toInt(), TicketQuery::kDefaultLimit);
     QCOMPARE(json.value(u"total"_s).toInteger(), total);
 
     const QJsonArray items = json.value(u"items"_s).toArray();
     QCOMPARE(items.size(), itemCount);
     for (int i = 0; i < itemCount; ++i) {
         // Items are the same shape as a single ticket, in the page's order.
-        QCOMPARE(items.at(i).toObject(), TicketJson::toJson(page.items.at(i)));
+        QCOMPARE(items.at(i).toObject(), ticketJsonOf(page.items.at(i)));
         QCOMPARE(items.at(i).toObject().value(u"id"_s).toInteger(), 100 - i);
     }
 

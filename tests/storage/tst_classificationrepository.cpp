@@ -30,7 +30,7 @@ private:
 void TestClassificationRepository::init()
 {
     m_temporary = std::make_unique<TemporaryDatabase>();
-    TicketRepository tickets(m_temporary->database().connection());
+    TicketRepository tickets(m_temporary->database());
     m_ticketId = tickets.create(TicketDraft::fromText(u"My card was charged twice"_s, TicketSource::Api)).id;
 }
 
@@ -54,7 +54,7 @@ Classification TestClassificationRepository::verdict(Category category, double c
 
 void TestClassificationRepository::historyKeepsEveryVerdictInOrder()
 {
-    ClassificationRepository repository(m_temporary->database().connection());
+    ClassificationRepository repository(m_temporary->database());
     const qint64 first = repository.add(verdict(Category::General, 0.4, u"rules"_s));
     const qint64 second = repository.add(verdict(Category::Billing, 0.93, u"fasttext"_s));
     QVERIFY(second > first);
@@ -73,8 +73,8 @@ void TestClassificationRepository::historyKeepsEveryVerdictInOrder()
 
 void TestClassificationRepository::latestVerdictIsTheTicketsCategory()
 {
-    ClassificationRepository repository(m_temporary->database().connection());
-    TicketRepository tickets(m_temporary->database().connection());
+    ClassificationRepository repository(m_temporary->database());
+    TicketRepository tickets(m_temporary->database());
     repository.add(verdict(Category::Technical, 0.5, u"rules"_s));
     repository.add(verdict(Category::Billing, 0.8, u"fasttext"_s));
     const std::optional<Ticket> ticket = tickets.find(m_ticketId);
@@ -99,12 +99,12 @@ void TestClassificationRepository::invalidVerdictsAreRefused()
 {
     QFETCH(qint64, ticketOffset);
     QFETCH(double, confidence);
-    ClassificationRepository repository(m_temporary->database().connection());
+    ClassificationRepository repository(m_temporary->database());
     Classification classification = verdict(Category::Billing, confidence, u"x"_s);
     classification.ticketId += ticketOffset;
     QVERIFY_THROWS_EXCEPTION(StorageError, repository.add(classification));
     QVERIFY(repository.history(m_ticketId).isEmpty());
-    TicketRepository tickets(m_temporary->database().connection());
+    TicketRepository tickets(m_temporary->database());
     QVERIFY(!tickets.find(m_ticketId)->category);
 }
 

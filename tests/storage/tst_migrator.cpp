@@ -31,7 +31,7 @@ void TestMigrator::freshDatabaseGetsEveryMigration()
 {
     TemporaryDatabase temporary;
     QSqlDatabase db = temporary.database().connection();
-    Migrator migrator(db, u"sqlite"_s);
+    Migrator migrator(temporary.database());
     QVERIFY(migrator.latestKnownVersion() >= 1);
     QCOMPARE(migrator.currentVersion(), migrator.latestKnownVersion());
     for (const QString &table : {u"tickets"_s, u"classifications"_s, u"imported_tickets"_s,
@@ -84,7 +84,7 @@ void TestMigrator::failingMigrationLeavesNothingBehind()
     QTemporaryDir dataDir;
     Database database(DatabaseConfig::sqlite(dataDir.filePath(u"m.db"_s)));
     QSqlDatabase db = database.connection();
-    Migrator migrator(db, u"sqlite"_s, scripts.path());
+    Migrator migrator(database, scripts.path());
     QVERIFY_THROWS_EXCEPTION(StorageError, migrator.migrate());
     QCOMPARE(migrator.currentVersion(), 1);
     QCOMPARE(count(db, u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'first'"_s), 1);

@@ -123,7 +123,7 @@ void TestTicketImporter::importsEveryDatasetVersion()
     QCOMPARE(summary.alreadyImported, 0);
     QVERIFY(summary.rejected.isEmpty());
 
-    TicketRepository tickets(m_temporary->database().connection());
+    TicketRepository tickets(m_temporary->database());
     QCOMPARE(tickets.count(), imported);
     for (const Ticket &ticket : tickets.list(TicketQuery{}).items) {
         QCOMPARE(ticket.source, TicketSource::Import);
@@ -140,7 +140,7 @@ void TestTicketImporter::keepsQuotedAndLiteralNewlines()
 {
     importFile(u"tickets-v4.csv"_s);
     importFile(u"tickets-v5-literal-newlines.csv"_s);
-    TicketRepository tickets(m_temporary->database().connection());
+    TicketRepository tickets(m_temporary->database());
     TicketQuery vpn;
     vpn.search = u"VPN disconnects"_s;
     const TicketPage page = tickets.list(vpn);
@@ -168,7 +168,7 @@ void TestTicketImporter::reimportingStoresNothingTwice()
     QCOMPARE(second.read, first.read);
     QCOMPARE(second.imported, 0);
     QCOMPARE(second.alreadyImported, first.imported);
-    QCOMPARE(TicketRepository(m_temporary->database().connection()).count(), first.imported);
+    QCOMPARE(TicketRepository(m_temporary->database()).count(), first.imported);
 }
 
 void TestTicketImporter::reportsBrokenRowsAndKeepsTheRest()
@@ -185,7 +185,7 @@ void TestTicketImporter::reportsBrokenRowsAndKeepsTheRest()
     QVERIFY2(summary.rejected.at(1).reason.contains(u"body"_s), qPrintable(summary.rejected.at(1).reason));
     QCOMPARE(summary.rejected.at(2).line, 6);
     QVERIFY2(summary.rejected.at(2).reason.contains(u"never closed"_s), qPrintable(summary.rejected.at(2).reason));
-    QCOMPARE(TicketRepository(m_temporary->database().connection()).count(), 1);
+    QCOMPARE(TicketRepository(m_temporary->database()).count(), 1);
 }
 
 void TestTicketImporter::limitStopsEarly()
@@ -194,7 +194,7 @@ void TestTicketImporter::limitStopsEarly()
     options.limit = 2;
     const TicketImporter::Summary summary = importFile(u"tickets-v4.csv"_s, options);
     QCOMPARE(summary.imported, 2);
-    QCOMPARE(TicketRepository(m_temporary->database().connection()).count(), 2);
+    QCOMPARE(TicketRepository(m_temporary->database()).count(), 2);
 }
 
 void TestTicketImporter::allLanguages()
@@ -215,7 +215,7 @@ void TestTicketImporter::spreadsCreatedAtOverPastDays()
     options.now = QDateTime(QDate(2026, 6, 30), QTime(12, 0), QTimeZone::utc());
     options.spreadDays = 30;
     importFile(u"tickets-v4.csv"_s, options);
-    TicketRepository tickets(m_temporary->database().connection());
+    TicketRepository tickets(m_temporary->database());
     QSet<qint64> instants;
     for (const Ticket &ticket : tickets.list(TicketQuery{}).items) {
         QVERIFY(ticket.createdAt <= options.now);
@@ -230,7 +230,7 @@ void TestTicketImporter::spreadsCreatedAtOverPastDays()
     QVERIFY(file.open(QIODevice::ReadOnly));
     TicketImporter(other.database()).import(&file, options);
     QSet<qint64> otherInstants;
-    for (const Ticket &ticket : TicketRepository(other.database().connection()).list(TicketQuery{}).items)
+    for (const Ticket &ticket : TicketRepository(other.database()).list(TicketQuery{}).items)
         otherInstants.insert(Timestamps::toMs(ticket.createdAt));
     QCOMPARE(otherInstants, instants);
 }
@@ -248,7 +248,7 @@ void TestTicketImporter::missingColumnsImportNothing()
         QVERIFY2(error.message().contains(u"queue"_s), qPrintable(error.message()));
         QVERIFY(error.message().contains(u"answer"_s));
     }
-    QCOMPARE(TicketRepository(m_temporary->database().connection()).count(), 0);
+    QCOMPARE(TicketRepository(m_temporary->database()).count(), 0);
 }
 
 void TestTicketImporter::readFailureRollsEverythingBack()
@@ -259,7 +259,7 @@ void TestTicketImporter::readFailureRollsEverythingBack()
     TicketImporter importer(m_temporary->database());
     QSignalSpy progress(&importer, &TicketImporter::progressed);
     QVERIFY_THROWS_EXCEPTION(StorageError, importer.import(&device, {}));
-    QCOMPARE(TicketRepository(m_temporary->database().connection()).count(), 0);
+    QCOMPARE(TicketRepository(m_temporary->database()).count(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestTicketImporter)

@@ -42,7 +42,7 @@ private:
 void TestTicketRepository::init()
 {
     m_temporary = std::make_unique<TemporaryDatabase>();
-    m_tickets = std::make_unique<TicketRepository>(m_temporary->database().connection());
+    m_tickets = std::make_unique<TicketRepository>(m_temporary->database());
 }
 
 void TestTicketRepository::cleanup()
@@ -66,7 +66,7 @@ void TestTicketRepository::classify(qint64 ticketId, Category category)
     classification.category = category;
     classification.confidence = 0.9;
     classification.model = u"test"_s;
-    ClassificationRepository(m_temporary->database().connection()).add(classification);
+    ClassificationRepository(m_temporary->database()).add(classification);
 }
 
 void TestTicketRepository::createdTicketIsFoundAgain()
