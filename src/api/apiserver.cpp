@@ -166,18 +166,21 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
     }
 
     const Endpoint *endpoint = nullptr;
-    QStringList allowed;
     for (const Endpoint &candidate : endpoints()) {
-        if (candidate.path != path)
-            continue;
-        allowed.append(methodToken(candidate.method));
-        if (candidate.method == request.method())
+        if (candidate.path == path && candidate.method == request.method())
             endpoint = &candidate;
     }
-    allowed.append(QStringLiteral("OPTIONS"));
-    if (request.method() == Method::Options)
-        return ApiReply{{}, StatusCode::NoContent, {{QByteArrayLiteral("Allow"), allowed.join(QLatin1String(", ")).toLatin1()}}};
     if (!endpoint) {
+        QStringList allowed;
+        for (const Endpoint &candidate : endpoints()) {
+            if (candidate.path == path)
+                allowed.append(methodToken(candidate.method));
+        }
+        allowed.append(QStringLiteral("OPTIONS"));
+        if (request.method() == Method::Options) {
+            return ApiReply{{}, StatusCode::NoContent,
+                            {{QByteArrayLiteral("Allow"), allowed.join(QLatin1String(", ")).toLatin1()}}};
+        }
         return ApiError{ApiError::Kind::MethodNotAllowed,
                         QStringLiteral("%1 is not allowed on %2; use %3.")
                             .arg(methodToken(request.method()), QString(path),
