@@ -22,7 +22,7 @@ qint64 ClassificationRepository::add(const Classification &classification)
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
         "INSERT INTO classifications (ticket_id, category, confidence, summary, model, "
-        "processing_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+        "processing_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     query.addBindValue(classification.ticketId);
     query.addBindValue(QString(categoryName(classification.category)));
     query.addBindValue(classification.confidence);
@@ -32,10 +32,10 @@ qint64 ClassificationRepository::add(const Classification &classification)
     query.addBindValue(classification.createdAt.isValid()
                            ? Timestamps::toMs(classification.createdAt)
                            : QDateTime::currentMSecsSinceEpoch());
-    if (!query.exec() || !query.next())
+    if (!query.exec())
         throw StorageError(QStringLiteral("Could not store the classification: %1")
                                .arg(query.lastError().text()));
-    const qint64 id = query.value(0).toLongLong();
+    const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
     transaction.commit();
     return id;

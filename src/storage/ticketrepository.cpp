@@ -121,9 +121,11 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 createdAt = draft.createdAt ? Timestamps::toMs(*draft.createdAt) : now;
 
+    // lastInsertId() rather than RETURNING: SQLite builds a temporary table for RETURNING on
+    // every insert, and QtSql's PostgreSQL driver answers lastInsertId() with lastval().
     QSqlQuery &query = prepared(QStringLiteral(
         "INSERT INTO tickets (subject, body, form, source, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, 'open', ?, ?) RETURNING id"));
+        "VALUES (?, ?, ?, ?, 'open', ?, ?)"));
     query.bindValue(0, SqlRow::text(draft.subject));
     query.bindValue(1, SqlRow::text(draft.body));
     query.bindValue(2, QString(ticketFormName(draft.form)));
@@ -131,12 +133,11 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
     query.bindValue(4, createdAt);
     query.bindValue(5, now);
     execOrThrow(query, "store the ticket");
-    if (!query.next())
-        throw StorageError(QStringLiteral("The database did not return the new ticket's id"));
-
     Ticket ticket;
-    ticket.id = query.value(0).toLongLong();
+    ticket.id = query.lastInsertId().toLongLong();
     query.finish();
+    if (ticket.id <= 0)
+        throw StorageError(QStringLiteral("The database did not return the new ticket's id"));
     ticket.subject = draft.subject;
     ticket.body = draft.body;
     ticket.form = draft.form;

@@ -55,8 +55,8 @@ public:
     ServerProcess(const QString &program, const QString &database, const QString &logPath)
     {
         m_process.setProgram(program);
-        m_process.setArguments({QStringLiteral("--headless"), QStringLiteral("--database"), database,
-                                QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+        m_process.setArguments({QStringLiteral("--headless"), QStringLiteral("--database"),
+                                database, QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
                                 QStringLiteral("--port"), QStringLiteral("0")});
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("QT_LOGGING_RULES"),
@@ -148,9 +148,9 @@ struct LoadResult
 {
     QHash<qint64, Acknowledged> acknowledged;
     qint64 sent = 0;
-    qint64 unanswered = 0;    // in flight when the server died
-    qint64 rejected = 0;      // answered, but not with 201
-    qint64 badAnswers = 0;    // 201 whose ticket differs from the request, or a repeated id
+    qint64 unanswered = 0; // in flight when the server died
+    qint64 rejected = 0;   // answered, but not with 201
+    qint64 badAnswers = 0; // 201 whose ticket differs from the request, or a repeated id
     qint64 reconnects = 0;
     qint64 acknowledgedAtKill = 0;
     double loadSeconds = 0;
@@ -282,24 +282,24 @@ VerifyResult verify(quint16 port, const QHash<qint64, Acknowledged> &acknowledge
         connections.append(connection);
         QObject::connect(connection, &RawHttpConnection::opened, connection,
                          [&, connection] { askNext(connection); });
-        QObject::connect(connection, &RawHttpConnection::responseReceived, connection,
-                         [&, connection](int status, const QByteArray &body) {
-                             const qint64 id = asking.take(connection);
-                             if (status == 200) {
-                                 if (sameTicket(acknowledged.value(id),
-                                                QJsonDocument::fromJson(body).object()))
-                                     ++result.verified;
-                                 else
-                                     ++result.mismatched;
-                             } else if (status == 404) {
-                                 ++result.missing;
-                                 if (result.missingIds.size() < kMissingIdsShown)
-                                     result.missingIds.append(id);
-                             } else {
-                                 ++result.errors;
-                             }
-                             askNext(connection);
-                         });
+        QObject::connect(
+            connection, &RawHttpConnection::responseReceived, connection,
+            [&, connection](int status, const QByteArray &body) {
+                const qint64 id = asking.take(connection);
+                if (status == 200) {
+                    if (sameTicket(acknowledged.value(id), QJsonDocument::fromJson(body).object()))
+                        ++result.verified;
+                    else
+                        ++result.mismatched;
+                } else if (status == 404) {
+                    ++result.missing;
+                    if (result.missingIds.size() < kMissingIdsShown)
+                        result.missingIds.append(id);
+                } else {
+                    ++result.errors;
+                }
+                askNext(connection);
+            });
         QObject::connect(connection, &RawHttpConnection::closed, connection,
                          [&, connection](bool requestInFlight, const QString &) {
                              if (requestInFlight && asking.remove(connection))
@@ -375,9 +375,8 @@ int main(int argc, char *argv[])
             << Qt::endl;
         return 2;
     }
-    const QString logPath = parser.isSet(logOption)
-                                ? parser.value(logOption)
-                                : database + QStringLiteral(".durability.log");
+    const QString logPath = parser.isSet(logOption) ? parser.value(logOption)
+                                                    : database + QStringLiteral(".durability.log");
 
     QString error;
     LoadResult load;
@@ -396,8 +395,7 @@ int main(int argc, char *argv[])
         << " s: " << load.acknowledged.size() << " acknowledged with 201 ("
         << load.acknowledgedAtKill << " before the kill signal, the rest already on the wire), "
         << load.unanswered << " unanswered at the kill, " << load.rejected << " other statuses, "
-        << load.badAnswers << " bad 201 answers, " << load.reconnects << " reconnects"
-        << Qt::endl;
+        << load.badAnswers << " bad 201 answers, " << load.reconnects << " reconnects" << Qt::endl;
 
     VerifyResult check;
     {
@@ -421,17 +419,18 @@ int main(int argc, char *argv[])
     QStringList shownIds;
     for (const qint64 id : std::as_const(check.missingIds))
         shownIds.append(QString::number(id));
-    out << "Verified " << check.verified << " of " << load.acknowledged.size()
-        << ": missing " << check.missing << ", changed " << check.mismatched << ", unreadable "
-        << check.errors << Qt::endl;
+    out << "Verified " << check.verified << " of " << load.acknowledged.size() << ": missing "
+        << check.missing << ", changed " << check.mismatched << ", unreadable " << check.errors
+        << Qt::endl;
     if (!shownIds.isEmpty())
-        out << "Missing ids (first " << kMissingIdsShown << "): " << shownIds.join(u' ') << Qt::endl;
+        out << "Missing ids (first " << kMissingIdsShown << "): " << shownIds.join(u' ')
+            << Qt::endl;
     // One line for run.sh to parse.
     out << "DURABILITY acknowledged=" << load.acknowledged.size() << " missing=" << check.missing
         << " mismatched=" << check.mismatched << " unreadable=" << check.errors
         << " bad_answers=" << load.badAnswers << " sent=" << load.sent
-        << " unanswered=" << load.unanswered << " load_seconds="
-        << QString::number(load.loadSeconds, 'f', 2) << Qt::endl;
+        << " unanswered=" << load.unanswered
+        << " load_seconds=" << QString::number(load.loadSeconds, 'f', 2) << Qt::endl;
 
     const bool passed = !load.acknowledged.isEmpty() && check.missing == 0 &&
                         check.mismatched == 0 && check.errors == 0 && load.badAnswers == 0;

@@ -42,8 +42,8 @@ void RawHttpConnection::send(const QByteArray &method, const QByteArray &path,
                              const QByteArray &jsonBody)
 {
     Q_ASSERT(isIdle());
-    QByteArray request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                         QByteArray::number(m_port) + "\r\n";
+    QByteArray request =
+        method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_port) + "\r\n";
     if (!jsonBody.isNull()) {
         request += "Content-Type: application/json\r\nContent-Length: " +
                    QByteArray::number(jsonBody.size()) + "\r\n";
@@ -117,7 +117,8 @@ bool RawHttpConnection::takeResponse(int *status, QByteArray *body, bool *malfor
         const qsizetype lineEnd = m_buffer.indexOf("\r\n", position);
         if (lineEnd < 0)
             return false;
-        const qsizetype size = m_buffer.mid(position, lineEnd - position).split(';').first().toLongLong(&ok, 16);
+        const qsizetype size =
+            m_buffer.mid(position, lineEnd - position).split(';').first().toLongLong(&ok, 16);
         if (!ok) {
             *malformed = true;
             return false;
