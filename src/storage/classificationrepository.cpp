@@ -54,6 +54,6 @@ QList<Classification> ClassificationRepository::history(qint64 ticketId)
                                .arg(query.lastError().text()));
     QList<Classification> result;
     while (query.next())
-        result.append(SqlRow::classification(query, 0, ticketId));
+        result.append(SqlRow::classification(QueryColumns(query), 0, ticketId));
     return result;
 }

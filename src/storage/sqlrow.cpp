@@ -1,20 +1,14 @@
 #include "sqlrow.h"
 
-#include "timestamps.h"
-
-#include <QVariant>
-
-Classification SqlRow::classification(const QSqlQuery &row, int firstColumn, qint64 ticketId)
+const QString &SqlRow::selectTickets()
 {
-    Classification classification;
-    classification.id = row.value(firstColumn).toLongLong();
-    classification.ticketId = ticketId;
-    classification.category =
-        categoryFromName(row.value(firstColumn + 1).toString()).value_or(Category::General);
-    classification.confidence = row.value(firstColumn + 2).toDouble();
-    classification.summary = row.value(firstColumn + 3).toString();
-    classification.model = row.value(firstColumn + 4).toString();
-    classification.processingMs = row.value(firstColumn + 5).toLongLong();
-    classification.createdAt = Timestamps::fromMs(row.value(firstColumn + 6).toLongLong());
-    return classification;
+    static const QString sql = QStringLiteral(
+        "SELECT t.id, t.subject, t.body, t.form, t.source, t.status, t.category, t.created_at, "
+        "t.updated_at, d.queue, d.priority, d.language, d.answer, c.id, c.category, c.confidence, "
+        "c.summary, c.model, c.processing_ms, c.created_at "
+        "FROM tickets t "
+        "LEFT JOIN imported_tickets d ON d.ticket_id = t.id "
+        "LEFT JOIN classifications c ON c.id = "
+        "(SELECT MAX(id) FROM classifications WHERE ticket_id = t.id) ");
+    return sql;
 }

@@ -1,6 +1,7 @@
 #include "ticketrepository.h"
 
 #include "database.h"
+#include "sqliteticketreader.h"
 #include "sqlrow.h"
 #include "storageerror.h"
 #include "timestamps.h"
@@ -11,38 +12,6 @@
 #include <QSqlRecord>
 
 namespace {
-
-// Column order of kSelectTickets, read back by ticketFromRow().
-const QString kSelectTickets = QStringLiteral(
-    "SELECT t.id, t.subject, t.body, t.form, t.source, t.status, t.category, t.created_at, "
-    "t.updated_at, d.queue, d.priority, d.language, d.answer, c.id, c.category, c.confidence, "
-    "c.summary, c.model, c.processing_ms, c.created_at "
-    "FROM tickets t "
-    "LEFT JOIN imported_tickets d ON d.ticket_id = t.id "
-    "LEFT JOIN classifications c ON c.id = "
-    "(SELECT MAX(id) FROM classifications WHERE ticket_id = t.id) ");
-
-Ticket ticketFromRow(const QSqlQuery &row)
-{
-    Ticket ticket;
-    ticket.id = row.value(0).toLongLong();
-    ticket.subject = row.value(1).toString();
-    ticket.body = row.value(2).toString();
-    ticket.form = ticketFormFromName(row.value(3).toString()).value_or(TicketForm::Text);
-    ticket.source = ticketSourceFromName(row.value(4).toString()).value_or(TicketSource::Api);
-    ticket.status = ticketStatusFromName(row.value(5).toString()).value_or(TicketStatus::Open);
-    if (!row.isNull(6))
-        ticket.category = categoryFromName(row.value(6).toString());
-    ticket.createdAt = Timestamps::fromMs(row.value(7).toLongLong());
-    ticket.updatedAt = Timestamps::fromMs(row.value(8).toLongLong());
-    if (!row.isNull(9)) {
-        ticket.dataset = DatasetInfo{row.value(9).toString(), row.value(10).toString(),
-                                     row.value(11).toString(), row.value(12).toString()};
-    }
-    if (!row.isNull(13))
-        ticket.classification = SqlRow::classification(row, 13, ticket.id);
-    return ticket;
-}
 
 void execOrThrow(QSqlQuery &query, const char *what)
 {
@@ -97,8 +66,11 @@ Filter filterFor(const TicketQuery &query)
 TicketRepository::TicketRepository(const Database &database)
     : m_database(database)
     , m_db(database.connection())
+    , m_sqliteReader(SqliteTicketReader::create(m_db))
 {
 }
+
+TicketRepository::~TicketRepository() = default;
 
 QSqlQuery &TicketRepository::prepared(const QString &sql)
 {
@@ -213,12 +185,14 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
 
 std::optional<Ticket> TicketRepository::find(qint64 id)
 {
-    QSqlQuery &query = prepared(kSelectTickets + QStringLiteral("WHERE t.id = ?"));
+    if (m_sqliteReader)
+        return m_sqliteReader->find(id);
+    QSqlQuery &query = prepared(SqlRow::selectTickets() + QStringLiteral("WHERE t.id = ?"));
     query.bindValue(0, id);
     execOrThrow(query, "read the ticket");
     std::optional<Ticket> ticket;
     if (query.next())
-        ticket = ticketFromRow(query);
+        ticket = SqlRow::ticket(QueryColumns(query));
     query.finish();
     return ticket;
 }
@@ -234,7 +208,7 @@ TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
         conditions.append(QStringLiteral("(t.created_at, t.id) < (?, ?)"));
         values << ticketQuery.after->createdAtMs << ticketQuery.after->id;
     }
-    QString sql = kSelectTickets;
+    QString sql = SqlRow::selectTickets();
     if (!conditions.isEmpty())
         sql += QStringLiteral("WHERE ") + conditions.join(QLatin1String(" AND "));
     sql += QStringLiteral(" ORDER BY t.created_at DESC, t.id DESC LIMIT ?");
@@ -253,7 +227,7 @@ TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
             page.next = PageCursor{Timestamps::toMs(last.createdAt), last.id};
             break;
         }
-        page.items.append(ticketFromRow(query));
+        page.items.append(SqlRow::ticket(QueryColumns(query)));
     }
     query.finish();
     page.total = countMatching(ticketQuery);

@@ -9,16 +9,19 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
+#include <memory>
 #include <optional>
 
 // Stores and finds tickets through one thread's connection. Throws StorageError on failures
 // the caller cannot fix; "not found" and idempotency conflicts are ordinary results.
 class Database;
+class SqliteTicketReader;
 
 class TicketRepository final
 {
 public:
     explicit TicketRepository(const Database &database);
+    ~TicketRepository();
     Q_DISABLE_COPY_MOVE(TicketRepository)
 
     struct IdempotentCreate
@@ -48,4 +51,5 @@ private:
     const Database &m_database;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery> m_statements;
+    std::unique_ptr<SqliteTicketReader> m_sqliteReader;
 };

@@ -5,6 +5,9 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <memory>
+#include <vector>
+
 using namespace Qt::StringLiterals;
 
 class TestApiService : public QObject
@@ -13,6 +16,7 @@ class TestApiService : public QObject
 
 private Q_SLOTS:
     void answersWhileTheMainThreadIsBlocked();
+    void everyWorkerServesTheSamePort();
     void busyPortIsAClearError();
     void stopReleasesThePort();
 };
@@ -36,6 +40,42 @@ void TestApiService::answersWhileTheMainThreadIsBlocked()
         answer += socket.readAll();
     QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
     QVERIFY(answer.contains("\"status\":\"ok\""));
+}
+
+// Several workers accept from one socket: many clients at once all get complete answers, and a
+// ticket written through one worker's connection is read back through the others.
+void TestApiService::everyWorkerServesTheSamePort()
+{
+    TemporaryDatabase temporary;
+    ApiService service(temporary.database());
+    const quint16 port = service.start(QHostAddress(QHostAddress::LocalHost), 0, 4);
+    QVERIFY(port != 0);
+
+    QTcpSocket writer;
+    writer.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+    QVERIFY(writer.waitForConnected(5000));
+    const QByteArray body = R"({"text": "hello"})";
+    writer.write("POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                 "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QByteArray created;
+    while (!created.contains("\"id\":1") && writer.waitForReadyRead(5000))
+        created += writer.readAll();
+    QVERIFY2(created.startsWith("HTTP/1.1 201"), created.constData());
+
+    std::vector<std::unique_ptr<QTcpSocket>> clients;
+    for (int i = 0; i < 16; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write("GET /requests/1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        clients.push_back(std::move(socket));
+    }
+    for (const auto &socket : clients) {
+        QByteArray answer;
+        while (!answer.contains("\"hello\"") && socket->waitForReadyRead(5000))
+            answer += socket->readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    }
 }
 
 void TestApiService::busyPortIsAClearError()

@@ -1,6 +1,7 @@
 #include "classificationrepository.h"
 #include "storageerror.h"
 #include "temporarydatabase.h"
+#include "ticketjson.h"
 #include "ticketrepository.h"
 #include "timestamps.h"
 
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void statsFillEmptyDays();
     void idempotencyKeyReplaysAndConflicts();
     void importedContentIsStoredOnce();
+    void lookupAndListReadTheSameTicket();
 
 private:
     Ticket add(const QString &subject, const QString &body, qint64 createdAtMs = 0);
@@ -309,6 +311,26 @@ void TestTicketRepository::importedContentIsStoredOnce()
     const TicketPage page = m_tickets->list(TicketQuery{});
     QCOMPARE(page.items.first().dataset, draft.dataset);
     QCOMPARE(page.items.first().source, TicketSource::Import);
+}
+
+// find() reads through SQLite's own API, list() through QtSql: both must see the same ticket.
+void TestTicketRepository::lookupAndListReadTheSameTicket()
+{
+    TicketDraft draft = TicketDraft::fromSubjectAndBody(u"Grüße"_s, u"Line one\nLine \"two\" 👋"_s,
+                                                        TicketSource::Import);
+    draft.dataset = DatasetInfo{u"Billing and Payments"_s, u"high"_s, u"en"_s, u"We refunded you."_s};
+    QVERIFY(m_tickets->createImported(draft, "same-ticket"));
+    const qint64 id = m_tickets->list(TicketQuery{}).items.first().id;
+    classify(id, Category::Billing);
+    add(QString(), u"plain, unclassified"_s);
+
+    for (const Ticket &listed : m_tickets->list(TicketQuery{}).items) {
+        const std::optional<Ticket> found = m_tickets->find(listed.id);
+        QVERIFY(found);
+        QCOMPARE(TicketJson::toJson(*found), TicketJson::toJson(listed));
+    }
+    QVERIFY(m_tickets->find(id)->classification);
+    QCOMPARE(m_tickets->find(id)->dataset->answer, u"We refunded you."_s);
 }
 
 QTEST_GUILESS_MAIN(TestTicketRepository)
