@@ -382,8 +382,8 @@ DURABILITY_LABEL="Durability: kill -9 under POST load, restart, read back"
             "| | | | | 0 lost | $DURABILITY_STATUS |"
     fi
     echo
-    echo "Latencies are wrk's with $CONNECTIONS requests always in flight and the server on one" \
-        "CPU, so p50 is close to $CONNECTIONS ÷ throughput. Other CPU: share of all CPUs used by" \
+    echo "Latencies are wrk's with $CONNECTIONS requests always in flight and the server busy," \
+        "so p50 is close to $CONNECTIONS ÷ throughput. Other CPU: share of all CPUs used by" \
         "processes other than the server and wrk during the measurement (noise)."
     echo
 } | tee "$RESULTS/results.md"
