@@ -12,8 +12,9 @@ static QJsonObject fieldsObject(const FieldErrors &errors)
     for (const FieldError &error : errors) {
         // Several problems with one field read as one sentence.
         const QString previous = fields.value(error.field).toString();
-        fields.insert(error.field,
-                      previous.isEmpty() ? error.message : previous + QLatin1String("; ") + error.message);
+        fields.insert(error.field, previous.isEmpty()
+                                       ? error.message
+                                       : previous + QLatin1String("; ") + error.message);
     }
     return fields;
 }
@@ -33,8 +34,10 @@ ApiError ApiError::invalidParameters(const FieldErrors &errors)
 
 ApiError ApiError::validationFailed(const FieldErrors &errors)
 {
-    return {Kind::ValidationFailed, QStringLiteral("The request has invalid fields."),
-            {{JsonKey::fields, fieldsObject(errors)}}, {}};
+    return {Kind::ValidationFailed,
+            QStringLiteral("The request has invalid fields."),
+            {{JsonKey::fields, fieldsObject(errors)}},
+            {}};
 }
 
 ApiError ApiError::notFound(const QString &message)
@@ -109,7 +112,8 @@ QHttpServerResponse ApiError::toResponse() const
                                                             {JsonKey::details, details}}}};
     QHttpServerResponse response(envelope, status());
     if (!allowedMethods.isEmpty())
-        response.setHeader(QByteArrayLiteral("Allow"), allowedMethods.join(QLatin1String(", ")).toLatin1());
+        response.setHeader(QByteArrayLiteral("Allow"),
+                           allowedMethods.join(QLatin1String(", ")).toLatin1());
     return response;
 }
 

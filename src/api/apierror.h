@@ -48,8 +48,9 @@ struct ApiReply
     QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok;
     QList<std::pair<QByteArray, QByteArray>> headers;
 
-    static ApiReply json(const QJsonObject &object,
-                         QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
+    static ApiReply
+    json(const QJsonObject &object,
+         QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
 };
 
 using ApiResult = std::variant<ApiReply, ApiError>;

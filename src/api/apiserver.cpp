@@ -86,7 +86,8 @@ ApiServer::ApiServer(const Database &database, QObject *parent)
             });
         }
     }
-    m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    m_http->setMissingHandler([this](const QHttpServerRequest &request,
+                                     QHttpServerResponder &&responder) {
         QElapsedTimer timer;
         timer.start();
         const ApiError error = ApiError::notFound(
@@ -94,7 +95,8 @@ ApiServer::ApiServer(const Database &database, QObject *parent)
         const QHttpServerResponse response = error.toResponse();
         responder.write(response.data(), {{QByteArrayLiteral("Content-Type"), response.mimeType()}},
                         response.statusCode());
-        logRequest(request, int(response.statusCode()), response.data().size(), timer.nsecsElapsed());
+        logRequest(request, int(response.statusCode()), response.data().size(),
+                   timer.nsecsElapsed());
     });
 
     QFile document(QStringLiteral(":/api/openapi.json"));
@@ -145,8 +147,8 @@ QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1S
     } else {
         auto &reply = std::get<ApiReply>(result);
         if (reply.status != StatusCode::NoContent)
-            response = QHttpServerResponse(QByteArrayLiteral("application/json"), std::move(reply.body),
-                                           reply.status);
+            response = QHttpServerResponse(QByteArrayLiteral("application/json"),
+                                           std::move(reply.body), reply.status);
         for (auto &[name, value] : reply.headers)
             response.setHeader(name, value);
     }
@@ -159,10 +161,11 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
 {
     // Checks that hold for every endpoint come before any handler runs.
     if (request.body().size() > kMaxBodyBytes) {
-        return ApiError{ApiError::Kind::PayloadTooLarge,
-                        QStringLiteral("The request body is larger than %1 KiB.").arg(kMaxBodyBytes / 1024),
-                        {},
-                        {}};
+        return ApiError{
+            ApiError::Kind::PayloadTooLarge,
+            QStringLiteral("The request body is larger than %1 KiB.").arg(kMaxBodyBytes / 1024),
+            {},
+            {}};
     }
 
     const Endpoint *endpoint = nullptr;
@@ -178,8 +181,10 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
         }
         allowed.append(QStringLiteral("OPTIONS"));
         if (request.method() == Method::Options) {
-            return ApiReply{{}, StatusCode::NoContent,
-                            {{QByteArrayLiteral("Allow"), allowed.join(QLatin1String(", ")).toLatin1()}}};
+            return ApiReply{
+                {},
+                StatusCode::NoContent,
+                {{QByteArrayLiteral("Allow"), allowed.join(QLatin1String(", ")).toLatin1()}}};
         }
         return ApiError{ApiError::Kind::MethodNotAllowed,
                         QStringLiteral("%1 is not allowed on %2; use %3.")
@@ -201,8 +206,10 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
         const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
             const QString reason = parseError.error != QJsonParseError::NoError
-                ? QStringLiteral("%1 at offset %2").arg(parseError.errorString()).arg(parseError.offset)
-                : QStringLiteral("the body must be a JSON object");
+                                       ? QStringLiteral("%1 at offset %2")
+                                             .arg(parseError.errorString())
+                                             .arg(parseError.offset)
+                                       : QStringLiteral("the body must be a JSON object");
             return ApiError{ApiError::Kind::MalformedJson,
                             QStringLiteral("The body is not valid JSON: %1.").arg(reason),
                             {},
@@ -220,13 +227,14 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
     }
 }
 
-void ApiServer::logRequest(const QHttpServerRequest &request, int status, qsizetype bytes, qint64 nsecs)
+void ApiServer::logRequest(const QHttpServerRequest &request, int status, qsizetype bytes,
+                           qint64 nsecs)
 {
     qCInfo(lcApiRequests).noquote()
         << request.remoteAddress().toString() << methodToken(request.method())
-        << request.url().path(QUrl::FullyEncoded) + (request.url().hasQuery()
-                                                          ? u'?' + request.url().query(QUrl::FullyEncoded)
-                                                          : QString())
+        << request.url().path(QUrl::FullyEncoded) +
+               (request.url().hasQuery() ? u'?' + request.url().query(QUrl::FullyEncoded)
+                                         : QString())
         << status << QStringLiteral("%1B %2ms").arg(bytes).arg(double(nsecs) / 1e6, 0, 'f', 2);
 }
 

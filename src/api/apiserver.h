@@ -2,7 +2,6 @@
 
 #include "apierror.h"
 
-#include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QObject>
 

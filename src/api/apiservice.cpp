@@ -11,8 +11,7 @@
 ApiService::ApiService(const Database &database, QObject *parent)
     : QObject(parent)
     , m_database(database)
-{
-}
+{}
 
 ApiService::~ApiService()
 {

@@ -6,8 +6,7 @@
 
 HealthController::HealthController(const Database &database)
     : m_database(database)
-{
-}
+{}
 
 ApiResult HealthController::get()
 {

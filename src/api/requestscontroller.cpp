@@ -18,21 +18,22 @@ static bool isValidIdempotencyKey(const QByteArray &key)
 static ApiReply created(const Ticket &ticket)
 {
     const QByteArray location = "/requests/" + QByteArray::number(ticket.id);
-    return {TicketJson::toJson(ticket), QHttpServerResponse::StatusCode::Created,
+    return {TicketJson::toJson(ticket),
+            QHttpServerResponse::StatusCode::Created,
             {{QByteArrayLiteral("Location"), location}}};
 }
 
 RequestsController::RequestsController(TicketRepository &tickets)
     : m_tickets(tickets)
-{
-}
+{}
 
 ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &idempotencyKey)
 {
     if (!idempotencyKey.isNull() && !isValidIdempotencyKey(idempotencyKey)) {
         return ApiError::invalidParameters(
             {{QStringLiteral("Idempotency-Key"),
-              QStringLiteral("must be 1 to %1 printable ASCII characters").arg(kMaxIdempotencyKeyLength)}});
+              QStringLiteral("must be 1 to %1 printable ASCII characters")
+                  .arg(kMaxIdempotencyKeyLength)}});
     }
     const Validated<TicketDraft> draft = TicketJson::draftFromJson(body, TicketSource::Api);
     if (!draft.isValid())
@@ -46,7 +47,8 @@ ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &
         QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact),
                                  QCryptographicHash::Sha256)
             .toHex();
-    const auto result = m_tickets.create(draft.value, QString::fromLatin1(idempotencyKey), requestHash);
+    const auto result =
+        m_tickets.create(draft.value, QString::fromLatin1(idempotencyKey), requestHash);
     using Outcome = TicketRepository::IdempotentCreate::Outcome;
     switch (result.outcome) {
     case Outcome::Created:
@@ -57,10 +59,11 @@ ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &
         return reply;
     }
     case Outcome::KeyReusedWithOtherRequest:
-        return ApiError{ApiError::Kind::Conflict,
-                        QStringLiteral("This Idempotency-Key was already used with a different request."),
-                        {},
-                        {}};
+        return ApiError{
+            ApiError::Kind::Conflict,
+            QStringLiteral("This Idempotency-Key was already used with a different request."),
+            {},
+            {}};
     }
     Q_UNREACHABLE();
     return ApiError::internal();
@@ -83,5 +86,6 @@ ApiResult RequestsController::list(const QUrlQuery &urlQuery)
     const Validated<TicketQuery> query = TicketQuery::fromUrlQuery(urlQuery);
     if (!query.isValid())
         return ApiError::invalidParameters(query.errors);
-    return ApiReply{TicketJson::toJson(m_tickets.list(query.value)), QHttpServerResponse::StatusCode::Ok, {}};
+    return ApiReply{
+        TicketJson::toJson(m_tickets.list(query.value)), QHttpServerResponse::StatusCode::Ok, {}};
 }

@@ -4,8 +4,7 @@
 
 StatsController::StatsController(TicketRepository &tickets)
     : m_tickets(tickets)
-{
-}
+{}
 
 ApiResult StatsController::get(const QUrlQuery &query, QDate today)
 {

@@ -32,17 +32,18 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     const QCommandLineOption bind(QStringLiteral("bind"),
                                   tr("Address the HTTP API listens on (default: 127.0.0.1)."),
                                   tr("address"));
-    const QCommandLineOption port(QStringLiteral("port"),
-                                  tr("Port the HTTP API listens on; 0 picks a free one (default: 8080)."),
-                                  tr("port"));
-    const QCommandLineOption language(QStringLiteral("language"),
-                                      tr("import: keep rows in this language, or \"all\" (default: en)."),
-                                      tr("code"));
-    const QCommandLineOption limit(QStringLiteral("limit"), tr("import: stop after importing N rows."),
-                                   tr("N"));
+    const QCommandLineOption port(
+        QStringLiteral("port"),
+        tr("Port the HTTP API listens on; 0 picks a free one (default: 8080)."), tr("port"));
+    const QCommandLineOption language(
+        QStringLiteral("language"),
+        tr("import: keep rows in this language, or \"all\" (default: en)."), tr("code"));
+    const QCommandLineOption limit(QStringLiteral("limit"),
+                                   tr("import: stop after importing N rows."), tr("N"));
     const QCommandLineOption spreadDays(
         QStringLiteral("spread-days"),
-        tr("import: spread the tickets' received dates over the past N days (default: 30)."), tr("N"));
+        tr("import: spread the tickets' received dates over the past N days (default: 30)."),
+        tr("N"));
     parser.addOptions({headless, databaseOption, bind, port, language, limit, spreadDays});
     parser.addPositionalArgument(QStringLiteral("command"), tr("Optional command: import."),
                                  tr("[import FILE.csv]"));
@@ -82,8 +83,9 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
 
     if (parser.isSet(bind)) {
         const QString address = parser.value(bind);
-        result.bindAddress = address == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
-                                                                    : QHostAddress(address);
+        result.bindAddress = address == QLatin1String("localhost")
+                                 ? QHostAddress(QHostAddress::LocalHost)
+                                 : QHostAddress(address);
         if (result.bindAddress.isNull())
             return tr("--bind needs an IP address, not \"%1\".").arg(address);
     }

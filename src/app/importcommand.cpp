@@ -23,7 +23,8 @@ int ImportCommand::run(const CommandLine &commandLine)
     QTextStream err(stderr);
     QFile file(commandLine.importFile);
     if (!file.open(QIODevice::ReadOnly)) {
-        err << tr("support-console: cannot open %1: %2").arg(commandLine.importFile, file.errorString())
+        err << tr("support-console: cannot open %1: %2")
+                   .arg(commandLine.importFile, file.errorString())
             << Qt::endl;
         return 1;
     }
@@ -33,12 +34,12 @@ int ImportCommand::run(const CommandLine &commandLine)
     const bool showProgress = ::isatty(STDERR_FILENO) == 1;
     if (showProgress) {
         const qint64 size = qMax<qint64>(1, file.size());
-        QObject::connect(&importer, &TicketImporter::progressed, &importer,
-                         [&err, size](qint64 rows, qint64 bytes) {
-                             err << '\r'
-                                 << tr("Importing: %1 rows read (%2%)").arg(rows).arg(bytes * 100 / size)
-                                 << Qt::flush;
-                         });
+        QObject::connect(
+            &importer, &TicketImporter::progressed, &importer,
+            [&err, size](qint64 rows, qint64 bytes) {
+                err << '\r' << tr("Importing: %1 rows read (%2%)").arg(rows).arg(bytes * 100 / size)
+                    << Qt::flush;
+            });
     }
 
     TicketImporter::Options options;
@@ -72,6 +73,7 @@ int ImportCommand::run(const CommandLine &commandLine)
         out << tr("    line %1: %2").arg(row.line).arg(row.reason) << Qt::endl;
     }
     if (summary.rejected.size() > kRejectedRowsShown)
-        out << tr("    ... and %1 more").arg(summary.rejected.size() - kRejectedRowsShown) << Qt::endl;
+        out << tr("    ... and %1 more").arg(summary.rejected.size() - kRejectedRowsShown)
+            << Qt::endl;
     return 0;
 }

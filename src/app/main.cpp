@@ -12,8 +12,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("support-console"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SUPPORT_CONSOLE_VERSION));
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN")) {
-        qSetMessagePattern(QStringLiteral(
-            "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning: %{endif}%{if-critical}error: %{endif}%{message}"));
+        qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning: "
+                                          "%{endif}%{if-critical}error: %{endif}%{message}"));
     }
 
     const auto parsed = CommandLine::parse(QCoreApplication::arguments());

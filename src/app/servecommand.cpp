@@ -16,7 +16,8 @@ int ServeCommand::run(const CommandLine &commandLine)
     try {
         database.migrate();
     } catch (const StorageError &error) {
-        err << QCoreApplication::translate("ServeCommand", "support-console: %1").arg(error.message())
+        err << QCoreApplication::translate("ServeCommand", "support-console: %1")
+                   .arg(error.message())
             << Qt::endl;
         return 1;
     }
@@ -28,19 +29,22 @@ int ServeCommand::run(const CommandLine &commandLine)
     ApiService api(database);
     const quint16 port = api.start(commandLine.bindAddress, commandLine.port);
     if (port == 0) {
-        err << QCoreApplication::translate("ServeCommand", "support-console: %1").arg(api.errorString())
+        err << QCoreApplication::translate("ServeCommand", "support-console: %1")
+                   .arg(api.errorString())
             << Qt::endl;
         return 1;
     }
     // Scripts and tests read the port from this line when they asked for port 0.
     const QString host = commandLine.bindAddress.protocol() == QAbstractSocket::IPv6Protocol
-        ? u'[' + commandLine.bindAddress.toString() + u']'
-        : commandLine.bindAddress.toString();
-    out << QCoreApplication::translate("ServeCommand", "Support Console API listening on http://%1:%2/")
+                             ? u'[' + commandLine.bindAddress.toString() + u']'
+                             : commandLine.bindAddress.toString();
+    out << QCoreApplication::translate("ServeCommand",
+                                       "Support Console API listening on http://%1:%2/")
                .arg(host)
                .arg(port)
         << Qt::endl;
-    out << QCoreApplication::translate("ServeCommand", "Database: %1").arg(commandLine.database.databaseName)
+    out << QCoreApplication::translate("ServeCommand", "Database: %1")
+               .arg(commandLine.database.databaseName)
         << Qt::endl;
 
     const int exitCode = QCoreApplication::exec();

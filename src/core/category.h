@@ -10,7 +10,7 @@
 enum class Category { Technical, Billing, General };
 
 inline constexpr std::array<Category, 3> kAllCategories{Category::Technical, Category::Billing,
-                                                         Category::General};
+                                                        Category::General};
 
 QLatin1String categoryName(Category category);
 std::optional<Category> categoryFromName(QStringView name);

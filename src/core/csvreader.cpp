@@ -4,8 +4,7 @@ static constexpr qint64 kChunkSize = 64 * 1024;
 
 CsvReader::CsvReader(QIODevice *device)
     : m_device(device)
-{
-}
+{}
 
 bool CsvReader::fillBuffer()
 {

@@ -4,8 +4,8 @@
 
 const QStringList &DatasetCsvFormat::requiredColumns()
 {
-    static const QStringList columns{QStringLiteral("subject"), QStringLiteral("body"),
-                                     QStringLiteral("answer"),  QStringLiteral("queue"),
+    static const QStringList columns{QStringLiteral("subject"),  QStringLiteral("body"),
+                                     QStringLiteral("answer"),   QStringLiteral("queue"),
                                      QStringLiteral("priority"), QStringLiteral("language")};
     return columns;
 }
@@ -58,8 +58,8 @@ QByteArray DatasetCsvFormat::contentKey(const TicketDraft &draft)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     const DatasetInfo info = draft.dataset.value_or(DatasetInfo{});
-    for (const QString &part : {draft.subject, draft.body, info.answer, info.queue, info.priority,
-                                info.language}) {
+    for (const QString &part :
+         {draft.subject, draft.body, info.answer, info.queue, info.priority, info.language}) {
         hash.addData(part.toUtf8());
         hash.addData(QByteArrayView("\x1f", 1));
     }

@@ -15,8 +15,7 @@ struct FieldError
 using FieldErrors = QList<FieldError>;
 
 // A parsed value together with everything that was wrong with the input it came from.
-template<typename T>
-struct Validated
+template<typename T> struct Validated
 {
     T value{};
     FieldErrors errors;

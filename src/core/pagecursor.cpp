@@ -3,7 +3,8 @@
 #include <QByteArray>
 #include <QList>
 
-static constexpr auto kBase64Options = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+static constexpr auto kBase64Options =
+    QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
 static const QByteArray kVersionPrefix = QByteArrayLiteral("v1:");
 
 QString PageCursor::encode() const
@@ -17,8 +18,8 @@ std::optional<PageCursor> PageCursor::decode(QStringView token)
 {
     if (token.isEmpty() || token.size() > 64)
         return std::nullopt;
-    const auto decoded = QByteArray::fromBase64Encoding(token.toLatin1(),
-                                                        kBase64Options | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        token.toLatin1(), kBase64Options | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || !decoded.decoded.startsWith(kVersionPrefix))
         return std::nullopt;
     const QList<QByteArray> parts = decoded.decoded.mid(kVersionPrefix.size()).split(':');

@@ -33,7 +33,8 @@ qsizetype characterCount(QStringView text)
 FieldErrors TicketDraft::validate() const
 {
     FieldErrors errors;
-    const QString bodyField = form == TicketForm::Text ? QStringLiteral("text") : QStringLiteral("body");
+    const QString bodyField =
+        form == TicketForm::Text ? QStringLiteral("text") : QStringLiteral("body");
 
     if (form == TicketForm::SubjectBody && characterCount(subject) > kMaxSubjectLength) {
         errors.append({QStringLiteral("subject"),
@@ -42,8 +43,8 @@ FieldErrors TicketDraft::validate() const
     if (body.trimmed().isEmpty()) {
         errors.append({bodyField, QStringLiteral("must not be blank")});
     } else if (characterCount(body) > kMaxBodyLength) {
-        errors.append({bodyField,
-                       QStringLiteral("must be at most %1 characters").arg(kMaxBodyLength)});
+        errors.append(
+            {bodyField, QStringLiteral("must be at most %1 characters").arg(kMaxBodyLength)});
     }
     return errors;
 }

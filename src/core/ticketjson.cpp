@@ -4,7 +4,6 @@
 #include "jsonwriter.h"
 #include "timestamps.h"
 
-
 void TicketJson::write(JsonWriter &writer, const std::optional<Classification> &classification)
 {
     if (!classification) {
@@ -122,7 +121,8 @@ Validated<TicketDraft> TicketJson::draftFromJson(const QJsonObject &object, Tick
         formError = QStringLiteral("is required (or subject and body)");
     } else if (hasSubject != hasBody) {
         formField = hasSubject ? JsonKey::body : JsonKey::subject;
-        formError = QStringLiteral("is required with %1").arg(hasSubject ? JsonKey::subject : JsonKey::body);
+        formError = QStringLiteral("is required with %1")
+                        .arg(hasSubject ? JsonKey::subject : JsonKey::body);
     }
     if (!formError.isEmpty()) {
         errors.append({QString(formField), formError});
@@ -130,10 +130,10 @@ Validated<TicketDraft> TicketJson::draftFromJson(const QJsonObject &object, Tick
     }
 
     // Report every failing field at once: type errors above, content rules below.
-    TicketDraft draft = hasText
-        ? TicketDraft::fromText(object.value(JsonKey::text).toString(), source)
-        : TicketDraft::fromSubjectAndBody(object.value(JsonKey::subject).toString(),
-                                          object.value(JsonKey::body).toString(), source);
+    TicketDraft draft =
+        hasText ? TicketDraft::fromText(object.value(JsonKey::text).toString(), source)
+                : TicketDraft::fromSubjectAndBody(object.value(JsonKey::subject).toString(),
+                                                  object.value(JsonKey::body).toString(), source);
     for (const FieldError &error : draft.validate()) {
         if (object.value(error.field).isString())
             errors.append(error);

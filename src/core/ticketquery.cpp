@@ -5,9 +5,9 @@
 
 Validated<TicketQuery> TicketQuery::fromUrlQuery(const QUrlQuery &urlQuery)
 {
-    UrlQueryReader reader(urlQuery, {QStringLiteral("category"), QStringLiteral("status"),
-                                     QStringLiteral("q"), QStringLiteral("limit"),
-                                     QStringLiteral("cursor")});
+    UrlQueryReader reader(urlQuery,
+                          {QStringLiteral("category"), QStringLiteral("status"),
+                           QStringLiteral("q"), QStringLiteral("limit"), QStringLiteral("cursor")});
     TicketQuery query;
     if (const auto category = reader.text(QStringLiteral("category"))) {
         query.category = categoryFromName(*category);

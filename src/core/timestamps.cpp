@@ -1,6 +1,5 @@
 #include "timestamps.h"
 
-
 namespace Timestamps {
 
 QDateTime fromMs(qint64 msSinceEpoch)

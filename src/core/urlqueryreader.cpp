@@ -34,7 +34,8 @@ std::optional<int> UrlQueryReader::integer(const QString &name, int minimum, int
     bool ok = false;
     const int value = raw->toInt(&ok);
     if (!ok || value < minimum || value > maximum) {
-        addError(name, QStringLiteral("must be an integer from %1 to %2").arg(minimum).arg(maximum));
+        addError(name,
+                 QStringLiteral("must be an integer from %1 to %2").arg(minimum).arg(maximum));
         return std::nullopt;
     }
     return value;

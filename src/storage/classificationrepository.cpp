@@ -12,8 +12,7 @@
 ClassificationRepository::ClassificationRepository(const Database &database)
     : m_database(database)
     , m_db(database.connection())
-{
-}
+{}
 
 qint64 ClassificationRepository::add(const Classification &classification)
 {
@@ -33,8 +32,8 @@ qint64 ClassificationRepository::add(const Classification &classification)
                            ? Timestamps::toMs(classification.createdAt)
                            : QDateTime::currentMSecsSinceEpoch());
     if (!query.exec())
-        throw StorageError(QStringLiteral("Could not store the classification: %1")
-                               .arg(query.lastError().text()));
+        throw StorageError(
+            QStringLiteral("Could not store the classification: %1").arg(query.lastError().text()));
     const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
     transaction.commit();
@@ -45,13 +44,13 @@ QList<Classification> ClassificationRepository::history(qint64 ticketId)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-        "SELECT id, category, confidence, summary, model, processing_ms, created_at "
-        "FROM classifications WHERE ticket_id = ? ORDER BY id"));
+    query.prepare(
+        QStringLiteral("SELECT id, category, confidence, summary, model, processing_ms, created_at "
+                       "FROM classifications WHERE ticket_id = ? ORDER BY id"));
     query.addBindValue(ticketId);
     if (!query.exec())
-        throw StorageError(QStringLiteral("Could not read classifications: %1")
-                               .arg(query.lastError().text()));
+        throw StorageError(
+            QStringLiteral("Could not read classifications: %1").arg(query.lastError().text()));
     QList<Classification> result;
     while (query.next())
         result.append(SqlRow::classification(QueryColumns(query), 0, ticketId));

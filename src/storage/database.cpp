@@ -13,9 +13,9 @@ static QAtomicInteger<quint32> s_instanceCounter;
 
 Database::Database(DatabaseConfig config)
     : m_config(std::move(config))
-    , m_connectionPrefix(QStringLiteral("supportconsole-%1").arg(s_instanceCounter.fetchAndAddRelaxed(1)))
-{
-}
+    , m_connectionPrefix(
+          QStringLiteral("supportconsole-%1").arg(s_instanceCounter.fetchAndAddRelaxed(1)))
+{}
 
 QString Database::threadConnectionName() const
 {
@@ -32,7 +32,8 @@ QSqlDatabase Database::connection() const
     if (!db.isValid())
         db = QSqlDatabase::addDatabase(m_config.driver, name);
     if (!db.isValid())
-        throw StorageError(QStringLiteral("The database driver %1 is not installed").arg(m_config.driver));
+        throw StorageError(
+            QStringLiteral("The database driver %1 is not installed").arg(m_config.driver));
     db.setDatabaseName(m_config.databaseName);
     if (!m_config.host.isEmpty())
         db.setHostName(m_config.host);

@@ -2,7 +2,7 @@
 
 #include "databaseconfig.h"
 
-#include <QMutex>
+#include <QRecursiveMutex>
 #include <QSqlDatabase>
 
 // The ticket database shared by every thread of the program. QtSql connections may only be used
@@ -29,7 +29,8 @@ public:
 
     // SQLite allows one writer at a time. Writers of this process queue here instead of in
     // SQLite's busy handler, which sleeps for milliseconds; other processes still use that.
-    QMutex *writeMutex() const { return m_config.isSqlite() ? &m_writeMutex : nullptr; }
+    // Recursive, so a nested write transaction fails in SQLite with an error, not a deadlock.
+    QRecursiveMutex *writeMutex() const { return m_config.isSqlite() ? &m_writeMutex : nullptr; }
 
 private:
     QString threadConnectionName() const;
@@ -37,5 +38,5 @@ private:
 
     DatabaseConfig m_config;
     QString m_connectionPrefix;
-    mutable QMutex m_writeMutex;
+    mutable QRecursiveMutex m_writeMutex;
 };

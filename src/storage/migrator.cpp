@@ -40,8 +40,8 @@ void Migrator::ensureVersionTable()
     if (!query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
                                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                                    "applied_at BIGINT NOT NULL)")))
-        throw StorageError(QStringLiteral("Could not create schema_migrations: %1")
-                               .arg(query.lastError().text()));
+        throw StorageError(
+            QStringLiteral("Could not create schema_migrations: %1").arg(query.lastError().text()));
 }
 
 int Migrator::currentVersion()
@@ -50,8 +50,8 @@ int Migrator::currentVersion()
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) ||
         !query.next())
-        throw StorageError(QStringLiteral("Could not read the schema version: %1")
-                               .arg(query.lastError().text()));
+        throw StorageError(
+            QStringLiteral("Could not read the schema version: %1").arg(query.lastError().text()));
     return query.value(0).toInt();
 }
 

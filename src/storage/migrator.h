@@ -12,7 +12,8 @@ class Database;
 class Migrator final
 {
 public:
-    explicit Migrator(const Database &database, const QString &resourceRoot = QStringLiteral(":/sql"));
+    explicit Migrator(const Database &database,
+                      const QString &resourceRoot = QStringLiteral(":/sql"));
 
     // Throws StorageError; a database newer than the program is an error, never a downgrade.
     void migrate();

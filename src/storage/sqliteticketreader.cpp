@@ -14,10 +14,12 @@ class StatementColumns final
 public:
     explicit StatementColumns(sqlite3_stmt *statement)
         : m_statement(statement)
-    {
-    }
+    {}
 
-    bool isNull(int column) const { return sqlite3_column_type(m_statement, column) == SQLITE_NULL; }
+    bool isNull(int column) const
+    {
+        return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+    }
     QString text(int column) const
     {
         const auto *utf8 = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
@@ -53,8 +55,7 @@ std::unique_ptr<SqliteTicketReader> SqliteTicketReader::create(const QSqlDatabas
 
 SqliteTicketReader::SqliteTicketReader(sqlite3_stmt *statement)
     : m_statement(statement)
-{
-}
+{}
 
 SqliteTicketReader::~SqliteTicketReader()
 {
@@ -71,8 +72,9 @@ std::optional<Ticket> SqliteTicketReader::find(qint64 id)
     // Resetting ends the statement's read transaction, so checkpoints are never held back.
     sqlite3_reset(m_statement);
     if (status != SQLITE_ROW && status != SQLITE_DONE) {
-        throw StorageError(QStringLiteral("Could not read the ticket: %1")
-                               .arg(QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_statement)))));
+        throw StorageError(
+            QStringLiteral("Could not read the ticket: %1")
+                .arg(QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_statement)))));
     }
     return ticket;
 }

@@ -13,8 +13,7 @@ class QueryColumns final
 public:
     explicit QueryColumns(const QSqlQuery &query)
         : m_query(query)
-    {
-    }
+    {}
 
     bool isNull(int column) const { return m_query.isNull(column); }
     QString text(int column) const { return m_query.value(column).toString(); }
@@ -32,21 +31,22 @@ class SqlRow final
 {
 public:
     // QtSql binds a null QString as SQL NULL; an empty text is a value, not a missing one.
-    static QString text(const QString &value) { return value.isNull() ? QStringLiteral("") : value; }
+    static QString text(const QString &value)
+    {
+        return value.isNull() ? QStringLiteral("") : value;
+    }
 
     // The select list that ticket() reads; append WHERE/ORDER BY.
     static const QString &selectTickets();
 
-    template<typename Columns>
-    static Ticket ticket(const Columns &row);
+    template<typename Columns> static Ticket ticket(const Columns &row);
 
     // Columns firstColumn.. : id, category, confidence, summary, model, processing_ms, created_at.
     template<typename Columns>
     static Classification classification(const Columns &row, int firstColumn, qint64 ticketId);
 };
 
-template<typename Columns>
-Ticket SqlRow::ticket(const Columns &row)
+template<typename Columns> Ticket SqlRow::ticket(const Columns &row)
 {
     Ticket ticket;
     ticket.id = row.integer(0);

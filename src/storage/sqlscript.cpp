@@ -61,10 +61,12 @@ QStringList SqlScript::split(const QString &script)
         }
         if (c == u'$') {
             static const QRegularExpression tag(QStringLiteral("\\$[A-Za-z_]*\\$"));
-            const QRegularExpressionMatch match = tag.match(script, i,
-                QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
+            const QRegularExpressionMatch match =
+                tag.match(script, i, QRegularExpression::NormalMatch,
+                          QRegularExpression::AnchorAtOffsetMatchOption);
             if (match.hasMatch()) {
-                const qsizetype close = script.indexOf(match.captured(), i + match.capturedLength());
+                const qsizetype close =
+                    script.indexOf(match.captured(), i + match.capturedLength());
                 const qsizetype end = close < 0 ? n : close + match.capturedLength();
                 current.append(QStringView(script).mid(i, end - i));
                 i = end - 1;

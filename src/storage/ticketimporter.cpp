@@ -12,16 +12,17 @@ static constexpr qint64 kProgressEveryRows = 500;
 TicketImporter::TicketImporter(const Database &database, QObject *parent)
     : QObject(parent)
     , m_database(database)
-{
-}
+{}
 
 // The same row always lands on the same past instant, so re-imports and tests are repeatable.
-static QDateTime spreadCreatedAt(const QByteArray &contentKey, const TicketImporter::Options &options)
+static QDateTime spreadCreatedAt(const QByteArray &contentKey,
+                                 const TicketImporter::Options &options)
 {
     if (options.spreadDays <= 0)
         return options.now;
     const quint64 hash = contentKey.left(16).toULongLong(nullptr, 16);
-    const qint64 offsetMs = qint64(hash % quint64(qint64(options.spreadDays) * Timestamps::kMsPerDay));
+    const qint64 offsetMs =
+        qint64(hash % quint64(qint64(options.spreadDays) * Timestamps::kMsPerDay));
     return options.now.addMSecs(-offsetMs);
 }
 

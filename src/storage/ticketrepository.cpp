@@ -67,8 +67,7 @@ TicketRepository::TicketRepository(const Database &database)
     : m_database(database)
     , m_db(database.connection())
     , m_sqliteReader(SqliteTicketReader::create(m_db))
-{
-}
+{}
 
 TicketRepository::~TicketRepository() = default;
 
@@ -81,8 +80,8 @@ QSqlQuery &TicketRepository::prepared(const QString &sql)
         // row cache on each exec, which was a third of the cost of GET /requests/{id}.
         query.setForwardOnly(true);
         if (!query.prepare(sql))
-            throw StorageError(QStringLiteral("Could not prepare a statement: %1")
-                                   .arg(query.lastError().text()));
+            throw StorageError(
+                QStringLiteral("Could not prepare a statement: %1").arg(query.lastError().text()));
         it = m_statements.insert(sql, query);
     }
     return *it;
@@ -147,8 +146,9 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
     lookup.finish();
 
     Ticket ticket = insert(draft);
-    QSqlQuery &remember = prepared(QStringLiteral(
-        "INSERT INTO idempotency_keys (key, request_hash, ticket_id, created_at) VALUES (?, ?, ?, ?)"));
+    QSqlQuery &remember =
+        prepared(QStringLiteral("INSERT INTO idempotency_keys (key, request_hash, ticket_id, "
+                                "created_at) VALUES (?, ?, ?, ?)"));
     remember.bindValue(0, idempotencyKey);
     remember.bindValue(1, QString::fromLatin1(requestHash));
     remember.bindValue(2, ticket.id);
@@ -161,7 +161,8 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
 bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray &importKey)
 {
     Q_ASSERT(draft.dataset);
-    QSqlQuery &exists = prepared(QStringLiteral("SELECT 1 FROM imported_tickets WHERE import_key = ?"));
+    QSqlQuery &exists =
+        prepared(QStringLiteral("SELECT 1 FROM imported_tickets WHERE import_key = ?"));
     exists.bindValue(0, QString::fromLatin1(importKey));
     execOrThrow(exists, "look up an imported ticket");
     const bool alreadyImported = exists.next();
@@ -277,9 +278,9 @@ TicketStats TicketRepository::stats(QDate today, int days)
     const qint64 firstDay = QDate(1970, 1, 1).daysTo(stats.days.first().date);
     const qint64 lastDay = QDate(1970, 1, 1).daysTo(today);
 
-    QSqlQuery &query = prepared(QStringLiteral(
-        "SELECT day, category, SUM(n) FROM ticket_counts WHERE day BETWEEN ? AND ? "
-        "GROUP BY day, category"));
+    QSqlQuery &query = prepared(
+        QStringLiteral("SELECT day, category, SUM(n) FROM ticket_counts WHERE day BETWEEN ? AND ? "
+                       "GROUP BY day, category"));
     query.bindValue(0, firstDay);
     query.bindValue(1, lastDay);
     execOrThrow(query, "read ticket statistics");

@@ -11,8 +11,8 @@ Transaction::Transaction(const Database &database)
     , m_db(database.connection())
 {
     if (!m_db.transaction())
-        throw StorageError(QStringLiteral("Could not start a transaction: %1")
-                               .arg(m_db.lastError().text()));
+        throw StorageError(
+            QStringLiteral("Could not start a transaction: %1").arg(m_db.lastError().text()));
     m_open = true;
 }
 

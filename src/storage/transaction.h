@@ -17,7 +17,7 @@ public:
     void commit();
 
 private:
-    QMutexLocker<QMutex> m_writeLock;
+    QMutexLocker<QRecursiveMutex> m_writeLock;
     QSqlDatabase m_db;
     bool m_open = false;
 };

@@ -81,14 +81,16 @@ void TestApiServer::postStoresAndAnswersCreated_data()
 
     QTest::newRow("text") << QByteArray(R"({"text": "My VPN drops every hour"})") << QString()
                           << u"My VPN drops every hour"_s << u"text"_s;
-    QTest::newRow("subject and body") << QByteArray(R"({"subject": "Refund", "body": "Charged twice"})")
-                                      << u"Refund"_s << u"Charged twice"_s << u"subject_body"_s;
+    QTest::newRow("subject and body")
+        << QByteArray(R"({"subject": "Refund", "body": "Charged twice"})") << u"Refund"_s
+        << u"Charged twice"_s << u"subject_body"_s;
     QTest::newRow("empty subject") << QByteArray(R"({"subject": "", "body": "No subject here"})")
                                    << QString() << u"No subject here"_s << u"subject_body"_s;
     QTest::newRow("unicode and markup kept as text")
         << QByteArray(R"({"text": "Grüße 👋 <b>not bold</b>"})") << QString()
         << u"Grüße 👋 <b>not bold</b>"_s << u"text"_s;
-    QTest::newRow("charset parameter") << QByteArray(R"({"text": "x"})") << QString() << u"x"_s << u"text"_s;
+    QTest::newRow("charset parameter")
+        << QByteArray(R"({"text": "x"})") << QString() << u"x"_s << u"text"_s;
 }
 
 void TestApiServer::postStoresAndAnswersCreated()
@@ -127,18 +129,21 @@ void TestApiServer::postRejectsInvalidTickets_data()
     const QByteArray longSubject = QByteArray(201, 's');
     const QByteArray longBody = QByteArray(20001, 'b');
     QTest::newRow("blank text") << QByteArray(R"({"text": "   \n"})") << QStringList{u"text"_s};
-    QTest::newRow("blank body") << QByteArray(R"({"subject": "Hi", "body": ""})") << QStringList{u"body"_s};
+    QTest::newRow("blank body") << QByteArray(R"({"subject": "Hi", "body": ""})")
+                                << QStringList{u"body"_s};
     QTest::newRow("both forms") << QByteArray(R"({"text": "a", "subject": "b", "body": "c"})")
                                 << QStringList{u"text"_s};
     QTest::newRow("no form") << QByteArray("{}") << QStringList{u"text"_s};
-    QTest::newRow("subject without body") << QByteArray(R"({"subject": "Hi"})") << QStringList{u"body"_s};
-    QTest::newRow("unknown field") << QByteArray(R"({"text": "a", "priority": "high"})")
-                                   << QStringList{u"priority"_s};
+    QTest::newRow("subject without body")
+        << QByteArray(R"({"subject": "Hi"})") << QStringList{u"body"_s};
+    QTest::newRow("unknown field")
+        << QByteArray(R"({"text": "a", "priority": "high"})") << QStringList{u"priority"_s};
     QTest::newRow("not a string") << QByteArray(R"({"text": 42})") << QStringList{u"text"_s};
     QTest::newRow("subject too long")
-        << QByteArray(R"({"subject": ")" + longSubject + R"(", "body": "ok"})") << QStringList{u"subject"_s};
-    QTest::newRow("text too long") << QByteArray(R"({"text": ")" + longBody + R"("})")
-                                   << QStringList{u"text"_s};
+        << QByteArray(R"({"subject": ")" + longSubject + R"(", "body": "ok"})")
+        << QStringList{u"subject"_s};
+    QTest::newRow("text too long")
+        << QByteArray(R"({"text": ")" + longBody + R"("})") << QStringList{u"text"_s};
     QTest::newRow("every failing field named")
         << QByteArray(R"({"subject": ")" + longSubject + R"(", "body": " ", "extra": 1})")
         << QStringList{u"body"_s, u"extra"_s, u"subject"_s};
@@ -152,8 +157,7 @@ void TestApiServer::postRejectsInvalidTickets()
     const HttpClient::Response response = client().postJson(u"/requests"_s, body);
     QCOMPARE(response.status, 422);
     QCOMPARE(response.errorCode(), u"validation_failed"_s);
-    const QJsonObject reported =
-        response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject();
+    const QJsonObject reported = response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject();
     QStringList reportedFields = reported.keys();
     reportedFields.sort();
     QCOMPARE(reportedFields, fields);
@@ -182,8 +186,8 @@ void TestApiServer::malformedJsonIsBadRequest()
 
 void TestApiServer::bodyMustBeJson()
 {
-    const HttpClient::Response response = client().send(
-        "POST", u"/requests"_s, R"({"text": "a"})", {{"Content-Type", "text/plain"}});
+    const HttpClient::Response response =
+        client().send("POST", u"/requests"_s, R"({"text": "a"})", {{"Content-Type", "text/plain"}});
     QCOMPARE(response.status, 415);
     QCOMPARE(response.errorCode(), u"unsupported_media_type"_s);
     const HttpClient::Response noType = client().send("POST", u"/requests"_s, R"({"text": "a"})");
@@ -202,18 +206,21 @@ void TestApiServer::bodyOver64KiBIsTooLarge()
 void TestApiServer::idempotencyKeyMakesRetriesSafe()
 {
     const Headers key{{"Idempotency-Key", "order-4411-retry"}};
-    const HttpClient::Response first = client().postJson(u"/requests"_s, R"({"text": "Charged twice"})", key);
+    const HttpClient::Response first =
+        client().postJson(u"/requests"_s, R"({"text": "Charged twice"})", key);
     QCOMPARE(first.status, 201);
     QVERIFY(first.header("Idempotent-Replayed").isEmpty());
 
     // Same request, different formatting: still the same request.
-    const HttpClient::Response retry = client().postJson(u"/requests"_s, "{ \"text\" :\n \"Charged twice\" }", key);
+    const HttpClient::Response retry =
+        client().postJson(u"/requests"_s, "{ \"text\" :\n \"Charged twice\" }", key);
     QCOMPARE(retry.status, 201);
     QCOMPARE(retry.json().value(u"id"_s), first.json().value(u"id"_s));
     QCOMPARE(retry.header("Idempotent-Replayed"), "true");
     QCOMPARE(retry.header("Location"), first.header("Location"));
 
-    const HttpClient::Response conflict = client().postJson(u"/requests"_s, R"({"text": "Something else"})", key);
+    const HttpClient::Response conflict =
+        client().postJson(u"/requests"_s, R"({"text": "Something else"})", key);
     QCOMPARE(conflict.status, 409);
     QCOMPARE(conflict.errorCode(), u"conflict"_s);
     QCOMPARE(client().get(u"/requests"_s).json().value(u"total"_s).toInteger(), 1);
@@ -222,9 +229,11 @@ void TestApiServer::idempotencyKeyMakesRetriesSafe()
 void TestApiServer::invalidIdempotencyKeyIsRejected()
 {
     const Headers key{{"Idempotency-Key", QByteArray(256, 'k')}};
-    const HttpClient::Response response = client().postJson(u"/requests"_s, R"({"text": "x"})", key);
+    const HttpClient::Response response =
+        client().postJson(u"/requests"_s, R"({"text": "x"})", key);
     QCOMPARE(response.status, 400);
-    QVERIFY(response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(u"Idempotency-Key"_s));
+    QVERIFY(response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(
+        u"Idempotency-Key"_s));
 }
 
 void TestApiServer::getReturnsTicketWithLatestClassification()
@@ -292,7 +301,8 @@ void TestApiServer::listFiltersAndPages()
     int pages = 0;
     do {
         const QString cursor = next.isEmpty() ? QString() : u"&cursor="_s + next;
-        const HttpClient::Response response = client().get(u"/requests?category=technical&limit=3"_s + cursor);
+        const HttpClient::Response response =
+            client().get(u"/requests?category=technical&limit=3"_s + cursor);
         QCOMPARE(response.status, 200);
         const QJsonObject page = response.json();
         QCOMPARE(page.value(u"total"_s).toInteger(), 4);
@@ -386,7 +396,8 @@ void TestApiServer::invalidStatsDaysAreRejected()
     for (const QString &days : {u"0"_s, u"91"_s, u"week"_s}) {
         const HttpClient::Response response = client().get(u"/stats?days="_s + days);
         QCOMPARE(response.status, 400);
-        QVERIFY(response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(u"days"_s));
+        QVERIFY(
+            response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(u"days"_s));
     }
 }
 
@@ -396,10 +407,13 @@ void TestApiServer::wrongMethodIsNotAllowed_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QByteArray>("allow");
 
-    QTest::newRow("DELETE /requests") << QByteArray("DELETE") << u"/requests"_s << QByteArray("POST, GET, OPTIONS");
-    QTest::newRow("PUT /requests/1") << QByteArray("PUT") << u"/requests/1"_s << QByteArray("GET, OPTIONS");
+    QTest::newRow("DELETE /requests")
+        << QByteArray("DELETE") << u"/requests"_s << QByteArray("POST, GET, OPTIONS");
+    QTest::newRow("PUT /requests/1")
+        << QByteArray("PUT") << u"/requests/1"_s << QByteArray("GET, OPTIONS");
     QTest::newRow("POST /stats") << QByteArray("POST") << u"/stats"_s << QByteArray("GET, OPTIONS");
-    QTest::newRow("PATCH /health") << QByteArray("PATCH") << u"/health"_s << QByteArray("GET, OPTIONS");
+    QTest::newRow("PATCH /health")
+        << QByteArray("PATCH") << u"/health"_s << QByteArray("GET, OPTIONS");
 }
 
 void TestApiServer::wrongMethodIsNotAllowed()
@@ -437,8 +451,8 @@ void TestApiServer::storageFailureIsInternalErrorWithoutDetails()
         QSqlQuery query(m_server->database().connection());
         QVERIFY(query.exec(u"DROP TABLE idempotency_keys"_s));
     }
-    const HttpClient::Response response = client().postJson(
-        u"/requests"_s, R"({"text": "x"})", {{"Idempotency-Key", "k"}});
+    const HttpClient::Response response =
+        client().postJson(u"/requests"_s, R"({"text": "x"})", {{"Idempotency-Key", "k"}});
     QCOMPARE(response.status, 500);
     QCOMPARE(response.errorCode(), u"internal_error"_s);
     const QByteArray body = response.body.toLower();
@@ -476,8 +490,8 @@ void TestApiServer::openApiDocumentMatchesServedRoutes()
                  qPrintable(u"%1 %2 is served but not documented"_s.arg(method, route.path)));
     }
 
-    const QStringList operationKeys{u"get"_s, u"post"_s, u"put"_s, u"patch"_s, u"delete"_s,
-                                    u"head"_s, u"options"_s, u"trace"_s};
+    const QStringList operationKeys{u"get"_s,    u"post"_s, u"put"_s,     u"patch"_s,
+                                    u"delete"_s, u"head"_s, u"options"_s, u"trace"_s};
     for (auto path = paths.begin(); path != paths.end(); ++path) {
         for (const QString &method : path.value().toObject().keys()) {
             if (!operationKeys.contains(method))
@@ -487,8 +501,9 @@ void TestApiServer::openApiDocumentMatchesServedRoutes()
             // And the live server really answers it (neither 404 nor 405).
             QString url = path.key();
             url.replace(u"{id}"_s, QString::number(postText(u"probe"_s)));
-            const HttpClient::Response live = client().send(method.toUpper().toLatin1(), url, "{\"text\": \"probe\"}",
-                                                             {{"Content-Type", "application/json"}});
+            const HttpClient::Response live =
+                client().send(method.toUpper().toLatin1(), url, "{\"text\": \"probe\"}",
+                              {{"Content-Type", "application/json"}});
             QVERIFY2(live.status != 404 && live.status != 405, qPrintable(method + u' ' + url));
         }
     }

@@ -56,7 +56,8 @@ void TestApiService::everyWorkerServesTheSamePort()
     QVERIFY(writer.waitForConnected(5000));
     const QByteArray body = R"({"text": "hello"})";
     writer.write("POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                 "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                 "Content-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
     QByteArray created;
     while (!created.contains("\"id\":1") && writer.waitForReadyRead(5000))
         created += writer.readAll();
@@ -84,7 +85,8 @@ void TestApiService::busyPortIsAClearError()
     QVERIFY(occupier.listen(QHostAddress(QHostAddress::LocalHost), 0));
     TemporaryDatabase temporary;
     ApiService service(temporary.database());
-    QCOMPARE(service.start(QHostAddress(QHostAddress::LocalHost), occupier.serverPort()), quint16(0));
+    QCOMPARE(service.start(QHostAddress(QHostAddress::LocalHost), occupier.serverPort()),
+             quint16(0));
     QVERIFY2(service.errorString().contains(QString::number(occupier.serverPort())),
              qPrintable(service.errorString()));
 }

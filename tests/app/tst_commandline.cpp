@@ -43,13 +43,15 @@ void TestCommandLine::defaults()
     const auto headless = parse({u"--headless"_s, u"--port"_s, u"0"_s, u"--bind"_s, u"::1"_s});
     QCOMPARE(std::get<CommandLine>(headless).command, CommandLine::Command::Headless);
     QCOMPARE(std::get<CommandLine>(headless).port, 0);
-    QCOMPARE(std::get<CommandLine>(headless).bindAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+    QCOMPARE(std::get<CommandLine>(headless).bindAddress,
+             QHostAddress(QHostAddress::LocalHostIPv6));
 }
 
 void TestCommandLine::importOptions()
 {
-    const auto parsed = parse({u"import"_s, u"tickets.csv"_s, u"--language"_s, u"ALL"_s, u"--limit"_s,
-                               u"100"_s, u"--spread-days"_s, u"0"_s, u"--database"_s, u"/tmp/x.db"_s});
+    const auto parsed =
+        parse({u"import"_s, u"tickets.csv"_s, u"--language"_s, u"ALL"_s, u"--limit"_s, u"100"_s,
+               u"--spread-days"_s, u"0"_s, u"--database"_s, u"/tmp/x.db"_s});
     QVERIFY(std::holds_alternative<CommandLine>(parsed));
     const CommandLine &commandLine = std::get<CommandLine>(parsed);
     QCOMPARE(commandLine.command, CommandLine::Command::Import);
@@ -86,11 +88,14 @@ void TestCommandLine::errors_data()
     QTest::newRow("unknown command") << QStringList{u"serve"_s} << u"serve"_s;
     QTest::newRow("unknown option") << QStringList{u"--colour"_s} << u"colour"_s;
     QTest::newRow("import without file") << QStringList{u"import"_s} << u"import"_s;
-    QTest::newRow("import with two files") << QStringList{u"import"_s, u"a.csv"_s, u"b.csv"_s} << u"import"_s;
-    QTest::newRow("limit zero") << QStringList{u"import"_s, u"a.csv"_s, u"--limit"_s, u"0"_s} << u"--limit"_s;
-    QTest::newRow("negative spread") << QStringList{u"import"_s, u"a.csv"_s, u"--spread-days"_s, u"-1"_s}
-                                     << u"--spread-days"_s;
-    QTest::newRow("import option without import") << QStringList{u"--limit"_s, u"5"_s} << u"limit"_s;
+    QTest::newRow("import with two files")
+        << QStringList{u"import"_s, u"a.csv"_s, u"b.csv"_s} << u"import"_s;
+    QTest::newRow("limit zero") << QStringList{u"import"_s, u"a.csv"_s, u"--limit"_s, u"0"_s}
+                                << u"--limit"_s;
+    QTest::newRow("negative spread")
+        << QStringList{u"import"_s, u"a.csv"_s, u"--spread-days"_s, u"-1"_s} << u"--spread-days"_s;
+    QTest::newRow("import option without import")
+        << QStringList{u"--limit"_s, u"5"_s} << u"limit"_s;
 }
 
 void TestCommandLine::errors()

@@ -32,7 +32,8 @@ private Q_SLOTS:
 private:
     // Starts `--headless --port 0` on the test database and returns the port it printed.
     quint16 startServer(QProcess &process, const QStringList &extra = {});
-    QProcess::ExitStatus run(const QStringList &arguments, QByteArray *out, QByteArray *err, int *exitCode);
+    QProcess::ExitStatus run(const QStringList &arguments, QByteArray *out, QByteArray *err,
+                             int *exitCode);
     QString databasePath() const { return m_dir->filePath(u"console.db"_s); }
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -73,8 +74,9 @@ QProcess::ExitStatus TestSupportConsole::run(const QStringList &arguments, QByte
 quint16 TestSupportConsole::startServer(QProcess &process, const QStringList &extra)
 {
     process.setProcessEnvironment(programEnvironment());
-    process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
-                  QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()} + extra);
+    process.start(
+        QStringLiteral(SUPPORT_CONSOLE_BINARY),
+        QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()} + extra);
     static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
     QByteArray out;
     QElapsedTimer timer;
@@ -120,27 +122,34 @@ void TestSupportConsole::importReportsAndIsRepeatable()
     run({u"import"_s, file, u"--database"_s, databasePath()}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
     QVERIFY2(out.contains("Read 5 rows"), out.constData());
-    QVERIFY2(QRegularExpression(u"imported:\\s+4"_s).match(QString::fromUtf8(out)).hasMatch(), out.constData());
-    QVERIFY(QRegularExpression(u"other languages:\\s+1"_s).match(QString::fromUtf8(out)).hasMatch());
+    QVERIFY2(QRegularExpression(u"imported:\\s+4"_s).match(QString::fromUtf8(out)).hasMatch(),
+             out.constData());
+    QVERIFY(
+        QRegularExpression(u"other languages:\\s+1"_s).match(QString::fromUtf8(out)).hasMatch());
     QVERIFY2(!err.contains("Importing:"), "progress is for terminals only");
 
     run({u"import"_s, file, u"--database"_s, databasePath()}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
-    QVERIFY2(QRegularExpression(u"imported:\\s+0"_s).match(QString::fromUtf8(out)).hasMatch(), out.constData());
-    QVERIFY(QRegularExpression(u"already imported:\\s+4"_s).match(QString::fromUtf8(out)).hasMatch());
+    QVERIFY2(QRegularExpression(u"imported:\\s+0"_s).match(QString::fromUtf8(out)).hasMatch(),
+             out.constData());
+    QVERIFY(
+        QRegularExpression(u"already imported:\\s+4"_s).match(QString::fromUtf8(out)).hasMatch());
 
-    run({u"import"_s, QStringLiteral(SC_FIXTURES_DIR "/tickets-broken.csv"), u"--database"_s, databasePath()},
+    run({u"import"_s, QStringLiteral(SC_FIXTURES_DIR "/tickets-broken.csv"), u"--database"_s,
+         databasePath()},
         &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
     QVERIFY(QRegularExpression(u"rejected:\\s+3"_s).match(QString::fromUtf8(out)).hasMatch());
-    QVERIFY2(out.contains("line 6: a quoted field starting on line 6 is never closed"), out.constData());
+    QVERIFY2(out.contains("line 6: a quoted field starting on line 6 is never closed"),
+             out.constData());
 }
 
 void TestSupportConsole::importOfMissingFileFails()
 {
     QByteArray out, err;
     int exitCode = -1;
-    run({u"import"_s, m_dir->filePath(u"nope.csv"_s), u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    run({u"import"_s, m_dir->filePath(u"nope.csv"_s), u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
     QCOMPARE(exitCode, 1);
     QVERIFY(err.contains("nope.csv"));
 }
@@ -183,8 +192,8 @@ void TestSupportConsole::acknowledgedTicketsSurviveKill9()
         HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
         for (int i = 0; i < 200; ++i) {
             const QString text = u"Ticket %1 must survive"_s.arg(i);
-            const HttpClient::Response response =
-                client.postJson(u"/requests"_s, QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson());
+            const HttpClient::Response response = client.postJson(
+                u"/requests"_s, QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson());
             QCOMPARE(response.status, 201);
             acknowledged.append({response.json().value(u"id"_s).toInteger(), text});
         }
@@ -220,14 +229,16 @@ void TestSupportConsole::newerDatabaseIsRefused()
         db.setDatabaseName(databasePath());
         QVERIFY(db.open());
         QSqlQuery query(db);
-        QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"_s));
+        QVERIFY(query.exec(
+            u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"_s));
         db.close();
     }
     QSqlDatabase::removeDatabase(u"tamper"_s);
 
     QByteArray out, err;
     int exitCode = -1;
-    run({u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    run({u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
     QCOMPARE(exitCode, 1);
     QVERIFY2(err.contains("newer"), err.constData());
 }
@@ -239,7 +250,8 @@ void TestSupportConsole::busyPortIsReported()
     QVERIFY(port != 0);
     QByteArray out, err;
     int exitCode = -1;
-    run({u"--headless"_s, u"--port"_s, QString::number(port), u"--database"_s, m_dir->filePath(u"other.db"_s)},
+    run({u"--headless"_s, u"--port"_s, QString::number(port), u"--database"_s,
+         m_dir->filePath(u"other.db"_s)},
         &out, &err, &exitCode);
     QCOMPARE(exitCode, 1);
     QVERIFY2(err.contains(QByteArray::number(port)), err.constData());

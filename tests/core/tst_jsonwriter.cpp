@@ -26,11 +26,11 @@ void TestJsonWriter::strings_data()
 
     QTest::newRow("plain") << u"hello"_s << QByteArray(R"(["hello"])");
     QTest::newRow("empty") << QString() << QByteArray(R"([""])");
-    QTest::newRow("quote and backslash") << u"say \"hi\" C:\\temp"_s
-                                         << QByteArray(R"(["say \"hi\" C:\\temp"])");
+    QTest::newRow("quote and backslash")
+        << u"say \"hi\" C:\\temp"_s << QByteArray(R"(["say \"hi\" C:\\temp"])");
     QTest::newRow("newline, tab, cr") << u"a\nb\tc\rd"_s << QByteArray(R"(["a\nb\tc\rd"])");
-    QTest::newRow("other control characters") << QString(QChar(0x01)) + u"x"_s + QChar(0x1f)
-                                               << QByteArray(R"(["\u0001x\u001f"])");
+    QTest::newRow("other control characters")
+        << QString(QChar(0x01)) + u"x"_s + QChar(0x1f) << QByteArray(R"(["\u0001x\u001f"])");
     QTest::newRow("non-ascii passes as utf-8") << u"Grüße 👋"_s << (u"[\"Grüße 👋\"]"_s).toUtf8();
     QTest::newRow("markup is just text") << u"<b>&amp;</b>"_s << QByteArray(R"(["<b>&amp;</b>"])");
 }
@@ -70,7 +70,9 @@ void TestJsonWriter::nestedStructures()
     writer.key(QLatin1String("name"));
     writer.value(QLatin1String("x"));
     writer.endObject();
-    QCOMPARE(writer.take(), QByteArray(R"({"items":[{"id":1,"tags":[]},{"id":2,"tags":[]}],"next":null,"name":"x"})"));
+    QCOMPARE(
+        writer.take(),
+        QByteArray(R"({"items":[{"id":1,"tags":[]},{"id":2,"tags":[]}],"next":null,"name":"x"})"));
 }
 
 void TestJsonWriter::numbers_data()

@@ -27,8 +27,7 @@ QJsonObject parseObject(const QByteArray &json)
     return document.object();
 }
 
-template<typename T>
-QJsonObject ticketJsonOf(const T &value)
+template<typename T> QJsonObject ticketJsonOf(const T &value)
 {
     return parseObject(TicketJson::toJson(value));
 }

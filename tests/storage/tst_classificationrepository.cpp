@@ -2,6 +2,7 @@
 #include "storageerror.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
+#include "transaction.h"
 
 #include <QTest>
 
@@ -17,6 +18,7 @@ private Q_SLOTS:
 
     void historyKeepsEveryVerdictInOrder();
     void latestVerdictIsTheTicketsCategory();
+    void nestedWriteIsAnErrorNotADeadlock();
     void invalidVerdictsAreRefused_data();
     void invalidVerdictsAreRefused();
 
@@ -31,7 +33,8 @@ void TestClassificationRepository::init()
 {
     m_temporary = std::make_unique<TemporaryDatabase>();
     TicketRepository tickets(m_temporary->database());
-    m_ticketId = tickets.create(TicketDraft::fromText(u"My card was charged twice"_s, TicketSource::Api)).id;
+    m_ticketId =
+        tickets.create(TicketDraft::fromText(u"My card was charged twice"_s, TicketSource::Api)).id;
 }
 
 void TestClassificationRepository::cleanup()
@@ -83,6 +86,13 @@ void TestClassificationRepository::latestVerdictIsTheTicketsCategory()
     QVERIFY(ticket->classification);
     QCOMPARE(ticket->classification->model, u"fasttext"_s);
     QCOMPARE(ticket->classification->confidence, 0.8);
+}
+
+void TestClassificationRepository::nestedWriteIsAnErrorNotADeadlock()
+{
+    Transaction outer(m_temporary->database());
+    ClassificationRepository repository(m_temporary->database());
+    QVERIFY_THROWS_EXCEPTION(StorageError, repository.add(verdict(Category::Billing, 0.9, u"x"_s)));
 }
 
 void TestClassificationRepository::invalidVerdictsAreRefused_data()

@@ -36,7 +36,11 @@ void TestMigrator::freshDatabaseGetsEveryMigration()
     QCOMPARE(migrator.currentVersion(), migrator.latestKnownVersion());
     for (const QString &table : {u"tickets"_s, u"classifications"_s, u"imported_tickets"_s,
                                  u"idempotency_keys"_s, u"ticket_counts"_s}) {
-        QCOMPARE(count(db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'"_s.arg(table)), 1);
+        QCOMPARE(
+            count(db,
+                  u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'"_s.arg(
+                      table)),
+            1);
     }
     QCOMPARE(count(db, u"PRAGMA foreign_keys"_s), 1);
     QSqlQuery journal(db);
@@ -58,7 +62,8 @@ void TestMigrator::newerDatabaseIsRefused()
     TemporaryDatabase temporary;
     QSqlDatabase db = temporary.database().connection();
     QSqlQuery query(db);
-    QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)"_s));
+    QVERIFY(query.exec(
+        u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)"_s));
     try {
         temporary.database().migrate();
         QFAIL("a newer schema must not be accepted");

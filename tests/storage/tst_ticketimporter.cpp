@@ -88,7 +88,8 @@ void TestTicketImporter::cleanup()
     m_temporary.reset();
 }
 
-TicketImporter::Summary TestTicketImporter::importFile(const QString &name, TicketImporter::Options options)
+TicketImporter::Summary TestTicketImporter::importFile(const QString &name,
+                                                       TicketImporter::Options options)
 {
     QFile file(fixture(name));
     if (!file.open(QIODevice::ReadOnly))
@@ -106,7 +107,8 @@ void TestTicketImporter::importsEveryDatasetVersion_data()
 
     QTest::newRow("v4") << u"tickets-v4.csv"_s << 5 << 4 << 1;
     QTest::newRow("v5 literal newlines") << u"tickets-v5-literal-newlines.csv"_s << 2 << 2 << 0;
-    QTest::newRow("v3 extra columns, CRLF") << u"tickets-v3-extra-columns-crlf.csv"_s << 3 << 2 << 1;
+    QTest::newRow("v3 extra columns, CRLF")
+        << u"tickets-v3-extra-columns-crlf.csv"_s << 3 << 2 << 1;
 }
 
 void TestTicketImporter::importsEveryDatasetVersion()
@@ -145,14 +147,16 @@ void TestTicketImporter::keepsQuotedAndLiteralNewlines()
     vpn.search = u"VPN disconnects"_s;
     const TicketPage page = tickets.list(vpn);
     QCOMPARE(page.items.size(), 1);
-    QCOMPARE(page.items.first().body,
-             u"Our VPN disconnects every few minutes.\nRestarting the router, did not help, \"urgent\"."_s);
+    QCOMPARE(
+        page.items.first().body,
+        u"Our VPN disconnects every few minutes.\nRestarting the router, did not help, \"urgent\"."_s);
     QCOMPARE(page.items.first().dataset->priority, u"high"_s);
 
     TicketQuery refund;
     refund.search = u"order 7781"_s;
     const Ticket returned = tickets.list(refund).items.value(0);
-    QCOMPARE(returned.body, u"Dear team,\n\nI returned order 7781 last week.\nWhen will I get my money back?"_s);
+    QCOMPARE(returned.body,
+             u"Dear team,\n\nI returned order 7781 last week.\nWhen will I get my money back?"_s);
     QCOMPARE(returned.dataset->answer, u"Hello,\nthe refund is on its way."_s);
     QCOMPARE(returned.text(), u"Refund for returned order\n\n"_s + returned.body);
 
@@ -180,11 +184,14 @@ void TestTicketImporter::reportsBrokenRowsAndKeepsTheRest()
     QCOMPARE(summary.otherLanguage, 1);
     QCOMPARE(summary.rejected.size(), 3);
     QCOMPARE(summary.rejected.at(0).line, 3);
-    QVERIFY2(summary.rejected.at(0).reason.contains(u"fields"_s), qPrintable(summary.rejected.at(0).reason));
+    QVERIFY2(summary.rejected.at(0).reason.contains(u"fields"_s),
+             qPrintable(summary.rejected.at(0).reason));
     QCOMPARE(summary.rejected.at(1).line, 4);
-    QVERIFY2(summary.rejected.at(1).reason.contains(u"body"_s), qPrintable(summary.rejected.at(1).reason));
+    QVERIFY2(summary.rejected.at(1).reason.contains(u"body"_s),
+             qPrintable(summary.rejected.at(1).reason));
     QCOMPARE(summary.rejected.at(2).line, 6);
-    QVERIFY2(summary.rejected.at(2).reason.contains(u"never closed"_s), qPrintable(summary.rejected.at(2).reason));
+    QVERIFY2(summary.rejected.at(2).reason.contains(u"never closed"_s),
+             qPrintable(summary.rejected.at(2).reason));
     QCOMPARE(TicketRepository(m_temporary->database()).count(), 1);
 }
 

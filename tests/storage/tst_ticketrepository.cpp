@@ -73,7 +73,8 @@ void TestTicketRepository::classify(qint64 ticketId, Category category)
 
 void TestTicketRepository::createdTicketIsFoundAgain()
 {
-    const TicketDraft draft = TicketDraft::fromText(u"Mein Drucker 🖨 druckt nicht"_s, TicketSource::Gui);
+    const TicketDraft draft =
+        TicketDraft::fromText(u"Mein Drucker 🖨 druckt nicht"_s, TicketSource::Gui);
     const Ticket created = m_tickets->create(draft);
     QVERIFY(created.id > 0);
     QCOMPARE(created.status, TicketStatus::Open);
@@ -173,23 +174,25 @@ void TestTicketRepository::filtersCombine_data()
     const std::optional<Category> anyCategory;
     const std::optional<TicketStatus> anyStatus;
     QTest::newRow("everything") << anyCategory << anyStatus << QString()
-                                << QStringList{u"unclassified"_s, u"printer"_s, u"refund"_s, u"Invoice"_s};
+                                << QStringList{u"unclassified"_s, u"printer"_s, u"refund"_s,
+                                               u"Invoice"_s};
     QTest::newRow("billing") << std::optional(Category::Billing) << anyStatus << QString()
                              << QStringList{u"refund"_s, u"Invoice"_s};
     QTest::newRow("technical") << std::optional(Category::Technical) << anyStatus << QString()
                                << QStringList{u"printer"_s};
-    QTest::newRow("general is empty") << std::optional(Category::General) << anyStatus << QString()
-                                      << QStringList{};
-    QTest::newRow("search is case-insensitive") << anyCategory << anyStatus << u"INVOICE"_s
-                                                << QStringList{u"Invoice"_s};
-    QTest::newRow("search reads the body") << anyCategory << anyStatus << u"paper jam"_s
-                                           << QStringList{u"printer"_s};
-    QTest::newRow("category and search") << std::optional(Category::Billing) << anyStatus
-                                         << u"money"_s << QStringList{u"refund"_s};
+    QTest::newRow("general is empty")
+        << std::optional(Category::General) << anyStatus << QString() << QStringList{};
+    QTest::newRow("search is case-insensitive")
+        << anyCategory << anyStatus << u"INVOICE"_s << QStringList{u"Invoice"_s};
+    QTest::newRow("search reads the body")
+        << anyCategory << anyStatus << u"paper jam"_s << QStringList{u"printer"_s};
+    QTest::newRow("category and search")
+        << std::optional(Category::Billing) << anyStatus << u"money"_s << QStringList{u"refund"_s};
     QTest::newRow("status open") << anyCategory << std::optional(TicketStatus::Open) << QString()
-                                 << QStringList{u"unclassified"_s, u"printer"_s, u"refund"_s, u"Invoice"_s};
-    QTest::newRow("status closed") << anyCategory << std::optional(TicketStatus::Closed) << QString()
-                                   << QStringList{};
+                                 << QStringList{u"unclassified"_s, u"printer"_s, u"refund"_s,
+                                                u"Invoice"_s};
+    QTest::newRow("status closed")
+        << anyCategory << std::optional(TicketStatus::Closed) << QString() << QStringList{};
 }
 
 void TestTicketRepository::filtersCombine()
@@ -318,7 +321,8 @@ void TestTicketRepository::lookupAndListReadTheSameTicket()
 {
     TicketDraft draft = TicketDraft::fromSubjectAndBody(u"Grüße"_s, u"Line one\nLine \"two\" 👋"_s,
                                                         TicketSource::Import);
-    draft.dataset = DatasetInfo{u"Billing and Payments"_s, u"high"_s, u"en"_s, u"We refunded you."_s};
+    draft.dataset =
+        DatasetInfo{u"Billing and Payments"_s, u"high"_s, u"en"_s, u"We refunded you."_s};
     QVERIFY(m_tickets->createImported(draft, "same-ticket"));
     const qint64 id = m_tickets->list(TicketQuery{}).items.first().id;
     classify(id, Category::Billing);

@@ -16,13 +16,16 @@ QByteArray HttpClient::Response::header(const QByteArray &name) const
 
 QString HttpClient::Response::errorCode() const
 {
-    return json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    return json()
+        .value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("code"))
+        .toString();
 }
 
 HttpClient::HttpClient(QUrl baseUrl)
     : m_baseUrl(std::move(baseUrl))
-{
-}
+{}
 
 HttpClient::Response HttpClient::get(const QString &pathAndQuery)
 {

@@ -29,7 +29,8 @@ public:
     Response get(const QString &pathAndQuery);
     Response postJson(const QString &path, const QByteArray &body,
                       const QList<std::pair<QByteArray, QByteArray>> &headers = {});
-    Response send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body = {},
+    Response send(const QByteArray &method, const QString &pathAndQuery,
+                  const QByteArray &body = {},
                   const QList<std::pair<QByteArray, QByteArray>> &headers = {});
 
 private:
