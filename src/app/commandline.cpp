@@ -19,7 +19,8 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("Support Console: a desktop console and HTTP API for customer-support tickets.\n\n"
            "Commands:\n"
            "  (none)             Run the console with the HTTP API beside it.\n"
-           "  import FILE.csv    Import tickets from a CSV file in the public dataset's format."));
+           "  import FILE.csv    Import tickets from a CSV file in the public dataset's format.\n"
+           "  evaluate FILE.csv  Classify a CSV in that format and report how well it went."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -44,9 +45,16 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         QStringLiteral("spread-days"),
         tr("import: spread the tickets' received dates over the past N days (default: 30)."),
         tr("N"));
-    parser.addOptions({headless, databaseOption, bind, port, language, limit, spreadDays});
-    parser.addPositionalArgument(QStringLiteral("command"), tr("Optional command: import."),
-                                 tr("[import FILE.csv]"));
+    const QCommandLineOption provider(QStringLiteral("provider"),
+                                      tr("evaluate: the classifier to measure (default: rules)."),
+                                      tr("name"));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  tr("evaluate: print the report as JSON."));
+    parser.addOptions(
+        {headless, databaseOption, bind, port, language, limit, spreadDays, provider, json});
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 tr("Optional command: import or evaluate."),
+                                 tr("[import|evaluate FILE.csv]"));
     if (!parser.parse(arguments))
         return parser.errorText();
     if (parser.isSet(version))
@@ -56,11 +64,13 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
 
     CommandLine result;
     const QStringList positional = parser.positionalArguments();
-    const bool importing = !positional.isEmpty() && positional.first() == QLatin1String("import");
-    if (importing) {
+    const QString command = positional.value(0);
+    const bool importing = command == QLatin1String("import");
+    const bool evaluating = command == QLatin1String("evaluate");
+    if (importing || evaluating) {
         if (positional.size() != 2)
-            return tr("import needs exactly one CSV file: support-console import FILE.csv");
-        result.command = Command::Import;
+            return tr("%1 needs exactly one CSV file: support-console %1 FILE.csv").arg(command);
+        result.command = importing ? Command::Import : Command::Evaluate;
         result.importFile = positional.at(1);
     } else if (!positional.isEmpty()) {
         return tr("Unknown command \"%1\". See --help.").arg(positional.first());
@@ -68,11 +78,22 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         result.command = Command::Headless;
     }
     if (!importing) {
-        for (const QCommandLineOption *option : {&language, &limit, &spreadDays}) {
+        for (const QCommandLineOption *option : {&limit, &spreadDays}) {
             if (parser.isSet(*option))
                 return tr("--%1 only applies to import.").arg(option->names().constFirst());
         }
     }
+    if (!importing && !evaluating && parser.isSet(language))
+        return tr("--language only applies to import and evaluate.");
+    if (!evaluating) {
+        for (const QCommandLineOption *option : {&provider, &json}) {
+            if (parser.isSet(*option))
+                return tr("--%1 only applies to evaluate.").arg(option->names().constFirst());
+        }
+    }
+    if (parser.isSet(provider))
+        result.evaluateProvider = parser.value(provider);
+    result.evaluateJson = parser.isSet(json);
 
     QString databasePath = parser.value(databaseOption);
     if (databasePath.isEmpty())

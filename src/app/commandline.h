@@ -11,7 +11,7 @@
 // What the user asked for on the command line, checked and with defaults filled in.
 struct CommandLine
 {
-    enum class Command { Console, Headless, Import };
+    enum class Command { Console, Headless, Import, Evaluate };
 
     static constexpr quint16 kDefaultPort = 8080;
 
@@ -20,8 +20,11 @@ struct CommandLine
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 port = kDefaultPort;
 
+    // import and evaluate
     QString importFile;
     QString importLanguage = QStringLiteral("en");
+    QString evaluateProvider = QStringLiteral("rules");
+    bool evaluateJson = false;
     std::optional<qint64> importLimit;
     int importSpreadDays = 30;
 

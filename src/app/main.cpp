@@ -1,4 +1,5 @@
 #include "commandline.h"
+#include "evaluatecommand.h"
 #include "importcommand.h"
 #include "servecommand.h"
 
@@ -25,6 +26,8 @@ int main(int argc, char *argv[])
     switch (commandLine.command) {
     case CommandLine::Command::Import:
         return ImportCommand::run(commandLine);
+    case CommandLine::Command::Evaluate:
+        return EvaluateCommand::run(commandLine);
     case CommandLine::Command::Console: // until the window exists, the console is the API alone
     case CommandLine::Command::Headless:
         return ServeCommand::run(commandLine);

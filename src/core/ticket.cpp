@@ -54,7 +54,7 @@ std::optional<TicketForm> ticketFormFromName(QStringView name)
     return enumFromName(kFormNames, name);
 }
 
-QString Ticket::text() const
+QString ticketText(TicketForm form, const QString &subject, const QString &body)
 {
     if (form == TicketForm::Text || subject.isEmpty())
         return body;

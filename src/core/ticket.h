@@ -14,6 +14,9 @@ enum class TicketSource { Api, Gui, Import };
 // searched and classified exactly as it was written.
 enum class TicketForm { Text, SubjectBody };
 
+// The full text as the customer wrote it, which is what search and classifiers read.
+QString ticketText(TicketForm form, const QString &subject, const QString &body);
+
 QLatin1String ticketStatusName(TicketStatus status);
 std::optional<TicketStatus> ticketStatusFromName(QStringView name);
 QLatin1String ticketSourceName(TicketSource source);
@@ -47,6 +50,5 @@ struct Ticket
     std::optional<DatasetInfo> dataset;
     std::optional<Classification> classification;
 
-    // The full text as the customer wrote it, which is what search and classifiers read.
-    QString text() const;
+    QString text() const { return ticketText(form, subject, body); }
 };

@@ -25,6 +25,8 @@ struct TicketDraft
     static TicketDraft fromSubjectAndBody(const QString &subject, const QString &body,
                                           TicketSource source);
 
+    QString text() const { return ticketText(form, subject, body); }
+
     // Field names follow the submitted form: "text" for free text, "subject"/"body" otherwise.
     FieldErrors validate() const;
 };

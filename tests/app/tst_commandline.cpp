@@ -12,6 +12,7 @@ private Q_SLOTS:
     void initTestCase();
     void defaults();
     void importOptions();
+    void evaluateOptions();
     void databaseFromEnvironment();
     void errors_data();
     void errors();
@@ -67,6 +68,22 @@ void TestCommandLine::importOptions()
     QVERIFY(!std::get<CommandLine>(defaults).importLimit);
 }
 
+void TestCommandLine::evaluateOptions()
+{
+    const auto parsed =
+        parse({u"evaluate"_s, u"labelled.csv"_s, u"--json"_s, u"--language"_s, u"all"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(parsed));
+    const CommandLine &commandLine = std::get<CommandLine>(parsed);
+    QCOMPARE(commandLine.command, CommandLine::Command::Evaluate);
+    QCOMPARE(commandLine.importFile, u"labelled.csv"_s);
+    QVERIFY(commandLine.evaluateJson);
+    QCOMPARE(commandLine.evaluateProvider, u"rules"_s);
+    QVERIFY(commandLine.importLanguage.isEmpty());
+    QCOMPARE(std::get<CommandLine>(parse({u"evaluate"_s, u"a.csv"_s, u"--provider"_s, u"x"_s}))
+                 .evaluateProvider,
+             u"x"_s);
+}
+
 void TestCommandLine::databaseFromEnvironment()
 {
     qputenv("SUPPORT_CONSOLE_DATABASE", "/tmp/from-env.db");
@@ -96,6 +113,12 @@ void TestCommandLine::errors_data()
         << QStringList{u"import"_s, u"a.csv"_s, u"--spread-days"_s, u"-1"_s} << u"--spread-days"_s;
     QTest::newRow("import option without import")
         << QStringList{u"--limit"_s, u"5"_s} << u"limit"_s;
+    QTest::newRow("evaluate option without evaluate") << QStringList{u"--json"_s} << u"json"_s;
+    QTest::newRow("evaluate option on import")
+        << QStringList{u"import"_s, u"a.csv"_s, u"--provider"_s, u"rules"_s} << u"provider"_s;
+    QTest::newRow("limit on evaluate")
+        << QStringList{u"evaluate"_s, u"a.csv"_s, u"--limit"_s, u"5"_s} << u"limit"_s;
+    QTest::newRow("evaluate without file") << QStringList{u"evaluate"_s} << u"evaluate"_s;
 }
 
 void TestCommandLine::errors()

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void usageErrorsExitWithTwo();
     void importReportsAndIsRepeatable();
     void importOfMissingFileFails();
+    void evaluateReportsQuality();
     void headlessServesAndStopsOnSignal_data();
     void headlessServesAndStopsOnSignal();
     void acknowledgedTicketsSurviveKill9();
@@ -152,6 +153,34 @@ void TestSupportConsole::importOfMissingFileFails()
         &exitCode);
     QCOMPARE(exitCode, 1);
     QVERIFY(err.contains("nope.csv"));
+}
+
+void TestSupportConsole::evaluateReportsQuality()
+{
+    const QString file = QStringLiteral(SC_FIXTURES_DIR "/tickets-v4.csv");
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"evaluate"_s, file, u"--json"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const QJsonObject report = QJsonDocument::fromJson(out).object();
+    // The fixture's four English rows, each with a queue that maps to a category.
+    QCOMPARE(report.value(u"count"_s).toInteger(), 4);
+    QCOMPARE(report.value(u"provider"_s).toString(), u"rules"_s);
+    QVERIFY(report.value(u"model"_s).toString().startsWith(u"rules"_s));
+    const double accuracy = report.value(u"accuracy"_s).toDouble(-1);
+    QVERIFY(accuracy >= 0.0 && accuracy <= 1.0);
+    QVERIFY(report.value(u"tickets_per_second"_s).toDouble() > 0);
+    QVERIFY(report.contains(u"expected_calibration_error"_s));
+    QVERIFY(report[u"confusion"_s].toObject().contains(u"technical"_s));
+
+    run({u"evaluate"_s, file}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    for (const char *mention : {"accuracy:", "macro-F1:", "ECE:", "confusion", "tickets/s"})
+        QVERIFY2(out.contains(mention), out.constData());
+
+    run({u"evaluate"_s, file, u"--provider"_s, u"oracle"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 2);
+    QVERIFY(err.contains("oracle"));
 }
 
 void TestSupportConsole::headlessServesAndStopsOnSignal_data()

@@ -1,0 +1,138 @@
+#include "classificationmetrics.h"
+
+#include <cmath>
+
+void ClassificationMetrics::add(Category actual, Category predicted, double confidence)
+{
+    ++m_confusion[index(actual)][index(predicted)];
+    m_samples.push_back({actual == predicted, qBound(0.0, confidence, 1.0)});
+}
+
+double ClassificationMetrics::accuracy() const
+{
+    if (m_samples.empty())
+        return 0.0;
+    qint64 correct = 0;
+    for (Category category : kAllCategories)
+        correct += m_confusion[index(category)][index(category)];
+    return double(correct) / double(m_samples.size());
+}
+
+qint64 ClassificationMetrics::confusion(Category actual, Category predicted) const
+{
+    return m_confusion[index(actual)][index(predicted)];
+}
+
+double ClassificationMetrics::precision(Category category) const
+{
+    qint64 predicted = 0;
+    for (Category actual : kAllCategories)
+        predicted += confusion(actual, category);
+    return predicted ? double(confusion(category, category)) / double(predicted) : 0.0;
+}
+
+double ClassificationMetrics::recall(Category category) const
+{
+    qint64 actual = 0;
+    for (Category predicted : kAllCategories)
+        actual += confusion(category, predicted);
+    return actual ? double(confusion(category, category)) / double(actual) : 0.0;
+}
+
+double ClassificationMetrics::f1(Category category) const
+{
+    const double p = precision(category);
+    const double r = recall(category);
+    return p + r > 0.0 ? 2.0 * p * r / (p + r) : 0.0;
+}
+
+double ClassificationMetrics::macroF1() const
+{
+    double sum = 0.0;
+    for (Category category : kAllCategories)
+        sum += f1(category);
+    return sum / double(kAllCategories.size());
+}
+
+double ClassificationMetrics::expectedCalibrationError() const
+{
+    if (m_samples.empty())
+        return 0.0;
+    std::array<double, kCalibrationBins> confidenceSum{};
+    std::array<double, kCalibrationBins> hits{};
+    std::array<qint64, kCalibrationBins> counts{};
+    for (const Sample &sample : m_samples) {
+        // A confidence of exactly 1.0 belongs to the top bin, not to an eleventh one.
+        const int bin = qMin(kCalibrationBins - 1, int(sample.confidence * kCalibrationBins));
+        confidenceSum[bin] += sample.confidence;
+        hits[bin] += sample.correct ? 1.0 : 0.0;
+        ++counts[bin];
+    }
+    double error = 0.0;
+    for (int bin = 0; bin < kCalibrationBins; ++bin) {
+        if (counts[bin] == 0)
+            continue;
+        const double gap = std::abs(hits[bin] / counts[bin] - confidenceSum[bin] / counts[bin]);
+        error += gap * double(counts[bin]) / double(m_samples.size());
+    }
+    return error;
+}
+
+QJsonObject ClassificationMetrics::toJson() const
+{
+    QJsonObject perCategory;
+    QJsonObject matrix;
+    for (Category actual : kAllCategories) {
+        perCategory.insert(categoryName(actual),
+                           QJsonObject{{QStringLiteral("precision"), precision(actual)},
+                                       {QStringLiteral("recall"), recall(actual)},
+                                       {QStringLiteral("f1"), f1(actual)}});
+        QJsonObject row;
+        for (Category predicted : kAllCategories)
+            row.insert(categoryName(predicted), confusion(actual, predicted));
+        matrix.insert(categoryName(actual), row);
+    }
+    return {
+        {QStringLiteral("count"), count()},
+        {QStringLiteral("accuracy"), accuracy()},
+        {QStringLiteral("macro_f1"), macroF1()},
+        {QStringLiteral("expected_calibration_error"), expectedCalibrationError()},
+        {QStringLiteral("per_category"), perCategory},
+        // Rows are the true category, columns the predicted one.
+        {QStringLiteral("confusion"), matrix},
+    };
+}
+
+QString ClassificationMetrics::toText() const
+{
+    auto number = [](double value) {
+        return QString::number(value, 'f', 3);
+    };
+    QString text;
+    text += QStringLiteral("tickets:   %1\naccuracy:  %2\nmacro-F1:  %3\nECE:       %4\n\n")
+                .arg(count())
+                .arg(number(accuracy()), number(macroF1()), number(expectedCalibrationError()));
+    text += QStringLiteral("%1 %2 %3 %4\n")
+                .arg(QStringLiteral("category"), -10)
+                .arg(QStringLiteral("precision"), 9)
+                .arg(QStringLiteral("recall"), 9)
+                .arg(QStringLiteral("F1"), 9);
+    for (Category category : kAllCategories) {
+        text += QStringLiteral("%1 %2 %3 %4\n")
+                    .arg(QString(categoryName(category)), -10)
+                    .arg(number(precision(category)), 9)
+                    .arg(number(recall(category)), 9)
+                    .arg(number(f1(category)), 9);
+    }
+    text += QStringLiteral("\nconfusion (rows: true, columns: predicted)\n%1").arg(QString(), 10);
+    for (Category predicted : kAllCategories)
+        text += QStringLiteral(" %1").arg(QString(categoryName(predicted)), 9);
+    text += u'\n';
+    for (Category actual : kAllCategories) {
+        text += QStringLiteral("%1").arg(QString(categoryName(actual)), -10);
+        for (Category predicted : kAllCategories)
+            text += QStringLiteral(" %1").arg(confusion(actual, predicted), 9);
+        text += u'\n';
+    }
+    return text;
+}

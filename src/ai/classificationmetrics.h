@@ -1,0 +1,45 @@
+#pragma once
+
+#include "category.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <array>
+#include <vector>
+
+// Accumulates a classifier's answers against known categories and reports how good they are:
+// accuracy, per-category precision/recall/F1, macro-F1, the confusion matrix and the expected
+// calibration error (how far confidence is from the observed hit rate).
+class ClassificationMetrics final
+{
+public:
+    static constexpr int kCalibrationBins = 10;
+
+    void add(Category actual, Category predicted, double confidence);
+
+    qint64 count() const { return qint64(m_samples.size()); }
+    double accuracy() const;
+    double precision(Category category) const;
+    double recall(Category category) const;
+    double f1(Category category) const;
+    double macroF1() const;
+    qint64 confusion(Category actual, Category predicted) const;
+    // Weighted mean over equal-width confidence bins of |hit rate - mean confidence|.
+    double expectedCalibrationError() const;
+
+    QJsonObject toJson() const;
+    QString toText() const;
+
+private:
+    struct Sample
+    {
+        bool correct;
+        double confidence;
+    };
+
+    static std::size_t index(Category category) { return static_cast<std::size_t>(category); }
+
+    std::array<std::array<qint64, kAllCategories.size()>, kAllCategories.size()> m_confusion{};
+    std::vector<Sample> m_samples;
+};
