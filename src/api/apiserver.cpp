@@ -86,18 +86,21 @@ ApiServer::ApiServer(const Database &database, QObject *parent)
             });
         }
     }
-    m_http->setMissingHandler([this](const QHttpServerRequest &request,
-                                     QHttpServerResponder &&responder) {
-        QElapsedTimer timer;
-        timer.start();
-        const ApiError error = ApiError::notFound(
-            QStringLiteral("There is no resource at %1.").arg(request.url().path()));
-        const QHttpServerResponse response = error.toResponse();
-        responder.write(response.data(), {{QByteArrayLiteral("Content-Type"), response.mimeType()}},
-                        response.statusCode());
-        logRequest(request, int(response.statusCode()), response.data().size(),
-                   timer.nsecsElapsed());
-    });
+    m_http->setMissingHandler(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            QElapsedTimer timer;
+            timer.start();
+            const ApiError error = ApiError::notFound(
+                QStringLiteral("There is no resource at %1.").arg(request.url().path()));
+            const QHttpServerResponse response = error.toResponse();
+            responder.write(
+                response.data(),
+                {{QByteArrayLiteral("Content-Type"), response.mimeType()},
+                 {QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")}},
+                response.statusCode());
+            logRequest(request, int(response.statusCode()), response.data().size(),
+                       timer.nsecsElapsed());
+        });
 
     QFile document(QStringLiteral(":/api/openapi.json"));
     if (document.open(QIODevice::ReadOnly))
@@ -152,6 +155,8 @@ QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1S
         for (auto &[name, value] : reply.headers)
             response.setHeader(name, value);
     }
+    // Ticket text is user input: a browser must never guess it is HTML.
+    response.setHeader(QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff"));
     logRequest(request, int(response.statusCode()), response.data().size(), timer.nsecsElapsed());
     return response;
 }

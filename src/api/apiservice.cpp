@@ -6,6 +6,7 @@
 #include <QTcpServer>
 #include <QThread>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 ApiService::ApiService(const Database &database, QObject *parent)
@@ -39,7 +40,8 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
     }
     const quint16 bound = listener.serverPort();
     for (int i = 0; i < workers; ++i) {
-        const int descriptor = ::dup(int(listener.socketDescriptor()));
+        // Close-on-exec, so a program this one starts never holds the API's port.
+        const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
         if (descriptor < 0 || !startWorker(descriptor)) {
             // A worker that failed did not adopt its descriptor.
             if (descriptor >= 0)

@@ -74,7 +74,8 @@ ApiResult RequestsController::get(const QString &id)
     bool ok = false;
     const qint64 ticketId = id.toLongLong(&ok);
     std::optional<Ticket> ticket;
-    if (ok && ticketId > 0)
+    // Only the canonical spelling names a ticket: "+1" or " 1" would make two URLs for one.
+    if (ok && ticketId > 0 && QString::number(ticketId) == id)
         ticket = m_tickets.find(ticketId);
     if (!ticket)
         return ApiError::notFound(QStringLiteral("There is no request with id %1.").arg(id));

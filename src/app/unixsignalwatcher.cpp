@@ -11,7 +11,7 @@ static int s_socketPair[2] = {-1, -1};
 UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
     : QObject(parent)
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_socketPair) != 0)
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s_socketPair) != 0)
         return;
     m_notifier = new QSocketNotifier(s_socketPair[1], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &UnixSignalWatcher::readSignal);

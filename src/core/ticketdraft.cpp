@@ -36,11 +36,17 @@ FieldErrors TicketDraft::validate() const
     const QString bodyField =
         form == TicketForm::Text ? QStringLiteral("text") : QStringLiteral("body");
 
-    if (form == TicketForm::SubjectBody && characterCount(subject) > kMaxSubjectLength) {
+    // A lone surrogate (JSON "\ud800") cannot be stored as UTF-8; refusing it beats silently
+    // turning it into "?".
+    if (form == TicketForm::SubjectBody && !QStringView(subject).isValidUtf16()) {
+        errors.append({QStringLiteral("subject"), QStringLiteral("must be valid Unicode text")});
+    } else if (form == TicketForm::SubjectBody && characterCount(subject) > kMaxSubjectLength) {
         errors.append({QStringLiteral("subject"),
                        QStringLiteral("must be at most %1 characters").arg(kMaxSubjectLength)});
     }
-    if (body.trimmed().isEmpty()) {
+    if (!QStringView(body).isValidUtf16()) {
+        errors.append({bodyField, QStringLiteral("must be valid Unicode text")});
+    } else if (body.trimmed().isEmpty()) {
         errors.append({bodyField, QStringLiteral("must not be blank")});
     } else if (characterCount(body) > kMaxBodyLength) {
         errors.append(

@@ -22,10 +22,12 @@ void execOrThrow(QSqlQuery &query, const char *what)
     }
 }
 
-// Escapes LIKE wildcards so a search for "100%" finds that text, not everything.
+// Escapes LIKE wildcards so a search for "100%" finds that text, not everything. Case is folded
+// in SQL by lower() on both sides, so pattern and text fold alike on every database (SQLite's
+// lower() folds ASCII only; folding the pattern in C++ made "Über" miss its own ticket).
 QString likePattern(const QString &search)
 {
-    QString escaped = search.toLower();
+    QString escaped = search;
     escaped.replace(u'!', QLatin1String("!!"));
     escaped.replace(u'%', QLatin1String("!%"));
     escaped.replace(u'_', QLatin1String("!_"));
@@ -52,8 +54,8 @@ Filter filterFor(const TicketQuery &query)
         filter.values.append(QString(ticketStatusName(*query.status)));
     }
     if (!query.search.isEmpty()) {
-        conditions.append(QStringLiteral(
-            "(lower(t.subject) LIKE ? ESCAPE '!' OR lower(t.body) LIKE ? ESCAPE '!')"));
+        conditions.append(QStringLiteral("(lower(t.subject) LIKE lower(?) ESCAPE '!' OR "
+                                         "lower(t.body) LIKE lower(?) ESCAPE '!')"));
         const QString pattern = likePattern(query.search);
         filter.values << pattern << pattern;
     }

@@ -118,6 +118,7 @@ void TestApiServer::postStoresAndAnswersCreated()
 
     const HttpClient::Response stored = client().get(u"/requests/%1"_s.arg(id));
     QCOMPARE(stored.status, 200);
+    QCOMPARE(stored.header("X-Content-Type-Options"), "nosniff");
     QCOMPARE(stored.json(), ticket);
 }
 
@@ -144,6 +145,8 @@ void TestApiServer::postRejectsInvalidTickets_data()
         << QStringList{u"subject"_s};
     QTest::newRow("text too long")
         << QByteArray(R"({"text": ")" + longBody + R"("})") << QStringList{u"text"_s};
+    QTest::newRow("lone surrogate")
+        << QByteArray(R"({"text": "broken \ud800 text"})") << QStringList{u"text"_s};
     QTest::newRow("every failing field named")
         << QByteArray(R"({"subject": ")" + longSubject + R"(", "body": " ", "extra": 1})")
         << QStringList{u"body"_s, u"extra"_s, u"subject"_s};
@@ -271,6 +274,8 @@ void TestApiServer::unknownTicketIsNotFound_data()
     QTest::newRow("zero") << u"/requests/0"_s;
     QTest::newRow("not a number") << u"/requests/abc"_s;
     QTest::newRow("negative") << u"/requests/-3"_s;
+    QTest::newRow("plus sign") << u"/requests/+1"_s;
+    QTest::newRow("leading zero") << u"/requests/01"_s;
 }
 
 void TestApiServer::unknownTicketIsNotFound()
@@ -442,6 +447,7 @@ void TestApiServer::unknownPathIsJsonNotFound()
     QVERIFY(response.header("Content-Type").startsWith("application/json"));
     QCOMPARE(response.errorCode(), u"not_found"_s);
     QVERIFY(!response.body.contains("<html"));
+    QCOMPARE(response.header("X-Content-Type-Options"), "nosniff");
 }
 
 void TestApiServer::storageFailureIsInternalErrorWithoutDetails()

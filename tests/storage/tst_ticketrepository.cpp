@@ -5,8 +5,13 @@
 #include "ticketrepository.h"
 #include "timestamps.h"
 
+#include <QElapsedTimer>
 #include <QSet>
+#include <QSqlQuery>
 #include <QTest>
+
+#include <future>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -32,6 +37,8 @@ private Q_SLOTS:
     void idempotencyKeyReplaysAndConflicts();
     void importedContentIsStoredOnce();
     void lookupAndListReadTheSameTicket();
+    void writesWaitForAnotherWriter();
+    void searchFindsTextAsWritten();
 
 private:
     Ticket add(const QString &subject, const QString &body, qint64 createdAtMs = 0);
@@ -335,6 +342,54 @@ void TestTicketRepository::lookupAndListReadTheSameTicket()
     }
     QVERIFY(m_tickets->find(id)->classification);
     QCOMPARE(m_tickets->find(id)->dataset->answer, u"We refunded you."_s);
+}
+
+// Another process (here: another connection on its own thread) holds SQLite's write lock for a
+// moment; a write that first reads (the idempotency lookup) must wait for it, not fail at once.
+void TestTicketRepository::writesWaitForAnotherWriter()
+{
+    std::promise<void> locked;
+    std::future<void> lockHeld = locked.get_future();
+    const QString path = m_temporary->path();
+    std::thread otherWriter([&locked, path] {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"other-writer"_s);
+            db.setDatabaseName(path);
+            db.open();
+            QSqlQuery query(db);
+            query.exec(u"BEGIN IMMEDIATE"_s);
+            query.exec(
+                u"INSERT INTO tickets (subject, body, form, source, status, created_at, "
+                "updated_at) VALUES ('', 'other process', 'text', 'import', 'open', 1, 1)"_s);
+            locked.set_value();
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            query.exec(u"COMMIT"_s);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"other-writer"_s);
+    });
+    lockHeld.wait();
+    QElapsedTimer timer;
+    timer.start();
+    const auto created = m_tickets->create(
+        TicketDraft::fromText(u"retry-safe"_s, TicketSource::Api), u"key-under-lock"_s, "hash");
+    const qint64 waited = timer.elapsed();
+    otherWriter.join();
+    QCOMPARE(created.outcome, TicketRepository::IdempotentCreate::Outcome::Created);
+    QVERIFY2(waited >= 100, qPrintable(QString::number(waited)));
+    QCOMPARE(m_tickets->count(), 2);
+}
+
+// SQLite folds only ASCII case; what matters is that text copied out of a ticket finds it.
+void TestTicketRepository::searchFindsTextAsWritten()
+{
+    add(u"Über Rechnung"_s, u"Bitte die ÄNDERUNG prüfen"_s);
+    add(u"other"_s, u"nothing here"_s);
+    for (const QString &search : {u"Über"_s, u"ÄNDERUNG"_s, u"prüfen"_s, u"rechnung"_s}) {
+        TicketQuery query;
+        query.search = search;
+        QVERIFY2(m_tickets->list(query).total == 1, qPrintable(search));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestTicketRepository)
