@@ -1,18 +1,18 @@
 #pragma once
 
-#include "prediction.h"
+#include "localclassifier.h"
 
 #include <QString>
 #include <QStringView>
 
 // The built-in classifier: a hand-written weighted English lexicon that needs no training data.
-class RulesClassifier final
+class RulesClassifier final : public LocalClassifier
 {
 public:
-    // Category, confidence and priority; the summary is left empty (see SentenceSummarizer).
     // Safe to call from several threads: the lexicon is built once and only read.
-    Prediction predict(QStringView text) const;
+    Prediction predict(QStringView text) const override;
 
-    // Stored with each classification, so results can be traced to the lexicon that made them.
-    static QString modelName();
+    QString providerName() const override;
+    // Versioned, so results can be traced to the lexicon that made them.
+    QString modelName() const override;
 };

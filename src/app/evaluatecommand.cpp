@@ -78,13 +78,13 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     if (commandLine.evaluateJson) {
         QJsonObject report = metrics.toJson();
         report.insert(QStringLiteral("provider"), commandLine.evaluateProvider);
-        report.insert(QStringLiteral("model"), RulesClassifier::modelName());
+        report.insert(QStringLiteral("model"), classifier.modelName());
         report.insert(QStringLiteral("skipped"), skipped);
         report.insert(QStringLiteral("tickets_per_second"), ticketsPerSecond);
         out << QJsonDocument(report).toJson(QJsonDocument::Indented);
         return 0;
     }
-    out << tr("provider:  %1 (%2)").arg(commandLine.evaluateProvider, RulesClassifier::modelName())
+    out << tr("provider:  %1 (%2)").arg(commandLine.evaluateProvider, classifier.modelName())
         << Qt::endl
         << tr("file:      %1").arg(commandLine.importFile) << Qt::endl
         << tr("skipped:   %1 (malformed, or a queue without a category)").arg(skipped) << Qt::endl
