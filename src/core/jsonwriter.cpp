@@ -75,6 +75,12 @@ void JsonWriter::value(double number)
     m_out.append(QByteArray::number(number, 'g', QLocale::FloatingPointShortest));
 }
 
+void JsonWriter::boolean(bool flag)
+{
+    separate();
+    m_out.append(flag ? "true" : "false");
+}
+
 void JsonWriter::null()
 {
     separate();

@@ -22,6 +22,8 @@ public:
     void value(QLatin1String text);
     void value(qint64 number);
     void value(double number);
+    // Not an overload of value(): an int argument would be ambiguous between qint64 and bool.
+    void boolean(bool flag);
     void null();
 
     QByteArray take() { return std::move(m_out); }

@@ -45,10 +45,21 @@ struct Ticket
     TicketSource source = TicketSource::Api;
     TicketStatus status = TicketStatus::Open;
     std::optional<Category> category;
+    // The current classification's confidence was under the review threshold.
+    bool needsReview = false;
     QDateTime createdAt;
     QDateTime updatedAt;
     std::optional<DatasetInfo> dataset;
+    // The newest classification, if any.
     std::optional<Classification> classification;
+    // Present while the ticket waits for a (re)classification or after one failed.
+    std::optional<ClassificationJob> job;
 
     QString text() const { return ticketText(form, subject, body); }
+    ClassificationState classificationState() const
+    {
+        if (job)
+            return job->state;
+        return classification ? ClassificationState::Classified : ClassificationState::Pending;
+    }
 };

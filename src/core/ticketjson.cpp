@@ -4,25 +4,46 @@
 #include "jsonwriter.h"
 #include "timestamps.h"
 
-void TicketJson::write(JsonWriter &writer, const std::optional<Classification> &classification)
+void TicketJson::writeClassification(JsonWriter &writer, const Ticket &ticket)
 {
-    if (!classification) {
-        writer.null();
-        return;
-    }
     writer.beginObject();
-    writer.key(JsonKey::category);
-    writer.value(categoryName(classification->category));
-    writer.key(JsonKey::confidence);
-    writer.value(classification->confidence);
-    writer.key(JsonKey::summary);
-    writer.value(classification->summary);
-    writer.key(JsonKey::model);
-    writer.value(classification->model);
-    writer.key(JsonKey::processingMs);
-    writer.value(classification->processingMs);
-    writer.key(JsonKey::createdAt);
-    writer.value(Timestamps::toIso(classification->createdAt));
+    writer.key(JsonKey::status);
+    writer.value(classificationStateName(ticket.classificationState()));
+    if (const std::optional<Classification> &classification = ticket.classification) {
+        writer.key(JsonKey::category);
+        writer.value(categoryName(classification->category));
+        writer.key(JsonKey::confidence);
+        writer.value(classification->confidence);
+        writer.key(JsonKey::priority);
+        writer.value(priorityName(classification->priority));
+        writer.key(JsonKey::summary);
+        writer.value(classification->summary);
+        writer.key(JsonKey::provider);
+        writer.value(classificationProviderName(classification->provider));
+        writer.key(JsonKey::model);
+        writer.value(classification->model);
+        writer.key(JsonKey::modelVersion);
+        writer.value(classification->modelVersion);
+        writer.key(JsonKey::fallback);
+        writer.boolean(classification->fallback);
+        writer.key(JsonKey::attempts);
+        writer.value(qint64(classification->attempts));
+        writer.key(JsonKey::processingMs);
+        writer.value(classification->processingMs);
+        writer.key(JsonKey::createdAt);
+        writer.value(Timestamps::toIso(classification->createdAt));
+    }
+    if (ticket.job && ticket.job->state == ClassificationState::Failed) {
+        writer.key(JsonKey::error);
+        writer.value(ticket.job->lastError);
+        writer.key(JsonKey::failedAttempts);
+        writer.value(qint64(ticket.job->attempts));
+        writer.key(JsonKey::retryAt);
+        if (ticket.job->nextAttemptAt.isValid())
+            writer.value(Timestamps::toIso(ticket.job->nextAttemptAt));
+        else
+            writer.null();
+    }
     writer.endObject();
 }
 
@@ -65,8 +86,10 @@ void TicketJson::write(JsonWriter &writer, const Ticket &ticket)
     } else {
         writer.null();
     }
+    writer.key(JsonKey::needsReview);
+    writer.boolean(ticket.needsReview);
     writer.key(JsonKey::classification);
-    write(writer, ticket.classification);
+    writeClassification(writer, ticket);
     writer.endObject();
 }
 

@@ -18,8 +18,12 @@ public:
     static QByteArray toJson(const Ticket &ticket);
     static QByteArray toJson(const TicketPage &page);
     static void write(JsonWriter &writer, const Ticket &ticket);
-    static void write(JsonWriter &writer, const std::optional<Classification> &classification);
 
     // Reads a submission: exactly one of {"text"} or {"subject", "body"}, and nothing else.
     static Validated<TicketDraft> draftFromJson(const QJsonObject &object, TicketSource source);
+
+private:
+    // Always an object with a "status"; the result's fields once there is one, the reason
+    // and the next retry while it is failing.
+    static void writeClassification(JsonWriter &writer, const Ticket &ticket);
 };

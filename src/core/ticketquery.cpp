@@ -5,9 +5,9 @@
 
 Validated<TicketQuery> TicketQuery::fromUrlQuery(const QUrlQuery &urlQuery)
 {
-    UrlQueryReader reader(urlQuery,
-                          {QStringLiteral("category"), QStringLiteral("status"),
-                           QStringLiteral("q"), QStringLiteral("limit"), QStringLiteral("cursor")});
+    UrlQueryReader reader(urlQuery, {QStringLiteral("category"), QStringLiteral("status"),
+                                     QStringLiteral("needs_review"), QStringLiteral("q"),
+                                     QStringLiteral("limit"), QStringLiteral("cursor")});
     TicketQuery query;
     if (const auto category = reader.text(QStringLiteral("category"))) {
         query.category = categoryFromName(*category);
@@ -22,6 +22,15 @@ Validated<TicketQuery> TicketQuery::fromUrlQuery(const QUrlQuery &urlQuery)
             reader.addError(QStringLiteral("status"),
                             QStringLiteral("must be one of open, in_progress, resolved, closed"));
         }
+    }
+    if (const auto needsReview = reader.text(QStringLiteral("needs_review"))) {
+        if (*needsReview == QLatin1String("true"))
+            query.needsReview = true;
+        else if (*needsReview == QLatin1String("false"))
+            query.needsReview = false;
+        else
+            reader.addError(QStringLiteral("needs_review"),
+                            QStringLiteral("must be true or false"));
     }
     if (const auto search = reader.text(QStringLiteral("q"))) {
         query.search = search->trimmed();

@@ -17,6 +17,7 @@ struct TicketQuery
 
     std::optional<Category> category;
     std::optional<TicketStatus> status;
+    std::optional<bool> needsReview;
     QString search;
     int limit = kDefaultLimit;
     std::optional<PageCursor> after;

@@ -14,23 +14,40 @@ ClassificationRepository::ClassificationRepository(const Database &database)
     , m_db(database.connection())
 {}
 
+QString ClassificationRepository::insertSql()
+{
+    return QStringLiteral(
+        "INSERT INTO classifications (ticket_id, category, confidence, priority, summary, "
+        "provider, model, model_version, fallback, attempts, needs_review, processing_ms, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+}
+
+void ClassificationRepository::bind(QSqlQuery &query, const Classification &classification)
+{
+    query.bindValue(0, classification.ticketId);
+    query.bindValue(1, QString(categoryName(classification.category)));
+    query.bindValue(2, classification.confidence);
+    query.bindValue(3, QString(priorityName(classification.priority)));
+    query.bindValue(4, SqlRow::text(classification.summary));
+    query.bindValue(5, QString(classificationProviderName(classification.provider)));
+    query.bindValue(6, SqlRow::text(classification.model));
+    query.bindValue(7, SqlRow::text(classification.modelVersion));
+    query.bindValue(8, classification.fallback ? 1 : 0);
+    query.bindValue(9, classification.attempts);
+    query.bindValue(10, classification.needsReview ? 1 : 0);
+    query.bindValue(11, classification.processingMs);
+    query.bindValue(12, classification.createdAt.isValid()
+                            ? Timestamps::toMs(classification.createdAt)
+                            : QDateTime::currentMSecsSinceEpoch());
+}
+
 qint64 ClassificationRepository::add(const Classification &classification)
 {
     Transaction transaction(m_database);
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-        "INSERT INTO classifications (ticket_id, category, confidence, summary, model, "
-        "processing_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    query.addBindValue(classification.ticketId);
-    query.addBindValue(QString(categoryName(classification.category)));
-    query.addBindValue(classification.confidence);
-    query.addBindValue(SqlRow::text(classification.summary));
-    query.addBindValue(SqlRow::text(classification.model));
-    query.addBindValue(classification.processingMs);
-    query.addBindValue(classification.createdAt.isValid()
-                           ? Timestamps::toMs(classification.createdAt)
-                           : QDateTime::currentMSecsSinceEpoch());
+    query.prepare(insertSql());
+    bind(query, classification);
     if (!query.exec())
         throw StorageError(
             QStringLiteral("Could not store the classification: %1").arg(query.lastError().text()));
@@ -44,9 +61,8 @@ QList<Classification> ClassificationRepository::history(qint64 ticketId)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(
-        QStringLiteral("SELECT id, category, confidence, summary, model, processing_ms, created_at "
-                       "FROM classifications WHERE ticket_id = ? ORDER BY id"));
+    query.prepare(SqlRow::selectClassifications() +
+                  QStringLiteral("WHERE ticket_id = ? ORDER BY id"));
     query.addBindValue(ticketId);
     if (!query.exec())
         throw StorageError(

@@ -5,9 +5,10 @@
 #include <QList>
 #include <QSqlDatabase>
 
-// Keeps every classification of a ticket; the newest one sets the ticket's current category.
 class Database;
 
+// Keeps every classification of a ticket; the newest one sets the ticket's current category
+// (an agent's stays current over later machine results).
 class ClassificationRepository final
 {
 public:
@@ -17,6 +18,10 @@ public:
     qint64 add(const Classification &classification);
     // Oldest first.
     QList<Classification> history(qint64 ticketId);
+
+    // Binds a classification to the INSERT that insertSql() prepares.
+    static QString insertSql();
+    static void bind(QSqlQuery &query, const Classification &classification);
 
 private:
     const Database &m_database;

@@ -39,11 +39,18 @@ public:
     // The select list that ticket() reads; append WHERE/ORDER BY.
     static const QString &selectTickets();
 
+    // The select list that classification() reads from column 0; append WHERE/ORDER BY.
+    static const QString &selectClassifications();
+
     template<typename Columns> static Ticket ticket(const Columns &row);
 
-    // Columns firstColumn.. : id, category, confidence, summary, model, processing_ms, created_at.
+    // Columns firstColumn.. in the order of selectClassifications().
     template<typename Columns>
     static Classification classification(const Columns &row, int firstColumn, qint64 ticketId);
+
+private:
+    static constexpr int kClassificationColumns = 13;
+    template<typename Columns> static ClassificationJob job(const Columns &row, int firstColumn);
 };
 
 template<typename Columns> Ticket SqlRow::ticket(const Columns &row)
@@ -59,10 +66,15 @@ template<typename Columns> Ticket SqlRow::ticket(const Columns &row)
         ticket.category = categoryFromName(row.text(6));
     ticket.createdAt = Timestamps::fromMs(row.integer(7));
     ticket.updatedAt = Timestamps::fromMs(row.integer(8));
-    if (!row.isNull(9))
-        ticket.dataset = DatasetInfo{row.text(9), row.text(10), row.text(11), row.text(12)};
-    if (!row.isNull(13))
-        ticket.classification = classification(row, 13, ticket.id);
+    ticket.needsReview = row.integer(9) != 0;
+    if (!row.isNull(10))
+        ticket.dataset = DatasetInfo{row.text(10), row.text(11), row.text(12), row.text(13)};
+    constexpr int kClassification = 14;
+    if (!row.isNull(kClassification))
+        ticket.classification = classification(row, kClassification, ticket.id);
+    constexpr int kJob = kClassification + kClassificationColumns;
+    if (!row.isNull(kJob))
+        ticket.job = job(row, kJob);
     return ticket;
 }
 
@@ -75,9 +87,29 @@ Classification SqlRow::classification(const Columns &row, int firstColumn, qint6
     classification.category =
         categoryFromName(row.text(firstColumn + 1)).value_or(Category::General);
     classification.confidence = row.real(firstColumn + 2);
-    classification.summary = row.text(firstColumn + 3);
-    classification.model = row.text(firstColumn + 4);
-    classification.processingMs = row.integer(firstColumn + 5);
-    classification.createdAt = Timestamps::fromMs(row.integer(firstColumn + 6));
+    classification.priority =
+        priorityFromName(row.text(firstColumn + 3)).value_or(Priority::Medium);
+    classification.summary = row.text(firstColumn + 4);
+    classification.provider = classificationProviderFromName(row.text(firstColumn + 5))
+                                  .value_or(ClassificationProvider::Rules);
+    classification.model = row.text(firstColumn + 6);
+    classification.modelVersion = row.text(firstColumn + 7);
+    classification.fallback = row.integer(firstColumn + 8) != 0;
+    classification.attempts = int(row.integer(firstColumn + 9));
+    classification.needsReview = row.integer(firstColumn + 10) != 0;
+    classification.processingMs = row.integer(firstColumn + 11);
+    classification.createdAt = Timestamps::fromMs(row.integer(firstColumn + 12));
     return classification;
+}
+
+template<typename Columns> ClassificationJob SqlRow::job(const Columns &row, int firstColumn)
+{
+    ClassificationJob job;
+    job.state = row.text(firstColumn) == QLatin1String("failed") ? ClassificationState::Failed
+                                                                 : ClassificationState::Pending;
+    job.attempts = int(row.integer(firstColumn + 1));
+    job.lastError = row.text(firstColumn + 2);
+    if (!row.isNull(firstColumn + 3))
+        job.nextAttemptAt = Timestamps::fromMs(row.integer(firstColumn + 3));
+    return job;
 }

@@ -13,15 +13,6 @@
 
 namespace {
 
-void execOrThrow(QSqlQuery &query, const char *what)
-{
-    if (!query.exec()) {
-        const QString reason = query.lastError().text();
-        query.finish();
-        throw StorageError(QStringLiteral("Could not %1: %2").arg(QLatin1String(what), reason));
-    }
-}
-
 // Escapes LIKE wildcards so a search for "100%" finds that text, not everything. Case is folded
 // in SQL by lower() on both sides, so pattern and text fold alike on every database (SQLite's
 // lower() folds ASCII only; folding the pattern in C++ made "Über" miss its own ticket).
@@ -53,6 +44,10 @@ Filter filterFor(const TicketQuery &query)
         conditions.append(QStringLiteral("t.status = ?"));
         filter.values.append(QString(ticketStatusName(*query.status)));
     }
+    // A literal, not a bound value: SQLite uses the partial index only for a literal match.
+    if (query.needsReview)
+        conditions.append(*query.needsReview ? QStringLiteral("t.needs_review = 1")
+                                             : QStringLiteral("t.needs_review = 0"));
     if (!query.search.isEmpty()) {
         conditions.append(QStringLiteral("(lower(t.subject) LIKE lower(?) ESCAPE '!' OR "
                                          "lower(t.body) LIKE lower(?) ESCAPE '!')"));
@@ -68,6 +63,7 @@ Filter filterFor(const TicketQuery &query)
 TicketRepository::TicketRepository(const Database &database)
     : m_database(database)
     , m_db(database.connection())
+    , m_statements(m_db)
     , m_sqliteReader(SqliteTicketReader::create(m_db))
 {}
 
@@ -75,18 +71,7 @@ TicketRepository::~TicketRepository() = default;
 
 QSqlQuery &TicketRepository::prepared(const QString &sql)
 {
-    auto it = m_statements.find(sql);
-    if (it == m_statements.end()) {
-        QSqlQuery query(m_db);
-        // Every result is read once, front to back; a scrollable result makes QtSql allocate a
-        // row cache on each exec, which was a third of the cost of GET /requests/{id}.
-        query.setForwardOnly(true);
-        if (!query.prepare(sql))
-            throw StorageError(
-                QStringLiteral("Could not prepare a statement: %1").arg(query.lastError().text()));
-        it = m_statements.insert(sql, query);
-    }
-    return *it;
+    return m_statements.prepared(sql);
 }
 
 Ticket TicketRepository::insert(const TicketDraft &draft)
@@ -105,7 +90,7 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
     query.bindValue(3, QString(ticketSourceName(draft.source)));
     query.bindValue(4, createdAt);
     query.bindValue(5, now);
-    execOrThrow(query, "store the ticket");
+    StatementCache::exec(query, "store the ticket");
     Ticket ticket;
     ticket.id = query.lastInsertId().toLongLong();
     query.finish();
@@ -117,6 +102,8 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
     ticket.source = draft.source;
     ticket.createdAt = Timestamps::fromMs(createdAt);
     ticket.updatedAt = Timestamps::fromMs(now);
+    // The insert trigger queued it for classification.
+    ticket.job = ClassificationJob{};
     return ticket;
 }
 
@@ -136,7 +123,7 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
     QSqlQuery &lookup = prepared(
         QStringLiteral("SELECT request_hash, ticket_id FROM idempotency_keys WHERE key = ?"));
     lookup.bindValue(0, idempotencyKey);
-    execOrThrow(lookup, "look up the idempotency key");
+    StatementCache::exec(lookup, "look up the idempotency key");
     if (lookup.next()) {
         const QByteArray storedHash = lookup.value(0).toString().toLatin1();
         const qint64 ticketId = lookup.value(1).toLongLong();
@@ -155,7 +142,7 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
     remember.bindValue(1, QString::fromLatin1(requestHash));
     remember.bindValue(2, ticket.id);
     remember.bindValue(3, Timestamps::toMs(ticket.createdAt));
-    execOrThrow(remember, "store the idempotency key");
+    StatementCache::exec(remember, "store the idempotency key");
     transaction.commit();
     return {IdempotentCreate::Outcome::Created, ticket};
 }
@@ -166,7 +153,7 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
     QSqlQuery &exists =
         prepared(QStringLiteral("SELECT 1 FROM imported_tickets WHERE import_key = ?"));
     exists.bindValue(0, QString::fromLatin1(importKey));
-    execOrThrow(exists, "look up an imported ticket");
+    StatementCache::exec(exists, "look up an imported ticket");
     const bool alreadyImported = exists.next();
     exists.finish();
     if (alreadyImported)
@@ -182,7 +169,7 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
     meta.bindValue(3, SqlRow::text(draft.dataset->priority));
     meta.bindValue(4, SqlRow::text(draft.dataset->language));
     meta.bindValue(5, SqlRow::text(draft.dataset->answer));
-    execOrThrow(meta, "store the imported ticket's dataset fields");
+    StatementCache::exec(meta, "store the imported ticket's dataset fields");
     return true;
 }
 
@@ -192,7 +179,7 @@ std::optional<Ticket> TicketRepository::find(qint64 id)
         return m_sqliteReader->find(id);
     QSqlQuery &query = prepared(SqlRow::selectTickets() + QStringLiteral("WHERE t.id = ?"));
     query.bindValue(0, id);
-    execOrThrow(query, "read the ticket");
+    StatementCache::exec(query, "read the ticket");
     std::optional<Ticket> ticket;
     if (query.next())
         ticket = SqlRow::ticket(QueryColumns(query));
@@ -220,7 +207,7 @@ TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
     QSqlQuery &query = prepared(sql);
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values.at(i));
-    execOrThrow(query, "list tickets");
+    StatementCache::exec(query, "list tickets");
 
     TicketPage page;
     page.limit = ticketQuery.limit;
@@ -239,10 +226,10 @@ TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
 
 qint64 TicketRepository::countMatching(const TicketQuery &ticketQuery)
 {
-    // Without a text search the per-day counts answer from a few hundred rows.
+    // Without a text search or review flag the per-day counts answer from a few hundred rows.
     QString sql;
     QVariantList values;
-    if (ticketQuery.search.isEmpty()) {
+    if (ticketQuery.search.isEmpty() && !ticketQuery.needsReview) {
         QStringList conditions;
         if (ticketQuery.category) {
             conditions.append(QStringLiteral("category = ?"));
@@ -263,7 +250,7 @@ qint64 TicketRepository::countMatching(const TicketQuery &ticketQuery)
     QSqlQuery &query = prepared(sql);
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values.at(i));
-    execOrThrow(query, "count tickets");
+    StatementCache::exec(query, "count tickets");
     const qint64 total = query.next() ? query.value(0).toLongLong() : 0;
     query.finish();
     return total;
@@ -285,7 +272,7 @@ TicketStats TicketRepository::stats(QDate today, int days)
                        "GROUP BY day, category"));
     query.bindValue(0, firstDay);
     query.bindValue(1, lastDay);
-    execOrThrow(query, "read ticket statistics");
+    StatementCache::exec(query, "read ticket statistics");
     while (query.next()) {
         const QString category = query.value(1).toString();
         stats.add(Timestamps::dateOfDay(query.value(0).toLongLong()),

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "statementcache.h"
 #include "ticket.h"
 #include "ticketdraft.h"
 #include "ticketquery.h"
 #include "ticketstats.h"
 
-#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -50,6 +50,6 @@ private:
 
     const Database &m_database;
     QSqlDatabase m_db;
-    QHash<QString, QSqlQuery> m_statements;
+    StatementCache m_statements;
     std::unique_ptr<SqliteTicketReader> m_sqliteReader;
 };

@@ -113,7 +113,9 @@ void TestApiServer::postStoresAndAnswersCreated()
     QCOMPARE(ticket.value(u"source"_s).toString(), u"api"_s);
     QCOMPARE(ticket.value(u"status"_s).toString(), u"open"_s);
     QVERIFY(ticket.value(u"category"_s).isNull());
-    QVERIFY(ticket.value(u"classification"_s).isNull());
+    QCOMPARE(ticket.value(u"classification"_s).toObject(),
+             (QJsonObject{{u"status"_s, u"pending"_s}}));
+    QCOMPARE(ticket.value(u"needs_review"_s), QJsonValue(false));
     QVERIFY(ticket.value(u"created_at"_s).toString().endsWith(u'Z'));
 
     const HttpClient::Response stored = client().get(u"/requests/%1"_s.arg(id));

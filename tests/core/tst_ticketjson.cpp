@@ -72,7 +72,9 @@ private Q_SLOTS:
     void timestamps_data();
     void timestamps();
     void ticketDataset();
+    void ticketClassification_data();
     void ticketClassification();
+    void needsReview();
     void page_data();
     void page();
 };
@@ -187,10 +189,10 @@ void TestTicketJson::ticketFields()
 {
     const QJsonObject json = ticketJsonOf(sampleTicket());
 
-    QCOMPARE(
-        sortedKeys(json),
-        (QStringList{u"body"_s, u"category"_s, u"classification"_s, u"created_at"_s, u"dataset"_s,
-                     u"form"_s, u"id"_s, u"source"_s, u"status"_s, u"subject"_s, u"updated_at"_s}));
+    QCOMPARE(sortedKeys(json),
+             (QStringList{u"body"_s, u"category"_s, u"classification"_s, u"created_at"_s,
+                          u"dataset"_s, u"form"_s, u"id"_s, u"needs_review"_s, u"source"_s,
+                          u"status"_s, u"subject"_s, u"updated_at"_s}));
     QVERIFY(json.value(u"id"_s).isDouble());
     QCOMPARE(json.value(u"id"_s).toInteger(), 9'000'000'001);
     QCOMPARE(json.value(u"subject"_s).toString(), u"Invoice twice"_s);
@@ -202,7 +204,8 @@ void TestTicketJson::ticketFields()
     QCOMPARE(json.value(u"created_at"_s).toString(), u"2024-03-05T14:07:09.042Z"_s);
     QCOMPARE(json.value(u"updated_at"_s).toString(), u"2024-03-06T08:00:00.000Z"_s);
     QVERIFY(json.value(u"dataset"_s).isNull());
-    QVERIFY(json.value(u"classification"_s).isNull());
+    QCOMPARE(json.value(u"classification"_s).toObject(),
+             (QJsonObject{{u"status"_s, u"pending"_s}}));
 }
 
 void TestTicketJson::ticketEnumNames_data()
@@ -317,36 +320,97 @@ void TestTicketJson::ticketDataset()
     QCOMPARE(object.value(u"answer"_s).toString(), u"We refunded the duplicate."_s);
 }
 
+void TestTicketJson::ticketClassification_data()
+{
+    QTest::addColumn<std::optional<ClassificationJob>>("job");
+    QTest::addColumn<bool>("classified");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<QStringList>("keys");
+
+    const QStringList resultKeys{u"attempts"_s,      u"category"_s, u"confidence"_s,
+                                 u"created_at"_s,    u"fallback"_s, u"model"_s,
+                                 u"model_version"_s, u"priority"_s, u"processing_ms"_s,
+                                 u"provider"_s,      u"status"_s,   u"summary"_s};
+    const ClassificationJob pending;
+    ClassificationJob failed;
+    failed.state = ClassificationState::Failed;
+    failed.attempts = 2;
+    failed.lastError = u"remote: HTTP 503"_s;
+    failed.nextAttemptAt = QDateTime(QDate(2024, 3, 5), QTime(15, 0), QTimeZone::utc());
+    const QStringList failureKeys{u"error"_s, u"failed_attempts"_s, u"retry_at"_s};
+
+    QTest::newRow("pending") << std::optional(pending) << false << u"pending"_s
+                             << QStringList{u"status"_s};
+    QTest::newRow("classified") << std::optional<ClassificationJob>() << true << u"classified"_s
+                                << resultKeys;
+    QTest::newRow("failed") << std::optional(failed) << false << u"failed"_s
+                            << (failureKeys + QStringList{u"status"_s});
+    QStringList both = resultKeys + failureKeys;
+    both.sort();
+    QTest::newRow("failed again after a result")
+        << std::optional(failed) << true << u"failed"_s << both;
+}
+
 void TestTicketJson::ticketClassification()
 {
-    Ticket ticket = sampleTicket();
-    QVERIFY(ticketJsonOf(ticket).value(u"classification"_s).isNull());
-    QVERIFY(ticketJsonOf(sampleTicket()).value(u"classification"_s).isNull());
+    QFETCH(std::optional<ClassificationJob>, job);
+    QFETCH(bool, classified);
+    QFETCH(QString, status);
+    QFETCH(QStringList, keys);
 
-    Classification classification;
-    classification.id = 7;
-    classification.ticketId = ticket.id;
-    classification.category = Category::Billing;
-    classification.confidence = 0.875;
-    classification.summary = u"Customer was charged twice."_s;
-    classification.model = u"keyword-v1"_s;
-    classification.processingMs = 1234;
-    classification.createdAt =
-        QDateTime(QDate(2024, 3, 5), QTime(14, 7, 10, 500), QTimeZone::utc());
-    ticket.classification = classification;
-    ticket.category = Category::Billing;
+    Ticket ticket = sampleTicket();
+    ticket.job = job;
+    if (classified) {
+        Classification classification;
+        classification.id = 7;
+        classification.ticketId = ticket.id;
+        classification.category = Category::Billing;
+        classification.confidence = 0.875;
+        classification.priority = Priority::High;
+        classification.summary = u"Customer was charged twice."_s;
+        classification.provider = ClassificationProvider::FastText;
+        classification.model = u"fasttext-20240301"_s;
+        classification.modelVersion = u"3"_s;
+        classification.fallback = true;
+        classification.attempts = 3;
+        classification.processingMs = 1234;
+        classification.createdAt =
+            QDateTime(QDate(2024, 3, 5), QTime(14, 7, 10, 500), QTimeZone::utc());
+        ticket.classification = classification;
+        ticket.category = Category::Billing;
+    }
 
     const QJsonValue value = ticketJsonOf(ticket).value(u"classification"_s);
     QVERIFY(value.isObject());
     const QJsonObject object = value.toObject();
-    QCOMPARE(sortedKeys(object), (QStringList{u"category"_s, u"confidence"_s, u"created_at"_s,
-                                              u"model"_s, u"processing_ms"_s, u"summary"_s}));
-    QCOMPARE(object.value(u"category"_s).toString(), u"billing"_s);
-    QCOMPARE(object.value(u"confidence"_s).toDouble(), 0.875);
-    QCOMPARE(object.value(u"summary"_s).toString(), u"Customer was charged twice."_s);
-    QCOMPARE(object.value(u"model"_s).toString(), u"keyword-v1"_s);
-    QCOMPARE(object.value(u"processing_ms"_s).toInteger(), 1234);
-    QCOMPARE(object.value(u"created_at"_s).toString(), u"2024-03-05T14:07:10.500Z"_s);
+    QCOMPARE(sortedKeys(object), keys);
+    QCOMPARE(object.value(u"status"_s).toString(), status);
+    if (classified) {
+        QCOMPARE(object.value(u"category"_s).toString(), u"billing"_s);
+        QCOMPARE(object.value(u"confidence"_s).toDouble(), 0.875);
+        QCOMPARE(object.value(u"priority"_s).toString(), u"high"_s);
+        QCOMPARE(object.value(u"summary"_s).toString(), u"Customer was charged twice."_s);
+        QCOMPARE(object.value(u"provider"_s).toString(), u"fasttext"_s);
+        QCOMPARE(object.value(u"model"_s).toString(), u"fasttext-20240301"_s);
+        QCOMPARE(object.value(u"model_version"_s).toString(), u"3"_s);
+        QCOMPARE(object.value(u"fallback"_s), QJsonValue(true));
+        QCOMPARE(object.value(u"attempts"_s).toInteger(), 3);
+        QCOMPARE(object.value(u"processing_ms"_s).toInteger(), 1234);
+        QCOMPARE(object.value(u"created_at"_s).toString(), u"2024-03-05T14:07:10.500Z"_s);
+    }
+    if (job && job->state == ClassificationState::Failed) {
+        QCOMPARE(object.value(u"error"_s).toString(), u"remote: HTTP 503"_s);
+        QCOMPARE(object.value(u"failed_attempts"_s).toInteger(), 2);
+        QCOMPARE(object.value(u"retry_at"_s).toString(), u"2024-03-05T15:00:00.000Z"_s);
+    }
+}
+
+void TestTicketJson::needsReview()
+{
+    Ticket ticket = sampleTicket();
+    QCOMPARE(ticketJsonOf(ticket).value(u"needs_review"_s), QJsonValue(false));
+    ticket.needsReview = true;
+    QCOMPARE(ticketJsonOf(ticket).value(u"needs_review"_s), QJsonValue(true));
 }
 
 void TestTicketJson::page_data()
