@@ -37,6 +37,8 @@ struct LlmClient::Job
     QByteArray body;
     QElapsedTimer elapsed;
     int attempts = 0;
+    // Let through by a half-open breaker: the one request that decides whether it closes.
+    bool probe = false;
     bool finished = false;
     QNetworkReply *reply = nullptr;
 };
@@ -100,26 +102,33 @@ QFuture<LlmOutcome> LlmClient::classify(const QString &ticketText)
     job->promise.start();
     QFuture<LlmOutcome> future = job->promise.future();
 
-    bool allowed = false;
-    milliseconds remaining{0};
-    {
-        const QMutexLocker locker(&m_mutex);
-        allowed = m_breaker.allowRequest();
-        remaining = m_breaker.remainingOpenTime();
-    }
-    reportBreakerState();
-    if (!allowed) {
+    const auto refuse = [&job, &future](const QString &error) {
         LlmOutcome outcome;
-        outcome.error = remaining.count() > 0
-                            ? tr("The circuit breaker is open after repeated failures; the "
-                                 "next try is allowed in %1 s.")
-                                  .arg((remaining.count() + 999) / 1000)
-                            : tr("The circuit breaker is half-open and its probe is out.");
+        outcome.error = error;
         outcome.elapsedMs = job->elapsed.elapsed();
         job->finished = true;
         job->promise.addResult(std::move(outcome));
         job->promise.finish();
         return future;
+    };
+    if (!m_settings.isConfigured())
+        return refuse(tr("No LLM is configured (URL and model)."));
+
+    bool allowed = false;
+    milliseconds remaining{0};
+    {
+        const QMutexLocker locker(&m_mutex);
+        allowed = m_breaker.allowRequest();
+        job->probe = allowed && m_breaker.state() == CircuitBreaker::State::HalfOpen;
+        remaining = m_breaker.remainingOpenTime();
+    }
+    reportBreakerState();
+    if (!allowed) {
+        return refuse(remaining.count() > 0
+                          ? tr("The circuit breaker is open after repeated failures; the next "
+                               "try is allowed in %1 s.")
+                                .arg((remaining.count() + 999) / 1000)
+                          : tr("The circuit breaker is half-open and its probe is out."));
     }
 
     // Redacted here, on the caller's thread: the client's thread only moves bytes.
@@ -157,7 +166,7 @@ QString LlmClient::promptVersion()
 
 void LlmClient::enqueue(const std::shared_ptr<Job> &job)
 {
-    m_jobs.push_back(job);
+    m_jobs.insert(job);
     m_queue.push_back(job);
     sendQueued();
 }
@@ -168,12 +177,21 @@ void LlmClient::sendQueued()
         std::shared_ptr<Job> job = std::move(m_queue.front());
         m_queue.pop_front();
         // The breaker opened while this ticket waited: the server is known to be failing.
-        if (breakerState() == CircuitBreaker::State::Open) {
+        if (!mayProceed(*job)) {
             fail(job, tr("The circuit breaker opened while the ticket waited."), false);
             continue;
         }
         send(job);
     }
+}
+
+bool LlmClient::mayProceed(const Job &job) const
+{
+    // Only the probe may go on while the breaker is not closed; a ticket admitted earlier,
+    // when it was still closed, must not turn into a second probe.
+    const CircuitBreaker::State state = breakerState();
+    return state == CircuitBreaker::State::Closed ||
+           (job.probe && state == CircuitBreaker::State::HalfOpen);
 }
 
 void LlmClient::send(const std::shared_ptr<Job> &job)
@@ -221,7 +239,7 @@ void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *repl
     qCDebug(lcAi).noquote() << "Attempt" << job->attempts << "failed:" << result.error;
     const std::optional<milliseconds> delay =
         m_retryPolicy.nextDelay(job->attempts, result.retryable, result.retryAfter);
-    if (delay && breakerState() != CircuitBreaker::State::Open) {
+    if (delay && mayProceed(*job)) {
         qCDebug(lcAi) << "Retrying in" << delay->count() << "ms";
         QTimer::singleShot(*delay, this, [this, job] {
             m_queue.push_front(job);
@@ -333,7 +351,7 @@ void LlmClient::fail(const std::shared_ptr<Job> &job, const QString &error, bool
 
 void LlmClient::finish(const std::shared_ptr<Job> &job, LlmOutcome outcome)
 {
-    m_jobs.remove(job);
+    m_jobs.erase(job);
     outcome.attempts = job->attempts;
     outcome.elapsedMs = job->elapsed.elapsed();
     job->finished = true;

@@ -13,8 +13,8 @@
 #include <QTimer>
 
 #include <deque>
-#include <list>
 #include <memory>
+#include <unordered_set>
 
 class QNetworkReply;
 
@@ -57,6 +57,7 @@ private:
 
     void enqueue(const std::shared_ptr<Job> &job);
     void sendQueued();
+    bool mayProceed(const Job &job) const;
     void send(const std::shared_ptr<Job> &job);
     void handleReply(const std::shared_ptr<Job> &job, QNetworkReply *reply);
     AttemptResult evaluate(QNetworkReply *reply) const;
@@ -82,7 +83,7 @@ private:
     QString m_lastError;
 
     // Owned by the client's thread only.
-    std::list<std::shared_ptr<Job>> m_jobs;
+    std::unordered_set<std::shared_ptr<Job>> m_jobs;
     std::deque<std::shared_ptr<Job>> m_queue;
     int m_inFlight = 0;
 };

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void openBreakerRefusesQueuedTickets();
     void concurrencyLimitIsRespected();
     void classifyFromAnotherThread();
+    void unconfiguredClientFailsAtOnce();
     void destroyingTheClientFinishesPendingTickets();
     void apiKeyNeverLeaks();
 
@@ -447,6 +448,19 @@ void TestLlmClient::classifyFromAnotherThread()
     const LlmOutcome outcome = waitFor(future);
     QVERIFY2(outcome.succeeded(), qPrintable(outcome.error));
     QCOMPARE(m_server->requestCount(), 1);
+}
+
+void TestLlmClient::unconfiguredClientFailsAtOnce()
+{
+    LlmSettings llmSettings = settings();
+    llmSettings.model.clear();
+    LlmClient client(llmSettings);
+    QFuture<LlmOutcome> future = client.classify(u"Printer offline"_s);
+    QVERIFY(future.isFinished());
+    QVERIFY(!future.result().succeeded());
+    QCOMPARE(future.result().attempts, 0);
+    QCOMPARE(m_server->requestCount(), 0);
+    QCOMPARE(client.breakerState(), State::Closed);
 }
 
 void TestLlmClient::destroyingTheClientFinishesPendingTickets()
