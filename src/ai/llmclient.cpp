@@ -247,13 +247,16 @@ void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *repl
         });
     } else {
         QString error = result.error;
-        if (result.retryable && result.retryAfter &&
-            *result.retryAfter > m_settings.retryAfterMax &&
-            job->attempts < m_retryPolicy.maxAttempts())
-            error = tr("%1 The server asked to wait %2 s, longer than the %3 s this client waits.")
-                        .arg(error)
-                        .arg((result.retryAfter->count() + 999) / 1000)
-                        .arg(m_settings.retryAfterMax.count() / 1000);
+        if (result.retryable && job->attempts < m_retryPolicy.maxAttempts()) {
+            // Multi-argument arg(): the server's text may itself contain "%1".
+            if (!delay && result.retryAfter)
+                error = tr("%1 The server asked to wait %2 s, longer than the %3 s this client "
+                           "waits.")
+                            .arg(error, QString::number((result.retryAfter->count() + 999) / 1000),
+                                 QString::number(m_settings.retryAfterMax.count() / 1000));
+            else if (delay)
+                error = tr("%1 Not retried: the circuit breaker opened meanwhile.").arg(error);
+        }
         fail(job, error, true);
     }
     sendQueued();

@@ -53,7 +53,9 @@ private Q_SLOTS:
     void breakerOpensAfterRepeatedFailures();
     void breakerHalfOpenProbeClosesOnSuccess();
     void breakerProbeFailureReopens();
+    void breakerFollowsTheInjectedClock();
     void openBreakerRefusesQueuedTickets();
+    void openBreakerStopsRetries();
     void concurrencyLimitIsRespected();
     void classifyFromAnotherThread();
     void unconfiguredClientFailsAtOnce();
@@ -394,6 +396,28 @@ void TestLlmClient::breakerProbeFailureReopens()
     QCOMPARE(m_server->requestCount(), 4);
 }
 
+void TestLlmClient::breakerFollowsTheInjectedClock()
+{
+    LlmSettings llmSettings = settings();
+    llmSettings.maxAttempts = 1;
+    llmSettings.breakerFailureThreshold = 1;
+    llmSettings.breakerOpenDuration = 1h;
+    std::chrono::milliseconds now{0};
+    LlmClient client(
+        llmSettings, [&now] { return now; }, [] { return 0.5; });
+    m_server->enqueue(Behaviour::internalError());
+
+    QVERIFY(!waitFor(client.classify(u"VPN down"_s)).succeeded());
+    QCOMPARE(client.breakerState(), State::Open);
+    now += 59min;
+    QCOMPARE(waitFor(client.classify(u"VPN down"_s)).attempts, 0);
+    now += 1min;
+    QCOMPARE(client.breakerState(), State::HalfOpen);
+    QVERIFY(waitFor(client.classify(u"VPN down"_s)).succeeded());
+    QCOMPARE(client.breakerState(), State::Closed);
+    QCOMPARE(m_server->requestCount(), 2);
+}
+
 void TestLlmClient::openBreakerRefusesQueuedTickets()
 {
     // One request at a time and one failure opens the breaker: the tickets queued behind the
@@ -416,6 +440,35 @@ void TestLlmClient::openBreakerRefusesQueuedTickets()
         QVERIFY(outcome.error.contains(u"circuit breaker"_s));
     }
     QCOMPARE(m_server->requestCount(), 1);
+}
+
+void TestLlmClient::openBreakerStopsRetries()
+{
+    // Two tickets in flight: one fails for good and opens the breaker, so the other, whose
+    // failure would be retried, stops instead of knocking again.
+    LlmSettings llmSettings = settings();
+    llmSettings.breakerFailureThreshold = 1;
+    llmSettings.breakerOpenDuration = 10s;
+    Behaviour slowError = Behaviour::internalError();
+    slowError.delay = 150ms;
+    m_server->enqueue(slowError);
+    m_server->enqueue(Behaviour::httpStatus(401));
+    m_server->setDefaultBehaviour(Behaviour::correct());
+    LlmClient client(llmSettings);
+
+    QFuture<LlmOutcome> first = client.classify(u"one"_s);
+    QFuture<LlmOutcome> second = client.classify(u"two"_s);
+    const LlmOutcome outcomes[] = {waitFor(first), waitFor(second)};
+    QStringList errors;
+    for (const LlmOutcome &outcome : outcomes) {
+        QVERIFY(!outcome.succeeded());
+        QCOMPARE(outcome.attempts, 1);
+        errors << outcome.error;
+    }
+    QCOMPARE(m_server->requestCount(), 2);
+    QCOMPARE(client.breakerState(), State::Open);
+    QCOMPARE(errors.filter(u"HTTP 401"_s).size(), 1);
+    QCOMPARE(errors.filter(u"circuit breaker opened meanwhile"_s).size(), 1);
 }
 
 void TestLlmClient::concurrencyLimitIsRespected()
