@@ -2,6 +2,7 @@
 
 #include "category.h"
 #include "classification.h"
+#include "llmsettings.h"
 
 #include <QList>
 #include <QSet>
@@ -25,6 +26,8 @@ struct ClassificationOptions
     double reviewThreshold = kDefaultReviewThreshold;
     // Tickets that a local provider puts in these categories never leave the machine.
     QSet<Category> localOnlyCategories;
+    // The remote provider; used when it is configured and in the order.
+    LlmSettings llm;
     // Where the learned model lives; empty when there is none.
     QString fastTextModelPath;
 

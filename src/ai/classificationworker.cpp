@@ -2,6 +2,7 @@
 
 #include "ailogging.h"
 #include "database.h"
+#include "llmclient.h"
 #include "sentencesummarizer.h"
 #include "storageerror.h"
 
@@ -23,10 +24,15 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
     : QObject(parent)
     , m_database(database)
     , m_options(std::move(options))
-    , m_pollTimer(this) // a child, so that it moves to the worker's thread with it
+    // Children, so that they move to the worker's thread with it.
+    , m_pollTimer(this)
+    , m_flushTimer(this)
 {
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &ClassificationWorker::poll);
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(10);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ClassificationWorker::flush);
 }
 
 ClassificationWorker::~ClassificationWorker()
@@ -41,6 +47,12 @@ void ClassificationWorker::start()
     } catch (const StorageError &error) {
         qCWarning(lcAi, "Classification is off: %s", qUtf8Printable(error.message()));
         return;
+    }
+    if (m_options.order.contains(ClassificationProvider::Remote) && m_options.llm.isConfigured()) {
+        m_llm = std::make_unique<LlmClient>(m_options.llm);
+        connect(m_llm.get(), &LlmClient::breakerStateChanged, this,
+                &ClassificationWorker::publishStatus);
+        qCInfo(lcAi, "Remote provider: %s", qUtf8Printable(m_options.llm.describe()));
     }
     m_running = true;
     qCInfo(lcAi, "Classifying with %s", qUtf8Printable([this] {
@@ -64,6 +76,9 @@ void ClassificationWorker::stop()
         return;
     m_running = false;
     m_pollTimer.stop();
+    m_flushTimer.stop();
+    // Remote requests in flight end as failures that are dropped; their jobs stay queued.
+    m_llm.reset();
     // A batch on the pool finishes into a continuation that is dropped once stopped; its jobs
     // stay in the queue and are classified after the next start.
     m_pool.waitForDone();
@@ -146,6 +161,7 @@ ClassificationWorker::classifyLocally(const ClassificationQueue::Entry &entry) c
         verdict.prediction = classifier->predict(entry.text);
         verdict.prediction.summary = SentenceSummarizer::summarize(entry.text);
         verdict.model = classifier->modelName();
+        verdict.modelVersion = classifier->modelVersion();
         break;
     }
     verdict.nanoseconds = timer.nsecsElapsed();
@@ -158,8 +174,11 @@ void ClassificationWorker::finishLocalBatch(const QList<Verdict> &verdicts)
         const auto it = m_inFlight.constFind(verdict.ticketId);
         if (it == m_inFlight.cend())
             continue;
-        if (verdict.provider) {
-            complete(*it, *verdict.provider, verdict.prediction, verdict.model,
+        if (asksRemoteFirst(verdict)) {
+            askRemote(*it, verdict);
+        } else if (verdict.provider) {
+            complete(*it, verdict.prediction,
+                     {*verdict.provider, verdict.model, verdict.modelVersion, false, 0},
                      verdict.nanoseconds / 1'000'000);
         } else {
             fail(*it, tr("No classifier is available: the configured providers are not set up."));
@@ -168,9 +187,52 @@ void ClassificationWorker::finishLocalBatch(const QList<Verdict> &verdicts)
     flush();
 }
 
-void ClassificationWorker::complete(const Job &job, ClassificationProvider provider,
-                                    const Prediction &prediction, const QString &model,
-                                    qint64 processingMs)
+bool ClassificationWorker::asksRemoteFirst(const Verdict &verdict) const
+{
+    if (!m_llm)
+        return false;
+    if (!verdict.provider)
+        return true;
+    // The local guess decides what may leave the machine.
+    if (m_options.localOnlyCategories.contains(verdict.prediction.category))
+        return false;
+    return m_options.order.indexOf(ClassificationProvider::Remote) <
+           m_options.order.indexOf(*verdict.provider);
+}
+
+void ClassificationWorker::askRemote(const Job &job, const Verdict &verdict)
+{
+    m_llm->classify(job.entry.text).then(this, [this, verdict](const LlmOutcome &outcome) {
+        finishRemote(verdict, outcome);
+    });
+}
+
+void ClassificationWorker::finishRemote(const Verdict &verdict, const LlmOutcome &outcome)
+{
+    if (!m_running)
+        return;
+    const auto it = m_inFlight.constFind(verdict.ticketId);
+    if (it == m_inFlight.cend())
+        return;
+    const qint64 elapsedMs = it->started.elapsed();
+    if (outcome.succeeded()) {
+        complete(*it, *outcome.prediction,
+                 {ClassificationProvider::Remote, m_llm->modelName(), LlmClient::promptVersion(),
+                  false, outcome.attempts},
+                 elapsedMs);
+    } else if (verdict.provider) {
+        complete(*it, verdict.prediction,
+                 {*verdict.provider, verdict.model, verdict.modelVersion, true, outcome.attempts},
+                 elapsedMs);
+    } else {
+        fail(*it, tr("remote: %1").arg(outcome.error));
+    }
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void ClassificationWorker::complete(const Job &job, const Prediction &prediction,
+                                    const Provenance &provenance, qint64 processingMs)
 {
     Classification result;
     result.ticketId = job.entry.ticketId;
@@ -178,8 +240,11 @@ void ClassificationWorker::complete(const Job &job, ClassificationProvider provi
     result.confidence = std::clamp(prediction.confidence, 0.0, 1.0);
     result.priority = prediction.priority;
     result.summary = prediction.summary;
-    result.provider = provider;
-    result.model = model;
+    result.provider = provenance.provider;
+    result.model = provenance.model;
+    result.modelVersion = provenance.modelVersion;
+    result.fallback = provenance.fallback;
+    result.attempts = provenance.attempts;
     result.needsReview = result.confidence < m_options.reviewThreshold;
     result.processingMs = processingMs;
     result.createdAt = QDateTime::currentDateTimeUtc();
@@ -205,6 +270,7 @@ void ClassificationWorker::flush()
 {
     if (!m_queue)
         return;
+    const bool hadResults = !m_results.isEmpty() || !m_failures.isEmpty();
     if (!m_results.isEmpty()) {
         const QList<Classification> results = std::exchange(m_results, {});
         for (const Classification &result : results)
@@ -237,6 +303,9 @@ void ClassificationWorker::flush()
                       qUtf8Printable(error.message()));
         }
     }
+    // Remote answers free room in the batch: take more jobs if the last look found plenty.
+    if (hadResults && m_moreDue && !m_batchRunning)
+        schedule(0ms);
 }
 
 void ClassificationWorker::publishStatus()
@@ -249,8 +318,14 @@ void ClassificationWorker::publishStatus()
     const auto configured = [this](ClassificationProvider provider) {
         return m_options.order.contains(provider);
     };
-    status.providers.append(
-        {QStringLiteral("remote"), QStringLiteral("disabled"), QString(), QString()});
+    ClassificationStatus::Provider remote{QStringLiteral("remote"), QStringLiteral("disabled"),
+                                          QString(), QString()};
+    if (m_llm) {
+        remote.state = CircuitBreaker::stateName(m_llm->breakerState());
+        remote.model = m_llm->modelName();
+        remote.lastError = m_llm->lastError();
+    }
+    status.providers.append(remote);
     status.providers.append({QStringLiteral("fasttext"),
                              configured(ClassificationProvider::FastText)
                                  ? QStringLiteral("no_model")

@@ -3,6 +3,7 @@
 #include "classificationoptions.h"
 #include "classificationqueue.h"
 #include "classificationstatus.h"
+#include "llmoutcome.h"
 #include "prediction.h"
 #include "rulesclassifier.h"
 
@@ -16,6 +17,7 @@
 #include <optional>
 
 class Database;
+class LlmClient;
 
 // Works the persistent classification queue from the thread it lives on: takes due jobs in
 // batches, classifies them on a pool of its own, and stores each batch of results in one
@@ -50,6 +52,7 @@ private:
         std::optional<ClassificationProvider> provider;
         Prediction prediction;
         QString model;
+        QString modelVersion;
         qint64 nanoseconds = 0;
     };
     struct Job
@@ -62,8 +65,19 @@ private:
     void schedule(std::chrono::milliseconds delay);
     Verdict classifyLocally(const ClassificationQueue::Entry &entry) const;
     void finishLocalBatch(const QList<Verdict> &verdicts);
-    void complete(const Job &job, ClassificationProvider provider, const Prediction &prediction,
-                  const QString &model, qint64 processingMs);
+    bool asksRemoteFirst(const Verdict &verdict) const;
+    void askRemote(const Job &job, const Verdict &verdict);
+    void finishRemote(const Verdict &verdict, const LlmOutcome &outcome);
+    struct Provenance
+    {
+        ClassificationProvider provider = ClassificationProvider::Rules;
+        QString model;
+        QString modelVersion;
+        bool fallback = false;
+        int attempts = 0;
+    };
+    void complete(const Job &job, const Prediction &prediction, const Provenance &provenance,
+                  qint64 processingMs);
     void fail(const Job &job, const QString &reason);
     void flush();
     void publishStatus();
@@ -72,8 +86,12 @@ private:
     const ClassificationOptions m_options;
     std::unique_ptr<ClassificationQueue> m_queue;
     const RulesClassifier m_rules;
+    // Created on the worker's thread, which then owns its network manager.
+    std::unique_ptr<LlmClient> m_llm;
     QThreadPool m_pool;
     QTimer m_pollTimer;
+    // Remote answers arrive one by one; storing them a few milliseconds later batches them.
+    QTimer m_flushTimer;
     QHash<qint64, Job> m_inFlight;
     QList<Classification> m_results;
     QList<ClassificationQueue::Failure> m_failures;

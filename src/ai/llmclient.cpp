@@ -154,11 +154,6 @@ QString LlmClient::lastError() const
     return m_lastError;
 }
 
-QString LlmClient::providerName()
-{
-    return u"llm"_s;
-}
-
 QString LlmClient::promptVersion()
 {
     return LlmProtocol::kPromptVersion;

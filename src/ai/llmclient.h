@@ -45,7 +45,6 @@ public:
     QString lastError() const;
 
     QString modelName() const { return m_settings.model; }
-    static QString providerName();
     static QString promptVersion();
 
 Q_SIGNALS:
