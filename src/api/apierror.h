@@ -47,6 +47,9 @@ struct ApiReply
     QByteArray body;
     QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok;
     QList<std::pair<QByteArray, QByteArray>> headers;
+    // The ticket this reply shows while its classification is still pending, so that a client
+    // that sent "Prefer: wait" can be answered once it is done.
+    qint64 pendingClassification = 0;
 
     static ApiReply
     json(const QJsonObject &object,

@@ -1,6 +1,7 @@
 #include "apiserver.h"
 
 #include "apilogging.h"
+#include "classificationservice.h"
 #include "database.h"
 #include "healthcontroller.h"
 #include "requestscontroller.h"
@@ -14,6 +15,8 @@
 #include <QJsonDocument>
 #include <QMetaEnum>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
 
 using Method = QHttpServerRequest::Method;
 using StatusCode = QHttpServerResponse::StatusCode;
@@ -39,6 +42,22 @@ QUrlQuery formQuery(const QHttpServerRequest &request)
     return QUrlQuery(raw);
 }
 
+// RFC 7240: "Prefer: wait=10", possibly among other preferences ("respond-async, wait=10").
+std::optional<int> preferredWaitSeconds(const QHttpServerRequest &request)
+{
+    const QByteArray prefer = request.value(QByteArrayLiteral("Prefer"));
+    for (const QByteArray &preference : prefer.split(',')) {
+        const QByteArray token = preference.split(';').first().trimmed().toLower();
+        if (!token.startsWith("wait="))
+            continue;
+        bool ok = false;
+        const int seconds = token.mid(5).trimmed().toInt(&ok);
+        if (ok && seconds >= 0)
+            return std::min(seconds, ApiServer::kMaxWaitSeconds);
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 const QList<ApiServer::Endpoint> &ApiServer::endpoints()
@@ -62,11 +81,19 @@ QList<ApiServer::Route> ApiServer::routes()
     return result;
 }
 
-ApiServer::ApiServer(const Database &database, QObject *parent)
+ApiServer::ApiServer(const Database &database, ClassificationService *classification,
+                     QObject *parent)
     : QObject(parent)
     , m_database(database)
+    , m_classification(classification)
     , m_http(new QHttpServer(this))
 {
+    if (m_classification) {
+        connect(m_classification, &ClassificationService::classificationsStored, this,
+                &ApiServer::answerWaiters);
+        connect(m_classification, &ClassificationService::classificationsFailed, this,
+                &ApiServer::answerWaiters);
+    }
     QStringList registered;
     for (const Endpoint &endpoint : endpoints()) {
         const QLatin1String path = endpoint.path;
@@ -80,6 +107,12 @@ ApiServer::ApiServer(const Database &database, QObject *parent)
                           [this, path](const QString &argument, const QHttpServerRequest &request) {
                               return serve(request, path, argument);
                           });
+        } else if (path == QLatin1String("/requests")) {
+            m_http->route(
+                path, Method::AnyKnown,
+                [this, path](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                    serveOrWait(request, path, std::move(responder));
+                });
         } else {
             m_http->route(path, Method::AnyKnown, [this, path](const QHttpServerRequest &request) {
                 return serve(request, path, QString());
@@ -98,8 +131,10 @@ ApiServer::ApiServer(const Database &database, QObject *parent)
                 {{QByteArrayLiteral("Content-Type"), response.mimeType()},
                  {QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")}},
                 response.statusCode());
-            logRequest(request, int(response.statusCode()), response.data().size(),
-                       timer.nsecsElapsed());
+            if (lcApiRequests().isInfoEnabled()) {
+                logRequest(requestLine(request), int(response.statusCode()), response.data().size(),
+                           timer.nsecsElapsed());
+            }
         });
 
     QFile document(QStringLiteral(":/api/openapi.json"));
@@ -126,7 +161,7 @@ bool ApiServer::serve(qintptr listeningSocket)
     }
     m_requests = std::make_unique<RequestsController>(*m_tickets);
     m_stats = std::make_unique<StatsController>(*m_tickets);
-    m_health = std::make_unique<HealthController>(m_database);
+    m_health = std::make_unique<HealthController>(m_database, m_classification);
 
     auto *tcpServer = new QTcpServer(this);
     if (!tcpServer->setSocketDescriptor(listeningSocket)) {
@@ -142,8 +177,16 @@ QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1S
 {
     QElapsedTimer timer;
     timer.start();
-    ApiResult result = dispatch(request, path, pathArgument);
+    QHttpServerResponse response = toResponse(dispatch(request, path, pathArgument));
+    if (lcApiRequests().isInfoEnabled()) {
+        logRequest(requestLine(request), int(response.statusCode()), response.data().size(),
+                   timer.nsecsElapsed());
+    }
+    return response;
+}
 
+QHttpServerResponse ApiServer::toResponse(ApiResult &&result)
+{
     QHttpServerResponse response(StatusCode::NoContent);
     if (auto *error = std::get_if<ApiError>(&result)) {
         response = error->toResponse();
@@ -157,8 +200,69 @@ QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1S
     }
     // Ticket text is user input: a browser must never guess it is HTML.
     response.setHeader(QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff"));
-    logRequest(request, int(response.statusCode()), response.data().size(), timer.nsecsElapsed());
     return response;
+}
+
+void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String path,
+                            QHttpServerResponder &&responder)
+{
+    QElapsedTimer timer;
+    timer.start();
+    ApiResult result = dispatch(request, path, QString());
+    auto *reply = std::get_if<ApiReply>(&result);
+    const std::optional<int> waitSeconds = preferredWaitSeconds(request);
+    if (reply && reply->pendingClassification != 0 && waitSeconds && m_classification) {
+        reply->headers.append(
+            {QByteArrayLiteral("Preference-Applied"), "wait=" + QByteArray::number(*waitSeconds)});
+        if (*waitSeconds > 0) {
+            const qint64 ticketId = reply->pendingClassification;
+            QTcpSocket *socket = responder.socket();
+            auto waiter = std::make_shared<Waiter>(Waiter{
+                std::move(responder), socket, std::move(*reply), requestLine(request), timer});
+            m_waiters.insert(ticketId, waiter);
+            QTimer::singleShot(std::chrono::seconds(*waitSeconds), this,
+                               [this, ticketId, weak = std::weak_ptr(waiter)] {
+                                   if (const std::shared_ptr<Waiter> waiting = weak.lock())
+                                       answerWaiter(ticketId, waiting);
+                               });
+            return;
+        }
+    }
+    const QHttpServerResponse response = toResponse(std::move(result));
+    if (lcApiRequests().isInfoEnabled()) {
+        logRequest(requestLine(request), int(response.statusCode()), response.data().size(),
+                   timer.nsecsElapsed());
+    }
+    response.write(std::move(responder));
+}
+
+void ApiServer::answerWaiters(const QList<qint64> &ticketIds)
+{
+    for (qint64 ticketId : ticketIds) {
+        const QList<std::shared_ptr<Waiter>> waiters = m_waiters.values(ticketId);
+        for (const std::shared_ptr<Waiter> &waiter : waiters)
+            answerWaiter(ticketId, waiter);
+    }
+}
+
+void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter)
+{
+    m_waiters.remove(ticketId, waiter);
+    // The client gave up and its connection is gone; so is the responder's socket.
+    if (!waiter->socket)
+        return;
+    ApiReply reply = std::move(waiter->reply);
+    try {
+        if (const std::optional<QByteArray> current = m_requests->currentJson(ticketId))
+            reply.body = *current;
+    } catch (const StorageError &error) {
+        // The ticket is stored; answering with it as submitted beats failing the request.
+        qCWarning(lcApi) << "Could not re-read ticket" << ticketId << error.message();
+    }
+    const QHttpServerResponse response = toResponse(std::move(reply));
+    logRequest(waiter->requestLine, int(response.statusCode()), response.data().size(),
+               waiter->timer.nsecsElapsed());
+    response.write(std::move(waiter->responder));
 }
 
 ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String path,
@@ -232,20 +336,30 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
     }
 }
 
-void ApiServer::logRequest(const QHttpServerRequest &request, int status, qsizetype bytes,
-                           qint64 nsecs)
+QString ApiServer::requestLine(const QHttpServerRequest &request)
+{
+    const QUrl &url = request.url();
+    return request.remoteAddress().toString() + u' ' + methodToken(request.method()) + u' ' +
+           url.path(QUrl::FullyEncoded) +
+           (url.hasQuery() ? u'?' + url.query(QUrl::FullyEncoded) : QString());
+}
+
+void ApiServer::logRequest(const QString &requestLine, int status, qsizetype bytes, qint64 nsecs)
 {
     qCInfo(lcApiRequests).noquote()
-        << request.remoteAddress().toString() << methodToken(request.method())
-        << request.url().path(QUrl::FullyEncoded) +
-               (request.url().hasQuery() ? u'?' + request.url().query(QUrl::FullyEncoded)
-                                         : QString())
-        << status << QStringLiteral("%1B %2ms").arg(bytes).arg(double(nsecs) / 1e6, 0, 'f', 2);
+        << requestLine << status
+        << QStringLiteral("%1B %2ms").arg(bytes).arg(double(nsecs) / 1e6, 0, 'f', 2);
 }
 
 ApiResult ApiServer::createRequest(const Call &call)
 {
-    return m_requests->create(call.json, call.request.value(QByteArrayLiteral("Idempotency-Key")));
+    ApiResult result =
+        m_requests->create(call.json, call.request.value(QByteArrayLiteral("Idempotency-Key")));
+    if (const auto *reply = std::get_if<ApiReply>(&result);
+        reply && reply->pendingClassification != 0 && m_classification) {
+        m_classification->wake();
+    }
+    return result;
 }
 
 ApiResult ApiServer::getRequest(const Call &call)

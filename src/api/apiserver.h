@@ -2,12 +2,18 @@
 
 #include "apierror.h"
 
+#include <QElapsedTimer>
 #include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QMultiHash>
 #include <QObject>
+#include <QPointer>
 
 #include <memory>
 
+class ClassificationService;
 class Database;
+class QTcpSocket;
 class HealthController;
 class QHttpServer;
 class RequestsController;
@@ -23,6 +29,8 @@ class ApiServer final : public QObject
 
 public:
     static constexpr qsizetype kMaxBodyBytes = 64 * 1024;
+    // The longest "Prefer: wait=N" honoured; a larger N waits this long.
+    static constexpr int kMaxWaitSeconds = 30;
 
     struct Route
     {
@@ -32,7 +40,9 @@ public:
     // Every method and path the server answers, for the OpenAPI document to be checked against.
     static QList<Route> routes();
 
-    explicit ApiServer(const Database &database, QObject *parent = nullptr);
+    // Without a classification service, new tickets are not announced and nothing waits.
+    explicit ApiServer(const Database &database, ClassificationService *classification = nullptr,
+                       QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Accepts connections on an already listening socket, which it then owns.
@@ -56,11 +66,28 @@ private:
     };
     static const QList<Endpoint> &endpoints();
 
+    // A client that asked to wait for the classification of the ticket it submitted.
+    struct Waiter
+    {
+        QHttpServerResponder responder;
+        QPointer<QTcpSocket> socket;
+        ApiReply reply;
+        QString requestLine;
+        QElapsedTimer timer;
+    };
+
     QHttpServerResponse serve(const QHttpServerRequest &request, QLatin1String path,
                               const QString &pathArgument);
+    // For routes whose answer may wait for a classification ("Prefer: wait").
+    void serveOrWait(const QHttpServerRequest &request, QLatin1String path,
+                     QHttpServerResponder &&responder);
+    static QHttpServerResponse toResponse(ApiResult &&result);
+    void answerWaiters(const QList<qint64> &ticketIds);
+    void answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter);
     ApiResult dispatch(const QHttpServerRequest &request, QLatin1String path,
                        const QString &pathArgument);
-    void logRequest(const QHttpServerRequest &request, int status, qsizetype bytes, qint64 nsecs);
+    static QString requestLine(const QHttpServerRequest &request);
+    void logRequest(const QString &requestLine, int status, qsizetype bytes, qint64 nsecs);
 
     ApiResult createRequest(const Call &call);
     ApiResult getRequest(const Call &call);
@@ -70,11 +97,13 @@ private:
     ApiResult getOpenApi(const Call &call);
 
     const Database &m_database;
+    ClassificationService *m_classification;
     QHttpServer *m_http;
     std::unique_ptr<TicketRepository> m_tickets;
     std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;
     QByteArray m_openApi;
+    QMultiHash<qint64, std::shared_ptr<Waiter>> m_waiters;
     QString m_errorString;
 };

@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-ApiService::ApiService(const Database &database, QObject *parent)
+ApiService::ApiService(const Database &database, ClassificationService *classification,
+                       QObject *parent)
     : QObject(parent)
     , m_database(database)
+    , m_classification(classification)
 {}
 
 ApiService::~ApiService()
@@ -61,7 +63,7 @@ bool ApiService::startWorker(qintptr listeningSocket)
 {
     auto *thread = new QThread(this);
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
-    auto *server = new ApiServer(m_database);
+    auto *server = new ApiServer(m_database, m_classification);
     server->moveToThread(thread);
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.
     connect(thread, &QThread::finished, server, &QObject::deleteLater);

@@ -5,6 +5,7 @@
 #include <QObject>
 
 class ApiServer;
+class ClassificationService;
 class Database;
 class QThread;
 
@@ -15,7 +16,9 @@ class ApiService final : public QObject
     Q_OBJECT
 
 public:
-    explicit ApiService(const Database &database, QObject *parent = nullptr);
+    // With a classification service, new tickets wake it and clients may wait for results.
+    explicit ApiService(const Database &database, ClassificationService *classification = nullptr,
+                        QObject *parent = nullptr);
     ~ApiService() override;
     Q_DISABLE_COPY_MOVE(ApiService)
 
@@ -32,6 +35,7 @@ private:
     bool startWorker(qintptr listeningSocket);
 
     const Database &m_database;
+    ClassificationService *m_classification;
     QList<QThread *> m_threads;
     QString m_errorString;
 };

@@ -20,7 +20,8 @@ static ApiReply created(const Ticket &ticket)
     const QByteArray location = "/requests/" + QByteArray::number(ticket.id);
     return {TicketJson::toJson(ticket),
             QHttpServerResponse::StatusCode::Created,
-            {{QByteArrayLiteral("Location"), location}}};
+            {{QByteArrayLiteral("Location"), location}},
+            ticket.classificationState() == ClassificationState::Pending ? ticket.id : 0};
 }
 
 RequestsController::RequestsController(TicketRepository &tickets)
@@ -89,4 +90,12 @@ ApiResult RequestsController::list(const QUrlQuery &urlQuery)
         return ApiError::invalidParameters(query.errors);
     return ApiReply{
         TicketJson::toJson(m_tickets.list(query.value)), QHttpServerResponse::StatusCode::Ok, {}};
+}
+
+std::optional<QByteArray> RequestsController::currentJson(qint64 id)
+{
+    const std::optional<Ticket> ticket = m_tickets.find(id);
+    if (!ticket)
+        return std::nullopt;
+    return TicketJson::toJson(*ticket);
 }

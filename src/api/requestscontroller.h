@@ -14,6 +14,8 @@ public:
 
     ApiResult create(const QJsonObject &body, const QByteArray &idempotencyKey);
     ApiResult get(const QString &id);
+    // The ticket as it is now, for a reply that waited for its classification.
+    std::optional<QByteArray> currentJson(qint64 id);
     ApiResult list(const QUrlQuery &query);
 
 private:

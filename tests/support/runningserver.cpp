@@ -1,15 +1,22 @@
 #include "runningserver.h"
 
-RunningServer::RunningServer()
-    : m_service(m_database.database())
+RunningServer::RunningServer(std::optional<ClassificationOptions> classification)
 {
-    m_port = m_service.start(QHostAddress(QHostAddress::LocalHost), 0);
+    if (classification) {
+        m_classification =
+            std::make_unique<ClassificationService>(m_database.database(), *classification);
+        m_classification->start();
+    }
+    m_service = std::make_unique<ApiService>(m_database.database(), m_classification.get());
+    m_port = m_service->start(QHostAddress(QHostAddress::LocalHost), 0);
     m_client = std::make_unique<HttpClient>(baseUrl());
 }
 
 RunningServer::~RunningServer()
 {
-    m_service.stop();
+    m_service->stop();
+    if (m_classification)
+        m_classification->stop();
 }
 
 QUrl RunningServer::baseUrl() const

@@ -1,16 +1,19 @@
 #pragma once
 
 #include "apiservice.h"
+#include "classificationservice.h"
 #include "httpclient.h"
 #include "temporarydatabase.h"
 
 #include <memory>
+#include <optional>
 
-// The real API server on an ephemeral loopback port, over a fresh temporary database.
+// The real API server on an ephemeral loopback port, over a fresh temporary database; with
+// classification options, also the real classification service beside it.
 class RunningServer final
 {
 public:
-    RunningServer();
+    explicit RunningServer(std::optional<ClassificationOptions> classification = std::nullopt);
     ~RunningServer();
     Q_DISABLE_COPY_MOVE(RunningServer)
 
@@ -19,10 +22,12 @@ public:
     QUrl baseUrl() const;
     HttpClient &client() { return *m_client; }
     Database &database() { return m_database.database(); }
+    ClassificationService *classification() { return m_classification.get(); }
 
 private:
     TemporaryDatabase m_database;
-    ApiService m_service;
+    std::unique_ptr<ClassificationService> m_classification;
+    std::unique_ptr<ApiService> m_service;
     quint16 m_port = 0;
     std::unique_ptr<HttpClient> m_client;
 };

@@ -1,0 +1,219 @@
+#include "fakellmserver.h"
+#include "runningserver.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+// The API and the classification pipeline together: a POST answers at once with a pending
+// classification, the result shows up on GET, "Prefer: wait" waits for it, /health reports it.
+class TestApiClassification : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void postAnswersPendingAndGetShowsTheResult();
+    void preferWaitReturnsTheClassifiedTicket();
+    void preferWaitIsClamped();
+    void preferWaitZeroAnswersAtOnce();
+    void preferWaitTimesOutWithThePendingTicket();
+    void clientLeavingDuringAWaitHarmsNothing();
+    void healthReportsProvidersAndQueue();
+    void needsReviewFilter();
+    void needsReviewFilterRejectsOtherValues();
+
+private:
+    static ClassificationOptions rulesOnly(double reviewThreshold = 0.6);
+    static QByteArray ticketBody(const QString &text);
+};
+
+ClassificationOptions TestApiClassification::rulesOnly(double reviewThreshold)
+{
+    ClassificationOptions options;
+    options.order = {ClassificationProvider::Rules};
+    options.reviewThreshold = reviewThreshold;
+    options.idlePollInterval = 1h; // only the API's wake-up can explain a prompt result
+    return options;
+}
+
+QByteArray TestApiClassification::ticketBody(const QString &text)
+{
+    return QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson(QJsonDocument::Compact);
+}
+
+void TestApiClassification::postAnswersPendingAndGetShowsTheResult()
+{
+    RunningServer server(rulesOnly());
+    const HttpClient::Response created = server.client().postJson(
+        u"/requests"_s, ticketBody(u"Hi. I was charged twice for my subscription this month."_s));
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.json().value(u"classification"_s).toObject().value(u"status"_s).toString(),
+             u"pending"_s);
+    QVERIFY(created.header("Preference-Applied").isEmpty());
+    const QString location = QString::fromLatin1(created.header("Location"));
+
+    QTRY_COMPARE_WITH_TIMEOUT(server.client()
+                                  .get(location)
+                                  .json()
+                                  .value(u"classification"_s)
+                                  .toObject()
+                                  .value(u"status"_s)
+                                  .toString(),
+                              u"classified"_s, 5'000);
+    const QJsonObject ticket = server.client().get(location).json();
+    QCOMPARE(ticket.value(u"category"_s).toString(), u"billing"_s);
+    const QJsonObject classification = ticket.value(u"classification"_s).toObject();
+    QCOMPARE(classification.value(u"category"_s).toString(), u"billing"_s);
+    QCOMPARE(classification.value(u"provider"_s).toString(), u"rules"_s);
+    QCOMPARE(classification.value(u"model"_s).toString(), u"rules-v1"_s);
+    QCOMPARE(classification.value(u"fallback"_s), QJsonValue(false));
+    QCOMPARE(classification.value(u"summary"_s).toString(),
+             u"I was charged twice for my subscription this month."_s);
+    QVERIFY(classification.value(u"confidence"_s).toDouble() > 0.0);
+    QVERIFY(!classification.value(u"priority"_s).toString().isEmpty());
+    QVERIFY(classification.value(u"processing_ms"_s).isDouble());
+}
+
+void TestApiClassification::preferWaitReturnsTheClassifiedTicket()
+{
+    RunningServer server(rulesOnly());
+    QElapsedTimer timer;
+    timer.start();
+    const HttpClient::Response created = server.client().postJson(
+        u"/requests"_s, ticketBody(u"The app crashes on start"_s), {{"Prefer", "wait=10"}});
+    QCOMPARE(created.status, 201);
+    QVERIFY2(timer.elapsed() < 5'000, "waited for the timeout instead of the result");
+    QCOMPARE(created.header("Preference-Applied"), "wait=10");
+    QVERIFY(!created.header("Location").isEmpty());
+    const QJsonObject classification = created.json().value(u"classification"_s).toObject();
+    QCOMPARE(classification.value(u"status"_s).toString(), u"classified"_s);
+    QCOMPARE(classification.value(u"category"_s).toString(), u"technical"_s);
+}
+
+void TestApiClassification::preferWaitIsClamped()
+{
+    RunningServer server(rulesOnly());
+    const HttpClient::Response created =
+        server.client().postJson(u"/requests"_s, ticketBody(u"Invoice question"_s),
+                                 {{"Prefer", "respond-async, wait=3600"}});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.header("Preference-Applied"), "wait=30");
+}
+
+void TestApiClassification::preferWaitZeroAnswersAtOnce()
+{
+    RunningServer server(rulesOnly());
+    const HttpClient::Response created = server.client().postJson(
+        u"/requests"_s, ticketBody(u"Invoice question"_s), {{"Prefer", "wait=0"}});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.header("Preference-Applied"), "wait=0");
+    QCOMPARE(created.json().value(u"classification"_s).toObject().value(u"status"_s).toString(),
+             u"pending"_s);
+}
+
+void TestApiClassification::preferWaitTimesOutWithThePendingTicket()
+{
+    FakeLlmServer llm;
+    llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(3s));
+    ClassificationOptions options = rulesOnly();
+    options.order = {ClassificationProvider::Remote, ClassificationProvider::Rules};
+    options.llm.baseUrl = llm.baseUrl();
+    options.llm.model = u"slow-model"_s;
+    options.llm.timeout = 10s;
+    RunningServer server(options);
+
+    QElapsedTimer timer;
+    timer.start();
+    const HttpClient::Response created = server.client().postJson(
+        u"/requests"_s, ticketBody(u"Please help"_s), {{"Prefer", "wait=1"}});
+    const qint64 elapsed = timer.elapsed();
+    QCOMPARE(created.status, 201);
+    QVERIFY2(elapsed >= 900 && elapsed < 2'500, qPrintable(QString::number(elapsed)));
+    QCOMPARE(created.json().value(u"classification"_s).toObject().value(u"status"_s).toString(),
+             u"pending"_s);
+    // The API kept serving meanwhile, and the remote answer lands later.
+    QTRY_COMPARE_WITH_TIMEOUT(server.client()
+                                  .get(QString::fromLatin1(created.header("Location")))
+                                  .json()
+                                  .value(u"classification"_s)
+                                  .toObject()
+                                  .value(u"provider"_s)
+                                  .toString(),
+                              u"remote"_s, 10'000);
+}
+
+void TestApiClassification::clientLeavingDuringAWaitHarmsNothing()
+{
+    FakeLlmServer llm;
+    llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(1500ms));
+    ClassificationOptions options = rulesOnly();
+    options.order = {ClassificationProvider::Remote, ClassificationProvider::Rules};
+    options.llm.baseUrl = llm.baseUrl();
+    options.llm.model = u"slow-model"_s;
+    RunningServer server(options);
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(socket.waitForConnected(5'000));
+    const QByteArray body = ticketBody(u"Leaving early"_s);
+    socket.write("POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                 "Prefer: wait=2\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QVERIFY(socket.waitForBytesWritten(5'000));
+    QTest::qWait(200);
+    socket.abort();
+
+    // Both the classification and the wait's deadline come after the client left.
+    QTest::qWait(2'500);
+    QCOMPARE(server.client().get(u"/health"_s).status, 200);
+    const QJsonObject page = server.client().get(u"/requests"_s).json();
+    QCOMPARE(page.value(u"total"_s).toInteger(), 1);
+}
+
+void TestApiClassification::healthReportsProvidersAndQueue()
+{
+    RunningServer server(rulesOnly());
+    QTRY_VERIFY(server.classification()->status().running);
+    const QJsonObject health = server.client().get(u"/health"_s).json();
+    const QJsonObject classification = health.value(u"classification"_s).toObject();
+    QCOMPARE(classification.value(u"status"_s).toString(), u"running"_s);
+    QVERIFY(classification.contains(u"pending"_s));
+    QVERIFY(classification.contains(u"failed"_s));
+    const QJsonArray providers = classification.value(u"providers"_s).toArray();
+    QCOMPARE(providers.size(), 3);
+    QCOMPARE(providers.at(0).toObject().value(u"name"_s).toString(), u"remote"_s);
+    QCOMPARE(providers.at(0).toObject().value(u"state"_s).toString(), u"disabled"_s);
+    QCOMPARE(providers.at(2).toObject().value(u"name"_s).toString(), u"rules"_s);
+    QCOMPARE(providers.at(2).toObject().value(u"state"_s).toString(), u"ready"_s);
+    QCOMPARE(providers.at(2).toObject().value(u"model"_s).toString(), u"rules-v1"_s);
+}
+
+void TestApiClassification::needsReviewFilter()
+{
+    // A threshold of 1 flags every machine result.
+    RunningServer server(rulesOnly(1.0));
+    const HttpClient::Response created = server.client().postJson(
+        u"/requests"_s, ticketBody(u"Refund my invoice"_s), {{"Prefer", "wait=10"}});
+    QCOMPARE(created.json().value(u"needs_review"_s), QJsonValue(true));
+
+    const QJsonObject flagged = server.client().get(u"/requests?needs_review=true"_s).json();
+    QCOMPARE(flagged.value(u"total"_s).toInteger(), 1);
+    QCOMPARE(flagged.value(u"items"_s).toArray().size(), 1);
+    const QJsonObject clear = server.client().get(u"/requests?needs_review=false"_s).json();
+    QCOMPARE(clear.value(u"total"_s).toInteger(), 0);
+}
+
+void TestApiClassification::needsReviewFilterRejectsOtherValues()
+{
+    RunningServer server(rulesOnly());
+    const HttpClient::Response response = server.client().get(u"/requests?needs_review=yes"_s);
+    QCOMPARE(response.status, 400);
+    QVERIFY(response.body.contains("needs_review"));
+}
+
+QTEST_GUILESS_MAIN(TestApiClassification)
+#include "tst_apiclassification.moc"
