@@ -1,37 +1,47 @@
 #include "classificationoptions.h"
 
+#include <QProcessEnvironment>
 #include <QSettings>
 
 namespace {
 
-QStringList listSetting(const QSettings &settings, const QString &key)
+QStringList splitList(const QString &text)
 {
-    // QSettings reads "a,b" from an INI file as a list but as one string elsewhere.
-    const QVariant value = settings.value(key);
-    QStringList items = value.typeId() == QMetaType::QStringList
-                            ? value.toStringList()
-                            : value.toString().split(u',', Qt::SkipEmptyParts);
+    QStringList items = text.split(u',', Qt::SkipEmptyParts);
     for (QString &item : items)
         item = item.trimmed();
     items.removeAll(QString());
     return items;
 }
 
+QStringList listSetting(const QSettings &settings, const QString &key)
+{
+    // QSettings reads "a,b" from an INI file as a list but as one string elsewhere.
+    const QVariant value = settings.value(key);
+    return splitList(value.typeId() == QMetaType::QStringList ? value.toStringList().join(u',')
+                                                              : value.toString());
+}
+
 } // namespace
 
 ClassificationOptions ClassificationOptions::fromSettings(const QSettings &settings,
+                                                          const QProcessEnvironment &environment,
                                                           QStringList *errors)
 {
     ClassificationOptions options;
     const QString providersKey = QStringLiteral("ai/providers");
-    if (settings.contains(providersKey)) {
+    const bool fromEnvironment = environment.contains(kProvidersVariable);
+    if (fromEnvironment || settings.contains(providersKey)) {
+        const QString source = fromEnvironment ? QString(kProvidersVariable) : providersKey;
+        const QStringList names = fromEnvironment ? splitList(environment.value(kProvidersVariable))
+                                                  : listSetting(settings, providersKey);
         QList<ClassificationProvider> order;
-        for (const QString &name : listSetting(settings, providersKey)) {
+        for (const QString &name : names) {
             const auto provider = classificationProviderFromName(name);
             if (!provider || *provider == ClassificationProvider::Agent) {
                 errors->append(
                     QStringLiteral("%1: unknown provider \"%2\" (remote, fasttext, rules)")
-                        .arg(providersKey, name));
+                        .arg(source, name));
                 continue;
             }
             if (!order.contains(*provider))
@@ -56,5 +66,6 @@ ClassificationOptions ClassificationOptions::fromSettings(const QSettings &setti
         else
             errors->append(QStringLiteral("%1: unknown category \"%2\"").arg(localOnlyKey, name));
     }
+    options.llm = LlmSettings::fromEnvironment(environment, &settings);
     return options;
 }

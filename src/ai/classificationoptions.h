@@ -10,6 +10,7 @@
 
 #include <chrono>
 
+class QProcessEnvironment;
 class QSettings;
 
 // How tickets are classified: which providers in which order, when a result needs an agent's
@@ -39,7 +40,13 @@ struct ClassificationOptions
     std::chrono::milliseconds maxRetryDelay{3'600'000};
     int maxFailedAttempts = 8;
 
-    // Reads "ai/providers" (comma-separated), "ai/review_threshold" and
-    // "ai/local_only_categories"; invalid entries keep the defaults and are listed in errors.
-    static ClassificationOptions fromSettings(const QSettings &settings, QStringList *errors);
+    static constexpr QLatin1StringView kProvidersVariable{"SUPPORT_CONSOLE_AI_PROVIDERS"};
+
+    // Reads "ai/providers" (comma-separated; SUPPORT_CONSOLE_AI_PROVIDERS overrides it),
+    // "ai/review_threshold", "ai/local_only_categories", and the remote provider as
+    // LlmSettings::fromEnvironment() does. Invalid entries keep the defaults and are listed in
+    // errors.
+    static ClassificationOptions fromSettings(const QSettings &settings,
+                                              const QProcessEnvironment &environment,
+                                              QStringList *errors);
 };

@@ -1,11 +1,14 @@
 #include "servecommand.h"
 
 #include "apiservice.h"
+#include "classificationservice.h"
 #include "database.h"
 #include "storageerror.h"
 #include "unixsignalwatcher.h"
 
 #include <QCoreApplication>
+#include <QProcessEnvironment>
+#include <QSettings>
 #include <QTextStream>
 
 int ServeCommand::run(const CommandLine &commandLine)
@@ -26,7 +29,18 @@ int ServeCommand::run(const CommandLine &commandLine)
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp,
                      &QCoreApplication::quit);
 
-    ApiService api(database);
+    QStringList settingsErrors;
+    const ClassificationOptions options = ClassificationOptions::fromSettings(
+        QSettings(), QProcessEnvironment::systemEnvironment(), &settingsErrors);
+    for (const QString &settingsError : std::as_const(settingsErrors)) {
+        err << QCoreApplication::translate("ServeCommand", "support-console: setting ignored: %1")
+                   .arg(settingsError)
+            << Qt::endl;
+    }
+    ClassificationService classification(database, options);
+    classification.start();
+
+    ApiService api(database, &classification);
     const quint16 port = api.start(commandLine.bindAddress, commandLine.port);
     if (port == 0) {
         err << QCoreApplication::translate("ServeCommand", "support-console: %1")
@@ -49,6 +63,7 @@ int ServeCommand::run(const CommandLine &commandLine)
 
     const int exitCode = QCoreApplication::exec();
     api.stop();
+    classification.stop();
     database.closeThreadConnection();
     out << QCoreApplication::translate("ServeCommand", "Stopped.") << Qt::endl;
     return exitCode;

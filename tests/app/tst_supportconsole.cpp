@@ -1,3 +1,4 @@
+#include "fakellmserver.h"
 #include "httpclient.h"
 
 #include <QProcess>
@@ -27,12 +28,14 @@ private Q_SLOTS:
     void headlessServesAndStopsOnSignal_data();
     void headlessServesAndStopsOnSignal();
     void acknowledgedTicketsSurviveKill9();
+    void pendingClassificationsFinishAfterAKill();
     void newerDatabaseIsRefused();
     void busyPortIsReported();
 
 private:
     // Starts `--headless --port 0` on the test database and returns the port it printed.
-    quint16 startServer(QProcess &process, const QStringList &extra = {});
+    quint16 startServer(QProcess &process, const QStringList &extra = {},
+                        const QProcessEnvironment &extraEnvironment = {});
     QProcess::ExitStatus run(const QStringList &arguments, QByteArray *out, QByteArray *err,
                              int *exitCode);
     QString databasePath() const { return m_dir->filePath(u"console.db"_s); }
@@ -72,9 +75,12 @@ QProcess::ExitStatus TestSupportConsole::run(const QStringList &arguments, QByte
     return process.exitStatus();
 }
 
-quint16 TestSupportConsole::startServer(QProcess &process, const QStringList &extra)
+quint16 TestSupportConsole::startServer(QProcess &process, const QStringList &extra,
+                                        const QProcessEnvironment &extraEnvironment)
 {
-    process.setProcessEnvironment(programEnvironment());
+    QProcessEnvironment environment = programEnvironment();
+    environment.insert(extraEnvironment);
+    process.setProcessEnvironment(environment);
     process.start(
         QStringLiteral(SUPPORT_CONSOLE_BINARY),
         QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()} + extra);
@@ -243,6 +249,78 @@ void TestSupportConsole::acknowledgedTicketsSurviveKill9()
     QCOMPARE(client.get(u"/requests"_s).json().value(u"total"_s).toInteger(), acknowledged.size());
     restarted.terminate();
     QVERIFY(restarted.waitForFinished(10000));
+}
+
+void TestSupportConsole::pendingClassificationsFinishAfterAKill()
+{
+    // A slow remote provider keeps the classification backlog busy long enough to kill it.
+    FakeLlmServer llm;
+    llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(std::chrono::milliseconds(400)));
+    QProcessEnvironment remoteOnly;
+    remoteOnly.insert(u"SUPPORT_CONSOLE_AI_PROVIDERS"_s, u"remote"_s);
+    remoteOnly.insert(u"SUPPORT_CONSOLE_AI_URL"_s, llm.baseUrl().toString());
+    remoteOnly.insert(u"SUPPORT_CONSOLE_AI_MODEL"_s, u"fake-model"_s);
+
+    QProcess process;
+    quint16 port = startServer(process, {}, remoteOnly);
+    QVERIFY(port != 0);
+    constexpr int kTickets = 30;
+    {
+        HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+        for (int i = 0; i < kTickets; ++i) {
+            const HttpClient::Response response = client.postJson(
+                u"/requests"_s,
+                QJsonDocument(QJsonObject{{u"text"_s, u"The app crashes, case %1"_s.arg(i)}})
+                    .toJson());
+            QCOMPARE(response.status, 201);
+        }
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(llm.requestCount() >= 8, 10'000);
+    process.kill();
+    QVERIFY(process.waitForFinished(10000));
+
+    QProcessEnvironment rulesOnly;
+    rulesOnly.insert(u"SUPPORT_CONSOLE_AI_PROVIDERS"_s, u"rules"_s);
+    QProcess restarted;
+    port = startServer(restarted, {}, rulesOnly);
+    QVERIFY(port != 0);
+    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    QTRY_COMPARE_WITH_TIMEOUT(client.get(u"/health"_s)
+                                  .json()
+                                  .value(u"classification"_s)
+                                  .toObject()
+                                  .value(u"pending"_s)
+                                  .toInteger(-1),
+                              0, 15'000);
+    restarted.terminate();
+    QVERIFY(restarted.waitForFinished(10000));
+
+    // Every ticket has exactly one result: the remote one if it landed before the kill,
+    // otherwise the rules' after the restart.
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+    db.setDatabaseName(databasePath());
+    QVERIFY(db.open());
+    {
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"SELECT provider, COUNT(*), COUNT(DISTINCT ticket_id) "
+                           "FROM classifications GROUP BY provider"_s));
+        QHash<QString, qint64> perProvider;
+        qint64 total = 0;
+        while (query.next()) {
+            QCOMPARE(query.value(1).toLongLong(), query.value(2).toLongLong());
+            perProvider.insert(query.value(0).toString(), query.value(1).toLongLong());
+            total += query.value(1).toLongLong();
+        }
+        QCOMPARE(total, kTickets);
+        QVERIFY2(perProvider.value(u"remote"_s) > 0, "nothing was classified before the kill");
+        QVERIFY2(perProvider.value(u"rules"_s) > 0, "nothing was left for the restart");
+        QVERIFY(query.exec(u"SELECT COUNT(DISTINCT ticket_id) FROM classifications"_s));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toLongLong(), kTickets);
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"check"_s);
 }
 
 void TestSupportConsole::newerDatabaseIsRefused()
