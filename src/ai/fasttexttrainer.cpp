@@ -9,10 +9,10 @@
 #include <QCryptographicHash>
 #include <QHash>
 #include <QTemporaryFile>
+#include <QtEndian>
 #include <QTextStream>
 
 #include <algorithm>
-#include <cstring>
 #include <fasttext/args.h>
 #include <fasttext/fasttext.h>
 
@@ -28,9 +28,8 @@ QString tr(const char *text)
 quint64 textKey(QStringView text)
 {
     const QByteArray digest = QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha256);
-    quint64 key = 0;
-    std::memcpy(&key, digest.constData(), sizeof key);
-    return key;
+    // Read as little-endian whatever the machine, so every platform splits the same way.
+    return qFromLittleEndian<quint64>(digest.constData());
 }
 
 struct KeyedExample
