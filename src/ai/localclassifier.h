@@ -19,4 +19,6 @@ public:
     virtual QString providerName() const = 0;
     // The model that made the result, e.g. "rules-v1" or "fasttext-20261122-0431".
     virtual QString modelName() const = 0;
+    // The model's version (file build, lexicon revision), so a result can be traced and re-run.
+    virtual QString modelVersion() const { return QString(); }
 };

@@ -516,3 +516,8 @@ QString RulesClassifier::modelName() const
 {
     return u"rules-v1"_s;
 }
+
+QString RulesClassifier::modelVersion() const
+{
+    return u"1"_s;
+}

@@ -15,4 +15,6 @@ public:
     QString providerName() const override;
     // Versioned, so results can be traced to the lexicon that made them.
     QString modelName() const override;
+    // The lexicon's revision; bumped whenever its terms or weights change.
+    QString modelVersion() const override;
 };

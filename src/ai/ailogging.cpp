@@ -1,0 +1,3 @@
+#include "ailogging.h"
+
+Q_LOGGING_CATEGORY(lcAi, "supportconsole.ai", QtInfoMsg)

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "category.h"
+#include "classification.h"
+#include "llmsettings.h"
+
+#include <QList>
+#include <QSet>
+#include <QString>
+
+#include <chrono>
+
+class QSettings;
+
+// How tickets are classified: which providers in which order, when a result needs an agent's
+// review, and how the queue is worked. A value type, so tests build one without settings files.
+struct ClassificationOptions
+{
+    static constexpr double kDefaultReviewThreshold = 0.6;
+
+    // Tried first to last; a provider that is not set up (no URL, no trained model) is skipped,
+    // one that fails hands the ticket to the next and its result is marked as a fallback.
+    QList<ClassificationProvider> order{ClassificationProvider::Remote,
+                                        ClassificationProvider::FastText,
+                                        ClassificationProvider::Rules};
+    double reviewThreshold = kDefaultReviewThreshold;
+    // Tickets that a local provider puts in these categories never leave the machine.
+    QSet<Category> localOnlyCategories;
+    // The remote provider; used when it is configured and in the order.
+    LlmSettings llm;
+    // Where the learned model lives; empty when there is none.
+    QString fastTextModelPath;
+
+    int batchSize = 256;
+    std::chrono::milliseconds idlePollInterval{1000};
+    // A failed job is retried after firstRetryDelay, doubling up to maxRetryDelay, and given up
+    // (left visible as failed) after maxFailedAttempts.
+    std::chrono::milliseconds firstRetryDelay{30'000};
+    std::chrono::milliseconds maxRetryDelay{3'600'000};
+    int maxFailedAttempts = 8;
+
+    // Reads "ai/providers" (comma-separated), "ai/review_threshold" and
+    // "ai/local_only_categories"; invalid entries keep the defaults and are listed in errors.
+    static ClassificationOptions fromSettings(const QSettings &settings, QStringList *errors);
+};

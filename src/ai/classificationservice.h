@@ -1,0 +1,48 @@
+#pragma once
+
+#include "classificationoptions.h"
+#include "classificationstatus.h"
+
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+
+class ClassificationWorker;
+class Database;
+
+// Classifies every stored ticket in the background, on a thread of its own with a worker pool,
+// so neither the window nor the API ever waits for a classifier. Its methods may be called from
+// any thread; its signals are emitted from the classification thread.
+class ClassificationService final : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClassificationService(const Database &database, ClassificationOptions options,
+                          QObject *parent = nullptr);
+    ~ClassificationService() override;
+    Q_DISABLE_COPY_MOVE(ClassificationService)
+
+    void start();
+    // Waits for the classification in progress; unfinished jobs stay queued for the next start.
+    void stop();
+    // Cheap enough to call for every ticket stored: wake-ups coalesce.
+    void wake();
+    ClassificationStatus status() const;
+
+Q_SIGNALS:
+    void classificationsStored(const QList<qint64> &ticketIds);
+    void classificationsFailed(const QList<qint64> &ticketIds);
+    void statusChanged();
+
+private:
+    void setStatus(const ClassificationStatus &status);
+
+    QThread m_thread;
+    ClassificationWorker *m_worker;
+    std::atomic_bool m_wakePosted = false;
+    mutable QMutex m_statusMutex;
+    ClassificationStatus m_status;
+};

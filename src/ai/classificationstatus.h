@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+// A snapshot of the classification pipeline for /health and the status bar.
+struct ClassificationStatus
+{
+    struct Provider
+    {
+        QString name;
+        // "ready", "disabled" (not set up or not in the order), "no_model", or the remote
+        // circuit breaker's "closed", "open", "half_open".
+        QString state;
+        QString model;
+        // The last failure, for an operator to read; never contains a secret.
+        QString lastError;
+    };
+
+    bool running = false;
+    QList<Provider> providers;
+    qint64 pending = 0;
+    qint64 failed = 0;
+    qint64 classifiedSinceStart = 0;
+};
+
+Q_DECLARE_METATYPE(ClassificationStatus)

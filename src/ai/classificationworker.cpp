@@ -1,0 +1,339 @@
+#include "classificationworker.h"
+
+#include "ailogging.h"
+#include "database.h"
+#include "llmclient.h"
+#include "sentencesummarizer.h"
+#include "storageerror.h"
+
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <cmath>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Counting the queue scans it; during a backlog once a second is plenty for a status line.
+constexpr qint64 kCountsMaxAgeMs = 1000;
+
+} // namespace
+
+ClassificationWorker::ClassificationWorker(const Database &database, ClassificationOptions options,
+                                           QObject *parent)
+    : QObject(parent)
+    , m_database(database)
+    , m_options(std::move(options))
+    // Children, so that they move to the worker's thread with it.
+    , m_pollTimer(this)
+    , m_flushTimer(this)
+{
+    m_pollTimer.setSingleShot(true);
+    connect(&m_pollTimer, &QTimer::timeout, this, &ClassificationWorker::poll);
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(10);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ClassificationWorker::flush);
+}
+
+ClassificationWorker::~ClassificationWorker()
+{
+    m_pool.waitForDone();
+}
+
+void ClassificationWorker::start()
+{
+    try {
+        m_queue = std::make_unique<ClassificationQueue>(m_database);
+    } catch (const StorageError &error) {
+        qCWarning(lcAi, "Classification is off: %s", qUtf8Printable(error.message()));
+        return;
+    }
+    if (m_options.order.contains(ClassificationProvider::Remote) && m_options.llm.isConfigured()) {
+        m_llm = std::make_unique<LlmClient>(m_options.llm);
+        connect(m_llm.get(), &LlmClient::breakerStateChanged, this,
+                &ClassificationWorker::publishStatus);
+        qCInfo(lcAi, "Remote provider: %s", qUtf8Printable(m_options.llm.describe()));
+    }
+    m_running = true;
+    qCInfo(lcAi, "Classifying with %s", qUtf8Printable([this] {
+               QStringList names;
+               for (ClassificationProvider provider : m_options.order)
+                   names.append(classificationProviderName(provider));
+               return names.join(QLatin1String(", "));
+           }()));
+    schedule(0ms);
+}
+
+void ClassificationWorker::wake()
+{
+    m_woken = true;
+    schedule(0ms);
+}
+
+void ClassificationWorker::stop()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    m_pollTimer.stop();
+    m_flushTimer.stop();
+    // Remote requests in flight end as failures that are dropped; their jobs stay queued.
+    m_llm.reset();
+    // A batch on the pool finishes into a continuation that is dropped once stopped; its jobs
+    // stay in the queue and are classified after the next start.
+    m_pool.waitForDone();
+    flush();
+    m_queue.reset();
+    m_database.closeThreadConnection();
+    publishStatus();
+}
+
+void ClassificationWorker::schedule(std::chrono::milliseconds delay)
+{
+    if (!m_running)
+        return;
+    if (m_pollTimer.isActive() && m_pollTimer.remainingTimeAsDuration() <= delay)
+        return;
+    m_pollTimer.start(delay);
+}
+
+void ClassificationWorker::poll()
+{
+    m_woken = false;
+    if (!m_running || m_batchRunning)
+        return;
+    const int capacity = m_options.batchSize - int(m_inFlight.size());
+    if (capacity <= 0)
+        return; // the in-flight results reschedule when they are stored
+
+    QList<ClassificationQueue::Entry> entries;
+    try {
+        if (!m_countsAge.isValid() || m_countsAge.elapsed() > kCountsMaxAgeMs) {
+            m_counts = m_queue->counts();
+            m_countsAge.start();
+            publishStatus();
+        }
+        const QList<qint64> busyIds = m_inFlight.keys();
+        entries = m_queue->due(capacity, QSet<qint64>(busyIds.begin(), busyIds.end()),
+                               QDateTime::currentDateTimeUtc());
+    } catch (const StorageError &error) {
+        qCWarning(lcAi, "Could not read the classification queue: %s",
+                  qUtf8Printable(error.message()));
+        schedule(m_options.idlePollInterval);
+        return;
+    }
+    if (entries.isEmpty()) {
+        schedule(m_options.idlePollInterval);
+        return;
+    }
+    m_moreDue = entries.size() == capacity;
+    for (const ClassificationQueue::Entry &entry : entries) {
+        Job &job = m_inFlight[entry.ticketId];
+        job.entry = entry;
+        job.started.start();
+    }
+    m_batchRunning = true;
+    QtConcurrent::mapped(&m_pool, entries, [this](const ClassificationQueue::Entry &entry) {
+        return classifyLocally(entry);
+    }).then(this, [this](QFuture<Verdict> batch) {
+        m_batchRunning = false;
+        if (!m_running)
+            return;
+        finishLocalBatch(batch.results());
+        schedule(m_moreDue || m_woken ? 0ms : m_options.idlePollInterval);
+    });
+}
+
+ClassificationWorker::Verdict
+ClassificationWorker::classifyLocally(const ClassificationQueue::Entry &entry) const
+{
+    QElapsedTimer timer;
+    timer.start();
+    Verdict verdict;
+    verdict.ticketId = entry.ticketId;
+    for (ClassificationProvider provider : m_options.order) {
+        const LocalClassifier *classifier = nullptr;
+        if (provider == ClassificationProvider::Rules)
+            classifier = &m_rules;
+        if (!classifier)
+            continue;
+        verdict.provider = provider;
+        verdict.prediction = classifier->predict(entry.text);
+        verdict.prediction.summary = SentenceSummarizer::summarize(entry.text);
+        verdict.model = classifier->modelName();
+        verdict.modelVersion = classifier->modelVersion();
+        break;
+    }
+    verdict.nanoseconds = timer.nsecsElapsed();
+    return verdict;
+}
+
+void ClassificationWorker::finishLocalBatch(const QList<Verdict> &verdicts)
+{
+    for (const Verdict &verdict : verdicts) {
+        const auto it = m_inFlight.constFind(verdict.ticketId);
+        if (it == m_inFlight.cend())
+            continue;
+        if (asksRemoteFirst(verdict)) {
+            askRemote(*it, verdict);
+        } else if (verdict.provider) {
+            complete(*it, verdict.prediction,
+                     {*verdict.provider, verdict.model, verdict.modelVersion, false, 0},
+                     verdict.nanoseconds / 1'000'000);
+        } else {
+            fail(*it, tr("No classifier is available: the configured providers are not set up."));
+        }
+    }
+    flush();
+}
+
+bool ClassificationWorker::asksRemoteFirst(const Verdict &verdict) const
+{
+    if (!m_llm)
+        return false;
+    if (!verdict.provider)
+        return true;
+    // The local guess decides what may leave the machine.
+    if (m_options.localOnlyCategories.contains(verdict.prediction.category))
+        return false;
+    return m_options.order.indexOf(ClassificationProvider::Remote) <
+           m_options.order.indexOf(*verdict.provider);
+}
+
+void ClassificationWorker::askRemote(const Job &job, const Verdict &verdict)
+{
+    m_llm->classify(job.entry.text).then(this, [this, verdict](const LlmOutcome &outcome) {
+        finishRemote(verdict, outcome);
+    });
+}
+
+void ClassificationWorker::finishRemote(const Verdict &verdict, const LlmOutcome &outcome)
+{
+    if (!m_running)
+        return;
+    const auto it = m_inFlight.constFind(verdict.ticketId);
+    if (it == m_inFlight.cend())
+        return;
+    const qint64 elapsedMs = it->started.elapsed();
+    if (outcome.succeeded()) {
+        complete(*it, *outcome.prediction,
+                 {ClassificationProvider::Remote, m_llm->modelName(), LlmClient::promptVersion(),
+                  false, outcome.attempts},
+                 elapsedMs);
+    } else if (verdict.provider) {
+        complete(*it, verdict.prediction,
+                 {*verdict.provider, verdict.model, verdict.modelVersion, true, outcome.attempts},
+                 elapsedMs);
+    } else {
+        fail(*it, tr("remote: %1").arg(outcome.error));
+    }
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void ClassificationWorker::complete(const Job &job, const Prediction &prediction,
+                                    const Provenance &provenance, qint64 processingMs)
+{
+    Classification result;
+    result.ticketId = job.entry.ticketId;
+    result.category = prediction.category;
+    result.confidence = std::clamp(prediction.confidence, 0.0, 1.0);
+    result.priority = prediction.priority;
+    result.summary = prediction.summary;
+    result.provider = provenance.provider;
+    result.model = provenance.model;
+    result.modelVersion = provenance.modelVersion;
+    result.fallback = provenance.fallback;
+    result.attempts = provenance.attempts;
+    result.needsReview = result.confidence < m_options.reviewThreshold;
+    result.processingMs = processingMs;
+    result.createdAt = QDateTime::currentDateTimeUtc();
+    m_results.append(result);
+}
+
+void ClassificationWorker::fail(const Job &job, const QString &reason)
+{
+    ClassificationQueue::Failure failure;
+    failure.ticketId = job.entry.ticketId;
+    failure.reason = reason;
+    const int failedAttempts = job.entry.failedAttempts + 1;
+    if (failedAttempts < m_options.maxFailedAttempts) {
+        const double delayMs =
+            std::min(double(m_options.maxRetryDelay.count()),
+                     double(m_options.firstRetryDelay.count()) * std::pow(2.0, failedAttempts - 1));
+        failure.retryAt = QDateTime::currentDateTimeUtc().addMSecs(qint64(delayMs));
+    }
+    m_failures.append(failure);
+}
+
+void ClassificationWorker::flush()
+{
+    if (!m_queue)
+        return;
+    const bool hadResults = !m_results.isEmpty() || !m_failures.isEmpty();
+    if (!m_results.isEmpty()) {
+        const QList<Classification> results = std::exchange(m_results, {});
+        for (const Classification &result : results)
+            m_inFlight.remove(result.ticketId);
+        try {
+            const QList<qint64> stored = m_queue->complete(results);
+            m_classified += stored.size();
+            if (!stored.isEmpty())
+                Q_EMIT classificationsStored(stored);
+        } catch (const StorageError &error) {
+            // The jobs are still queued, so the next poll classifies them again.
+            qCWarning(lcAi, "Could not store %lld classifications: %s", qint64(results.size()),
+                      qUtf8Printable(error.message()));
+        }
+    }
+    if (!m_failures.isEmpty()) {
+        const QList<ClassificationQueue::Failure> failures = std::exchange(m_failures, {});
+        QList<qint64> ids;
+        for (const ClassificationQueue::Failure &failure : failures) {
+            m_inFlight.remove(failure.ticketId);
+            ids.append(failure.ticketId);
+            qCWarning(lcAi, "Ticket %lld was not classified: %s", failure.ticketId,
+                      qUtf8Printable(failure.reason));
+        }
+        try {
+            m_queue->fail(failures);
+            Q_EMIT classificationsFailed(ids);
+        } catch (const StorageError &error) {
+            qCWarning(lcAi, "Could not record failed classifications: %s",
+                      qUtf8Printable(error.message()));
+        }
+    }
+    // Remote answers free room in the batch: take more jobs if the last look found plenty.
+    if (hadResults && m_moreDue && !m_batchRunning)
+        schedule(0ms);
+}
+
+void ClassificationWorker::publishStatus()
+{
+    ClassificationStatus status;
+    status.running = m_running;
+    status.pending = m_counts.pending;
+    status.failed = m_counts.failed;
+    status.classifiedSinceStart = m_classified;
+    const auto configured = [this](ClassificationProvider provider) {
+        return m_options.order.contains(provider);
+    };
+    ClassificationStatus::Provider remote{QStringLiteral("remote"), QStringLiteral("disabled"),
+                                          QString(), QString()};
+    if (m_llm) {
+        remote.state = CircuitBreaker::stateName(m_llm->breakerState());
+        remote.model = m_llm->modelName();
+        remote.lastError = m_llm->lastError();
+    }
+    status.providers.append(remote);
+    status.providers.append({QStringLiteral("fasttext"),
+                             configured(ClassificationProvider::FastText)
+                                 ? QStringLiteral("no_model")
+                                 : QStringLiteral("disabled"),
+                             QString(), QString()});
+    status.providers.append({QStringLiteral("rules"),
+                             configured(ClassificationProvider::Rules) ? QStringLiteral("ready")
+                                                                       : QStringLiteral("disabled"),
+                             m_rules.modelName(), QString()});
+    Q_EMIT statusChanged(status);
+}

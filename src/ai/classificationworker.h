@@ -1,0 +1,105 @@
+#pragma once
+
+#include "classificationoptions.h"
+#include "classificationqueue.h"
+#include "classificationstatus.h"
+#include "llmoutcome.h"
+#include "prediction.h"
+#include "rulesclassifier.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+class Database;
+class LlmClient;
+
+// Works the persistent classification queue from the thread it lives on: takes due jobs in
+// batches, classifies them on a pool of its own, and stores each batch of results in one
+// transaction. ClassificationService gives it its thread.
+class ClassificationWorker final : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClassificationWorker(const Database &database, ClassificationOptions options,
+                         QObject *parent = nullptr);
+    ~ClassificationWorker() override;
+    Q_DISABLE_COPY_MOVE(ClassificationWorker)
+
+    // Opens this thread's database connection and starts taking jobs.
+    void start();
+    // New tickets may be waiting: look now instead of at the next idle poll.
+    void wake();
+    // Stores what is finished and closes the connection; unfinished jobs stay queued.
+    void stop();
+
+Q_SIGNALS:
+    void classificationsStored(const QList<qint64> &ticketIds);
+    void classificationsFailed(const QList<qint64> &ticketIds);
+    void statusChanged(const ClassificationStatus &status);
+
+private:
+    // What the local providers made of one ticket, computed on the pool.
+    struct Verdict
+    {
+        qint64 ticketId = 0;
+        std::optional<ClassificationProvider> provider;
+        Prediction prediction;
+        QString model;
+        QString modelVersion;
+        qint64 nanoseconds = 0;
+    };
+    struct Job
+    {
+        ClassificationQueue::Entry entry;
+        QElapsedTimer started;
+    };
+
+    void poll();
+    void schedule(std::chrono::milliseconds delay);
+    Verdict classifyLocally(const ClassificationQueue::Entry &entry) const;
+    void finishLocalBatch(const QList<Verdict> &verdicts);
+    bool asksRemoteFirst(const Verdict &verdict) const;
+    void askRemote(const Job &job, const Verdict &verdict);
+    void finishRemote(const Verdict &verdict, const LlmOutcome &outcome);
+    struct Provenance
+    {
+        ClassificationProvider provider = ClassificationProvider::Rules;
+        QString model;
+        QString modelVersion;
+        bool fallback = false;
+        int attempts = 0;
+    };
+    void complete(const Job &job, const Prediction &prediction, const Provenance &provenance,
+                  qint64 processingMs);
+    void fail(const Job &job, const QString &reason);
+    void flush();
+    void publishStatus();
+
+    const Database &m_database;
+    const ClassificationOptions m_options;
+    std::unique_ptr<ClassificationQueue> m_queue;
+    const RulesClassifier m_rules;
+    // Created on the worker's thread, which then owns its network manager.
+    std::unique_ptr<LlmClient> m_llm;
+    QThreadPool m_pool;
+    QTimer m_pollTimer;
+    // Remote answers arrive one by one; storing them a few milliseconds later batches them.
+    QTimer m_flushTimer;
+    QHash<qint64, Job> m_inFlight;
+    QList<Classification> m_results;
+    QList<ClassificationQueue::Failure> m_failures;
+    bool m_running = false;
+    bool m_batchRunning = false;
+    bool m_moreDue = false;
+    bool m_woken = false;
+    ClassificationQueue::Counts m_counts;
+    QElapsedTimer m_countsAge;
+    qint64 m_classified = 0;
+};

@@ -1,0 +1,396 @@
+#include "llmclient.h"
+
+#include "ailogging.h"
+#include "llmprotocol.h"
+#include "piiredactor.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPromise>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+using std::chrono::milliseconds;
+
+struct LlmClient::Job
+{
+    Job() = default;
+    Q_DISABLE_COPY_MOVE(Job)
+    // A job dropped unfinished (client destroyed with a retry pending or a call still queued
+    // to its thread) still ends its future with a result rather than a bare cancellation.
+    ~Job()
+    {
+        if (finished)
+            return;
+        LlmOutcome outcome;
+        outcome.error = QCoreApplication::translate("LlmClient", "The LLM client was shut down.");
+        outcome.attempts = attempts;
+        outcome.elapsedMs = elapsed.elapsed();
+        promise.addResult(std::move(outcome));
+        promise.finish();
+    }
+
+    QPromise<LlmOutcome> promise;
+    QByteArray body;
+    QElapsedTimer elapsed;
+    int attempts = 0;
+    // Let through by a half-open breaker: the one request that decides whether it closes.
+    bool probe = false;
+    bool finished = false;
+    QNetworkReply *reply = nullptr;
+};
+
+struct LlmClient::AttemptResult
+{
+    std::optional<Prediction> prediction;
+    QString error;
+    bool retryable = false;
+    std::optional<milliseconds> retryAfter;
+};
+
+LlmClient::LlmClient(LlmSettings settings, QObject *parent)
+    : LlmClient(std::move(settings), {}, {}, parent)
+{}
+
+LlmClient::LlmClient(LlmSettings settings, CircuitBreaker::Clock clock,
+                     RetryPolicy::RandomSource random, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_endpoint(m_settings.chatCompletionsUrl())
+    , m_retryPolicy(m_settings.maxAttempts, m_settings.backoffBase, m_settings.backoffMax,
+                    m_settings.retryAfterMax, std::move(random))
+    , m_manager(this)
+    , m_halfOpenTimer(this)
+    , m_breaker(m_settings.breakerFailureThreshold, m_settings.breakerOpenDuration,
+                std::move(clock))
+{
+    m_halfOpenTimer.setSingleShot(true);
+    // A coarse timer may fire a little early, and early is still open.
+    m_halfOpenTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_halfOpenTimer, &QTimer::timeout, this, &LlmClient::onHalfOpenDue);
+
+    const QHostAddress host(m_endpoint.host());
+    const bool loopback = host.isLoopback() || m_endpoint.host() == "localhost"_L1;
+    if (!m_settings.apiKey.isEmpty() && m_endpoint.scheme() == "http"_L1 && !loopback)
+        qCWarning(lcAi) << "The API key is sent unencrypted over plain http to" << m_endpoint.host()
+                        << "- use https";
+    qCInfo(lcAi).noquote() << "LLM provider:" << m_settings.describe();
+}
+
+LlmClient::~LlmClient()
+{
+    m_queue.clear();
+    const auto jobs = std::exchange(m_jobs, {});
+    for (const auto &job : jobs) {
+        if (QNetworkReply *reply = std::exchange(job->reply, nullptr)) {
+            // Without this the abort below would call back into a half-destroyed client.
+            disconnect(reply, nullptr, this, nullptr);
+            reply->abort();
+            reply->deleteLater();
+        }
+    }
+    // The jobs' destructors end their futures.
+}
+
+QFuture<LlmOutcome> LlmClient::classify(const QString &ticketText)
+{
+    auto job = std::make_shared<Job>();
+    job->elapsed.start();
+    job->promise.start();
+    QFuture<LlmOutcome> future = job->promise.future();
+
+    const auto refuse = [&job, &future](const QString &error) {
+        LlmOutcome outcome;
+        outcome.error = error;
+        outcome.elapsedMs = job->elapsed.elapsed();
+        job->finished = true;
+        job->promise.addResult(std::move(outcome));
+        job->promise.finish();
+        return future;
+    };
+    if (!m_settings.isConfigured())
+        return refuse(tr("No LLM is configured (URL and model)."));
+
+    bool allowed = false;
+    milliseconds remaining{0};
+    {
+        const QMutexLocker locker(&m_mutex);
+        allowed = m_breaker.allowRequest();
+        job->probe = allowed && m_breaker.state() == CircuitBreaker::State::HalfOpen;
+        remaining = m_breaker.remainingOpenTime();
+    }
+    reportBreakerState();
+    if (!allowed) {
+        return refuse(remaining.count() > 0
+                          ? tr("The circuit breaker is open after repeated failures; the next "
+                               "try is allowed in %1 s.")
+                                .arg((remaining.count() + 999) / 1000)
+                          : tr("The circuit breaker is half-open and its probe is out."));
+    }
+
+    // Redacted here, on the caller's thread: the client's thread only moves bytes.
+    job->body = LlmProtocol::buildRequest(m_settings.model, PiiRedactor::redact(ticketText));
+
+    if (QThread::currentThread() == thread())
+        enqueue(job);
+    else
+        QMetaObject::invokeMethod(
+            this, [this, job] { enqueue(job); }, Qt::QueuedConnection);
+    return future;
+}
+
+CircuitBreaker::State LlmClient::breakerState() const
+{
+    const QMutexLocker locker(&m_mutex);
+    return m_breaker.state();
+}
+
+QString LlmClient::lastError() const
+{
+    const QMutexLocker locker(&m_mutex);
+    return m_lastError;
+}
+
+QString LlmClient::promptVersion()
+{
+    return LlmProtocol::kPromptVersion;
+}
+
+void LlmClient::enqueue(const std::shared_ptr<Job> &job)
+{
+    m_jobs.insert(job);
+    m_queue.push_back(job);
+    sendQueued();
+}
+
+void LlmClient::sendQueued()
+{
+    while (m_inFlight < std::max(1, m_settings.maxConcurrentRequests) && !m_queue.empty()) {
+        std::shared_ptr<Job> job = std::move(m_queue.front());
+        m_queue.pop_front();
+        // The breaker opened while this ticket waited: the server is known to be failing.
+        if (!mayProceed(*job)) {
+            fail(job, tr("The circuit breaker opened while the ticket waited."), false);
+            continue;
+        }
+        send(job);
+    }
+}
+
+bool LlmClient::mayProceed(const Job &job) const
+{
+    // Only the probe may go on while the breaker is not closed; a ticket admitted earlier,
+    // when it was still closed, must not turn into a second probe.
+    const CircuitBreaker::State state = breakerState();
+    return state == CircuitBreaker::State::Closed ||
+           (job.probe && state == CircuitBreaker::State::HalfOpen);
+}
+
+void LlmClient::send(const std::shared_ptr<Job> &job)
+{
+    ++job->attempts;
+    ++m_inFlight;
+
+    QNetworkRequest request(m_endpoint);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    if (!m_settings.apiKey.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Authorization"),
+                             "Bearer " + m_settings.apiKey.toUtf8());
+    // A redirect would carry the key and the ticket to a host nobody configured.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    // The transfer timeout catches a silent server; the timer below also catches one that
+    // trickles bytes forever.
+    const int timeoutMs = int(std::max<qint64>(1, m_settings.timeout.count()));
+    request.setTransferTimeout(timeoutMs);
+
+    QNetworkReply *reply = m_manager.post(request, job->body);
+    job->reply = reply;
+    auto *deadline = new QTimer(reply);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, reply, &QNetworkReply::abort);
+    deadline->start(timeoutMs);
+    connect(reply, &QNetworkReply::finished, this, [this, job, reply] { handleReply(job, reply); });
+    qCDebug(lcAi) << "Attempt" << job->attempts << "of" << m_retryPolicy.maxAttempts();
+}
+
+void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *reply)
+{
+    --m_inFlight;
+    job->reply = nullptr;
+    reply->deleteLater();
+
+    AttemptResult result = evaluate(reply);
+    if (result.prediction) {
+        succeed(job, std::move(*result.prediction));
+        sendQueued();
+        return;
+    }
+
+    qCDebug(lcAi).noquote() << "Attempt" << job->attempts << "failed:" << result.error;
+    const std::optional<milliseconds> delay =
+        m_retryPolicy.nextDelay(job->attempts, result.retryable, result.retryAfter);
+    if (delay && mayProceed(*job)) {
+        qCDebug(lcAi) << "Retrying in" << delay->count() << "ms";
+        QTimer::singleShot(*delay, this, [this, job] {
+            m_queue.push_front(job);
+            sendQueued();
+        });
+    } else {
+        QString error = result.error;
+        if (result.retryable && job->attempts < m_retryPolicy.maxAttempts()) {
+            // Multi-argument arg(): the server's text may itself contain "%1".
+            if (!delay && result.retryAfter)
+                error = tr("%1 The server asked to wait %2 s, longer than the %3 s this client "
+                           "waits.")
+                            .arg(error, QString::number((result.retryAfter->count() + 999) / 1000),
+                                 QString::number(m_settings.retryAfterMax.count() / 1000));
+            else if (delay)
+                error = tr("%1 Not retried: the circuit breaker opened meanwhile.").arg(error);
+        }
+        fail(job, error, true);
+    }
+    sendQueued();
+}
+
+LlmClient::AttemptResult LlmClient::evaluate(QNetworkReply *reply) const
+{
+    AttemptResult result;
+    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    const QNetworkReply::NetworkError error = reply->error();
+
+    // Errors below 100 are the connection's (refused, reset, timed out); a reset halfway through
+    // a body leaves a 200 status behind that must not count as an answer.
+    if (!status.isValid() ||
+        (error != QNetworkReply::NoError && error < QNetworkReply::ProxyConnectionRefusedError)) {
+        switch (error) {
+        case QNetworkReply::OperationCanceledError:
+        case QNetworkReply::TimeoutError:
+            // The deadline timer aborts (canceled); Qt's transfer timeout reports either code.
+            result.error = tr("No answer within %1 ms.").arg(m_settings.timeout.count());
+            result.retryable = true;
+            break;
+        case QNetworkReply::SslHandshakeFailedError:
+        case QNetworkReply::ProtocolUnknownError:
+        case QNetworkReply::ProtocolInvalidOperationError:
+            result.error =
+                tr("Cannot talk to the server: %1").arg(withoutKey(reply->errorString()));
+            break;
+        default:
+            // Refused, reset, closed, host not found: a restarting server or a network blip.
+            result.error = tr("Network error: %1").arg(withoutKey(reply->errorString()));
+            result.retryable = true;
+            break;
+        }
+        return result;
+    }
+
+    const int code = status.toInt();
+    const QByteArray body = reply->readAll();
+    if (code >= 200 && code <= 299) {
+        auto parsed = LlmProtocol::parseResponse(body);
+        if (auto *prediction = std::get_if<Prediction>(&parsed)) {
+            result.prediction = std::move(*prediction);
+        } else {
+            // Sampling or a loaded server can garble one answer; the next may be fine.
+            result.error = tr("Unusable answer: %1").arg(std::get<QString>(parsed));
+            result.retryable = true;
+        }
+        return result;
+    }
+    if (code >= 300 && code <= 399) {
+        result.error = tr("HTTP %1: the server redirects; configure the final URL.").arg(code);
+        return result;
+    }
+
+    const QString serverMessage = withoutKey(LlmProtocol::errorMessage(body));
+    result.error = serverMessage.isEmpty() ? tr("HTTP %1.").arg(code)
+                                           : tr("HTTP %1: %2").arg(code).arg(serverMessage);
+    result.retryable = RetryPolicy::isRetryableStatus(code);
+    if (RetryPolicy::honoursRetryAfter(code))
+        result.retryAfter = RetryPolicy::parseRetryAfter(
+            reply->rawHeader(QByteArrayLiteral("Retry-After")), QDateTime::currentDateTimeUtc());
+    return result;
+}
+
+void LlmClient::succeed(const std::shared_ptr<Job> &job, Prediction prediction)
+{
+    {
+        const QMutexLocker locker(&m_mutex);
+        m_breaker.recordSuccess();
+    }
+    reportBreakerState();
+    LlmOutcome outcome;
+    outcome.prediction = std::move(prediction);
+    finish(job, std::move(outcome));
+}
+
+void LlmClient::fail(const std::shared_ptr<Job> &job, const QString &error, bool countsForBreaker)
+{
+    const QString safeError = withoutKey(error);
+    if (countsForBreaker) {
+        {
+            const QMutexLocker locker(&m_mutex);
+            m_breaker.recordFailure();
+            m_lastError = safeError;
+        }
+        qCWarning(lcAi).noquote() << "Classification failed after" << job->attempts
+                                  << "attempt(s):" << safeError;
+        reportBreakerState();
+    }
+    LlmOutcome outcome;
+    outcome.error = safeError;
+    finish(job, std::move(outcome));
+}
+
+void LlmClient::finish(const std::shared_ptr<Job> &job, LlmOutcome outcome)
+{
+    m_jobs.erase(job);
+    outcome.attempts = job->attempts;
+    outcome.elapsedMs = job->elapsed.elapsed();
+    job->finished = true;
+    job->promise.addResult(std::move(outcome));
+    job->promise.finish();
+}
+
+void LlmClient::reportBreakerState()
+{
+    CircuitBreaker::State state;
+    milliseconds remaining{0};
+    {
+        const QMutexLocker locker(&m_mutex);
+        state = m_breaker.state();
+        if (state == m_reportedState)
+            return;
+        m_reportedState = state;
+        remaining = m_breaker.remainingOpenTime();
+    }
+    if (state == CircuitBreaker::State::Open && QThread::currentThread() == thread())
+        m_halfOpenTimer.start(remaining);
+    qCInfo(lcAi).noquote() << "Circuit breaker" << CircuitBreaker::stateName(state);
+    Q_EMIT breakerStateChanged(state);
+}
+
+void LlmClient::onHalfOpenDue()
+{
+    reportBreakerState();
+    milliseconds remaining{0};
+    {
+        const QMutexLocker locker(&m_mutex);
+        remaining = m_breaker.remainingOpenTime();
+    }
+    if (remaining.count() > 0)
+        m_halfOpenTimer.start(remaining + milliseconds(1));
+}
+
+QString LlmClient::withoutKey(QString text) const
+{
+    // Defence in depth: errors are built without the key, but a server may echo it back.
+    if (m_settings.apiKey.size() >= 4)
+        text.replace(m_settings.apiKey, u"<api key>"_s);
+    return text;
+}

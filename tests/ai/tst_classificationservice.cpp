@@ -1,0 +1,233 @@
+#include "classificationqueue.h"
+#include "classificationrepository.h"
+#include "classificationservice.h"
+#include "temporarydatabase.h"
+#include "ticketrepository.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+// The pipeline end to end on a real SQLite file: jobs queued by the insert trigger, worked on
+// the service's own thread and pool, results stored with their provenance.
+class TestClassificationService : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void classifiesTicketsStoredBeforeStart();
+    void wakeClassifiesANewTicketAtOnce();
+    void resultCarriesProvenanceAndSummary();
+    void reviewThresholdFlagsUnsureResults_data();
+    void reviewThresholdFlagsUnsureResults();
+    void withoutAProviderJobsFailVisiblyAndAreRetried();
+    void twoConsolesNeverClassifyATicketTwice();
+    void stopLeavesUnfinishedJobsQueued();
+    void statusReportsProvidersAndQueue();
+
+private:
+    QList<qint64> createTickets(int count, const QString &text = u"My invoice is wrong"_s);
+    ClassificationOptions quickOptions() const;
+    qint64 pendingCount();
+
+    std::unique_ptr<TemporaryDatabase> m_temporary;
+    std::unique_ptr<TicketRepository> m_tickets;
+};
+
+void TestClassificationService::init()
+{
+    m_temporary = std::make_unique<TemporaryDatabase>();
+    m_tickets = std::make_unique<TicketRepository>(m_temporary->database());
+}
+
+void TestClassificationService::cleanup()
+{
+    m_tickets.reset();
+    m_temporary.reset();
+}
+
+QList<qint64> TestClassificationService::createTickets(int count, const QString &text)
+{
+    QList<qint64> ids;
+    for (int i = 0; i < count; ++i)
+        ids.append(m_tickets->create(TicketDraft::fromText(text, TicketSource::Api)).id);
+    return ids;
+}
+
+ClassificationOptions TestClassificationService::quickOptions() const
+{
+    ClassificationOptions options;
+    options.order = {ClassificationProvider::Rules};
+    // Long enough that only wake() can explain a prompt result.
+    options.idlePollInterval = 1h;
+    options.batchSize = 64;
+    return options;
+}
+
+qint64 TestClassificationService::pendingCount()
+{
+    return ClassificationQueue(m_temporary->database()).counts().pending;
+}
+
+void TestClassificationService::classifiesTicketsStoredBeforeStart()
+{
+    const QList<qint64> ids = createTickets(500);
+    ClassificationService service(m_temporary->database(), quickOptions());
+    QSignalSpy stored(&service, &ClassificationService::classificationsStored);
+    service.start();
+
+    QTRY_COMPARE_WITH_TIMEOUT(pendingCount(), 0, 10'000);
+    qint64 signalled = 0;
+    for (const QList<QVariant> &arguments : std::as_const(stored))
+        signalled += arguments.at(0).value<QList<qint64>>().size();
+    QCOMPARE(signalled, 500);
+    for (qint64 id : ids)
+        QCOMPARE(m_tickets->find(id)->classificationState(), ClassificationState::Classified);
+}
+
+void TestClassificationService::wakeClassifiesANewTicketAtOnce()
+{
+    ClassificationService service(m_temporary->database(), quickOptions());
+    service.start();
+    QTRY_VERIFY(service.status().running);
+
+    const qint64 id = createTickets(1, u"The server crashed with an error"_s).first();
+    service.wake();
+    QTRY_COMPARE_WITH_TIMEOUT(m_tickets->find(id)->classificationState(),
+                              ClassificationState::Classified, 5'000);
+}
+
+void TestClassificationService::resultCarriesProvenanceAndSummary()
+{
+    const qint64 id =
+        createTickets(1, u"Hello team. The app crashes with an error whenever I log in. Thanks."_s)
+            .first();
+    ClassificationService service(m_temporary->database(), quickOptions());
+    service.start();
+    QTRY_COMPARE(m_tickets->find(id)->classificationState(), ClassificationState::Classified);
+
+    const Ticket ticket = *m_tickets->find(id);
+    QVERIFY(ticket.classification);
+    const Classification &result = *ticket.classification;
+    QCOMPARE(result.provider, ClassificationProvider::Rules);
+    QCOMPARE(result.model, u"rules-v1"_s);
+    QCOMPARE(result.category, Category::Technical);
+    QCOMPARE(ticket.category, Category::Technical);
+    QVERIFY(!result.fallback);
+    QCOMPARE(result.attempts, 0);
+    QVERIFY(result.confidence > 0.0 && result.confidence <= 1.0);
+    QCOMPARE(result.summary, u"The app crashes with an error whenever I log in."_s);
+    QVERIFY(result.createdAt.isValid());
+}
+
+void TestClassificationService::reviewThresholdFlagsUnsureResults_data()
+{
+    QTest::addColumn<double>("threshold");
+    QTest::addColumn<bool>("needsReview");
+    QTest::newRow("nothing is sure enough") << 1.0 << true;
+    QTest::newRow("everything is sure enough") << 0.0 << false;
+}
+
+void TestClassificationService::reviewThresholdFlagsUnsureResults()
+{
+    QFETCH(double, threshold);
+    QFETCH(bool, needsReview);
+
+    const qint64 id = createTickets(1).first();
+    ClassificationOptions options = quickOptions();
+    options.reviewThreshold = threshold;
+    ClassificationService service(m_temporary->database(), options);
+    service.start();
+    QTRY_COMPARE(m_tickets->find(id)->classificationState(), ClassificationState::Classified);
+    QCOMPARE(m_tickets->find(id)->needsReview, needsReview);
+    QCOMPARE(m_tickets->find(id)->classification->needsReview, needsReview);
+}
+
+void TestClassificationService::withoutAProviderJobsFailVisiblyAndAreRetried()
+{
+    const qint64 id = createTickets(1).first();
+    ClassificationOptions options = quickOptions();
+    options.order = {ClassificationProvider::FastText}; // no model trained
+    options.firstRetryDelay = 50ms;
+    options.idlePollInterval = 20ms;
+    options.maxFailedAttempts = 3;
+    ClassificationService service(m_temporary->database(), options);
+    QSignalSpy failed(&service, &ClassificationService::classificationsFailed);
+    service.start();
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_tickets->find(id)->job->attempts, 3, 5'000);
+    const Ticket ticket = *m_tickets->find(id);
+    QCOMPARE(ticket.classificationState(), ClassificationState::Failed);
+    QVERIFY(ticket.job->lastError.contains(u"No classifier"_s));
+    // Retries used up: it stays failed, visible, and is not taken again.
+    QVERIFY(!ticket.job->nextAttemptAt.isValid());
+    QCOMPARE(failed.size(), 3);
+    QTest::qWait(200);
+    QCOMPARE(m_tickets->find(id)->job->attempts, 3);
+}
+
+void TestClassificationService::twoConsolesNeverClassifyATicketTwice()
+{
+    const QList<qint64> ids = createTickets(2000);
+    ClassificationOptions options = quickOptions();
+    options.batchSize = 32;
+    ClassificationService first(m_temporary->database(), options);
+    ClassificationService second(m_temporary->database(), options);
+    first.start();
+    second.start();
+    QTRY_COMPARE_WITH_TIMEOUT(pendingCount(), 0, 20'000);
+    first.stop();
+    second.stop();
+
+    ClassificationRepository classifications(m_temporary->database());
+    for (qint64 id : ids)
+        QCOMPARE(classifications.history(id).size(), 1);
+}
+
+void TestClassificationService::stopLeavesUnfinishedJobsQueued()
+{
+    createTickets(3000);
+    {
+        ClassificationOptions options = quickOptions();
+        options.batchSize = 16;
+        ClassificationService service(m_temporary->database(), options);
+        QSignalSpy stored(&service, &ClassificationService::classificationsStored);
+        service.start();
+        QTRY_VERIFY(!stored.isEmpty());
+        service.stop();
+    }
+    const qint64 left = pendingCount();
+    QVERIFY2(left > 0, "the backlog finished before the stop; make it larger");
+
+    ClassificationService restarted(m_temporary->database(), quickOptions());
+    restarted.start();
+    QTRY_COMPARE_WITH_TIMEOUT(pendingCount(), 0, 10'000);
+}
+
+void TestClassificationService::statusReportsProvidersAndQueue()
+{
+    createTickets(5);
+    ClassificationService service(m_temporary->database(), quickOptions());
+    QSignalSpy changed(&service, &ClassificationService::statusChanged);
+    service.start();
+    QTRY_VERIFY(!changed.isEmpty());
+    const ClassificationStatus status = service.status();
+    QVERIFY(status.running);
+    QCOMPARE(status.providers.size(), 3);
+    QCOMPARE(status.providers.at(0).name, u"remote"_s);
+    QCOMPARE(status.providers.at(0).state, u"disabled"_s);
+    QCOMPARE(status.providers.at(1).state, u"disabled"_s);
+    QCOMPARE(status.providers.at(2).name, u"rules"_s);
+    QCOMPARE(status.providers.at(2).state, u"ready"_s);
+    QCOMPARE(status.pending, 5);
+    service.stop();
+    QVERIFY(!service.status().running);
+}
+
+QTEST_GUILESS_MAIN(TestClassificationService)
+#include "tst_classificationservice.moc"
