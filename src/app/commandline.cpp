@@ -20,7 +20,8 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
            "Commands:\n"
            "  (none)             Run the console with the HTTP API beside it.\n"
            "  import FILE.csv    Import tickets from a CSV file in the public dataset's format.\n"
-           "  evaluate FILE.csv  Classify a CSV in that format and report how well it went."));
+           "  evaluate FILE.csv  Classify a CSV in that format and report how well it went.\n"
+           "  train              Train the local model on the database's labelled tickets."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -46,15 +47,20 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("import: spread the tickets' received dates over the past N days (default: 30)."),
         tr("N"));
     const QCommandLineOption provider(QStringLiteral("provider"),
-                                      tr("evaluate: the classifier to measure (default: rules)."),
+                                      tr("evaluate: the classifier to measure, rules or "
+                                         "fasttext (default: rules)."),
                                       tr("name"));
     const QCommandLineOption json(QStringLiteral("json"),
-                                  tr("evaluate: print the report as JSON."));
+                                  tr("evaluate, train: print the report as JSON."));
+    const QCommandLineOption model(
+        QStringLiteral("model"),
+        tr("evaluate: the fasttext model's metadata file (default: beside the database)."),
+        tr("path"));
     parser.addOptions(
-        {headless, databaseOption, bind, port, language, limit, spreadDays, provider, json});
+        {headless, databaseOption, bind, port, language, limit, spreadDays, provider, json, model});
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 tr("Optional command: import or evaluate."),
-                                 tr("[import|evaluate FILE.csv]"));
+                                 tr("Optional command: import, evaluate or train."),
+                                 tr("[import|evaluate FILE.csv|train]"));
     if (!parser.parse(arguments))
         return parser.errorText();
     if (parser.isSet(version))
@@ -67,11 +73,16 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     const QString command = positional.value(0);
     const bool importing = command == QLatin1String("import");
     const bool evaluating = command == QLatin1String("evaluate");
+    const bool training = command == QLatin1String("train");
     if (importing || evaluating) {
         if (positional.size() != 2)
             return tr("%1 needs exactly one CSV file: support-console %1 FILE.csv").arg(command);
         result.command = importing ? Command::Import : Command::Evaluate;
         result.importFile = positional.at(1);
+    } else if (training) {
+        if (positional.size() != 1)
+            return tr("train takes no file: support-console train [--database PATH]");
+        result.command = Command::Train;
     } else if (!positional.isEmpty()) {
         return tr("Unknown command \"%1\". See --help.").arg(positional.first());
     } else if (parser.isSet(headless)) {
@@ -86,13 +97,16 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     if (!importing && !evaluating && parser.isSet(language))
         return tr("--language only applies to import and evaluate.");
     if (!evaluating) {
-        for (const QCommandLineOption *option : {&provider, &json}) {
+        for (const QCommandLineOption *option : {&provider, &model}) {
             if (parser.isSet(*option))
                 return tr("--%1 only applies to evaluate.").arg(option->names().constFirst());
         }
     }
+    if (!evaluating && !training && parser.isSet(json))
+        return tr("--json only applies to evaluate and train.");
     if (parser.isSet(provider))
         result.evaluateProvider = parser.value(provider);
+    result.modelPath = parser.value(model);
     result.evaluateJson = parser.isSet(json);
 
     QString databasePath = parser.value(databaseOption);

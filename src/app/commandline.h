@@ -11,7 +11,7 @@
 // What the user asked for on the command line, checked and with defaults filled in.
 struct CommandLine
 {
-    enum class Command { Console, Headless, Import, Evaluate };
+    enum class Command { Console, Headless, Import, Evaluate, Train };
 
     static constexpr quint16 kDefaultPort = 8080;
 
@@ -24,7 +24,10 @@ struct CommandLine
     QString importFile;
     QString importLanguage = QStringLiteral("en");
     QString evaluateProvider = QStringLiteral("rules");
+    // evaluate and train
     bool evaluateJson = false;
+    // evaluate --provider fasttext: the model's metadata file; empty means beside the database.
+    QString modelPath;
     std::optional<qint64> importLimit;
     int importSpreadDays = 30;
 

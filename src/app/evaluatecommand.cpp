@@ -4,6 +4,8 @@
 #include "classificationmetrics.h"
 #include "csvreader.h"
 #include "datasetcsvformat.h"
+#include "fasttextclassifier.h"
+#include "fasttextmodelstore.h"
 #include "rulesclassifier.h"
 
 #include <QCoreApplication>
@@ -21,10 +23,30 @@ int EvaluateCommand::run(const CommandLine &commandLine)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
-    // The built-in rules are the only local provider so far; the learned model and the remote
-    // LLM join this list when they exist.
-    if (commandLine.evaluateProvider != QLatin1String("rules")) {
-        err << tr("support-console: unknown provider \"%1\"; available: rules")
+    // The remote LLM joins this list when it exists.
+    std::unique_ptr<LocalClassifier> classifier;
+    if (commandLine.evaluateProvider == QLatin1String("rules")) {
+        classifier = std::make_unique<RulesClassifier>();
+    } else if (commandLine.evaluateProvider == QLatin1String("fasttext")) {
+        const FastTextModelStore store =
+            commandLine.modelPath.isEmpty()
+                ? FastTextModelStore(commandLine.database.databaseName)
+                : FastTextModelStore::atMetadataPath(commandLine.modelPath);
+        if (!store.exists()) {
+            err << tr("support-console: no trained model at %1; run support-console train "
+                      "--database DB first, or give --model PATH")
+                       .arg(store.metadataPath())
+                << Qt::endl;
+            return 1;
+        }
+        QString error;
+        classifier = store.load(&error);
+        if (!classifier) {
+            err << tr("support-console: %1").arg(error) << Qt::endl;
+            return 1;
+        }
+    } else {
+        err << tr("support-console: unknown provider \"%1\"; available: rules, fasttext")
                    .arg(commandLine.evaluateProvider)
             << Qt::endl;
         return 2;
@@ -46,7 +68,6 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     }
     const DatasetCsvFormat format(record.fields);
 
-    const RulesClassifier classifier;
     ClassificationMetrics metrics;
     qint64 skipped = 0;
     qint64 classifyNanoseconds = 0;
@@ -68,7 +89,7 @@ int EvaluateCommand::run(const CommandLine &commandLine)
         }
         const QString text = row.value.text();
         timer.start();
-        const Prediction prediction = classifier.predict(text);
+        const Prediction prediction = classifier->predict(text);
         classifyNanoseconds += timer.nsecsElapsed();
         metrics.add(*actual, prediction.category, prediction.confidence);
     }
@@ -78,13 +99,13 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     if (commandLine.evaluateJson) {
         QJsonObject report = metrics.toJson();
         report.insert(QStringLiteral("provider"), commandLine.evaluateProvider);
-        report.insert(QStringLiteral("model"), classifier.modelName());
+        report.insert(QStringLiteral("model"), classifier->modelName());
         report.insert(QStringLiteral("skipped"), skipped);
         report.insert(QStringLiteral("tickets_per_second"), ticketsPerSecond);
         out << QJsonDocument(report).toJson(QJsonDocument::Indented);
         return 0;
     }
-    out << tr("provider:  %1 (%2)").arg(commandLine.evaluateProvider, classifier.modelName())
+    out << tr("provider:  %1 (%2)").arg(commandLine.evaluateProvider, classifier->modelName())
         << Qt::endl
         << tr("file:      %1").arg(commandLine.importFile) << Qt::endl
         << tr("skipped:   %1 (malformed, or a queue without a category)").arg(skipped) << Qt::endl

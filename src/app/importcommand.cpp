@@ -3,6 +3,7 @@
 #include "database.h"
 #include "storageerror.h"
 #include "ticketimporter.h"
+#include "traincommand.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -75,5 +76,17 @@ int ImportCommand::run(const CommandLine &commandLine)
     if (summary.rejected.size() > kRejectedRowsShown)
         out << tr("    ... and %1 more").arg(summary.rejected.size() - kRejectedRowsShown)
             << Qt::endl;
-    return 0;
+    if (summary.imported == 0)
+        return 0;
+    // Only a person at a terminal is asked: a script or a test must never wait on stdin.
+    if (::isatty(STDIN_FILENO) != 1 || ::isatty(STDOUT_FILENO) != 1) {
+        out << tr("Run \"support-console train\" to train the local model on these tickets.")
+            << Qt::endl;
+        return 0;
+    }
+    out << tr("Train the local model now? [Y/n] ") << Qt::flush;
+    const QString answer = QTextStream(stdin).readLine().trimmed().toLower();
+    if (!answer.isEmpty() && answer != QLatin1String("y") && answer != QLatin1String("yes"))
+        return 0;
+    return TrainCommand::run(commandLine);
 }

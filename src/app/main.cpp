@@ -2,6 +2,7 @@
 #include "evaluatecommand.h"
 #include "importcommand.h"
 #include "servecommand.h"
+#include "traincommand.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -28,6 +29,8 @@ int main(int argc, char *argv[])
         return ImportCommand::run(commandLine);
     case CommandLine::Command::Evaluate:
         return EvaluateCommand::run(commandLine);
+    case CommandLine::Command::Train:
+        return TrainCommand::run(commandLine);
     case CommandLine::Command::Console: // until the window exists, the console is the API alone
     case CommandLine::Command::Headless:
         return ServeCommand::run(commandLine);

@@ -13,6 +13,7 @@ private Q_SLOTS:
     void defaults();
     void importOptions();
     void evaluateOptions();
+    void trainOptions();
     void databaseFromEnvironment();
     void errors_data();
     void errors();
@@ -84,6 +85,22 @@ void TestCommandLine::evaluateOptions()
              u"x"_s);
 }
 
+void TestCommandLine::trainOptions()
+{
+    const auto parsed = parse({u"train"_s, u"--database"_s, u"/tmp/t.db"_s, u"--json"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(parsed));
+    const CommandLine &commandLine = std::get<CommandLine>(parsed);
+    QCOMPARE(commandLine.command, CommandLine::Command::Train);
+    QCOMPARE(commandLine.database.databaseName, u"/tmp/t.db"_s);
+    QVERIFY(commandLine.evaluateJson);
+
+    const auto evaluate = parse({u"evaluate"_s, u"a.csv"_s, u"--provider"_s, u"fasttext"_s,
+                                 u"--model"_s, u"/tmp/m.json"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(evaluate));
+    QCOMPARE(std::get<CommandLine>(evaluate).modelPath, u"/tmp/m.json"_s);
+    QCOMPARE(std::get<CommandLine>(evaluate).evaluateProvider, u"fasttext"_s);
+}
+
 void TestCommandLine::databaseFromEnvironment()
 {
     qputenv("SUPPORT_CONSOLE_DATABASE", "/tmp/from-env.db");
@@ -119,6 +136,15 @@ void TestCommandLine::errors_data()
     QTest::newRow("limit on evaluate")
         << QStringList{u"evaluate"_s, u"a.csv"_s, u"--limit"_s, u"5"_s} << u"limit"_s;
     QTest::newRow("evaluate without file") << QStringList{u"evaluate"_s} << u"evaluate"_s;
+    QTest::newRow("train with a file") << QStringList{u"train"_s, u"a.csv"_s} << u"train"_s;
+    QTest::newRow("provider on train")
+        << QStringList{u"train"_s, u"--provider"_s, u"rules"_s} << u"provider"_s;
+    QTest::newRow("model on train")
+        << QStringList{u"train"_s, u"--model"_s, u"m.json"_s} << u"model"_s;
+    QTest::newRow("json on import")
+        << QStringList{u"import"_s, u"a.csv"_s, u"--json"_s} << u"json"_s;
+    QTest::newRow("language on train")
+        << QStringList{u"train"_s, u"--language"_s, u"de"_s} << u"language"_s;
 }
 
 void TestCommandLine::errors()

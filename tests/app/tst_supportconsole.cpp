@@ -1,6 +1,9 @@
 #include "fakellmserver.h"
 #include "httpclient.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -25,6 +28,8 @@ private Q_SLOTS:
     void importReportsAndIsRepeatable();
     void importOfMissingFileFails();
     void evaluateReportsQuality();
+    void trainKeepsAModelThatEvaluateUses();
+    void trainWithTooFewTicketsFails();
     void headlessServesAndStopsOnSignal_data();
     void headlessServesAndStopsOnSignal();
     void acknowledgedTicketsSurviveKill9();
@@ -187,6 +192,71 @@ void TestSupportConsole::evaluateReportsQuality()
     run({u"evaluate"_s, file, u"--provider"_s, u"oracle"_s}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 2);
     QVERIFY(err.contains("oracle"));
+}
+
+void TestSupportConsole::trainKeepsAModelThatEvaluateUses()
+{
+    const QString fixture = QStringLiteral(SC_FIXTURES_DIR "/training-tickets.csv");
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"import"_s, fixture, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    // Not a terminal: a hint instead of a question, so nothing waits on stdin.
+    QVERIFY2(out.contains("support-console train"), out.constData());
+    QVERIFY(!out.contains("[Y/n]"));
+
+    run({u"train"_s, u"--database"_s, databasePath(), u"--json"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const QJsonObject report = QJsonDocument::fromJson(out).object();
+    QVERIFY2(report.value(u"replaced"_s).toBool(), out.constData());
+    const QJsonObject model = report.value(u"model"_s).toObject();
+    QVERIFY(model.value(u"version"_s).toString().size() >= 15);
+    QVERIFY(model.value(u"training_size"_s).toInteger() > 100);
+    QVERIFY(model.value(u"accuracy"_s).toDouble() >= 0.9);
+    QVERIFY(QFile::exists(databasePath() + u".fasttext.json"_s));
+    QVERIFY(QFile::exists(m_dir->filePath(model.value(u"model_file"_s).toString())));
+
+    run({u"train"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    for (const char *mention : {"held-out accuracy", "calibration error", "previous model:"})
+        QVERIFY2(out.contains(mention), out.constData());
+
+    run({u"evaluate"_s, fixture, u"--provider"_s, u"fasttext"_s, u"--database"_s, databasePath(),
+         u"--json"_s},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const QJsonObject evaluation = QJsonDocument::fromJson(out).object();
+    QCOMPARE(evaluation.value(u"provider"_s).toString(), u"fasttext"_s);
+    QVERIFY(evaluation.value(u"model"_s).toString().startsWith(u"fasttext-"_s));
+    QVERIFY(evaluation.value(u"accuracy"_s).toDouble() >= 0.9);
+
+    run({u"evaluate"_s, fixture, u"--provider"_s, u"fasttext"_s, u"--model"_s,
+         databasePath() + u".fasttext.json"_s},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+}
+
+void TestSupportConsole::trainWithTooFewTicketsFails()
+{
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"import"_s, QStringLiteral(SC_FIXTURES_DIR "/tickets-v4.csv"), u"--database"_s,
+         databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    run({u"train"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("at least 100"), err.constData());
+    QVERIFY(!QFile::exists(databasePath() + u".fasttext.json"_s));
+
+    run({u"evaluate"_s, QStringLiteral(SC_FIXTURES_DIR "/tickets-v4.csv"), u"--provider"_s,
+         u"fasttext"_s, u"--database"_s, databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("support-console train"), err.constData());
+
+    run({u"train"_s, u"extra.csv"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 2);
 }
 
 void TestSupportConsole::headlessServesAndStopsOnSignal_data()

@@ -1,0 +1,315 @@
+#include "fasttexttrainer.h"
+
+#include "fasttextclassifier.h"
+#include "fasttextmodelstore.h"
+#include "fasttexttokenizer.h"
+#include "rulesclassifier.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QHash>
+#include <QTemporaryFile>
+#include <QtEndian>
+#include <QTextStream>
+
+#include <algorithm>
+#include <fasttext/args.h>
+#include <fasttext/fasttext.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("FastTextTrainer", text);
+}
+
+quint64 textKey(QStringView text)
+{
+    const QByteArray digest = QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha256);
+    // Read as little-endian whatever the machine, so every platform splits the same way.
+    return qFromLittleEndian<quint64>(digest.constData());
+}
+
+struct KeyedExample
+{
+    quint64 key;
+    TrainingExample example;
+};
+
+// Sorted by hash, the examples are in an order that mixes sources and categories (fastText
+// learns in file order, and a file sorted by import is a poor curriculum) and that does not
+// depend on how the database happened to store them.
+void sortByKey(std::vector<KeyedExample> *examples)
+{
+    std::sort(examples->begin(), examples->end(), [](const KeyedExample &a, const KeyedExample &b) {
+        return a.key != b.key ? a.key < b.key : a.example.text < b.example.text;
+    });
+}
+
+ClassificationMetrics evaluate(const std::vector<ConfidenceCalibrator::Sample> &samples,
+                               const ConfidenceCalibrator &calibrator)
+{
+    ClassificationMetrics metrics;
+    for (const ConfidenceCalibrator::Sample &sample : samples) {
+        metrics.add(sample.actual, ConfidenceCalibrator::topCategory(sample.probabilities),
+                    calibrator.confidence(sample.probabilities));
+    }
+    return metrics;
+}
+
+std::vector<ConfidenceCalibrator::Sample>
+everyOther(const std::vector<ConfidenceCalibrator::Sample> &samples, std::size_t first)
+{
+    std::vector<ConfidenceCalibrator::Sample> half;
+    for (std::size_t i = first; i < samples.size(); i += 2)
+        half.push_back(samples[i]);
+    return half;
+}
+
+} // namespace
+
+FastTextTrainer::TrainedModel::TrainedModel() = default;
+FastTextTrainer::TrainedModel::TrainedModel(TrainedModel &&) noexcept = default;
+FastTextTrainer::TrainedModel &
+FastTextTrainer::TrainedModel::operator=(TrainedModel &&) noexcept = default;
+FastTextTrainer::TrainedModel::~TrainedModel() = default;
+
+FastTextTrainer::FastTextTrainer()
+    : m_options(Options())
+{}
+
+FastTextTrainer::FastTextTrainer(Options options)
+    : m_options(std::move(options))
+{}
+
+bool FastTextTrainer::isHeldOut(QStringView text, int heldOutPercent)
+{
+    return int(textKey(text) % 100) < heldOutPercent;
+}
+
+std::variant<FastTextTrainer::TrainedModel, QString>
+FastTextTrainer::train(const QList<TrainingExample> &examples) const
+{
+    // One example per text: an agent's label wins over a queue's, otherwise the first stays.
+    QHash<QString, qsizetype> byText;
+    std::vector<TrainingExample> unique;
+    for (const TrainingExample &example : examples) {
+        const auto it = byText.constFind(example.text);
+        if (it == byText.cend()) {
+            byText.insert(example.text, qsizetype(unique.size()));
+            unique.push_back(example);
+        } else if (example.fromAgent) {
+            unique[std::size_t(*it)] = example;
+        }
+    }
+    if (qsizetype(unique.size()) < m_options.minimumExamples) {
+        return tr("Too few labelled tickets to train: %1 distinct, at least %2 are needed. "
+                  "Import labelled tickets or have agents confirm categories.")
+            .arg(unique.size())
+            .arg(m_options.minimumExamples);
+    }
+
+    std::vector<KeyedExample> training;
+    std::vector<KeyedExample> heldOut;
+    for (TrainingExample &example : unique) {
+        const quint64 key = textKey(example.text);
+        auto &part = int(key % 100) < m_options.heldOutPercent ? heldOut : training;
+        part.push_back({key, std::move(example)});
+    }
+    sortByKey(&training);
+    sortByKey(&heldOut);
+    if (heldOut.size() < 2 || training.empty())
+        return tr("Too few labelled tickets to hold some out for testing.");
+
+    QTemporaryFile trainingFile;
+    if (!trainingFile.open())
+        return tr("Cannot write a temporary training file: %1").arg(trainingFile.errorString());
+    {
+        std::string tokens;
+        QByteArray line;
+        for (const KeyedExample &keyed : training) {
+            FastTextTokenizer::tokenize(keyed.example.text, &tokens);
+            line = "__label__" + QByteArray(categoryName(keyed.example.category).data()) + ' ' +
+                   QByteArray::fromStdString(tokens) + '\n';
+            trainingFile.write(line);
+        }
+        if (!trainingFile.flush())
+            return tr("Cannot write a temporary training file: %1").arg(trainingFile.errorString());
+    }
+
+    const FastTextModelInfo::HyperParameters &parameters = m_options.hyperParameters;
+    fasttext::Args args;
+    args.input = QFile::encodeName(trainingFile.fileName()).toStdString();
+    args.model = fasttext::model_name::sup;
+    args.loss = fasttext::loss_name::softmax;
+    args.dim = parameters.dimension;
+    args.epoch = parameters.epochs;
+    args.lr = parameters.learningRate;
+    args.wordNgrams = parameters.wordNgrams;
+    args.minCount = parameters.minCount;
+    args.bucket = parameters.buckets;
+    args.seed = parameters.seed;
+    // One thread is what makes training reproducible: with several, the order in which they
+    // update the shared weights depends on scheduling.
+    args.thread = 1;
+    args.verbose = 0;
+    // Character n-grams did not help in cross-validation on the training share and cost speed.
+    args.minn = 0;
+    args.maxn = 0;
+
+    auto model = std::make_shared<fasttext::FastText>();
+    try {
+        model->train(args);
+    } catch (const std::exception &exception) {
+        return tr("fastText could not train: %1").arg(QString::fromLocal8Bit(exception.what()));
+    }
+
+    const QDateTime now = m_options.now.isValid() ? m_options.now : QDateTime::currentDateTimeUtc();
+    FastTextModelInfo info;
+    info.trainedAt = now.toUTC();
+    info.version = info.trainedAt.toString(u"yyyyMMdd-hhmmss"_s);
+    info.tokenizerVersion = FastTextTokenizer::kVersion;
+    info.hyperParameters = parameters;
+    info.trainingSize = qint64(training.size());
+    info.heldOutSize = qint64(heldOut.size());
+
+    QString error;
+    TrainedModel result;
+    result.duplicates = qint64(examples.size()) - qint64(unique.size());
+    result.classifier = FastTextClassifier::fromModel(std::move(model), info, &error);
+    if (!result.classifier)
+        return error;
+
+    std::vector<ConfidenceCalibrator::Sample> samples;
+    samples.reserve(heldOut.size());
+    const RulesClassifier rules;
+    for (KeyedExample &keyed : heldOut) {
+        samples.push_back(
+            {result.classifier->probabilities(keyed.example.text), keyed.example.category});
+        const Prediction rulesPrediction = rules.predict(keyed.example.text);
+        result.rulesMetrics.add(keyed.example.category, rulesPrediction.category,
+                                rulesPrediction.confidence);
+        result.heldOut.push_back(std::move(keyed.example));
+    }
+
+    // Cross-fitting: each half is scored with the calibration fitted on the other half.
+    const ConfidenceCalibrator evenFit = ConfidenceCalibrator::fit(everyOther(samples, 0));
+    const ConfidenceCalibrator oddFit = ConfidenceCalibrator::fit(everyOther(samples, 1));
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const ConfidenceCalibrator &calibrator = i % 2 == 0 ? oddFit : evenFit;
+        result.crossFittedMetrics.add(samples[i].actual,
+                                      ConfidenceCalibrator::topCategory(samples[i].probabilities),
+                                      calibrator.confidence(samples[i].probabilities));
+    }
+    info.calibrator = ConfidenceCalibrator::fit(samples);
+    result.metrics = evaluate(samples, info.calibrator);
+
+    info.accuracy = result.metrics.accuracy();
+    info.macroF1 = result.metrics.macroF1();
+    info.expectedCalibrationError = result.crossFittedMetrics.expectedCalibrationError();
+    info.rulesAccuracy = result.rulesMetrics.accuracy();
+    result.classifier->setInfo(info);
+    return result;
+}
+
+std::variant<FastTextTrainer::Report, QString>
+FastTextTrainer::trainAndKeep(const QList<TrainingExample> &examples,
+                              const FastTextModelStore &store) const
+{
+    auto trained = train(examples);
+    if (QString *error = std::get_if<QString>(&trained))
+        return *error;
+    TrainedModel &model = std::get<TrainedModel>(trained);
+
+    Report report;
+    report.metrics = model.metrics;
+    report.rulesMetrics = model.rulesMetrics;
+    report.duplicates = model.duplicates;
+    report.metadataPath = store.metadataPath();
+    report.replaced = true;
+    if (store.exists()) {
+        QString loadError;
+        const std::unique_ptr<FastTextClassifier> previous = store.load(&loadError);
+        if (previous) {
+            // The split depends only on each text, so these tickets were held out from the
+            // previous model too: both are measured on tickets neither has seen.
+            ClassificationMetrics previousMetrics;
+            for (const TrainingExample &example : model.heldOut) {
+                const Prediction prediction = previous->predict(example.text);
+                previousMetrics.add(example.category, prediction.category, prediction.confidence);
+            }
+            report.previous = previous->info();
+            report.previousAccuracy = previousMetrics.accuracy();
+            report.replaced = model.metrics.accuracy() >= previousMetrics.accuracy();
+            if (previous->info().version == model.classifier->info().version) {
+                FastTextModelInfo info = model.classifier->info();
+                info.version += u"-2"_s;
+                model.classifier->setInfo(info);
+            }
+        } else {
+            report.previousError = loadError;
+        }
+    }
+    if (report.replaced) {
+        QString saveError;
+        if (!store.save(model.classifier.get(), &saveError))
+            return saveError;
+    }
+    report.model = model.classifier->info();
+    return report;
+}
+
+QJsonObject FastTextTrainer::Report::toJson() const
+{
+    QJsonObject json{{u"model"_s, model.toJson()},
+                     {u"held_out"_s, metrics.toJson()},
+                     {u"rules_held_out"_s, rulesMetrics.toJson()},
+                     {u"duplicates_skipped"_s, duplicates},
+                     {u"replaced"_s, replaced},
+                     {u"metadata_path"_s, metadataPath}};
+    if (previous) {
+        json.insert(u"previous_model"_s, previous->modelName());
+        json.insert(u"previous_accuracy"_s, previousAccuracy.value_or(0.0));
+    }
+    if (!previousError.isEmpty())
+        json.insert(u"previous_error"_s, previousError);
+    return json;
+}
+
+QString FastTextTrainer::Report::toText() const
+{
+    QString text;
+    QTextStream out(&text);
+    out << tr("model:            %1").arg(model.modelName()) << '\n'
+        << tr("training tickets: %1 (%2 held out for testing and calibration, %3 duplicates "
+              "skipped)")
+               .arg(model.trainingSize)
+               .arg(model.heldOutSize)
+               .arg(duplicates)
+        << '\n'
+        << tr("held-out accuracy %1, macro-F1 %2 (built-in rules: accuracy %3)")
+               .arg(model.accuracy, 0, 'f', 3)
+               .arg(model.macroF1, 0, 'f', 3)
+               .arg(model.rulesAccuracy, 0, 'f', 3)
+        << '\n'
+        << tr("calibration error %1 (expected calibration error, 10 bins, on tickets the "
+              "calibration was not fitted on)")
+               .arg(model.expectedCalibrationError, 0, 'f', 3)
+        << '\n';
+    if (previous && previousAccuracy) {
+        out << tr("previous model:   %1, accuracy %2 on the same held-out tickets")
+                   .arg(previous->modelName())
+                   .arg(*previousAccuracy, 0, 'f', 3)
+            << '\n';
+    } else if (!previousError.isEmpty()) {
+        out << tr("previous model:   unreadable (%1)").arg(previousError) << '\n';
+    }
+    out << (replaced ? tr("kept:             %1").arg(metadataPath)
+                     : tr("not kept: the previous model scores better on these tickets"))
+        << '\n'
+        << '\n'
+        << metrics.toText();
+    return text;
+}

@@ -1,0 +1,51 @@
+#include "traincommand.h"
+
+#include "database.h"
+#include "fasttextmodelstore.h"
+#include "fasttexttrainer.h"
+#include "storageerror.h"
+#include "trainingexamplereader.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QTextStream>
+
+static QString tr(const char *text)
+{
+    return QCoreApplication::translate("TrainCommand", text);
+}
+
+int TrainCommand::run(const CommandLine &commandLine)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QList<TrainingExample> examples;
+    {
+        const Database database(commandLine.database);
+        try {
+            database.migrate();
+            examples = TrainingExampleReader(database).read();
+        } catch (const StorageError &error) {
+            err << tr("support-console: cannot read the labelled tickets: %1").arg(error.message())
+                << Qt::endl;
+            database.closeThreadConnection();
+            return 1;
+        }
+        database.closeThreadConnection();
+    }
+
+    const FastTextModelStore store(commandLine.database.databaseName);
+    const FastTextTrainer trainer;
+    const auto result = trainer.trainAndKeep(examples, store);
+    if (const QString *error = std::get_if<QString>(&result)) {
+        err << tr("support-console: %1").arg(*error) << Qt::endl;
+        return 1;
+    }
+    const FastTextTrainer::Report &report = std::get<FastTextTrainer::Report>(result);
+    if (commandLine.evaluateJson)
+        out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented);
+    else
+        out << report.toText();
+    out.flush();
+    return 0;
+}
