@@ -2,10 +2,12 @@
 
 #include "ailogging.h"
 #include "database.h"
+#include "fasttextclassifier.h"
 #include "llmclient.h"
 #include "sentencesummarizer.h"
 #include "storageerror.h"
 
+#include <QFileInfo>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <cmath>
@@ -14,7 +16,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Counting the queue scans it; during a backlog once a second is plenty for a status line.
+// Counting the queue scans it and checking for a newly trained model stats a file: once a
+// second is plenty for a status line and for picking up a model.
 constexpr qint64 kCountsMaxAgeMs = 1000;
 
 } // namespace
@@ -109,6 +112,7 @@ void ClassificationWorker::poll()
     QList<ClassificationQueue::Entry> entries;
     try {
         if (!m_countsAge.isValid() || m_countsAge.elapsed() > kCountsMaxAgeMs) {
+            loadFastTextIfChanged();
             m_counts = m_queue->counts();
             m_countsAge.start();
             publishStatus();
@@ -133,28 +137,66 @@ void ClassificationWorker::poll()
         job.started.start();
     }
     m_batchRunning = true;
-    QtConcurrent::mapped(&m_pool, entries, [this](const ClassificationQueue::Entry &entry) {
-        return classifyLocally(entry);
-    }).then(this, [this](QFuture<Verdict> batch) {
-        m_batchRunning = false;
-        if (!m_running)
-            return;
-        finishLocalBatch(batch.results());
-        schedule(m_moreDue || m_woken ? 0ms : m_options.idlePollInterval);
-    });
+    QtConcurrent::mapped(&m_pool, entries,
+                         [order = m_options.order, fastText = m_fastText,
+                          this](const ClassificationQueue::Entry &entry) {
+                             return classifyLocally(entry, order, fastText.get(), m_rules);
+                         })
+        .then(this, [this](QFuture<Verdict> batch) {
+            m_batchRunning = false;
+            if (!m_running)
+                return;
+            finishLocalBatch(batch.results());
+            schedule(m_moreDue || m_woken ? 0ms : m_options.idlePollInterval);
+        });
+}
+
+void ClassificationWorker::loadFastTextIfChanged()
+{
+    if (m_options.fastTextModelPath.isEmpty() ||
+        !m_options.order.contains(ClassificationProvider::FastText))
+        return;
+    // `train` in another process replaces the metadata file atomically when it keeps a model.
+    const QDateTime modified = QFileInfo(m_options.fastTextModelPath).lastModified();
+    if (modified == m_fastTextModified)
+        return;
+    m_fastTextModified = modified;
+    if (!modified.isValid()) {
+        m_fastText.reset();
+        m_fastTextError.clear();
+        publishStatus();
+        return;
+    }
+    QString error;
+    std::shared_ptr<const LocalClassifier> loaded =
+        FastTextClassifier::load(m_options.fastTextModelPath, &error);
+    if (loaded) {
+        m_fastText = std::move(loaded);
+        m_fastTextError.clear();
+        qCInfo(lcAi, "Learned model %s loaded", qUtf8Printable(m_fastText->modelName()));
+    } else {
+        // Keep the model already loaded, if any: a broken file must not stop classification.
+        m_fastTextError = error;
+        qCWarning(lcAi, "Could not load the learned model: %s", qUtf8Printable(error));
+    }
+    publishStatus();
 }
 
 ClassificationWorker::Verdict
-ClassificationWorker::classifyLocally(const ClassificationQueue::Entry &entry) const
+ClassificationWorker::classifyLocally(const ClassificationQueue::Entry &entry,
+                                      const QList<ClassificationProvider> &order,
+                                      const LocalClassifier *fastText, const LocalClassifier &rules)
 {
     QElapsedTimer timer;
     timer.start();
     Verdict verdict;
     verdict.ticketId = entry.ticketId;
-    for (ClassificationProvider provider : m_options.order) {
+    for (ClassificationProvider provider : order) {
         const LocalClassifier *classifier = nullptr;
         if (provider == ClassificationProvider::Rules)
-            classifier = &m_rules;
+            classifier = &rules;
+        else if (provider == ClassificationProvider::FastText)
+            classifier = fastText;
         if (!classifier)
             continue;
         verdict.provider = provider;
@@ -326,11 +368,14 @@ void ClassificationWorker::publishStatus()
         remote.lastError = m_llm->lastError();
     }
     status.providers.append(remote);
-    status.providers.append({QStringLiteral("fasttext"),
-                             configured(ClassificationProvider::FastText)
-                                 ? QStringLiteral("no_model")
-                                 : QStringLiteral("disabled"),
-                             QString(), QString()});
+    ClassificationStatus::Provider fastText{QStringLiteral("fasttext"), QStringLiteral("disabled"),
+                                            QString(), m_fastTextError};
+    if (configured(ClassificationProvider::FastText)) {
+        fastText.state = m_fastText ? QStringLiteral("ready") : QStringLiteral("no_model");
+        if (m_fastText)
+            fastText.model = m_fastText->modelName();
+    }
+    status.providers.append(fastText);
     status.providers.append({QStringLiteral("rules"),
                              configured(ClassificationProvider::Rules) ? QStringLiteral("ready")
                                                                        : QStringLiteral("disabled"),

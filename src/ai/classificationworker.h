@@ -63,7 +63,12 @@ private:
 
     void poll();
     void schedule(std::chrono::milliseconds delay);
-    Verdict classifyLocally(const ClassificationQueue::Entry &entry) const;
+    // Runs on the pool; takes the classifiers as arguments so that a model reloaded meanwhile
+    // stays alive until the batch that uses it is done.
+    static Verdict classifyLocally(const ClassificationQueue::Entry &entry,
+                                   const QList<ClassificationProvider> &order,
+                                   const LocalClassifier *fastText, const LocalClassifier &rules);
+    void loadFastTextIfChanged();
     void finishLocalBatch(const QList<Verdict> &verdicts);
     bool asksRemoteFirst(const Verdict &verdict) const;
     void askRemote(const Job &job, const Verdict &verdict);
@@ -86,6 +91,9 @@ private:
     const ClassificationOptions m_options;
     std::unique_ptr<ClassificationQueue> m_queue;
     const RulesClassifier m_rules;
+    std::shared_ptr<const LocalClassifier> m_fastText;
+    QDateTime m_fastTextModified;
+    QString m_fastTextError;
     // Created on the worker's thread, which then owns its network manager.
     std::unique_ptr<LlmClient> m_llm;
     QThreadPool m_pool;

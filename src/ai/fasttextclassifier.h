@@ -40,6 +40,7 @@ public:
 
     QString providerName() const override;
     QString modelName() const override;
+    QString modelVersion() const override { return m_info.version; }
     const FastTextModelInfo &info() const { return m_info; }
     void setCalibrator(const ConfidenceCalibrator &calibrator) { m_info.calibrator = calibrator; }
     void setInfo(const FastTextModelInfo &info) { m_info = info; }

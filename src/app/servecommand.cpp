@@ -3,6 +3,7 @@
 #include "apiservice.h"
 #include "classificationservice.h"
 #include "database.h"
+#include "fasttextmodelstore.h"
 #include "storageerror.h"
 #include "unixsignalwatcher.h"
 
@@ -30,8 +31,9 @@ int ServeCommand::run(const CommandLine &commandLine)
                      &QCoreApplication::quit);
 
     QStringList settingsErrors;
-    const ClassificationOptions options = ClassificationOptions::fromSettings(
+    ClassificationOptions options = ClassificationOptions::fromSettings(
         QSettings(), QProcessEnvironment::systemEnvironment(), &settingsErrors);
+    options.fastTextModelPath = FastTextModelStore(database.config().databaseName).metadataPath();
     for (const QString &settingsError : std::as_const(settingsErrors)) {
         err << QCoreApplication::translate("ServeCommand", "support-console: setting ignored: %1")
                    .arg(settingsError)

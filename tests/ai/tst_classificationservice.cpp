@@ -1,8 +1,11 @@
 #include "classificationqueue.h"
 #include "classificationrepository.h"
 #include "classificationservice.h"
+#include "fasttextmodelstore.h"
+#include "fasttexttrainer.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
+#include "trainingfixture.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -29,6 +32,7 @@ private Q_SLOTS:
     void twoConsolesNeverClassifyATicketTwice();
     void stopLeavesUnfinishedJobsQueued();
     void statusReportsProvidersAndQueue();
+    void learnedModelIsUsedAndPickedUpWhenTrained();
 
 private:
     QList<qint64> createTickets(int count, const QString &text = u"My invoice is wrong"_s);
@@ -227,6 +231,41 @@ void TestClassificationService::statusReportsProvidersAndQueue()
     QCOMPARE(status.pending, 5);
     service.stop();
     QVERIFY(!service.status().running);
+}
+
+void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
+{
+    const FastTextModelStore store(m_temporary->path());
+    ClassificationOptions options = quickOptions();
+    options.order = {ClassificationProvider::FastText, ClassificationProvider::Rules};
+    options.fastTextModelPath = store.metadataPath();
+    options.idlePollInterval = 100ms;
+    ClassificationService service(m_temporary->database(), options);
+    service.start();
+
+    // No model yet: the rules answer, and that is not a fallback (nothing failed).
+    const qint64 before = createTickets(1, u"My invoice shows a double charge"_s).first();
+    service.wake();
+    QTRY_COMPARE(m_tickets->find(before)->classificationState(), ClassificationState::Classified);
+    QCOMPARE(m_tickets->find(before)->classification->provider, ClassificationProvider::Rules);
+    QVERIFY(!m_tickets->find(before)->classification->fallback);
+    QTRY_COMPARE(service.status().providers.at(1).state, u"no_model"_s);
+
+    // `support-console train` in another process writes the model beside the database.
+    auto trained = FastTextTrainer().trainAndKeep(TrainingFixture::examples(), store);
+    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(trained));
+    const FastTextTrainer::Report report = std::get<FastTextTrainer::Report>(trained);
+    QTRY_COMPARE_WITH_TIMEOUT(service.status().providers.at(1).state, u"ready"_s, 5'000);
+    QCOMPARE(service.status().providers.at(1).model, report.model.modelName());
+
+    const qint64 after = createTickets(1, u"My invoice shows a double charge"_s).first();
+    service.wake();
+    QTRY_COMPARE(m_tickets->find(after)->classificationState(), ClassificationState::Classified);
+    const Classification result = *m_tickets->find(after)->classification;
+    QCOMPARE(result.provider, ClassificationProvider::FastText);
+    QCOMPARE(result.model, report.model.modelName());
+    QCOMPARE(result.modelVersion, report.model.version);
+    QVERIFY(!result.summary.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestClassificationService)
