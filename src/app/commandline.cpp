@@ -47,8 +47,9 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("import: spread the tickets' received dates over the past N days (default: 30)."),
         tr("N"));
     const QCommandLineOption provider(QStringLiteral("provider"),
-                                      tr("evaluate: the classifier to measure, rules or "
-                                         "fasttext (default: rules)."),
+                                      tr("evaluate: the classifier to measure: remote, fasttext "
+                                         "or rules (default: the first one set up in the "
+                                         "configured order)."),
                                       tr("name"));
     const QCommandLineOption json(QStringLiteral("json"),
                                   tr("evaluate, train: print the report as JSON."));

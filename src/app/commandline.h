@@ -23,7 +23,8 @@ struct CommandLine
     // import and evaluate
     QString importFile;
     QString importLanguage = QStringLiteral("en");
-    QString evaluateProvider = QStringLiteral("rules");
+    // Empty: the first usable provider of the configured order.
+    QString evaluateProvider;
     // evaluate and train
     bool evaluateJson = false;
     // evaluate --provider fasttext: the model's metadata file; empty means beside the database.

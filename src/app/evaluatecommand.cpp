@@ -2,16 +2,21 @@
 
 #include "categorymapping.h"
 #include "classificationmetrics.h"
+#include "classificationoptions.h"
 #include "csvreader.h"
 #include "datasetcsvformat.h"
 #include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
+#include "llmclient.h"
 #include "rulesclassifier.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
+#include <QProcessEnvironment>
+#include <QSettings>
 #include <QTextStream>
 
 static QString tr(const char *text)
@@ -19,19 +24,104 @@ static QString tr(const char *text)
     return QCoreApplication::translate("EvaluateCommand", text);
 }
 
+namespace {
+
+struct LabelledText
+{
+    QString text;
+    Category actual;
+};
+
+struct Evaluation
+{
+    QString model;
+    ClassificationMetrics metrics;
+    // Tickets the provider gave no valid answer for; not in the metrics.
+    qint64 failed = 0;
+    double ticketsPerSecond = 0.0;
+    QString speedBasis;
+};
+
+Evaluation evaluateLocally(const LocalClassifier &classifier, const QList<LabelledText> &rows)
+{
+    Evaluation evaluation;
+    evaluation.model = classifier.modelName();
+    qint64 nanoseconds = 0;
+    QElapsedTimer timer;
+    for (const LabelledText &row : rows) {
+        timer.start();
+        const Prediction prediction = classifier.predict(row.text);
+        nanoseconds += timer.nsecsElapsed();
+        evaluation.metrics.add(row.actual, prediction.category, prediction.confidence);
+    }
+    evaluation.ticketsPerSecond =
+        nanoseconds > 0 ? double(evaluation.metrics.count()) * 1e9 / double(nanoseconds) : 0.0;
+    evaluation.speedBasis = tr("classification only, one thread");
+    return evaluation;
+}
+
+// Sends every ticket at once; the client keeps its own limit of requests in flight.
+Evaluation evaluateRemotely(const LlmSettings &settings, const QList<LabelledText> &rows)
+{
+    Evaluation evaluation;
+    evaluation.model = settings.model;
+    LlmClient client(settings);
+    QEventLoop loop;
+    qsizetype remaining = rows.size();
+    QElapsedTimer wallClock;
+    wallClock.start();
+    for (const LabelledText &row : rows) {
+        client.classify(row.text).then(&loop, [&, actual = row.actual](const LlmOutcome &outcome) {
+            if (outcome.succeeded())
+                evaluation.metrics.add(actual, outcome.prediction->category,
+                                       outcome.prediction->confidence);
+            else
+                ++evaluation.failed;
+            if (--remaining == 0)
+                loop.quit();
+        });
+    }
+    if (remaining > 0)
+        loop.exec();
+    const qint64 elapsed = wallClock.elapsed();
+    evaluation.ticketsPerSecond =
+        elapsed > 0 ? double(rows.size()) * 1000.0 / double(elapsed) : 0.0;
+    evaluation.speedBasis =
+        tr("wall clock, %1 requests at a time").arg(settings.maxConcurrentRequests);
+    return evaluation;
+}
+
+} // namespace
+
 int EvaluateCommand::run(const CommandLine &commandLine)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
-    // The remote LLM joins this list when it exists.
+    QStringList settingsErrors;
+    const ClassificationOptions options = ClassificationOptions::fromSettings(
+        QSettings(), QProcessEnvironment::systemEnvironment(), &settingsErrors);
+    const FastTextModelStore store =
+        commandLine.modelPath.isEmpty() ? FastTextModelStore(commandLine.database.databaseName)
+                                        : FastTextModelStore::atMetadataPath(commandLine.modelPath);
+
+    QString provider = commandLine.evaluateProvider;
+    if (provider.isEmpty()) {
+        // What the console would use first: the configured order, skipping what is not set up.
+        provider = QStringLiteral("rules");
+        for (ClassificationProvider candidate : options.order) {
+            if ((candidate == ClassificationProvider::Remote && options.llm.isConfigured()) ||
+                (candidate == ClassificationProvider::FastText && store.exists()) ||
+                candidate == ClassificationProvider::Rules) {
+                provider = classificationProviderName(candidate);
+                break;
+            }
+        }
+    }
+
     std::unique_ptr<LocalClassifier> classifier;
-    if (commandLine.evaluateProvider == QLatin1String("rules")) {
+    if (provider == QLatin1String("rules")) {
         classifier = std::make_unique<RulesClassifier>();
-    } else if (commandLine.evaluateProvider == QLatin1String("fasttext")) {
-        const FastTextModelStore store =
-            commandLine.modelPath.isEmpty()
-                ? FastTextModelStore(commandLine.database.databaseName)
-                : FastTextModelStore::atMetadataPath(commandLine.modelPath);
+    } else if (provider == QLatin1String("fasttext")) {
         if (!store.exists()) {
             err << tr("support-console: no trained model at %1; run support-console train "
                       "--database DB first, or give --model PATH")
@@ -45,9 +135,16 @@ int EvaluateCommand::run(const CommandLine &commandLine)
             err << tr("support-console: %1").arg(error) << Qt::endl;
             return 1;
         }
+    } else if (provider == QLatin1String("remote")) {
+        if (!options.llm.isConfigured()) {
+            err << tr("support-console: the remote provider is not set up; set "
+                      "SUPPORT_CONSOLE_AI_URL and SUPPORT_CONSOLE_AI_MODEL")
+                << Qt::endl;
+            return 1;
+        }
     } else {
-        err << tr("support-console: unknown provider \"%1\"; available: rules, fasttext")
-                   .arg(commandLine.evaluateProvider)
+        err << tr("support-console: unknown provider \"%1\"; available: remote, fasttext, rules")
+                   .arg(provider)
             << Qt::endl;
         return 2;
     }
@@ -68,10 +165,8 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     }
     const DatasetCsvFormat format(record.fields);
 
-    ClassificationMetrics metrics;
+    QList<LabelledText> rows;
     qint64 skipped = 0;
-    qint64 classifyNanoseconds = 0;
-    QElapsedTimer timer;
     while (reader.readRecord(&record)) {
         if (!record.error.isEmpty()) {
             ++skipped;
@@ -87,31 +182,33 @@ int EvaluateCommand::run(const CommandLine &commandLine)
             ++skipped;
             continue;
         }
-        const QString text = row.value.text();
-        timer.start();
-        const Prediction prediction = classifier->predict(text);
-        classifyNanoseconds += timer.nsecsElapsed();
-        metrics.add(*actual, prediction.category, prediction.confidence);
+        rows.append({row.value.text(), *actual});
     }
-    const double ticketsPerSecond =
-        classifyNanoseconds > 0 ? double(metrics.count()) * 1e9 / double(classifyNanoseconds) : 0.0;
 
+    const Evaluation evaluation =
+        classifier ? evaluateLocally(*classifier, rows) : evaluateRemotely(options.llm, rows);
     if (commandLine.evaluateJson) {
-        QJsonObject report = metrics.toJson();
-        report.insert(QStringLiteral("provider"), commandLine.evaluateProvider);
-        report.insert(QStringLiteral("model"), classifier->modelName());
+        QJsonObject report = evaluation.metrics.toJson();
+        report.insert(QStringLiteral("provider"), provider);
+        report.insert(QStringLiteral("model"), evaluation.model);
         report.insert(QStringLiteral("skipped"), skipped);
-        report.insert(QStringLiteral("tickets_per_second"), ticketsPerSecond);
+        report.insert(QStringLiteral("failed"), evaluation.failed);
+        report.insert(QStringLiteral("tickets_per_second"), evaluation.ticketsPerSecond);
         out << QJsonDocument(report).toJson(QJsonDocument::Indented);
         return 0;
     }
-    out << tr("provider:  %1 (%2)").arg(commandLine.evaluateProvider, classifier->modelName())
-        << Qt::endl
+    out << tr("provider:  %1 (%2)").arg(provider, evaluation.model) << Qt::endl
         << tr("file:      %1").arg(commandLine.importFile) << Qt::endl
-        << tr("skipped:   %1 (malformed, or a queue without a category)").arg(skipped) << Qt::endl
-        << tr("speed:     %1 tickets/s (classification only, one thread)")
-               .arg(qRound64(ticketsPerSecond))
+        << tr("skipped:   %1 (malformed, or a queue without a category)").arg(skipped) << Qt::endl;
+    if (evaluation.failed > 0) {
+        out << tr("failed:    %1 (no valid answer from the provider; not scored)")
+                   .arg(evaluation.failed)
+            << Qt::endl;
+    }
+    out << tr("speed:     %1 tickets/s (%2)")
+               .arg(qRound64(evaluation.ticketsPerSecond))
+               .arg(evaluation.speedBasis)
         << Qt::endl
-        << metrics.toText();
+        << evaluation.metrics.toText();
     return 0;
 }

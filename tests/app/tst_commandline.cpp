@@ -78,7 +78,7 @@ void TestCommandLine::evaluateOptions()
     QCOMPARE(commandLine.command, CommandLine::Command::Evaluate);
     QCOMPARE(commandLine.importFile, u"labelled.csv"_s);
     QVERIFY(commandLine.evaluateJson);
-    QCOMPARE(commandLine.evaluateProvider, u"rules"_s);
+    QVERIFY(commandLine.evaluateProvider.isEmpty());
     QVERIFY(commandLine.importLanguage.isEmpty());
     QCOMPARE(std::get<CommandLine>(parse({u"evaluate"_s, u"a.csv"_s, u"--provider"_s, u"x"_s}))
                  .evaluateProvider,

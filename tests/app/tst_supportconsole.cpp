@@ -28,6 +28,7 @@ private Q_SLOTS:
     void importReportsAndIsRepeatable();
     void importOfMissingFileFails();
     void evaluateReportsQuality();
+    void evaluateRemoteProvider();
     void trainKeepsAModelThatEvaluateUses();
     void trainWithTooFewTicketsFails();
     void headlessServesAndStopsOnSignal_data();
@@ -257,6 +258,39 @@ void TestSupportConsole::trainWithTooFewTicketsFails()
 
     run({u"train"_s, u"extra.csv"_s}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 2);
+}
+
+void TestSupportConsole::evaluateRemoteProvider()
+{
+    FakeLlmServer llm;
+    llm.setDefaultBehaviour(FakeLlmServer::Behaviour::correct());
+    llm.enqueue(FakeLlmServer::Behaviour::malformedJson());
+    QProcessEnvironment environment = programEnvironment();
+    environment.insert(u"SUPPORT_CONSOLE_AI_URL"_s, llm.baseUrl().toString());
+    environment.insert(u"SUPPORT_CONSOLE_AI_MODEL"_s, u"fake-model"_s);
+    // Remote first in the order: evaluate without --provider measures it.
+    environment.insert(u"SUPPORT_CONSOLE_AI_PROVIDERS"_s, u"remote,rules"_s);
+
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
+                  {u"evaluate"_s, QStringLiteral(SC_FIXTURES_DIR "/tickets-v4.csv"), u"--json"_s});
+    // The fake server answers from this thread's event loop: wait without blocking it.
+    QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 30'000);
+    QCOMPARE(process.exitCode(), 0);
+    const QJsonObject report = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+    QCOMPARE(report.value(u"provider"_s).toString(), u"remote"_s);
+    QCOMPARE(report.value(u"model"_s).toString(), u"fake-model"_s);
+    // Four labelled rows; the first answer is malformed and retried, so all four are scored.
+    QCOMPARE(report.value(u"count"_s).toInteger(), 4);
+    QCOMPARE(report.value(u"failed"_s).toInteger(), 0);
+    QCOMPARE(llm.requestCount(), 5);
+    // The fake always says billing: the confusion matrix shows exactly that.
+    qint64 predictedBilling = 0;
+    const QJsonObject confusion = report.value(u"confusion"_s).toObject();
+    for (const QString &actual : confusion.keys())
+        predictedBilling += confusion.value(actual).toObject().value(u"billing"_s).toInteger();
+    QCOMPARE(predictedBilling, 4);
 }
 
 void TestSupportConsole::headlessServesAndStopsOnSignal_data()
