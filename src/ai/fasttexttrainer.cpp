@@ -13,6 +13,7 @@
 #include <QTextStream>
 
 #include <algorithm>
+#include <array>
 #include <fasttext/args.h>
 #include <fasttext/fasttext.h>
 
@@ -68,6 +69,12 @@ everyOther(const std::vector<ConfidenceCalibrator::Sample> &samples, std::size_t
     return half;
 }
 
+bool inHeldOutShare(quint64 key, int heldOutPercent, int heldOutFrom)
+{
+    const int residue = int(key % 100);
+    return residue >= heldOutFrom && residue < heldOutFrom + heldOutPercent;
+}
+
 } // namespace
 
 FastTextTrainer::TrainedModel::TrainedModel() = default;
@@ -84,25 +91,49 @@ FastTextTrainer::FastTextTrainer(Options options)
     : m_options(std::move(options))
 {}
 
-bool FastTextTrainer::isHeldOut(QStringView text, int heldOutPercent)
+bool FastTextTrainer::isHeldOut(QStringView text, int heldOutPercent, int heldOutFrom)
 {
-    return int(textKey(text) % 100) < heldOutPercent;
+    return inHeldOutShare(textKey(text), heldOutPercent, heldOutFrom);
 }
 
 std::variant<FastTextTrainer::TrainedModel, QString>
 FastTextTrainer::train(const QList<TrainingExample> &examples) const
 {
-    // One example per text: an agent's label wins over a queue's, otherwise the first stays.
+    // One example per text, whatever order the examples come in: agents' labels outrank
+    // queues' (an agent read the ticket), and within the stronger kind the majority label wins.
+    // A text whose copies are split evenly has no label to learn and is left out: keeping the
+    // first copy would make the model depend on the database's row order.
+    using Votes = std::array<int, kAllCategories.size()>;
+    struct Labels
+    {
+        QString text;
+        Votes agent{};
+        Votes queue{};
+    };
     QHash<QString, qsizetype> byText;
-    std::vector<TrainingExample> unique;
+    std::vector<Labels> labels;
     for (const TrainingExample &example : examples) {
-        const auto it = byText.constFind(example.text);
+        auto it = byText.constFind(example.text);
         if (it == byText.cend()) {
-            byText.insert(example.text, qsizetype(unique.size()));
-            unique.push_back(example);
-        } else if (example.fromAgent) {
-            unique[std::size_t(*it)] = example;
+            it = byText.insert(example.text, qsizetype(labels.size()));
+            labels.push_back({example.text, {}, {}});
         }
+        Labels &entry = labels[std::size_t(*it)];
+        ++(example.fromAgent ? entry.agent : entry.queue)[std::size_t(example.category)];
+    }
+    std::vector<TrainingExample> unique;
+    qint64 conflicts = 0;
+    for (Labels &entry : labels) {
+        const bool fromAgent = std::any_of(entry.agent.cbegin(), entry.agent.cend(),
+                                           [](int votes) { return votes > 0; });
+        const Votes &votes = fromAgent ? entry.agent : entry.queue;
+        const auto top = std::max_element(votes.cbegin(), votes.cend());
+        if (std::count(votes.cbegin(), votes.cend(), *top) > 1) {
+            ++conflicts;
+            continue;
+        }
+        unique.push_back(
+            {std::move(entry.text), kAllCategories[std::size_t(top - votes.cbegin())], fromAgent});
     }
     if (qsizetype(unique.size()) < m_options.minimumExamples) {
         return tr("Too few labelled tickets to train: %1 distinct, at least %2 are needed. "
@@ -115,7 +146,9 @@ FastTextTrainer::train(const QList<TrainingExample> &examples) const
     std::vector<KeyedExample> heldOut;
     for (TrainingExample &example : unique) {
         const quint64 key = textKey(example.text);
-        auto &part = int(key % 100) < m_options.heldOutPercent ? heldOut : training;
+        auto &part = inHeldOutShare(key, m_options.heldOutPercent, m_options.heldOutFrom)
+                         ? heldOut
+                         : training;
         part.push_back({key, std::move(example)});
     }
     sortByKey(&training);
@@ -177,7 +210,8 @@ FastTextTrainer::train(const QList<TrainingExample> &examples) const
 
     QString error;
     TrainedModel result;
-    result.duplicates = qint64(examples.size()) - qint64(unique.size());
+    result.conflicts = conflicts;
+    result.duplicates = qint64(examples.size()) - qint64(labels.size());
     result.classifier = FastTextClassifier::fromModel(std::move(model), info, &error);
     if (!result.classifier)
         return error;
@@ -227,6 +261,7 @@ FastTextTrainer::trainAndKeep(const QList<TrainingExample> &examples,
     report.metrics = model.metrics;
     report.rulesMetrics = model.rulesMetrics;
     report.duplicates = model.duplicates;
+    report.conflicts = model.conflicts;
     report.metadataPath = store.metadataPath();
     report.replaced = true;
     if (store.exists()) {
@@ -267,6 +302,7 @@ QJsonObject FastTextTrainer::Report::toJson() const
                      {u"held_out"_s, metrics.toJson()},
                      {u"rules_held_out"_s, rulesMetrics.toJson()},
                      {u"duplicates_skipped"_s, duplicates},
+                     {u"label_conflicts_skipped"_s, conflicts},
                      {u"replaced"_s, replaced},
                      {u"metadata_path"_s, metadataPath}};
     if (previous) {
@@ -288,8 +324,14 @@ QString FastTextTrainer::Report::toText() const
                .arg(model.trainingSize)
                .arg(model.heldOutSize)
                .arg(duplicates)
-        << '\n'
-        << tr("held-out accuracy %1, macro-F1 %2 (built-in rules: accuracy %3)")
+        << '\n';
+    if (conflicts > 0) {
+        out << tr("label conflicts:  %1 texts skipped (their copies are labelled differently, "
+                  "none by a majority)")
+                   .arg(conflicts)
+            << '\n';
+    }
+    out << tr("held-out accuracy %1, macro-F1 %2 (built-in rules: accuracy %3)")
                .arg(model.accuracy, 0, 'f', 3)
                .arg(model.macroF1, 0, 'f', 3)
                .arg(model.rulesAccuracy, 0, 'f', 3)

@@ -26,9 +26,11 @@ private Q_SLOTS:
     void initTestCase();
     void learnsTheFixture();
     void splitIsStableAndAboutTheRequestedShare();
+    void crossValidationFoldsPartitionTheTrainingShare();
     void trainingIsDeterministic();
     void tooFewExamplesSaySoAndHowMany();
     void agentLabelWinsOverDuplicateQueueLabel();
+    void conflictingQueueLabelsDoNotDependOnOrder();
     void keepsTheModelBesideTheDatabase();
     void worseModelDoesNotReplaceTheKeptOne();
     void unreadablePreviousModelIsReplaced();
@@ -88,6 +90,26 @@ void TestFastTextTrainer::splitIsStableAndAboutTheRequestedShare()
     }
     QVERIFY2(heldOut > m_examples.size() / 10 && heldOut < m_examples.size() * 3 / 10,
              qPrintable(QString::number(heldOut)));
+}
+
+void TestFastTextTrainer::crossValidationFoldsPartitionTheTrainingShare()
+{
+    // bench_fasttext's folds: every ticket outside the usual held-out share is held out by
+    // exactly one fold, and none of the usual held-out tickets ever is.
+    for (const TrainingExample &example : std::as_const(m_examples)) {
+        int folds = 0;
+        for (int from = 20; from < 100; from += 16)
+            folds += FastTextTrainer::isHeldOut(example.text, 16, from) ? 1 : 0;
+        QCOMPARE(folds, FastTextTrainer::isHeldOut(example.text, 20) ? 0 : 1);
+    }
+    FastTextTrainer::Options foldOptions = options();
+    foldOptions.heldOutFrom = 36;
+    foldOptions.heldOutPercent = 16;
+    auto result = FastTextTrainer(foldOptions).train(m_examples);
+    QVERIFY2(std::holds_alternative<FastTextTrainer::TrainedModel>(result),
+             qPrintable(errorOf(result)));
+    for (const TrainingExample &example : std::get<FastTextTrainer::TrainedModel>(result).heldOut)
+        QVERIFY(FastTextTrainer::isHeldOut(example.text, 16, 36));
 }
 
 static QByteArray fileHash(const QString &path)
@@ -159,6 +181,46 @@ void TestFastTextTrainer::agentLabelWinsOverDuplicateQueueLabel()
                      [&](const TrainingExample &e) { return e.text == corrected.text; });
     if (heldOut != model.heldOut.cend())
         QCOMPARE(heldOut->category, corrected.category);
+}
+
+void TestFastTextTrainer::conflictingQueueLabelsDoNotDependOnOrder()
+{
+    // Two queue-labelled copies of a text that disagree: neither label is trained on, in either
+    // order. A third copy agreeing with one of them makes that label the majority.
+    const auto other = [](Category category) {
+        return category == Category::Billing ? Category::General : Category::Billing;
+    };
+    QList<TrainingExample> examples = m_examples;
+    TrainingExample relabelled = examples.constFirst();
+    relabelled.category = other(relabelled.category);
+    examples.append(relabelled);
+    QList<TrainingExample> reversed(examples.crbegin(), examples.crend());
+    for (const QList<TrainingExample> *input : {&examples, &reversed}) {
+        auto result = FastTextTrainer(options()).train(*input);
+        QVERIFY2(std::holds_alternative<FastTextTrainer::TrainedModel>(result),
+                 qPrintable(errorOf(result)));
+        const auto &model = std::get<FastTextTrainer::TrainedModel>(result);
+        QCOMPARE(model.conflicts, 1);
+        QCOMPARE(model.duplicates, 1);
+        const FastTextModelInfo &info = model.classifier->info();
+        QCOMPARE(info.trainingSize + info.heldOutSize, qint64(m_examples.size()) - 1);
+        QVERIFY(std::none_of(model.heldOut.cbegin(), model.heldOut.cend(),
+                             [&](const TrainingExample &e) { return e.text == relabelled.text; }));
+    }
+
+    examples.append(relabelled);
+    auto result = FastTextTrainer(options()).train(examples);
+    QVERIFY(std::holds_alternative<FastTextTrainer::TrainedModel>(result));
+    const auto &model = std::get<FastTextTrainer::TrainedModel>(result);
+    QCOMPARE(model.conflicts, 0);
+    QCOMPARE(model.duplicates, 2);
+    QCOMPARE(model.classifier->info().trainingSize + model.classifier->info().heldOutSize,
+             qint64(m_examples.size()));
+    const auto heldOut =
+        std::find_if(model.heldOut.cbegin(), model.heldOut.cend(),
+                     [&](const TrainingExample &e) { return e.text == relabelled.text; });
+    if (heldOut != model.heldOut.cend())
+        QCOMPARE(heldOut->category, relabelled.category);
 }
 
 void TestFastTextTrainer::keepsTheModelBesideTheDatabase()
