@@ -9,6 +9,7 @@
 
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentMap>
+#include <QThread>
 
 #include <cmath>
 
@@ -36,6 +37,9 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(10);
     connect(&m_flushTimer, &QTimer::timeout, this, &ClassificationWorker::flush);
+    // The pool never takes every core from the API threads, and yields to them.
+    m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+    m_pool.setThreadPriority(QThread::LowPriority);
 }
 
 ClassificationWorker::~ClassificationWorker()
@@ -58,6 +62,7 @@ void ClassificationWorker::start()
         qCInfo(lcAi, "Remote provider: %s", qUtf8Printable(m_options.llm.describe()));
     }
     m_running = true;
+    ++m_generation;
     qCInfo(lcAi, "Classifying with %s", qUtf8Printable([this] {
                QStringList names;
                for (ClassificationProvider provider : m_options.order)
@@ -70,7 +75,8 @@ void ClassificationWorker::start()
 void ClassificationWorker::wake()
 {
     m_woken = true;
-    schedule(0ms);
+    // A few milliseconds gather the tickets of a burst of POSTs into one batch and one commit.
+    schedule(25ms);
 }
 
 void ClassificationWorker::stop()
@@ -86,6 +92,13 @@ void ClassificationWorker::stop()
     // stay in the queue and are classified after the next start.
     m_pool.waitForDone();
     flush();
+    ++m_generation;
+    m_inFlight.clear();
+    m_results.clear();
+    m_failures.clear();
+    m_batchRunning = false;
+    m_moreDue = false;
+    m_woken = false;
     m_queue.reset();
     m_database.closeThreadConnection();
     publishStatus();
@@ -100,14 +113,39 @@ void ClassificationWorker::schedule(std::chrono::milliseconds delay)
     m_pollTimer.start(delay);
 }
 
+bool ClassificationWorker::remoteComesFirst() const
+{
+    if (!m_llm)
+        return false;
+    for (ClassificationProvider provider : m_options.order) {
+        if (provider == ClassificationProvider::Remote)
+            return true;
+        if (provider == ClassificationProvider::Rules ||
+            (provider == ClassificationProvider::FastText && m_fastText))
+            return false;
+    }
+    return false;
+}
+
+int ClassificationWorker::capacity() const
+{
+    int limit = m_options.batchSize;
+    // The remote provider answers a few tickets at a time; taking more would only queue them
+    // in front of the next live ticket. With its breaker open they go to the local providers.
+    if (remoteComesFirst() && m_llm->breakerState() != CircuitBreaker::State::Open)
+        limit = std::min(limit, 2 * m_options.llm.maxConcurrentRequests);
+    return limit - int(m_inFlight.size());
+}
+
 void ClassificationWorker::poll()
 {
-    m_woken = false;
+    // A wake-up during a batch stays pending, so the batch's end polls again at once.
     if (!m_running || m_batchRunning)
         return;
-    const int capacity = m_options.batchSize - int(m_inFlight.size());
+    const int capacity = this->capacity();
     if (capacity <= 0)
         return; // the in-flight results reschedule when they are stored
+    m_woken = false;
 
     QList<ClassificationQueue::Entry> entries;
     try {
@@ -137,17 +175,19 @@ void ClassificationWorker::poll()
         job.started.start();
     }
     m_batchRunning = true;
+    const bool gateWithRules = m_llm && !m_options.localOnlyCategories.isEmpty();
     QtConcurrent::mapped(&m_pool, entries,
-                         [order = m_options.order, fastText = m_fastText,
+                         [order = m_options.order, fastText = m_fastText, gateWithRules,
                           this](const ClassificationQueue::Entry &entry) {
-                             return classifyLocally(entry, order, fastText.get(), m_rules);
+                             return classifyLocally(entry, order, fastText.get(), m_rules,
+                                                    gateWithRules);
                          })
-        .then(this, [this](QFuture<Verdict> batch) {
-            m_batchRunning = false;
-            if (!m_running)
+        .then(this, [this, generation = m_generation](QFuture<Verdict> batch) {
+            if (generation != m_generation)
                 return;
+            m_batchRunning = false;
             finishLocalBatch(batch.results());
-            schedule(m_moreDue || m_woken ? 0ms : m_options.idlePollInterval);
+            schedule(nextPollDelay());
         });
 }
 
@@ -182,10 +222,9 @@ void ClassificationWorker::loadFastTextIfChanged()
     publishStatus();
 }
 
-ClassificationWorker::Verdict
-ClassificationWorker::classifyLocally(const ClassificationQueue::Entry &entry,
-                                      const QList<ClassificationProvider> &order,
-                                      const LocalClassifier *fastText, const LocalClassifier &rules)
+ClassificationWorker::Verdict ClassificationWorker::classifyLocally(
+    const ClassificationQueue::Entry &entry, const QList<ClassificationProvider> &order,
+    const LocalClassifier *fastText, const LocalClassifier &rules, bool gateWithRules)
 {
     QElapsedTimer timer;
     timer.start();
@@ -205,6 +244,14 @@ ClassificationWorker::classifyLocally(const ClassificationQueue::Entry &entry,
         verdict.model = classifier->modelName();
         verdict.modelVersion = classifier->modelVersion();
         break;
+    }
+    if (!verdict.provider && gateWithRules) {
+        verdict.provider = ClassificationProvider::Rules;
+        verdict.prediction = rules.predict(entry.text);
+        verdict.prediction.summary = SentenceSummarizer::summarize(entry.text);
+        verdict.model = rules.modelName();
+        verdict.modelVersion = rules.modelVersion();
+        verdict.gateOnly = true;
     }
     verdict.nanoseconds = timer.nsecsElapsed();
     return verdict;
@@ -233,20 +280,23 @@ bool ClassificationWorker::asksRemoteFirst(const Verdict &verdict) const
 {
     if (!m_llm)
         return false;
-    if (!verdict.provider)
-        return true;
-    // The local guess decides what may leave the machine.
-    if (m_options.localOnlyCategories.contains(verdict.prediction.category))
+    // The local guess decides what may leave the machine; a ticket that must stay is then
+    // classified locally, by the rules if no local provider is in the order.
+    if (verdict.provider && m_options.localOnlyCategories.contains(verdict.prediction.category))
         return false;
+    if (!verdict.provider || verdict.gateOnly)
+        return true;
     return m_options.order.indexOf(ClassificationProvider::Remote) <
            m_options.order.indexOf(*verdict.provider);
 }
 
 void ClassificationWorker::askRemote(const Job &job, const Verdict &verdict)
 {
-    m_llm->classify(job.entry.text).then(this, [this, verdict](const LlmOutcome &outcome) {
-        finishRemote(verdict, outcome);
-    });
+    m_llm->classify(job.entry.text)
+        .then(this, [this, verdict, generation = m_generation](const LlmOutcome &outcome) {
+            if (generation == m_generation)
+                finishRemote(verdict, outcome);
+        });
 }
 
 void ClassificationWorker::finishRemote(const Verdict &verdict, const LlmOutcome &outcome)
@@ -262,7 +312,7 @@ void ClassificationWorker::finishRemote(const Verdict &verdict, const LlmOutcome
                  {ClassificationProvider::Remote, m_llm->modelName(), LlmClient::promptVersion(),
                   false, outcome.attempts},
                  elapsedMs);
-    } else if (verdict.provider) {
+    } else if (verdict.provider && !verdict.gateOnly) {
         complete(*it, verdict.prediction,
                  {*verdict.provider, verdict.model, verdict.modelVersion, true, outcome.attempts},
                  elapsedMs);
@@ -276,6 +326,11 @@ void ClassificationWorker::finishRemote(const Verdict &verdict, const LlmOutcome
 void ClassificationWorker::complete(const Job &job, const Prediction &prediction,
                                     const Provenance &provenance, qint64 processingMs)
 {
+    if (!std::isfinite(prediction.confidence)) {
+        fail(job, tr("%1 returned an invalid confidence.")
+                      .arg(classificationProviderName(provenance.provider)));
+        return;
+    }
     Classification result;
     result.ticketId = job.entry.ticketId;
     result.category = prediction.category;
@@ -295,6 +350,12 @@ void ClassificationWorker::complete(const Job &job, const Prediction &prediction
 
 void ClassificationWorker::fail(const Job &job, const QString &reason)
 {
+    m_failures.append(failure(job, reason));
+}
+
+ClassificationQueue::Failure ClassificationWorker::failure(const Job &job,
+                                                           const QString &reason) const
+{
     ClassificationQueue::Failure failure;
     failure.ticketId = job.entry.ticketId;
     failure.reason = reason;
@@ -305,7 +366,7 @@ void ClassificationWorker::fail(const Job &job, const QString &reason)
                      double(m_options.firstRetryDelay.count()) * std::pow(2.0, failedAttempts - 1));
         failure.retryAt = QDateTime::currentDateTimeUtc().addMSecs(qint64(delayMs));
     }
-    m_failures.append(failure);
+    return failure;
 }
 
 void ClassificationWorker::flush()
@@ -313,41 +374,78 @@ void ClassificationWorker::flush()
     if (!m_queue)
         return;
     const bool hadResults = !m_results.isEmpty() || !m_failures.isEmpty();
-    if (!m_results.isEmpty()) {
-        const QList<Classification> results = std::exchange(m_results, {});
-        for (const Classification &result : results)
-            m_inFlight.remove(result.ticketId);
-        try {
-            const QList<qint64> stored = m_queue->complete(results);
-            m_classified += stored.size();
-            if (!stored.isEmpty())
-                Q_EMIT classificationsStored(stored);
-        } catch (const StorageError &error) {
-            // The jobs are still queued, so the next poll classifies them again.
-            qCWarning(lcAi, "Could not store %lld classifications: %s", qint64(results.size()),
-                      qUtf8Printable(error.message()));
-        }
-    }
-    if (!m_failures.isEmpty()) {
-        const QList<ClassificationQueue::Failure> failures = std::exchange(m_failures, {});
-        QList<qint64> ids;
-        for (const ClassificationQueue::Failure &failure : failures) {
-            m_inFlight.remove(failure.ticketId);
-            ids.append(failure.ticketId);
-            qCWarning(lcAi, "Ticket %lld was not classified: %s", failure.ticketId,
-                      qUtf8Printable(failure.reason));
-        }
-        try {
-            m_queue->fail(failures);
-            Q_EMIT classificationsFailed(ids);
-        } catch (const StorageError &error) {
-            qCWarning(lcAi, "Could not record failed classifications: %s",
-                      qUtf8Printable(error.message()));
-        }
-    }
-    // Remote answers free room in the batch: take more jobs if the last look found plenty.
+    storeResults();
+    storeFailures();
+    // Stored results free room in the batch: take more jobs if the last look found plenty.
     if (hadResults && m_moreDue && !m_batchRunning)
-        schedule(0ms);
+        schedule(nextPollDelay());
+}
+
+std::chrono::milliseconds ClassificationWorker::nextPollDelay() const
+{
+    // After a failed write the database needs time (a full disk, a lock held elsewhere), not
+    // the same batch again at once.
+    if (m_storageTrouble || !(m_moreDue || m_woken))
+        return m_options.idlePollInterval;
+    return 0ms;
+}
+
+void ClassificationWorker::storeResults()
+{
+    if (m_results.isEmpty())
+        return;
+    const QList<Classification> results = std::exchange(m_results, {});
+    QList<qint64> stored;
+    QSet<qint64> unstorable;
+    m_storageTrouble = false;
+    try {
+        stored = m_queue->complete(results);
+    } catch (const StorageError &error) {
+        m_storageTrouble = true;
+        // One bad row must not hold up the batch for ever: store them one by one, and a row
+        // that still fails becomes a failed job with the reason.
+        qCWarning(lcAi, "Could not store %lld classifications at once, storing them one by one: %s",
+                  qint64(results.size()), qUtf8Printable(error.message()));
+        for (const Classification &result : results) {
+            try {
+                stored += m_queue->complete({result});
+            } catch (const StorageError &single) {
+                if (const auto it = m_inFlight.constFind(result.ticketId); it != m_inFlight.cend())
+                    fail(*it, tr("Could not store the result: %1").arg(single.message()));
+                unstorable.insert(result.ticketId);
+            }
+        }
+    }
+    for (const Classification &result : results) {
+        if (!unstorable.contains(result.ticketId))
+            m_inFlight.remove(result.ticketId);
+    }
+    m_classified += stored.size();
+    if (!stored.isEmpty())
+        Q_EMIT classificationsStored(stored);
+}
+
+void ClassificationWorker::storeFailures()
+{
+    if (m_failures.isEmpty())
+        return;
+    const QList<ClassificationQueue::Failure> failures = std::exchange(m_failures, {});
+    QList<qint64> ids;
+    for (const ClassificationQueue::Failure &failure : failures) {
+        m_inFlight.remove(failure.ticketId);
+        ids.append(failure.ticketId);
+        qCWarning(lcAi, "Ticket %lld was not classified: %s", failure.ticketId,
+                  qUtf8Printable(failure.reason));
+    }
+    try {
+        m_queue->fail(failures);
+        Q_EMIT classificationsFailed(ids);
+    } catch (const StorageError &error) {
+        m_storageTrouble = true;
+        // The jobs are still pending, so they are tried again; the database is the problem.
+        qCWarning(lcAi, "Could not record failed classifications: %s",
+                  qUtf8Printable(error.message()));
+    }
 }
 
 void ClassificationWorker::publishStatus()

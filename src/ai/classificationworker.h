@@ -53,6 +53,9 @@ private:
         Prediction prediction;
         QString model;
         QString modelVersion;
+        // The provider is not in the order: the rules ran only to tell whether the ticket may
+        // leave the machine (local-only categories).
+        bool gateOnly = false;
         qint64 nanoseconds = 0;
     };
     struct Job
@@ -67,7 +70,10 @@ private:
     // stays alive until the batch that uses it is done.
     static Verdict classifyLocally(const ClassificationQueue::Entry &entry,
                                    const QList<ClassificationProvider> &order,
-                                   const LocalClassifier *fastText, const LocalClassifier &rules);
+                                   const LocalClassifier *fastText, const LocalClassifier &rules,
+                                   bool gateWithRules);
+    int capacity() const;
+    bool remoteComesFirst() const;
     void loadFastTextIfChanged();
     void finishLocalBatch(const QList<Verdict> &verdicts);
     bool asksRemoteFirst(const Verdict &verdict) const;
@@ -84,6 +90,10 @@ private:
     void complete(const Job &job, const Prediction &prediction, const Provenance &provenance,
                   qint64 processingMs);
     void fail(const Job &job, const QString &reason);
+    ClassificationQueue::Failure failure(const Job &job, const QString &reason) const;
+    void storeResults();
+    std::chrono::milliseconds nextPollDelay() const;
+    void storeFailures();
     void flush();
     void publishStatus();
 
@@ -104,9 +114,13 @@ private:
     QList<Classification> m_results;
     QList<ClassificationQueue::Failure> m_failures;
     bool m_running = false;
+    // Bumped by start() and stop(): continuations of an earlier run find it changed and drop
+    // their results, whose jobs are still queued.
+    quint64 m_generation = 0;
     bool m_batchRunning = false;
     bool m_moreDue = false;
     bool m_woken = false;
+    bool m_storageTrouble = false;
     ClassificationQueue::Counts m_counts;
     QElapsedTimer m_countsAge;
     qint64 m_classified = 0;

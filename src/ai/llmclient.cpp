@@ -91,8 +91,13 @@ LlmClient::~LlmClient()
             reply->abort();
             reply->deleteLater();
         }
+        // Now, not in the job's destructor: a retry timer may hold the job a while longer.
+        if (!job->finished) {
+            LlmOutcome outcome;
+            outcome.error = tr("The LLM client was shut down.");
+            finish(job, std::move(outcome));
+        }
     }
-    // The jobs' destructors end their futures.
 }
 
 QFuture<LlmOutcome> LlmClient::classify(const QString &ticketText)

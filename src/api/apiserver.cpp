@@ -47,11 +47,15 @@ std::optional<int> preferredWaitSeconds(const QHttpServerRequest &request)
 {
     const QByteArray prefer = request.value(QByteArrayLiteral("Prefer"));
     for (const QByteArray &preference : prefer.split(',')) {
-        const QByteArray token = preference.split(';').first().trimmed().toLower();
-        if (!token.startsWith("wait="))
+        // RFC 7240 allows spaces around "=" and a quoted value: wait = "5".
+        const QList<QByteArray> nameAndValue = preference.split(';').first().split('=');
+        if (nameAndValue.size() != 2 || nameAndValue.first().trimmed().toLower() != "wait")
             continue;
+        QByteArray value = nameAndValue.last().trimmed();
+        if (value.size() >= 2 && value.startsWith('"') && value.endsWith('"'))
+            value = value.mid(1, value.size() - 2);
         bool ok = false;
-        const int seconds = token.mid(5).trimmed().toInt(&ok);
+        const int seconds = value.toInt(&ok);
         if (ok && seconds >= 0)
             return std::min(seconds, ApiServer::kMaxWaitSeconds);
     }
@@ -236,8 +240,17 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
     response.write(std::move(responder));
 }
 
+void ApiServer::answerAllWaiters()
+{
+    const QList<qint64> ticketIds = m_waiters.uniqueKeys();
+    answerWaiters(ticketIds);
+}
+
 void ApiServer::answerWaiters(const QList<qint64> &ticketIds)
 {
+    // Every API thread hears about every stored result; most have nobody waiting.
+    if (m_waiters.isEmpty())
+        return;
     for (qint64 ticketId : ticketIds) {
         const QList<std::shared_ptr<Waiter>> waiters = m_waiters.values(ticketId);
         for (const std::shared_ptr<Waiter> &waiter : waiters)
@@ -263,6 +276,7 @@ void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &wai
     logRequest(waiter->requestLine, int(response.statusCode()), response.data().size(),
                waiter->timer.nsecsElapsed());
     response.write(std::move(waiter->responder));
+    waiter->socket->flush();
 }
 
 ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String path,

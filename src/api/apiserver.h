@@ -48,6 +48,9 @@ public:
     // Accepts connections on an already listening socket, which it then owns.
     // Returns false with the reason in errorString().
     bool serve(qintptr listeningSocket);
+    // Answers every client still waiting for a classification with the ticket as it is now,
+    // so that a stop never leaves a stored ticket unacknowledged. Call on the server's thread.
+    void answerAllWaiters();
     QString errorString() const { return m_errorString; }
 
 private:

@@ -68,6 +68,7 @@ bool ApiService::startWorker(qintptr listeningSocket)
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.
     connect(thread, &QThread::finished, server, &QObject::deleteLater);
     m_threads.append(thread);
+    m_servers.append(server);
     thread->start();
 
     bool serving = false;
@@ -84,6 +85,10 @@ bool ApiService::startWorker(qintptr listeningSocket)
 
 void ApiService::stop()
 {
+    for (ApiServer *server : std::as_const(m_servers))
+        QMetaObject::invokeMethod(server, &ApiServer::answerAllWaiters,
+                                  Qt::BlockingQueuedConnection);
+    m_servers.clear();
     for (QThread *thread : std::as_const(m_threads))
         thread->quit();
     for (QThread *thread : std::as_const(m_threads)) {

@@ -37,5 +37,6 @@ private:
     const Database &m_database;
     ClassificationService *m_classification;
     QList<QThread *> m_threads;
+    QList<ApiServer *> m_servers;
     QString m_errorString;
 };

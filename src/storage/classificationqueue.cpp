@@ -16,29 +16,46 @@ ClassificationQueue::ClassificationQueue(const Database &database)
 QList<ClassificationQueue::Entry> ClassificationQueue::due(int limit, const QSet<qint64> &busy,
                                                            const QDateTime &now)
 {
-    // Busy jobs are still in the table, so ask for enough rows to fill the batch without them.
-    QSqlQuery &query = m_statements.prepared(
-        QStringLiteral("SELECT j.ticket_id, j.attempts, t.form, t.subject, t.body "
-                       "FROM classification_jobs j JOIN tickets t ON t.id = j.ticket_id "
-                       "WHERE j.next_attempt_at IS NOT NULL AND j.next_attempt_at <= ? "
-                       "ORDER BY j.ticket_id DESC LIMIT ?"));
-    query.bindValue(0, Timestamps::toMs(now));
-    query.bindValue(1, qint64(limit) + busy.size());
-    StatementCache::exec(query, "read the classification queue");
     QList<Entry> entries;
     entries.reserve(limit);
-    while (query.next() && entries.size() < limit) {
+    // Jobs never tried (next_attempt_at 0) newest first along the primary key, then retries
+    // that are due, oldest due first along their partial index: a single ORDER BY over both
+    // would sort the whole backlog.
+    // Busy jobs are still in the table, so each asks for enough rows to fill the batch.
+    QSqlQuery &fresh = m_statements.prepared(
+        QStringLiteral("SELECT j.ticket_id, j.attempts, t.form, t.subject, t.body "
+                       "FROM classification_jobs j JOIN tickets t ON t.id = j.ticket_id "
+                       "WHERE j.next_attempt_at = 0 ORDER BY j.ticket_id DESC LIMIT ?"));
+    fresh.bindValue(0, qint64(limit) + busy.size());
+    StatementCache::exec(fresh, "read the classification queue");
+    readEntries(fresh, limit, busy, &entries);
+    if (entries.size() < limit) {
+        QSqlQuery &retries = m_statements.prepared(QStringLiteral(
+            "SELECT j.ticket_id, j.attempts, t.form, t.subject, t.body "
+            "FROM classification_jobs j JOIN tickets t ON t.id = j.ticket_id "
+            "WHERE j.next_attempt_at > 0 AND j.next_attempt_at <= ? ORDER BY j.next_attempt_at LIMIT ?"));
+        retries.bindValue(0, Timestamps::toMs(now));
+        retries.bindValue(1, qint64(limit) + busy.size());
+        StatementCache::exec(retries, "read the classification queue");
+        readEntries(retries, limit, busy, &entries);
+    }
+    return entries;
+}
+
+void ClassificationQueue::readEntries(QSqlQuery &query, int limit, const QSet<qint64> &busy,
+                                      QList<Entry> *entries)
+{
+    while (entries->size() < limit && query.next()) {
         const qint64 ticketId = query.value(0).toLongLong();
         if (busy.contains(ticketId))
             continue;
         const TicketForm form =
             ticketFormFromName(query.value(2).toString()).value_or(TicketForm::Text);
-        entries.append(Entry{ticketId,
-                             ticketText(form, query.value(3).toString(), query.value(4).toString()),
-                             query.value(1).toInt()});
+        entries->append(
+            Entry{ticketId, ticketText(form, query.value(3).toString(), query.value(4).toString()),
+                  query.value(1).toInt()});
     }
     query.finish();
-    return entries;
 }
 
 QList<qint64> ClassificationQueue::complete(const QList<Classification> &results)

@@ -50,6 +50,9 @@ public:
     Counts counts();
 
 private:
+    static void readEntries(QSqlQuery &query, int limit, const QSet<qint64> &busy,
+                            QList<Entry> *entries);
+
     const Database &m_database;
     StatementCache m_statements;
 };

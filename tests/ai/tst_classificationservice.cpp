@@ -33,6 +33,7 @@ private Q_SLOTS:
     void stopLeavesUnfinishedJobsQueued();
     void statusReportsProvidersAndQueue();
     void learnedModelIsUsedAndPickedUpWhenTrained();
+    void wakeDuringABatchIsNotLost();
 
 private:
     QList<qint64> createTickets(int count, const QString &text = u"My invoice is wrong"_s);
@@ -266,6 +267,24 @@ void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
     QCOMPARE(result.model, report.model.modelName());
     QCOMPARE(result.modelVersion, report.model.version);
     QVERIFY(!result.summary.isEmpty());
+}
+
+void TestClassificationService::wakeDuringABatchIsNotLost()
+{
+    // One batch takes the whole backlog (so no "more due" poll follows it) and the idle poll is
+    // an hour away: only the wake-up can get the late ticket classified.
+    createTickets(20'000);
+    ClassificationOptions options = quickOptions();
+    options.batchSize = 40'000;
+    ClassificationService service(m_temporary->database(), options);
+    QSignalSpy stored(&service, &ClassificationService::classificationsStored);
+    service.start();
+    QTest::qWait(20);
+    const qint64 late = createTickets(1, u"Arrived while the backlog was classified"_s).first();
+    service.wake();
+    QVERIFY2(stored.isEmpty() || pendingCount() > 0, "the backlog finished before the wake");
+    QTRY_COMPARE_WITH_TIMEOUT(m_tickets->find(late)->classificationState(),
+                              ClassificationState::Classified, 10'000);
 }
 
 QTEST_GUILESS_MAIN(TestClassificationService)

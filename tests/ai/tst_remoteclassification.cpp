@@ -28,6 +28,8 @@ private Q_SLOTS:
     void remoteOnlyFailureIsVisible();
     void localOnlyCategoryNeverLeavesTheMachine();
     void personalDataIsRedactedBeforeSending();
+    void localOnlyHoldsWithoutALocalProviderInTheOrder();
+    void restartWithRequestsInFlightCarriesOn();
 
 private:
     ClassificationOptions options() const;
@@ -238,6 +240,36 @@ void TestRemoteClassification::personalDataIsRedactedBeforeSending()
     QVERIFY(sent.contains(u"<email>"_s));
     QVERIFY(sent.contains(u"<card_num>"_s));
     QVERIFY(sent.contains(u"<tel_num>"_s));
+}
+
+void TestRemoteClassification::localOnlyHoldsWithoutALocalProviderInTheOrder()
+{
+    ClassificationOptions settings = options();
+    settings.order = {ClassificationProvider::Remote};
+    settings.localOnlyCategories = {Category::Billing};
+    const qint64 billing = createTicket(u"Please refund the duplicate charge on my invoice"_s);
+    ClassificationService service(m_temporary->database(), settings);
+    service.start();
+
+    const Classification result = *classified(billing).classification;
+    QCOMPARE(result.provider, ClassificationProvider::Rules);
+    QCOMPARE(result.category, Category::Billing);
+    QCOMPARE(m_server->requestCount(), 0);
+}
+
+void TestRemoteClassification::restartWithRequestsInFlightCarriesOn()
+{
+    m_server->setDefaultBehaviour(Behaviour::slow(300ms));
+    QList<qint64> ids;
+    for (int i = 0; i < 20; ++i)
+        ids.append(createTicket());
+    ClassificationService service(m_temporary->database(), options());
+    service.start();
+    QTRY_VERIFY(m_server->requestCount() >= 2);
+    service.stop();
+    service.start();
+    for (qint64 id : std::as_const(ids))
+        QCOMPARE(classified(id).classificationState(), ClassificationState::Classified);
 }
 
 QTEST_GUILESS_MAIN(TestRemoteClassification)

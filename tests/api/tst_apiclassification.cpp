@@ -22,6 +22,7 @@ private Q_SLOTS:
     void preferWaitZeroAnswersAtOnce();
     void preferWaitTimesOutWithThePendingTicket();
     void clientLeavingDuringAWaitHarmsNothing();
+    void stoppingAnswersWaitingClients();
     void healthReportsProvidersAndQueue();
     void needsReviewFilter();
     void needsReviewFilterRejectsOtherValues();
@@ -172,6 +173,34 @@ void TestApiClassification::clientLeavingDuringAWaitHarmsNothing()
     QCOMPARE(server.client().get(u"/health"_s).status, 200);
     const QJsonObject page = server.client().get(u"/requests"_s).json();
     QCOMPARE(page.value(u"total"_s).toInteger(), 1);
+}
+
+void TestApiClassification::stoppingAnswersWaitingClients()
+{
+    FakeLlmServer llm;
+    llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(5s));
+    ClassificationOptions options = rulesOnly();
+    options.order = {ClassificationProvider::Remote, ClassificationProvider::Rules};
+    options.llm.baseUrl = llm.baseUrl();
+    options.llm.model = u"slow-model"_s;
+    options.llm.timeout = 10s;
+    auto server = std::make_unique<RunningServer>(options);
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server->port());
+    QVERIFY(socket.waitForConnected(5'000));
+    const QByteArray body = ticketBody(u"Waiting while the console stops"_s);
+    socket.write("POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                 "Prefer: wait=30\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QVERIFY(socket.waitForBytesWritten(5'000));
+    QTRY_VERIFY(llm.requestCount() >= 1);
+
+    server.reset(); // the console stops while the client waits
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n{"), 5'000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 201"), answer.constData());
+    QVERIFY(answer.contains("\"status\":\"pending\""));
 }
 
 void TestApiClassification::healthReportsProvidersAndQueue()

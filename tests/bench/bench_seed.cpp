@@ -196,6 +196,13 @@ int main(int argc, char *argv[])
                 "?, ?, '', 'bench-seed', ?, ?)"))) {
             throw StorageError(classify.lastError().text());
         }
+        // As the classification pipeline does: a classified ticket leaves the queue.
+        QSqlQuery dequeue(database.connection());
+        if (!dequeue.prepare(
+                QStringLiteral("DELETE FROM classification_jobs WHERE ticket_id = "
+                               "(SELECT ticket_id FROM imported_tickets WHERE import_key = ?)"))) {
+            throw StorageError(dequeue.lastError().text());
+        }
 
         QList<Prepared> rows;
         rows.reserve(qsizetype(qMin(batch, tickets)));
@@ -239,6 +246,9 @@ int main(int argc, char *argv[])
                 classify.bindValue(4, row.createdAt + 1000);
                 if (!classify.exec())
                     throw StorageError(classify.lastError().text());
+                dequeue.bindValue(0, QString::fromLatin1(row.importKey));
+                if (!dequeue.exec())
+                    throw StorageError(dequeue.lastError().text());
                 ++classified;
             }
             transaction.commit();
@@ -250,6 +260,7 @@ int main(int argc, char *argv[])
             }
         }
         classify.finish();
+        dequeue.finish();
         // The cached file is copied per run: fold the WAL back in so one file is the whole DB.
         QSqlQuery checkpoint(database.connection());
         if (!checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
