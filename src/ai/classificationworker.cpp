@@ -51,6 +51,8 @@ void ClassificationWorker::start()
 {
     try {
         m_queue = std::make_unique<ClassificationQueue>(m_database);
+        if (const qint64 retried = m_queue->retryExhausted(QDateTime::currentDateTimeUtc()))
+            qCInfo(lcAi, "Retrying %lld tickets whose classification had failed", retried);
     } catch (const StorageError &error) {
         qCWarning(lcAi, "Classification is off: %s", qUtf8Printable(error.message()));
         return;

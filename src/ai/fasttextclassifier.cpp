@@ -197,11 +197,6 @@ Prediction FastTextClassifier::predict(QStringView text) const
     return prediction;
 }
 
-QString FastTextClassifier::providerName() const
-{
-    return u"fasttext"_s;
-}
-
 QString FastTextClassifier::modelName() const
 {
     return m_info.modelName();

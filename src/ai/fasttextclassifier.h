@@ -38,7 +38,6 @@ public:
     // Category probabilities before calibration.
     ConfidenceCalibrator::Probabilities probabilities(QStringView text) const;
 
-    QString providerName() const override;
     QString modelName() const override;
     QString modelVersion() const override { return m_info.version; }
     const FastTextModelInfo &info() const { return m_info; }

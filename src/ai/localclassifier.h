@@ -15,8 +15,6 @@ public:
     // Category, confidence and priority; the summary is left empty (see SentenceSummarizer).
     virtual Prediction predict(QStringView text) const = 0;
 
-    // Provenance stored with every result: "rules" or "fasttext".
-    virtual QString providerName() const = 0;
     // The model that made the result, e.g. "rules-v1" or "fasttext-20261122-0431".
     virtual QString modelName() const = 0;
     // The model's version (file build, lexicon revision), so a result can be traced and re-run.

@@ -507,11 +507,6 @@ Prediction RulesClassifier::predict(QStringView text) const
     return prediction;
 }
 
-QString RulesClassifier::providerName() const
-{
-    return QStringLiteral("rules");
-}
-
 QString RulesClassifier::modelName() const
 {
     return u"rules-v1"_s;

@@ -12,7 +12,6 @@ public:
     // Safe to call from several threads: the lexicon is built once and only read.
     Prediction predict(QStringView text) const override;
 
-    QString providerName() const override;
     // Versioned, so results can be traced to the lexicon that made them.
     QString modelName() const override;
     // The lexicon's revision; bumped whenever its terms or weights change.

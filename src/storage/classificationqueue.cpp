@@ -30,10 +30,11 @@ QList<ClassificationQueue::Entry> ClassificationQueue::due(int limit, const QSet
     StatementCache::exec(fresh, "read the classification queue");
     readEntries(fresh, limit, busy, &entries);
     if (entries.size() < limit) {
-        QSqlQuery &retries = m_statements.prepared(QStringLiteral(
-            "SELECT j.ticket_id, j.attempts, t.form, t.subject, t.body "
-            "FROM classification_jobs j JOIN tickets t ON t.id = j.ticket_id "
-            "WHERE j.next_attempt_at > 0 AND j.next_attempt_at <= ? ORDER BY j.next_attempt_at LIMIT ?"));
+        QSqlQuery &retries = m_statements.prepared(
+            QStringLiteral("SELECT j.ticket_id, j.attempts, t.form, t.subject, t.body "
+                           "FROM classification_jobs j JOIN tickets t ON t.id = j.ticket_id "
+                           "WHERE j.next_attempt_at > 0 AND j.next_attempt_at <= ? ORDER BY "
+                           "j.next_attempt_at LIMIT ?"));
         retries.bindValue(0, Timestamps::toMs(now));
         retries.bindValue(1, qint64(limit) + busy.size());
         StatementCache::exec(retries, "read the classification queue");
@@ -101,6 +102,19 @@ void ClassificationQueue::fail(const QList<Failure> &failures)
     }
     update.finish();
     transaction.commit();
+}
+
+qint64 ClassificationQueue::retryExhausted(const QDateTime &now)
+{
+    Transaction transaction(m_database);
+    QSqlQuery &update = m_statements.prepared(QStringLiteral(
+        "UPDATE classification_jobs SET next_attempt_at = ? WHERE next_attempt_at IS NULL"));
+    update.bindValue(0, Timestamps::toMs(now));
+    StatementCache::exec(update, "retry failed classifications");
+    const qint64 count = update.numRowsAffected();
+    update.finish();
+    transaction.commit();
+    return count;
 }
 
 ClassificationQueue::Counts ClassificationQueue::counts()

@@ -41,6 +41,9 @@ public:
         QDateTime retryAt;
     };
     void fail(const QList<Failure> &failures);
+    // Gives jobs whose retries are used up one more attempt: a restart often follows a fixed
+    // configuration (a key, a URL, a trained model). Returns how many.
+    qint64 retryExhausted(const QDateTime &now);
 
     struct Counts
     {

@@ -174,6 +174,12 @@ void TestClassificationService::withoutAProviderJobsFailVisiblyAndAreRetried()
     QCOMPARE(failed.size(), 3);
     QTest::qWait(200);
     QCOMPARE(m_tickets->find(id)->job->attempts, 3);
+
+    // A restart (often after fixing the configuration) gives it one more attempt.
+    service.stop();
+    service.start();
+    QTRY_COMPARE(m_tickets->find(id)->job->attempts, 4);
+    QVERIFY(!m_tickets->find(id)->job->nextAttemptAt.isValid());
 }
 
 void TestClassificationService::twoConsolesNeverClassifyATicketTwice()

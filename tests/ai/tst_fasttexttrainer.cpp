@@ -67,7 +67,6 @@ void TestFastTextTrainer::learnsTheFixture()
     QVERIFY(info.macroF1 >= 0.85);
     QCOMPARE(info.version, u"20261122-043100"_s);
     QCOMPARE(model.classifier->modelName(), u"fasttext-20261122-043100"_s);
-    QCOMPARE(model.classifier->providerName(), u"fasttext"_s);
 
     const Prediction billing =
         model.classifier->predict(u"I was charged twice, please refund my invoice"_s);

@@ -326,7 +326,6 @@ void TestRulesClassifier::summaryLeftEmpty()
 void TestRulesClassifier::modelName()
 {
     QCOMPARE(RulesClassifier().modelName(), u"rules-v1"_s);
-    QCOMPARE(RulesClassifier().providerName(), u"rules"_s);
 }
 
 QTEST_GUILESS_MAIN(TestRulesClassifier)

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void preferWaitReturnsTheClassifiedTicket();
     void preferWaitIsClamped();
     void preferWaitZeroAnswersAtOnce();
+    void preferWaitAcceptsSpacesAndQuotes();
     void preferWaitTimesOutWithThePendingTicket();
     void clientLeavingDuringAWaitHarmsNothing();
     void stoppingAnswersWaitingClients();
@@ -114,6 +115,18 @@ void TestApiClassification::preferWaitZeroAnswersAtOnce()
     QCOMPARE(created.header("Preference-Applied"), "wait=0");
     QCOMPARE(created.json().value(u"classification"_s).toObject().value(u"status"_s).toString(),
              u"pending"_s);
+}
+
+void TestApiClassification::preferWaitAcceptsSpacesAndQuotes()
+{
+    RunningServer server(rulesOnly());
+    const HttpClient::Response created =
+        server.client().postJson(u"/requests"_s, ticketBody(u"Invoice question"_s),
+                                 {{"Prefer", "handling=lenient, wait = \"3\""}});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.header("Preference-Applied"), "wait=3");
+    QCOMPARE(created.json().value(u"classification"_s).toObject().value(u"status"_s).toString(),
+             u"classified"_s);
 }
 
 void TestApiClassification::preferWaitTimesOutWithThePendingTicket()
