@@ -44,7 +44,7 @@ trap cleanup EXIT
 DB=$WORK/backlog.db
 
 log "Seeding $TICKETS tickets"
-"$BUILD_DIR/tests/bench/bench_seed" --database "$DB" --tickets "$TICKETS" >&2
+"$BUILD_DIR/tests/bench/bench_seed" --database "$DB" --tickets "$TICKETS" --unclassified >&2
 if [[ $PROVIDER == fasttext ]]; then
     log "Training the learned model on them"
     "$SERVER_BIN" train --database "$DB" >&2

@@ -140,7 +140,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption daysOption(QStringLiteral("spread-days"),
                                         QStringLiteral("Spread created_at over N past days (30)."),
                                         QStringLiteral("N"), QStringLiteral("30"));
-    parser.addOptions({databaseOption, ticketsOption, batchOption, datasetOption, daysOption});
+    const QCommandLineOption unclassifiedOption(
+        QStringLiteral("unclassified"),
+        QStringLiteral(
+            "Leave every ticket waiting for classification, as after an import (default: "
+            "nine in ten are classified, as in a console that has been running)."));
+    parser.addOptions({databaseOption, ticketsOption, batchOption, datasetOption, daysOption,
+                       unclassifiedOption});
     parser.process(app);
 
     const QString databasePath = parser.value(databaseOption);
@@ -150,6 +156,7 @@ int main(int argc, char *argv[])
     const qint64 batch = parser.value(batchOption).toLongLong(&batchOk);
     bool daysOk = false;
     const int spreadDays = parser.value(daysOption).toInt(&daysOk);
+    const bool unclassified = parser.isSet(unclassifiedOption);
     if (databasePath.isEmpty() || !ok || tickets < 1 || tickets > 100'000'000 || !batchOk ||
         batch < 1 || !daysOk || spreadDays < 0 || spreadDays > 3650) {
         err << "bench_seed: needs --database PATH, --tickets 1..100000000, --batch >= 1, "
@@ -222,7 +229,7 @@ int main(int argc, char *argv[])
                 row.createdAt = createdAtMs(sequence, nowMs, spreadDays);
                 row.draft.createdAt = Timestamps::fromMs(row.createdAt);
                 row.importKey = "bench-" + QByteArray::number(sequence + 1);
-                if (sequence % 10 != 9) {
+                if (!unclassified && sequence % 10 != 9) {
                     row.category = CategoryMapping::categoryForQueue(text.queue);
                     if (!row.category)
                         row.category = kAllCategories.at(std::size_t(sequence % 3));
