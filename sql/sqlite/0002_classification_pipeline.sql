@@ -15,6 +15,11 @@ ALTER TABLE classifications ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0
 
 ALTER TABLE tickets ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0
     CHECK (needs_review = 0 OR needs_review = 1);
+-- The classification the ticket's category comes from, so that reading a ticket joins it by key
+-- and shows the same verdict as its category (an agent's, when there is one).
+ALTER TABLE tickets ADD COLUMN classification_id INTEGER;
+UPDATE tickets SET classification_id =
+    (SELECT MAX(id) FROM classifications WHERE ticket_id = tickets.id);
 CREATE INDEX tickets_needs_review_created ON tickets (created_at, id) WHERE needs_review = 1;
 
 -- An agent's word is final: a later machine result is kept in the history but neither changes
@@ -26,7 +31,7 @@ WHEN NEW.provider = 'agent'
                     WHERE ticket_id = NEW.ticket_id AND provider = 'agent' AND id <> NEW.id)
 BEGIN
     UPDATE tickets SET category = NEW.category, needs_review = NEW.needs_review,
-                       updated_at = MAX(updated_at, NEW.created_at)
+                       classification_id = NEW.id, updated_at = MAX(updated_at, NEW.created_at)
     WHERE id = NEW.ticket_id;
 END;
 

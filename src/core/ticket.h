@@ -50,7 +50,7 @@ struct Ticket
     QDateTime createdAt;
     QDateTime updatedAt;
     std::optional<DatasetInfo> dataset;
-    // The newest classification, if any.
+    // The classification its category comes from: the newest, or an agent's over later ones.
     std::optional<Classification> classification;
     // Present while the ticket waits for a (re)classification or after one failed.
     std::optional<ClassificationJob> job;

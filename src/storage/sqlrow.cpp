@@ -11,8 +11,7 @@ const QString &SqlRow::selectTickets()
         "FROM tickets t "
         "LEFT JOIN imported_tickets d ON d.ticket_id = t.id "
         "LEFT JOIN classification_jobs j ON j.ticket_id = t.id "
-        "LEFT JOIN classifications c ON c.id = "
-        "(SELECT MAX(id) FROM classifications WHERE ticket_id = t.id) ");
+        "LEFT JOIN classifications c ON c.id = t.classification_id ");
     return sql;
 }
 

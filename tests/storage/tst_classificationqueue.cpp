@@ -164,6 +164,8 @@ void TestClassificationQueue::machineResultDoesNotOverrideAnAgent()
     const std::optional<Ticket> ticket = m_tickets->find(id);
     QCOMPARE(ticket->category, Category::Billing);
     QVERIFY(!ticket->needsReview);
+    // The ticket shows the verdict its category comes from; the machine's is in the history.
+    QCOMPARE(ticket->classification->provider, ClassificationProvider::Agent);
     QCOMPARE(classifications.history(id).size(), 2);
 }
 
