@@ -64,6 +64,7 @@ LlmClient::LlmClient(LlmSettings settings, CircuitBreaker::Clock clock,
                     m_settings.retryAfterMax, std::move(random))
     , m_manager(this)
     , m_halfOpenTimer(this)
+    , m_resumeTimer(this)
     , m_breaker(m_settings.breakerFailureThreshold, m_settings.breakerOpenDuration,
                 std::move(clock))
 {
@@ -71,6 +72,8 @@ LlmClient::LlmClient(LlmSettings settings, CircuitBreaker::Clock clock,
     // A coarse timer may fire a little early, and early is still open.
     m_halfOpenTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_halfOpenTimer, &QTimer::timeout, this, &LlmClient::onHalfOpenDue);
+    m_resumeTimer.setSingleShot(true);
+    connect(&m_resumeTimer, &QTimer::timeout, this, &LlmClient::sendQueued);
 
     const QHostAddress host(m_endpoint.host());
     const bool loopback = host.isLoopback() || m_endpoint.host() == "localhost"_L1;
@@ -173,6 +176,10 @@ void LlmClient::enqueue(const std::shared_ptr<Job> &job)
 
 void LlmClient::sendQueued()
 {
+    if (!m_pausedUntil.hasExpired()) {
+        m_resumeTimer.start(std::max<qint64>(1, m_pausedUntil.remainingTime()));
+        return;
+    }
     while (m_inFlight < std::max(1, m_settings.maxConcurrentRequests) && !m_queue.empty()) {
         std::shared_ptr<Job> job = std::move(m_queue.front());
         m_queue.pop_front();
@@ -239,6 +246,8 @@ void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *repl
     qCDebug(lcAi).noquote() << "Attempt" << job->attempts << "failed:" << result.error;
     const std::optional<milliseconds> delay =
         m_retryPolicy.nextDelay(job->attempts, result.retryable, result.retryAfter);
+    if (result.retryAfter && *result.retryAfter <= m_settings.retryAfterMax)
+        m_pausedUntil.setRemainingTime(result.retryAfter->count());
     if (delay && mayProceed(*job)) {
         qCDebug(lcAi) << "Retrying in" << delay->count() << "ms";
         QTimer::singleShot(*delay, this, [this, job] {

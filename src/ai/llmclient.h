@@ -5,6 +5,7 @@
 #include "llmsettings.h"
 #include "retrypolicy.h"
 
+#include <QDeadlineTimer>
 #include <QFuture>
 #include <QMutex>
 #include <QNetworkAccessManager>
@@ -74,6 +75,10 @@ private:
     QNetworkAccessManager m_manager;
     // Fires when an open breaker is due to let a probe through, so listeners see half-open.
     QTimer m_halfOpenTimer;
+    // A Retry-After holds back every ticket, not only the one it answered: the server asked
+    // this client to wait. Fires when the pause is over.
+    QTimer m_resumeTimer;
+    QDeadlineTimer m_pausedUntil;
 
     // Guards the breaker and the two fields after it; classify() runs on any thread.
     mutable QMutex m_mutex;

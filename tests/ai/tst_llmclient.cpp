@@ -50,6 +50,7 @@ private Q_SLOTS:
     void personalDataIsRedactedBeforeSending();
     void retryAfterIsHonoured();
     void retryAfterBeyondTheLimitFailsFast();
+    void retryAfterHoldsBackOtherTickets();
     void breakerOpensAfterRepeatedFailures();
     void breakerHalfOpenProbeClosesOnSuccess();
     void breakerProbeFailureReopens();
@@ -292,6 +293,28 @@ void TestLlmClient::retryAfterIsHonoured()
     QVERIFY(backedOff.succeeded());
     QCOMPARE(backedOff.attempts, 2);
     QVERIFY2(backedOff.elapsedMs < 900, QByteArray::number(backedOff.elapsedMs).constData());
+}
+
+void TestLlmClient::retryAfterHoldsBackOtherTickets()
+{
+    m_server->enqueue(Behaviour::tooManyRequests("1"));
+    m_server->setDefaultBehaviour(Behaviour::correct());
+    LlmSettings oneAtATime = settings();
+    oneAtATime.maxConcurrentRequests = 1;
+    LlmClient client(oneAtATime);
+    QElapsedTimer timer;
+    timer.start();
+    QList<qint64> receivedAt;
+    connect(m_server.get(), &FakeLlmServer::requestReceived, this,
+            [&] { receivedAt.append(timer.elapsed()); });
+    const QFuture<LlmOutcome> first = client.classify(u"Refund please"_s);
+    const QFuture<LlmOutcome> second = client.classify(u"Invoice missing"_s);
+    QVERIFY(waitFor(first).succeeded());
+    QVERIFY(waitFor(second).succeeded());
+    QCOMPARE(receivedAt.size(), 3);
+    // The second ticket waited out the pause the server asked for, though it never got a 429.
+    QVERIFY2(receivedAt.at(1) >= 950, QByteArray::number(receivedAt.at(1)).constData());
+    QCOMPARE(waitFor(second).attempts, 1);
 }
 
 void TestLlmClient::retryAfterBeyondTheLimitFailsFast()
