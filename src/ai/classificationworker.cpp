@@ -37,9 +37,9 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(10);
     connect(&m_flushTimer, &QTimer::timeout, this, &ClassificationWorker::flush);
-    // The pool never takes every core from the API threads, and yields to them.
+    // The pool never takes every core from the API threads. (Thread priorities below normal
+    // change nothing for ordinary Linux threads, and the idle class would starve a backlog.)
     m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
-    m_pool.setThreadPriority(QThread::LowPriority);
 }
 
 ClassificationWorker::~ClassificationWorker()
