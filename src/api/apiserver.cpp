@@ -135,10 +135,7 @@ ApiServer::ApiServer(const Database &database, ClassificationService *classifica
                 {{QByteArrayLiteral("Content-Type"), response.mimeType()},
                  {QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")}},
                 response.statusCode());
-            if (lcApiRequests().isInfoEnabled()) {
-                logRequest(requestLine(request), int(response.statusCode()), response.data().size(),
-                           timer.nsecsElapsed());
-            }
+            logRequest(request, response, timer);
         });
 
     QFile document(QStringLiteral(":/api/openapi.json"));
@@ -182,10 +179,7 @@ QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1S
     QElapsedTimer timer;
     timer.start();
     QHttpServerResponse response = toResponse(dispatch(request, path, pathArgument));
-    if (lcApiRequests().isInfoEnabled()) {
-        logRequest(requestLine(request), int(response.statusCode()), response.data().size(),
-                   timer.nsecsElapsed());
-    }
+    logRequest(request, response, timer);
     return response;
 }
 
@@ -233,10 +227,7 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
         }
     }
     const QHttpServerResponse response = toResponse(std::move(result));
-    if (lcApiRequests().isInfoEnabled()) {
-        logRequest(requestLine(request), int(response.statusCode()), response.data().size(),
-                   timer.nsecsElapsed());
-    }
+    logRequest(request, response, timer);
     response.write(std::move(responder));
 }
 
@@ -273,8 +264,7 @@ void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &wai
         qCWarning(lcApi) << "Could not re-read ticket" << ticketId << error.message();
     }
     const QHttpServerResponse response = toResponse(std::move(reply));
-    logRequest(waiter->requestLine, int(response.statusCode()), response.data().size(),
-               waiter->timer.nsecsElapsed());
+    logRequest(waiter->requestLine, response, waiter->timer);
     response.write(std::move(waiter->responder));
     waiter->socket->flush();
 }
@@ -358,11 +348,21 @@ QString ApiServer::requestLine(const QHttpServerRequest &request)
            (url.hasQuery() ? u'?' + url.query(QUrl::FullyEncoded) : QString());
 }
 
-void ApiServer::logRequest(const QString &requestLine, int status, qsizetype bytes, qint64 nsecs)
+void ApiServer::logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
+                           const QElapsedTimer &timer)
 {
-    qCInfo(lcApiRequests).noquote()
-        << requestLine << status
-        << QStringLiteral("%1B %2ms").arg(bytes).arg(double(nsecs) / 1e6, 0, 'f', 2);
+    // The request line is built only when someone reads it: this runs for every request.
+    if (lcApiRequests().isInfoEnabled())
+        logRequest(requestLine(request), response, timer);
+}
+
+void ApiServer::logRequest(const QString &requestLine, const QHttpServerResponse &response,
+                           const QElapsedTimer &timer)
+{
+    qCInfo(lcApiRequests).noquote() << requestLine << int(response.statusCode())
+                                    << QStringLiteral("%1B %2ms")
+                                           .arg(response.data().size())
+                                           .arg(double(timer.nsecsElapsed()) / 1e6, 0, 'f', 2);
 }
 
 ApiResult ApiServer::createRequest(const Call &call)

@@ -90,7 +90,10 @@ private:
     ApiResult dispatch(const QHttpServerRequest &request, QLatin1String path,
                        const QString &pathArgument);
     static QString requestLine(const QHttpServerRequest &request);
-    void logRequest(const QString &requestLine, int status, qsizetype bytes, qint64 nsecs);
+    static void logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
+                           const QElapsedTimer &timer);
+    static void logRequest(const QString &requestLine, const QHttpServerResponse &response,
+                           const QElapsedTimer &timer);
 
     ApiResult createRequest(const Call &call);
     ApiResult getRequest(const Call &call);

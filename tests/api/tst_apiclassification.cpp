@@ -31,6 +31,10 @@ private Q_SLOTS:
 private:
     static ClassificationOptions rulesOnly(double reviewThreshold = 0.6);
     static QByteArray ticketBody(const QString &text);
+    // The remote provider first, answered by a fake LLM that the test makes slow.
+    static ClassificationOptions remoteFirst(const FakeLlmServer &llm);
+    // A raw POST /requests asking to wait, for tests that must drop or outlive the connection.
+    static QByteArray waitingPost(const QString &text, int waitSeconds);
 };
 
 ClassificationOptions TestApiClassification::rulesOnly(double reviewThreshold)
@@ -45,6 +49,25 @@ ClassificationOptions TestApiClassification::rulesOnly(double reviewThreshold)
 QByteArray TestApiClassification::ticketBody(const QString &text)
 {
     return QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson(QJsonDocument::Compact);
+}
+
+ClassificationOptions TestApiClassification::remoteFirst(const FakeLlmServer &llm)
+{
+    ClassificationOptions options = rulesOnly();
+    options.order = {ClassificationProvider::Remote, ClassificationProvider::Rules};
+    options.llm.baseUrl = llm.baseUrl();
+    options.llm.model = u"slow-model"_s;
+    options.llm.timeout = 10s;
+    return options;
+}
+
+QByteArray TestApiClassification::waitingPost(const QString &text, int waitSeconds)
+{
+    const QByteArray body = ticketBody(text);
+    return "POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+           "Prefer: wait=" +
+           QByteArray::number(waitSeconds) +
+           "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 void TestApiClassification::postAnswersPendingAndGetShowsTheResult()
@@ -133,11 +156,7 @@ void TestApiClassification::preferWaitTimesOutWithThePendingTicket()
 {
     FakeLlmServer llm;
     llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(3s));
-    ClassificationOptions options = rulesOnly();
-    options.order = {ClassificationProvider::Remote, ClassificationProvider::Rules};
-    options.llm.baseUrl = llm.baseUrl();
-    options.llm.model = u"slow-model"_s;
-    options.llm.timeout = 10s;
+    const ClassificationOptions options = remoteFirst(llm);
     RunningServer server(options);
 
     QElapsedTimer timer;
@@ -164,19 +183,13 @@ void TestApiClassification::clientLeavingDuringAWaitHarmsNothing()
 {
     FakeLlmServer llm;
     llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(1500ms));
-    ClassificationOptions options = rulesOnly();
-    options.order = {ClassificationProvider::Remote, ClassificationProvider::Rules};
-    options.llm.baseUrl = llm.baseUrl();
-    options.llm.model = u"slow-model"_s;
+    const ClassificationOptions options = remoteFirst(llm);
     RunningServer server(options);
 
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server.port());
     QVERIFY(socket.waitForConnected(5'000));
-    const QByteArray body = ticketBody(u"Leaving early"_s);
-    socket.write("POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                 "Prefer: wait=2\r\nContent-Length: " +
-                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    socket.write(waitingPost(u"Leaving early"_s, 2));
     QVERIFY(socket.waitForBytesWritten(5'000));
     QTest::qWait(200);
     socket.abort();
@@ -192,20 +205,13 @@ void TestApiClassification::stoppingAnswersWaitingClients()
 {
     FakeLlmServer llm;
     llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(5s));
-    ClassificationOptions options = rulesOnly();
-    options.order = {ClassificationProvider::Remote, ClassificationProvider::Rules};
-    options.llm.baseUrl = llm.baseUrl();
-    options.llm.model = u"slow-model"_s;
-    options.llm.timeout = 10s;
+    const ClassificationOptions options = remoteFirst(llm);
     auto server = std::make_unique<RunningServer>(options);
 
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server->port());
     QVERIFY(socket.waitForConnected(5'000));
-    const QByteArray body = ticketBody(u"Waiting while the console stops"_s);
-    socket.write("POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                 "Prefer: wait=30\r\nContent-Length: " +
-                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    socket.write(waitingPost(u"Waiting while the console stops"_s, 30));
     QVERIFY(socket.waitForBytesWritten(5'000));
     QTRY_VERIFY(llm.requestCount() >= 1);
 
