@@ -57,6 +57,34 @@ qint64 ClassificationRepository::add(const Classification &classification)
     return id;
 }
 
+void ClassificationRepository::addAgentVerdict(const QList<qint64> &ticketIds, Category category,
+                                               const QString &agent)
+{
+    Transaction transaction(m_database);
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+        "INSERT INTO classifications (ticket_id, category, confidence, priority, summary, "
+        "provider, model, model_version, fallback, attempts, needs_review, processing_ms, "
+        "created_at) "
+        "SELECT t.id, ?, 1.0, COALESCE(c.priority, 'medium'), COALESCE(c.summary, ''), 'agent', "
+        "?, '', 0, 0, 0, 0, ? FROM tickets t LEFT JOIN classifications c "
+        "ON c.id = t.classification_id WHERE t.id = ?"));
+    const QString name = categoryName(category);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const qint64 ticketId : ticketIds) {
+        query.bindValue(0, name);
+        query.bindValue(1, SqlRow::text(agent));
+        query.bindValue(2, now);
+        query.bindValue(3, ticketId);
+        if (!query.exec())
+            throw StorageError(QStringLiteral("Could not store the agent's category: %1")
+                                   .arg(query.lastError().text()));
+    }
+    query.finish();
+    transaction.commit();
+}
+
 QList<Classification> ClassificationRepository::history(qint64 ticketId)
 {
     QSqlQuery query(m_db);

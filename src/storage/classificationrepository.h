@@ -16,6 +16,10 @@ public:
 
     // Returns the new classification's id. Throws StorageError (also for an unknown ticket).
     qint64 add(const Classification &classification);
+    // Stores an agent's verdict on each ticket, one transaction for all: it becomes the
+    // category and training data, and later machine results no longer change it. Priority and
+    // summary stay the machine's. Throws StorageError (unknown tickets are skipped).
+    void addAgentVerdict(const QList<qint64> &ticketIds, Category category, const QString &agent);
     // Oldest first.
     QList<Classification> history(qint64 ticketId);
 

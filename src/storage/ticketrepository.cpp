@@ -58,6 +58,89 @@ Filter filterFor(const TicketQuery &query)
     return filter;
 }
 
+// The sort key of a table order as SQL over tickets t and their current classification c.
+// Ties break on (created_at, id), so sorting by category or status walks the indexes that the
+// filters use, and equal keys read newest first like the API.
+struct OrderSql
+{
+    QString key; // empty: the tie-breakers alone
+    bool readsClassification = false;
+    bool byIdOnly = false;
+};
+
+OrderSql orderSqlFor(TicketOrder::Key key)
+{
+    switch (key) {
+    case TicketOrder::Key::Id:
+        return {QString(), false, true};
+    case TicketOrder::Key::Received:
+        return {};
+    case TicketOrder::Key::Subject:
+        return {QStringLiteral("lower(t.subject)")};
+    case TicketOrder::Key::Category:
+        return {QStringLiteral("t.category")};
+    case TicketOrder::Key::Confidence:
+        return {QStringLiteral("c.confidence"), true};
+    case TicketOrder::Key::Priority:
+        return {QStringLiteral("CASE c.priority WHEN 'low' THEN 1 WHEN 'medium' THEN 2 "
+                               "WHEN 'high' THEN 3 END"),
+                true};
+    case TicketOrder::Key::Status:
+        return {QStringLiteral("CASE t.status WHEN 'open' THEN 1 WHEN 'in_progress' THEN 2 "
+                               "WHEN 'resolved' THEN 3 ELSE 4 END")};
+    case TicketOrder::Key::NeedsReview:
+        return {QStringLiteral("t.needs_review")};
+    }
+    return {};
+}
+
+QString fromTickets(const OrderSql &order)
+{
+    return order.readsClassification ? QStringLiteral(" FROM tickets t LEFT JOIN classifications c "
+                                                      "ON c.id = t.classification_id ")
+                                     : QStringLiteral(" FROM tickets t ");
+}
+
+QString orderByClause(const OrderSql &order, Qt::SortOrder direction)
+{
+    const QLatin1String dir(direction == Qt::DescendingOrder ? " DESC" : " ASC");
+    if (order.byIdOnly)
+        return QStringLiteral(" ORDER BY t.id") + dir;
+    QString clause = QStringLiteral(" ORDER BY ");
+    if (!order.key.isEmpty())
+        clause += order.key + dir + QLatin1String(", ");
+    return clause + QLatin1String("t.created_at") + dir + QLatin1String(", t.id") + dir;
+}
+
+// Rows that sort before a ticket whose sort values are bound next: strictly greater keys in a
+// descending order, smaller in an ascending one. SQLite sorts NULL below every value.
+QString beforeCondition(const OrderSql &order, Qt::SortOrder direction, bool keyIsNull)
+{
+    const bool descending = direction == Qt::DescendingOrder;
+    const QLatin1String cmp(descending ? ">" : "<");
+    if (order.byIdOnly)
+        return QStringLiteral("t.id ") + cmp + QLatin1String(" ?");
+    const QString ties = QStringLiteral("(t.created_at, t.id) ") + cmp + QLatin1String(" (?, ?)");
+    if (order.key.isEmpty())
+        return ties;
+    const QString &key = order.key;
+    if (keyIsNull) {
+        if (descending)
+            return u"(" + key + u" IS NOT NULL OR (" + key + u" IS NULL AND " + ties + u"))";
+        return u"(" + key + u" IS NULL AND " + ties + u')';
+    }
+    const QString sameKeyEarlier = u"(" + key + u" = ? AND " + ties + u')';
+    if (descending)
+        return u"(" + key + u" > ? OR " + sameKeyEarlier + u')';
+    return u"(" + key + u" IS NULL OR " + key + u" < ? OR " + sameKeyEarlier + u')';
+}
+
+void bindAll(QSqlQuery &query, const QVariantList &values)
+{
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values.at(i));
+}
+
 } // namespace
 
 TicketRepository::TicketRepository(const Database &database)
@@ -205,8 +288,7 @@ TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
     values.append(ticketQuery.limit + 1); // one extra row tells whether a next page exists
 
     QSqlQuery &query = prepared(sql);
-    for (qsizetype i = 0; i < values.size(); ++i)
-        query.bindValue(int(i), values.at(i));
+    bindAll(query, values);
     StatementCache::exec(query, "list tickets");
 
     TicketPage page;
@@ -220,11 +302,11 @@ TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
         page.items.append(SqlRow::ticket(QueryColumns(query)));
     }
     query.finish();
-    page.total = countMatching(ticketQuery);
+    page.total = count(ticketQuery);
     return page;
 }
 
-qint64 TicketRepository::countMatching(const TicketQuery &ticketQuery)
+qint64 TicketRepository::count(const TicketQuery &ticketQuery)
 {
     // Without a text search or review flag the per-day counts answer from a few hundred rows.
     QString sql;
@@ -248,17 +330,133 @@ qint64 TicketRepository::countMatching(const TicketQuery &ticketQuery)
         values = filter.values;
     }
     QSqlQuery &query = prepared(sql);
-    for (qsizetype i = 0; i < values.size(); ++i)
-        query.bindValue(int(i), values.at(i));
+    bindAll(query, values);
     StatementCache::exec(query, "count tickets");
     const qint64 total = query.next() ? query.value(0).toLongLong() : 0;
     query.finish();
     return total;
 }
 
-qint64 TicketRepository::count()
+QList<Ticket> TicketRepository::range(const TicketQuery &filterQuery, TicketOrder order,
+                                      qint64 offset, int limit)
 {
-    return countMatching(TicketQuery{});
+    // Ids first, then the rows: skipping the offset then walks an index alone instead of
+    // joining every skipped ticket's classification, job and import record.
+    const Filter filter = filterFor(filterQuery);
+    const OrderSql orderSql = orderSqlFor(order.key);
+    QString sql = QStringLiteral("SELECT t.id") + fromTickets(orderSql);
+    if (!filter.sql.isEmpty())
+        sql += QStringLiteral("WHERE ") + filter.sql;
+    sql += orderByClause(orderSql, order.direction) + QStringLiteral(" LIMIT ? OFFSET ?");
+    QSqlQuery &query = prepared(sql);
+    bindAll(query, filter.values + QVariantList{limit, offset});
+    StatementCache::exec(query, "list tickets");
+    QList<qint64> ids;
+    ids.reserve(limit);
+    while (query.next())
+        ids.append(query.value(0).toLongLong());
+    query.finish();
+    return findAll(ids);
+}
+
+QList<Ticket> TicketRepository::findAll(const QList<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return {};
+    QString placeholders = QStringLiteral("?");
+    placeholders += QStringLiteral(", ?").repeated(ids.size() - 1);
+    QSqlQuery &query =
+        prepared(SqlRow::selectTickets() + QStringLiteral("WHERE t.id IN (") + placeholders + u')');
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        query.bindValue(int(i), ids.at(i));
+    StatementCache::exec(query, "read tickets");
+    QHash<qint64, Ticket> byId;
+    byId.reserve(ids.size());
+    while (query.next()) {
+        Ticket ticket = SqlRow::ticket(QueryColumns(query));
+        byId.insert(ticket.id, std::move(ticket));
+    }
+    query.finish();
+    QList<Ticket> tickets;
+    tickets.reserve(ids.size());
+    for (const qint64 id : ids) {
+        if (auto found = byId.find(id); found != byId.end())
+            tickets.append(std::move(*found));
+    }
+    return tickets;
+}
+
+std::optional<qint64> TicketRepository::position(const TicketQuery &filterQuery, TicketOrder order,
+                                                 qint64 ticketId)
+{
+    const Filter filter = filterFor(filterQuery);
+    const OrderSql orderSql = orderSqlFor(order.key);
+    const QString from = fromTickets(orderSql);
+
+    QString keySql = QStringLiteral("SELECT ") +
+                     (orderSql.key.isEmpty() ? QStringLiteral("NULL") : orderSql.key) +
+                     QStringLiteral(", t.created_at") + from + QStringLiteral("WHERE t.id = ?");
+    if (!filter.sql.isEmpty())
+        keySql += QStringLiteral(" AND ") + filter.sql;
+    QSqlQuery &keyQuery = prepared(keySql);
+    bindAll(keyQuery, QVariantList{ticketId} + filter.values);
+    StatementCache::exec(keyQuery, "find the ticket's position");
+    if (!keyQuery.next()) {
+        keyQuery.finish();
+        return std::nullopt;
+    }
+    const QVariant key = keyQuery.value(0);
+    const qint64 createdAt = keyQuery.value(1).toLongLong();
+    keyQuery.finish();
+
+    const bool keyIsNull = !orderSql.key.isEmpty() && key.isNull();
+    QString countSql = QStringLiteral("SELECT COUNT(*)") + from + QStringLiteral("WHERE ") +
+                       beforeCondition(orderSql, order.direction, keyIsNull);
+    if (!filter.sql.isEmpty())
+        countSql += QStringLiteral(" AND ") + filter.sql;
+    QVariantList values;
+    if (orderSql.byIdOnly) {
+        values << ticketId;
+    } else if (orderSql.key.isEmpty() || keyIsNull) {
+        values << createdAt << ticketId;
+    } else {
+        values << key << key << createdAt << ticketId;
+    }
+    QSqlQuery &countQuery = prepared(countSql);
+    bindAll(countQuery, values + filter.values);
+    StatementCache::exec(countQuery, "find the ticket's position");
+    const qint64 before = countQuery.next() ? countQuery.value(0).toLongLong() : 0;
+    countQuery.finish();
+    return before;
+}
+
+void TicketRepository::setStatus(const QList<qint64> &ticketIds, TicketStatus status)
+{
+    Transaction transaction(m_database);
+    QSqlQuery &query = prepared(QStringLiteral(
+        "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND status <> ?"));
+    const QString name = ticketStatusName(status);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const qint64 id : ticketIds) {
+        query.bindValue(0, name);
+        query.bindValue(1, now);
+        query.bindValue(2, id);
+        query.bindValue(3, name);
+        StatementCache::exec(query, "change the ticket's status");
+    }
+    query.finish();
+    transaction.commit();
+}
+
+qint64 TicketRepository::dataVersion()
+{
+    if (!m_database.config().isSqlite())
+        return QDateTime::currentMSecsSinceEpoch();
+    QSqlQuery &query = prepared(QStringLiteral("PRAGMA data_version"));
+    StatementCache::exec(query, "check for changes");
+    const qint64 version = query.next() ? query.value(0).toLongLong() : 0;
+    query.finish();
+    return version;
 }
 
 TicketStats TicketRepository::stats(QDate today, int days)

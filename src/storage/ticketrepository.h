@@ -3,6 +3,7 @@
 #include "statementcache.h"
 #include "ticket.h"
 #include "ticketdraft.h"
+#include "ticketorder.h"
 #include "ticketquery.h"
 #include "ticketstats.h"
 
@@ -39,14 +40,26 @@ public:
     bool createImported(const TicketDraft &draft, const QByteArray &importKey);
 
     std::optional<Ticket> find(qint64 id);
+    // Keyset pages, newest first, for the API.
     TicketPage list(const TicketQuery &query);
     TicketStats stats(QDate today, int days);
-    qint64 count();
+    // Tickets matching the query's filters; its limit and cursor are ignored.
+    qint64 count(const TicketQuery &filter = {});
+
+    // Rows offset.. of the filtered tickets in any order, for a table that jumps to any row.
+    QList<Ticket> range(const TicketQuery &filter, TicketOrder order, qint64 offset, int limit);
+    // Where the ticket is in that order now, or nothing when it no longer matches the filter.
+    std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);
+    // Unknown ids are skipped. Throws StorageError, and then changes none of them.
+    void setStatus(const QList<qint64> &ticketIds, TicketStatus status);
+    // Changes whenever another connection has committed; a reader polls it to know when to
+    // re-read. Always a new value where the database cannot tell.
+    qint64 dataVersion();
 
 private:
     QSqlQuery &prepared(const QString &sql);
     Ticket insert(const TicketDraft &draft);
-    qint64 countMatching(const TicketQuery &query);
+    QList<Ticket> findAll(const QList<qint64> &ids);
 
     const Database &m_database;
     QSqlDatabase m_db;

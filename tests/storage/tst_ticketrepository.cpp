@@ -39,6 +39,12 @@ private Q_SLOTS:
     void lookupAndListReadTheSameTicket();
     void writesWaitForAnotherWriter();
     void searchFindsTextAsWritten();
+    void rangeAndPositionAgreeInEveryOrder_data();
+    void rangeAndPositionAgreeInEveryOrder();
+    void positionIsNothingOnceTheTicketLeavesTheFilter();
+    void statusChangesForManyTickets();
+    void agentVerdictBecomesTheCategory();
+    void dataVersionSeesOtherConnectionsCommit();
 
 private:
     Ticket add(const QString &subject, const QString &body, qint64 createdAtMs = 0);
@@ -390,6 +396,168 @@ void TestTicketRepository::searchFindsTextAsWritten()
         query.search = search;
         QVERIFY2(m_tickets->list(query).total == 1, qPrintable(search));
     }
+}
+
+void TestTicketRepository::rangeAndPositionAgreeInEveryOrder_data()
+{
+    QTest::addColumn<TicketOrder::Key>("key");
+    QTest::addColumn<Qt::SortOrder>("direction");
+    const QList<std::pair<const char *, TicketOrder::Key>> keys{
+        {"id", TicketOrder::Key::Id},
+        {"received", TicketOrder::Key::Received},
+        {"subject", TicketOrder::Key::Subject},
+        {"category", TicketOrder::Key::Category},
+        {"confidence", TicketOrder::Key::Confidence},
+        {"priority", TicketOrder::Key::Priority},
+        {"status", TicketOrder::Key::Status},
+        {"needs review", TicketOrder::Key::NeedsReview},
+    };
+    for (const auto &[name, key] : keys) {
+        QTest::addRow("%s ascending", name) << key << Qt::AscendingOrder;
+        QTest::addRow("%s descending", name) << key << Qt::DescendingOrder;
+    }
+}
+
+// Whatever the order, pages read at any offset tile the full list, the full list is sorted by
+// the key, and position() finds each ticket where range() put it, unclassified ones included.
+void TestTicketRepository::rangeAndPositionAgreeInEveryOrder()
+{
+    QFETCH(TicketOrder::Key, key);
+    QFETCH(Qt::SortOrder, direction);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    ClassificationRepository classifications(m_temporary->database());
+    for (int i = 0; i < 23; ++i) {
+        // Equal timestamps in pairs, so ties must break on id.
+        const Ticket ticket = add(QString(QChar(u'a' + i % 5)) + QString::number(i), u"body"_s,
+                                  now - (i / 2) * 60000);
+        if (i % 4 == 3)
+            continue; // unclassified: NULL category, confidence and priority
+        Classification classification;
+        classification.ticketId = ticket.id;
+        classification.category = kAllCategories.at(i % 3);
+        classification.confidence = (i % 6) / 6.0;
+        classification.priority = kAllPriorities.at(i % 3);
+        classification.needsReview = i % 2 == 0;
+        classifications.add(classification);
+        if (i % 5 == 0)
+            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved);
+    }
+    const TicketOrder order{key, direction};
+    const TicketQuery all;
+    const QList<Ticket> full = m_tickets->range(all, order, 0, 100);
+    QCOMPARE(full.size(), 23);
+
+    QList<Ticket> paged;
+    for (int offset = 0; offset < 23; offset += 7)
+        paged += m_tickets->range(all, order, offset, 7);
+    QCOMPARE(paged.size(), full.size());
+    for (qsizetype i = 0; i < full.size(); ++i) {
+        QCOMPARE(paged.at(i).id, full.at(i).id);
+        QCOMPARE(m_tickets->position(all, order, full.at(i).id), std::optional<qint64>(i));
+    }
+
+    const auto sortValue = [key](const Ticket &t) -> QVariant {
+        switch (key) {
+        case TicketOrder::Key::Id:
+            return t.id;
+        case TicketOrder::Key::Received:
+            return Timestamps::toMs(t.createdAt);
+        case TicketOrder::Key::Subject:
+            return t.subject.toLower();
+        case TicketOrder::Key::Category:
+            return t.category ? QVariant(QString(categoryName(*t.category))) : QVariant();
+        case TicketOrder::Key::Confidence:
+            return t.classification ? QVariant(t.classification->confidence) : QVariant();
+        case TicketOrder::Key::Priority:
+            return t.classification ? QVariant(int(t.classification->priority)) : QVariant();
+        case TicketOrder::Key::Status:
+            return int(t.status);
+        case TicketOrder::Key::NeedsReview:
+            return int(t.needsReview);
+        }
+        return {};
+    };
+    for (qsizetype i = 1; i < full.size(); ++i) {
+        QVariant a = sortValue(full.at(i - 1));
+        QVariant b = sortValue(full.at(i));
+        if (direction == Qt::DescendingOrder)
+            std::swap(a, b);
+        // NULL sorts below every value.
+        const bool inOrder = a.isNull() || (!b.isNull() && QVariant::compare(a, b) <= 0);
+        QVERIFY2(inOrder, qPrintable(u"rows %1 and %2"_s.arg(i - 1).arg(i)));
+    }
+}
+
+void TestTicketRepository::positionIsNothingOnceTheTicketLeavesTheFilter()
+{
+    const Ticket ticket = add(u"s"_s, u"b"_s);
+    TicketQuery openOnly;
+    openOnly.status = TicketStatus::Open;
+    const TicketOrder order;
+    QCOMPARE(m_tickets->position(openOnly, order, ticket.id), std::optional<qint64>(0));
+    m_tickets->setStatus({ticket.id}, TicketStatus::Closed);
+    QCOMPARE(m_tickets->position(openOnly, order, ticket.id), std::nullopt);
+    QCOMPARE(m_tickets->position(openOnly, order, 999999), std::nullopt);
+}
+
+void TestTicketRepository::statusChangesForManyTickets()
+{
+    const Ticket a = add(u"a"_s, u"b"_s);
+    const Ticket b = add(u"b"_s, u"b"_s);
+    const Ticket untouched = add(u"c"_s, u"b"_s);
+    m_tickets->setStatus({a.id, b.id, 424242}, TicketStatus::InProgress);
+    QCOMPARE(m_tickets->find(a.id)->status, TicketStatus::InProgress);
+    QCOMPARE(m_tickets->find(b.id)->status, TicketStatus::InProgress);
+    QCOMPARE(m_tickets->find(untouched.id)->status, TicketStatus::Open);
+    TicketQuery inProgress;
+    inProgress.status = TicketStatus::InProgress;
+    QCOMPARE(m_tickets->count(inProgress), 2);
+}
+
+void TestTicketRepository::agentVerdictBecomesTheCategory()
+{
+    const Ticket ticket = add(u"Invoice charged twice"_s, u"Please refund"_s);
+    ClassificationRepository classifications(m_temporary->database());
+    Classification machine;
+    machine.ticketId = ticket.id;
+    machine.category = Category::Technical;
+    machine.confidence = 0.4;
+    machine.priority = Priority::High;
+    machine.summary = u"Customer was charged twice."_s;
+    machine.needsReview = true;
+    classifications.add(machine);
+    QVERIFY(m_tickets->find(ticket.id)->needsReview);
+
+    classifications.addAgentVerdict({ticket.id}, Category::Billing, u"alice"_s);
+    const std::optional<Ticket> corrected = m_tickets->find(ticket.id);
+    QCOMPARE(corrected->category, Category::Billing);
+    QVERIFY(!corrected->needsReview);
+    QCOMPARE(corrected->classification->provider, ClassificationProvider::Agent);
+    QCOMPARE(corrected->classification->model, u"alice"_s);
+    QCOMPARE(corrected->classification->priority, Priority::High);
+    QCOMPARE(corrected->classification->summary, machine.summary);
+
+    // A later machine result is history, not the category.
+    machine.category = Category::General;
+    classifications.add(machine);
+    QCOMPARE(m_tickets->find(ticket.id)->category, Category::Billing);
+    QCOMPARE(classifications.history(ticket.id).size(), 3);
+}
+
+void TestTicketRepository::dataVersionSeesOtherConnectionsCommit()
+{
+    const qint64 before = m_tickets->dataVersion();
+    add(u"own"_s, u"write"_s);
+    QCOMPARE(m_tickets->dataVersion(), before); // its own commits are already visible to it
+    std::thread other([this] {
+        {
+            TicketRepository(m_temporary->database())
+                .create(TicketDraft::fromText(u"from another connection"_s, TicketSource::Api));
+        }
+        m_temporary->database().closeThreadConnection();
+    });
+    other.join();
+    QVERIFY(m_tickets->dataVersion() != before);
 }
 
 QTEST_GUILESS_MAIN(TestTicketRepository)

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "classificationrepository.h"
+#include "storageerror.h"
+#include "ticketrepository.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QThreadPool>
+
+#include <memory>
+#include <type_traits>
+
+class Database;
+
+// The window's way to the database: every call runs on one storage thread of its own, which
+// owns its QtSql connection, and answers with a QFuture. The GUI thread never waits for SQLite.
+class TicketStore final : public QObject
+{
+    Q_OBJECT
+
+public:
+    // What a call may use; lives on the storage thread only.
+    struct Repositories
+    {
+        explicit Repositories(const Database &database)
+            : tickets(database)
+            , classifications(database)
+        {}
+        TicketRepository tickets;
+        ClassificationRepository classifications;
+    };
+
+    explicit TicketStore(const Database &database, QObject *parent = nullptr);
+    // Finishes the calls already queued, then closes the storage thread's connection.
+    ~TicketStore() override;
+    Q_DISABLE_COPY_MOVE(TicketStore)
+
+    // Runs work(Repositories &) on the storage thread, in call order. A StorageError fails the
+    // future and is also reported once through storageFailed().
+    template<typename Work> auto run(Work work)
+    {
+        using Result = std::invoke_result_t<Work, Repositories &>;
+        return QtConcurrent::run(&m_pool, [this, work = std::move(work)]() -> Result {
+            try {
+                return work(repositories());
+            } catch (const StorageError &error) {
+                reportFailure(error.message());
+                throw;
+            }
+        });
+    }
+
+Q_SIGNALS:
+    void storageFailed(const QString &message);
+
+private:
+    Repositories &repositories();
+    void reportFailure(const QString &message);
+
+    const Database &m_database;
+    QThreadPool m_pool;
+    std::unique_ptr<Repositories> m_repositories;
+};
