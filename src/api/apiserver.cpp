@@ -352,13 +352,14 @@ void ApiServer::logRequest(const QHttpServerRequest &request, const QHttpServerR
                            const QElapsedTimer &timer)
 {
     // The request line is built only when someone reads it: this runs for every request.
-    if (lcApiRequests().isInfoEnabled())
-        logRequest(requestLine(request), response, timer);
+    logRequest(lcApiRequests().isInfoEnabled() ? requestLine(request) : QString(), response, timer);
 }
 
 void ApiServer::logRequest(const QString &requestLine, const QHttpServerResponse &response,
                            const QElapsedTimer &timer)
 {
+    if (m_requestCounter)
+        m_requestCounter->fetch_add(1, std::memory_order_relaxed);
     qCInfo(lcApiRequests).noquote() << requestLine << int(response.statusCode())
                                     << QStringLiteral("%1B %2ms")
                                            .arg(response.data().size())

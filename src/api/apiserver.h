@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QPointer>
 
+#include <atomic>
 #include <memory>
 
 class ClassificationService;
@@ -52,6 +53,8 @@ public:
     // so that a stop never leaves a stored ticket unacknowledged. Call on the server's thread.
     void answerAllWaiters();
     QString errorString() const { return m_errorString; }
+    // Counts every answered request there, for the window's status bar. Set before serve().
+    void setRequestCounter(std::atomic<qint64> *counter) { m_requestCounter = counter; }
 
 private:
     struct Call
@@ -90,10 +93,10 @@ private:
     ApiResult dispatch(const QHttpServerRequest &request, QLatin1String path,
                        const QString &pathArgument);
     static QString requestLine(const QHttpServerRequest &request);
-    static void logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
-                           const QElapsedTimer &timer);
-    static void logRequest(const QString &requestLine, const QHttpServerResponse &response,
-                           const QElapsedTimer &timer);
+    void logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
+                    const QElapsedTimer &timer);
+    void logRequest(const QString &requestLine, const QHttpServerResponse &response,
+                    const QElapsedTimer &timer);
 
     ApiResult createRequest(const Call &call);
     ApiResult getRequest(const Call &call);
@@ -112,4 +115,5 @@ private:
     QByteArray m_openApi;
     QMultiHash<qint64, std::shared_ptr<Waiter>> m_waiters;
     QString m_errorString;
+    std::atomic<qint64> *m_requestCounter = nullptr;
 };

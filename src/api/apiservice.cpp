@@ -64,6 +64,7 @@ bool ApiService::startWorker(qintptr listeningSocket)
     auto *thread = new QThread(this);
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
     auto *server = new ApiServer(m_database, m_classification);
+    server->setRequestCounter(&m_requestsServed);
     server->moveToThread(thread);
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.
     connect(thread, &QThread::finished, server, &QObject::deleteLater);

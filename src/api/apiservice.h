@@ -4,6 +4,8 @@
 #include <QList>
 #include <QObject>
 
+#include <atomic>
+
 class ApiServer;
 class ClassificationService;
 class Database;
@@ -30,6 +32,8 @@ public:
     void stop();
 
     QString errorString() const { return m_errorString; }
+    // Requests answered since start, by every worker. Any thread.
+    qint64 requestsServed() const { return m_requestsServed.load(std::memory_order_relaxed); }
 
 private:
     bool startWorker(qintptr listeningSocket);
@@ -39,4 +43,5 @@ private:
     QList<QThread *> m_threads;
     QList<ApiServer *> m_servers;
     QString m_errorString;
+    std::atomic<qint64> m_requestsServed = 0;
 };

@@ -4,12 +4,14 @@
 #include "servecommand.h"
 #include "traincommand.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <memory>
+
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("SupportConsole"));
     QCoreApplication::setApplicationName(QStringLiteral("support-console"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SUPPORT_CONSOLE_VERSION));
@@ -18,12 +20,21 @@ int main(int argc, char *argv[])
                                           "%{endif}%{if-critical}error: %{endif}%{message}"));
     }
 
-    const auto parsed = CommandLine::parse(QCoreApplication::arguments());
+    // The command decides the application class: only the window needs a display, so headless
+    // servers, imports and training run where there is none.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const auto parsed = CommandLine::parse(arguments);
     if (const QString *error = std::get_if<QString>(&parsed)) {
         QTextStream(stderr) << "support-console: " << *error << Qt::endl;
         return 2;
     }
     const CommandLine &commandLine = std::get<CommandLine>(parsed);
+    const std::unique_ptr<QCoreApplication> app =
+        commandLine.command == CommandLine::Command::Console
+            ? std::make_unique<QApplication>(argc, argv)
+            : std::make_unique<QCoreApplication>(argc, argv);
     switch (commandLine.command) {
     case CommandLine::Command::Import:
         return ImportCommand::run(commandLine);
@@ -31,9 +42,10 @@ int main(int argc, char *argv[])
         return EvaluateCommand::run(commandLine);
     case CommandLine::Command::Train:
         return TrainCommand::run(commandLine);
-    case CommandLine::Command::Console: // until the window exists, the console is the API alone
+    case CommandLine::Command::Console:
+        return ServeCommand::run(commandLine, ServeCommand::Mode::Window);
     case CommandLine::Command::Headless:
-        return ServeCommand::run(commandLine);
+        return ServeCommand::run(commandLine, ServeCommand::Mode::Headless);
     }
     return 1;
 }

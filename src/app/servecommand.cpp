@@ -3,7 +3,10 @@
 #include "apiservice.h"
 #include "classificationservice.h"
 #include "database.h"
+#include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
+#include "mainwindow.h"
+#include "rulesclassifier.h"
 #include "storageerror.h"
 #include "unixsignalwatcher.h"
 
@@ -12,7 +15,29 @@
 #include <QSettings>
 #include <QTextStream>
 
-int ServeCommand::run(const CommandLine &commandLine)
+namespace {
+
+// The new-ticket form suggests with the learned model when there is one, else with the rules.
+std::shared_ptr<const LocalClassifier> formSuggester(const QString &modelMetadataPath)
+{
+    const FastTextModelStore store = FastTextModelStore::atMetadataPath(modelMetadataPath);
+    QString error;
+    if (store.exists()) {
+        if (std::shared_ptr<const LocalClassifier> model = store.load(&error))
+            return model;
+    }
+    return std::make_shared<RulesClassifier>();
+}
+
+QString hostForUrl(const QHostAddress &address)
+{
+    return address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
+                                                               : address.toString();
+}
+
+} // namespace
+
+int ServeCommand::run(const CommandLine &commandLine, Mode mode)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -48,22 +73,33 @@ int ServeCommand::run(const CommandLine &commandLine)
         err << QCoreApplication::translate("ServeCommand", "support-console: %1")
                    .arg(api.errorString())
             << Qt::endl;
-        return 1;
+        // The window is still worth having without the API; it says why the API is missing.
+        if (mode == Mode::Headless)
+            return 1;
     }
-    // Scripts and tests read the port from this line when they asked for port 0.
-    const QString host = commandLine.bindAddress.protocol() == QAbstractSocket::IPv6Protocol
-                             ? u'[' + commandLine.bindAddress.toString() + u']'
-                             : commandLine.bindAddress.toString();
-    out << QCoreApplication::translate("ServeCommand",
-                                       "Support Console API listening on http://%1:%2/")
-               .arg(host)
-               .arg(port)
-        << Qt::endl;
+    const QUrl apiUrl(
+        QStringLiteral("http://%1:%2/").arg(hostForUrl(commandLine.bindAddress)).arg(port));
+    if (port != 0) {
+        // Scripts and tests read the port from this line when they asked for port 0.
+        out << QCoreApplication::translate("ServeCommand", "Support Console API listening on %1")
+                   .arg(apiUrl.toString())
+            << Qt::endl;
+    }
     out << QCoreApplication::translate("ServeCommand", "Database: %1")
                .arg(commandLine.database.databaseName)
         << Qt::endl;
 
+    std::unique_ptr<MainWindow> window;
+    if (mode == Mode::Window) {
+        window = std::make_unique<MainWindow>(database);
+        window->setApi(port != 0 ? &api : nullptr, apiUrl,
+                       port != 0 ? QString() : api.errorString());
+        window->setClassification(&classification);
+        window->setSuggester(formSuggester(options.fastTextModelPath));
+        window->show();
+    }
     const int exitCode = QCoreApplication::exec();
+    window.reset();
     api.stop();
     classification.stop();
     database.closeThreadConnection();

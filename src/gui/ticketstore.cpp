@@ -15,10 +15,13 @@ TicketStore::TicketStore(const Database &database, QObject *parent)
 
 TicketStore::~TicketStore()
 {
-    QtConcurrent::run(&m_pool, [this] {
+    // QThreadPool::start and waitForDone, not a future's waitForFinished(), which may run a task
+    // that has not started yet on the waiting thread, with that thread's connection.
+    m_pool.waitForDone();
+    m_pool.start([this] {
         m_repositories.reset();
         m_database.closeThreadConnection();
-    }).waitForFinished();
+    });
     m_pool.waitForDone();
 }
 

@@ -183,8 +183,15 @@ void TicketTableModel::requestPage(int page) const
         })
         .then(self,
               [self, generation, page](QList<Ticket> tickets) {
-                  if (generation == self->m_generation)
-                      self->storePage(page, std::move(tickets));
+                  // A future that finished before then() was attached runs this at once, inside
+                  // data(); the view must not hear of new rows while it paints.
+                  QMetaObject::invokeMethod(
+                      self,
+                      [self, generation, page, tickets = std::move(tickets)]() mutable {
+                          if (generation == self->m_generation)
+                              self->storePage(page, std::move(tickets));
+                      },
+                      Qt::QueuedConnection);
               })
         .onFailed(self, [self, page] { self->m_pagesRequested.remove(page); });
 }

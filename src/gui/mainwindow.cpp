@@ -1,0 +1,548 @@
+#include "mainwindow.h"
+
+#include "apiservice.h"
+#include "categorypalette.h"
+#include "classificationservice.h"
+#include "database.h"
+#include "localclassifier.h"
+#include "newticketdialog.h"
+#include "ticketlabels.h"
+#include "ticketstore.h"
+#include "tickettablemodel.h"
+#include "ui_mainwindow.h"
+
+#include <QButtonGroup>
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+
+namespace {
+
+// How soon tickets and classifications made elsewhere show: the issue asks for under a second.
+constexpr int kDefaultPollMs = 400;
+// Typing pauses this long before the table searches.
+constexpr int kSearchDelayMs = 200;
+
+namespace SettingsKey {
+const auto geometry = QStringLiteral("window/geometry");
+const auto state = QStringLiteral("window/state");
+const auto splitter = QStringLiteral("window/splitter");
+const auto columns = QStringLiteral("window/ticket_columns");
+} // namespace SettingsKey
+
+constexpr std::array kStatuses{TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved,
+                               TicketStatus::Closed};
+
+// The agent's name on their verdicts, so a team can see who corrected what.
+QString agentName()
+{
+    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    return user.isEmpty() ? QStringLiteral("agent") : user;
+}
+
+struct CategoryCounts
+{
+    qint64 all = 0;
+    std::array<qint64, kAllCategories.size()> perCategory{};
+};
+
+struct TicketDetail
+{
+    std::optional<Ticket> ticket;
+    QList<Classification> history;
+};
+
+} // namespace
+
+MainWindow::MainWindow(const Database &database, QWidget *parent)
+    : QMainWindow(parent)
+    , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_store(new TicketStore(database, this))
+    , m_model(new TicketTableModel(m_store, this))
+    , m_apiLabel(new QLabel(this))
+    , m_aiLabel(new QLabel(this))
+    , m_queueLabel(new QLabel(this))
+{
+    m_ui->setupUi(this);
+    m_ui->ticketTableView->setModel(m_model);
+    QHeaderView *header = m_ui->ticketTableView->horizontalHeader();
+    header->setSortIndicator(TicketTableModel::ReceivedColumn, Qt::DescendingOrder);
+    m_ui->ticketTableView->setSortingEnabled(true);
+    header->setSectionResizeMode(TicketTableModel::SubjectColumn, QHeaderView::Stretch);
+    header->setStretchLastSection(false);
+    m_ui->ticketTableView->verticalHeader()->setDefaultSectionSize(
+        m_ui->ticketTableView->fontMetrics().height() + 8);
+    m_ui->ticketTableView->setColumnWidth(TicketTableModel::IdColumn, 70);
+    m_ui->ticketTableView->setColumnWidth(TicketTableModel::ReceivedColumn, 130);
+    m_ui->ticketTableView->setColumnWidth(TicketTableModel::CategoryColumn, 120);
+    m_ui->mainSplitter->setStretchFactor(0, 3);
+    m_ui->mainSplitter->setStretchFactor(1, 2);
+
+    for (QLabel *label : {m_apiLabel, m_aiLabel, m_queueLabel}) {
+        label->setTextFormat(Qt::PlainText);
+        statusBar()->addPermanentWidget(label);
+    }
+    m_apiLabel->setAccessibleName(tr("API status"));
+    m_aiLabel->setAccessibleName(tr("AI status"));
+    m_queueLabel->setAccessibleName(tr("Classification queue"));
+
+    setUpActions();
+    setUpFilters();
+    restoreLayout();
+
+    connect(m_store, &TicketStore::storageFailed, this, &MainWindow::showStorageError);
+    connect(m_ui->ticketTableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showCurrentTicket);
+    connect(m_model, &TicketTableModel::reloaded, this, [this] {
+        if (m_model->rowCount() > 0 && !m_ui->ticketTableView->currentIndex().isValid()) {
+            m_ui->ticketTableView->setCurrentIndex(
+                m_model->index(0, TicketTableModel::SubjectColumn));
+        }
+        showCurrentTicket();
+    });
+    connect(m_model, &TicketTableModel::refreshed, this, [this] {
+        if (m_selectWhenShown == 0)
+            return;
+        const int row = m_model->rowOfTicket(m_selectWhenShown);
+        if (row < 0)
+            return;
+        m_selectWhenShown = 0;
+        const QModelIndex index = m_model->index(row, TicketTableModel::SubjectColumn);
+        m_ui->ticketTableView->selectionModel()->setCurrentIndex(
+            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_ui->ticketTableView->scrollTo(index);
+    });
+    // A ticket that arrives or changes shows without waiting for the first page's reload.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                const QModelIndex current = m_ui->ticketTableView->currentIndex();
+                if (current.isValid() && current.row() >= topLeft.row() &&
+                    current.row() <= bottomRight.row() &&
+                    m_ui->detailWidget->ticketId() !=
+                        current.data(TicketTableModel::TicketIdRole).toLongLong()) {
+                    showCurrentTicket();
+                }
+            });
+
+    connect(m_ui->detailWidget, &TicketDetailWidget::acceptCategoryRequested, this,
+            &MainWindow::acceptCategory);
+    connect(m_ui->detailWidget, &TicketDetailWidget::categoryChosen, this,
+            &MainWindow::setCategory);
+    connect(m_ui->detailWidget, &TicketDetailWidget::statusChosen, this, &MainWindow::setStatus);
+
+    m_pollTimer.setInterval(kDefaultPollMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, &MainWindow::pollForChanges);
+    m_pollTimer.start();
+    m_statusTimer.setInterval(1000);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatusBar);
+    m_statusTimer.start();
+
+    refreshCounts();
+    updateStatusBar();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::setApi(ApiService *api, const QUrl &address, const QString &problem)
+{
+    m_api = api;
+    m_apiAddress = address;
+    m_apiProblem = problem;
+    updateStatusBar();
+}
+
+void MainWindow::setClassification(ClassificationService *classification)
+{
+    m_classification = classification;
+    if (m_classification) {
+        // Results stored in this process show at once instead of at the next poll.
+        connect(m_classification, &ClassificationService::classificationsStored, this,
+                &MainWindow::pollForChanges);
+    }
+    updateStatusBar();
+}
+
+void MainWindow::setSuggester(std::shared_ptr<const LocalClassifier> suggester)
+{
+    m_suggester = std::move(suggester);
+}
+
+void MainWindow::setChangePollInterval(int milliseconds)
+{
+    m_pollTimer.setInterval(milliseconds);
+}
+
+void MainWindow::setUpActions()
+{
+    connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionNewTicket, &QAction::triggered, this, &MainWindow::newTicket);
+    connect(m_ui->actionFind, &QAction::triggered, this, [this] {
+        m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
+        m_ui->searchLineEdit->setFocus(Qt::ShortcutFocusReason);
+        m_ui->searchLineEdit->selectAll();
+    });
+    connect(m_ui->actionShowTickets, &QAction::triggered, this,
+            [this] { m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage); });
+    connect(m_ui->actionShowStatistics, &QAction::triggered, this,
+            [this] { m_ui->viewsTabWidget->setCurrentWidget(m_ui->statisticsPage); });
+    connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshEverything);
+    connect(m_ui->actionReviewQueue, &QAction::triggered, this, [this] {
+        m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
+        m_ui->needsReviewCheckBox->setChecked(true);
+        m_ui->ticketTableView->setFocus(Qt::ShortcutFocusReason);
+    });
+    connect(m_ui->actionNextTicket, &QAction::triggered, this, [this] { moveCurrentRow(1); });
+    connect(m_ui->actionPreviousTicket, &QAction::triggered, this, [this] { moveCurrentRow(-1); });
+    connect(m_ui->actionAcceptCategory, &QAction::triggered, this, &MainWindow::acceptCategory);
+    connect(m_ui->actionSetTechnical, &QAction::triggered, this,
+            [this] { setCategory(Category::Technical); });
+    connect(m_ui->actionSetBilling, &QAction::triggered, this,
+            [this] { setCategory(Category::Billing); });
+    connect(m_ui->actionSetGeneral, &QAction::triggered, this,
+            [this] { setCategory(Category::General); });
+    connect(m_ui->actionSetOpen, &QAction::triggered, this,
+            [this] { setStatus(TicketStatus::Open); });
+    connect(m_ui->actionSetInProgress, &QAction::triggered, this,
+            [this] { setStatus(TicketStatus::InProgress); });
+    connect(m_ui->actionSetResolved, &QAction::triggered, this,
+            [this] { setStatus(TicketStatus::Resolved); });
+    connect(m_ui->actionSetClosed, &QAction::triggered, this,
+            [this] { setStatus(TicketStatus::Closed); });
+    connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Support Console"),
+                           tr("Support Console %1\nTickets, AI triage and an HTTP API for "
+                              "customer-support teams.")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::setUpFilters()
+{
+    auto *categories = new QButtonGroup(this);
+    categories->addButton(m_ui->allCategoryButton, -1);
+    categories->addButton(m_ui->technicalCategoryButton, int(Category::Technical));
+    categories->addButton(m_ui->billingCategoryButton, int(Category::Billing));
+    categories->addButton(m_ui->generalCategoryButton, int(Category::General));
+    for (const Category category : kAllCategories) {
+        QPixmap swatch(12, 12);
+        swatch.fill(CategoryPalette::color(category));
+        categories->button(int(category))->setIcon(QIcon(swatch));
+    }
+    connect(categories, &QButtonGroup::idClicked, this, &MainWindow::applyFilter);
+
+    m_ui->statusComboBox->addItem(tr("Any status"));
+    for (const TicketStatus status : kStatuses)
+        m_ui->statusComboBox->addItem(TicketLabels::status(status), int(status));
+    connect(m_ui->statusComboBox, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+    connect(m_ui->needsReviewCheckBox, &QCheckBox::toggled, this, &MainWindow::applyFilter);
+
+    m_searchTimer.setSingleShot(true);
+    m_searchTimer.setInterval(kSearchDelayMs);
+    connect(&m_searchTimer, &QTimer::timeout, this, &MainWindow::applyFilter);
+    connect(m_ui->searchLineEdit, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
+    connect(m_ui->searchLineEdit, &QLineEdit::returnPressed, this, &MainWindow::applyFilter);
+}
+
+TicketQuery MainWindow::currentFilter() const
+{
+    TicketQuery filter;
+    if (m_ui->technicalCategoryButton->isChecked())
+        filter.category = Category::Technical;
+    else if (m_ui->billingCategoryButton->isChecked())
+        filter.category = Category::Billing;
+    else if (m_ui->generalCategoryButton->isChecked())
+        filter.category = Category::General;
+    if (const QVariant status = m_ui->statusComboBox->currentData(); status.isValid())
+        filter.status = TicketStatus(status.toInt());
+    if (m_ui->needsReviewCheckBox->isChecked())
+        filter.needsReview = true;
+    filter.search = m_ui->searchLineEdit->text().trimmed();
+    return filter;
+}
+
+void MainWindow::applyFilter()
+{
+    m_searchTimer.stop();
+    const TicketQuery filter = currentFilter();
+    const TicketQuery &shown = m_model->filter();
+    if (filter.category == shown.category && filter.status == shown.status &&
+        filter.needsReview == shown.needsReview && filter.search == shown.search) {
+        return;
+    }
+    m_ui->ticketTableView->selectionModel()->clear();
+    m_model->setFilter(filter);
+    refreshCounts();
+}
+
+void MainWindow::refreshCounts()
+{
+    TicketQuery base = currentFilter();
+    base.category.reset();
+    const quint64 generation = ++m_countsGeneration;
+    m_store
+        ->run([base](TicketStore::Repositories &repositories) {
+            CategoryCounts counts;
+            counts.all = repositories.tickets.count(base);
+            for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
+                TicketQuery filter = base;
+                filter.category = kAllCategories.at(i);
+                counts.perCategory.at(i) = repositories.tickets.count(filter);
+            }
+            return counts;
+        })
+        .then(this, [this, generation](const CategoryCounts &counts) {
+            if (generation != m_countsGeneration)
+                return;
+            const QLocale locale;
+            m_ui->allCategoryButton->setText(tr("All (%1)").arg(locale.toString(counts.all)));
+            const std::array buttons{m_ui->technicalCategoryButton, m_ui->billingCategoryButton,
+                                     m_ui->generalCategoryButton};
+            for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
+                buttons.at(i)->setText(
+                    tr("%1 (%2)").arg(CategoryPalette::displayName(kAllCategories.at(i)),
+                                      locale.toString(counts.perCategory.at(i))));
+            }
+        });
+}
+
+void MainWindow::pollForChanges()
+{
+    if (m_pollRunning)
+        return;
+    m_pollRunning = true;
+    m_store
+        ->run([](TicketStore::Repositories &repositories) {
+            return repositories.tickets.dataVersion();
+        })
+        .then(this,
+              [this](qint64 version) {
+                  m_pollRunning = false;
+                  if (version == m_dataVersion)
+                      return;
+                  const bool first = m_dataVersion < 0;
+                  m_dataVersion = version;
+                  if (!first)
+                      refreshEverything();
+              })
+        .onFailed(this, [this] { m_pollRunning = false; });
+}
+
+void MainWindow::refreshEverything()
+{
+    m_model->refresh();
+    refreshCounts();
+    showCurrentTicket();
+}
+
+void MainWindow::showCurrentTicket()
+{
+    const QModelIndex current = m_ui->ticketTableView->currentIndex();
+    const qint64 id =
+        current.isValid() ? current.data(TicketTableModel::TicketIdRole).toLongLong() : 0;
+    const quint64 generation = ++m_detailGeneration;
+    if (id == 0) {
+        if (!current.isValid())
+            m_ui->detailWidget->showNothing();
+        return; // the row's page is on its way; dataChanged brings us back
+    }
+    m_store
+        ->run([id](TicketStore::Repositories &repositories) {
+            TicketDetail detail;
+            detail.ticket = repositories.tickets.find(id);
+            if (detail.ticket)
+                detail.history = repositories.classifications.history(id);
+            return detail;
+        })
+        .then(this, [this, generation](const TicketDetail &detail) {
+            if (generation != m_detailGeneration)
+                return;
+            if (detail.ticket)
+                m_ui->detailWidget->showTicket(*detail.ticket, detail.history);
+            else
+                m_ui->detailWidget->showNothing();
+        });
+}
+
+QList<qint64> MainWindow::selectedTicketIds() const
+{
+    QList<qint64> ids;
+    const QModelIndexList rows = m_ui->ticketTableView->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows) {
+        if (const qint64 id = row.data(TicketTableModel::TicketIdRole).toLongLong(); id > 0)
+            ids.append(id);
+    }
+    if (ids.isEmpty() && m_ui->detailWidget->ticketId() > 0)
+        ids.append(m_ui->detailWidget->ticketId());
+    return ids;
+}
+
+void MainWindow::moveCurrentRow(int delta)
+{
+    const int rows = m_model->rowCount();
+    if (rows == 0)
+        return;
+    const QModelIndex current = m_ui->ticketTableView->currentIndex();
+    const int row = current.isValid() ? std::clamp(current.row() + delta, 0, rows - 1) : 0;
+    const QModelIndex index = m_model->index(row, TicketTableModel::SubjectColumn);
+    m_ui->ticketTableView->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_ui->ticketTableView->scrollTo(index);
+}
+
+void MainWindow::acceptCategory()
+{
+    const QList<qint64> ids = selectedTicketIds();
+    if (ids.isEmpty())
+        return;
+    m_store
+        ->run([ids, agent = agentName()](TicketStore::Repositories &repositories) {
+            // The AI's category of each ticket becomes the agent's; unclassified ones wait.
+            std::array<QList<qint64>, kAllCategories.size()> byCategory;
+            for (const qint64 id : ids) {
+                const std::optional<Ticket> ticket = repositories.tickets.find(id);
+                if (ticket && ticket->category && ticket->classification &&
+                    ticket->classification->provider != ClassificationProvider::Agent) {
+                    byCategory.at(qsizetype(*ticket->category)).append(id);
+                }
+            }
+            for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
+                if (!byCategory.at(i).isEmpty())
+                    repositories.classifications.addAgentVerdict(byCategory.at(i),
+                                                                 kAllCategories.at(i), agent);
+            }
+        })
+        .then(this, [this] { refreshEverything(); });
+    afterVerdict();
+}
+
+void MainWindow::setCategory(Category category)
+{
+    const QList<qint64> ids = selectedTicketIds();
+    if (ids.isEmpty())
+        return;
+    m_store
+        ->run([ids, category, agent = agentName()](TicketStore::Repositories &repositories) {
+            repositories.classifications.addAgentVerdict(ids, category, agent);
+        })
+        .then(this, [this] { refreshEverything(); });
+    afterVerdict();
+}
+
+void MainWindow::setStatus(TicketStatus status)
+{
+    const QList<qint64> ids = selectedTicketIds();
+    if (ids.isEmpty())
+        return;
+    m_store
+        ->run([ids, status](TicketStore::Repositories &repositories) {
+            repositories.tickets.setStatus(ids, status);
+        })
+        .then(this, [this] { refreshEverything(); });
+}
+
+void MainWindow::afterVerdict()
+{
+    // Walking the review queue: a verdict moves on to the next ticket, and the one just decided
+    // leaves the queue at the next refresh.
+    if (m_ui->needsReviewCheckBox->isChecked() &&
+        m_ui->ticketTableView->selectionModel()->selectedRows().size() <= 1) {
+        moveCurrentRow(1);
+    }
+}
+
+void MainWindow::newTicket()
+{
+    auto *dialog = new NewTicketDialog(m_suggester, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_store
+            ->run([draft = dialog->draft(), category = dialog->chosenCategory(),
+                   agent = agentName()](TicketStore::Repositories &repositories) {
+                const Ticket ticket = repositories.tickets.create(draft);
+                if (category)
+                    repositories.classifications.addAgentVerdict({ticket.id}, *category, agent);
+                return ticket.id;
+            })
+            .then(this, [this](qint64 id) {
+                if (m_classification)
+                    m_classification->wake();
+                m_selectWhenShown = id;
+                statusBar()->showMessage(tr("Ticket #%1 submitted.").arg(id), 5000);
+                refreshEverything();
+            });
+    });
+    dialog->open();
+}
+
+void MainWindow::showStorageError(const QString &message)
+{
+    statusBar()->showMessage(tr("Database problem: %1").arg(message), 15000);
+}
+
+void MainWindow::updateStatusBar()
+{
+    const QLocale locale;
+    if (!m_apiProblem.isEmpty()) {
+        m_apiLabel->setText(tr("API not running: %1").arg(m_apiProblem));
+    } else if (m_api) {
+        m_apiLabel->setText(
+            tr("API %1 · %2 requests")
+                .arg(m_apiAddress.toString(), locale.toString(m_api->requestsServed())));
+    } else {
+        m_apiLabel->setText(tr("API off"));
+    }
+
+    if (!m_classification) {
+        m_aiLabel->setText(tr("AI off"));
+        m_queueLabel->clear();
+        return;
+    }
+    const ClassificationStatus status = m_classification->status();
+    QString active;
+    QStringList notes;
+    for (const ClassificationStatus::Provider &provider : status.providers) {
+        const bool usable = provider.state == QLatin1String("ready") ||
+                            provider.state == QLatin1String("closed") ||
+                            provider.state == QLatin1String("half_open");
+        if (provider.state == QLatin1String("open"))
+            notes.append(tr("%1 breaker open").arg(provider.name));
+        if (usable && active.isEmpty())
+            active = provider.model.isEmpty() ? provider.name : provider.model;
+    }
+    QString ai = active.isEmpty() ? tr("AI: no provider") : tr("AI: %1").arg(active);
+    if (!notes.isEmpty())
+        ai += u" (" + notes.join(QLatin1String(", ")) + u')';
+    m_aiLabel->setText(ai);
+    m_queueLabel->setText(
+        tr("%1 pending · %2 failed")
+            .arg(locale.toString(status.pending), locale.toString(status.failed)));
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value(SettingsKey::geometry).toByteArray());
+    restoreState(settings.value(SettingsKey::state).toByteArray());
+    m_ui->mainSplitter->restoreState(settings.value(SettingsKey::splitter).toByteArray());
+    m_ui->ticketTableView->horizontalHeader()->restoreState(
+        settings.value(SettingsKey::columns).toByteArray());
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(SettingsKey::geometry, saveGeometry());
+    settings.setValue(SettingsKey::state, saveState());
+    settings.setValue(SettingsKey::splitter, m_ui->mainSplitter->saveState());
+    settings.setValue(SettingsKey::columns, m_ui->ticketTableView->horizontalHeader()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    event->accept();
+}

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "category.h"
+#include "ticket.h"
+#include "ticketquery.h"
+
+#include <QMainWindow>
+#include <QTimer>
+#include <QUrl>
+
+#include <memory>
+
+class ApiService;
+class ClassificationService;
+class Database;
+class LocalClassifier;
+class QLabel;
+class TicketStore;
+class TicketTableModel;
+
+namespace Ui {
+class MainWindow;
+}
+
+// The agents' window: the ticket table with its filters, the selected ticket's detail, triage
+// by keyboard, new tickets, and the managers' statistics. It reads and writes through a
+// TicketStore, so its own thread only paints and reacts.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(const Database &database, QWidget *parent = nullptr);
+    ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+    // Optional services running beside the window, shown in the status bar.
+    void setApi(ApiService *api, const QUrl &address, const QString &problem = QString());
+    void setClassification(ClassificationService *classification);
+    // What suggests a category in the new-ticket form; none shows no suggestion.
+    void setSuggester(std::shared_ptr<const LocalClassifier> suggester);
+
+    TicketTableModel *ticketModel() const { return m_model; }
+    // How often the window looks for changes made elsewhere (API, classifier, other consoles).
+    void setChangePollInterval(int milliseconds);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void setUpActions();
+    void setUpFilters();
+    void restoreLayout();
+    void saveLayout() const;
+
+    TicketQuery currentFilter() const;
+    void applyFilter();
+    void refreshCounts();
+    void pollForChanges();
+    void refreshEverything();
+    void showCurrentTicket();
+    void updateStatusBar();
+
+    QList<qint64> selectedTicketIds() const;
+    void moveCurrentRow(int delta);
+    void acceptCategory();
+    void setCategory(Category category);
+    void setStatus(TicketStatus status);
+    void afterVerdict();
+    void newTicket();
+    void showStorageError(const QString &message);
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    TicketStore *m_store;
+    TicketTableModel *m_model;
+    ApiService *m_api = nullptr;
+    ClassificationService *m_classification = nullptr;
+    std::shared_ptr<const LocalClassifier> m_suggester;
+    QUrl m_apiAddress;
+    QString m_apiProblem;
+    QLabel *m_apiLabel;
+    QLabel *m_aiLabel;
+    QLabel *m_queueLabel;
+    QTimer m_searchTimer;
+    QTimer m_pollTimer;
+    QTimer m_statusTimer;
+    qint64 m_dataVersion = -1;
+    bool m_pollRunning = false;
+    quint64 m_detailGeneration = 0;
+    quint64 m_countsGeneration = 0;
+    // A ticket to select once the table shows it, after the agent submitted it.
+    qint64 m_selectWhenShown = 0;
+};
