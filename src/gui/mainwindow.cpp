@@ -142,6 +142,7 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     m_statusTimer.start();
 
     refreshCounts();
+    pollForChanges();
     updateStatusBar();
 }
 
@@ -321,12 +322,12 @@ void MainWindow::pollForChanges()
         .then(this,
               [this](qint64 version) {
                   m_pollRunning = false;
+                  // The first answer refreshes too: something may have changed between the
+                  // table's first read and it.
                   if (version == m_dataVersion)
                       return;
-                  const bool first = m_dataVersion < 0;
                   m_dataVersion = version;
-                  if (!first)
-                      refreshEverything();
+                  refreshEverything();
               })
         .onFailed(this, [this] { m_pollRunning = false; });
 }
@@ -398,6 +399,7 @@ void MainWindow::acceptCategory()
     const QList<qint64> ids = selectedTicketIds();
     if (ids.isEmpty())
         return;
+    afterVerdict();
     m_store
         ->run([ids, agent = agentName()](TicketStore::Repositories &repositories) {
             // The AI's category of each ticket becomes the agent's; unclassified ones wait.
@@ -416,7 +418,6 @@ void MainWindow::acceptCategory()
             }
         })
         .then(this, [this] { refreshEverything(); });
-    afterVerdict();
 }
 
 void MainWindow::setCategory(Category category)
@@ -424,12 +425,12 @@ void MainWindow::setCategory(Category category)
     const QList<qint64> ids = selectedTicketIds();
     if (ids.isEmpty())
         return;
+    afterVerdict();
     m_store
         ->run([ids, category, agent = agentName()](TicketStore::Repositories &repositories) {
             repositories.classifications.addAgentVerdict(ids, category, agent);
         })
         .then(this, [this] { refreshEverything(); });
-    afterVerdict();
 }
 
 void MainWindow::setStatus(TicketStatus status)
@@ -447,7 +448,8 @@ void MainWindow::setStatus(TicketStatus status)
 void MainWindow::afterVerdict()
 {
     // Walking the review queue: a verdict moves on to the next ticket, and the one just decided
-    // leaves the queue at the next refresh.
+    // leaves the queue at the next refresh. Moving first means the refresh that follows the
+    // write already follows the next ticket.
     if (m_ui->needsReviewCheckBox->isChecked() &&
         m_ui->ticketTableView->selectionModel()->selectedRows().size() <= 1) {
         moveCurrentRow(1);

@@ -15,9 +15,9 @@ TicketStore::TicketStore(const Database &database, QObject *parent)
 
 TicketStore::~TicketStore()
 {
-    // QThreadPool::start and waitForDone, not a future's waitForFinished(), which may run a task
-    // that has not started yet on the waiting thread, with that thread's connection.
-    m_pool.waitForDone();
+    // Queued behind the calls already waiting, on the storage thread itself: a future's
+    // waitForFinished() may run a task that has not started on the waiting thread instead, and
+    // waitForDone() ends the pool's threads, so neither may come before this.
     m_pool.start([this] {
         m_repositories.reset();
         m_database.closeThreadConnection();

@@ -147,9 +147,18 @@ void TicketTableModel::applySnapshot(const Snapshot &snapshot)
     const QModelIndexList before = persistentIndexList();
     QModelIndexList after;
     after.reserve(before.size());
+    // Tickets the refresh did not track (selected while it ran) are looked for in its pages.
+    QHash<qint64, qint64> rowsInPages;
+    for (auto page = snapshot.pages.cbegin(); page != snapshot.pages.cend(); ++page) {
+        for (qsizetype i = 0; i < page->size(); ++i)
+            rowsInPages.insert(page->at(i).id, qint64(page.key()) * kPageSize + i);
+    }
     for (const QModelIndex &index : before) {
         const Ticket *ticket = ticketAt(index.row());
-        const qint64 row = ticket ? snapshot.positions.value(ticket->id, index.row()) : index.row();
+        qint64 row = index.row();
+        if (ticket) {
+            row = snapshot.positions.value(ticket->id, rowsInPages.value(ticket->id, index.row()));
+        }
         after.append(row >= 0 && row < snapshot.count ? createIndex(int(row), index.column())
                                                       : QModelIndex());
     }

@@ -1,0 +1,278 @@
+#include "classificationrepository.h"
+#include "mainwindow.h"
+#include "newticketdialog.h"
+#include "rulesclassifier.h"
+#include "runningserver.h"
+#include "ticketdetailwidget.h"
+#include "ticketrepository.h"
+#include "tickettablemodel.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QToolButton>
+
+using namespace Qt::StringLiterals;
+
+// Drives the real window with keys and clicks over a real database that the real API server
+// shares, as an agent and an external system would.
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void submittedTicketAppearsAndIsSelected();
+    void formRefusesWhatTheApiRefuses();
+    void billingFilterShowsOnlyBillingRows();
+    void ticketPostedToTheApiAppearsLive();
+    void correctionIsStoredAsTheAgentsVerdict();
+    void ticketTextIsShownAsPlainText();
+    void reviewQueueIsWalkedWithTheKeyboard();
+    void statusChangesForEverySelectedRow();
+
+private:
+    qint64 addTicket(const QString &subject, const QString &body,
+                     std::optional<Category> category = std::nullopt, double confidence = 0.9);
+    void showWindow();
+    QTableView *table() const { return m_window->findChild<QTableView *>(u"ticketTableView"_s); }
+    TicketTableModel *model() const { return m_window->ticketModel(); }
+    QString cell(int row, int column) const
+    {
+        return model()->index(row, column).data().toString();
+    }
+    void selectRow(int row);
+
+    std::unique_ptr<RunningServer> m_server;
+    std::unique_ptr<TicketRepository> m_tickets;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::init()
+{
+    m_server = std::make_unique<RunningServer>();
+    QVERIFY(m_server->isListening());
+    m_tickets = std::make_unique<TicketRepository>(m_server->database());
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    m_tickets.reset();
+    m_server.reset();
+}
+
+qint64 TestMainWindow::addTicket(const QString &subject, const QString &body,
+                                 std::optional<Category> category, double confidence)
+{
+    const Ticket ticket =
+        m_tickets->create(TicketDraft::fromSubjectAndBody(subject, body, TicketSource::Api));
+    if (category) {
+        Classification classification;
+        classification.ticketId = ticket.id;
+        classification.category = *category;
+        classification.confidence = confidence;
+        classification.needsReview = confidence < 0.6;
+        classification.summary = u"Summary of "_s + subject;
+        ClassificationRepository(m_server->database()).add(classification);
+    }
+    return ticket.id;
+}
+
+void TestMainWindow::showWindow()
+{
+    m_window = std::make_unique<MainWindow>(m_server->database());
+    m_window->setChangePollInterval(100);
+    m_window->setSuggester(std::make_shared<RulesClassifier>());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QSignalSpy reloaded(model(), &TicketTableModel::reloaded);
+    QTRY_VERIFY(!reloaded.isEmpty() || model()->rowCount() > 0 ||
+                model()->filter().search.isNull());
+}
+
+void TestMainWindow::selectRow(int row)
+{
+    QTRY_VERIFY(model()->ticketAt(row) != nullptr);
+    table()->setFocus();
+    table()->selectRow(row);
+    QCOMPARE(table()->currentIndex().row(), row);
+}
+
+void TestMainWindow::submittedTicketAppearsAndIsSelected()
+{
+    showWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+    NewTicketDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<NewTicketDialog *>()) != nullptr);
+    QTRY_VERIFY(dialog->isVisible());
+    QSignalSpy suggested(dialog, &NewTicketDialog::suggestionChanged);
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"subjectLineEdit"_s), u"Refund please"_s);
+    QTest::keyClicks(dialog->findChild<QPlainTextEdit *>(u"bodyPlainTextEdit"_s),
+                     u"I was charged twice on my invoice, please refund the payment."_s);
+    QTRY_VERIFY(!suggested.isEmpty());
+    QVERIFY(dialog->suggestion());
+    QCOMPARE(dialog->suggestion()->category, Category::Billing);
+    QVERIFY(dialog->findChild<QLabel *>(u"suggestionLabel"_s)->text().contains(u"Billing"_s));
+
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    QTRY_COMPARE(model()->rowCount(), 1);
+    QTRY_COMPARE(cell(0, TicketTableModel::SubjectColumn), u"Refund please"_s);
+    QTRY_COMPARE(table()->currentIndex().row(), 0);
+    QCOMPARE(m_tickets->count(), 1);
+    const std::optional<Ticket> stored = m_tickets->list({}).items.value(0);
+    QCOMPARE(stored->source, TicketSource::Gui);
+    QCOMPARE(stored->body, u"I was charged twice on my invoice, please refund the payment."_s);
+    auto *subject =
+        m_window->findChild<TicketDetailWidget *>()->findChild<QLabel *>(u"subjectLabel"_s);
+    QTRY_COMPARE(subject->text(), u"Refund please"_s);
+}
+
+void TestMainWindow::formRefusesWhatTheApiRefuses()
+{
+    showWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+    NewTicketDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<NewTicketDialog *>()) != nullptr);
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"subjectLineEdit"_s), u"Only a subject"_s);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    auto *error = dialog->findChild<QLabel *>(u"errorLabel"_s);
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(u"body"_s), qPrintable(error->text()));
+    QTest::qWait(300);
+    QCOMPARE(m_tickets->count(), 0);
+}
+
+void TestMainWindow::billingFilterShowsOnlyBillingRows()
+{
+    addTicket(u"VPN drops"_s, u"b"_s, Category::Technical);
+    addTicket(u"Invoice wrong"_s, u"b"_s, Category::Billing);
+    addTicket(u"Refund"_s, u"b"_s, Category::Billing);
+    addTicket(u"Opening hours"_s, u"b"_s, Category::General);
+    addTicket(u"Not classified yet"_s, u"b"_s);
+    showWindow();
+    QTRY_COMPARE(model()->rowCount(), 5);
+    auto *billing = m_window->findChild<QToolButton *>(u"billingCategoryButton"_s);
+    QTRY_COMPARE(billing->text(), u"Billing (2)"_s);
+    QCOMPARE(m_window->findChild<QToolButton *>(u"allCategoryButton"_s)->text(), u"All (5)"_s);
+
+    QTest::mouseClick(billing, Qt::LeftButton);
+    QTRY_COMPARE(model()->rowCount(), 2);
+    QTRY_VERIFY(model()->ticketAt(1));
+    for (int row = 0; row < 2; ++row)
+        QCOMPARE(cell(row, TicketTableModel::CategoryColumn), u"Billing"_s);
+
+    // Filters combine: billing and a search.
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QTest::keyClicks(m_window->findChild<QLineEdit *>(u"searchLineEdit"_s), u"refund"_s);
+    QTRY_COMPARE(model()->rowCount(), 1);
+    QTRY_COMPARE(cell(0, TicketTableModel::SubjectColumn), u"Refund"_s);
+}
+
+void TestMainWindow::ticketPostedToTheApiAppearsLive()
+{
+    addTicket(u"Older"_s, u"b"_s, Category::General);
+    showWindow();
+    QTRY_COMPARE(model()->rowCount(), 1);
+    selectRow(0);
+    const HttpClient::Response response = m_server->client().postJson(
+        u"/requests"_s, R"({"subject":"From the CRM","body":"Printer on fire"})");
+    QCOMPARE(response.status, 201);
+    QTRY_COMPARE_WITH_TIMEOUT(model()->rowCount(), 2, 1000);
+    QTRY_COMPARE(cell(0, TicketTableModel::SubjectColumn), u"From the CRM"_s);
+    // The agent's selection stayed on the ticket they were reading.
+    QCOMPARE(cell(table()->currentIndex().row(), TicketTableModel::SubjectColumn), u"Older"_s);
+    QTRY_COMPARE(m_window->findChild<QToolButton *>(u"allCategoryButton"_s)->text(), u"All (2)"_s);
+}
+
+void TestMainWindow::correctionIsStoredAsTheAgentsVerdict()
+{
+    const qint64 id = addTicket(u"Charged twice"_s, u"b"_s, Category::Technical, 0.4);
+    showWindow();
+    QTRY_COMPARE(model()->rowCount(), 1);
+    selectRow(0);
+    QTest::keyClick(table(), Qt::Key_B);
+    QTRY_COMPARE(m_tickets->find(id)->category, Category::Billing);
+    const std::optional<Ticket> ticket = m_tickets->find(id);
+    QCOMPARE(ticket->classification->provider, ClassificationProvider::Agent);
+    QVERIFY(!ticket->needsReview);
+    QTRY_COMPARE(cell(0, TicketTableModel::CategoryColumn), u"Billing"_s);
+    QCOMPARE(ClassificationRepository(m_server->database()).history(id).size(), 2);
+}
+
+void TestMainWindow::ticketTextIsShownAsPlainText()
+{
+    const QString markup = u"<b>bold</b><img src=x>"_s;
+    addTicket(u"<i>subject</i>"_s, markup, Category::General);
+    showWindow();
+    QTRY_COMPARE(model()->rowCount(), 1);
+    selectRow(0);
+    auto *detail = m_window->findChild<TicketDetailWidget *>();
+    auto *subject = detail->findChild<QLabel *>(u"subjectLabel"_s);
+    QTRY_COMPARE(subject->text(), u"<i>subject</i>"_s);
+    QCOMPARE(subject->textFormat(), Qt::PlainText);
+    QCOMPARE(detail->findChild<QPlainTextEdit *>(u"bodyPlainTextEdit"_s)->toPlainText(), markup);
+    QCOMPARE(cell(0, TicketTableModel::SubjectColumn), u"<i>subject</i>"_s);
+    for (const QLabel *label : detail->findChildren<QLabel *>()) {
+        if (label->text().contains(u'<'))
+            QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->objectName()));
+    }
+}
+
+void TestMainWindow::reviewQueueIsWalkedWithTheKeyboard()
+{
+    const qint64 sure = addTicket(u"Sure"_s, u"b"_s, Category::General, 0.95);
+    const qint64 third = addTicket(u"Third"_s, u"b"_s, Category::General, 0.3);
+    const qint64 second = addTicket(u"Second"_s, u"b"_s, Category::Technical, 0.3);
+    const qint64 first = addTicket(u"First"_s, u"b"_s, Category::Billing, 0.3);
+    showWindow();
+    QTRY_COMPARE(model()->rowCount(), 4);
+    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(m_window->findChild<QCheckBox *>(u"needsReviewCheckBox"_s)->isChecked());
+    QTRY_COMPARE(model()->rowCount(), 3);
+    selectRow(0);
+    QCOMPARE(cell(0, TicketTableModel::SubjectColumn), u"First"_s);
+
+    QTest::keyClick(table(), Qt::Key_A); // accept billing, move on
+    QTRY_COMPARE(model()->rowCount(), 2);
+    QTRY_COMPARE(cell(table()->currentIndex().row(), TicketTableModel::SubjectColumn), u"Second"_s);
+    QTest::keyClick(table(), Qt::Key_G); // correct technical to general
+    QTRY_COMPARE(model()->rowCount(), 1);
+    QTRY_COMPARE(cell(table()->currentIndex().row(), TicketTableModel::SubjectColumn), u"Third"_s);
+
+    QCOMPARE(m_tickets->find(first)->category, Category::Billing);
+    QCOMPARE(m_tickets->find(first)->classification->provider, ClassificationProvider::Agent);
+    QCOMPARE(m_tickets->find(second)->category, Category::General);
+    QVERIFY(m_tickets->find(third)->needsReview);
+    QCOMPARE(m_tickets->find(sure)->classification->provider, ClassificationProvider::Rules);
+}
+
+void TestMainWindow::statusChangesForEverySelectedRow()
+{
+    const qint64 a = addTicket(u"a"_s, u"b"_s, Category::General);
+    const qint64 b = addTicket(u"b"_s, u"b"_s, Category::General);
+    const qint64 c = addTicket(u"c"_s, u"b"_s, Category::General);
+    showWindow();
+    QTRY_COMPARE(model()->rowCount(), 3);
+    selectRow(0);
+    QTest::keyClick(table(), Qt::Key_Down, Qt::ShiftModifier);
+    QCOMPARE(table()->selectionModel()->selectedRows().size(), 2);
+    QTest::keyClick(table(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(m_tickets->find(c)->status, TicketStatus::Resolved);
+    QTRY_COMPARE(m_tickets->find(b)->status, TicketStatus::Resolved);
+    QCOMPARE(m_tickets->find(a)->status, TicketStatus::Open);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
