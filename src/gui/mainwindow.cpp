@@ -76,11 +76,18 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     header->setStretchLastSection(false);
     m_ui->ticketTableView->verticalHeader()->setDefaultSectionSize(
         m_ui->ticketTableView->fontMetrics().height() + 8);
-    m_ui->ticketTableView->setColumnWidth(TicketTableModel::IdColumn, 70);
-    m_ui->ticketTableView->setColumnWidth(TicketTableModel::ReceivedColumn, 130);
-    m_ui->ticketTableView->setColumnWidth(TicketTableModel::CategoryColumn, 120);
+    const std::array<std::pair<int, int>, 7> widths{{{TicketTableModel::IdColumn, 64},
+                                                     {TicketTableModel::ReceivedColumn, 125},
+                                                     {TicketTableModel::CategoryColumn, 115},
+                                                     {TicketTableModel::ConfidenceColumn, 85},
+                                                     {TicketTableModel::PriorityColumn, 70},
+                                                     {TicketTableModel::StatusColumn, 85},
+                                                     {TicketTableModel::NeedsReviewColumn, 95}}};
+    for (const auto &[column, width] : widths)
+        m_ui->ticketTableView->setColumnWidth(column, width);
     m_ui->mainSplitter->setStretchFactor(0, 3);
     m_ui->mainSplitter->setStretchFactor(1, 2);
+    m_ui->mainSplitter->setSizes({820, 440});
 
     for (QLabel *label : {m_apiLabel, m_aiLabel, m_queueLabel}) {
         label->setTextFormat(Qt::PlainText);

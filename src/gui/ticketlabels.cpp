@@ -85,5 +85,9 @@ QString TicketLabels::headline(const Ticket &ticket)
 
 QString TicketLabels::received(const QDateTime &when)
 {
-    return QLocale().toString(when.toLocalTime(), QLocale::ShortFormat);
+    // Minutes are enough to tell tickets apart in a list; seconds only widen the column.
+    const QDateTime local = when.toLocalTime();
+    const QLocale locale;
+    return locale.toString(local.date(), QLocale::ShortFormat) + u' ' +
+           locale.toString(local.time(), QStringLiteral("HH:mm"));
 }
