@@ -25,6 +25,28 @@ QString likePattern(const QString &search)
     return u'%' + escaped + u'%';
 }
 
+// The full-text index's query for what an agent typed: every word must appear, as the start of
+// a word in the ticket, in any order; a word with punctuation inside ("file_name") must appear as
+// written. Empty when nothing in the search is a letter or digit.
+QString fullTextQuery(const QString &search)
+{
+    QStringList phrases;
+    for (QString word : search.split(u' ', Qt::SkipEmptyParts)) {
+        if (std::none_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); }))
+            continue;
+        word.replace(u'"', QLatin1String("\"\""));
+        phrases.append(u'"' + word + QLatin1String("\"*"));
+    }
+    return phrases.join(u' ');
+}
+
+// The index sees words only; "100%" must still not find "100 dollars".
+bool searchNeedsExactText(const QString &search)
+{
+    return std::any_of(search.cbegin(), search.cend(),
+                       [](QChar c) { return !c.isLetterOrNumber() && !c.isSpace(); });
+}
+
 // WHERE clause and bound values for a query's filters; the cursor is applied separately.
 struct Filter
 {
@@ -32,7 +54,7 @@ struct Filter
     QVariantList values;
 };
 
-Filter filterFor(const TicketQuery &query)
+Filter filterFor(const TicketQuery &query, bool fullTextIndex)
 {
     Filter filter;
     QStringList conditions;
@@ -49,10 +71,18 @@ Filter filterFor(const TicketQuery &query)
         conditions.append(*query.needsReview ? QStringLiteral("t.needs_review = 1")
                                              : QStringLiteral("t.needs_review = 0"));
     if (!query.search.isEmpty()) {
-        conditions.append(QStringLiteral("(lower(t.subject) LIKE lower(?) ESCAPE '!' OR "
-                                         "lower(t.body) LIKE lower(?) ESCAPE '!')"));
-        const QString pattern = likePattern(query.search);
-        filter.values << pattern << pattern;
+        const QString words = fullTextIndex ? fullTextQuery(query.search) : QString();
+        if (!words.isEmpty()) {
+            conditions.append(QStringLiteral(
+                "t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ?)"));
+            filter.values.append(words);
+        }
+        if (words.isEmpty() || searchNeedsExactText(query.search)) {
+            conditions.append(QStringLiteral("(lower(t.subject) LIKE lower(?) ESCAPE '!' OR "
+                                             "lower(t.body) LIKE lower(?) ESCAPE '!')"));
+            const QString pattern = likePattern(query.search);
+            filter.values << pattern << pattern;
+        }
     }
     filter.sql = conditions.join(QLatin1String(" AND "));
     return filter;
@@ -272,7 +302,7 @@ std::optional<Ticket> TicketRepository::find(qint64 id)
 
 TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
 {
-    const Filter filter = filterFor(ticketQuery);
+    const Filter filter = filterFor(ticketQuery, m_database.config().isSqlite());
     QStringList conditions;
     if (!filter.sql.isEmpty())
         conditions.append(filter.sql);
@@ -324,8 +354,16 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
         sql = QStringLiteral("SELECT COALESCE(SUM(n), 0) FROM ticket_counts");
         if (!conditions.isEmpty())
             sql += QStringLiteral(" WHERE ") + conditions.join(QLatin1String(" AND "));
+    } else if (const QString words = m_database.config().isSqlite()
+                                         ? fullTextQuery(ticketQuery.search)
+                                         : QString();
+               !words.isEmpty() && !ticketQuery.category && !ticketQuery.status &&
+               !ticketQuery.needsReview && !searchNeedsExactText(ticketQuery.search)) {
+        // A search alone is counted by the index, without reading a ticket.
+        sql = QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?");
+        values.append(words);
     } else {
-        const Filter filter = filterFor(ticketQuery);
+        const Filter filter = filterFor(ticketQuery, m_database.config().isSqlite());
         sql = QStringLiteral("SELECT COUNT(*) FROM tickets t WHERE ") + filter.sql;
         values = filter.values;
     }
@@ -342,7 +380,7 @@ QList<Ticket> TicketRepository::range(const TicketQuery &filterQuery, TicketOrde
 {
     // Ids first, then the rows: skipping the offset then walks an index alone instead of
     // joining every skipped ticket's classification, job and import record.
-    const Filter filter = filterFor(filterQuery);
+    const Filter filter = filterFor(filterQuery, m_database.config().isSqlite());
     const OrderSql orderSql = orderSqlFor(order.key);
     QString sql = QStringLiteral("SELECT t.id") + fromTickets(orderSql);
     if (!filter.sql.isEmpty())
@@ -389,7 +427,7 @@ QList<Ticket> TicketRepository::findAll(const QList<qint64> &ids)
 std::optional<qint64> TicketRepository::position(const TicketQuery &filterQuery, TicketOrder order,
                                                  qint64 ticketId)
 {
-    const Filter filter = filterFor(filterQuery);
+    const Filter filter = filterFor(filterQuery, m_database.config().isSqlite());
     const OrderSql orderSql = orderSqlFor(order.key);
     const QString from = fromTickets(orderSql);
 

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void lookupAndListReadTheSameTicket();
     void writesWaitForAnotherWriter();
     void searchFindsTextAsWritten();
+    void searchMatchesWordsFromTheirStart();
     void rangeAndPositionAgreeInEveryOrder_data();
     void rangeAndPositionAgreeInEveryOrder();
     void positionIsNothingOnceTheTicketLeavesTheFilter();
@@ -396,6 +397,33 @@ void TestTicketRepository::searchFindsTextAsWritten()
         query.search = search;
         QVERIFY2(m_tickets->list(query).total == 1, qPrintable(search));
     }
+}
+
+// The full-text index: every word, in any order, as the start of a word; case and accents fold.
+void TestTicketRepository::searchMatchesWordsFromTheirStart()
+{
+    add(u"Refunds pending"_s, u"The invoice from March was paid twice"_s);
+    add(u"Uber ride"_s, u"unrelated"_s);
+    add(u"Printer"_s, u"paper jam in tray 2"_s);
+    const auto total = [this](const QString &search) {
+        TicketQuery query;
+        query.search = search;
+        return m_tickets->list(query).total;
+    };
+    QCOMPARE(total(u"refund"_s), 1);
+    QCOMPARE(total(u"twice invoice"_s), 1);
+    QCOMPARE(total(u"über"_s), 1);
+    QCOMPARE(total(u"fund"_s), 0);
+    QCOMPARE(total(u"printer toner"_s), 0);
+    // A quote is text to find, not query syntax.
+    QCOMPARE(total(u"\"jam"_s), 0);
+    QCOMPARE(total(u"jam\""_s), 0);
+    // Ranges and counts with other filters use the same index.
+    TicketQuery query;
+    query.search = u"pa"_s;
+    query.status = TicketStatus::Open;
+    QCOMPARE(m_tickets->count(query), 2);
+    QCOMPARE(m_tickets->range(query, TicketOrder{}, 0, 10).size(), 2);
 }
 
 void TestTicketRepository::rangeAndPositionAgreeInEveryOrder_data()
