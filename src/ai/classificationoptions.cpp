@@ -1,5 +1,7 @@
 #include "classificationoptions.h"
 
+#include "settingskeys.h"
+
 #include <QProcessEnvironment>
 #include <QSettings>
 
@@ -29,7 +31,7 @@ ClassificationOptions ClassificationOptions::fromSettings(const QSettings &setti
                                                           QStringList *errors)
 {
     ClassificationOptions options;
-    const QString providersKey = QStringLiteral("ai/providers");
+    const QString providersKey = SettingsKeys::aiProviders;
     const bool fromEnvironment = environment.contains(kProvidersVariable);
     if (fromEnvironment || settings.contains(providersKey)) {
         const QString source = fromEnvironment ? QString(kProvidersVariable) : providersKey;
@@ -50,7 +52,7 @@ ClassificationOptions ClassificationOptions::fromSettings(const QSettings &setti
         if (!order.isEmpty())
             options.order = order;
     }
-    const QString thresholdKey = QStringLiteral("ai/review_threshold");
+    const QString thresholdKey = SettingsKeys::aiReviewThreshold;
     if (settings.contains(thresholdKey)) {
         bool ok = false;
         const double threshold = settings.value(thresholdKey).toDouble(&ok);
@@ -59,7 +61,7 @@ ClassificationOptions ClassificationOptions::fromSettings(const QSettings &setti
         else
             errors->append(QStringLiteral("%1: must be a number from 0 to 1").arg(thresholdKey));
     }
-    const QString localOnlyKey = QStringLiteral("ai/local_only_categories");
+    const QString localOnlyKey = SettingsKeys::aiLocalOnlyCategories;
     for (const QString &name : listSetting(settings, localOnlyKey)) {
         if (const auto category = categoryFromName(name))
             options.localOnlyCategories.insert(*category);

@@ -42,6 +42,16 @@ void ClassificationService::stop()
     m_thread.wait();
 }
 
+void ClassificationService::reconfigure(ClassificationOptions options)
+{
+    const bool wasRunning = m_thread.isRunning();
+    stop();
+    // The worker's thread is not running, so nothing else touches it now.
+    m_worker->setOptions(std::move(options));
+    if (wasRunning)
+        start();
+}
+
 void ClassificationService::wake()
 {
     if (m_wakePosted.exchange(true))

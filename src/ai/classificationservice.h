@@ -28,6 +28,9 @@ public:
     void start();
     // Waits for the classification in progress; unfinished jobs stay queued for the next start.
     void stop();
+    // Applies new options (provider order, remote URL and model, review threshold) by restarting
+    // the worker; queued tickets stay queued. Call from the thread that owns the service.
+    void reconfigure(ClassificationOptions options);
     // Cheap enough to call for every ticket stored: wake-ups coalesce.
     void wake();
     ClassificationStatus status() const;

@@ -71,6 +71,7 @@ void ClassificationWorker::start()
                    names.append(classificationProviderName(provider));
                return names.join(QLatin1String(", "));
            }()));
+    publishStatus();
     schedule(0ms);
 }
 

@@ -38,6 +38,8 @@ public:
     void wake();
     // Stores what is finished and closes the connection; unfinished jobs stay queued.
     void stop();
+    // Only while stopped: the next start() uses these.
+    void setOptions(ClassificationOptions options) { m_options = std::move(options); }
 
 Q_SIGNALS:
     void classificationsStored(const QList<qint64> &ticketIds);
@@ -98,7 +100,7 @@ private:
     void publishStatus();
 
     const Database &m_database;
-    const ClassificationOptions m_options;
+    ClassificationOptions m_options;
     std::unique_ptr<ClassificationQueue> m_queue;
     const RulesClassifier m_rules;
     std::shared_ptr<const LocalClassifier> m_fastText;

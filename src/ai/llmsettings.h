@@ -1,5 +1,7 @@
 #pragma once
 
+#include "settingskeys.h"
+
 #include <QString>
 #include <QUrl>
 
@@ -17,8 +19,8 @@ struct LlmSettings
     static constexpr QLatin1StringView kModelVariable{"SUPPORT_CONSOLE_AI_MODEL"};
     static constexpr QLatin1StringView kKeyVariable{"SUPPORT_CONSOLE_AI_KEY"};
     static constexpr QLatin1StringView kOpenAiKeyVariable{"OPENAI_API_KEY"};
-    static constexpr QLatin1StringView kUrlSettingsKey{"ai/url"};
-    static constexpr QLatin1StringView kModelSettingsKey{"ai/model"};
+    static constexpr QLatin1StringView kUrlSettingsKey = SettingsKeys::aiUrl;
+    static constexpr QLatin1StringView kModelSettingsKey = SettingsKeys::aiModel;
 
     // E.g. https://api.openai.com/v1 or http://localhost:11434/v1; requests go to
     // {baseUrl}/chat/completions (a URL already ending in /chat/completions is used as is).

@@ -1,7 +1,10 @@
 #include "commandline.h"
 
+#include "settingskeys.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QSettings>
 
 namespace {
 
@@ -114,20 +117,27 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     if (databasePath.isEmpty())
         databasePath = qEnvironmentVariable("SUPPORT_CONSOLE_DATABASE");
     if (databasePath.isEmpty())
+        databasePath = QSettings().value(SettingsKeys::databasePath).toString();
+    if (databasePath.isEmpty())
         databasePath = DatabaseConfig::defaultSqlitePath();
     result.database = DatabaseConfig::sqlite(databasePath);
 
-    if (parser.isSet(bind)) {
-        const QString address = parser.value(bind);
+    // The command line wins over the settings dialog's choices, which win over the defaults.
+    const QSettings settings;
+    if (parser.isSet(bind) || settings.contains(SettingsKeys::apiBindAddress)) {
+        const QString address = parser.isSet(bind)
+                                    ? parser.value(bind)
+                                    : settings.value(SettingsKeys::apiBindAddress).toString();
         result.bindAddress = address == QLatin1String("localhost")
                                  ? QHostAddress(QHostAddress::LocalHost)
                                  : QHostAddress(address);
         if (result.bindAddress.isNull())
             return tr("--bind needs an IP address, not \"%1\".").arg(address);
     }
-    if (parser.isSet(port)) {
+    if (parser.isSet(port) || settings.contains(SettingsKeys::apiPort)) {
         bool ok = false;
-        const uint value = parser.value(port).toUInt(&ok);
+        const uint value = parser.isSet(port) ? parser.value(port).toUInt(&ok)
+                                              : settings.value(SettingsKeys::apiPort).toUInt(&ok);
         if (!ok || value > 65535)
             return tr("--port needs a number from 0 to 65535.");
         result.port = quint16(value);

@@ -7,6 +7,7 @@
 #include "fasttextmodelstore.h"
 #include "mainwindow.h"
 #include "rulesclassifier.h"
+#include "settingskeys.h"
 #include "storageerror.h"
 #include "unixsignalwatcher.h"
 
@@ -33,6 +34,27 @@ QString hostForUrl(const QHostAddress &address)
 {
     return address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
                                                                : address.toString();
+}
+
+QUrl apiUrl(const QHostAddress &address, quint16 port)
+{
+    return QUrl(QStringLiteral("http://%1:%2/").arg(hostForUrl(address)).arg(port));
+}
+
+// Moves the API to the address and port the settings now name; the window says where it went.
+void restartApi(ApiService &api, MainWindow &window)
+{
+    const QSettings settings;
+    const QString text =
+        settings.value(SettingsKeys::apiBindAddress, QStringLiteral("127.0.0.1")).toString();
+    const QHostAddress address = text == QLatin1String("localhost")
+                                     ? QHostAddress(QHostAddress::LocalHost)
+                                     : QHostAddress(text);
+    const quint16 port = api.start(
+        address,
+        quint16(settings.value(SettingsKeys::apiPort, CommandLine::kDefaultPort).toUInt()));
+    window.setApi(port != 0 ? &api : nullptr, apiUrl(address, port),
+                  port != 0 ? QString() : api.errorString());
 }
 
 } // namespace
@@ -77,12 +99,11 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
         if (mode == Mode::Headless)
             return 1;
     }
-    const QUrl apiUrl(
-        QStringLiteral("http://%1:%2/").arg(hostForUrl(commandLine.bindAddress)).arg(port));
+    const QUrl listening = apiUrl(commandLine.bindAddress, port);
     if (port != 0) {
         // Scripts and tests read the port from this line when they asked for port 0.
         out << QCoreApplication::translate("ServeCommand", "Support Console API listening on %1")
-                   .arg(apiUrl.toString())
+                   .arg(listening.toString())
             << Qt::endl;
     }
     out << QCoreApplication::translate("ServeCommand", "Database: %1")
@@ -92,10 +113,29 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     std::unique_ptr<MainWindow> window;
     if (mode == Mode::Window) {
         window = std::make_unique<MainWindow>(database);
-        window->setApi(port != 0 ? &api : nullptr, apiUrl,
+        window->setApi(port != 0 ? &api : nullptr, listening,
                        port != 0 ? QString() : api.errorString());
         window->setClassification(&classification);
         window->setSuggester(formSuggester(options.fastTextModelPath));
+        // What the settings dialog changes applies now, except the database location.
+        QObject::connect(
+            window.get(), &MainWindow::settingsChanged, window.get(), [&](const QStringList &keys) {
+                const auto changed = [&keys](QLatin1StringView prefix) {
+                    return std::any_of(keys.cbegin(), keys.cend(), [prefix](const QString &key) {
+                        return key.startsWith(prefix);
+                    });
+                };
+                if (changed(QLatin1StringView("ai/"))) {
+                    QStringList ignored;
+                    ClassificationOptions updated = ClassificationOptions::fromSettings(
+                        QSettings(), QProcessEnvironment::systemEnvironment(), &ignored);
+                    updated.fastTextModelPath = options.fastTextModelPath;
+                    classification.reconfigure(updated);
+                }
+                if (changed(QLatin1StringView("api/"))) {
+                    restartApi(api, *window);
+                }
+            });
         window->show();
     }
     const int exitCode = QCoreApplication::exec();

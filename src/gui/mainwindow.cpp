@@ -6,6 +6,8 @@
 #include "database.h"
 #include "localclassifier.h"
 #include "newticketdialog.h"
+#include "settingsdialog.h"
+#include "settingskeys.h"
 #include "ticketlabels.h"
 #include "ticketstore.h"
 #include "tickettablemodel.h"
@@ -61,6 +63,7 @@ struct TicketDetail
 MainWindow::MainWindow(const Database &database, QWidget *parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_database(database)
     , m_store(new TicketStore(database, this))
     , m_model(new TicketTableModel(m_store, this))
     , m_apiLabel(new QLabel(this))
@@ -188,6 +191,7 @@ void MainWindow::setUpActions()
 {
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionNewTicket, &QAction::triggered, this, &MainWindow::newTicket);
+    connect(m_ui->actionSettings, &QAction::triggered, this, &MainWindow::editSettings);
     connect(m_ui->actionFind, &QAction::triggered, this, [this] {
         m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
         m_ui->searchLineEdit->setFocus(Qt::ShortcutFocusReason);
@@ -483,6 +487,32 @@ void MainWindow::newTicket()
                 statusBar()->showMessage(tr("Ticket #%1 submitted.").arg(id), 5000);
                 refreshEverything();
             });
+    });
+    dialog->open();
+}
+
+void MainWindow::editSettings()
+{
+    auto *settings = new QSettings;
+    SettingsDialog::Current current;
+    current.bindAddress =
+        m_apiAddress.host().isEmpty() ? QStringLiteral("127.0.0.1") : m_apiAddress.host();
+    current.port = quint16(m_apiAddress.port(8080));
+    current.databasePath = m_database.config().databaseName;
+    auto *dialog = new SettingsDialog(settings, current, this);
+    settings->setParent(dialog);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QStringList keys = dialog->changedKeys();
+        if (keys.isEmpty())
+            return;
+        if (keys.contains(SettingsKeys::databasePath)) {
+            statusBar()->showMessage(
+                tr("The new database location applies the next time Support Console starts."),
+                15000);
+        }
+        Q_EMIT settingsChanged(keys);
+        updateStatusBar();
     });
     dialog->open();
 }

@@ -44,6 +44,10 @@ public:
     // How often the window looks for changes made elsewhere (API, classifier, other consoles).
     void setChangePollInterval(int milliseconds);
 
+Q_SIGNALS:
+    // The agent saved these SettingsKeys; whoever runs the services applies what it can.
+    void settingsChanged(const QStringList &keys);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -68,9 +72,11 @@ private:
     void setStatus(TicketStatus status);
     void afterVerdict();
     void newTicket();
+    void editSettings();
     void showStorageError(const QString &message);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
+    const Database &m_database;
     TicketStore *m_store;
     TicketTableModel *m_model;
     ApiService *m_api = nullptr;

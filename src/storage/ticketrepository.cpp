@@ -354,9 +354,8 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
         sql = QStringLiteral("SELECT COALESCE(SUM(n), 0) FROM ticket_counts");
         if (!conditions.isEmpty())
             sql += QStringLiteral(" WHERE ") + conditions.join(QLatin1String(" AND "));
-    } else if (const QString words = m_database.config().isSqlite()
-                                         ? fullTextQuery(ticketQuery.search)
-                                         : QString();
+    } else if (const QString words =
+                   m_database.config().isSqlite() ? fullTextQuery(ticketQuery.search) : QString();
                !words.isEmpty() && !ticketQuery.category && !ticketQuery.status &&
                !ticketQuery.needsReview && !searchNeedsExactText(ticketQuery.search)) {
         // A search alone is counted by the index, without reading a ticket.

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void statusReportsProvidersAndQueue();
     void learnedModelIsUsedAndPickedUpWhenTrained();
     void wakeDuringABatchIsNotLost();
+    void reconfigureAppliesToLaterTickets();
 
 private:
     QList<qint64> createTickets(int count, const QString &text = u"My invoice is wrong"_s);
@@ -151,6 +152,26 @@ void TestClassificationService::reviewThresholdFlagsUnsureResults()
     QTRY_COMPARE(m_tickets->find(id)->classificationState(), ClassificationState::Classified);
     QCOMPARE(m_tickets->find(id)->needsReview, needsReview);
     QCOMPARE(m_tickets->find(id)->classification->needsReview, needsReview);
+}
+
+// The settings dialog changes the threshold of a running console without a restart.
+void TestClassificationService::reconfigureAppliesToLaterTickets()
+{
+    const qint64 before = createTickets(1).first();
+    ClassificationOptions options = quickOptions();
+    options.reviewThreshold = 0.0;
+    ClassificationService service(m_temporary->database(), options);
+    service.start();
+    QTRY_COMPARE(m_tickets->find(before)->classificationState(), ClassificationState::Classified);
+    QVERIFY(!m_tickets->find(before)->needsReview);
+
+    options.reviewThreshold = 1.0;
+    service.reconfigure(options);
+    const qint64 after = createTickets(1).first();
+    service.wake();
+    QTRY_COMPARE(m_tickets->find(after)->classificationState(), ClassificationState::Classified);
+    QVERIFY(m_tickets->find(after)->needsReview);
+    QTRY_VERIFY(service.status().running);
 }
 
 void TestClassificationService::withoutAProviderJobsFailVisiblyAndAreRetried()

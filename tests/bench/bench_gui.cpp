@@ -11,8 +11,8 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
-#include <QCommandLineParser>
 #include <QComboBox>
+#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
@@ -234,13 +234,13 @@ int main(int argc, char *argv[])
             qFatal("row %d never loaded", row);
         printf("GUI jump_row=%d ms=%.1f\n", row, msSince(timer));
     }
-    for (const int column : {int(TicketTableModel::CategoryColumn),
-                             int(TicketTableModel::ConfidenceColumn)}) {
+    for (const int column :
+         {int(TicketTableModel::CategoryColumn), int(TicketTableModel::ConfidenceColumn)}) {
         measure(column == TicketTableModel::CategoryColumn ? "sort_category" : "sort_confidence",
                 [&] { table->sortByColumn(column, Qt::DescendingOrder); });
     }
-    measure("sort_received", [&] { table->sortByColumn(TicketTableModel::ReceivedColumn,
-                                                       Qt::DescendingOrder); });
+    measure("sort_received",
+            [&] { table->sortByColumn(TicketTableModel::ReceivedColumn, Qt::DescendingOrder); });
     table->scrollToTop();
     printf("GUI rss_mb=%.0f peak_rss_mb=%.0f\n", double(residentKb("VmRSS:")) / 1024.0,
            double(residentKb("VmHWM:")) / 1024.0);
@@ -278,7 +278,9 @@ int main(int argc, char *argv[])
     loadThread.quit();
     loadThread.wait();
     std::sort(gaps.begin(), gaps.end());
-    const auto percentile = [&](double p) { return gaps.at(qsizetype(p * (gaps.size() - 1))); };
+    const auto percentile = [&](double p) {
+        return gaps.at(qsizetype(p * (gaps.size() - 1)));
+    };
     // A stall is how much longer than the 5 ms heartbeat the loop was away.
     printf("GUI load_posts_per_s=%.0f created=%lld failed=%lld skipped=%lld stall_max_ms=%.1f "
            "stall_p99_ms=%.1f stall_p50_ms=%.1f rows_added=%d\n",

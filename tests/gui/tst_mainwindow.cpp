@@ -3,6 +3,8 @@
 #include "newticketdialog.h"
 #include "rulesclassifier.h"
 #include "runningserver.h"
+#include "settingsdialog.h"
+#include "settingskeys.h"
 #include "ticketdetailwidget.h"
 #include "ticketrepository.h"
 #include "tickettablemodel.h"
@@ -13,7 +15,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -38,6 +42,7 @@ private Q_SLOTS:
     void ticketTextIsShownAsPlainText();
     void reviewQueueIsWalkedWithTheKeyboard();
     void statusChangesForEverySelectedRow();
+    void settingsAreCheckedSavedAndAnnounced();
 
 private:
     qint64 addTicket(const QString &subject, const QString &body,
@@ -272,6 +277,38 @@ void TestMainWindow::statusChangesForEverySelectedRow()
     QTRY_COMPARE(m_tickets->find(c)->status, TicketStatus::Resolved);
     QTRY_COMPARE(m_tickets->find(b)->status, TicketStatus::Resolved);
     QCOMPARE(m_tickets->find(a)->status, TicketStatus::Open);
+}
+
+void TestMainWindow::settingsAreCheckedSavedAndAnnounced()
+{
+    QSettings().clear();
+    showWindow();
+    QSignalSpy changed(m_window.get(), &MainWindow::settingsChanged);
+    QTest::keySequence(m_window.get(), QKeySequence(u"Ctrl+,"_s));
+    SettingsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<SettingsDialog *>()) != nullptr);
+    auto *url = dialog->findChild<QLineEdit *>(u"llmUrlLineEdit"_s);
+    QTest::keyClicks(url, u"ftp://example.com"_s);
+    auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(dialog->findChild<QLabel *>(u"errorLabel"_s)->text().contains(u"http"_s));
+    QVERIFY(!QSettings().contains(SettingsKeys::aiUrl));
+
+    url->clear();
+    QTest::keyClicks(url, u"http://127.0.0.1:11434/v1/chat/completions"_s);
+    dialog->findChild<QSpinBox *>(u"portSpinBox"_s)->setValue(18080);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_COMPARE(changed.size(), 1);
+    const QStringList keys = changed.first().first().toStringList();
+    QVERIFY(keys.contains(SettingsKeys::aiUrl));
+    QVERIFY(keys.contains(SettingsKeys::apiPort));
+    QVERIFY(!keys.contains(SettingsKeys::aiModel));
+    const QSettings settings;
+    QCOMPARE(settings.value(SettingsKeys::aiUrl).toString(),
+             u"http://127.0.0.1:11434/v1/chat/completions"_s);
+    QCOMPARE(settings.value(SettingsKeys::apiPort).toInt(), 18080);
+    QSettings().clear();
 }
 
 QTEST_MAIN(TestMainWindow)

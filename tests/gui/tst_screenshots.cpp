@@ -1,5 +1,5 @@
-#include "classificationrepository.h"
 #include "apiservice.h"
+#include "classificationrepository.h"
 #include "mainwindow.h"
 #include "rulesclassifier.h"
 #include "sentencesummarizer.h"
@@ -11,8 +11,8 @@
 #include <QDir>
 #include <QImage>
 #include <QSet>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -103,8 +103,8 @@ void TestScreenshots::seedSampleTickets()
         const auto &[subject, body] = samples.at(i % samples.size());
         TicketDraft draft = TicketDraft::fromSubjectAndBody(subject, body, TicketSource::Api);
         // Spread over the past week, more on recent days.
-        draft.createdAt = Timestamps::fromMs(now - qint64((i * 7919) % (7 * 24)) * 3600 * 1000 /
-                                                       (1 + i % 3));
+        draft.createdAt =
+            Timestamps::fromMs(now - qint64((i * 7919) % (7 * 24)) * 3600 * 1000 / (1 + i % 3));
         const Ticket ticket = tickets.create(draft);
         if (i < 2)
             continue; // just arrived: still being classified

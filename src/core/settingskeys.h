@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QLatin1StringView>
+
+// Every key the program keeps in QSettings, in one table: the window's settings dialog writes
+// them, the server and the classifier read them. Secrets never go here (API keys come from the
+// environment only).
+namespace SettingsKeys {
+inline constexpr QLatin1StringView apiBindAddress{"api/bind_address"};
+inline constexpr QLatin1StringView apiPort{"api/port"};
+inline constexpr QLatin1StringView databasePath{"database/path"};
+inline constexpr QLatin1StringView aiProviders{"ai/providers"};
+inline constexpr QLatin1StringView aiReviewThreshold{"ai/review_threshold"};
+inline constexpr QLatin1StringView aiLocalOnlyCategories{"ai/local_only_categories"};
+inline constexpr QLatin1StringView aiUrl{"ai/url"};
+inline constexpr QLatin1StringView aiModel{"ai/model"};
+} // namespace SettingsKeys

@@ -1,0 +1,83 @@
+#include "settingsdialog.h"
+
+#include "classificationoptions.h"
+#include "settingskeys.h"
+#include "ui_settingsdialog.h"
+
+#include <QHostAddress>
+#include <QPushButton>
+#include <QUrl>
+
+SettingsDialog::SettingsDialog(QSettings *settings, const Current &current, QWidget *parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::SettingsDialog>())
+    , m_settings(settings)
+{
+    m_ui->setupUi(this);
+    QPalette errorPalette = m_ui->errorLabel->palette();
+    errorPalette.setColor(QPalette::WindowText, QColor(0xC0, 0x39, 0x2B));
+    m_ui->errorLabel->setPalette(errorPalette);
+    m_ui->errorLabel->hide();
+
+    m_ui->bindAddressLineEdit->setText(
+        m_settings->value(SettingsKeys::apiBindAddress, current.bindAddress).toString());
+    m_ui->portSpinBox->setValue(m_settings->value(SettingsKeys::apiPort, current.port).toInt());
+    m_ui->llmUrlLineEdit->setText(m_settings->value(SettingsKeys::aiUrl).toString());
+    m_ui->llmModelLineEdit->setText(m_settings->value(SettingsKeys::aiModel).toString());
+    m_ui->reviewThresholdSpinBox->setValue(
+        m_settings
+            ->value(SettingsKeys::aiReviewThreshold, ClassificationOptions::kDefaultReviewThreshold)
+            .toDouble());
+    m_ui->databasePathLineEdit->setText(
+        m_settings->value(SettingsKeys::databasePath, current.databasePath).toString());
+
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+}
+
+SettingsDialog::~SettingsDialog() = default;
+
+void SettingsDialog::accept()
+{
+    const QString address = m_ui->bindAddressLineEdit->text().trimmed();
+    const QString url = m_ui->llmUrlLineEdit->text().trimmed();
+    const QString databasePath = m_ui->databasePathLineEdit->text().trimmed();
+    QStringList problems;
+    if (address != QLatin1String("localhost") && QHostAddress(address).isNull())
+        problems.append(tr("The API address must be an IP address such as 127.0.0.1."));
+    if (!url.isEmpty()) {
+        const QUrl parsed(url, QUrl::StrictMode);
+        if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http") &&
+                                  parsed.scheme() != QLatin1String("https"))) {
+            problems.append(tr("The AI URL must start with http:// or https://."));
+        }
+    }
+    if (databasePath.isEmpty())
+        problems.append(tr("The database needs a file name."));
+    if (!problems.isEmpty()) {
+        m_ui->errorLabel->setText(problems.join(u'\n'));
+        m_ui->errorLabel->show();
+        return;
+    }
+
+    m_changedKeys.clear();
+    const auto store = [this](QLatin1StringView key, const QVariant &value) {
+        // Compared as text: that is how the settings file gives values back.
+        if (m_settings->value(key).toString() == value.toString())
+            return;
+        // An empty text removes the key, so the environment or the default applies again.
+        if (value.typeId() == QMetaType::QString && value.toString().isEmpty())
+            m_settings->remove(key);
+        else
+            m_settings->setValue(key, value);
+        m_changedKeys.append(key);
+    };
+    store(SettingsKeys::apiBindAddress, address);
+    store(SettingsKeys::apiPort, m_ui->portSpinBox->value());
+    store(SettingsKeys::aiUrl, url);
+    store(SettingsKeys::aiModel, m_ui->llmModelLineEdit->text().trimmed());
+    store(SettingsKeys::aiReviewThreshold, m_ui->reviewThresholdSpinBox->value());
+    store(SettingsKeys::databasePath, databasePath);
+    m_settings->sync();
+    QDialog::accept();
+}

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QDialog>
+#include <QSettings>
+#include <QStringList>
+
+#include <memory>
+
+namespace Ui {
+class SettingsDialog;
+}
+
+// The program's preferences (SettingsKeys): where the API listens, the remote AI provider, the
+// review threshold and the database location. Never a secret.
+class SettingsDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    // Shows what the settings hold, or what is in effect where they hold nothing.
+    struct Current
+    {
+        QString bindAddress;
+        quint16 port = 0;
+        QString databasePath;
+    };
+
+    SettingsDialog(QSettings *settings, const Current &current, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+
+    // Checks and saves; stays open naming the problem when a value is unusable.
+    void accept() override;
+    // The keys whose values the last accept() changed.
+    QStringList changedKeys() const { return m_changedKeys; }
+
+private:
+    std::unique_ptr<Ui::SettingsDialog> m_ui;
+    QSettings *m_settings;
+    QStringList m_changedKeys;
+};
