@@ -71,6 +71,10 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     , m_queueLabel(new QLabel(this))
 {
     m_ui->setupUi(this);
+    QIcon icon;
+    for (const int size : {32, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/support-console-%1.png").arg(size), QSize(size, size));
+    setWindowIcon(icon);
     m_ui->ticketTableView->setModel(m_model);
     QHeaderView *header = m_ui->ticketTableView->horizontalHeader();
     header->setSortIndicator(TicketTableModel::ReceivedColumn, Qt::DescendingOrder);

@@ -11,6 +11,7 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -18,6 +19,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void reviewQueueIsWalkedWithTheKeyboard();
     void statusChangesForEverySelectedRow();
     void settingsAreCheckedSavedAndAnnounced();
+    void layoutIsKeptAcrossRestarts();
 
 private:
     qint64 addTicket(const QString &subject, const QString &body,
@@ -308,6 +311,21 @@ void TestMainWindow::settingsAreCheckedSavedAndAnnounced()
     QCOMPARE(settings.value(SettingsKeys::aiUrl).toString(),
              u"http://127.0.0.1:11434/v1/chat/completions"_s);
     QCOMPARE(settings.value(SettingsKeys::apiPort).toInt(), 18080);
+    QSettings().clear();
+}
+
+void TestMainWindow::layoutIsKeptAcrossRestarts()
+{
+    QSettings().clear();
+    showWindow();
+    table()->horizontalHeader()->resizeSection(TicketTableModel::CategoryColumn, 211);
+    m_window->resize(900, 640);
+    m_window->close();
+    m_window.reset();
+
+    showWindow();
+    QCOMPARE(table()->horizontalHeader()->sectionSize(TicketTableModel::CategoryColumn), 211);
+    QCOMPARE(m_window->size(), QSize(900, 640));
     QSettings().clear();
 }
 
