@@ -63,7 +63,11 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
-    const Database database(commandLine.database);
+    DatabaseConfig config = commandLine.database;
+    // An agent's desktop keeps its memory small; a headless server maps the file for speed.
+    if (mode == Mode::Window)
+        config.memoryMapBytes = 0;
+    const Database database(config);
     try {
         database.migrate();
     } catch (const StorageError &error) {

@@ -46,12 +46,6 @@ QString agentName()
     return user.isEmpty() ? QStringLiteral("agent") : user;
 }
 
-struct CategoryCounts
-{
-    qint64 all = 0;
-    std::array<qint64, kAllCategories.size()> perCategory{};
-};
-
 struct TicketDetail
 {
     std::optional<Ticket> ticket;
@@ -296,31 +290,28 @@ void MainWindow::applyFilter()
 
 void MainWindow::refreshCounts()
 {
-    TicketQuery base = currentFilter();
-    base.category.reset();
-    const quint64 generation = ++m_countsGeneration;
+    const TicketQuery filter = currentFilter();
+    const quint64 generation = ++*m_countsWanted;
     m_store
-        ->run([base](TicketStore::Repositories &repositories) {
-            CategoryCounts counts;
-            counts.all = repositories.tickets.count(base);
-            for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
-                TicketQuery filter = base;
-                filter.category = kAllCategories.at(i);
-                counts.perCategory.at(i) = repositories.tickets.count(filter);
-            }
-            return counts;
+        ->run([filter, generation, wanted = m_countsWanted](TicketStore::Repositories &repositories)
+                  -> std::optional<TicketRepository::CategoryCounts> {
+            // Typing a search queues a count per pause; only the newest is worth the time.
+            if (generation != wanted->load())
+                return std::nullopt;
+            return repositories.tickets.countByCategory(filter);
         })
-        .then(this, [this, generation](const CategoryCounts &counts) {
-            if (generation != m_countsGeneration)
+        .then(this, [this,
+                     generation](const std::optional<TicketRepository::CategoryCounts> &counts) {
+            if (!counts || generation != m_countsWanted->load())
                 return;
             const QLocale locale;
-            m_ui->allCategoryButton->setText(tr("All (%1)").arg(locale.toString(counts.all)));
+            m_ui->allCategoryButton->setText(tr("All (%1)").arg(locale.toString(counts->all)));
             const std::array buttons{m_ui->technicalCategoryButton, m_ui->billingCategoryButton,
                                      m_ui->generalCategoryButton};
             for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
                 buttons.at(i)->setText(
                     tr("%1 (%2)").arg(CategoryPalette::displayName(kAllCategories.at(i)),
-                                      locale.toString(counts.perCategory.at(i))));
+                                      locale.toString(counts->perCategory.at(i))));
             }
         });
 }

@@ -8,6 +8,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <atomic>
 #include <memory>
 
 class ApiService;
@@ -93,7 +94,9 @@ private:
     qint64 m_dataVersion = -1;
     bool m_pollRunning = false;
     quint64 m_detailGeneration = 0;
-    quint64 m_countsGeneration = 0;
+    // Shared with the storage thread, which skips counts that a newer filter made stale.
+    std::shared_ptr<std::atomic<quint64>> m_countsWanted =
+        std::make_shared<std::atomic<quint64>>(0);
     // A ticket to select once the table shows it, after the agent submitted it.
     qint64 m_selectWhenShown = 0;
 };

@@ -63,18 +63,24 @@ void TicketTableModel::sort(int column, Qt::SortOrder order)
 void TicketTableModel::reload()
 {
     const quint64 generation = ++m_generation;
+    const quint64 reload = ++*m_latestReload;
     m_pagesRequested.clear();
     m_refreshAgain = false;
     m_store
-        ->run([filter = m_filter, order = m_order](TicketStore::Repositories &repositories) {
+        ->run([filter = m_filter, order = m_order, reload,
+               latest = m_latestReload](TicketStore::Repositories &repositories) {
+            // A search typed in several pauses queues several reloads; only the last counts.
+            if (reload != latest->load())
+                return std::optional<Snapshot>();
             Snapshot snapshot;
             snapshot.count = repositories.tickets.count(filter);
             snapshot.pages.insert(0, repositories.tickets.range(filter, order, 0, kPageSize));
-            return snapshot;
+            return std::optional<Snapshot>(std::move(snapshot));
         })
-        .then(this, [this, generation](const Snapshot &snapshot) {
-            if (generation != m_generation)
+        .then(this, [this, generation](const std::optional<Snapshot> &result) {
+            if (!result || generation != m_generation)
                 return;
+            const Snapshot &snapshot = *result;
             beginResetModel();
             m_count = snapshot.count;
             m_pages = snapshot.pages;

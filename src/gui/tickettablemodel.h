@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <atomic>
+#include <memory>
 #include <optional>
 
 class TicketStore;
@@ -87,6 +89,9 @@ private:
     qint64 m_count = 0;
     // Results of reads started before the last filter, order or refresh change are dropped.
     quint64 m_generation = 0;
+    // The newest reload asked for, shared with the storage thread so it skips older ones.
+    std::shared_ptr<std::atomic<quint64>> m_latestReload =
+        std::make_shared<std::atomic<quint64>>(0);
     bool m_refreshRunning = false;
     bool m_refreshAgain = false;
     QHash<int, QList<Ticket>> m_pages;

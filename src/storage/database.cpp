@@ -70,8 +70,7 @@ void Database::configure(QSqlDatabase &db) const
         QStringLiteral("PRAGMA foreign_keys = ON"),
         QStringLiteral("PRAGMA temp_store = MEMORY"),
         QStringLiteral("PRAGMA cache_size = -32768"),
-        // Reads through a memory map skip a copy and a system call per page.
-        QStringLiteral("PRAGMA mmap_size = 1073741824"),
+        QStringLiteral("PRAGMA mmap_size = %1").arg(std::max<qint64>(0, m_config.memoryMapBytes)),
     };
     QSqlQuery query(db);
     for (const QString &pragma : pragmas) {

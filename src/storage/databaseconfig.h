@@ -11,6 +11,10 @@ struct DatabaseConfig
     int port = -1;
     QString userName;
     QString password;
+    // SQLite reads through a memory map of up to this many bytes: a copy and a system call less
+    // per page for a server, but every page read stays in the process's resident memory, so the
+    // desktop window turns it off.
+    qint64 memoryMapBytes = qint64(1) << 30;
 
     static DatabaseConfig sqlite(const QString &filePath);
     // The per-user data folder, created if needed.

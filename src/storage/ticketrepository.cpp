@@ -374,6 +374,38 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
     return total;
 }
 
+TicketRepository::CategoryCounts TicketRepository::countByCategory(const TicketQuery &ticketQuery)
+{
+    TicketQuery filterQuery = ticketQuery;
+    filterQuery.category.reset();
+    QString sql;
+    QVariantList values;
+    if (filterQuery.search.isEmpty() && !filterQuery.needsReview) {
+        sql = QStringLiteral("SELECT category, COALESCE(SUM(n), 0) FROM ticket_counts");
+        if (filterQuery.status) {
+            sql += QStringLiteral(" WHERE status = ?");
+            values.append(QString(ticketStatusName(*filterQuery.status)));
+        }
+    } else {
+        const Filter filter = filterFor(filterQuery, m_database.config().isSqlite());
+        sql = QStringLiteral("SELECT t.category, COUNT(*) FROM tickets t WHERE ") + filter.sql;
+        values = filter.values;
+    }
+    sql += QStringLiteral(" GROUP BY 1");
+    QSqlQuery &query = prepared(sql);
+    bindAll(query, values);
+    StatementCache::exec(query, "count tickets per category");
+    CategoryCounts counts;
+    while (query.next()) {
+        const qint64 n = query.value(1).toLongLong();
+        counts.all += n;
+        if (const auto category = categoryFromName(query.value(0).toString()))
+            counts.perCategory.at(qsizetype(*category)) += n;
+    }
+    query.finish();
+    return counts;
+}
+
 QList<Ticket> TicketRepository::range(const TicketQuery &filterQuery, TicketOrder order,
                                       qint64 offset, int limit)
 {

@@ -10,6 +10,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -45,6 +46,14 @@ public:
     TicketStats stats(QDate today, int days);
     // Tickets matching the query's filters; its limit and cursor are ignored.
     qint64 count(const TicketQuery &filter = {});
+
+    struct CategoryCounts
+    {
+        qint64 all = 0;
+        std::array<qint64, kAllCategories.size()> perCategory{};
+    };
+    // What count() answers for the filter with each category in turn, and with none, at once.
+    CategoryCounts countByCategory(const TicketQuery &filter);
 
     // Rows offset.. of the filtered tickets in any order, for a table that jumps to any row.
     QList<Ticket> range(const TicketQuery &filter, TicketOrder order, qint64 offset, int limit);

@@ -149,6 +149,7 @@ int main(int argc, char *argv[])
     DatabaseConfig config;
     config.driver = QStringLiteral("QSQLITE");
     config.databaseName = parser.value(databaseOption);
+    config.memoryMapBytes = 0; // as the console's window runs it
     const Database database(config);
     database.migrate();
     ClassificationOptions options;
@@ -200,11 +201,11 @@ int main(int argc, char *argv[])
     filterMs << measure("billing", [&] { button("billingCategoryButton")->click(); });
     filterMs << measure("general", [&] { button("generalCategoryButton")->click(); });
     filterMs << measure("all", [&] { button("allCategoryButton")->click(); });
-    filterMs << measure("status_resolved", [&] { status->setCurrentIndex(3); });
-    filterMs << measure("billing_resolved", [&] { button("billingCategoryButton")->click(); });
-    filterMs << measure("any_status", [&] { status->setCurrentIndex(0); });
-    filterMs << measure("needs_review", [&] { review->setChecked(true); });
-    filterMs << measure("billing_review", [&] { button("billingCategoryButton")->click(); });
+    filterMs << measure("status_open", [&] { status->setCurrentIndex(1); });
+    filterMs << measure("billing_open", [&] { button("billingCategoryButton")->click(); });
+    filterMs << measure("billing_any_status", [&] { status->setCurrentIndex(0); });
+    filterMs << measure("billing_review", [&] { review->setChecked(true); });
+    filterMs << measure("technical_review", [&] { button("technicalCategoryButton")->click(); });
     filterMs << measure("all_review", [&] { button("allCategoryButton")->click(); });
     filterMs << measure("no_review", [&] { review->setChecked(false); });
     for (const char *word : {"refund", "password", "printer"}) {
@@ -242,8 +243,9 @@ int main(int argc, char *argv[])
     measure("sort_received",
             [&] { table->sortByColumn(TicketTableModel::ReceivedColumn, Qt::DescendingOrder); });
     table->scrollToTop();
-    printf("GUI rss_mb=%.0f peak_rss_mb=%.0f\n", double(residentKb("VmRSS:")) / 1024.0,
-           double(residentKb("VmHWM:")) / 1024.0);
+    printf("GUI rss_mb=%.0f peak_rss_mb=%.0f anon_mb=%.0f file_mb=%.0f\n",
+           double(residentKb("VmRSS:")) / 1024.0, double(residentKb("VmHWM:")) / 1024.0,
+           double(residentKb("RssAnon:")) / 1024.0, double(residentKb("RssFile:")) / 1024.0);
     fflush(stdout);
 
     // --- responsiveness under POST load -----------------------------------------------------
@@ -287,7 +289,8 @@ int main(int argc, char *argv[])
            double(created) / loadSeconds, created, failed, skipped,
            std::max(0.0, gaps.last() - 5.0), std::max(0.0, percentile(0.99) - 5.0),
            std::max(0.0, percentile(0.5) - 5.0), model->rowCount() - rowsBefore);
-    printf("GUI rss_after_load_mb=%.0f\n", double(residentKb("VmRSS:")) / 1024.0);
+    printf("GUI rss_after_load_mb=%.0f peak_rss_mb=%.0f\n", double(residentKb("VmRSS:")) / 1024.0,
+           double(residentKb("VmHWM:")) / 1024.0);
     fflush(stdout);
 
     window.reset();
