@@ -15,6 +15,8 @@
 
 using namespace Qt::StringLiterals;
 
+Q_DECLARE_METATYPE(TicketQuery)
+
 class TestTicketRepository : public QObject
 {
     Q_OBJECT
@@ -40,6 +42,8 @@ private Q_SLOTS:
     void writesWaitForAnotherWriter();
     void searchFindsTextAsWritten();
     void searchMatchesWordsFromTheirStart();
+    void countsPerCategoryEqualCountsOfEachFilter_data();
+    void countsPerCategoryEqualCountsOfEachFilter();
     void rangeAndPositionAgreeInEveryOrder_data();
     void rangeAndPositionAgreeInEveryOrder();
     void positionIsNothingOnceTheTicketLeavesTheFilter();
@@ -424,6 +428,50 @@ void TestTicketRepository::searchMatchesWordsFromTheirStart()
     query.status = TicketStatus::Open;
     QCOMPARE(m_tickets->count(query), 2);
     QCOMPARE(m_tickets->range(query, TicketOrder{}, 0, 10).size(), 2);
+}
+
+void TestTicketRepository::countsPerCategoryEqualCountsOfEachFilter_data()
+{
+    QTest::addColumn<TicketQuery>("filter");
+    QTest::newRow("everything") << TicketQuery{};
+    TicketQuery open;
+    open.status = TicketStatus::Open;
+    QTest::newRow("open") << open;
+    TicketQuery review;
+    review.needsReview = true;
+    QTest::newRow("needs review") << review;
+    TicketQuery search;
+    search.search = u"invoice"_s;
+    QTest::newRow("search") << search;
+    search.status = TicketStatus::Resolved;
+    QTest::newRow("search resolved") << search;
+}
+
+// The window's category buttons: one grouped query must say what four counts would.
+void TestTicketRepository::countsPerCategoryEqualCountsOfEachFilter()
+{
+    QFETCH(TicketQuery, filter);
+    for (int i = 0; i < 20; ++i) {
+        const Ticket ticket = add(u"t%1"_s.arg(i), i % 2 ? u"invoice"_s : u"printer"_s);
+        if (i % 5 == 4)
+            continue;
+        Classification classification;
+        classification.ticketId = ticket.id;
+        classification.category = kAllCategories.at(i % 3);
+        classification.confidence = i % 4 == 0 ? 0.3 : 0.9;
+        classification.needsReview = classification.confidence < 0.6;
+        ClassificationRepository(m_temporary->database()).add(classification);
+        if (i % 3 == 1)
+            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved);
+    }
+    const TicketRepository::CategoryCounts counts = m_tickets->countByCategory(filter);
+    QCOMPARE(counts.all, m_tickets->count(filter));
+    for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
+        TicketQuery one = filter;
+        one.category = kAllCategories.at(i);
+        QCOMPARE(counts.perCategory.at(i), m_tickets->count(one));
+    }
+    QVERIFY(counts.all > 0);
 }
 
 void TestTicketRepository::rangeAndPositionAgreeInEveryOrder_data()
