@@ -4,7 +4,6 @@
 #include "ticket.h"
 #include "ticketdraft.h"
 #include "ticketquery.h"
-#include "ticketstats.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -40,7 +39,6 @@ public:
 
     std::optional<Ticket> find(qint64 id);
     TicketPage list(const TicketQuery &query);
-    TicketStats stats(QDate today, int days);
     qint64 count();
 
 private:
