@@ -23,6 +23,7 @@ qint64 dayNumberOf(QDate date)
 
 StatsRepository::StatsRepository(const Database &database)
     : m_db(database.connection())
+    , m_isSqlite(database.config().isSqlite())
     , m_statements(m_db)
 {}
 
@@ -38,11 +39,27 @@ TicketStats StatsRepository::stats(const QDateTime &now, int days)
     // but missing from the backlog. A deferred BEGIN only reads and takes no write lock.
     const bool snapshot = m_db.transaction();
     try {
+        // Read before the data: a commit in between makes the next call read again, never
+        // leaves an older result standing for newer data.
+        const std::optional<std::pair<qint64, qint64>> version = writeVersion();
+        if (version && m_last && m_last->writeVersion == *version &&
+            m_last->stats.days.size() == stats.days.size() &&
+            m_last->stats.days.last().date == today) {
+            const qint64 lastMs = Timestamps::toMs(m_last->stats.backlog.asOf);
+            if (nowMs >= lastMs && nowMs - lastMs < kReuseMs) {
+                if (snapshot)
+                    m_db.commit();
+                return m_last->stats;
+            }
+        }
+        m_last.reset();
         addDailyCounts(stats, firstDay, lastDay);
         addCorrections(stats, firstDay * Timestamps::kMsPerDay,
                        (lastDay + 1) * Timestamps::kMsPerDay);
         addConfidence(stats, firstDay, lastDay);
         addBacklog(stats, nowMs);
+        if (version)
+            m_last = LastStats{*version, stats};
     } catch (const StorageError &) {
         if (snapshot)
             m_db.rollback();
@@ -142,15 +159,16 @@ void StatsRepository::addBacklog(TicketStats &stats, qint64 nowMs)
     perDay.finish();
 
     // An age bucket's edge rarely falls on midnight: whole days come from the counts above and
-    // only the edge's own day is counted in tickets_status_created, from its nearer end, so
-    // each edge reads at most half a day of index entries.
+    // only the edge's own day is counted in tickets_status_created, from its nearer end (today
+    // ends now, as far as tickets go), so each edge reads at most half a day of index entries.
     auto openCreatedBefore = [&](qint64 edgeMs) {
         const qint64 day = Timestamps::dayNumber(edgeMs);
         const qint64 dayStart = day * Timestamps::kMsPerDay;
+        const qint64 filledUntil = std::min(dayStart + Timestamps::kMsPerDay, nowMs);
         qint64 beforeDay = 0;
         for (auto it = openPerDay.cbegin(); it != openPerDay.cend() && it.key() < day; ++it)
             beforeDay += it.value();
-        if (edgeMs - dayStart <= Timestamps::kMsPerDay / 2)
+        if (edgeMs - dayStart <= filledUntil - edgeMs)
             return beforeDay + openCreatedBetween(dayStart, edgeMs);
         return beforeDay + openPerDay.value(day) -
                openCreatedBetween(edgeMs, dayStart + Timestamps::kMsPerDay);
@@ -175,6 +193,22 @@ void StatsRepository::addBacklog(TicketStats &stats, qint64 nowMs)
         stats.backlog.oldestAgeSeconds =
             std::max<qint64>(0, (nowMs - oldest.value(0).toLongLong()) / 1000);
     oldest.finish();
+}
+
+std::optional<std::pair<qint64, qint64>> StatsRepository::writeVersion()
+{
+    if (!m_isSqlite)
+        return std::nullopt;
+    // data_version moves when another connection commits, total_changes() when this one writes.
+    QSqlQuery &others = m_statements.prepared(QStringLiteral("PRAGMA data_version"));
+    StatementCache::exec(others, "read the database's data version");
+    const qint64 otherWrites = others.next() ? others.value(0).toLongLong() : -1;
+    others.finish();
+    QSqlQuery &own = m_statements.prepared(QStringLiteral("SELECT total_changes()"));
+    StatementCache::exec(own, "count this connection's changes");
+    const qint64 ownWrites = own.next() ? own.value(0).toLongLong() : -1;
+    own.finish();
+    return std::pair{otherWrites, ownWrites};
 }
 
 qint64 StatsRepository::openCreatedBetween(qint64 fromMs, qint64 untilMs)

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void confidenceFollowsLatestMachineResult();
     void backlogBucketsByAge_data();
     void backlogBucketsByAge();
+    void statsAreReusedOnlyWhileNothingIsWritten();
     void emptyDatabaseHasNothingToReport();
     void upgradeCountsExistingClassifications();
     void statsAgreeWithJson();
@@ -328,6 +329,49 @@ void TestStatsRepository::backlogBucketsByAge()
     QCOMPARE(stats.backlog.total(), qint64(std::size(open)));
     QCOMPARE(stats.backlog.oldestAgeSeconds, std::optional<qint64>((30 * kDay + 5 * kHour) / 1000));
     QCOMPARE(stats.backlog.asOf, now);
+}
+
+void TestStatsRepository::statsAreReusedOnlyWhileNothingIsWritten()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    addTicket(nowMs - 2 * kHour);
+    const TicketStats first = m_stats->stats(kNow, 7);
+    QCOMPARE(first.backlog.asOf, kNow);
+    QCOMPARE(first.backlog.total(), 1);
+
+    // Nothing written, half a second later: the same reading, saying when it was taken.
+    const QDateTime soon = kNow.addMSecs(500);
+    QCOMPARE(m_stats->stats(soon, 7).backlog.asOf, kNow);
+    QCOMPARE(m_stats->stats(soon, 7).days.last().total(), 1);
+    // Another window is read afresh, and so is a reading a second old or one from the future.
+    const TicketStats month = m_stats->stats(soon, 30);
+    QCOMPARE(month.days.size(), 30);
+    QCOMPARE(month.backlog.asOf, soon);
+    const QDateTime later = kNow.addMSecs(StatsRepository::kReuseMs);
+    QCOMPARE(m_stats->stats(later, 7).backlog.asOf, later);
+    QCOMPARE(m_stats->stats(kNow, 7).backlog.asOf, kNow);
+
+    // A write through this thread's connection is seen at once.
+    addTicket(nowMs - 3 * kDay);
+    TicketStats stats = m_stats->stats(soon, 7);
+    QCOMPARE(stats.backlog.asOf, soon);
+    QCOMPARE(stats.backlog.total(), 2);
+    QCOMPARE(stats.backlog.byAge[std::size_t(TicketStats::BacklogAge::UnderWeek)], 1);
+
+    // And so is one through another connection.
+    Database other(DatabaseConfig::sqlite(m_temporary->path()));
+    {
+        TicketRepository otherTickets(other);
+        TicketDraft draft = TicketDraft::fromText(u"From another process"_s, TicketSource::Api);
+        draft.createdAt = Timestamps::fromMs(nowMs - 30 * kDay);
+        otherTickets.create(draft);
+    }
+    other.closeThreadConnection();
+    const QDateTime sooner = kNow.addMSecs(600);
+    stats = m_stats->stats(sooner, 7);
+    QCOMPARE(stats.backlog.asOf, sooner);
+    QCOMPARE(stats.backlog.total(), 3);
+    QCOMPARE(stats.backlog.byAge[std::size_t(TicketStats::BacklogAge::OverWeek)], 1);
 }
 
 void TestStatsRepository::emptyDatabaseHasNothingToReport()
