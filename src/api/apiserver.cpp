@@ -6,6 +6,7 @@
 #include "healthcontroller.h"
 #include "requestscontroller.h"
 #include "statscontroller.h"
+#include "statsrepository.h"
 #include "storageerror.h"
 #include "ticketrepository.h"
 
@@ -148,6 +149,7 @@ ApiServer::~ApiServer()
     // Repositories hold prepared statements on this thread's connection: drop them first.
     m_requests.reset();
     m_stats.reset();
+    m_statsRepository.reset();
     m_tickets.reset();
     m_database.closeThreadConnection();
 }
@@ -156,12 +158,13 @@ bool ApiServer::serve(qintptr listeningSocket)
 {
     try {
         m_tickets = std::make_unique<TicketRepository>(m_database);
+        m_statsRepository = std::make_unique<StatsRepository>(m_database);
     } catch (const StorageError &error) {
         m_errorString = error.message();
         return false;
     }
     m_requests = std::make_unique<RequestsController>(*m_tickets);
-    m_stats = std::make_unique<StatsController>(*m_tickets);
+    m_stats = std::make_unique<StatsController>(*m_statsRepository);
     m_health = std::make_unique<HealthController>(m_database, m_classification);
 
     auto *tcpServer = new QTcpServer(this);
@@ -389,7 +392,7 @@ ApiResult ApiServer::listRequests(const Call &call)
 
 ApiResult ApiServer::getStats(const Call &call)
 {
-    return m_stats->get(formQuery(call.request), QDateTime::currentDateTimeUtc().date());
+    return m_stats->get(formQuery(call.request), QDateTime::currentDateTimeUtc());
 }
 
 ApiResult ApiServer::getHealth(const Call &)

@@ -19,6 +19,7 @@ class HealthController;
 class QHttpServer;
 class RequestsController;
 class StatsController;
+class StatsRepository;
 class TicketRepository;
 
 // The HTTP API as served by one thread: construct it, move it to its thread and call serve()
@@ -109,6 +110,7 @@ private:
     ClassificationService *m_classification;
     QHttpServer *m_http;
     std::unique_ptr<TicketRepository> m_tickets;
+    std::unique_ptr<StatsRepository> m_statsRepository;
     std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;

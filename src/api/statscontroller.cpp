@@ -1,15 +1,15 @@
 #include "statscontroller.h"
 
-#include "ticketrepository.h"
+#include "statsrepository.h"
 
-StatsController::StatsController(TicketRepository &tickets)
-    : m_tickets(tickets)
+StatsController::StatsController(StatsRepository &stats)
+    : m_stats(stats)
 {}
 
-ApiResult StatsController::get(const QUrlQuery &query, QDate today)
+ApiResult StatsController::get(const QUrlQuery &query, const QDateTime &now)
 {
     const Validated<int> days = TicketStats::daysFromUrlQuery(query);
     if (!days.isValid())
         return ApiError::invalidParameters(days.errors);
-    return ApiReply::json(m_tickets.stats(today, days.value).toJson());
+    return ApiReply::json(m_stats.stats(now, days.value).toJson());
 }

@@ -2,19 +2,20 @@
 
 #include "apierror.h"
 
-#include <QDate>
+#include <QDateTime>
 #include <QUrlQuery>
 
-class TicketRepository;
+class StatsRepository;
 
-// /stats: tickets per category per day over the past N days.
+// /stats: tickets per category per day over the past N days, with the agents' corrections, the
+// machine's confidence over those days and the open backlog's age.
 class StatsController final
 {
 public:
-    explicit StatsController(TicketRepository &tickets);
+    explicit StatsController(StatsRepository &stats);
 
-    ApiResult get(const QUrlQuery &query, QDate today);
+    ApiResult get(const QUrlQuery &query, const QDateTime &now);
 
 private:
-    TicketRepository &m_tickets;
+    StatsRepository &m_stats;
 };

@@ -1,9 +1,13 @@
 #include "ticketstats.h"
 
 #include "jsonkeys.h"
+#include "timestamps.h"
 #include "urlqueryreader.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
+#include <numeric>
 
 qint64 TicketStats::Day::total() const
 {
@@ -11,6 +15,34 @@ qint64 TicketStats::Day::total() const
     for (qint64 count : perCategory)
         sum += count;
     return sum;
+}
+
+std::optional<double> TicketStats::Corrections::rate() const
+{
+    if (reviewed() == 0)
+        return std::nullopt;
+    return double(corrected) / double(reviewed());
+}
+
+// The same arithmetic as the storage layer's SQL (CAST(confidence * 10 AS INTEGER)), so a value
+// lands in the same bucket in both: 0.3 * 10 rounds to 3.0 in binary, not 2.999...
+int TicketStats::confidenceBucket(double confidence)
+{
+    return std::clamp(int(confidence * kConfidenceBuckets), 0, kConfidenceBuckets - 1);
+}
+
+TicketStats::BacklogAge TicketStats::backlogAge(qint64 ageMs)
+{
+    for (std::size_t i = 0; i < kBacklogAgeLimitsMs.size(); ++i) {
+        if (ageMs < kBacklogAgeLimitsMs[i])
+            return kAllBacklogAges[i];
+    }
+    return BacklogAge::OverWeek;
+}
+
+qint64 TicketStats::Backlog::total() const
+{
+    return std::accumulate(byAge.cbegin(), byAge.cend(), qint64(0));
 }
 
 TicketStats TicketStats::emptyWindow(QDate today, int dayCount)
@@ -43,7 +75,43 @@ Validated<int> TicketStats::daysFromUrlQuery(const QUrlQuery &query)
     return {days, reader.errors()};
 }
 
-static QJsonObject countsToJson(const std::array<qint64, kAllCategories.size()> &perCategory)
+std::array<qint64, TicketStats::kCategoryCount> TicketStats::totalsPerCategory() const
+{
+    std::array<qint64, kCategoryCount> totals{};
+    for (const Day &day : days) {
+        for (std::size_t i = 0; i < totals.size(); ++i)
+            totals[i] += day.perCategory[i];
+    }
+    return totals;
+}
+
+qint64 TicketStats::unclassifiedTotal() const
+{
+    qint64 sum = 0;
+    for (const Day &day : days)
+        sum += day.unclassified;
+    return sum;
+}
+
+qint64 TicketStats::total() const
+{
+    const std::array<qint64, kCategoryCount> totals = totalsPerCategory();
+    return std::accumulate(totals.cbegin(), totals.cend(), unclassifiedTotal());
+}
+
+TicketStats::Corrections TicketStats::allCorrections() const
+{
+    Corrections sum;
+    for (const Corrections &category : corrections) {
+        sum.corrected += category.corrected;
+        sum.confirmed += category.confirmed;
+    }
+    return sum;
+}
+
+namespace {
+
+QJsonObject countsToJson(const std::array<qint64, kAllCategories.size()> &perCategory)
 {
     QJsonObject counts;
     for (Category category : kAllCategories)
@@ -51,32 +119,82 @@ static QJsonObject countsToJson(const std::array<qint64, kAllCategories.size()> 
     return counts;
 }
 
+QJsonObject correctionsToJson(const TicketStats::Corrections &corrections)
+{
+    const std::optional<double> rate = corrections.rate();
+    return {
+        {JsonKey::corrected, corrections.corrected},
+        {JsonKey::confirmed, corrections.confirmed},
+        {JsonKey::rate, rate ? QJsonValue(*rate) : QJsonValue()},
+    };
+}
+
+QLatin1String backlogAgeKey(TicketStats::BacklogAge age)
+{
+    switch (age) {
+    case TicketStats::BacklogAge::UnderHour:
+        return JsonKey::underHour;
+    case TicketStats::BacklogAge::UnderDay:
+        return JsonKey::hourToDay;
+    case TicketStats::BacklogAge::UnderWeek:
+        return JsonKey::dayToWeek;
+    case TicketStats::BacklogAge::OverWeek:
+        return JsonKey::overWeek;
+    }
+    return JsonKey::overWeek;
+}
+
+} // namespace
+
 QJsonObject TicketStats::toJson() const
 {
-    std::array<qint64, kAllCategories.size()> totals{};
-    qint64 unclassified = 0;
     QJsonArray perDay;
     for (const Day &day : days) {
-        for (std::size_t i = 0; i < totals.size(); ++i)
-            totals[i] += day.perCategory[i];
-        unclassified += day.unclassified;
         QJsonObject entry = countsToJson(day.perCategory);
         entry.insert(JsonKey::date, day.date.toString(Qt::ISODate));
         entry.insert(JsonKey::unclassified, day.unclassified);
         entry.insert(JsonKey::total, day.total());
         perDay.append(entry);
     }
-    qint64 total = unclassified;
-    for (qint64 count : totals)
-        total += count;
+
+    QJsonObject correctionsByCategory;
+    QJsonObject confidenceByCategory;
+    for (Category category : kAllCategories) {
+        const auto index = static_cast<std::size_t>(category);
+        correctionsByCategory.insert(categoryName(category), correctionsToJson(corrections[index]));
+        QJsonArray histogram;
+        for (qint64 count : confidence[index])
+            histogram.append(count);
+        confidenceByCategory.insert(categoryName(category), histogram);
+    }
+    QJsonObject correctionsJson = correctionsToJson(allCorrections());
+    correctionsJson.insert(JsonKey::byCategory, correctionsByCategory);
+
+    QJsonObject backlogByAge;
+    for (std::size_t i = 0; i < kAllBacklogAges.size(); ++i)
+        backlogByAge.insert(backlogAgeKey(kAllBacklogAges[i]), backlog.byAge[i]);
 
     return {
         {JsonKey::days, days.size()},
         {JsonKey::from, days.isEmpty() ? QString() : days.first().date.toString(Qt::ISODate)},
         {JsonKey::to, days.isEmpty() ? QString() : days.last().date.toString(Qt::ISODate)},
-        {JsonKey::total, total},
-        {JsonKey::byCategory, countsToJson(totals)},
-        {JsonKey::unclassified, unclassified},
+        {JsonKey::total, total()},
+        {JsonKey::byCategory, countsToJson(totalsPerCategory())},
+        {JsonKey::unclassified, unclassifiedTotal()},
         {JsonKey::perDay, perDay},
+        {JsonKey::corrections, correctionsJson},
+        {JsonKey::confidence,
+         QJsonObject{
+             {JsonKey::bucketWidth, 1.0 / kConfidenceBuckets},
+             {JsonKey::byCategory, confidenceByCategory},
+         }},
+        {JsonKey::backlog,
+         QJsonObject{
+             {JsonKey::asOf, backlog.asOf.isValid() ? Timestamps::toIso(backlog.asOf) : QString()},
+             {JsonKey::total, backlog.total()},
+             {JsonKey::byAge, backlogByAge},
+             {JsonKey::oldestAgeSeconds,
+              backlog.oldestAgeSeconds ? QJsonValue(*backlog.oldestAgeSeconds) : QJsonValue()},
+         }},
     };
 }

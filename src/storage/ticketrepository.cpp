@@ -527,25 +527,3 @@ qint64 TicketRepository::dataVersion()
     query.finish();
     return version;
 }
-
-TicketStats TicketRepository::stats(QDate today, int days)
-{
-    TicketStats stats = TicketStats::emptyWindow(today, days);
-    const qint64 firstDay = QDate(1970, 1, 1).daysTo(stats.days.first().date);
-    const qint64 lastDay = QDate(1970, 1, 1).daysTo(today);
-
-    QSqlQuery &query = prepared(
-        QStringLiteral("SELECT day, category, SUM(n) FROM ticket_counts WHERE day BETWEEN ? AND ? "
-                       "GROUP BY day, category"));
-    query.bindValue(0, firstDay);
-    query.bindValue(1, lastDay);
-    StatementCache::exec(query, "read ticket statistics");
-    while (query.next()) {
-        const QString category = query.value(1).toString();
-        stats.add(Timestamps::dateOfDay(query.value(0).toLongLong()),
-                  category.isEmpty() ? std::nullopt : categoryFromName(category),
-                  query.value(2).toLongLong());
-    }
-    query.finish();
-    return stats;
-}

@@ -5,7 +5,6 @@
 #include "ticketdraft.h"
 #include "ticketorder.h"
 #include "ticketquery.h"
-#include "ticketstats.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -43,7 +42,6 @@ public:
     std::optional<Ticket> find(qint64 id);
     // Keyset pages, newest first, for the API.
     TicketPage list(const TicketQuery &query);
-    TicketStats stats(QDate today, int days);
     // Tickets matching the query's filters; its limit and cursor are ignored.
     qint64 count(const TicketQuery &filter = {});
 

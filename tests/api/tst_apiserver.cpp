@@ -2,11 +2,14 @@
 #include "classificationrepository.h"
 #include "runningserver.h"
 #include "ticketrepository.h"
+#include "timestamps.h"
 
 #include <QJsonArray>
 #include <QMetaEnum>
 #include <QSqlQuery>
 #include <QTest>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -39,6 +42,8 @@ private Q_SLOTS:
     void invalidListParametersAreNamed();
     void statsCountPerCategoryAndDay();
     void invalidStatsDaysAreRejected();
+    void statsReportCorrectionsConfidenceAndBacklog();
+    void statsMatchOpenApiSchema();
     void wrongMethodIsNotAllowed_data();
     void wrongMethodIsNotAllowed();
     void optionsListsAllowedMethods();
@@ -50,6 +55,9 @@ private Q_SLOTS:
 private:
     HttpClient &client() { return m_server->client(); }
     qint64 postText(const QString &text);
+    void classify(qint64 ticketId, Category category, ClassificationProvider provider,
+                  double confidence);
+    qint64 addTicketCreatedAgo(qint64 ageMs);
 
     std::unique_ptr<RunningServer> m_server;
 };
@@ -71,6 +79,88 @@ qint64 TestApiServer::postText(const QString &text)
     const HttpClient::Response response = client().postJson(u"/requests"_s, body);
     return response.status == 201 ? response.json().value(u"id"_s).toInteger() : 0;
 }
+
+void TestApiServer::classify(qint64 ticketId, Category category, ClassificationProvider provider,
+                             double confidence)
+{
+    Classification classification;
+    classification.ticketId = ticketId;
+    classification.category = category;
+    classification.provider = provider;
+    classification.confidence = confidence;
+    classification.model = u"test"_s;
+    ClassificationRepository(m_server->database()).add(classification);
+}
+
+qint64 TestApiServer::addTicketCreatedAgo(qint64 ageMs)
+{
+    TicketDraft draft = TicketDraft::fromText(u"Still waiting for an answer"_s, TicketSource::Api);
+    draft.createdAt = QDateTime::currentDateTimeUtc().addMSecs(-ageMs);
+    return TicketRepository(m_server->database()).create(draft).id;
+}
+
+namespace {
+
+// Checks a JSON value against the subset of JSON Schema the OpenAPI document uses, so that the
+// document cannot drift from what the server sends. Returns every mismatch with its path.
+QStringList schemaViolations(const QJsonValue &value, QJsonObject schema,
+                             const QJsonObject &document, const QString &path)
+{
+    while (schema.contains(u"$ref"_s)) {
+        const QString ref = schema.value(u"$ref"_s).toString();
+        schema = document[u"components"_s][u"schemas"_s][ref.section(u'/', -1)].toObject();
+    }
+    QStringList types;
+    const QJsonValue type = schema.value(u"type"_s);
+    if (type.isArray()) {
+        for (const QJsonValue &entry : type.toArray())
+            types.append(entry.toString());
+    } else if (type.isString()) {
+        types.append(type.toString());
+    }
+    if (value.isNull())
+        return types.contains(u"null"_s) ? QStringList() : QStringList{path + u": null"_s};
+
+    QStringList violations;
+    if (value.isObject() && types.contains(u"object"_s)) {
+        const QJsonObject object = value.toObject();
+        const QJsonObject properties = schema.value(u"properties"_s).toObject();
+        for (const QJsonValue &required : schema.value(u"required"_s).toArray()) {
+            if (!object.contains(required.toString()))
+                violations.append(path + u"."_s + required.toString() + u": missing"_s);
+        }
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (properties.contains(it.key())) {
+                violations += schemaViolations(it.value(), properties.value(it.key()).toObject(),
+                                               document, path + u'.' + it.key());
+            } else if (schema.value(u"additionalProperties"_s) == QJsonValue(false)) {
+                violations.append(path + u'.' + it.key() + u": not documented"_s);
+            }
+        }
+    } else if (value.isArray() && types.contains(u"array"_s)) {
+        const QJsonArray array = value.toArray();
+        if (array.size() < schema.value(u"minItems"_s).toInt(0) ||
+            array.size() > schema.value(u"maxItems"_s).toInt(INT_MAX))
+            violations.append(path + u": %1 items"_s.arg(array.size()));
+        for (qsizetype i = 0; i < array.size(); ++i)
+            violations += schemaViolations(array.at(i), schema.value(u"items"_s).toObject(),
+                                           document, path + u"[%1]"_s.arg(i));
+    } else if (value.isDouble() && types.contains(u"integer"_s)) {
+        const double number = value.toDouble();
+        if (number != std::floor(number) || number < schema.value(u"minimum"_s).toDouble(-INFINITY))
+            violations.append(path + u": %1"_s.arg(number));
+    } else if (value.isDouble() && types.contains(u"number"_s)) {
+        const double number = value.toDouble();
+        if (number < schema.value(u"minimum"_s).toDouble(-INFINITY) ||
+            number > schema.value(u"maximum"_s).toDouble(INFINITY))
+            violations.append(path + u": %1"_s.arg(number));
+    } else if (!(value.isString() && types.contains(u"string"_s))) {
+        violations.append(path + u": not of type "_s + types.join(u'|'));
+    }
+    return violations;
+}
+
+} // namespace
 
 void TestApiServer::postStoresAndAnswersCreated_data()
 {
@@ -406,6 +496,87 @@ void TestApiServer::invalidStatsDaysAreRejected()
         QVERIFY(
             response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(u"days"_s));
     }
+}
+
+void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
+{
+    using P = ClassificationProvider;
+    constexpr qint64 day = Timestamps::kMsPerDay;
+    const qint64 corrected = postText(u"Invoice shows the wrong VAT"_s);
+    classify(corrected, Category::Billing, P::Rules, 0.45);
+    classify(corrected, Category::Technical, P::Agent, 1.0);
+    const qint64 confirmed = postText(u"VPN drops every hour"_s);
+    classify(confirmed, Category::Technical, P::FastText, 0.92);
+    classify(confirmed, Category::Technical, P::Agent, 1.0);
+    classify(postText(u"Opening hours?"_s), Category::General, P::Rules, 0.15);
+    classify(addTicketCreatedAgo(3 * day), Category::Billing, P::Remote, 0.71);
+    classify(addTicketCreatedAgo(10 * day), Category::General, P::Rules, 0.5); // before the window
+    const qint64 resolved = postText(u"Solved already"_s);
+    QSqlQuery resolve(m_server->database().connection());
+    QVERIFY(resolve.exec(u"UPDATE tickets SET status = 'resolved' WHERE id = %1"_s.arg(resolved)));
+
+    const HttpClient::Response response = client().get(u"/stats?days=7"_s);
+    QCOMPARE(response.status, 200);
+    const QJsonObject stats = response.json();
+    QCOMPARE(stats.value(u"total"_s).toInteger(), 5);
+
+    const QJsonObject corrections = stats.value(u"corrections"_s).toObject();
+    QCOMPARE(corrections.value(u"corrected"_s).toInteger(), 1);
+    QCOMPARE(corrections.value(u"confirmed"_s).toInteger(), 1);
+    QCOMPARE(corrections.value(u"rate"_s).toDouble(), 0.5);
+    const QJsonObject byMachine = corrections.value(u"by_category"_s).toObject();
+    QCOMPARE(byMachine[u"billing"_s].toObject(),
+             (QJsonObject{{u"corrected"_s, 1}, {u"confirmed"_s, 0}, {u"rate"_s, 1.0}}));
+    QCOMPARE(byMachine[u"technical"_s].toObject(),
+             (QJsonObject{{u"corrected"_s, 0}, {u"confirmed"_s, 1}, {u"rate"_s, 0.0}}));
+    QVERIFY(byMachine[u"general"_s][u"rate"_s].isNull());
+
+    const QJsonObject confidence = stats[u"confidence"_s][u"by_category"_s].toObject();
+    QCOMPARE(confidence[u"billing"_s].toArray(), (QJsonArray{0, 0, 0, 0, 1, 0, 0, 1, 0, 0}));
+    QCOMPARE(confidence[u"technical"_s].toArray(), (QJsonArray{0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+    QCOMPARE(confidence[u"general"_s].toArray(), (QJsonArray{0, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
+
+    const QJsonObject backlog = stats.value(u"backlog"_s).toObject();
+    QCOMPARE(backlog.value(u"total"_s).toInteger(), 5);
+    QCOMPARE(backlog.value(u"by_age"_s).toObject(),
+             (QJsonObject{
+                 {u"under_1h"_s, 3}, {u"1h_to_1d"_s, 0}, {u"1d_to_7d"_s, 1}, {u"over_7d"_s, 1}}));
+    const qint64 oldest = backlog.value(u"oldest_age_seconds"_s).toInteger();
+    QVERIFY2(oldest >= 10 * 86400 && oldest < 10 * 86400 + 60, qPrintable(QString::number(oldest)));
+    const QDateTime asOf = QDateTime::fromString(backlog.value(u"as_of"_s).toString(), Qt::ISODate);
+    QVERIFY(qAbs(asOf.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+
+    // Thirty days reach back to the older ticket's result; the backlog does not depend on days.
+    const QJsonObject month = client().get(u"/stats?days=30"_s).json();
+    QCOMPARE(month[u"confidence"_s][u"by_category"_s][u"general"_s].toArray(),
+             (QJsonArray{0, 1, 0, 0, 0, 1, 0, 0, 0, 0}));
+    QCOMPARE(month[u"backlog"_s][u"by_age"_s].toObject(), backlog.value(u"by_age"_s).toObject());
+}
+
+void TestApiServer::statsMatchOpenApiSchema()
+{
+    const QJsonObject document = client().get(u"/openapi.json"_s).json();
+    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.3.0"_s);
+    const QJsonObject schema{{u"$ref"_s, u"#/components/schemas/Stats"_s}};
+
+    // Empty: rates and the oldest age are null.
+    QStringList violations =
+        schemaViolations(client().get(u"/stats"_s).json(), schema, document, u"stats"_s);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
+
+    const qint64 ticket = postText(u"Refund please"_s);
+    classify(ticket, Category::Billing, ClassificationProvider::Rules, 0.6);
+    classify(ticket, Category::General, ClassificationProvider::Agent, 1.0);
+    const QJsonObject stats = client().get(u"/stats?days=90"_s).json();
+    QVERIFY(!stats[u"backlog"_s][u"oldest_age_seconds"_s].isNull());
+    violations = schemaViolations(stats, schema, document, u"stats"_s);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
+
+    // The check itself catches an undocumented field.
+    QJsonObject extended = stats;
+    extended.insert(u"surprise"_s, 1);
+    QCOMPARE(schemaViolations(extended, schema, document, u"stats"_s),
+             QStringList{u"stats.surprise: not documented"_s});
 }
 
 void TestApiServer::wrongMethodIsNotAllowed_data()

@@ -34,6 +34,13 @@ private Q_SLOTS:
     void addToEmptyStatsIsHarmless();
     void toJson();
     void toJsonOfEmptyWindow();
+    void managersFiguresToJson();
+    void correctionRate_data();
+    void correctionRate();
+    void confidenceBucket_data();
+    void confidenceBucket();
+    void backlogAge_data();
+    void backlogAge();
     void daysFromUrlQuery_data();
     void daysFromUrlQuery();
 };
@@ -144,7 +151,8 @@ void TestTicketStats::toJson()
     stats.add(QDate(2024, 2, 23), Category::Billing, 100); // outside, must not count
 
     const QJsonObject json = stats.toJson();
-    QCOMPARE(sortedKeys(json), (QStringList{u"by_category"_s, u"days"_s, u"from"_s, u"per_day"_s,
+    QCOMPARE(sortedKeys(json), (QStringList{u"backlog"_s, u"by_category"_s, u"confidence"_s,
+                                            u"corrections"_s, u"days"_s, u"from"_s, u"per_day"_s,
                                             u"to"_s, u"total"_s, u"unclassified"_s}));
     QCOMPARE(json.value(u"days"_s).toInteger(), qint64(7));
     QCOMPARE(json.value(u"from"_s).toString(), u"2024-02-24"_s);
@@ -196,6 +204,134 @@ void TestTicketStats::toJsonOfEmptyWindow()
     QCOMPARE(first.value(u"date"_s).toString(), u"2024-05-18"_s);
     QVERIFY(first.value(u"technical"_s).isDouble());
     QCOMPARE(first.value(u"technical"_s).toInteger(), qint64(0));
+}
+
+void TestTicketStats::managersFiguresToJson()
+{
+    TicketStats stats = TicketStats::emptyWindow(QDate(2024, 5, 20), 7);
+    stats.corrections[std::size_t(Category::Technical)] = {3, 9};
+    stats.corrections[std::size_t(Category::Billing)] = {1, 0};
+    stats.confidence[std::size_t(Category::General)][0] = 4;
+    stats.confidence[std::size_t(Category::General)][9] = 6;
+    stats.backlog.asOf = QDateTime(QDate(2024, 5, 20), QTime(8, 0), Qt::UTC);
+    stats.backlog.byAge = {1, 2, 3, 4};
+    stats.backlog.oldestAgeSeconds = 864000;
+
+    const QJsonObject json = stats.toJson();
+    const QJsonObject corrections = json.value(u"corrections"_s).toObject();
+    QCOMPARE(sortedKeys(corrections),
+             (QStringList{u"by_category"_s, u"confirmed"_s, u"corrected"_s, u"rate"_s}));
+    QCOMPARE(corrections.value(u"corrected"_s).toInteger(), 4);
+    QCOMPARE(corrections.value(u"confirmed"_s).toInteger(), 9);
+    QCOMPARE(corrections.value(u"rate"_s).toDouble(), 4.0 / 13.0);
+    const QJsonObject technical = corrections[u"by_category"_s][u"technical"_s].toObject();
+    QCOMPARE(technical.value(u"corrected"_s).toInteger(), 3);
+    QCOMPARE(technical.value(u"confirmed"_s).toInteger(), 9);
+    QCOMPARE(technical.value(u"rate"_s).toDouble(), 0.25);
+    QCOMPARE(corrections[u"by_category"_s][u"billing"_s][u"rate"_s].toDouble(), 1.0);
+    // No verdict, no rate: null rather than a 0 that reads as "never wrong".
+    QVERIFY(corrections[u"by_category"_s][u"general"_s][u"rate"_s].isNull());
+
+    const QJsonObject confidence = json.value(u"confidence"_s).toObject();
+    QCOMPARE(confidence.value(u"bucket_width"_s).toDouble(), 0.1);
+    const QJsonObject histograms = confidence.value(u"by_category"_s).toObject();
+    QCOMPARE(sortedKeys(histograms), (QStringList{u"billing"_s, u"general"_s, u"technical"_s}));
+    const QJsonArray general = histograms.value(u"general"_s).toArray();
+    QCOMPARE(general.size(), 10);
+    QCOMPARE(general.at(0).toInteger(), 4);
+    QCOMPARE(general.at(9).toInteger(), 6);
+    QCOMPARE(general.at(5).toInteger(), 0);
+    QCOMPARE(histograms.value(u"billing"_s).toArray().size(), 10);
+
+    const QJsonObject backlog = json.value(u"backlog"_s).toObject();
+    QCOMPARE(sortedKeys(backlog),
+             (QStringList{u"as_of"_s, u"by_age"_s, u"oldest_age_seconds"_s, u"total"_s}));
+    QCOMPARE(backlog.value(u"as_of"_s).toString(), u"2024-05-20T08:00:00.000Z"_s);
+    QCOMPARE(backlog.value(u"total"_s).toInteger(), 10);
+    QCOMPARE(backlog.value(u"oldest_age_seconds"_s).toInteger(), 864000);
+    const QJsonObject byAge = backlog.value(u"by_age"_s).toObject();
+    QCOMPARE(byAge.value(u"under_1h"_s).toInteger(), 1);
+    QCOMPARE(byAge.value(u"1h_to_1d"_s).toInteger(), 2);
+    QCOMPARE(byAge.value(u"1d_to_7d"_s).toInteger(), 3);
+    QCOMPARE(byAge.value(u"over_7d"_s).toInteger(), 4);
+    QCOMPARE(byAge.size(), 4);
+
+    stats.backlog = {};
+    QVERIFY(stats.toJson()[u"backlog"_s][u"oldest_age_seconds"_s].isNull());
+}
+
+void TestTicketStats::correctionRate_data()
+{
+    QTest::addColumn<qint64>("corrected");
+    QTest::addColumn<qint64>("confirmed");
+    QTest::addColumn<double>("rate"); // negative: none
+
+    QTest::newRow("no verdicts") << qint64(0) << qint64(0) << -1.0;
+    QTest::newRow("all confirmed") << qint64(0) << qint64(5) << 0.0;
+    QTest::newRow("all corrected") << qint64(2) << qint64(0) << 1.0;
+    QTest::newRow("one in four") << qint64(1) << qint64(3) << 0.25;
+}
+
+void TestTicketStats::correctionRate()
+{
+    QFETCH(qint64, corrected);
+    QFETCH(qint64, confirmed);
+    QFETCH(double, rate);
+
+    const TicketStats::Corrections corrections{corrected, confirmed};
+    QCOMPARE(corrections.reviewed(), corrected + confirmed);
+    QCOMPARE(corrections.rate().has_value(), rate >= 0);
+    if (rate >= 0)
+        QCOMPARE(*corrections.rate(), rate);
+}
+
+void TestTicketStats::confidenceBucket_data()
+{
+    QTest::addColumn<double>("confidence");
+    QTest::addColumn<int>("bucket");
+
+    QTest::newRow("0") << 0.0 << 0;
+    QTest::newRow("0.0999") << 0.0999 << 0;
+    QTest::newRow("0.1") << 0.1 << 1;
+    QTest::newRow("0.3") << 0.3 << 3;
+    QTest::newRow("0.5") << 0.5 << 5;
+    QTest::newRow("0.7") << 0.7 << 7;
+    QTest::newRow("0.9") << 0.9 << 9;
+    QTest::newRow("1 shares the last bucket") << 1.0 << 9;
+    QTest::newRow("out of range low") << -0.2 << 0;
+    QTest::newRow("out of range high") << 1.5 << 9;
+}
+
+void TestTicketStats::confidenceBucket()
+{
+    QFETCH(double, confidence);
+    QFETCH(int, bucket);
+    QCOMPARE(TicketStats::confidenceBucket(confidence), bucket);
+}
+
+void TestTicketStats::backlogAge_data()
+{
+    using Age = TicketStats::BacklogAge;
+    constexpr qint64 hour = 3600 * 1000;
+    QTest::addColumn<qint64>("ageMs");
+    QTest::addColumn<Age>("age");
+
+    QTest::newRow("future") << qint64(-1000) << Age::UnderHour;
+    QTest::newRow("new") << qint64(0) << Age::UnderHour;
+    QTest::newRow("59:59.999") << hour - 1 << Age::UnderHour;
+    QTest::newRow("1 h") << hour << Age::UnderDay;
+    QTest::newRow("24 h - 1 ms") << 24 * hour - 1 << Age::UnderDay;
+    QTest::newRow("24 h") << 24 * hour << Age::UnderWeek;
+    QTest::newRow("7 d - 1 ms") << 7 * 24 * hour - 1 << Age::UnderWeek;
+    QTest::newRow("7 d") << 7 * 24 * hour << Age::OverWeek;
+    QTest::newRow("a year") << 365 * 24 * hour << Age::OverWeek;
+}
+
+void TestTicketStats::backlogAge()
+{
+    QFETCH(qint64, ageMs);
+    QFETCH(TicketStats::BacklogAge, age);
+    QCOMPARE(TicketStats::backlogAge(ageMs), age);
 }
 
 void TestTicketStats::daysFromUrlQuery_data()

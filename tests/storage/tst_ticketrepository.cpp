@@ -35,7 +35,6 @@ private Q_SLOTS:
     void filtersCombine();
     void searchTreatsWildcardsAsText();
     void classificationSetsCategoryAndCounts();
-    void statsFillEmptyDays();
     void idempotencyKeyReplaysAndConflicts();
     void importedContentIsStoredOnce();
     void lookupAndListReadTheSameTicket();
@@ -274,35 +273,6 @@ void TestTicketRepository::classificationSetsCategoryAndCounts()
     billing.category = Category::Billing;
     QCOMPARE(m_tickets->list(billing).total, 1);
     QCOMPARE(m_tickets->count(), 1);
-}
-
-void TestTicketRepository::statsFillEmptyDays()
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QDate today = now.date();
-    const qint64 nowMs = now.toMSecsSinceEpoch();
-    classify(add(u"a"_s, u"b"_s, nowMs).id, Category::Technical);
-    classify(add(u"a"_s, u"b"_s, nowMs).id, Category::Technical);
-    classify(add(u"a"_s, u"b"_s, nowMs - 2 * Timestamps::kMsPerDay).id, Category::Billing);
-    add(u"a"_s, u"b"_s, nowMs - 2 * Timestamps::kMsPerDay);
-    add(u"too old"_s, u"b"_s, nowMs - 10 * Timestamps::kMsPerDay);
-
-    const TicketStats stats = m_tickets->stats(today, 7);
-    QCOMPARE(stats.days.size(), 7);
-    QCOMPARE(stats.days.first().date, today.addDays(-6));
-    QCOMPARE(stats.days.last().date, today);
-    const TicketStats::Day &last = stats.days.last();
-    QCOMPARE(last.perCategory[std::size_t(Category::Technical)], 2);
-    QCOMPARE(last.total(), 2);
-    const TicketStats::Day &twoDaysAgo = stats.days.at(4);
-    QCOMPARE(twoDaysAgo.date, today.addDays(-2));
-    QCOMPARE(twoDaysAgo.perCategory[std::size_t(Category::Billing)], 1);
-    QCOMPARE(twoDaysAgo.unclassified, 1);
-    qint64 total = 0;
-    for (const TicketStats::Day &day : stats.days)
-        total += day.total();
-    QCOMPARE(total, 4);
-    QCOMPARE(stats.days.at(0).total(), 0);
 }
 
 void TestTicketRepository::idempotencyKeyReplaysAndConflicts()

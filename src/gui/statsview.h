@@ -1,0 +1,76 @@
+#pragma once
+
+#include "ticketstats.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QBarSet;
+class QCategoryAxis;
+class QChart;
+class QStackedBarSeries;
+class QValueAxis;
+
+namespace Ui {
+class StatsView;
+}
+
+// The managers' statistics: tickets per day by category as stacked bars, with the agents'
+// corrections, the machine's confidence and the open backlog's age beside them. It shows what
+// setStats() hands it and loads nothing itself; a new range is asked for with rangeChanged().
+class StatsView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit StatsView(QWidget *parent = nullptr);
+    ~StatsView() override;
+    Q_DISABLE_COPY_MOVE(StatsView)
+
+    // The ranges the selector offers, in days.
+    static constexpr std::array<int, 3> kRangeChoices{7, 30, 90};
+
+    void setStats(const TicketStats &stats);
+    const TicketStats &stats() const { return m_stats; }
+    // The range selected, which the shown stats may not cover yet while they load.
+    int rangeDays() const;
+
+    // Write what is shown; on failure return false with a reason fit for the user.
+    bool exportPng(const QString &path, QString *errorMessage = nullptr);
+    bool exportCsv(const QString &path, QString *errorMessage = nullptr) const;
+    // The CSV file's content: one row per day, the counts per category, unclassified and total.
+    QByteArray csv() const;
+
+Q_SIGNALS:
+    void rangeChanged(int days);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void setUpDailyChart();
+    void setUpConfidenceChart();
+    void setUpCorrectionsTable();
+    void showDaily();
+    void labelDays();
+    void showTotals();
+    void showCorrections();
+    void showConfidence();
+    void showBacklog();
+    void chooseAndExportPng();
+    void chooseAndExportCsv();
+    void showBarTip(QBarSet *set, bool entered, int index, const QString &where);
+
+    std::unique_ptr<Ui::StatsView> m_ui;
+    TicketStats m_stats;
+    QChart *m_dailyChart = nullptr;
+    QStackedBarSeries *m_dailySeries = nullptr;
+    QCategoryAxis *m_dayAxis = nullptr;
+    QValueAxis *m_dailyCountAxis = nullptr;
+    qsizetype m_dayLabelStep = 0;
+    QChart *m_confidenceChart = nullptr;
+    QStackedBarSeries *m_confidenceSeries = nullptr;
+    QCategoryAxis *m_confidenceAxis = nullptr;
+    QValueAxis *m_confidenceCountAxis = nullptr;
+};

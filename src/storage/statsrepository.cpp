@@ -1,0 +1,225 @@
+#include "statsrepository.h"
+
+#include "database.h"
+#include "storageerror.h"
+#include "timestamps.h"
+
+#include <QMap>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace {
+
+// Open and in-progress tickets make the backlog; resolved and closed ones are done.
+constexpr QLatin1String kOpen("status IN ('open', 'in_progress')");
+
+qint64 dayNumberOf(QDate date)
+{
+    return QDate(1970, 1, 1).daysTo(date);
+}
+
+} // namespace
+
+StatsRepository::StatsRepository(const Database &database)
+    : m_db(database.connection())
+    , m_isSqlite(database.config().isSqlite())
+    , m_statements(m_db)
+{}
+
+TicketStats StatsRepository::stats(const QDateTime &now, int days)
+{
+    const qint64 nowMs = Timestamps::toMs(now);
+    const QDate today = Timestamps::fromMs(nowMs).date();
+    TicketStats stats = TicketStats::emptyWindow(today, std::clamp(days, 1, TicketStats::kMaxDays));
+    const qint64 firstDay = dayNumberOf(stats.days.first().date);
+    const qint64 lastDay = dayNumberOf(today);
+
+    // One snapshot for every part, so that a ticket stored meanwhile is not in the daily counts
+    // but missing from the backlog. A deferred BEGIN only reads and takes no write lock.
+    const bool snapshot = m_db.transaction();
+    try {
+        // Read before the data: a commit in between makes the next call read again, never
+        // leaves an older result standing for newer data.
+        const std::optional<std::pair<qint64, qint64>> version = writeVersion();
+        if (version && m_last && m_last->writeVersion == *version &&
+            m_last->stats.days.size() == stats.days.size() &&
+            m_last->stats.days.last().date == today) {
+            const qint64 lastMs = Timestamps::toMs(m_last->stats.backlog.asOf);
+            if (nowMs >= lastMs && nowMs - lastMs < kReuseMs) {
+                if (snapshot)
+                    m_db.commit();
+                return m_last->stats;
+            }
+        }
+        m_last.reset();
+        addDailyCounts(stats, firstDay, lastDay);
+        addCorrections(stats, firstDay * Timestamps::kMsPerDay,
+                       (lastDay + 1) * Timestamps::kMsPerDay);
+        addConfidence(stats, firstDay, lastDay);
+        addBacklog(stats, nowMs);
+        if (version)
+            m_last = LastStats{*version, stats};
+    } catch (const StorageError &) {
+        if (snapshot)
+            m_db.rollback();
+        throw;
+    }
+    if (snapshot)
+        m_db.commit();
+    return stats;
+}
+
+void StatsRepository::addDailyCounts(TicketStats &stats, qint64 firstDay, qint64 lastDay)
+{
+    QSqlQuery &query = m_statements.prepared(
+        QStringLiteral("SELECT day, category, SUM(n) FROM ticket_counts WHERE day BETWEEN ? AND ? "
+                       "GROUP BY day, category"));
+    query.bindValue(0, firstDay);
+    query.bindValue(1, lastDay);
+    StatementCache::exec(query, "read ticket statistics");
+    while (query.next()) {
+        const QString category = query.value(1).toString();
+        stats.add(Timestamps::dateOfDay(query.value(0).toLongLong()),
+                  category.isEmpty() ? std::nullopt : categoryFromName(category),
+                  query.value(2).toLongLong());
+    }
+    query.finish();
+}
+
+void StatsRepository::addCorrections(TicketStats &stats, qint64 fromMs, qint64 untilMs)
+{
+    // Each agent verdict is held against the machine result it followed: the latest machine
+    // classification of that ticket stored before it (by id, the order of storing; timestamps
+    // can tie). A verdict on a ticket the machine never classified judges nothing and is left
+    // out. The partial index finds the verdicts, classifications_ticket the result before each;
+    // MATERIALIZED, because a flattened subquery would be run again for every use of "machine".
+    QSqlQuery &query = m_statements.prepared(
+        QStringLiteral("WITH verdicts AS MATERIALIZED ("
+                       "SELECT a.category AS agent, "
+                       "(SELECT m.category FROM classifications m "
+                       "WHERE m.ticket_id = a.ticket_id AND m.provider <> 'agent' AND m.id < a.id "
+                       "ORDER BY m.id DESC LIMIT 1) AS machine "
+                       "FROM classifications a "
+                       "WHERE a.provider = 'agent' AND a.created_at >= ? AND a.created_at < ?) "
+                       "SELECT machine, agent, COUNT(*) FROM verdicts WHERE machine IS NOT NULL "
+                       "GROUP BY machine, agent"));
+    query.bindValue(0, fromMs);
+    query.bindValue(1, untilMs);
+    StatementCache::exec(query, "read the agents' corrections");
+    while (query.next()) {
+        const std::optional<Category> machine = categoryFromName(query.value(0).toString());
+        const std::optional<Category> agent = categoryFromName(query.value(1).toString());
+        if (!machine || !agent)
+            continue;
+        TicketStats::Corrections &corrections =
+            stats.corrections[static_cast<std::size_t>(*machine)];
+        (*machine == *agent ? corrections.confirmed : corrections.corrected) +=
+            query.value(2).toLongLong();
+    }
+    query.finish();
+}
+
+void StatsRepository::addConfidence(TicketStats &stats, qint64 firstDay, qint64 lastDay)
+{
+    QSqlQuery &query = m_statements.prepared(
+        QStringLiteral("SELECT category, bucket, SUM(n) FROM confidence_counts "
+                       "WHERE day BETWEEN ? AND ? GROUP BY category, bucket"));
+    query.bindValue(0, firstDay);
+    query.bindValue(1, lastDay);
+    StatementCache::exec(query, "read the confidence histogram");
+    while (query.next()) {
+        const std::optional<Category> category = categoryFromName(query.value(0).toString());
+        const qint64 bucket = query.value(1).toLongLong();
+        if (!category || bucket < 0 || bucket >= TicketStats::kConfidenceBuckets)
+            continue;
+        stats.confidence[static_cast<std::size_t>(*category)][std::size_t(bucket)] =
+            query.value(2).toLongLong();
+    }
+    query.finish();
+}
+
+void StatsRepository::addBacklog(TicketStats &stats, qint64 nowMs)
+{
+    stats.backlog.asOf = Timestamps::fromMs(nowMs);
+
+    // Open tickets per creation day from the triggers' counts: a few hundred rows, however many
+    // tickets there are.
+    QMap<qint64, qint64> openPerDay;
+    QSqlQuery &perDay =
+        m_statements.prepared(QStringLiteral("SELECT day, SUM(n) FROM ticket_counts WHERE ") +
+                              kOpen + QStringLiteral(" GROUP BY day"));
+    StatementCache::exec(perDay, "count open tickets per day");
+    qint64 open = 0;
+    while (perDay.next()) {
+        const qint64 count = perDay.value(1).toLongLong();
+        openPerDay.insert(perDay.value(0).toLongLong(), count);
+        open += count;
+    }
+    perDay.finish();
+
+    // An age bucket's edge rarely falls on midnight: whole days come from the counts above and
+    // only the edge's own day is counted in tickets_status_created, from its nearer end (today
+    // ends now, as far as tickets go), so each edge reads at most half a day of index entries.
+    auto openCreatedBefore = [&](qint64 edgeMs) {
+        const qint64 day = Timestamps::dayNumber(edgeMs);
+        const qint64 dayStart = day * Timestamps::kMsPerDay;
+        const qint64 filledUntil = std::min(dayStart + Timestamps::kMsPerDay, nowMs);
+        qint64 beforeDay = 0;
+        for (auto it = openPerDay.cbegin(); it != openPerDay.cend() && it.key() < day; ++it)
+            beforeDay += it.value();
+        if (edgeMs - dayStart <= filledUntil - edgeMs)
+            return beforeDay + openCreatedBetween(dayStart, edgeMs);
+        return beforeDay + openPerDay.value(day) -
+               openCreatedBetween(edgeMs, dayStart + Timestamps::kMsPerDay);
+    };
+
+    // Older than a limit means created at or before now - limit, i.e. before now - limit + 1.
+    std::array<qint64, TicketStats::kBacklogAgeLimitsMs.size()> olderThan{};
+    for (std::size_t i = 0; i < olderThan.size(); ++i)
+        olderThan[i] = openCreatedBefore(nowMs - TicketStats::kBacklogAgeLimitsMs[i] + 1);
+    stats.backlog.byAge[0] = open - olderThan[0];
+    for (std::size_t i = 1; i < olderThan.size(); ++i)
+        stats.backlog.byAge[i] = olderThan[i - 1] - olderThan[i];
+    stats.backlog.byAge[olderThan.size()] = olderThan.back();
+
+    // One MIN per status, so each reads the first entry of its part of the index.
+    QSqlQuery &oldest = m_statements.prepared(QStringLiteral(
+        "SELECT MIN(first) FROM ("
+        "SELECT MIN(created_at) AS first FROM tickets WHERE status = 'open' UNION ALL "
+        "SELECT MIN(created_at) FROM tickets WHERE status = 'in_progress') oldest"));
+    StatementCache::exec(oldest, "find the oldest open ticket");
+    if (oldest.next() && !oldest.isNull(0))
+        stats.backlog.oldestAgeSeconds =
+            std::max<qint64>(0, (nowMs - oldest.value(0).toLongLong()) / 1000);
+    oldest.finish();
+}
+
+std::optional<std::pair<qint64, qint64>> StatsRepository::writeVersion()
+{
+    if (!m_isSqlite)
+        return std::nullopt;
+    // data_version moves when another connection commits, total_changes() when this one writes.
+    QSqlQuery &others = m_statements.prepared(QStringLiteral("PRAGMA data_version"));
+    StatementCache::exec(others, "read the database's data version");
+    const qint64 otherWrites = others.next() ? others.value(0).toLongLong() : -1;
+    others.finish();
+    QSqlQuery &own = m_statements.prepared(QStringLiteral("SELECT total_changes()"));
+    StatementCache::exec(own, "count this connection's changes");
+    const qint64 ownWrites = own.next() ? own.value(0).toLongLong() : -1;
+    own.finish();
+    return std::pair{otherWrites, ownWrites};
+}
+
+qint64 StatsRepository::openCreatedBetween(qint64 fromMs, qint64 untilMs)
+{
+    QSqlQuery &query =
+        m_statements.prepared(QStringLiteral("SELECT COUNT(*) FROM tickets WHERE ") + kOpen +
+                              QStringLiteral(" AND created_at >= ? AND created_at < ?"));
+    query.bindValue(0, fromMs);
+    query.bindValue(1, untilMs);
+    StatementCache::exec(query, "count open tickets");
+    const qint64 count = query.next() ? query.value(0).toLongLong() : 0;
+    query.finish();
+    return count;
+}

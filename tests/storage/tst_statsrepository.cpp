@@ -1,0 +1,463 @@
+#include "classificationrepository.h"
+#include "migrator.h"
+#include "statsrepository.h"
+#include "temporarydatabase.h"
+#include "ticketrepository.h"
+#include "timestamps.h"
+
+#include <QFile>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 kMinute = 60 * 1000;
+constexpr qint64 kHour = 60 * kMinute;
+constexpr qint64 kDay = Timestamps::kMsPerDay;
+
+// A fixed afternoon, so that day edges and ages do not depend on when the test runs.
+const QDateTime kNow(QDate(2024, 5, 20), QTime(15, 30), Qt::UTC);
+
+std::size_t index(Category category)
+{
+    return static_cast<std::size_t>(category);
+}
+
+} // namespace
+
+class TestStatsRepository : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void dailyCountsFillEmptyDays();
+    void windowEndsOnNowsUtcDay();
+    void correctionsJudgeTheMachineResultBefore();
+    void confidenceBucketsMatchTheDomain_data();
+    void confidenceBucketsMatchTheDomain();
+    void confidenceFollowsLatestMachineResult();
+    void backlogBucketsByAge_data();
+    void backlogBucketsByAge();
+    void statsAreReusedOnlyWhileNothingIsWritten();
+    void emptyDatabaseHasNothingToReport();
+    void upgradeCountsExistingClassifications();
+    void statsAgreeWithJson();
+
+private:
+    qint64 addTicket(qint64 createdAtMs);
+    qint64 classify(qint64 ticketId, Category category, ClassificationProvider provider,
+                    double confidence = 0.9, qint64 createdAtMs = 0);
+    void setStatus(qint64 ticketId, TicketStatus status);
+
+    std::unique_ptr<TemporaryDatabase> m_temporary;
+    std::unique_ptr<TicketRepository> m_tickets;
+    std::unique_ptr<StatsRepository> m_stats;
+};
+
+void TestStatsRepository::init()
+{
+    m_temporary = std::make_unique<TemporaryDatabase>();
+    m_tickets = std::make_unique<TicketRepository>(m_temporary->database());
+    m_stats = std::make_unique<StatsRepository>(m_temporary->database());
+}
+
+void TestStatsRepository::cleanup()
+{
+    m_stats.reset();
+    m_tickets.reset();
+    m_temporary.reset();
+}
+
+qint64 TestStatsRepository::addTicket(qint64 createdAtMs)
+{
+    TicketDraft draft = TicketDraft::fromText(u"My invoice is wrong"_s, TicketSource::Api);
+    draft.createdAt = Timestamps::fromMs(createdAtMs);
+    return m_tickets->create(draft).id;
+}
+
+qint64 TestStatsRepository::classify(qint64 ticketId, Category category,
+                                     ClassificationProvider provider, double confidence,
+                                     qint64 createdAtMs)
+{
+    Classification classification;
+    classification.ticketId = ticketId;
+    classification.category = category;
+    classification.confidence = confidence;
+    classification.provider = provider;
+    classification.model = u"test"_s;
+    classification.createdAt =
+        Timestamps::fromMs(createdAtMs ? createdAtMs : Timestamps::toMs(kNow) - kMinute);
+    return ClassificationRepository(m_temporary->database()).add(classification);
+}
+
+// Nothing in the program changes a status yet; the triggers keep the counts either way.
+void TestStatsRepository::setStatus(qint64 ticketId, TicketStatus status)
+{
+    QSqlQuery query(m_temporary->database().connection());
+    QVERIFY(query.prepare(u"UPDATE tickets SET status = ? WHERE id = ?"_s));
+    query.addBindValue(QString(ticketStatusName(status)));
+    query.addBindValue(ticketId);
+    QVERIFY(query.exec());
+    QCOMPARE(query.numRowsAffected(), 1);
+}
+
+void TestStatsRepository::dailyCountsFillEmptyDays()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    const QDate today = kNow.date();
+    classify(addTicket(nowMs), Category::Technical, ClassificationProvider::Rules);
+    classify(addTicket(nowMs), Category::Technical, ClassificationProvider::Rules);
+    classify(addTicket(nowMs - 2 * kDay), Category::Billing, ClassificationProvider::Rules);
+    addTicket(nowMs - 2 * kDay);
+    addTicket(nowMs - 10 * kDay); // before the window
+
+    const TicketStats stats = m_stats->stats(kNow, 7);
+    QCOMPARE(stats.days.size(), 7);
+    QCOMPARE(stats.days.first().date, today.addDays(-6));
+    QCOMPARE(stats.days.last().date, today);
+    const TicketStats::Day &last = stats.days.last();
+    QCOMPARE(last.perCategory[index(Category::Technical)], 2);
+    QCOMPARE(last.total(), 2);
+    const TicketStats::Day &twoDaysAgo = stats.days.at(4);
+    QCOMPARE(twoDaysAgo.date, today.addDays(-2));
+    QCOMPARE(twoDaysAgo.perCategory[index(Category::Billing)], 1);
+    QCOMPARE(twoDaysAgo.unclassified, 1);
+    QCOMPARE(stats.total(), 4);
+    QCOMPARE(stats.days.at(0).total(), 0);
+}
+
+void TestStatsRepository::windowEndsOnNowsUtcDay()
+{
+    // 23:30 UTC on the 20th is already the 21st in Berlin: the window still ends on the 20th.
+    const QDateTime lateUtc(QDate(2024, 5, 20), QTime(23, 30), Qt::UTC);
+    const QDateTime sameInstantBerlin = lateUtc.toOffsetFromUtc(2 * 3600);
+    QCOMPARE(sameInstantBerlin.date(), QDate(2024, 5, 21));
+    addTicket(Timestamps::toMs(lateUtc) - kMinute);
+
+    const TicketStats stats = m_stats->stats(sameInstantBerlin, 3);
+    QCOMPARE(stats.days.last().date, QDate(2024, 5, 20));
+    QCOMPARE(stats.days.last().unclassified, 1);
+    QCOMPARE(stats.backlog.asOf, lateUtc);
+}
+
+void TestStatsRepository::correctionsJudgeTheMachineResultBefore()
+{
+    using P = ClassificationProvider;
+    const qint64 nowMs = Timestamps::toMs(kNow);
+
+    // Corrected: the machine said billing, an agent technical.
+    const qint64 corrected = addTicket(nowMs - kDay);
+    classify(corrected, Category::Billing, P::Rules);
+    classify(corrected, Category::Technical, P::Agent);
+
+    // Confirmed: the agent agreed.
+    const qint64 confirmed = addTicket(nowMs - kDay);
+    classify(confirmed, Category::Technical, P::FastText);
+    classify(confirmed, Category::Technical, P::Agent);
+
+    // Only the latest machine result before the verdict counts: remote's billing, not general.
+    const qint64 fallback = addTicket(nowMs - kDay);
+    classify(fallback, Category::General, P::FastText);
+    classify(fallback, Category::Billing, P::Remote);
+    classify(fallback, Category::Billing, P::Agent);
+
+    // A machine result after the verdict does not change what the verdict judged.
+    const qint64 later = addTicket(nowMs - kDay);
+    classify(later, Category::Technical, P::Rules);
+    classify(later, Category::General, P::Agent);
+    classify(later, Category::Billing, P::Remote);
+
+    // Two verdicts on one ticket are two judgements of the same machine result.
+    const qint64 twice = addTicket(nowMs - kDay);
+    classify(twice, Category::General, P::Rules);
+    classify(twice, Category::Billing, P::Agent);
+    classify(twice, Category::General, P::Agent);
+
+    // Not counted: a verdict with no machine result before it, and one given before the window
+    // (on a ticket created inside it: verdicts count by when they were given).
+    const qint64 agentOnly = addTicket(nowMs - kDay);
+    classify(agentOnly, Category::Billing, P::Agent);
+    const qint64 oldVerdict = addTicket(nowMs - kDay);
+    classify(oldVerdict, Category::General, P::Rules, 0.9, nowMs - 10 * kDay);
+    classify(oldVerdict, Category::Billing, P::Agent, 1.0, nowMs - 10 * kDay);
+
+    const TicketStats stats = m_stats->stats(kNow, 7);
+    const TicketStats::Corrections &technical = stats.corrections[index(Category::Technical)];
+    const TicketStats::Corrections &billing = stats.corrections[index(Category::Billing)];
+    const TicketStats::Corrections &general = stats.corrections[index(Category::General)];
+    QCOMPARE(technical.corrected, 1); // "later"
+    QCOMPARE(technical.confirmed, 1); // "confirmed"
+    QCOMPARE(billing.corrected, 1);   // "corrected"
+    QCOMPARE(billing.confirmed, 1);   // "fallback"
+    QCOMPARE(general.corrected, 1);   // "twice", first verdict
+    QCOMPARE(general.confirmed, 1);   // "twice", second verdict
+    QCOMPARE(technical.rate(), std::optional<double>(0.5));
+    QCOMPARE(stats.allCorrections().reviewed(), 6);
+
+    // One day back, the old verdict falls inside the window.
+    const TicketStats wider = m_stats->stats(kNow, 30);
+    QCOMPARE(wider.corrections[index(Category::General)].corrected, 2);
+}
+
+void TestStatsRepository::confidenceBucketsMatchTheDomain_data()
+{
+    QTest::addColumn<double>("confidence");
+    QTest::addColumn<int>("bucket");
+
+    QTest::newRow("0") << 0.0 << 0;
+    QTest::newRow("0.05") << 0.05 << 0;
+    QTest::newRow("0.1") << 0.1 << 1;
+    QTest::newRow("0.3") << 0.3 << 3;
+    QTest::newRow("0.6") << 0.6 << 6;
+    QTest::newRow("0.7") << 0.7 << 7;
+    QTest::newRow("0.8999") << 0.8999 << 8;
+    QTest::newRow("0.9") << 0.9 << 9;
+    QTest::newRow("0.9999") << 0.9999 << 9;
+    QTest::newRow("1") << 1.0 << 9;
+}
+
+void TestStatsRepository::confidenceBucketsMatchTheDomain()
+{
+    QFETCH(double, confidence);
+    QFETCH(int, bucket);
+
+    QCOMPARE(TicketStats::confidenceBucket(confidence), bucket);
+    classify(addTicket(Timestamps::toMs(kNow) - kHour), Category::General,
+             ClassificationProvider::FastText, confidence);
+    const TicketStats stats = m_stats->stats(kNow, 1);
+    TicketStats::ConfidenceHistogram expected{};
+    expected[std::size_t(bucket)] = 1;
+    QCOMPARE(stats.confidence[index(Category::General)], expected);
+}
+
+void TestStatsRepository::confidenceFollowsLatestMachineResult()
+{
+    using P = ClassificationProvider;
+    const qint64 nowMs = Timestamps::toMs(kNow);
+
+    // A later machine result replaces the earlier one, also in another category.
+    const qint64 reclassified = addTicket(nowMs - kDay);
+    classify(reclassified, Category::Billing, P::Rules, 0.35);
+    classify(reclassified, Category::Technical, P::Remote, 0.82);
+    // An agent's verdict moves nothing: the histogram describes the machine.
+    const qint64 judged = addTicket(nowMs - 2 * kDay);
+    classify(judged, Category::Billing, P::FastText, 0.55);
+    classify(judged, Category::General, P::Agent, 1.0);
+    // Only an agent's verdict: no machine confidence to show.
+    classify(addTicket(nowMs - kDay), Category::General, P::Agent, 1.0);
+    // Tickets count by their creation day, not the result's: this one was created before the
+    // window although classified today.
+    classify(addTicket(nowMs - 8 * kDay), Category::Billing, P::Rules, 0.15, nowMs - kMinute);
+    // A deleted ticket leaves the histogram.
+    const qint64 deleted = addTicket(nowMs - kDay);
+    classify(deleted, Category::Technical, P::Rules, 0.95);
+    QSqlQuery remove(m_temporary->database().connection());
+    QVERIFY(remove.exec(u"DELETE FROM tickets WHERE id = %1"_s.arg(deleted)));
+
+    const TicketStats stats = m_stats->stats(kNow, 7);
+    TicketStats::ConfidenceHistogram technical{};
+    technical[8] = 1;
+    TicketStats::ConfidenceHistogram billing{};
+    billing[5] = 1;
+    QCOMPARE(stats.confidence[index(Category::Technical)], technical);
+    QCOMPARE(stats.confidence[index(Category::Billing)], billing);
+    QCOMPARE(stats.confidence[index(Category::General)], TicketStats::ConfidenceHistogram{});
+
+    billing[1] = 1;
+    QCOMPARE(m_stats->stats(kNow, 9).confidence[index(Category::Billing)], billing);
+}
+
+void TestStatsRepository::backlogBucketsByAge_data()
+{
+    // Each edge's own day is counted from its nearer end: times on both sides of noon take
+    // both ways, and just after midnight the one-hour edge falls on the day before.
+    QTest::addColumn<QDateTime>("now");
+    QTest::newRow("00:10") << QDateTime(QDate(2024, 5, 20), QTime(0, 10), Qt::UTC);
+    QTest::newRow("11:00") << QDateTime(QDate(2024, 5, 20), QTime(11, 0), Qt::UTC);
+    QTest::newRow("15:30") << kNow;
+    QTest::newRow("23:59:59.999") << QDateTime(QDate(2024, 5, 20), QTime(23, 59, 59, 999), Qt::UTC);
+    QTest::newRow("midnight") << QDateTime(QDate(2024, 5, 20), QTime(0, 0), Qt::UTC);
+}
+
+void TestStatsRepository::backlogBucketsByAge()
+{
+    QFETCH(QDateTime, now);
+    const qint64 nowMs = Timestamps::toMs(now);
+    using Age = TicketStats::BacklogAge;
+
+    const struct
+    {
+        qint64 ageMs;
+        Age bucket;
+    } open[] = {
+        {-5 * kMinute, Age::UnderHour}, // clocks disagree: a ticket from the future is new
+        {0, Age::UnderHour},
+        {kHour - 1, Age::UnderHour},
+        {kHour, Age::UnderDay},
+        {23 * kHour, Age::UnderDay},
+        {kDay - 1, Age::UnderDay},
+        {kDay, Age::UnderWeek},
+        {3 * kDay + 7 * kHour, Age::UnderWeek},
+        {7 * kDay - 1, Age::UnderWeek},
+        {7 * kDay, Age::OverWeek},
+        {30 * kDay + 5 * kHour, Age::OverWeek},
+    };
+    std::array<qint64, TicketStats::kAllBacklogAges.size()> expected{};
+    bool inProgress = false;
+    for (const auto &ticket : open) {
+        QCOMPARE(TicketStats::backlogAge(ticket.ageMs), ticket.bucket);
+        ++expected[std::size_t(ticket.bucket)];
+        const qint64 id = addTicket(nowMs - ticket.ageMs);
+        // In progress is still open; alternate so both statuses are read.
+        if ((inProgress = !inProgress))
+            setStatus(id, TicketStatus::InProgress);
+    }
+    // Done tickets are no backlog, however old or new.
+    for (const qint64 ageMs : {qint64(0), kHour, 3 * kDay, 40 * kDay}) {
+        setStatus(addTicket(nowMs - ageMs), TicketStatus::Resolved);
+        setStatus(addTicket(nowMs - ageMs), TicketStatus::Closed);
+    }
+
+    const TicketStats stats = m_stats->stats(now, 7);
+    QCOMPARE(stats.backlog.byAge, expected);
+    QCOMPARE(stats.backlog.total(), qint64(std::size(open)));
+    QCOMPARE(stats.backlog.oldestAgeSeconds, std::optional<qint64>((30 * kDay + 5 * kHour) / 1000));
+    QCOMPARE(stats.backlog.asOf, now);
+}
+
+void TestStatsRepository::statsAreReusedOnlyWhileNothingIsWritten()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    addTicket(nowMs - 2 * kHour);
+    const TicketStats first = m_stats->stats(kNow, 7);
+    QCOMPARE(first.backlog.asOf, kNow);
+    QCOMPARE(first.backlog.total(), 1);
+
+    // Nothing written, half a second later: the same reading, saying when it was taken.
+    const QDateTime soon = kNow.addMSecs(500);
+    QCOMPARE(m_stats->stats(soon, 7).backlog.asOf, kNow);
+    QCOMPARE(m_stats->stats(soon, 7).days.last().total(), 1);
+    // Another window is read afresh, and so is a reading a second old or one from the future.
+    const TicketStats month = m_stats->stats(soon, 30);
+    QCOMPARE(month.days.size(), 30);
+    QCOMPARE(month.backlog.asOf, soon);
+    const QDateTime later = kNow.addMSecs(StatsRepository::kReuseMs);
+    QCOMPARE(m_stats->stats(later, 7).backlog.asOf, later);
+    QCOMPARE(m_stats->stats(kNow, 7).backlog.asOf, kNow);
+
+    // A write through this thread's connection is seen at once.
+    addTicket(nowMs - 3 * kDay);
+    TicketStats stats = m_stats->stats(soon, 7);
+    QCOMPARE(stats.backlog.asOf, soon);
+    QCOMPARE(stats.backlog.total(), 2);
+    QCOMPARE(stats.backlog.byAge[std::size_t(TicketStats::BacklogAge::UnderWeek)], 1);
+
+    // And so is one through another connection.
+    Database other(DatabaseConfig::sqlite(m_temporary->path()));
+    {
+        TicketRepository otherTickets(other);
+        TicketDraft draft = TicketDraft::fromText(u"From another process"_s, TicketSource::Api);
+        draft.createdAt = Timestamps::fromMs(nowMs - 30 * kDay);
+        otherTickets.create(draft);
+    }
+    other.closeThreadConnection();
+    const QDateTime sooner = kNow.addMSecs(600);
+    stats = m_stats->stats(sooner, 7);
+    QCOMPARE(stats.backlog.asOf, sooner);
+    QCOMPARE(stats.backlog.total(), 3);
+    QCOMPARE(stats.backlog.byAge[std::size_t(TicketStats::BacklogAge::OverWeek)], 1);
+}
+
+void TestStatsRepository::emptyDatabaseHasNothingToReport()
+{
+    const TicketStats stats = m_stats->stats(kNow, 90);
+    QCOMPARE(stats.days.size(), 90);
+    QCOMPARE(stats.total(), 0);
+    QCOMPARE(stats.allCorrections().reviewed(), 0);
+    QVERIFY(!stats.allCorrections().rate());
+    for (const TicketStats::ConfidenceHistogram &histogram : stats.confidence)
+        QCOMPARE(histogram, TicketStats::ConfidenceHistogram{});
+    QCOMPARE(stats.backlog.total(), 0);
+    QVERIFY(!stats.backlog.oldestAgeSeconds);
+
+    // A closed ticket alone is no backlog either.
+    setStatus(addTicket(Timestamps::toMs(kNow) - kDay), TicketStatus::Closed);
+    QVERIFY(!m_stats->stats(kNow, 7).backlog.oldestAgeSeconds);
+}
+
+void TestStatsRepository::upgradeCountsExistingClassifications()
+{
+    // A database from before the statistics migration, holding classified tickets.
+    QTemporaryDir scripts;
+    QVERIFY(QDir(scripts.path()).mkpath(u"sqlite"_s));
+    for (const QString &name : {u"0001_initial.sql"_s, u"0002_classification_pipeline.sql"_s})
+        QVERIFY(QFile::copy(u":/sql/sqlite/"_s + name, scripts.filePath(u"sqlite/"_s + name)));
+    QTemporaryDir dataDir;
+    Database database(DatabaseConfig::sqlite(dataDir.filePath(u"old.db"_s)));
+    Migrator old(database, scripts.path());
+    old.migrate();
+    QCOMPARE(old.currentVersion(), 2);
+
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    {
+        TicketRepository tickets(database);
+        ClassificationRepository classifications(database);
+        auto add = [&](qint64 ticketId, Category category, ClassificationProvider provider,
+                       double confidence) {
+            Classification classification;
+            classification.ticketId = ticketId;
+            classification.category = category;
+            classification.provider = provider;
+            classification.confidence = confidence;
+            classification.model = u"test"_s;
+            classifications.add(classification);
+        };
+        TicketDraft draft = TicketDraft::fromText(u"Where is my refund?"_s, TicketSource::Api);
+        draft.createdAt = Timestamps::fromMs(nowMs - kDay);
+        const qint64 first = tickets.create(draft).id;
+        add(first, Category::General, ClassificationProvider::Rules, 0.42);
+        add(first, Category::Billing, ClassificationProvider::FastText, 0.77);
+        add(first, Category::Technical, ClassificationProvider::Agent, 1.0);
+        const qint64 second = tickets.create(draft).id;
+        add(second, Category::Billing, ClassificationProvider::Remote, 0.91);
+    }
+
+    database.migrate();
+    QVERIFY(Migrator(database).currentVersion() >= 3);
+    {
+        StatsRepository stats(database);
+        TicketStats::ConfidenceHistogram billing{};
+        billing[7] = 1;
+        billing[9] = 1;
+        const TicketStats result = stats.stats(kNow, 7);
+        QCOMPARE(result.confidence[index(Category::Billing)], billing);
+        QCOMPARE(result.confidence[index(Category::General)], TicketStats::ConfidenceHistogram{});
+    }
+    database.closeThreadConnection();
+}
+
+void TestStatsRepository::statsAgreeWithJson()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    const qint64 ticket = addTicket(nowMs - 2 * kHour);
+    classify(ticket, Category::Billing, ClassificationProvider::Rules, 0.45);
+    classify(ticket, Category::General, ClassificationProvider::Agent, 1.0);
+
+    const QJsonObject json = m_stats->stats(kNow, 7).toJson();
+    QCOMPARE(json[u"corrections"_s][u"corrected"_s].toInteger(), 1);
+    QCOMPARE(json[u"corrections"_s][u"by_category"_s][u"billing"_s][u"rate"_s].toDouble(), 1.0);
+    QVERIFY(json[u"corrections"_s][u"by_category"_s][u"general"_s][u"rate"_s].isNull());
+    QCOMPARE(json[u"confidence"_s][u"by_category"_s][u"billing"_s][4].toInteger(), 1);
+    QCOMPARE(json[u"backlog"_s][u"by_age"_s][u"1h_to_1d"_s].toInteger(), 1);
+    QCOMPARE(json[u"backlog"_s][u"oldest_age_seconds"_s].toInteger(), 2 * 3600);
+    QCOMPARE(json[u"backlog"_s][u"as_of"_s].toString(), u"2024-05-20T15:30:00.000Z"_s);
+}
+
+QTEST_GUILESS_MAIN(TestStatsRepository)
+#include "tst_statsrepository.moc"
