@@ -8,6 +8,7 @@
 #include "newticketdialog.h"
 #include "settingsdialog.h"
 #include "settingskeys.h"
+#include "statsview.h"
 #include "ticketlabels.h"
 #include "ticketstore.h"
 #include "tickettablemodel.h"
@@ -60,6 +61,7 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     , m_database(database)
     , m_store(new TicketStore(database, this))
     , m_model(new TicketTableModel(m_store, this))
+    , m_statsView(new StatsView(this))
     , m_apiLabel(new QLabel(this))
     , m_aiLabel(new QLabel(this))
     , m_queueLabel(new QLabel(this))
@@ -97,6 +99,14 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     m_apiLabel->setAccessibleName(tr("API status"));
     m_aiLabel->setAccessibleName(tr("AI status"));
     m_queueLabel->setAccessibleName(tr("Classification queue"));
+
+    m_ui->statisticsLayout->addWidget(m_statsView);
+    // Read when shown and on every change while shown; a hidden chart costs nothing.
+    connect(m_ui->viewsTabWidget, &QTabWidget::currentChanged, this, [this] {
+        if (m_ui->viewsTabWidget->currentWidget() == m_ui->statisticsPage)
+            loadStats();
+    });
+    connect(m_statsView, &StatsView::rangeChanged, this, &MainWindow::loadStats);
 
     setUpActions();
     setUpFilters();
@@ -343,6 +353,22 @@ void MainWindow::refreshEverything()
     m_model->refresh();
     refreshCounts();
     showCurrentTicket();
+    if (m_ui->viewsTabWidget->currentWidget() == m_ui->statisticsPage)
+        loadStats();
+}
+
+void MainWindow::loadStats()
+{
+    const int days = m_statsView->rangeDays();
+    const quint64 generation = ++m_statsGeneration;
+    m_store
+        ->run([days](TicketStore::Repositories &repositories) {
+            return repositories.stats.stats(QDateTime::currentDateTimeUtc(), days);
+        })
+        .then(this, [this, generation](const TicketStats &stats) {
+            if (generation == m_statsGeneration)
+                m_statsView->setStats(stats);
+        });
 }
 
 void MainWindow::showCurrentTicket()

@@ -16,6 +16,7 @@ class ClassificationService;
 class Database;
 class LocalClassifier;
 class QLabel;
+class StatsView;
 class TicketStore;
 class TicketTableModel;
 
@@ -74,6 +75,7 @@ private:
     void afterVerdict();
     void newTicket();
     void editSettings();
+    void loadStats();
     void showStorageError(const QString &message);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
@@ -85,6 +87,7 @@ private:
     std::shared_ptr<const LocalClassifier> m_suggester;
     QUrl m_apiAddress;
     QString m_apiProblem;
+    StatsView *m_statsView;
     QLabel *m_apiLabel;
     QLabel *m_aiLabel;
     QLabel *m_queueLabel;
@@ -94,6 +97,7 @@ private:
     qint64 m_dataVersion = -1;
     bool m_pollRunning = false;
     quint64 m_detailGeneration = 0;
+    quint64 m_statsGeneration = 0;
     // Shared with the storage thread, which skips counts that a newer filter made stale.
     std::shared_ptr<std::atomic<quint64>> m_countsWanted =
         std::make_shared<std::atomic<quint64>>(0);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "classificationrepository.h"
+#include "statsrepository.h"
 #include "storageerror.h"
 #include "ticketrepository.h"
 
@@ -27,9 +28,11 @@ public:
         explicit Repositories(const Database &database)
             : tickets(database)
             , classifications(database)
+            , stats(database)
         {}
         TicketRepository tickets;
         ClassificationRepository classifications;
+        StatsRepository stats;
     };
 
     explicit TicketStore(const Database &database, QObject *parent = nullptr);

@@ -5,13 +5,18 @@
 #include "runningserver.h"
 #include "settingsdialog.h"
 #include "settingskeys.h"
+#include "statsview.h"
 #include "ticketdetailwidget.h"
 #include "ticketrepository.h"
 #include "tickettablemodel.h"
 
+#include <QBarSet>
+#include <QChartView>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -20,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStackedBarSeries>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -46,6 +52,7 @@ private Q_SLOTS:
     void statusChangesForEverySelectedRow();
     void settingsAreCheckedSavedAndAnnounced();
     void layoutIsKeptAcrossRestarts();
+    void statisticsEqualTheApiAndFollowChanges();
 
 private:
     qint64 addTicket(const QString &subject, const QString &body,
@@ -327,6 +334,53 @@ void TestMainWindow::layoutIsKeptAcrossRestarts()
     QCOMPARE(table()->horizontalHeader()->sectionSize(TicketTableModel::CategoryColumn), 211);
     QCOMPARE(m_window->size(), QSize(900, 640));
     QSettings().clear();
+}
+
+namespace {
+
+// Tickets per category in the window's chart, summed over its days.
+QMap<QString, qint64> chartTotals(StatsView *view)
+{
+    QMap<QString, qint64> totals;
+    auto *chartView = view->findChild<QChartView *>(u"dailyChartView"_s);
+    for (QAbstractSeries *series : chartView->chart()->series()) {
+        for (QBarSet *set : static_cast<QStackedBarSeries *>(series)->barSets()) {
+            qint64 sum = 0;
+            for (int i = 0; i < set->count(); ++i)
+                sum += qint64(set->at(i));
+            totals.insert(set->label(), sum);
+        }
+    }
+    return totals;
+}
+
+} // namespace
+
+void TestMainWindow::statisticsEqualTheApiAndFollowChanges()
+{
+    addTicket(u"a"_s, u"b"_s, Category::Technical);
+    addTicket(u"b"_s, u"b"_s, Category::Billing);
+    addTicket(u"c"_s, u"b"_s, Category::Billing);
+    showWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+    auto *view = m_window->findChild<StatsView *>();
+    QVERIFY(view->isVisible());
+    QTRY_COMPARE(view->stats().days.size(), 7);
+
+    const QJsonObject json = m_server->client().get(u"/stats?days=7"_s).json();
+    const QJsonObject byCategory = json.value(u"by_category"_s).toObject();
+    QTRY_COMPARE(chartTotals(view).value(u"Billing"_s), byCategory.value(u"billing"_s).toInteger());
+    QCOMPARE(chartTotals(view).value(u"Technical"_s), byCategory.value(u"technical"_s).toInteger());
+    QCOMPARE(byCategory.value(u"billing"_s).toInteger(), 2);
+
+    // A ticket the API takes shows in the open chart; so does another range.
+    QCOMPARE(m_server->client()
+                 .postJson(u"/requests"_s, R"({"subject":"Invoice","body":"charged twice"})")
+                 .status,
+             201);
+    QTRY_COMPARE(view->stats().total(), 4);
+    view->findChild<QComboBox *>(u"rangeComboBox"_s)->setCurrentIndex(1);
+    QTRY_COMPARE(view->stats().days.size(), 30);
 }
 
 QTEST_MAIN(TestMainWindow)
