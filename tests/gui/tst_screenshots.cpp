@@ -121,6 +121,13 @@ void TestScreenshots::seedSampleTickets()
         classifications.add(classification);
         if (i % 5 == 0)
             tickets.setStatus({ticket.id}, TicketStatus::Resolved);
+        // Agents confirm most verdicts they look at and correct a few.
+        if (i % 4 == 1) {
+            const Category verdict = i % 12 == 1
+                                         ? kAllCategories.at((int(prediction.category) + 1) % 3)
+                                         : prediction.category;
+            classifications.addAgentVerdict({ticket.id}, verdict, u"alice"_s);
+        }
     }
 }
 
