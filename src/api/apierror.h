@@ -1,5 +1,9 @@
 #pragma once
 
+#include "ticketrepository.h"
+
+#include <QFuture>
+
 #include "fielderror.h"
 
 #include <QHttpServerResponse>
@@ -50,6 +54,8 @@ struct ApiReply
     // The ticket this reply shows while its classification is still pending, so that a client
     // that sent "Prefer: wait" can be answered once it is done.
     qint64 pendingClassification = 0;
+    // Set instead of a body while a TicketWriter stores the ticket; the answer follows its commit.
+    QFuture<TicketRepository::IdempotentCreate> storing = {};
 
     static ApiReply
     json(const QJsonObject &object,

@@ -9,6 +9,7 @@
 #include "statsrepository.h"
 #include "storageerror.h"
 #include "ticketrepository.h"
+#include "ticketwriter.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -210,16 +211,60 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
     QElapsedTimer timer;
     timer.start();
     ApiResult result = dispatch(request, path, QString());
-    auto *reply = std::get_if<ApiReply>(&result);
     const std::optional<int> waitSeconds = preferredWaitSeconds(request);
+    // The request is gone once this returns; a later answer logs this line instead.
+    const QString line = lcApiRequests().isInfoEnabled() ? requestLine(request) : QString();
+    auto *reply = std::get_if<ApiReply>(&result);
+    if (!reply || !reply->storing.isValid()) {
+        respond(std::move(result), waitSeconds, std::move(responder), line, timer);
+        return;
+    }
+    // The ticket is in the writer's next batch: answer once it is committed, on this thread.
+    auto waiting = std::make_shared<QHttpServerResponder>(std::move(responder));
+    const QPointer<QTcpSocket> socket = waiting->socket();
+    reply->storing
+        .then(this,
+              [this, waiting, socket, waitSeconds, line,
+               timer](const TicketRepository::IdempotentCreate &created) {
+                  ApiResult stored;
+                  try {
+                      stored = RequestsController::stored(created);
+                  } catch (const StorageError &error) {
+                      qCWarning(lcApi) << "Request failed:" << error.message();
+                      stored = ApiError::internal();
+                  }
+                  if (const auto *storedReply = std::get_if<ApiReply>(&stored);
+                      storedReply && storedReply->pendingClassification != 0 && m_classification) {
+                      m_classification->wake();
+                  }
+                  // A client that left has no socket to answer on; its ticket is stored.
+                  if (!socket)
+                      return;
+                  respond(std::move(stored), waitSeconds, std::move(*waiting), line, timer);
+                  socket->flush();
+              })
+        .onFailed(this, [this, waiting, socket, line, timer](const std::exception &error) {
+            qCWarning(lcApi) << "Request failed:" << error.what();
+            if (!socket)
+                return;
+            respond(ApiError::internal(), std::nullopt, std::move(*waiting), line, timer);
+            socket->flush();
+        });
+}
+
+void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
+                        QHttpServerResponder &&responder, const QString &requestLine,
+                        const QElapsedTimer &timer)
+{
+    auto *reply = std::get_if<ApiReply>(&result);
     if (reply && reply->pendingClassification != 0 && waitSeconds && m_classification) {
         reply->headers.append(
             {QByteArrayLiteral("Preference-Applied"), "wait=" + QByteArray::number(*waitSeconds)});
         if (*waitSeconds > 0) {
             const qint64 ticketId = reply->pendingClassification;
             QTcpSocket *socket = responder.socket();
-            auto waiter = std::make_shared<Waiter>(Waiter{
-                std::move(responder), socket, std::move(*reply), requestLine(request), timer});
+            auto waiter = std::make_shared<Waiter>(
+                Waiter{std::move(responder), socket, std::move(*reply), requestLine, timer});
             m_waiters.insert(ticketId, waiter);
             QTimer::singleShot(std::chrono::seconds(*waitSeconds), this,
                                [this, ticketId, weak = std::weak_ptr(waiter)] {
@@ -230,7 +275,7 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
         }
     }
     const QHttpServerResponse response = toResponse(std::move(result));
-    logRequest(request, response, timer);
+    logRequest(requestLine, response, timer);
     response.write(std::move(responder));
 }
 
@@ -371,8 +416,17 @@ void ApiServer::logRequest(const QString &requestLine, const QHttpServerResponse
 
 ApiResult ApiServer::createRequest(const Call &call)
 {
-    ApiResult result =
-        m_requests->create(call.json, call.request.value(QByteArrayLiteral("Idempotency-Key")));
+    const QByteArray idempotencyKey = call.request.value(QByteArrayLiteral("Idempotency-Key"));
+    if (m_writer) {
+        auto prepared = RequestsController::prepareCreate(call.json, idempotencyKey);
+        if (auto *error = std::get_if<ApiError>(&prepared))
+            return std::move(*error);
+        ApiReply reply;
+        reply.storing =
+            m_writer->submit(std::move(std::get<TicketRepository::NewTicket>(prepared)));
+        return reply;
+    }
+    ApiResult result = m_requests->create(call.json, idempotencyKey);
     if (const auto *reply = std::get_if<ApiReply>(&result);
         reply && reply->pendingClassification != 0 && m_classification) {
         m_classification->wake();

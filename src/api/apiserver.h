@@ -13,6 +13,7 @@
 #include <memory>
 
 class ClassificationService;
+class TicketWriter;
 class Database;
 class QTcpSocket;
 class HealthController;
@@ -54,6 +55,9 @@ public:
     // so that a stop never leaves a stored ticket unacknowledged. Call on the server's thread.
     void answerAllWaiters();
     QString errorString() const { return m_errorString; }
+    // New tickets go through this writer, which commits many per transaction, and are answered
+    // once committed. Without one they are stored one by one on this thread. Set before serve().
+    void setTicketWriter(TicketWriter *writer) { m_writer = writer; }
     // Counts every answered request there, for the window's status bar. Set before serve().
     void setRequestCounter(std::atomic<qint64> *counter) { m_requestCounter = counter; }
 
@@ -86,6 +90,9 @@ private:
     QHttpServerResponse serve(const QHttpServerRequest &request, QLatin1String path,
                               const QString &pathArgument);
     // For routes whose answer may wait for a classification ("Prefer: wait").
+    // The answer to a request that serveOrWait() took, once it is known.
+    void respond(ApiResult &&result, std::optional<int> waitSeconds, QHttpServerResponder &&responder,
+                 const QString &requestLine, const QElapsedTimer &timer);
     void serveOrWait(const QHttpServerRequest &request, QLatin1String path,
                      QHttpServerResponder &&responder);
     static QHttpServerResponse toResponse(ApiResult &&result);
@@ -118,4 +125,5 @@ private:
     QMultiHash<qint64, std::shared_ptr<Waiter>> m_waiters;
     QString m_errorString;
     std::atomic<qint64> *m_requestCounter = nullptr;
+    TicketWriter *m_writer = nullptr;
 };

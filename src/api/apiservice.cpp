@@ -1,5 +1,7 @@
 #include "apiservice.h"
 
+#include "ticketwriter.h"
+
 #include "apilogging.h"
 #include "apiserver.h"
 
@@ -41,6 +43,7 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
         return 0;
     }
     const quint16 bound = listener.serverPort();
+    m_writer = std::make_unique<TicketWriter>(m_database);
     for (int i = 0; i < workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
@@ -65,6 +68,7 @@ bool ApiService::startWorker(qintptr listeningSocket)
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
     auto *server = new ApiServer(m_database, m_classification);
     server->setRequestCounter(&m_requestsServed);
+    server->setTicketWriter(m_writer.get());
     server->moveToThread(thread);
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.
     connect(thread, &QThread::finished, server, &QObject::deleteLater);
@@ -86,6 +90,10 @@ bool ApiService::startWorker(qintptr listeningSocket)
 
 void ApiService::stop()
 {
+    // Tickets already taken are committed and their answers queued to the workers, which send
+    // them before they answer their waiting clients and stop.
+    if (m_writer)
+        m_writer->close();
     for (ApiServer *server : std::as_const(m_servers))
         QMetaObject::invokeMethod(server, &ApiServer::answerAllWaiters,
                                   Qt::BlockingQueuedConnection);
@@ -97,4 +105,5 @@ void ApiService::stop()
         delete thread;
     }
     m_threads.clear();
+    m_writer.reset();
 }

@@ -5,11 +5,13 @@
 #include <QObject>
 
 #include <atomic>
+#include <memory>
 
 class ApiServer;
 class ClassificationService;
 class Database;
 class QThread;
+class TicketWriter;
 
 // Runs the HTTP API on threads of its own, so that API load never stalls the window. Several
 // worker threads accept from one listening socket, each with its own database connection.
@@ -44,4 +46,6 @@ private:
     QList<ApiServer *> m_servers;
     QString m_errorString;
     std::atomic<qint64> m_requestsServed = 0;
+    // Every worker's new tickets, committed in shared batches.
+    std::unique_ptr<TicketWriter> m_writer;
 };

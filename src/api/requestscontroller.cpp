@@ -1,6 +1,7 @@
 #include "requestscontroller.h"
 
 #include "ticketjson.h"
+#include "storageerror.h"
 #include "ticketrepository.h"
 
 #include <QCryptographicHash>
@@ -28,7 +29,8 @@ RequestsController::RequestsController(TicketRepository &tickets)
     : m_tickets(tickets)
 {}
 
-ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &idempotencyKey)
+std::variant<ApiError, TicketRepository::NewTicket>
+RequestsController::prepareCreate(const QJsonObject &body, const QByteArray &idempotencyKey)
 {
     if (!idempotencyKey.isNull() && !isValidIdempotencyKey(idempotencyKey)) {
         return ApiError::invalidParameters(
@@ -39,17 +41,33 @@ ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &
     const Validated<TicketDraft> draft = TicketJson::draftFromJson(body, TicketSource::Api);
     if (!draft.isValid())
         return ApiError::validationFailed(draft.errors);
+    TicketRepository::NewTicket ticket{draft.value, {}, {}};
+    if (!idempotencyKey.isNull()) {
+        ticket.idempotencyKey = QString::fromLatin1(idempotencyKey);
+        // Hash the parsed request, not its bytes, so whitespace or key order does not matter.
+        ticket.requestHash =
+            QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact),
+                                     QCryptographicHash::Sha256)
+                .toHex();
+    }
+    return ticket;
+}
 
-    if (idempotencyKey.isNull())
-        return created(m_tickets.create(draft.value));
+ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &idempotencyKey)
+{
+    auto prepared = prepareCreate(body, idempotencyKey);
+    if (auto *error = std::get_if<ApiError>(&prepared))
+        return std::move(*error);
+    const auto &ticket = std::get<TicketRepository::NewTicket>(prepared);
+    if (ticket.idempotencyKey.isEmpty())
+        return stored({TicketRepository::IdempotentCreate::Outcome::Created,
+                       m_tickets.create(ticket.draft),
+                       {}});
+    return stored(m_tickets.create(ticket.draft, ticket.idempotencyKey, ticket.requestHash));
+}
 
-    // Hash the parsed request, not its bytes, so whitespace or key order does not matter.
-    const QByteArray requestHash =
-        QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact),
-                                 QCryptographicHash::Sha256)
-            .toHex();
-    const auto result =
-        m_tickets.create(draft.value, QString::fromLatin1(idempotencyKey), requestHash);
+ApiResult RequestsController::stored(const TicketRepository::IdempotentCreate &result)
+{
     using Outcome = TicketRepository::IdempotentCreate::Outcome;
     switch (result.outcome) {
     case Outcome::Created:
@@ -65,6 +83,8 @@ ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &
             QStringLiteral("This Idempotency-Key was already used with a different request."),
             {},
             {}};
+    case Outcome::Failed:
+        throw StorageError(result.error);
     }
     Q_UNREACHABLE();
     return ApiError::internal();

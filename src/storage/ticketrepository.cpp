@@ -233,6 +233,15 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
                                                             const QByteArray &requestHash)
 {
     Transaction transaction(m_database);
+    IdempotentCreate result = insertOnce(draft, idempotencyKey, requestHash);
+    transaction.commit();
+    return result;
+}
+
+TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraft &draft,
+                                                                const QString &idempotencyKey,
+                                                                const QByteArray &requestHash)
+{
     QSqlQuery &lookup = prepared(
         QStringLiteral("SELECT request_hash, ticket_id FROM idempotency_keys WHERE key = ?"));
     lookup.bindValue(0, idempotencyKey);
@@ -242,8 +251,8 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
         const qint64 ticketId = lookup.value(1).toLongLong();
         lookup.finish();
         if (storedHash != requestHash)
-            return {IdempotentCreate::Outcome::KeyReusedWithOtherRequest, std::nullopt};
-        return {IdempotentCreate::Outcome::Replayed, find(ticketId)};
+            return {IdempotentCreate::Outcome::KeyReusedWithOtherRequest, std::nullopt, {}};
+        return {IdempotentCreate::Outcome::Replayed, find(ticketId), {}};
     }
     lookup.finish();
 
@@ -256,8 +265,35 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
     remember.bindValue(2, ticket.id);
     remember.bindValue(3, Timestamps::toMs(ticket.createdAt));
     StatementCache::exec(remember, "store the idempotency key");
+    return {IdempotentCreate::Outcome::Created, ticket, {}};
+}
+
+QList<TicketRepository::IdempotentCreate>
+TicketRepository::createAll(const QList<NewTicket> &tickets)
+{
+    Transaction transaction(m_database);
+    QSqlQuery &savepoint = prepared(QStringLiteral("SAVEPOINT new_ticket"));
+    QSqlQuery &release = prepared(QStringLiteral("RELEASE new_ticket"));
+    QSqlQuery &rollback = prepared(QStringLiteral("ROLLBACK TO new_ticket"));
+    QList<IdempotentCreate> results;
+    results.reserve(tickets.size());
+    for (const NewTicket &ticket : tickets) {
+        StatementCache::exec(savepoint, "start storing a ticket");
+        try {
+            results.append(ticket.idempotencyKey.isEmpty()
+                               ? IdempotentCreate{IdempotentCreate::Outcome::Created,
+                                                  insert(ticket.draft),
+                                                  {}}
+                               : insertOnce(ticket.draft, ticket.idempotencyKey,
+                                            ticket.requestHash));
+        } catch (const StorageError &error) {
+            StatementCache::exec(rollback, "undo a ticket that could not be stored");
+            results.append({IdempotentCreate::Outcome::Failed, std::nullopt, error.message()});
+        }
+        StatementCache::exec(release, "finish storing a ticket");
+    }
     transaction.commit();
-    return {IdempotentCreate::Outcome::Created, ticket};
+    return results;
 }
 
 bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray &importKey)

@@ -27,15 +27,27 @@ public:
 
     struct IdempotentCreate
     {
-        enum class Outcome { Created, Replayed, KeyReusedWithOtherRequest };
+        enum class Outcome { Created, Replayed, KeyReusedWithOtherRequest, Failed };
         Outcome outcome = Outcome::Created;
         std::optional<Ticket> ticket;
+        QString error; // Failed: why, for the log
+    };
+
+    // A ticket to store, with the client's Idempotency-Key and request hash when it sent one.
+    struct NewTicket
+    {
+        TicketDraft draft;
+        QString idempotencyKey;
+        QByteArray requestHash;
     };
 
     Ticket create(const TicketDraft &draft);
     // The same key with the same request hash returns the first ticket instead of a new one.
     IdempotentCreate create(const TicketDraft &draft, const QString &idempotencyKey,
                             const QByteArray &requestHash);
+    // Many tickets in one transaction, each in a savepoint of its own, so one that fails is
+    // Failed alone. Throws StorageError when the transaction as a whole fails (nothing stored).
+    QList<IdempotentCreate> createAll(const QList<NewTicket> &tickets);
     // For imports, inside the importer's Transaction: false when this content is already stored.
     bool createImported(const TicketDraft &draft, const QByteArray &importKey);
 
@@ -66,6 +78,8 @@ public:
 private:
     QSqlQuery &prepared(const QString &sql);
     Ticket insert(const TicketDraft &draft);
+    IdempotentCreate insertOnce(const TicketDraft &draft, const QString &idempotencyKey,
+                                const QByteArray &requestHash);
     QList<Ticket> findAll(const QList<qint64> &ids);
 
     const Database &m_database;

@@ -326,13 +326,13 @@ void TestMainWindow::layoutIsKeptAcrossRestarts()
     QSettings().clear();
     showWindow();
     table()->horizontalHeader()->resizeSection(TicketTableModel::CategoryColumn, 211);
-    m_window->resize(900, 640);
+    m_window->resize(1010, 740);
     m_window->close();
     m_window.reset();
 
     showWindow();
     QCOMPARE(table()->horizontalHeader()->sectionSize(TicketTableModel::CategoryColumn), 211);
-    QCOMPARE(m_window->size(), QSize(900, 640));
+    QCOMPARE(m_window->size(), QSize(1010, 740));
     QSettings().clear();
 }
 
