@@ -1,11 +1,9 @@
 #pragma once
 
+#include "fielderror.h"
 #include "ticketrepository.h"
 
 #include <QFuture>
-
-#include "fielderror.h"
-
 #include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QStringList>

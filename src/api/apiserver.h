@@ -91,8 +91,9 @@ private:
                               const QString &pathArgument);
     // For routes whose answer may wait for a classification ("Prefer: wait").
     // The answer to a request that serveOrWait() took, once it is known.
-    void respond(ApiResult &&result, std::optional<int> waitSeconds, QHttpServerResponder &&responder,
-                 const QString &requestLine, const QElapsedTimer &timer);
+    void respond(ApiResult &&result, std::optional<int> waitSeconds,
+                 QHttpServerResponder &&responder, const QString &requestLine,
+                 const QElapsedTimer &timer);
     void serveOrWait(const QHttpServerRequest &request, QLatin1String path,
                      QHttpServerResponder &&responder);
     static QHttpServerResponse toResponse(ApiResult &&result);

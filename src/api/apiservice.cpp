@@ -1,9 +1,8 @@
 #include "apiservice.h"
 
-#include "ticketwriter.h"
-
 #include "apilogging.h"
 #include "apiserver.h"
+#include "ticketwriter.h"
 
 #include <QTcpServer>
 #include <QThread>

@@ -1,7 +1,7 @@
 #include "requestscontroller.h"
 
-#include "ticketjson.h"
 #include "storageerror.h"
+#include "ticketjson.h"
 #include "ticketrepository.h"
 
 #include <QCryptographicHash>

@@ -280,12 +280,10 @@ TicketRepository::createAll(const QList<NewTicket> &tickets)
     for (const NewTicket &ticket : tickets) {
         StatementCache::exec(savepoint, "start storing a ticket");
         try {
-            results.append(ticket.idempotencyKey.isEmpty()
-                               ? IdempotentCreate{IdempotentCreate::Outcome::Created,
-                                                  insert(ticket.draft),
-                                                  {}}
-                               : insertOnce(ticket.draft, ticket.idempotencyKey,
-                                            ticket.requestHash));
+            results.append(
+                ticket.idempotencyKey.isEmpty()
+                    ? IdempotentCreate{IdempotentCreate::Outcome::Created, insert(ticket.draft), {}}
+                    : insertOnce(ticket.draft, ticket.idempotencyKey, ticket.requestHash));
         } catch (const StorageError &error) {
             StatementCache::exec(rollback, "undo a ticket that could not be stored");
             results.append({IdempotentCreate::Outcome::Failed, std::nullopt, error.message()});

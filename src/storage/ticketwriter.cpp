@@ -17,16 +17,15 @@ TicketWriter::~TicketWriter()
     m_thread->wait();
 }
 
-QFuture<TicketRepository::IdempotentCreate>
-TicketWriter::submit(TicketRepository::NewTicket ticket)
+QFuture<TicketRepository::IdempotentCreate> TicketWriter::submit(TicketRepository::NewTicket ticket)
 {
     Pending pending{std::move(ticket), {}};
     pending.promise.start();
     QFuture<TicketRepository::IdempotentCreate> future = pending.promise.future();
     QMutexLocker locker(&m_mutex);
     if (m_closed) {
-        pending.promise.setException(std::make_exception_ptr(
-            StorageError(QStringLiteral("The server is shutting down."))));
+        pending.promise.setException(
+            std::make_exception_ptr(StorageError(QStringLiteral("The server is shutting down."))));
         pending.promise.finish();
         return future;
     }
@@ -68,7 +67,8 @@ void TicketWriter::run()
         try {
             if (!tickets)
                 tickets = std::make_unique<TicketRepository>(m_database);
-            const QList<TicketRepository::IdempotentCreate> results = tickets->createAll(newTickets);
+            const QList<TicketRepository::IdempotentCreate> results =
+                tickets->createAll(newTickets);
             for (size_t i = 0; i < batch.size(); ++i)
                 batch[i].promise.addResult(results.at(qsizetype(i)));
         } catch (const StorageError &error) {
