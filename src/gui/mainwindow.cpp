@@ -164,7 +164,13 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     updateStatusBar();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Finish the storage thread's work while this window can still receive (and drop) the
+    // answers; a child deleted by ~QObject would post them to an object already torn down.
+    delete m_store;
+    m_store = nullptr;
+}
 
 void MainWindow::setApi(ApiService *api, const QUrl &address, const QString &problem)
 {
