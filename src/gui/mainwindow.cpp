@@ -60,6 +60,7 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
     , m_database(database)
     , m_store(new TicketStore(database, this))
+    , m_summaryStore(new TicketStore(database, this))
     , m_model(new TicketTableModel(m_store, this))
     , m_statsView(new StatsView(this))
     , m_apiLabel(new QLabel(this))
@@ -113,6 +114,7 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     restoreLayout();
 
     connect(m_store, &TicketStore::storageFailed, this, &MainWindow::showStorageError);
+    connect(m_summaryStore, &TicketStore::storageFailed, this, &MainWindow::showStorageError);
     connect(m_ui->ticketTableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showCurrentTicket);
     connect(m_model, &TicketTableModel::reloaded, this, [this] {
@@ -170,6 +172,8 @@ MainWindow::~MainWindow()
     // answers; a child deleted by ~QObject would post them to an object already torn down.
     delete m_store;
     m_store = nullptr;
+    delete m_summaryStore;
+    m_summaryStore = nullptr;
 }
 
 void MainWindow::setApi(ApiService *api, const QUrl &address, const QString &problem)
@@ -308,7 +312,7 @@ void MainWindow::refreshCounts()
 {
     const TicketQuery filter = currentFilter();
     const quint64 generation = ++*m_countsWanted;
-    m_store
+    m_summaryStore
         ->run([filter, generation, wanted = m_countsWanted](TicketStore::Repositories &repositories)
                   -> std::optional<TicketRepository::CategoryCounts> {
             // Typing a search queues a count per pause; only the newest is worth the time.
@@ -367,7 +371,7 @@ void MainWindow::loadStats()
 {
     const int days = m_statsView->rangeDays();
     const quint64 generation = ++m_statsGeneration;
-    m_store
+    m_summaryStore
         ->run([days](TicketStore::Repositories &repositories) {
             return repositories.stats.stats(QDateTime::currentDateTimeUtc(), days);
         })

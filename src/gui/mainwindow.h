@@ -81,6 +81,8 @@ private:
     std::unique_ptr<Ui::MainWindow> m_ui;
     const Database &m_database;
     TicketStore *m_store;
+    // Counts and statistics on a second storage thread, so a slow count never holds up the table.
+    TicketStore *m_summaryStore;
     TicketTableModel *m_model;
     ApiService *m_api = nullptr;
     ClassificationService *m_classification = nullptr;

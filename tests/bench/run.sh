@@ -16,6 +16,7 @@ WARMUP=3
 KILL_AFTER=5
 RESEED=0
 RUN_DURABILITY=1
+RUN_GUI=1
 PIN=0
 
 usage() {
@@ -28,6 +29,7 @@ Usage: $0 [options]
   --kill-after S     seconds of POST load before the durability kill -9 (default $KILL_AFTER)
   --reseed           rebuild the cached database even if it exists
   --no-durability    skip the kill -9 check
+  --no-gui           skip the window (start-up, filters, memory, stalls under 1,000 POST/s)
   --pin              wrk on CPU 0, the server on CPU 1 (default: let the OS schedule both, since
                      the server runs one API thread per core, as it would on a machine of its own)
 Environment: BUILD_DIR (default $SOURCE_DIR/build-bench).
@@ -54,6 +56,7 @@ while [[ $# -gt 0 ]]; do
         ;;
     --reseed) RESEED=1; shift ;;
     --no-durability) RUN_DURABILITY=0; shift ;;
+    --no-gui) RUN_GUI=0; shift ;;
     --pin) PIN=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "Unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -97,13 +100,14 @@ if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD_DIR/CMakeCache.txt" 2>/
     log "Configuring $BUILD_DIR (Release)"
     retry configure
 fi
-log "Building support-console bench_seed bench_durability"
+log "Building support-console bench_seed bench_durability bench_gui"
 # stdout carries only the report.
-retry cmake --build "$BUILD_DIR" --target support-console bench_seed bench_durability >&2
+retry cmake --build "$BUILD_DIR" --target support-console bench_seed bench_durability bench_gui >&2
 
 SERVER_BIN=$BUILD_DIR/src/app/support-console
 SEED_BIN=$BUILD_DIR/tests/bench/bench_seed
 DURABILITY_BIN=$BUILD_DIR/tests/bench/bench_durability
+GUI_BIN=$BUILD_DIR/tests/bench/bench_gui
 
 # The measurements describe a console in its steady state, every ticket classified (the
 # backlog itself is measured by backlog.sh). The built-in rules are the provider everywhere, and
@@ -373,6 +377,21 @@ if [[ -n $(git -C "$SOURCE_DIR" status --porcelain 2>/dev/null || true) ]]; then
     COMMIT="$COMMIT + uncommitted changes"
 fi
 
+# --- the window ----------------------------------------------------------------------------------
+# The console's window on its offscreen platform, over a fresh copy: from process start to a
+# populated table, fifteen filter changes, deep jumps and sorts, resident memory, then the
+# event loop's longest stall while the API in the same process takes 1,000 POSTs a second.
+if [[ $RUN_GUI -eq 1 ]]; then
+    log "The window: start-up, filters, memory, stalls under 1,000 POST/s"
+    rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"
+    cp "$SEED_DB" "$RUN_DB"
+    sync "$RUN_DB"
+    QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="supportconsole.*=false;qt.qpa.*=false" \
+        "$GUI_BIN" --database "$RUN_DB" --posts-per-second 1000 --load-seconds "$DURATION" \
+        >"$RESULTS/gui.txt" 2>&1 || true
+fi
+gui_field() { sed -n "s/^GUI $1.* $2=\([^ ]*\).*/\1/p; s/^GUI $2=\([^ ]*\).*/\1/p" "$RESULTS/gui.txt" 2>/dev/null | head -1; }
+
 row() { # row KEY LABEL TARGET_TEXT VERDICT
     local rps p50 p99 errors other
     read -r rps p50 p99 errors other <<<"${ROW[$1]}"
@@ -412,6 +431,27 @@ DURABILITY_LABEL="Durability: kill -9 under POST load, restart, read back"
     elif [[ $RUN_DURABILITY -eq 1 ]]; then
         echo "| $DURABILITY_LABEL | did not run to the end, see $RESULTS/durability.txt" \
             "| | | | | 0 lost | $DURABILITY_STATUS |"
+    fi
+    if [[ $RUN_GUI -eq 1 ]]; then
+        G_START=$(gui_field startup_ms startup_ms)
+        G_FILTER=$(gui_field filters max_ms)
+        G_MEDIAN=$(gui_field filters median_ms)
+        G_PEAK=$(gui_field rss_after_load_mb peak_rss_mb)
+        G_STALL=$(gui_field load_posts_per_s stall_max_ms)
+        G_P99=$(gui_field load_posts_per_s stall_p99_ms)
+        G_RATE=$(gui_field load_posts_per_s load_posts_per_s)
+        if [[ -n $G_START && -n $G_STALL ]]; then
+            echo "| Window: process start to populated table | $G_START ms | | | | | ≤ 1,500 ms |" \
+                "$(verdict "$G_START" "<=" 1500) |"
+            echo "| Window: filter change (15 filters incl. search) | max $G_FILTER ms," \
+                "median $G_MEDIAN ms | | | | | ≤ 100 ms | $(verdict "$G_FILTER" "<=" 100) |"
+            echo "| Window: resident memory, peak | $G_PEAK MB | | | | | ≤ 300 MB |" \
+                "$(verdict "$G_PEAK" "<=" 300) |"
+            echo "| Window: event-loop stall under $(thousands "$G_RATE") POST/s | max $G_STALL ms," \
+                "p99 $G_P99 ms | | | | | ≤ 50 ms | $(verdict "$G_STALL" "<=" 50) |"
+        else
+            echo "| Window | did not run to the end, see $RESULTS/gui.txt | | | | | | **NO** |"
+        fi
     fi
     echo
     echo "Latencies are wrk's with $CONNECTIONS requests always in flight and the server busy," \
