@@ -97,6 +97,9 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
         label->setTextFormat(Qt::PlainText);
         statusBar()->addPermanentWidget(label);
     }
+    m_apiLabel->setObjectName(QStringLiteral("apiStatusLabel"));
+    m_aiLabel->setObjectName(QStringLiteral("aiStatusLabel"));
+    m_queueLabel->setObjectName(QStringLiteral("queueStatusLabel"));
     m_apiLabel->setAccessibleName(tr("API status"));
     m_aiLabel->setAccessibleName(tr("AI status"));
     m_queueLabel->setAccessibleName(tr("Classification queue"));

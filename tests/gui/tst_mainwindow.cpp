@@ -26,6 +26,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedBarSeries>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void settingsAreCheckedSavedAndAnnounced();
     void layoutIsKeptAcrossRestarts();
     void statisticsEqualTheApiAndFollowChanges();
+    void statusBarShowsApiAiAndQueue();
 
 private:
     qint64 addTicket(const QString &subject, const QString &body,
@@ -381,6 +383,29 @@ void TestMainWindow::statisticsEqualTheApiAndFollowChanges()
     QTRY_COMPARE(view->stats().total(), 4);
     view->findChild<QComboBox *>(u"rangeComboBox"_s)->setCurrentIndex(1);
     QTRY_COMPARE(view->stats().days.size(), 30);
+}
+
+void TestMainWindow::statusBarShowsApiAiAndQueue()
+{
+    // A server of its own, with the rules classifier running beside it.
+    ClassificationOptions options;
+    options.order = {ClassificationProvider::Rules};
+    RunningServer server(options);
+    MainWindow window(server.database());
+    window.setApi(&server.service(), server.baseUrl());
+    window.setClassification(server.classification());
+    window.show();
+    QCOMPARE(server.client().get(u"/health"_s).status, 200);
+    QCOMPARE(server.client().postJson(u"/requests"_s, R"({"text":"Printer broken"})").status, 201);
+
+    auto *api = window.findChild<QLabel *>(u"apiStatusLabel"_s);
+    auto *ai = window.findChild<QLabel *>(u"aiStatusLabel"_s);
+    auto *queue = window.findChild<QLabel *>(u"queueStatusLabel"_s);
+    QVERIFY(api && ai && queue);
+    QTRY_VERIFY2(api->text().contains(QString::number(server.port())), qPrintable(api->text()));
+    QTRY_VERIFY2(api->text().contains(u"2 requests"_s), qPrintable(api->text()));
+    QTRY_VERIFY2(ai->text().contains(u"rules"_s), qPrintable(ai->text()));
+    QTRY_VERIFY2(queue->text().contains(u"0 pending"_s), qPrintable(queue->text()));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -23,6 +23,7 @@ public:
     HttpClient &client() { return *m_client; }
     Database &database() { return m_database.database(); }
     ClassificationService *classification() { return m_classification.get(); }
+    ApiService &service() { return *m_service; }
 
 private:
     TemporaryDatabase m_database;
