@@ -31,6 +31,15 @@ int main(int argc, char *argv[])
         return 2;
     }
     const CommandLine &commandLine = std::get<CommandLine>(parsed);
+    // Without a display Qt would abort inside QApplication; say what to do instead.
+    if (commandLine.command == CommandLine::Command::Console &&
+        qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        QTextStream(stderr) << "support-console: no display to open the window on; run "
+                               "\"support-console --headless\" for the HTTP API alone."
+                            << Qt::endl;
+        return 1;
+    }
     const std::unique_ptr<QCoreApplication> app =
         commandLine.command == CommandLine::Command::Console
             ? std::make_unique<QApplication>(argc, argv)

@@ -37,11 +37,14 @@ private Q_SLOTS:
     void pendingClassificationsFinishAfterAKill();
     void newerDatabaseIsRefused();
     void busyPortIsReported();
+    void consoleOpensTheWindowBesideTheApi();
+    void consoleWithoutADisplayPointsToHeadless();
 
 private:
-    // Starts `--headless --port 0` on the test database and returns the port it printed.
+    // Starts `--headless --port 0` (or the window, with headless false) on the test database and
+    // returns the port it printed.
     quint16 startServer(QProcess &process, const QStringList &extra = {},
-                        const QProcessEnvironment &extraEnvironment = {});
+                        const QProcessEnvironment &extraEnvironment = {}, bool headless = true);
     QProcess::ExitStatus run(const QStringList &arguments, QByteArray *out, QByteArray *err,
                              int *exitCode);
     QString databasePath() const { return m_dir->filePath(u"console.db"_s); }
@@ -82,14 +85,14 @@ QProcess::ExitStatus TestSupportConsole::run(const QStringList &arguments, QByte
 }
 
 quint16 TestSupportConsole::startServer(QProcess &process, const QStringList &extra,
-                                        const QProcessEnvironment &extraEnvironment)
+                                        const QProcessEnvironment &extraEnvironment, bool headless)
 {
     QProcessEnvironment environment = programEnvironment();
     environment.insert(extraEnvironment);
     process.setProcessEnvironment(environment);
-    process.start(
-        QStringLiteral(SUPPORT_CONSOLE_BINARY),
-        QStringList{u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath()} + extra);
+    const QStringList mode = headless ? QStringList{u"--headless"_s} : QStringList{};
+    process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
+                  mode + QStringList{u"--port"_s, u"0"_s, u"--database"_s, databasePath()} + extra);
     static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
     QByteArray out;
     QElapsedTimer timer;
@@ -468,6 +471,36 @@ void TestSupportConsole::busyPortIsReported()
     QVERIFY2(err.contains(QByteArray::number(port)), err.constData());
     first.terminate();
     QVERIFY(first.waitForFinished(10000));
+}
+
+// No flag: the window (offscreen here) with the API beside it, stopped like the server.
+void TestSupportConsole::consoleOpensTheWindowBesideTheApi()
+{
+    QProcess process;
+    QProcessEnvironment offscreen;
+    offscreen.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    const quint16 port = startServer(process, {}, offscreen, false);
+    QVERIFY2(port != 0, process.readAllStandardError().constData());
+    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    QCOMPARE(client.get(u"/health"_s).status, 200);
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(15000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+}
+
+void TestSupportConsole::consoleWithoutADisplayPointsToHeadless()
+{
+    QProcess process;
+    QProcessEnvironment environment = programEnvironment();
+    for (const QString &name : {u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s})
+        environment.remove(name);
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
+                  {u"--database"_s, databasePath(), u"--port"_s, u"0"_s});
+    QVERIFY(process.waitForFinished(15000));
+    QCOMPARE(process.exitCode(), 1);
+    QVERIFY(process.readAllStandardError().contains("--headless"));
 }
 
 QTEST_GUILESS_MAIN(TestSupportConsole)
