@@ -16,6 +16,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPen>
 #include <QPixmap>
 #include <QSaveFile>
 #include <QSignalBlocker>
@@ -129,6 +130,7 @@ StatsView::StatsView(QWidget *parent)
     setUpDailyChart();
     setUpConfidenceChart();
     setUpCorrectionsTable();
+    followPalette();
 
     connect(m_ui->rangeComboBox, &QComboBox::currentIndexChanged, this, [this](int comboIndex) {
         Q_EMIT rangeChanged(m_ui->rangeComboBox->itemData(comboIndex).toInt());
@@ -140,6 +142,31 @@ StatsView::StatsView(QWidget *parent)
 }
 
 StatsView::~StatsView() = default;
+
+void StatsView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        followPalette();
+    QWidget::changeEvent(event);
+}
+
+void StatsView::followPalette()
+{
+    const QPalette colours = palette();
+    for (QChart *chart : {m_dailyChart, m_confidenceChart}) {
+        chart->setBackgroundBrush(colours.base());
+        chart->setBackgroundPen(QPen(colours.color(QPalette::Mid)));
+        chart->setTitleBrush(colours.text());
+        chart->legend()->setLabelColor(colours.color(QPalette::Text));
+        const QList<QAbstractAxis *> axes = chart->axes();
+        for (QAbstractAxis *axis : axes) {
+            axis->setLabelsBrush(colours.text());
+            axis->setTitleBrush(colours.text());
+            axis->setLinePenColor(colours.color(QPalette::Mid));
+            axis->setGridLineColor(colours.color(QPalette::Midlight));
+        }
+    }
+}
 
 void StatsView::setUpDailyChart()
 {

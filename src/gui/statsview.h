@@ -47,11 +47,14 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void setUpDailyChart();
     void setUpConfidenceChart();
     void setUpCorrectionsTable();
+    // Charts draw with their own theme; this paints them in the window's light or dark palette.
+    void followPalette();
     void showDaily();
     void labelDays();
     void showTotals();

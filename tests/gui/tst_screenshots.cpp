@@ -8,6 +8,7 @@
 #include "tickettablemodel.h"
 #include "timestamps.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QImage>
 #include <QSet>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void initTestCase();
     void mainWindow();
     void statistics();
+    void darkPalette();
     void cleanupTestCase();
 
 private:
@@ -159,6 +161,38 @@ void TestScreenshots::mainWindow()
             colours.insert(image.pixel(x, y));
     }
     QVERIFY2(colours.size() > 20, "the picture is nearly blank");
+}
+
+// The window follows the system palette; the charts, which have their own theme, must too.
+void TestScreenshots::darkPalette()
+{
+    QApplication::setStyle(u"Fusion"_s);
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+    dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+    dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Highlight, QColor(0x2a, 0x82, 0xda));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Mid, QColor(0x55, 0x55, 0x55));
+    dark.setColor(QPalette::Midlight, QColor(0x40, 0x40, 0x40));
+    dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+    QApplication::setPalette(dark);
+    QTest::qWait(300);
+    const QString path = save(m_window.get(), u"statistics-dark.png"_s);
+    QVERIFY(!path.isEmpty());
+    auto *chart = m_window->findChild<QWidget *>(u"dailyChartView"_s);
+    const QImage image = chart->grab().toImage();
+    const QColor middle = image.pixelColor(image.width() / 2, image.height() / 8);
+    QVERIFY2(middle.lightness() < 96, qPrintable(middle.name()));
+
+    auto *tabs = m_window->findChild<QTabWidget *>(u"viewsTabWidget"_s);
+    tabs->setCurrentIndex(0);
+    QTest::qWait(200);
+    QVERIFY(!save(m_window.get(), u"main-window-dark.png"_s).isEmpty());
 }
 
 void TestScreenshots::cleanupTestCase()
