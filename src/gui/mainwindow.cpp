@@ -413,17 +413,54 @@ void MainWindow::showCurrentTicket()
         });
 }
 
-QList<qint64> MainWindow::selectedTicketIds() const
+// The rows an action applies to: the ids of rows the table has read, and ranges of rows it has
+// not (a Shift+click far down, Ctrl+A over a million), which the storage thread turns into ids
+// with the filter and order they were selected in.
+struct MainWindow::RowSelection
 {
     QList<qint64> ids;
-    const QModelIndexList rows = m_ui->ticketTableView->selectionModel()->selectedRows();
-    for (const QModelIndex &row : rows) {
-        if (const qint64 id = row.data(TicketTableModel::TicketIdRole).toLongLong(); id > 0)
-            ids.append(id);
+    QList<std::pair<qint64, int>> ranges; // first row, row count
+    TicketQuery filter;
+    TicketOrder order;
+    qint64 rowCount = 0;
+
+    bool isEmpty() const { return ids.isEmpty() && ranges.isEmpty(); }
+    QList<qint64> resolve(TicketRepository &tickets) const
+    {
+        QList<qint64> all = ids;
+        for (const auto &[first, count] : ranges)
+            all += tickets.idsInRange(filter, order, first, count);
+        return all;
     }
-    if (ids.isEmpty() && m_ui->detailWidget->ticketId() > 0)
-        ids.append(m_ui->detailWidget->ticketId());
-    return ids;
+};
+
+MainWindow::RowSelection MainWindow::selectedRows() const
+{
+    RowSelection selection;
+    selection.filter = m_model->filter();
+    selection.order = m_model->order();
+    const QItemSelection ranges = m_ui->ticketTableView->selectionModel()->selection();
+    for (const QItemSelectionRange &range : ranges) {
+        QList<qint64> loaded;
+        for (int row = range.top(); row <= range.bottom(); ++row) {
+            const Ticket *ticket = m_model->ticketAt(row);
+            if (!ticket) {
+                loaded.clear();
+                break;
+            }
+            loaded.append(ticket->id);
+        }
+        if (loaded.size() == range.height())
+            selection.ids += loaded;
+        else
+            selection.ranges.append({range.top(), range.height()});
+        selection.rowCount += range.height();
+    }
+    if (selection.isEmpty() && m_ui->detailWidget->ticketId() > 0) {
+        selection.ids.append(m_ui->detailWidget->ticketId());
+        selection.rowCount = 1;
+    }
+    return selection;
 }
 
 void MainWindow::moveCurrentRow(int delta)
@@ -441,15 +478,15 @@ void MainWindow::moveCurrentRow(int delta)
 
 void MainWindow::acceptCategory()
 {
-    const QList<qint64> ids = selectedTicketIds();
-    if (ids.isEmpty())
+    const RowSelection selection = selectedRows();
+    if (selection.isEmpty())
         return;
-    afterVerdict();
+    afterVerdict(selection.rowCount);
     m_store
-        ->run([ids, agent = agentName()](TicketStore::Repositories &repositories) {
+        ->run([selection, agent = agentName()](TicketStore::Repositories &repositories) {
             // The AI's category of each ticket becomes the agent's; unclassified ones wait.
             std::array<QList<qint64>, kAllCategories.size()> byCategory;
-            for (const qint64 id : ids) {
+            for (const qint64 id : selection.resolve(repositories.tickets)) {
                 const std::optional<Ticket> ticket = repositories.tickets.find(id);
                 if (ticket && ticket->category && ticket->classification &&
                     ticket->classification->provider != ClassificationProvider::Agent) {
@@ -467,36 +504,36 @@ void MainWindow::acceptCategory()
 
 void MainWindow::setCategory(Category category)
 {
-    const QList<qint64> ids = selectedTicketIds();
-    if (ids.isEmpty())
+    const RowSelection selection = selectedRows();
+    if (selection.isEmpty())
         return;
-    afterVerdict();
+    afterVerdict(selection.rowCount);
     m_store
-        ->run([ids, category, agent = agentName()](TicketStore::Repositories &repositories) {
-            repositories.classifications.addAgentVerdict(ids, category, agent);
+        ->run([selection, category, agent = agentName()](TicketStore::Repositories &repositories) {
+            repositories.classifications.addAgentVerdict(selection.resolve(repositories.tickets),
+                                                         category, agent);
         })
         .then(this, [this] { refreshEverything(); });
 }
 
 void MainWindow::setStatus(TicketStatus status)
 {
-    const QList<qint64> ids = selectedTicketIds();
-    if (ids.isEmpty())
+    const RowSelection selection = selectedRows();
+    if (selection.isEmpty())
         return;
     m_store
-        ->run([ids, status](TicketStore::Repositories &repositories) {
-            repositories.tickets.setStatus(ids, status);
+        ->run([selection, status](TicketStore::Repositories &repositories) {
+            repositories.tickets.setStatus(selection.resolve(repositories.tickets), status);
         })
         .then(this, [this] { refreshEverything(); });
 }
 
-void MainWindow::afterVerdict()
+void MainWindow::afterVerdict(qint64 selectedRows)
 {
     // Walking the review queue: a verdict moves on to the next ticket, and the one just decided
     // leaves the queue at the next refresh. Moving first means the refresh that follows the
     // write already follows the next ticket.
-    if (m_ui->needsReviewCheckBox->isChecked() &&
-        m_ui->ticketTableView->selectionModel()->selectedRows().size() <= 1) {
+    if (m_ui->needsReviewCheckBox->isChecked() && selectedRows <= 1) {
         moveCurrentRow(1);
     }
 }

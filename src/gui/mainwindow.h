@@ -2,6 +2,7 @@
 
 #include "category.h"
 #include "ticket.h"
+#include "ticketorder.h"
 #include "ticketquery.h"
 
 #include <QMainWindow>
@@ -67,12 +68,13 @@ private:
     void showCurrentTicket();
     void updateStatusBar();
 
-    QList<qint64> selectedTicketIds() const;
+    struct RowSelection;
+    RowSelection selectedRows() const;
     void moveCurrentRow(int delta);
     void acceptCategory();
     void setCategory(Category category);
     void setStatus(TicketStatus status);
-    void afterVerdict();
+    void afterVerdict(qint64 selectedRows);
     void newTicket();
     void editSettings();
     void loadStats();

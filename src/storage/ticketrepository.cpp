@@ -445,6 +445,12 @@ QList<Ticket> TicketRepository::range(const TicketQuery &filterQuery, TicketOrde
 {
     // Ids first, then the rows: skipping the offset then walks an index alone instead of
     // joining every skipped ticket's classification, job and import record.
+    return findAll(idsInRange(filterQuery, order, offset, limit));
+}
+
+QList<qint64> TicketRepository::idsInRange(const TicketQuery &filterQuery, TicketOrder order,
+                                           qint64 offset, int limit)
+{
     const Filter filter = filterFor(filterQuery, m_database.config().isSqlite());
     const OrderSql orderSql = orderSqlFor(order.key);
     QString sql = QStringLiteral("SELECT t.id") + fromTickets(orderSql);
@@ -455,11 +461,11 @@ QList<Ticket> TicketRepository::range(const TicketQuery &filterQuery, TicketOrde
     bindAll(query, filter.values + QVariantList{limit, offset});
     StatementCache::exec(query, "list tickets");
     QList<qint64> ids;
-    ids.reserve(limit);
+    ids.reserve(std::min(limit, 100'000));
     while (query.next())
         ids.append(query.value(0).toLongLong());
     query.finish();
-    return findAll(ids);
+    return ids;
 }
 
 QList<Ticket> TicketRepository::findAll(const QList<qint64> &ids)

@@ -67,6 +67,9 @@ public:
 
     // Rows offset.. of the filtered tickets in any order, for a table that jumps to any row.
     QList<Ticket> range(const TicketQuery &filter, TicketOrder order, qint64 offset, int limit);
+    // Just the ids of those rows.
+    QList<qint64> idsInRange(const TicketQuery &filter, TicketOrder order, qint64 offset,
+                             int limit);
     // Where the ticket is in that order now, or nothing when it no longer matches the filter.
     std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);
     // Unknown ids are skipped. Throws StorageError, and then changes none of them.

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void ticketTextIsShownAsPlainText();
     void reviewQueueIsWalkedWithTheKeyboard();
     void statusChangesForEverySelectedRow();
+    void bulkActionReachesRowsNotReadYet();
     void settingsAreCheckedSavedAndAnnounced();
     void layoutIsKeptAcrossRestarts();
     void statisticsEqualTheApiAndFollowChanges();
@@ -289,6 +290,21 @@ void TestMainWindow::statusChangesForEverySelectedRow()
     QTRY_COMPARE(m_tickets->find(c)->status, TicketStatus::Resolved);
     QTRY_COMPARE(m_tickets->find(b)->status, TicketStatus::Resolved);
     QCOMPARE(m_tickets->find(a)->status, TicketStatus::Open);
+}
+
+void TestMainWindow::bulkActionReachesRowsNotReadYet()
+{
+    for (int i = 0; i < 250; ++i)
+        addTicket(u"t%1"_s.arg(i), u"b"_s, Category::General);
+    showWindow();
+    QTRY_COMPARE(model()->rowCount(), 250);
+    table()->setFocus();
+    QTest::keyClick(table(), Qt::Key_A, Qt::ControlModifier);
+    QVERIFY(!model()->ticketAt(249)); // its page was never on screen
+    QTest::keyClick(table(), Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+    TicketQuery closed;
+    closed.status = TicketStatus::Closed;
+    QTRY_COMPARE(m_tickets->count(closed), 250);
 }
 
 void TestMainWindow::settingsAreCheckedSavedAndAnnounced()
