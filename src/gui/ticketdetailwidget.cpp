@@ -86,8 +86,11 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classifica
         QString model = TicketLabels::provider(c.provider);
         if (!c.model.isEmpty())
             model += u" · " + c.model;
-        if (c.provider != ClassificationProvider::Agent)
-            model += u" · " + tr("%n ms", nullptr, int(c.processingMs));
+        // Local models answer in microseconds, which the stored milliseconds round to 0.
+        if (c.provider != ClassificationProvider::Agent) {
+            model += u" · " + (c.processingMs > 0 ? tr("%n ms", nullptr, int(c.processingMs))
+                                                   : tr("under 1 ms"));
+        }
         if (c.fallback)
             model += u" · " + tr("fallback");
         m_ui->modelLabel->setText(model);
