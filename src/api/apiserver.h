@@ -89,11 +89,12 @@ private:
 
     QHttpServerResponse serve(const QHttpServerRequest &request, QLatin1String path,
                               const QString &pathArgument);
-    // For routes whose answer may wait for a classification ("Prefer: wait").
-    // The answer to a request that serveOrWait() took, once it is known.
+    // The answer to a request that serveOrWait() took, once it is known; parked until its
+    // classification is stored when the client sent "Prefer: wait".
     void respond(ApiResult &&result, std::optional<int> waitSeconds,
                  QHttpServerResponder &&responder, const QString &requestLine,
                  const QElapsedTimer &timer);
+    // For routes whose answer may follow a commit or wait for a classification.
     void serveOrWait(const QHttpServerRequest &request, QLatin1String path,
                      QHttpServerResponder &&responder);
     static QHttpServerResponse toResponse(ApiResult &&result);

@@ -29,12 +29,18 @@ int ApiService::defaultWorkerCount()
 
 quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers)
 {
-    stop();
     m_errorString.clear();
     // Bind once, here, so that a port in use is an error rather than silently shared (as
     // SO_REUSEPORT would allow); the workers accept from duplicates of this one socket.
+    // Bound before the running workers stop, so a move to a busy port leaves the API where it
+    // was; only when the new address overlaps the old one must the old one go first.
     QTcpServer listener;
-    if (!listener.listen(address, port)) {
+    if (!listener.listen(address, port) && !m_threads.isEmpty()) {
+        stop();
+        listener.listen(address, port);
+    }
+    stop();
+    if (!listener.isListening()) {
         m_errorString = tr("Could not listen on %1 port %2: %3")
                             .arg(address.toString())
                             .arg(port)

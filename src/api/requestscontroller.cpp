@@ -69,6 +69,10 @@ ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &
 ApiResult RequestsController::stored(const TicketRepository::IdempotentCreate &result)
 {
     using Outcome = TicketRepository::IdempotentCreate::Outcome;
+    if ((result.outcome == Outcome::Created || result.outcome == Outcome::Replayed) &&
+        !result.ticket) {
+        throw StorageError(QStringLiteral("The stored ticket could not be read back."));
+    }
     switch (result.outcome) {
     case Outcome::Created:
         return created(*result.ticket);

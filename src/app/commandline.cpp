@@ -131,15 +131,23 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         result.bindAddress = address == QLatin1String("localhost")
                                  ? QHostAddress(QHostAddress::LocalHost)
                                  : QHostAddress(address);
-        if (result.bindAddress.isNull())
-            return tr("--bind needs an IP address, not \"%1\".").arg(address);
+        if (result.bindAddress.isNull()) {
+            return parser.isSet(bind)
+                       ? tr("--bind needs an IP address, not \"%1\".").arg(address)
+                       : tr("The API address in the settings (%1) is not an IP address; fix it "
+                            "in Settings or pass --bind.")
+                             .arg(address);
+        }
     }
     if (parser.isSet(port) || settings.contains(SettingsKeys::apiPort)) {
         bool ok = false;
         const uint value = parser.isSet(port) ? parser.value(port).toUInt(&ok)
                                               : settings.value(SettingsKeys::apiPort).toUInt(&ok);
-        if (!ok || value > 65535)
-            return tr("--port needs a number from 0 to 65535.");
+        if (!ok || value > 65535) {
+            return parser.isSet(port) ? tr("--port needs a number from 0 to 65535.")
+                                      : tr("The API port in the settings is not a number from 0 "
+                                           "to 65535; fix it in Settings or pass --port.");
+        }
         result.port = quint16(value);
     }
     if (parser.isSet(language)) {

@@ -35,8 +35,10 @@ int main(int argc, char *argv[])
     if (commandLine.command == CommandLine::Command::Console &&
         qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
         qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
-        QTextStream(stderr) << "support-console: no display to open the window on; run "
-                               "\"support-console --headless\" for the HTTP API alone."
+        QTextStream(stderr) << QCoreApplication::translate(
+                                   "main", "support-console: no display to open the window on; "
+                                           "run \"support-console --headless\" for the HTTP "
+                                           "API alone.")
                             << Qt::endl;
         return 1;
     }

@@ -19,6 +19,9 @@ struct TicketQuery
     std::optional<TicketStatus> status;
     std::optional<bool> needsReview;
     QString search;
+    // Only tickets up to this id: rows the window showed at its last refresh, not ones that
+    // arrived since. Never set by the API.
+    std::optional<qint64> upToId;
     int limit = kDefaultLimit;
     std::optional<PageCursor> after;
 

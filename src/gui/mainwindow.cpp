@@ -61,13 +61,14 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     , m_database(database)
     , m_store(new TicketStore(database, this))
     , m_summaryStore(new TicketStore(database, this))
-    , m_model(new TicketTableModel(m_store, this))
     , m_statsView(new StatsView(this))
     , m_apiLabel(new QLabel(this))
     , m_aiLabel(new QLabel(this))
     , m_queueLabel(new QLabel(this))
 {
     m_ui->setupUi(this);
+    // Created after the form, so destroyed after the view whose selection points into it.
+    m_model = new TicketTableModel(m_store, this);
     QIcon icon;
     for (const int size : {32, 64, 128, 256})
         icon.addFile(QStringLiteral(":/icons/support-console-%1.png").arg(size), QSize(size, size));
@@ -307,6 +308,7 @@ void MainWindow::applyFilter()
         return;
     }
     m_ui->ticketTableView->selectionModel()->clear();
+    m_selectWhenShown = 0;
     m_model->setFilter(filter);
     refreshCounts();
 }
@@ -430,6 +432,9 @@ struct MainWindow::RowSelection
         QList<qint64> all = ids;
         for (const auto &[first, count] : ranges)
             all += tickets.idsInRange(filter, order, first, count);
+        // Overlapping ranges must not give a ticket two verdicts.
+        std::sort(all.begin(), all.end());
+        all.erase(std::unique(all.begin(), all.end()), all.end());
         return all;
     }
 };
@@ -438,6 +443,8 @@ MainWindow::RowSelection MainWindow::selectedRows() const
 {
     RowSelection selection;
     selection.filter = m_model->filter();
+    // Offsets count the rows as shown; tickets that arrived since would shift them.
+    selection.filter.upToId = m_model->newestId();
     selection.order = m_model->order();
     const QItemSelection ranges = m_ui->ticketTableView->selectionModel()->selection();
     for (const QItemSelectionRange &range : ranges) {

@@ -85,7 +85,7 @@ private:
     TicketStore *m_store;
     // Counts and statistics on a second storage thread, so a slow count never holds up the table.
     TicketStore *m_summaryStore;
-    TicketTableModel *m_model;
+    TicketTableModel *m_model = nullptr;
     ApiService *m_api = nullptr;
     ClassificationService *m_classification = nullptr;
     std::shared_ptr<const LocalClassifier> m_suggester;

@@ -31,6 +31,14 @@ SettingsDialog::SettingsDialog(QSettings *settings, const Current &current, QWid
     m_ui->databasePathLineEdit->setText(
         m_settings->value(SettingsKeys::databasePath, current.databasePath).toString());
 
+    m_shown = {
+        {SettingsKeys::apiBindAddress, m_ui->bindAddressLineEdit->text()},
+        {SettingsKeys::apiPort, QString::number(m_ui->portSpinBox->value())},
+        {SettingsKeys::aiUrl, m_ui->llmUrlLineEdit->text()},
+        {SettingsKeys::aiModel, m_ui->llmModelLineEdit->text()},
+        {SettingsKeys::aiReviewThreshold, QString::number(m_ui->reviewThresholdSpinBox->value())},
+        {SettingsKeys::databasePath, m_ui->databasePathLineEdit->text()}};
+
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
 }
@@ -61,9 +69,10 @@ void SettingsDialog::accept()
     }
 
     m_changedKeys.clear();
+    // Only what the agent changed is saved and announced: pressing OK on untouched values
+    // (which may be defaults, not stored keys) must not restart the API.
     const auto store = [this](QLatin1StringView key, const QVariant &value) {
-        // Compared as text: that is how the settings file gives values back.
-        if (m_settings->value(key).toString() == value.toString())
+        if (m_shown.value(key) == value.toString())
             return;
         // An empty text removes the key, so the environment or the default applies again.
         if (value.typeId() == QMetaType::QString && value.toString().isEmpty())

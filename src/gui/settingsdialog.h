@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QHash>
 #include <QSettings>
 #include <QStringList>
 
@@ -38,4 +39,6 @@ private:
     std::unique_ptr<Ui::SettingsDialog> m_ui;
     QSettings *m_settings;
     QStringList m_changedKeys;
+    // What the dialog showed when it opened, which a value must differ from to count as changed.
+    QHash<QString, QString> m_shown;
 };

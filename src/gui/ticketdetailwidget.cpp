@@ -89,7 +89,7 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classifica
         // Local models answer in microseconds, which the stored milliseconds round to 0.
         if (c.provider != ClassificationProvider::Agent) {
             model += u" · " + (c.processingMs > 0 ? tr("%n ms", nullptr, int(c.processingMs))
-                                                   : tr("under 1 ms"));
+                                                  : tr("under 1 ms"));
         }
         if (c.fallback)
             model += u" · " + tr("fallback");

@@ -73,6 +73,7 @@ void TicketTableModel::reload()
             if (reload != latest->load())
                 return std::optional<Snapshot>();
             Snapshot snapshot;
+            snapshot.newestId = repositories.tickets.newestId();
             snapshot.count = repositories.tickets.count(filter);
             snapshot.pages.insert(0, repositories.tickets.range(filter, order, 0, kPageSize));
             return std::optional<Snapshot>(std::move(snapshot));
@@ -83,6 +84,7 @@ void TicketTableModel::reload()
             const Snapshot &snapshot = *result;
             beginResetModel();
             m_count = snapshot.count;
+            m_newestId = snapshot.newestId;
             m_pages = snapshot.pages;
             m_pageUse.clear();
             m_pagesRequested.clear();
@@ -98,10 +100,16 @@ void TicketTableModel::refresh()
         m_refreshAgain = true;
         return;
     }
+    // Each tracked ticket costs a count on the storage thread; the current row and the corners
+    // of a few selections are what the agent sees move.
+    constexpr qsizetype kMaxTracked = 64;
     QList<qint64> tracked;
     for (const QModelIndex &index : persistentIndexList()) {
-        if (const Ticket *ticket = ticketAt(index.row()))
+        const Ticket *ticket = ticketAt(index.row());
+        if (ticket && !tracked.contains(ticket->id))
             tracked.append(ticket->id);
+        if (tracked.size() == kMaxTracked)
+            break;
     }
     QList<int> pages = m_pages.keys();
     std::sort(pages.begin(), pages.end(),
@@ -116,6 +124,7 @@ void TicketTableModel::refresh()
         ->run([filter = m_filter, order = m_order, tracked,
                pages](TicketStore::Repositories &repositories) {
             Snapshot snapshot;
+            snapshot.newestId = repositories.tickets.newestId();
             snapshot.count = repositories.tickets.count(filter);
             for (const qint64 id : tracked)
                 snapshot.positions.insert(
@@ -149,7 +158,9 @@ void TicketTableModel::applySnapshot(const Snapshot &snapshot)
         endInsertRows();
     }
 
-    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    // No sort hint: with one, the selection model would keep a persistent index for every
+    // selected row (a million after Ctrl+A) instead of the corners of each selected range.
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
     const QModelIndexList before = persistentIndexList();
     QModelIndexList after;
     after.reserve(before.size());
@@ -170,10 +181,11 @@ void TicketTableModel::applySnapshot(const Snapshot &snapshot)
     }
     changePersistentIndexList(before, after);
     ++m_generation;
+    m_newestId = snapshot.newestId;
     m_pages = snapshot.pages;
     m_pageUse.clear();
     m_pagesRequested.clear();
-    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
 
     if (snapshot.count < m_count) {
         beginRemoveRows({}, int(snapshot.count), int(m_count - 1));
@@ -285,8 +297,10 @@ QVariant TicketTableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return display(*ticket, index.column());
     case Qt::ToolTipRole:
-        return index.column() == SubjectColumn ? QVariant(TicketLabels::headline(*ticket))
-                                               : QVariant();
+        // QToolTip renders anything that looks like markup: escape the customer's words.
+        return index.column() == SubjectColumn
+                   ? QVariant(u"<p>" + TicketLabels::headline(*ticket).toHtmlEscaped() + u"</p>")
+                   : QVariant();
     case Qt::TextAlignmentRole:
         if (index.column() == IdColumn || index.column() == ConfidenceColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

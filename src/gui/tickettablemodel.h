@@ -48,6 +48,8 @@ public:
     const TicketQuery &filter() const { return m_filter; }
     TicketOrder order() const { return m_order; }
     void refresh();
+    // The newest ticket the rows on screen were read with; later ones may not be shown yet.
+    qint64 newestId() const { return m_newestId; }
 
     // Loaded rows only: null when the row's page has not arrived yet.
     const Ticket *ticketAt(int row) const;
@@ -71,6 +73,7 @@ private:
     struct Snapshot
     {
         qint64 count = 0;
+        qint64 newestId = 0;
         QHash<qint64, qint64> positions; // ticket id -> row, -1 when it left the filter
         QHash<int, QList<Ticket>> pages;
     };
@@ -87,6 +90,7 @@ private:
     TicketQuery m_filter;
     TicketOrder m_order;
     qint64 m_count = 0;
+    qint64 m_newestId = 0;
     // Results of reads started before the last filter, order or refresh change are dropped.
     quint64 m_generation = 0;
     // The newest reload asked for, shared with the storage thread so it skips older ones.

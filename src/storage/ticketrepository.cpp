@@ -8,6 +8,7 @@
 #include "transaction.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlRecord>
 
@@ -25,14 +26,32 @@ QString likePattern(const QString &search)
     return u'%' + escaped + u'%';
 }
 
-// The full-text index's query for what an agent typed: every word must appear, as the start of
-// a word in the ticket, in any order; a word with punctuation inside ("file_name") must appear as
-// written. Empty when nothing in the search is a letter or digit.
+// What an agent typed, split into words at any whitespace.
+QStringList searchWords(const QString &search)
+{
+    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
+    return search.split(whitespace, Qt::SkipEmptyParts);
+}
+
+bool hasLetterOrDigit(const QString &word)
+{
+    return std::any_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); });
+}
+
+// The index sees words only; "100%" must still not find "100 dollars", so a word with other
+// characters is also looked for as written.
+bool needsExactText(const QString &word)
+{
+    return std::any_of(word.cbegin(), word.cend(), [](QChar c) { return !c.isLetterOrNumber(); });
+}
+
+// The full-text index's query for what an agent typed: every word must appear, as the start of a
+// word in the ticket, in any order. Empty when nothing in the search is a letter or digit.
 QString fullTextQuery(const QString &search)
 {
     QStringList phrases;
-    for (QString word : search.split(u' ', Qt::SkipEmptyParts)) {
-        if (std::none_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); }))
+    for (QString word : searchWords(search)) {
+        if (!hasLetterOrDigit(word))
             continue;
         word.replace(u'"', QLatin1String("\"\""));
         phrases.append(u'"' + word + QLatin1String("\"*"));
@@ -40,11 +59,10 @@ QString fullTextQuery(const QString &search)
     return phrases.join(u' ');
 }
 
-// The index sees words only; "100%" must still not find "100 dollars".
 bool searchNeedsExactText(const QString &search)
 {
-    return std::any_of(search.cbegin(), search.cend(),
-                       [](QChar c) { return !c.isLetterOrNumber() && !c.isSpace(); });
+    const QStringList words = searchWords(search);
+    return std::any_of(words.cbegin(), words.cend(), needsExactText);
 }
 
 // WHERE clause and bound values for a query's filters; the cursor is applied separately.
@@ -66,6 +84,10 @@ Filter filterFor(const TicketQuery &query, bool fullTextIndex)
         conditions.append(QStringLiteral("t.status = ?"));
         filter.values.append(QString(ticketStatusName(*query.status)));
     }
+    if (query.upToId) {
+        conditions.append(QStringLiteral("t.id <= ?"));
+        filter.values.append(*query.upToId);
+    }
     // A literal, not a bound value: SQLite uses the partial index only for a literal match.
     if (query.needsReview)
         conditions.append(*query.needsReview ? QStringLiteral("t.needs_review = 1")
@@ -77,10 +99,14 @@ Filter filterFor(const TicketQuery &query, bool fullTextIndex)
                 "t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ?)"));
             filter.values.append(words);
         }
-        if (words.isEmpty() || searchNeedsExactText(query.search)) {
+        // Without the index every word is matched as text; with it, only the words with
+        // punctuation, each on its own, so "refund 100%" still finds "100% refund".
+        for (const QString &word : searchWords(query.search)) {
+            if (!words.isEmpty() && !needsExactText(word))
+                continue;
             conditions.append(QStringLiteral("(lower(t.subject) LIKE lower(?) ESCAPE '!' OR "
                                              "lower(t.body) LIKE lower(?) ESCAPE '!')"));
-            const QString pattern = likePattern(query.search);
+            const QString pattern = likePattern(word);
             filter.values << pattern << pattern;
         }
     }
@@ -375,7 +401,7 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
     // Without a text search or review flag the per-day counts answer from a few hundred rows.
     QString sql;
     QVariantList values;
-    if (ticketQuery.search.isEmpty() && !ticketQuery.needsReview) {
+    if (ticketQuery.search.isEmpty() && !ticketQuery.needsReview && !ticketQuery.upToId) {
         QStringList conditions;
         if (ticketQuery.category) {
             conditions.append(QStringLiteral("category = ?"));
@@ -391,7 +417,8 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
     } else if (const QString words =
                    m_database.config().isSqlite() ? fullTextQuery(ticketQuery.search) : QString();
                !words.isEmpty() && !ticketQuery.category && !ticketQuery.status &&
-               !ticketQuery.needsReview && !searchNeedsExactText(ticketQuery.search)) {
+               !ticketQuery.needsReview && !ticketQuery.upToId &&
+               !searchNeedsExactText(ticketQuery.search)) {
         // A search alone is counted by the index, without reading a ticket.
         sql = QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?");
         values.append(words);
@@ -414,7 +441,7 @@ TicketRepository::CategoryCounts TicketRepository::countByCategory(const TicketQ
     filterQuery.category.reset();
     QString sql;
     QVariantList values;
-    if (filterQuery.search.isEmpty() && !filterQuery.needsReview) {
+    if (filterQuery.search.isEmpty() && !filterQuery.needsReview && !filterQuery.upToId) {
         sql = QStringLiteral("SELECT category, COALESCE(SUM(n), 0) FROM ticket_counts");
         if (filterQuery.status) {
             sql += QStringLiteral(" WHERE status = ?");
@@ -555,6 +582,15 @@ void TicketRepository::setStatus(const QList<qint64> &ticketIds, TicketStatus st
     }
     query.finish();
     transaction.commit();
+}
+
+qint64 TicketRepository::newestId()
+{
+    QSqlQuery &query = prepared(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM tickets"));
+    StatementCache::exec(query, "find the newest ticket");
+    const qint64 id = query.next() ? query.value(0).toLongLong() : 0;
+    query.finish();
+    return id;
 }
 
 qint64 TicketRepository::dataVersion()

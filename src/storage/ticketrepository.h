@@ -74,6 +74,8 @@ public:
     std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);
     // Unknown ids are skipped. Throws StorageError, and then changes none of them.
     void setStatus(const QList<qint64> &ticketIds, TicketStatus status);
+    // The largest ticket id so far.
+    qint64 newestId();
     // Changes whenever another connection has committed; a reader polls it to know when to
     // re-read. Always a new value where the database cannot tell.
     qint64 dataVersion();

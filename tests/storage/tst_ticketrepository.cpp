@@ -389,6 +389,11 @@ void TestTicketRepository::searchMatchesWordsFromTheirStart()
     QCOMPARE(total(u"über"_s), 1);
     QCOMPARE(total(u"fund"_s), 0);
     QCOMPARE(total(u"printer toner"_s), 0);
+    QCOMPARE(total(u"twice\tinvoice"_s), 1);
+    // Punctuation makes its own word exact, not the whole search.
+    add(u"Promise"_s, u"You promised a 100% refund"_s);
+    QCOMPARE(total(u"refund 100%"_s), 1);
+    QCOMPARE(total(u"100% refunds"_s), 0);
     // A quote is text to find, not query syntax.
     QCOMPARE(total(u"\"jam"_s), 0);
     QCOMPARE(total(u"jam\""_s), 0);
