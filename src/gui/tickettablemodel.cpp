@@ -66,6 +66,7 @@ void TicketTableModel::reload()
     const quint64 reload = ++*m_latestReload;
     m_pagesRequested.clear();
     m_refreshAgain = false;
+    m_reloading = true;
     m_store
         ->run([filter = m_filter, order = m_order, reload,
                latest = m_latestReload](TicketStore::Repositories &repositories) {
@@ -78,18 +79,24 @@ void TicketTableModel::reload()
             snapshot.pages.insert(0, repositories.tickets.range(filter, order, 0, kPageSize));
             return std::optional<Snapshot>(std::move(snapshot));
         })
-        .then(this, [this, generation](const std::optional<Snapshot> &result) {
-            if (!result || generation != m_generation)
-                return;
-            const Snapshot &snapshot = *result;
-            beginResetModel();
-            m_count = snapshot.count;
-            m_newestId = snapshot.newestId;
-            m_pages = snapshot.pages;
-            m_pageUse.clear();
-            m_pagesRequested.clear();
-            endResetModel();
-            Q_EMIT reloaded();
+        .then(this,
+              [this, generation](const std::optional<Snapshot> &result) {
+                  if (!result || generation != m_generation)
+                      return;
+                  m_reloading = false;
+                  const Snapshot &snapshot = *result;
+                  beginResetModel();
+                  m_count = snapshot.count;
+                  m_newestId = snapshot.newestId;
+                  m_pages = snapshot.pages;
+                  m_pageUse.clear();
+                  m_pagesRequested.clear();
+                  endResetModel();
+                  Q_EMIT reloaded();
+              })
+        .onFailed(this, [this, generation] {
+            if (generation == m_generation)
+                m_reloading = false;
         });
 }
 
@@ -197,7 +204,9 @@ void TicketTableModel::applySnapshot(const Snapshot &snapshot)
 
 void TicketTableModel::requestPage(int page) const
 {
-    if (m_pagesRequested.contains(page))
+    // While a new filter or order loads, the rows on screen still belong to the old one: pages
+    // of the new one would mix in. The reset that follows asks again.
+    if (m_reloading || m_pagesRequested.contains(page))
         return;
     m_pagesRequested.insert(page);
     // data() is const but a page arriving changes the cache, as QAbstractItemModel's own

@@ -97,6 +97,7 @@ private:
     std::shared_ptr<std::atomic<quint64>> m_latestReload =
         std::make_shared<std::atomic<quint64>>(0);
     bool m_refreshRunning = false;
+    bool m_reloading = false;
     bool m_refreshAgain = false;
     QHash<int, QList<Ticket>> m_pages;
     mutable QHash<int, quint64> m_pageUse;
