@@ -222,34 +222,25 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
     // The ticket is in the writer's next batch: answer once it is committed, on this thread.
     auto waiting = std::make_shared<QHttpServerResponder>(std::move(responder));
     const QPointer<QTcpSocket> socket = waiting->socket();
-    reply->storing
-        .then(this,
-              [this, waiting, socket, waitSeconds, line,
-               timer](const TicketRepository::IdempotentCreate &created) {
-                  ApiResult stored;
-                  try {
-                      stored = RequestsController::stored(created);
-                  } catch (const StorageError &error) {
-                      qCWarning(lcApi) << "Request failed:" << error.message();
-                      stored = ApiError::internal();
-                  }
-                  if (const auto *storedReply = std::get_if<ApiReply>(&stored);
-                      storedReply && storedReply->pendingClassification != 0 && m_classification) {
-                      m_classification->wake();
-                  }
-                  // A client that left has no socket to answer on; its ticket is stored.
-                  if (!socket)
-                      return;
-                  respond(std::move(stored), waitSeconds, std::move(*waiting), line, timer);
-                  socket->flush();
-              })
-        .onFailed(this, [this, waiting, socket, line, timer](const std::exception &error) {
-            qCWarning(lcApi) << "Request failed:" << error.what();
-            if (!socket)
-                return;
-            respond(ApiError::internal(), std::nullopt, std::move(*waiting), line, timer);
-            socket->flush();
-        });
+    reply->storing.then(this, [this, waiting, socket, waitSeconds, line,
+                               timer](const TicketRepository::IdempotentCreate &created) {
+        ApiResult stored;
+        try {
+            stored = RequestsController::stored(created);
+        } catch (const StorageError &error) {
+            qCWarning(lcApi) << "Request failed:" << error.message();
+            stored = ApiError::internal();
+        }
+        if (const auto *storedReply = std::get_if<ApiReply>(&stored);
+            storedReply && storedReply->pendingClassification != 0 && m_classification) {
+            m_classification->wake();
+        }
+        // A client that left has no socket to answer on; its ticket is stored.
+        if (!socket)
+            return;
+        respond(std::move(stored), waitSeconds, std::move(*waiting), line, timer);
+        socket->flush();
+    });
 }
 
 void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,

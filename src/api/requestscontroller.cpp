@@ -89,6 +89,11 @@ ApiResult RequestsController::stored(const TicketRepository::IdempotentCreate &r
             {}};
     case Outcome::Failed:
         throw StorageError(result.error);
+    case Outcome::Refused:
+        return ApiError{ApiError::Kind::Unavailable,
+                        QStringLiteral("The server is stopping; send the request again shortly."),
+                        {},
+                        {}};
     }
     Q_UNREACHABLE();
     return ApiError::internal();

@@ -325,20 +325,23 @@ void MainWindow::refreshCounts()
                 return std::nullopt;
             return repositories.tickets.countByCategory(filter);
         })
-        .then(this, [this,
-                     generation](const std::optional<TicketRepository::CategoryCounts> &counts) {
-            if (!counts || generation != m_countsWanted->load())
-                return;
-            const QLocale locale;
-            m_ui->allCategoryButton->setText(tr("All (%1)").arg(locale.toString(counts->all)));
-            const std::array buttons{m_ui->technicalCategoryButton, m_ui->billingCategoryButton,
-                                     m_ui->generalCategoryButton};
-            for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
-                buttons.at(i)->setText(
-                    tr("%1 (%2)").arg(CategoryPalette::displayName(kAllCategories.at(i)),
-                                      locale.toString(counts->perCategory.at(i))));
-            }
-        });
+        .then(
+            this,
+            [this, generation](
+                const std::optional<std::optional<TicketRepository::CategoryCounts>> &answer) {
+                if (!answer || !*answer || generation != m_countsWanted->load())
+                    return;
+                const TicketRepository::CategoryCounts *counts = &**answer;
+                const QLocale locale;
+                m_ui->allCategoryButton->setText(tr("All (%1)").arg(locale.toString(counts->all)));
+                const std::array buttons{m_ui->technicalCategoryButton, m_ui->billingCategoryButton,
+                                         m_ui->generalCategoryButton};
+                for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
+                    buttons.at(i)->setText(
+                        tr("%1 (%2)").arg(CategoryPalette::displayName(kAllCategories.at(i)),
+                                          locale.toString(counts->perCategory.at(i))));
+                }
+            });
 }
 
 void MainWindow::pollForChanges()
@@ -350,17 +353,15 @@ void MainWindow::pollForChanges()
         ->run([](TicketStore::Repositories &repositories) {
             return repositories.tickets.dataVersion();
         })
-        .then(this,
-              [this](qint64 version) {
-                  m_pollRunning = false;
-                  // The first answer refreshes too: something may have changed between the
-                  // table's first read and it.
-                  if (version == m_dataVersion)
-                      return;
-                  m_dataVersion = version;
-                  refreshEverything();
-              })
-        .onFailed(this, [this] { m_pollRunning = false; });
+        .then(this, [this](std::optional<qint64> version) {
+            m_pollRunning = false;
+            // The first answer refreshes too: something may have changed between the table's
+            // first read and it.
+            if (!version || *version == m_dataVersion)
+                return;
+            m_dataVersion = *version;
+            refreshEverything();
+        });
 }
 
 void MainWindow::refreshEverything()
@@ -380,9 +381,9 @@ void MainWindow::loadStats()
         ->run([days](TicketStore::Repositories &repositories) {
             return repositories.stats.stats(QDateTime::currentDateTimeUtc(), days);
         })
-        .then(this, [this, generation](const TicketStats &stats) {
-            if (generation == m_statsGeneration)
-                m_statsView->setStats(stats);
+        .then(this, [this, generation](const std::optional<TicketStats> &stats) {
+            if (stats && generation == m_statsGeneration)
+                m_statsView->setStats(*stats);
         });
 }
 
@@ -405,11 +406,11 @@ void MainWindow::showCurrentTicket()
                 detail.history = repositories.classifications.history(id);
             return detail;
         })
-        .then(this, [this, generation](const TicketDetail &detail) {
-            if (generation != m_detailGeneration)
+        .then(this, [this, generation](const std::optional<TicketDetail> &detail) {
+            if (!detail || generation != m_detailGeneration)
                 return;
-            if (detail.ticket)
-                m_ui->detailWidget->showTicket(*detail.ticket, detail.history);
+            if (detail->ticket)
+                m_ui->detailWidget->showTicket(*detail->ticket, detail->history);
             else
                 m_ui->detailWidget->showNothing();
         });
@@ -506,7 +507,7 @@ void MainWindow::acceptCategory()
                                                                  kAllCategories.at(i), agent);
             }
         })
-        .then(this, [this] { refreshEverything(); });
+        .then(this, [this](bool) { refreshEverything(); });
 }
 
 void MainWindow::setCategory(Category category)
@@ -520,7 +521,7 @@ void MainWindow::setCategory(Category category)
             repositories.classifications.addAgentVerdict(selection.resolve(repositories.tickets),
                                                          category, agent);
         })
-        .then(this, [this] { refreshEverything(); });
+        .then(this, [this](bool) { refreshEverything(); });
 }
 
 void MainWindow::setStatus(TicketStatus status)
@@ -532,7 +533,7 @@ void MainWindow::setStatus(TicketStatus status)
         ->run([selection, status](TicketStore::Repositories &repositories) {
             repositories.tickets.setStatus(selection.resolve(repositories.tickets), status);
         })
-        .then(this, [this] { refreshEverything(); });
+        .then(this, [this](bool) { refreshEverything(); });
 }
 
 void MainWindow::afterVerdict(qint64 selectedRows)
@@ -558,11 +559,13 @@ void MainWindow::newTicket()
                     repositories.classifications.addAgentVerdict({ticket.id}, *category, agent);
                 return ticket.id;
             })
-            .then(this, [this](qint64 id) {
+            .then(this, [this](std::optional<qint64> id) {
+                if (!id)
+                    return; // storageFailed() told the agent
                 if (m_classification)
                     m_classification->wake();
-                m_selectWhenShown = id;
-                statusBar()->showMessage(tr("Ticket #%1 submitted.").arg(id), 5000);
+                m_selectWhenShown = *id;
+                statusBar()->showMessage(tr("Ticket #%1 submitted.").arg(*id), 5000);
                 refreshEverything();
             });
     });

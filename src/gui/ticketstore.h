@@ -11,6 +11,7 @@
 #include <QThreadPool>
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 
 class Database;
@@ -40,17 +41,25 @@ public:
     ~TicketStore() override;
     Q_DISABLE_COPY_MOVE(TicketStore)
 
-    // Runs work(Repositories &) on the storage thread, in call order. A StorageError fails the
-    // future and is also reported once through storageFailed().
+    // Runs work(Repositories &) on the storage thread, in call order, and answers with its
+    // result, or with nothing (false for work without a result) when it threw a StorageError,
+    // which storageFailed() also reports. Futures never fail: a continuation's onFailed() with
+    // a context that died meanwhile asserts in Qt 6.4.
     template<typename Work> auto run(Work work)
     {
         using Result = std::invoke_result_t<Work, Repositories &>;
-        return QtConcurrent::run(&m_pool, [this, work = std::move(work)]() -> Result {
+        using Answer = std::conditional_t<std::is_void_v<Result>, bool, std::optional<Result>>;
+        return QtConcurrent::run(&m_pool, [this, work = std::move(work)]() -> Answer {
             try {
-                return work(repositories());
+                if constexpr (std::is_void_v<Result>) {
+                    work(repositories());
+                    return true;
+                } else {
+                    return work(repositories());
+                }
             } catch (const StorageError &error) {
                 reportFailure(error.message());
-                throw;
+                return Answer{};
             }
         });
     }

@@ -70,33 +70,32 @@ void TicketTableModel::reload()
     m_store
         ->run([filter = m_filter, order = m_order, reload,
                latest = m_latestReload](TicketStore::Repositories &repositories) {
-            // A search typed in several pauses queues several reloads; only the last counts.
-            if (reload != latest->load())
-                return std::optional<Snapshot>();
             Snapshot snapshot;
+            // A search typed in several pauses queues several reloads; only the last counts.
+            if (reload != latest->load()) {
+                snapshot.skipped = true;
+                return snapshot;
+            }
             snapshot.newestId = repositories.tickets.newestId();
             snapshot.count = repositories.tickets.count(filter);
             snapshot.pages.insert(0, repositories.tickets.range(filter, order, 0, kPageSize));
-            return std::optional<Snapshot>(std::move(snapshot));
+            return snapshot;
         })
-        .then(this,
-              [this, generation](const std::optional<Snapshot> &result) {
-                  if (!result || generation != m_generation)
-                      return;
-                  m_reloading = false;
-                  const Snapshot &snapshot = *result;
-                  beginResetModel();
-                  m_count = snapshot.count;
-                  m_newestId = snapshot.newestId;
-                  m_pages = snapshot.pages;
-                  m_pageUse.clear();
-                  m_pagesRequested.clear();
-                  endResetModel();
-                  Q_EMIT reloaded();
-              })
-        .onFailed(this, [this, generation] {
-            if (generation == m_generation)
-                m_reloading = false;
+        .then(this, [this, generation](const std::optional<Snapshot> &result) {
+            if (generation != m_generation || (result && result->skipped))
+                return;
+            m_reloading = false;
+            if (!result)
+                return; // storageFailed() said why; the old rows stay
+            const Snapshot &snapshot = *result;
+            beginResetModel();
+            m_count = snapshot.count;
+            m_newestId = snapshot.newestId;
+            m_pages = snapshot.pages;
+            m_pageUse.clear();
+            m_pagesRequested.clear();
+            endResetModel();
+            Q_EMIT reloaded();
         });
 }
 
@@ -143,15 +142,13 @@ void TicketTableModel::refresh()
             }
             return snapshot;
         })
-        .then(this,
-              [this, generation](const Snapshot &snapshot) {
-                  m_refreshRunning = false;
-                  if (generation == m_generation)
-                      applySnapshot(snapshot);
-                  if (std::exchange(m_refreshAgain, false))
-                      refresh();
-              })
-        .onFailed(this, [this] { m_refreshRunning = false; });
+        .then(this, [this, generation](const std::optional<Snapshot> &snapshot) {
+            m_refreshRunning = false;
+            if (snapshot && generation == m_generation)
+                applySnapshot(*snapshot);
+            if (std::exchange(m_refreshAgain, false))
+                refresh();
+        });
 }
 
 void TicketTableModel::applySnapshot(const Snapshot &snapshot)
@@ -217,19 +214,19 @@ void TicketTableModel::requestPage(int page) const
         ->run([filter = m_filter, order = m_order, page](TicketStore::Repositories &repositories) {
             return repositories.tickets.range(filter, order, qint64(page) * kPageSize, kPageSize);
         })
-        .then(self,
-              [self, generation, page](QList<Ticket> tickets) {
-                  // A future that finished before then() was attached runs this at once, inside
-                  // data(); the view must not hear of new rows while it paints.
-                  QMetaObject::invokeMethod(
-                      self,
-                      [self, generation, page, tickets = std::move(tickets)]() mutable {
-                          if (generation == self->m_generation)
-                              self->storePage(page, std::move(tickets));
-                      },
-                      Qt::QueuedConnection);
-              })
-        .onFailed(self, [self, page] { self->m_pagesRequested.remove(page); });
+        .then(self, [self, generation, page](std::optional<QList<Ticket>> tickets) {
+            // A future that finished before then() was attached runs this at once, inside
+            // data(); the view must not hear of new rows while it paints.
+            QMetaObject::invokeMethod(
+                self,
+                [self, generation, page, tickets = std::move(tickets)]() mutable {
+                    if (!tickets)
+                        self->m_pagesRequested.remove(page); // asked again when next shown
+                    else if (generation == self->m_generation)
+                        self->storePage(page, std::move(*tickets));
+                },
+                Qt::QueuedConnection);
+        });
 }
 
 void TicketTableModel::storePage(int page, QList<Ticket> tickets)

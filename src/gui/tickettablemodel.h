@@ -72,6 +72,7 @@ Q_SIGNALS:
 private:
     struct Snapshot
     {
+        bool skipped = false; // a newer reload made this one pointless
         qint64 count = 0;
         qint64 newestId = 0;
         QHash<qint64, qint64> positions; // ticket id -> row, -1 when it left the filter

@@ -27,10 +27,11 @@ public:
 
     struct IdempotentCreate
     {
-        enum class Outcome { Created, Replayed, KeyReusedWithOtherRequest, Failed };
+        // Refused: not taken at all (a TicketWriter that is closing).
+        enum class Outcome { Created, Replayed, KeyReusedWithOtherRequest, Failed, Refused };
         Outcome outcome = Outcome::Created;
         std::optional<Ticket> ticket;
-        QString error; // Failed: why, for the log
+        QString error; // Failed, Refused: why, for the log
     };
 
     // A ticket to store, with the client's Idempotency-Key and request hash when it sent one.

@@ -24,8 +24,9 @@ QFuture<TicketRepository::IdempotentCreate> TicketWriter::submit(TicketRepositor
     QFuture<TicketRepository::IdempotentCreate> future = pending.promise.future();
     QMutexLocker locker(&m_mutex);
     if (m_closed) {
-        pending.promise.setException(
-            std::make_exception_ptr(StorageError(QStringLiteral("The server is shutting down."))));
+        pending.promise.addResult(TicketRepository::IdempotentCreate{
+            TicketRepository::IdempotentCreate::Outcome::Refused, std::nullopt,
+            QStringLiteral("The server is shutting down.")});
         pending.promise.finish();
         return future;
     }
@@ -72,8 +73,11 @@ void TicketWriter::run()
             for (size_t i = 0; i < batch.size(); ++i)
                 batch[i].promise.addResult(results.at(qsizetype(i)));
         } catch (const StorageError &error) {
-            for (Pending &pending : batch)
-                pending.promise.setException(std::make_exception_ptr(error));
+            for (Pending &pending : batch) {
+                pending.promise.addResult(TicketRepository::IdempotentCreate{
+                    TicketRepository::IdempotentCreate::Outcome::Failed, std::nullopt,
+                    error.message()});
+            }
         }
         for (Pending &pending : batch)
             pending.promise.finish();

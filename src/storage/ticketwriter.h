@@ -27,8 +27,8 @@ public:
     ~TicketWriter();
     Q_DISABLE_COPY_MOVE(TicketWriter)
 
-    // Any thread. After close(), or when the batch's transaction fails, the future holds a
-    // StorageError instead of a result.
+    // Any thread. The future never fails: a ticket not stored is Failed (its batch's
+    // transaction failed) or Refused (submitted after close()), with the reason.
     QFuture<TicketRepository::IdempotentCreate> submit(TicketRepository::NewTicket ticket);
     // Refuses new tickets and waits until every submitted one is stored.
     void close();
