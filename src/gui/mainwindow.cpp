@@ -548,20 +548,31 @@ void MainWindow::afterVerdict(qint64 selectedRows)
 
 void MainWindow::newTicket()
 {
+    openNewTicketForm(std::nullopt);
+}
+
+void MainWindow::openNewTicketForm(const std::optional<NewTicketForm> &restored)
+{
     auto *dialog = new NewTicketDialog(m_suggester, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (restored)
+        dialog->restore(restored->draft, restored->category);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const NewTicketForm form{dialog->draft(), dialog->chosenCategory()};
         m_store
-            ->run([draft = dialog->draft(), category = dialog->chosenCategory(),
-                   agent = agentName()](TicketStore::Repositories &repositories) {
-                const Ticket ticket = repositories.tickets.create(draft);
-                if (category)
-                    repositories.classifications.addAgentVerdict({ticket.id}, *category, agent);
+            ->run([form, agent = agentName()](TicketStore::Repositories &repositories) {
+                const Ticket ticket = repositories.tickets.create(form.draft);
+                if (form.category)
+                    repositories.classifications.addAgentVerdict({ticket.id}, *form.category,
+                                                                 agent);
                 return ticket.id;
             })
-            .then(this, [this](std::optional<qint64> id) {
-                if (!id)
-                    return; // storageFailed() told the agent
+            .then(this, [this, form](std::optional<qint64> id) {
+                if (!id) {
+                    // storageFailed() says why; the form comes back with what was typed.
+                    openNewTicketForm(form);
+                    return;
+                }
                 if (m_classification)
                     m_classification->wake();
                 m_selectWhenShown = *id;

@@ -2,6 +2,7 @@
 
 #include "category.h"
 #include "ticket.h"
+#include "ticketdraft.h"
 #include "ticketorder.h"
 #include "ticketquery.h"
 
@@ -75,7 +76,13 @@ private:
     void setCategory(Category category);
     void setStatus(TicketStatus status);
     void afterVerdict(qint64 selectedRows);
+    struct NewTicketForm
+    {
+        TicketDraft draft;
+        std::optional<Category> category;
+    };
     void newTicket();
+    void openNewTicketForm(const std::optional<NewTicketForm> &restored);
     void editSettings();
     void loadStats();
     void showStorageError(const QString &message);

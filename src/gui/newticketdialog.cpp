@@ -63,6 +63,17 @@ TicketDraft NewTicketDialog::draft() const
         m_ui->subjectLineEdit->text(), m_ui->bodyPlainTextEdit->toPlainText(), TicketSource::Gui);
 }
 
+void NewTicketDialog::restore(const TicketDraft &draft, std::optional<Category> category)
+{
+    const bool freeText = draft.form == TicketForm::Text;
+    m_ui->freeTextRadioButton->setChecked(freeText);
+    m_ui->subjectBodyRadioButton->setChecked(!freeText);
+    m_ui->subjectLineEdit->setText(draft.subject);
+    m_ui->bodyPlainTextEdit->setPlainText(draft.body);
+    m_ui->categoryComboBox->setCurrentIndex(
+        category ? m_ui->categoryComboBox->findData(int(*category)) : 0);
+}
+
 std::optional<Category> NewTicketDialog::chosenCategory() const
 {
     const QVariant chosen = m_ui->categoryComboBox->currentData();

@@ -29,6 +29,8 @@ public:
     Q_DISABLE_COPY_MOVE(NewTicketDialog)
 
     TicketDraft draft() const;
+    // Fills the form again, after a draft could not be stored, so nothing typed is lost.
+    void restore(const TicketDraft &draft, std::optional<Category> category);
     // The category the agent chose, if they overrode the AI.
     std::optional<Category> chosenCategory() const;
     std::optional<Prediction> suggestion() const { return m_suggestion; }

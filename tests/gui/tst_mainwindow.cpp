@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QSqlQuery>
 #include <QStackedBarSeries>
 #include <QStatusBar>
 #include <QTableView>
@@ -45,6 +46,7 @@ private Q_SLOTS:
 
     void submittedTicketAppearsAndIsSelected();
     void formRefusesWhatTheApiRefuses();
+    void formComesBackWhenStoringFails();
     void billingFilterShowsOnlyBillingRows();
     void ticketPostedToTheApiAppearsLive();
     void correctionIsStoredAsTheAgentsVerdict();
@@ -169,6 +171,32 @@ void TestMainWindow::formRefusesWhatTheApiRefuses()
     QVERIFY(error->isVisible());
     QVERIFY2(error->text().contains(u"body"_s), qPrintable(error->text()));
     QTest::qWait(300);
+    QCOMPARE(m_tickets->count(), 0);
+}
+
+void TestMainWindow::formComesBackWhenStoringFails()
+{
+    {
+        QSqlQuery query(m_server->database().connection());
+        QVERIFY(query.exec(u"CREATE TRIGGER reject_marked BEFORE INSERT ON tickets "
+                           "WHEN NEW.body = 'reject me' BEGIN SELECT RAISE(ABORT, 'disk full'); "
+                           "END"_s));
+    }
+    showWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+    NewTicketDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<NewTicketDialog *>()) != nullptr);
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(u"subjectLineEdit"_s), u"Keep me"_s);
+    QTest::keyClicks(dialog->findChild<QPlainTextEdit *>(u"bodyPlainTextEdit"_s), u"reject me"_s);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    // The first form closes; a new one comes back with what was typed.
+    QTRY_VERIFY(m_window->findChild<NewTicketDialog *>() != dialog &&
+                m_window->findChild<NewTicketDialog *>() != nullptr);
+    dialog = m_window->findChild<NewTicketDialog *>();
+    QCOMPARE(dialog->draft().subject, u"Keep me"_s);
+    QCOMPARE(dialog->draft().body, u"reject me"_s);
+    QVERIFY(m_window->statusBar()->currentMessage().contains(u"disk full"_s));
     QCOMPARE(m_tickets->count(), 0);
 }
 
