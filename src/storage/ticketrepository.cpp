@@ -72,7 +72,9 @@ struct Filter
     QVariantList values;
 };
 
-Filter filterFor(const TicketQuery &query, bool fullTextIndex)
+// frequentWords: the search matches so many tickets that walking an index in the wanted order
+// and checking each ticket against the matches beats reading every match and sorting them.
+Filter filterFor(const TicketQuery &query, bool fullTextIndex, bool frequentWords = false)
 {
     Filter filter;
     QStringList conditions;
@@ -95,8 +97,11 @@ Filter filterFor(const TicketQuery &query, bool fullTextIndex)
     if (!query.search.isEmpty()) {
         const QString words = fullTextIndex ? fullTextQuery(query.search) : QString();
         if (!words.isEmpty()) {
-            conditions.append(QStringLiteral(
-                "t.id IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ?)"));
+            // "+t.id" keeps SQLite from driving the query from the matches.
+            conditions.append(
+                (frequentWords ? QStringLiteral("+t.id") : QStringLiteral("t.id")) +
+                QStringLiteral(
+                    " IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ?)"));
             filter.values.append(words);
         }
         // Without the index every word is matched as text; with it, only the words with
@@ -362,7 +367,8 @@ std::optional<Ticket> TicketRepository::find(qint64 id)
 
 TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
 {
-    const Filter filter = filterFor(ticketQuery, m_database.config().isSqlite());
+    const Filter filter =
+        filterFor(ticketQuery, m_database.config().isSqlite(), isFrequentSearch(ticketQuery));
     QStringList conditions;
     if (!filter.sql.isEmpty())
         conditions.append(filter.sql);
@@ -420,10 +426,10 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
                !ticketQuery.needsReview && !ticketQuery.upToId &&
                !searchNeedsExactText(ticketQuery.search)) {
         // A search alone is counted by the index, without reading a ticket.
-        sql = QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?");
-        values.append(words);
+        return fullTextMatches(words, true);
     } else {
-        const Filter filter = filterFor(ticketQuery, m_database.config().isSqlite());
+        const Filter filter =
+            filterFor(ticketQuery, m_database.config().isSqlite(), isFrequentSearch(ticketQuery));
         sql = QStringLiteral("SELECT COUNT(*) FROM tickets t WHERE ") + filter.sql;
         values = filter.values;
     }
@@ -433,6 +439,33 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
     const qint64 total = query.next() ? query.value(0).toLongLong() : 0;
     query.finish();
     return total;
+}
+
+qint64 TicketRepository::fullTextMatches(const QString &words, bool fresh)
+{
+    if (!fresh) {
+        if (const auto known = m_matchCounts.constFind(words); known != m_matchCounts.cend())
+            return *known;
+    }
+    QSqlQuery &query = prepared(
+        QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?"));
+    query.bindValue(0, words);
+    StatementCache::exec(query, "count the search's matches");
+    const qint64 matches = query.next() ? query.value(0).toLongLong() : 0;
+    query.finish();
+    if (m_matchCounts.size() > 256)
+        m_matchCounts.clear();
+    m_matchCounts.insert(words, matches);
+    return matches;
+}
+
+bool TicketRepository::isFrequentSearch(const TicketQuery &query)
+{
+    const QString words = m_database.config().isSqlite() ? fullTextQuery(query.search) : QString();
+    // Measured at a million tickets: a word in 4,000 tickets lists its first page in 3 ms by
+    // walking the date index and 20 ms from the matches; a word in none takes 90 ms and 0 ms.
+    constexpr qint64 kFrequentMatches = 2000;
+    return !words.isEmpty() && fullTextMatches(words, false) > kFrequentMatches;
 }
 
 TicketRepository::CategoryCounts TicketRepository::countByCategory(const TicketQuery &ticketQuery)
@@ -448,7 +481,8 @@ TicketRepository::CategoryCounts TicketRepository::countByCategory(const TicketQ
             values.append(QString(ticketStatusName(*filterQuery.status)));
         }
     } else {
-        const Filter filter = filterFor(filterQuery, m_database.config().isSqlite());
+        const Filter filter =
+            filterFor(filterQuery, m_database.config().isSqlite(), isFrequentSearch(filterQuery));
         sql = QStringLiteral("SELECT t.category, COUNT(*) FROM tickets t WHERE ") + filter.sql;
         values = filter.values;
     }
@@ -478,7 +512,8 @@ QList<Ticket> TicketRepository::range(const TicketQuery &filterQuery, TicketOrde
 QList<qint64> TicketRepository::idsInRange(const TicketQuery &filterQuery, TicketOrder order,
                                            qint64 offset, int limit)
 {
-    const Filter filter = filterFor(filterQuery, m_database.config().isSqlite());
+    const Filter filter =
+        filterFor(filterQuery, m_database.config().isSqlite(), isFrequentSearch(filterQuery));
     const OrderSql orderSql = orderSqlFor(order.key);
     QString sql = QStringLiteral("SELECT t.id") + fromTickets(orderSql);
     if (!filter.sql.isEmpty())
@@ -525,7 +560,8 @@ QList<Ticket> TicketRepository::findAll(const QList<qint64> &ids)
 std::optional<qint64> TicketRepository::position(const TicketQuery &filterQuery, TicketOrder order,
                                                  qint64 ticketId)
 {
-    const Filter filter = filterFor(filterQuery, m_database.config().isSqlite());
+    const Filter filter =
+        filterFor(filterQuery, m_database.config().isSqlite(), isFrequentSearch(filterQuery));
     const OrderSql orderSql = orderSqlFor(order.key);
     const QString from = fromTickets(orderSql);
 

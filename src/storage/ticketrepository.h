@@ -6,6 +6,7 @@
 #include "ticketorder.h"
 #include "ticketquery.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -87,9 +88,15 @@ private:
     IdempotentCreate insertOnce(const TicketDraft &draft, const QString &idempotencyKey,
                                 const QByteArray &requestHash);
     QList<Ticket> findAll(const QList<qint64> &ids);
+    // How many tickets the full-text query matches; remembered per query unless fresh, since
+    // it only picks a plan and a few new tickets do not change the pick.
+    qint64 fullTextMatches(const QString &words, bool fresh);
+    // The search matches so many tickets that the query should walk an index in order instead.
+    bool isFrequentSearch(const TicketQuery &query);
 
     const Database &m_database;
     QSqlDatabase m_db;
     StatementCache m_statements;
     std::unique_ptr<SqliteTicketReader> m_sqliteReader;
+    QHash<QString, qint64> m_matchCounts;
 };

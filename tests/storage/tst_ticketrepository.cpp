@@ -41,6 +41,7 @@ private Q_SLOTS:
     void writesWaitForAnotherWriter();
     void searchFindsTextAsWritten();
     void searchMatchesWordsFromTheirStart();
+    void frequentSearchGivesTheSameRows();
     void countsPerCategoryEqualCountsOfEachFilter_data();
     void countsPerCategoryEqualCountsOfEachFilter();
     void rangeAndPositionAgreeInEveryOrder_data();
@@ -403,6 +404,38 @@ void TestTicketRepository::searchMatchesWordsFromTheirStart()
     query.status = TicketStatus::Open;
     QCOMPARE(m_tickets->count(query), 2);
     QCOMPARE(m_tickets->range(query, TicketOrder{}, 0, 10).size(), 2);
+}
+
+// Past 2,000 matches the query walks the date index instead of the matches; same answers.
+void TestTicketRepository::frequentSearchGivesTheSameRows()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<qint64> common;
+    for (int i = 0; i < 3100; ++i) {
+        const bool isCommon = i % 3 != 0;
+        const Ticket ticket = add(u"t%1"_s.arg(i), isCommon ? u"printer jammed"_s : u"other"_s,
+                                  now - qint64(i % 97) * 60000);
+        if (isCommon)
+            common.append(ticket.id);
+    }
+    QVERIFY(common.size() > 2000);
+    TicketQuery query;
+    query.search = u"printer"_s;
+    QCOMPARE(m_tickets->count(query), common.size());
+    // Build the expected order in C++: newest first, ties by id.
+    QList<Ticket> expected;
+    for (const qint64 id : std::as_const(common))
+        expected.append(*m_tickets->find(id));
+    std::sort(expected.begin(), expected.end(), [](const Ticket &a, const Ticket &b) {
+        return std::pair(a.createdAt, a.id) > std::pair(b.createdAt, b.id);
+    });
+    const QList<qint64> page = m_tickets->idsInRange(query, TicketOrder{}, 700, 50);
+    QCOMPARE(page.size(), 50);
+    for (qsizetype i = 0; i < page.size(); ++i)
+        QCOMPARE(page.at(i), expected.at(700 + i).id);
+    QCOMPARE(m_tickets->position(query, TicketOrder{}, expected.at(1000).id),
+             std::optional<qint64>(1000));
+    QCOMPARE(m_tickets->countByCategory(query).all, common.size());
 }
 
 void TestTicketRepository::countsPerCategoryEqualCountsOfEachFilter_data()
