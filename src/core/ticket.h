@@ -6,9 +6,12 @@
 #include <QDateTime>
 #include <QString>
 
+#include <array>
 #include <optional>
 
 enum class TicketStatus { Open, InProgress, Resolved, Closed };
+inline constexpr std::array<TicketStatus, 4> kAllTicketStatuses{
+    TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved, TicketStatus::Closed};
 enum class TicketSource { Api, Gui, Import };
 // How the text arrived: one free text, or a subject and a body. Kept so the ticket can be shown,
 // searched and classified exactly as it was written.

@@ -37,9 +37,6 @@ const auto splitter = QStringLiteral("window/splitter");
 const auto columns = QStringLiteral("window/ticket_columns");
 } // namespace SettingsKey
 
-constexpr std::array kStatuses{TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved,
-                               TicketStatus::Closed};
-
 // The agent's name on their verdicts, so a team can see who corrected what.
 QString agentName()
 {
@@ -269,7 +266,7 @@ void MainWindow::setUpFilters()
     connect(categories, &QButtonGroup::idClicked, this, &MainWindow::applyFilter);
 
     m_ui->statusComboBox->addItem(tr("Any status"));
-    for (const TicketStatus status : kStatuses)
+    for (const TicketStatus status : kAllTicketStatuses)
         m_ui->statusComboBox->addItem(TicketLabels::status(status), int(status));
     connect(m_ui->statusComboBox, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
     connect(m_ui->needsReviewCheckBox, &QCheckBox::toggled, this, &MainWindow::applyFilter);

@@ -9,9 +9,6 @@
 
 namespace {
 
-constexpr std::array kStatuses{TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved,
-                               TicketStatus::Closed};
-
 QString sourceName(TicketSource source)
 {
     switch (source) {
@@ -36,7 +33,7 @@ TicketDetailWidget::TicketDetailWidget(QWidget *parent)
     subjectFont.setPointSizeF(subjectFont.pointSizeF() * 1.3);
     subjectFont.setBold(true);
     m_ui->subjectLabel->setFont(subjectFont);
-    for (const TicketStatus status : kStatuses)
+    for (const TicketStatus status : kAllTicketStatuses)
         m_ui->statusComboBox->addItem(TicketLabels::status(status), int(status));
 
     connect(m_ui->acceptCategoryButton, &QPushButton::clicked, this,

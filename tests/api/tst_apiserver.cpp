@@ -1,6 +1,7 @@
 #include "apiserver.h"
 #include "classificationrepository.h"
 #include "runningserver.h"
+#include "testclassifications.h"
 #include "ticketrepository.h"
 #include "timestamps.h"
 
@@ -55,8 +56,6 @@ private Q_SLOTS:
 private:
     HttpClient &client() { return m_server->client(); }
     qint64 postText(const QString &text);
-    void classify(qint64 ticketId, Category category, ClassificationProvider provider,
-                  double confidence);
     qint64 addTicketCreatedAgo(qint64 ageMs);
 
     std::unique_ptr<RunningServer> m_server;
@@ -78,18 +77,6 @@ qint64 TestApiServer::postText(const QString &text)
     const QByteArray body = QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson();
     const HttpClient::Response response = client().postJson(u"/requests"_s, body);
     return response.status == 201 ? response.json().value(u"id"_s).toInteger() : 0;
-}
-
-void TestApiServer::classify(qint64 ticketId, Category category, ClassificationProvider provider,
-                             double confidence)
-{
-    Classification classification;
-    classification.ticketId = ticketId;
-    classification.category = category;
-    classification.provider = provider;
-    classification.confidence = confidence;
-    classification.model = u"test"_s;
-    ClassificationRepository(m_server->database()).add(classification);
 }
 
 qint64 TestApiServer::addTicketCreatedAgo(qint64 ageMs)
@@ -503,14 +490,18 @@ void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
     using P = ClassificationProvider;
     constexpr qint64 day = Timestamps::kMsPerDay;
     const qint64 corrected = postText(u"Invoice shows the wrong VAT"_s);
-    classify(corrected, Category::Billing, P::Rules, 0.45);
-    classify(corrected, Category::Technical, P::Agent, 1.0);
+    TestClassifications::add(m_server->database(), corrected, Category::Billing, P::Rules, 0.45);
+    TestClassifications::add(m_server->database(), corrected, Category::Technical, P::Agent, 1.0);
     const qint64 confirmed = postText(u"VPN drops every hour"_s);
-    classify(confirmed, Category::Technical, P::FastText, 0.92);
-    classify(confirmed, Category::Technical, P::Agent, 1.0);
-    classify(postText(u"Opening hours?"_s), Category::General, P::Rules, 0.15);
-    classify(addTicketCreatedAgo(3 * day), Category::Billing, P::Remote, 0.71);
-    classify(addTicketCreatedAgo(10 * day), Category::General, P::Rules, 0.5); // before the window
+    TestClassifications::add(m_server->database(), confirmed, Category::Technical, P::FastText,
+                             0.92);
+    TestClassifications::add(m_server->database(), confirmed, Category::Technical, P::Agent, 1.0);
+    TestClassifications::add(m_server->database(), postText(u"Opening hours?"_s), Category::General,
+                             P::Rules, 0.15);
+    TestClassifications::add(m_server->database(), addTicketCreatedAgo(3 * day), Category::Billing,
+                             P::Remote, 0.71);
+    TestClassifications::add(m_server->database(), addTicketCreatedAgo(10 * day), Category::General,
+                             P::Rules, 0.5); // before the window
     const qint64 resolved = postText(u"Solved already"_s);
     QSqlQuery resolve(m_server->database().connection());
     QVERIFY(resolve.exec(u"UPDATE tickets SET status = 'resolved' WHERE id = %1"_s.arg(resolved)));
@@ -565,8 +556,10 @@ void TestApiServer::statsMatchOpenApiSchema()
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
 
     const qint64 ticket = postText(u"Refund please"_s);
-    classify(ticket, Category::Billing, ClassificationProvider::Rules, 0.6);
-    classify(ticket, Category::General, ClassificationProvider::Agent, 1.0);
+    TestClassifications::add(m_server->database(), ticket, Category::Billing,
+                             ClassificationProvider::Rules, 0.6);
+    TestClassifications::add(m_server->database(), ticket, Category::General,
+                             ClassificationProvider::Agent, 1.0);
     const QJsonObject stats = client().get(u"/stats?days=90"_s).json();
     QVERIFY(!stats[u"backlog"_s][u"oldest_age_seconds"_s].isNull());
     violations = schemaViolations(stats, schema, document, u"stats"_s);

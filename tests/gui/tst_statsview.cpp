@@ -3,6 +3,7 @@
 #include "runningserver.h"
 #include "statsrepository.h"
 #include "statsview.h"
+#include "testclassifications.h"
 #include "ticketrepository.h"
 #include "timestamps.h"
 
@@ -64,8 +65,6 @@ private Q_SLOTS:
 private:
     void seedTickets();
     qint64 addTicket(qint64 ageMs);
-    void classify(qint64 ticketId, Category category, ClassificationProvider provider,
-                  double confidence);
 
     std::unique_ptr<RunningServer> m_server;
     qint64 m_nowMs = 0;
@@ -91,18 +90,6 @@ qint64 TestStatsView::addTicket(qint64 ageMs)
     return TicketRepository(m_server->database()).create(draft).id;
 }
 
-void TestStatsView::classify(qint64 ticketId, Category category, ClassificationProvider provider,
-                             double confidence)
-{
-    Classification classification;
-    classification.ticketId = ticketId;
-    classification.category = category;
-    classification.provider = provider;
-    classification.confidence = confidence;
-    classification.model = u"test"_s;
-    ClassificationRepository(m_server->database()).add(classification);
-}
-
 // Tickets on most days of the week, in every category, some unclassified, some corrected by an
 // agent, and one before the window; each day's mix differs so a swapped set or day shows.
 void TestStatsView::seedTickets()
@@ -117,14 +104,17 @@ void TestStatsView::seedTickets()
             if (i % 4 == 3)
                 continue; // unclassified
             const Category category = categories[(daysAgo + i) % 3];
-            classify(ticket, category, P::Rules, 0.05 + 0.13 * ((daysAgo * 3 + i) % 7));
+            TestClassifications::add(m_server->database(), ticket, category, P::Rules,
+                                     0.05 + 0.13 * ((daysAgo * 3 + i) % 7));
             if (i == 1)
-                classify(ticket, categories[(daysAgo + i + 1) % 3], P::Agent, 1.0);
+                TestClassifications::add(m_server->database(), ticket,
+                                         categories[(daysAgo + i + 1) % 3], P::Agent, 1.0);
             if (i == 2)
-                classify(ticket, category, P::Agent, 1.0);
+                TestClassifications::add(m_server->database(), ticket, category, P::Agent, 1.0);
         }
     }
-    classify(addTicket(12 * kDay), Category::Billing, P::FastText, 0.4);
+    TestClassifications::add(m_server->database(), addTicket(12 * kDay), Category::Billing,
+                             P::FastText, 0.4);
     addTicket(2 * kHour);
 }
 
