@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <optional>
 #include <variant>
 
 // Everything an API handler can answer with besides success; toResponse() is the one place
@@ -52,8 +53,8 @@ struct ApiReply
     // The ticket this reply shows while its classification is still pending, so that a client
     // that sent "Prefer: wait" can be answered once it is done.
     qint64 pendingClassification = 0;
-    // Set instead of a body while a TicketWriter stores the ticket; the answer follows its commit.
-    QFuture<TicketRepository::IdempotentCreate> storing = {};
+    // Set instead of a body while the service stores the ticket; the answer follows its commit.
+    std::optional<QFuture<TicketRepository::IdempotentCreate>> storing = {};
 
     static ApiReply
     json(const QJsonObject &object,

@@ -6,10 +6,9 @@
 #include "healthcontroller.h"
 #include "requestscontroller.h"
 #include "statscontroller.h"
-#include "statsrepository.h"
 #include "storageerror.h"
-#include "ticketrepository.h"
-#include "ticketwriter.h"
+#include "ticketservice.h"
+#include "ticketsession.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -87,17 +86,15 @@ QList<ApiServer::Route> ApiServer::routes()
     return result;
 }
 
-ApiServer::ApiServer(const Database &database, ClassificationService *classification,
-                     QObject *parent)
+ApiServer::ApiServer(TicketService &tickets, QObject *parent)
     : QObject(parent)
-    , m_database(database)
-    , m_classification(classification)
+    , m_tickets(tickets)
     , m_http(new QHttpServer(this))
 {
-    if (m_classification) {
-        connect(m_classification, &ClassificationService::classificationsStored, this,
+    if (ClassificationService *classification = m_tickets.classification()) {
+        connect(classification, &ClassificationService::classificationsStored, this,
                 &ApiServer::answerWaiters);
-        connect(m_classification, &ClassificationService::classificationsFailed, this,
+        connect(classification, &ClassificationService::classificationsFailed, this,
                 &ApiServer::answerWaiters);
     }
     QStringList registered;
@@ -147,26 +144,24 @@ ApiServer::ApiServer(const Database &database, ClassificationService *classifica
 
 ApiServer::~ApiServer()
 {
-    // Repositories hold prepared statements on this thread's connection: drop them first.
+    // The session holds prepared statements on this thread's connection: drop it first.
     m_requests.reset();
     m_stats.reset();
-    m_statsRepository.reset();
-    m_tickets.reset();
-    m_database.closeThreadConnection();
+    m_session.reset();
+    m_tickets.database().closeThreadConnection();
 }
 
 bool ApiServer::serve(qintptr listeningSocket)
 {
     try {
-        m_tickets = std::make_unique<TicketRepository>(m_database);
-        m_statsRepository = std::make_unique<StatsRepository>(m_database);
+        m_session = m_tickets.openSession();
     } catch (const StorageError &error) {
         m_errorString = error.message();
         return false;
     }
-    m_requests = std::make_unique<RequestsController>(*m_tickets);
-    m_stats = std::make_unique<StatsController>(*m_statsRepository);
-    m_health = std::make_unique<HealthController>(m_database, m_classification);
+    m_requests = std::make_unique<RequestsController>(*m_session);
+    m_stats = std::make_unique<StatsController>(*m_session);
+    m_health = std::make_unique<HealthController>(m_tickets.database(), m_tickets.classification());
 
     auto *tcpServer = new QTcpServer(this);
     if (!tcpServer->setSocketDescriptor(listeningSocket)) {
@@ -215,14 +210,14 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
     // The request is gone once this returns; a later answer logs this line instead.
     const QString line = lcApiRequests().isInfoEnabled() ? requestLine(request) : QString();
     auto *reply = std::get_if<ApiReply>(&result);
-    if (!reply || !reply->storing.isValid()) {
+    if (!reply || !reply->storing) {
         respond(std::move(result), waitSeconds, std::move(responder), line, timer);
         return;
     }
     // The ticket is in the writer's next batch: answer once it is committed, on this thread.
     auto waiting = std::make_shared<QHttpServerResponder>(std::move(responder));
     const QPointer<QTcpSocket> socket = waiting->socket();
-    reply->storing.then(this, [this, waiting, socket, waitSeconds, line,
+    reply->storing->then(this, [this, waiting, socket, waitSeconds, line,
                                timer](const TicketRepository::IdempotentCreate &created) {
         ApiResult stored;
         try {
@@ -230,10 +225,6 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
         } catch (const StorageError &error) {
             qCWarning(lcApi) << "Request failed:" << error.message();
             stored = ApiError::internal();
-        }
-        if (const auto *storedReply = std::get_if<ApiReply>(&stored);
-            storedReply && storedReply->pendingClassification != 0 && m_classification) {
-            m_classification->wake();
         }
         // A client that left has no socket to answer on; its ticket is stored.
         if (!socket)
@@ -248,7 +239,7 @@ void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
                         const QElapsedTimer &timer)
 {
     auto *reply = std::get_if<ApiReply>(&result);
-    if (reply && reply->pendingClassification != 0 && waitSeconds && m_classification) {
+    if (reply && reply->pendingClassification != 0 && waitSeconds && m_tickets.classification()) {
         reply->headers.append(
             {QByteArrayLiteral("Preference-Applied"), "wait=" + QByteArray::number(*waitSeconds)});
         if (*waitSeconds > 0) {
@@ -408,21 +399,14 @@ void ApiServer::logRequest(const QString &requestLine, const QHttpServerResponse
 ApiResult ApiServer::createRequest(const Call &call)
 {
     const QByteArray idempotencyKey = call.request.value(QByteArrayLiteral("Idempotency-Key"));
-    if (m_writer) {
-        auto prepared = RequestsController::prepareCreate(call.json, idempotencyKey);
-        if (auto *error = std::get_if<ApiError>(&prepared))
-            return std::move(*error);
-        ApiReply reply;
-        reply.storing =
-            m_writer->submit(std::move(std::get<TicketRepository::NewTicket>(prepared)));
-        return reply;
-    }
-    ApiResult result = m_requests->create(call.json, idempotencyKey);
-    if (const auto *reply = std::get_if<ApiReply>(&result);
-        reply && reply->pendingClassification != 0 && m_classification) {
-        m_classification->wake();
-    }
-    return result;
+    auto prepared = RequestsController::prepareCreate(call.json, idempotencyKey);
+    if (auto *error = std::get_if<ApiError>(&prepared))
+        return std::move(*error);
+    ApiReply reply;
+    // The identity issue puts the credential's name here.
+    reply.storing = m_tickets.submit(std::move(std::get<TicketRepository::NewTicket>(prepared)),
+                                     Actor::integration(QStringLiteral("api")));
+    return reply;
 }
 
 ApiResult ApiServer::getRequest(const Call &call)

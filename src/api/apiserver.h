@@ -12,20 +12,17 @@
 #include <atomic>
 #include <memory>
 
-class ClassificationService;
-class TicketWriter;
-class Database;
 class QTcpSocket;
 class HealthController;
 class QHttpServer;
 class RequestsController;
 class StatsController;
-class StatsRepository;
-class TicketRepository;
+class TicketService;
+class TicketSession;
 
 // The HTTP API as served by one thread: construct it, move it to its thread and call serve()
-// there with a listening socket. It opens that thread's own database connection and closes it
-// when destroyed. ApiService runs several of these on one port.
+// there with a listening socket. It opens that thread's own TicketSession and closes the
+// thread's connection when destroyed. ApiService runs several of these on one port.
 class ApiServer final : public QObject
 {
     Q_OBJECT
@@ -43,9 +40,8 @@ public:
     // Every method and path the server answers, for the OpenAPI document to be checked against.
     static QList<Route> routes();
 
-    // Without a classification service, new tickets are not announced and nothing waits.
-    explicit ApiServer(const Database &database, ClassificationService *classification = nullptr,
-                       QObject *parent = nullptr);
+    // Without a classification service behind the ticket service, nothing waits for one.
+    explicit ApiServer(TicketService &tickets, QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Accepts connections on an already listening socket, which it then owns.
@@ -55,9 +51,6 @@ public:
     // so that a stop never leaves a stored ticket unacknowledged. Call on the server's thread.
     void answerAllWaiters();
     QString errorString() const { return m_errorString; }
-    // New tickets go through this writer, which commits many per transaction, and are answered
-    // once committed. Without one they are stored one by one on this thread. Set before serve().
-    void setTicketWriter(TicketWriter *writer) { m_writer = writer; }
     // Counts every answered request there, for the window's status bar. Set before serve().
     void setRequestCounter(std::atomic<qint64> *counter) { m_requestCounter = counter; }
 
@@ -115,11 +108,9 @@ private:
     ApiResult getHealth(const Call &call);
     ApiResult getOpenApi(const Call &call);
 
-    const Database &m_database;
-    ClassificationService *m_classification;
+    TicketService &m_tickets;
     QHttpServer *m_http;
-    std::unique_ptr<TicketRepository> m_tickets;
-    std::unique_ptr<StatsRepository> m_statsRepository;
+    std::unique_ptr<TicketSession> m_session;
     std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;
@@ -127,5 +118,4 @@ private:
     QMultiHash<qint64, std::shared_ptr<Waiter>> m_waiters;
     QString m_errorString;
     std::atomic<qint64> *m_requestCounter = nullptr;
-    TicketWriter *m_writer = nullptr;
 };

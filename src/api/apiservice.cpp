@@ -2,7 +2,7 @@
 
 #include "apilogging.h"
 #include "apiserver.h"
-#include "ticketwriter.h"
+#include "ticketservice.h"
 
 #include <QTcpServer>
 #include <QThread>
@@ -10,11 +10,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-ApiService::ApiService(const Database &database, ClassificationService *classification,
-                       QObject *parent)
+ApiService::ApiService(TicketService &tickets, QObject *parent)
     : QObject(parent)
-    , m_database(database)
-    , m_classification(classification)
+    , m_tickets(tickets)
 {}
 
 ApiService::~ApiService()
@@ -48,7 +46,7 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
         return 0;
     }
     const quint16 bound = listener.serverPort();
-    m_writer = std::make_unique<TicketWriter>(m_database);
+    m_tickets.openIntake();
     for (int i = 0; i < workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
@@ -71,9 +69,8 @@ bool ApiService::startWorker(qintptr listeningSocket)
 {
     auto *thread = new QThread(this);
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
-    auto *server = new ApiServer(m_database, m_classification);
+    auto *server = new ApiServer(m_tickets);
     server->setRequestCounter(&m_requestsServed);
-    server->setTicketWriter(m_writer.get());
     server->moveToThread(thread);
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.
     connect(thread, &QThread::finished, server, &QObject::deleteLater);
@@ -97,8 +94,7 @@ void ApiService::stop()
 {
     // Tickets already taken are committed and their answers queued to the workers, which send
     // them before they answer their waiting clients and stop.
-    if (m_writer)
-        m_writer->close();
+    m_tickets.closeIntake();
     for (ApiServer *server : std::as_const(m_servers))
         QMetaObject::invokeMethod(server, &ApiServer::answerAllWaiters,
                                   Qt::BlockingQueuedConnection);
@@ -110,5 +106,4 @@ void ApiService::stop()
         delete thread;
     }
     m_threads.clear();
-    m_writer.reset();
 }

@@ -5,13 +5,10 @@
 #include <QObject>
 
 #include <atomic>
-#include <memory>
 
 class ApiServer;
-class ClassificationService;
-class Database;
 class QThread;
-class TicketWriter;
+class TicketService;
 
 // Runs the HTTP API on threads of its own, so that API load never stalls the window. Several
 // worker threads accept from one listening socket, each with its own database connection.
@@ -20,9 +17,8 @@ class ApiService final : public QObject
     Q_OBJECT
 
 public:
-    // With a classification service, new tickets wake it and clients may wait for results.
-    explicit ApiService(const Database &database, ClassificationService *classification = nullptr,
-                        QObject *parent = nullptr);
+    // When the ticket service has a classification service, clients may wait for results.
+    explicit ApiService(TicketService &tickets, QObject *parent = nullptr);
     ~ApiService() override;
     Q_DISABLE_COPY_MOVE(ApiService)
 
@@ -40,12 +36,9 @@ public:
 private:
     bool startWorker(qintptr listeningSocket);
 
-    const Database &m_database;
-    ClassificationService *m_classification;
+    TicketService &m_tickets;
     QList<QThread *> m_threads;
     QList<ApiServer *> m_servers;
     QString m_errorString;
     std::atomic<qint64> m_requestsServed = 0;
-    // Every worker's new tickets, committed in shared batches.
-    std::unique_ptr<TicketWriter> m_writer;
 };

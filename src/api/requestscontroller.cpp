@@ -2,7 +2,7 @@
 
 #include "storageerror.h"
 #include "ticketjson.h"
-#include "ticketrepository.h"
+#include "ticketsession.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -25,7 +25,7 @@ static ApiReply created(const Ticket &ticket)
             ticket.classificationState() == ClassificationState::Pending ? ticket.id : 0};
 }
 
-RequestsController::RequestsController(TicketRepository &tickets)
+RequestsController::RequestsController(TicketSession &tickets)
     : m_tickets(tickets)
 {}
 
@@ -51,19 +51,6 @@ RequestsController::prepareCreate(const QJsonObject &body, const QByteArray &ide
                 .toHex();
     }
     return ticket;
-}
-
-ApiResult RequestsController::create(const QJsonObject &body, const QByteArray &idempotencyKey)
-{
-    auto prepared = prepareCreate(body, idempotencyKey);
-    if (auto *error = std::get_if<ApiError>(&prepared))
-        return std::move(*error);
-    const auto &ticket = std::get<TicketRepository::NewTicket>(prepared);
-    if (ticket.idempotencyKey.isEmpty())
-        return stored({TicketRepository::IdempotentCreate::Outcome::Created,
-                       m_tickets.create(ticket.draft),
-                       {}});
-    return stored(m_tickets.create(ticket.draft, ticket.idempotencyKey, ticket.requestHash));
 }
 
 ApiResult RequestsController::stored(const TicketRepository::IdempotentCreate &result)

@@ -2,6 +2,7 @@
 
 #include "apierror.h"
 #include "ticketrepository.h"
+#include "ticketsession.h"
 
 #include <QUrlQuery>
 
@@ -11,12 +12,10 @@
 class RequestsController final
 {
 public:
-    explicit RequestsController(TicketRepository &tickets);
+    explicit RequestsController(TicketSession &tickets);
 
-    // Checks and stores in one call, on this thread's connection.
-    ApiResult create(const QJsonObject &body, const QByteArray &idempotencyKey);
-    // The same in two halves, for a writer that stores many tickets per transaction: the checks,
-    // then the answer for what storing did.
+    // A new ticket in two halves, for the service's group commit: the checks, then the answer
+    // for what storing did.
     static std::variant<ApiError, TicketRepository::NewTicket>
     prepareCreate(const QJsonObject &body, const QByteArray &idempotencyKey);
     static ApiResult stored(const TicketRepository::IdempotentCreate &result);
@@ -26,5 +25,5 @@ public:
     ApiResult list(const QUrlQuery &query);
 
 private:
-    TicketRepository &m_tickets;
+    TicketSession &m_tickets;
 };

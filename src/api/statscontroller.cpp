@@ -1,9 +1,9 @@
 #include "statscontroller.h"
 
-#include "statsrepository.h"
+#include "ticketsession.h"
 
-StatsController::StatsController(StatsRepository &stats)
-    : m_stats(stats)
+StatsController::StatsController(TicketSession &tickets)
+    : m_tickets(tickets)
 {}
 
 ApiResult StatsController::get(const QUrlQuery &query, const QDateTime &now)
@@ -11,5 +11,5 @@ ApiResult StatsController::get(const QUrlQuery &query, const QDateTime &now)
     const Validated<int> days = TicketStats::daysFromUrlQuery(query);
     if (!days.isValid())
         return ApiError::invalidParameters(days.errors);
-    return ApiReply::json(m_stats.stats(now, days.value).toJson());
+    return ApiReply::json(m_tickets.stats(now, days.value).toJson());
 }

@@ -9,6 +9,7 @@
 #include "rulesclassifier.h"
 #include "settingskeys.h"
 #include "storageerror.h"
+#include "ticketservice.h"
 #include "unixsignalwatcher.h"
 
 #include <QCoreApplication>
@@ -92,8 +93,9 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     }
     ClassificationService classification(database, options);
     classification.start();
+    TicketService tickets(database, &classification);
 
-    ApiService api(database, &classification);
+    ApiService api(tickets);
     const quint16 port = api.start(commandLine.bindAddress, commandLine.port);
     if (port == 0) {
         err << QCoreApplication::translate("ServeCommand", "support-console: %1")
@@ -116,7 +118,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
 
     std::unique_ptr<MainWindow> window;
     if (mode == Mode::Window) {
-        window = std::make_unique<MainWindow>(database);
+        window = std::make_unique<MainWindow>(tickets);
         window->setApi(port != 0 ? &api : nullptr, listening,
                        port != 0 ? QString() : api.errorString());
         window->setClassification(&classification);

@@ -9,8 +9,9 @@
 #include "settingsdialog.h"
 #include "settingskeys.h"
 #include "statsview.h"
+#include "storagethread.h"
 #include "ticketlabels.h"
-#include "ticketstore.h"
+#include "ticketservice.h"
 #include "tickettablemodel.h"
 #include "ui_mainwindow.h"
 
@@ -25,8 +26,6 @@
 
 namespace {
 
-// How soon tickets and classifications made elsewhere show: the issue asks for under a second.
-constexpr int kDefaultPollMs = 400;
 // Typing pauses this long before the table searches.
 constexpr int kSearchDelayMs = 200;
 
@@ -37,27 +36,15 @@ const auto splitter = QStringLiteral("window/splitter");
 const auto columns = QStringLiteral("window/ticket_columns");
 } // namespace SettingsKey
 
-// The agent's name on their verdicts, so a team can see who corrected what.
-QString agentName()
-{
-    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
-    return user.isEmpty() ? QStringLiteral("agent") : user;
-}
-
-struct TicketDetail
-{
-    std::optional<Ticket> ticket;
-    QList<Classification> history;
-};
-
 } // namespace
 
-MainWindow::MainWindow(const Database &database, QWidget *parent)
+MainWindow::MainWindow(TicketService &tickets, QWidget *parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
-    , m_database(database)
-    , m_store(new TicketStore(database, this))
-    , m_summaryStore(new TicketStore(database, this))
+    , m_tickets(tickets)
+    , m_actor(Actor::desktopUser())
+    , m_store(new StorageThread(tickets, this))
+    , m_summaryStore(new StorageThread(tickets, this))
     , m_statsView(new StatsView(this))
     , m_apiLabel(new QLabel(this))
     , m_aiLabel(new QLabel(this))
@@ -114,8 +101,8 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
     setUpFilters();
     restoreLayout();
 
-    connect(m_store, &TicketStore::storageFailed, this, &MainWindow::showStorageError);
-    connect(m_summaryStore, &TicketStore::storageFailed, this, &MainWindow::showStorageError);
+    connect(m_store, &StorageThread::storageFailed, this, &MainWindow::showStorageError);
+    connect(m_summaryStore, &StorageThread::storageFailed, this, &MainWindow::showStorageError);
     connect(m_ui->ticketTableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showCurrentTicket);
     connect(m_model, &TicketTableModel::reloaded, this, [this] {
@@ -155,15 +142,14 @@ MainWindow::MainWindow(const Database &database, QWidget *parent)
             &MainWindow::setCategory);
     connect(m_ui->detailWidget, &TicketDetailWidget::statusChosen, this, &MainWindow::setStatus);
 
-    m_pollTimer.setInterval(kDefaultPollMs);
-    connect(&m_pollTimer, &QTimer::timeout, this, &MainWindow::pollForChanges);
-    m_pollTimer.start();
+    // Writes here, through the API, by the classifier or by other consoles all end up here.
+    connect(&m_tickets, &TicketService::ticketsChanged, this, &MainWindow::refreshEverything);
+    m_tickets.watchForChanges();
     m_statusTimer.setInterval(1000);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatusBar);
     m_statusTimer.start();
 
     refreshCounts();
-    pollForChanges();
     updateStatusBar();
 }
 
@@ -191,7 +177,7 @@ void MainWindow::setClassification(ClassificationService *classification)
     if (m_classification) {
         // Results stored in this process show at once instead of at the next poll.
         connect(m_classification, &ClassificationService::classificationsStored, this,
-                &MainWindow::pollForChanges);
+                &MainWindow::refreshEverything);
     }
     updateStatusBar();
 }
@@ -199,11 +185,6 @@ void MainWindow::setClassification(ClassificationService *classification)
 void MainWindow::setSuggester(std::shared_ptr<const LocalClassifier> suggester)
 {
     m_suggester = std::move(suggester);
-}
-
-void MainWindow::setChangePollInterval(int milliseconds)
-{
-    m_pollTimer.setInterval(milliseconds);
 }
 
 void MainWindow::setUpActions()
@@ -315,12 +296,12 @@ void MainWindow::refreshCounts()
     const TicketQuery filter = currentFilter();
     const quint64 generation = ++*m_countsWanted;
     m_summaryStore
-        ->run([filter, generation, wanted = m_countsWanted](TicketStore::Repositories &repositories)
-                  -> std::optional<TicketRepository::CategoryCounts> {
+        ->run([filter, generation, wanted = m_countsWanted](
+                  TicketSession &session) -> std::optional<TicketRepository::CategoryCounts> {
             // Typing a search queues a count per pause; only the newest is worth the time.
             if (generation != wanted->load())
                 return std::nullopt;
-            return repositories.tickets.countByCategory(filter);
+            return session.countByCategory(filter);
         })
         .then(
             this,
@@ -341,26 +322,6 @@ void MainWindow::refreshCounts()
             });
 }
 
-void MainWindow::pollForChanges()
-{
-    if (m_pollRunning)
-        return;
-    m_pollRunning = true;
-    m_store
-        ->run([](TicketStore::Repositories &repositories) {
-            return repositories.tickets.dataVersion();
-        })
-        .then(this, [this](std::optional<qint64> version) {
-            m_pollRunning = false;
-            // The first answer refreshes too: something may have changed between the table's
-            // first read and it.
-            if (!version || *version == m_dataVersion)
-                return;
-            m_dataVersion = *version;
-            refreshEverything();
-        });
-}
-
 void MainWindow::refreshEverything()
 {
     m_model->refresh();
@@ -375,8 +336,8 @@ void MainWindow::loadStats()
     const int days = m_statsView->rangeDays();
     const quint64 generation = ++m_statsGeneration;
     m_summaryStore
-        ->run([days](TicketStore::Repositories &repositories) {
-            return repositories.stats.stats(QDateTime::currentDateTimeUtc(), days);
+        ->run([days](TicketSession &session) {
+            return session.stats(QDateTime::currentDateTimeUtc(), days);
         })
         .then(this, [this, generation](const std::optional<TicketStats> &stats) {
             if (stats && generation == m_statsGeneration)
@@ -395,15 +356,8 @@ void MainWindow::showCurrentTicket()
             m_ui->detailWidget->showNothing();
         return; // the row's page is on its way; dataChanged brings us back
     }
-    m_store
-        ->run([id](TicketStore::Repositories &repositories) {
-            TicketDetail detail;
-            detail.ticket = repositories.tickets.find(id);
-            if (detail.ticket)
-                detail.history = repositories.classifications.history(id);
-            return detail;
-        })
-        .then(this, [this, generation](const std::optional<TicketDetail> &detail) {
+    m_store->run([id](TicketSession &session) { return session.detail(id); })
+        .then(this, [this, generation](const std::optional<TicketSession::Detail> &detail) {
             if (!detail || generation != m_detailGeneration)
                 return;
             if (detail->ticket)
@@ -425,7 +379,7 @@ struct MainWindow::RowSelection
     qint64 rowCount = 0;
 
     bool isEmpty() const { return ids.isEmpty() && ranges.isEmpty(); }
-    QList<qint64> resolve(TicketRepository &tickets) const
+    QList<qint64> resolve(TicketSession &tickets) const
     {
         QList<qint64> all = ids;
         for (const auto &[first, count] : ranges)
@@ -488,21 +442,8 @@ void MainWindow::acceptCategory()
         return;
     afterVerdict(selection.rowCount);
     m_store
-        ->run([selection, agent = agentName()](TicketStore::Repositories &repositories) {
-            // The AI's category of each ticket becomes the agent's; unclassified ones wait.
-            std::array<QList<qint64>, kAllCategories.size()> byCategory;
-            for (const qint64 id : selection.resolve(repositories.tickets)) {
-                const std::optional<Ticket> ticket = repositories.tickets.find(id);
-                if (ticket && ticket->category && ticket->classification &&
-                    ticket->classification->provider != ClassificationProvider::Agent) {
-                    byCategory.at(qsizetype(*ticket->category)).append(id);
-                }
-            }
-            for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
-                if (!byCategory.at(i).isEmpty())
-                    repositories.classifications.addAgentVerdict(byCategory.at(i),
-                                                                 kAllCategories.at(i), agent);
-            }
+        ->run([selection, actor = m_actor](TicketSession &session) {
+            session.acceptCategories(selection.resolve(session), actor);
         })
         .then(this, [this](bool) { refreshEverything(); });
 }
@@ -514,9 +455,8 @@ void MainWindow::setCategory(Category category)
         return;
     afterVerdict(selection.rowCount);
     m_store
-        ->run([selection, category, agent = agentName()](TicketStore::Repositories &repositories) {
-            repositories.classifications.addAgentVerdict(selection.resolve(repositories.tickets),
-                                                         category, agent);
+        ->run([selection, category, actor = m_actor](TicketSession &session) {
+            session.setCategory(selection.resolve(session), category, actor);
         })
         .then(this, [this](bool) { refreshEverything(); });
 }
@@ -527,8 +467,8 @@ void MainWindow::setStatus(TicketStatus status)
     if (selection.isEmpty())
         return;
     m_store
-        ->run([selection, status](TicketStore::Repositories &repositories) {
-            repositories.tickets.setStatus(selection.resolve(repositories.tickets), status);
+        ->run([selection, status, actor = m_actor](TicketSession &session) {
+            session.setStatus(selection.resolve(session), status, actor);
         })
         .then(this, [this](bool) { refreshEverything(); });
 }
@@ -557,12 +497,8 @@ void MainWindow::openNewTicketForm(const std::optional<NewTicketForm> &restored)
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const NewTicketForm form{dialog->draft(), dialog->chosenCategory()};
         m_store
-            ->run([form, agent = agentName()](TicketStore::Repositories &repositories) {
-                const Ticket ticket = repositories.tickets.create(form.draft);
-                if (form.category)
-                    repositories.classifications.addAgentVerdict({ticket.id}, *form.category,
-                                                                 agent);
-                return ticket.id;
+            ->run([form, actor = m_actor](TicketSession &session) {
+                return session.create(form.draft, actor, form.category).id;
             })
             .then(this, [this, form](std::optional<qint64> id) {
                 if (!id) {
@@ -570,8 +506,6 @@ void MainWindow::openNewTicketForm(const std::optional<NewTicketForm> &restored)
                     openNewTicketForm(form);
                     return;
                 }
-                if (m_classification)
-                    m_classification->wake();
                 m_selectWhenShown = *id;
                 statusBar()->showMessage(tr("Ticket #%1 submitted.").arg(*id), 5000);
                 refreshEverything();
@@ -587,7 +521,7 @@ void MainWindow::editSettings()
     current.bindAddress =
         m_apiAddress.host().isEmpty() ? QStringLiteral("127.0.0.1") : m_apiAddress.host();
     current.port = quint16(m_apiAddress.port(8080));
-    current.databasePath = m_database.config().databaseName;
+    current.databasePath = m_tickets.database().config().databaseName;
     auto *dialog = new SettingsDialog(settings, current, this);
     settings->setParent(dialog);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

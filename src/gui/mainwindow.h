@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actor.h"
 #include "category.h"
 #include "ticket.h"
 #include "ticketdraft.h"
@@ -15,11 +16,11 @@
 
 class ApiService;
 class ClassificationService;
-class Database;
 class LocalClassifier;
 class QLabel;
 class StatsView;
-class TicketStore;
+class StorageThread;
+class TicketService;
 class TicketTableModel;
 
 namespace Ui {
@@ -27,14 +28,14 @@ class MainWindow;
 }
 
 // The agents' window: the ticket table with its filters, the selected ticket's detail, triage
-// by keyboard, new tickets, and the managers' statistics. It reads and writes through a
-// TicketStore, so its own thread only paints and reacts.
+// by keyboard, new tickets, and the managers' statistics. It reads and writes through the
+// ticket service's storage threads, so its own thread only paints and reacts.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const Database &database, QWidget *parent = nullptr);
+    explicit MainWindow(TicketService &tickets, QWidget *parent = nullptr);
     ~MainWindow() override;
     Q_DISABLE_COPY_MOVE(MainWindow)
 
@@ -45,8 +46,6 @@ public:
     void setSuggester(std::shared_ptr<const LocalClassifier> suggester);
 
     TicketTableModel *ticketModel() const { return m_model; }
-    // How often the window looks for changes made elsewhere (API, classifier, other consoles).
-    void setChangePollInterval(int milliseconds);
 
 Q_SIGNALS:
     // The agent saved these SettingsKeys; whoever runs the services applies what it can.
@@ -64,7 +63,6 @@ private:
     TicketQuery currentFilter() const;
     void applyFilter();
     void refreshCounts();
-    void pollForChanges();
     void refreshEverything();
     void showCurrentTicket();
     void updateStatusBar();
@@ -88,10 +86,12 @@ private:
     void showStorageError(const QString &message);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
-    const Database &m_database;
-    TicketStore *m_store;
+    TicketService &m_tickets;
+    // Who the agent's verdicts and status changes are recorded as.
+    const Actor m_actor;
+    StorageThread *m_store;
     // Counts and statistics on a second storage thread, so a slow count never holds up the table.
-    TicketStore *m_summaryStore;
+    StorageThread *m_summaryStore;
     TicketTableModel *m_model = nullptr;
     ApiService *m_api = nullptr;
     ClassificationService *m_classification = nullptr;
@@ -103,10 +103,7 @@ private:
     QLabel *m_aiLabel;
     QLabel *m_queueLabel;
     QTimer m_searchTimer;
-    QTimer m_pollTimer;
     QTimer m_statusTimer;
-    qint64 m_dataVersion = -1;
-    bool m_pollRunning = false;
     quint64 m_detailGeneration = 0;
     quint64 m_statsGeneration = 0;
     // Shared with the storage thread, which skips counts that a newer filter made stale.

@@ -1,8 +1,8 @@
 #include "tickettablemodel.h"
 
 #include "categorypalette.h"
+#include "storagethread.h"
 #include "ticketlabels.h"
-#include "ticketstore.h"
 
 #include <QColor>
 #include <QFuture>
@@ -38,7 +38,7 @@ TicketOrder::Key keyForColumn(int column)
 
 } // namespace
 
-TicketTableModel::TicketTableModel(TicketStore *store, QObject *parent)
+TicketTableModel::TicketTableModel(StorageThread *store, QObject *parent)
     : QAbstractTableModel(parent)
     , m_store(store)
 {
@@ -69,16 +69,16 @@ void TicketTableModel::reload()
     m_reloading = true;
     m_store
         ->run([filter = m_filter, order = m_order, reload,
-               latest = m_latestReload](TicketStore::Repositories &repositories) {
+               latest = m_latestReload](TicketSession &session) {
             Snapshot snapshot;
             // A search typed in several pauses queues several reloads; only the last counts.
             if (reload != latest->load()) {
                 snapshot.skipped = true;
                 return snapshot;
             }
-            snapshot.newestId = repositories.tickets.newestId();
-            snapshot.count = repositories.tickets.count(filter);
-            snapshot.pages.insert(0, repositories.tickets.range(filter, order, 0, kPageSize));
+            snapshot.newestId = session.newestId();
+            snapshot.count = session.count(filter);
+            snapshot.pages.insert(0, session.range(filter, order, 0, kPageSize));
             return snapshot;
         })
         .then(this, [this, generation](const std::optional<Snapshot> &result) {
@@ -127,18 +127,15 @@ void TicketTableModel::refresh()
     m_refreshRunning = true;
     const quint64 generation = m_generation;
     m_store
-        ->run([filter = m_filter, order = m_order, tracked,
-               pages](TicketStore::Repositories &repositories) {
+        ->run([filter = m_filter, order = m_order, tracked, pages](TicketSession &session) {
             Snapshot snapshot;
-            snapshot.newestId = repositories.tickets.newestId();
-            snapshot.count = repositories.tickets.count(filter);
+            snapshot.newestId = session.newestId();
+            snapshot.count = session.count(filter);
             for (const qint64 id : tracked)
-                snapshot.positions.insert(
-                    id, repositories.tickets.position(filter, order, id).value_or(-1));
+                snapshot.positions.insert(id, session.position(filter, order, id).value_or(-1));
             for (const int page : pages) {
                 snapshot.pages.insert(
-                    page,
-                    repositories.tickets.range(filter, order, qint64(page) * kPageSize, kPageSize));
+                    page, session.range(filter, order, qint64(page) * kPageSize, kPageSize));
             }
             return snapshot;
         })
@@ -211,8 +208,8 @@ void TicketTableModel::requestPage(int page) const
     auto *self = const_cast<TicketTableModel *>(this);
     const quint64 generation = m_generation;
     m_store
-        ->run([filter = m_filter, order = m_order, page](TicketStore::Repositories &repositories) {
-            return repositories.tickets.range(filter, order, qint64(page) * kPageSize, kPageSize);
+        ->run([filter = m_filter, order = m_order, page](TicketSession &session) {
+            return session.range(filter, order, qint64(page) * kPageSize, kPageSize);
         })
         .then(self, [self, generation, page](std::optional<QList<Ticket>> tickets) {
             // A future that finished before then() was attached runs this at once, inside

@@ -12,7 +12,7 @@
 #include <memory>
 #include <optional>
 
-class TicketStore;
+class StorageThread;
 
 // The ticket table over the whole database, filtered and sorted by SQL. It knows how many rows
 // match and reads pages of them from the storage thread as the view asks, so a million tickets
@@ -41,7 +41,7 @@ public:
     };
     static constexpr int kPageSize = 100;
 
-    explicit TicketTableModel(TicketStore *store, QObject *parent = nullptr);
+    explicit TicketTableModel(StorageThread *store, QObject *parent = nullptr);
 
     // Re-reads from the first page; the view shows the old rows until the new ones arrive.
     void setFilter(const TicketQuery &filter);
@@ -87,7 +87,7 @@ private:
     QVariant display(const Ticket &ticket, int column) const;
     QVariant rawValue(const Ticket &ticket, int column) const;
 
-    TicketStore *m_store;
+    StorageThread *m_store;
     TicketQuery m_filter;
     TicketOrder m_order;
     qint64 m_count = 0;

@@ -1,5 +1,6 @@
 #include "apiservice.h"
 #include "temporarydatabase.h"
+#include "ticketservice.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -26,7 +27,8 @@ private Q_SLOTS:
 void TestApiService::answersWhileTheMainThreadIsBlocked()
 {
     TemporaryDatabase temporary;
-    ApiService service(temporary.database());
+    TicketService tickets(temporary.database());
+    ApiService service(tickets);
     const quint16 port = service.start(QHostAddress(QHostAddress::LocalHost), 0);
     QVERIFY(port != 0);
 
@@ -47,7 +49,8 @@ void TestApiService::answersWhileTheMainThreadIsBlocked()
 void TestApiService::everyWorkerServesTheSamePort()
 {
     TemporaryDatabase temporary;
-    ApiService service(temporary.database());
+    TicketService tickets(temporary.database());
+    ApiService service(tickets);
     const quint16 port = service.start(QHostAddress(QHostAddress::LocalHost), 0, 4);
     QVERIFY(port != 0);
 
@@ -84,7 +87,8 @@ void TestApiService::busyPortIsAClearError()
     QTcpServer occupier;
     QVERIFY(occupier.listen(QHostAddress(QHostAddress::LocalHost), 0));
     TemporaryDatabase temporary;
-    ApiService service(temporary.database());
+    TicketService tickets(temporary.database());
+    ApiService service(tickets);
     QCOMPARE(service.start(QHostAddress(QHostAddress::LocalHost), occupier.serverPort()),
              quint16(0));
     QVERIFY2(service.errorString().contains(QString::number(occupier.serverPort())),
@@ -94,7 +98,8 @@ void TestApiService::busyPortIsAClearError()
 void TestApiService::stopReleasesThePort()
 {
     TemporaryDatabase temporary;
-    ApiService service(temporary.database());
+    TicketService tickets(temporary.database());
+    ApiService service(tickets);
     const quint16 port = service.start(QHostAddress(QHostAddress::LocalHost), 0);
     QVERIFY(port != 0);
     service.stop();

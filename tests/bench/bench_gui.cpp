@@ -6,6 +6,7 @@
 #include "database.h"
 #include "mainwindow.h"
 #include "rawhttpconnection.h"
+#include "ticketservice.h"
 #include "tickettablemodel.h"
 
 #include <QAbstractButton>
@@ -157,13 +158,14 @@ int main(int argc, char *argv[])
     options.order = {ClassificationProvider::Rules};
     ClassificationService classification(database, options);
     classification.start();
-    ApiService api(database, &classification);
+    TicketService tickets(database, &classification);
+    ApiService api(tickets);
     const quint16 port = api.start(QHostAddress(QHostAddress::LocalHost), 0);
     if (port == 0)
         qFatal("the API did not start: %s", qPrintable(api.errorString()));
 
     // --- start-up ---------------------------------------------------------------------------
-    auto window = std::make_unique<MainWindow>(database);
+    auto window = std::make_unique<MainWindow>(tickets);
     window->setApi(&api, QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port)));
     window->setClassification(&classification);
     TicketTableModel *model = window->ticketModel();

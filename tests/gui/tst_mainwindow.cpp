@@ -110,8 +110,8 @@ qint64 TestMainWindow::addTicket(const QString &subject, const QString &body,
 
 void TestMainWindow::showWindow()
 {
-    m_window = std::make_unique<MainWindow>(m_server->database());
-    m_window->setChangePollInterval(100);
+    m_server->tickets().setChangePollInterval(100);
+    m_window = std::make_unique<MainWindow>(m_server->tickets());
     m_window->setSuggester(std::make_shared<RulesClassifier>());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -437,7 +437,7 @@ void TestMainWindow::statusBarShowsApiAiAndQueue()
     ClassificationOptions options;
     options.order = {ClassificationProvider::Rules};
     RunningServer server(options);
-    MainWindow window(server.database());
+    MainWindow window(server.tickets());
     window.setApi(&server.service(), server.baseUrl());
     window.setClassification(server.classification());
     window.show();

@@ -5,6 +5,7 @@
 #include "sentencesummarizer.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
+#include "ticketservice.h"
 #include "tickettablemodel.h"
 #include "timestamps.h"
 
@@ -37,6 +38,7 @@ private:
     QString save(QWidget *widget, const QString &name);
 
     TemporaryDatabase m_database;
+    std::unique_ptr<TicketService> m_tickets;
     std::unique_ptr<ApiService> m_api;
     QTemporaryDir m_scratch;
     QString m_outputDir;
@@ -48,10 +50,11 @@ void TestScreenshots::initTestCase()
     m_outputDir = qEnvironmentVariable("SC_SCREENSHOT_DIR", m_scratch.path());
     QVERIFY(QDir().mkpath(m_outputDir));
     seedSampleTickets();
-    m_api = std::make_unique<ApiService>(m_database.database());
+    m_tickets = std::make_unique<TicketService>(m_database.database());
+    m_api = std::make_unique<ApiService>(*m_tickets);
     const quint16 port = m_api->start(QHostAddress(QHostAddress::LocalHost), 0, 1);
     QVERIFY(port != 0);
-    m_window = std::make_unique<MainWindow>(m_database.database());
+    m_window = std::make_unique<MainWindow>(*m_tickets);
     m_window->setApi(m_api.get(), QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
     m_window->resize(1280, 760);
     m_window->show();

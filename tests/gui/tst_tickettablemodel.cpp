@@ -1,7 +1,8 @@
 #include "classificationrepository.h"
+#include "storagethread.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
-#include "ticketstore.h"
+#include "ticketservice.h"
 #include "tickettablemodel.h"
 #include "timestamps.h"
 
@@ -37,19 +38,22 @@ private:
 
     std::unique_ptr<TemporaryDatabase> m_temporary;
     std::unique_ptr<TicketRepository> m_tickets;
-    std::unique_ptr<TicketStore> m_store;
+    std::unique_ptr<TicketService> m_service;
+    std::unique_ptr<StorageThread> m_store;
 };
 
 void TestTicketTableModel::init()
 {
     m_temporary = std::make_unique<TemporaryDatabase>();
     m_tickets = std::make_unique<TicketRepository>(m_temporary->database());
-    m_store = std::make_unique<TicketStore>(m_temporary->database());
+    m_service = std::make_unique<TicketService>(m_temporary->database());
+    m_store = std::make_unique<StorageThread>(*m_service);
 }
 
 void TestTicketTableModel::cleanup()
 {
     m_store.reset();
+    m_service.reset();
     m_tickets.reset();
     m_temporary.reset();
 }

@@ -7,7 +7,8 @@ RunningServer::RunningServer(std::optional<ClassificationOptions> classification
             std::make_unique<ClassificationService>(m_database.database(), *classification);
         m_classification->start();
     }
-    m_service = std::make_unique<ApiService>(m_database.database(), m_classification.get());
+    m_tickets = std::make_unique<TicketService>(m_database.database(), m_classification.get());
+    m_service = std::make_unique<ApiService>(*m_tickets);
     m_port = m_service->start(QHostAddress(QHostAddress::LocalHost), 0);
     m_client = std::make_unique<HttpClient>(baseUrl());
 }

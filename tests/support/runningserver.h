@@ -4,12 +4,13 @@
 #include "classificationservice.h"
 #include "httpclient.h"
 #include "temporarydatabase.h"
+#include "ticketservice.h"
 
 #include <memory>
 #include <optional>
 
-// The real API server on an ephemeral loopback port, over a fresh temporary database; with
-// classification options, also the real classification service beside it.
+// The real API server and ticket service on an ephemeral loopback port, over a fresh temporary
+// database; with classification options, also the real classification service beside it.
 class RunningServer final
 {
 public:
@@ -24,10 +25,12 @@ public:
     Database &database() { return m_database.database(); }
     ClassificationService *classification() { return m_classification.get(); }
     ApiService &service() { return *m_service; }
+    TicketService &tickets() { return *m_tickets; }
 
 private:
     TemporaryDatabase m_database;
     std::unique_ptr<ClassificationService> m_classification;
+    std::unique_ptr<TicketService> m_tickets;
     std::unique_ptr<ApiService> m_service;
     quint16 m_port = 0;
     std::unique_ptr<HttpClient> m_client;

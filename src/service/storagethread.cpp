@@ -1,38 +1,39 @@
-#include "ticketstore.h"
+#include "storagethread.h"
 
 #include "database.h"
+#include "ticketservice.h"
 
 #include <QMetaObject>
 
-TicketStore::TicketStore(const Database &database, QObject *parent)
+StorageThread::StorageThread(TicketService &service, QObject *parent)
     : QObject(parent)
-    , m_database(database)
+    , m_service(service)
 {
     // One thread that never expires: QtSql connections belong to the thread that opened them.
     m_pool.setMaxThreadCount(1);
     m_pool.setExpiryTimeout(-1);
 }
 
-TicketStore::~TicketStore()
+StorageThread::~StorageThread()
 {
     // Queued behind the calls already waiting, on the storage thread itself: a future's
     // waitForFinished() may run a task that has not started on the waiting thread instead, and
     // waitForDone() ends the pool's threads, so neither may come before this.
     m_pool.start([this] {
-        m_repositories.reset();
-        m_database.closeThreadConnection();
+        m_session.reset();
+        m_service.database().closeThreadConnection();
     });
     m_pool.waitForDone();
 }
 
-TicketStore::Repositories &TicketStore::repositories()
+TicketSession &StorageThread::session()
 {
-    if (!m_repositories)
-        m_repositories = std::make_unique<Repositories>(m_database);
-    return *m_repositories;
+    if (!m_session)
+        m_session = m_service.openSession();
+    return *m_session;
 }
 
-void TicketStore::reportFailure(const QString &message)
+void StorageThread::reportFailure(const QString &message)
 {
     QMetaObject::invokeMethod(
         this, [this, message] { Q_EMIT storageFailed(message); }, Qt::QueuedConnection);

@@ -1,0 +1,123 @@
+#include "ticketsession.h"
+
+#include "servicelogging.h"
+#include "ticketservice.h"
+
+#include <array>
+
+TicketSession::TicketSession(TicketService &service)
+    : m_service(service)
+    , m_tickets(service.database())
+    , m_classifications(service.database())
+    , m_stats(service.database())
+{}
+
+TicketSession::~TicketSession() = default;
+
+std::optional<Ticket> TicketSession::find(qint64 id)
+{
+    return m_tickets.find(id);
+}
+
+TicketSession::Detail TicketSession::detail(qint64 id)
+{
+    Detail detail;
+    detail.ticket = m_tickets.find(id);
+    if (detail.ticket)
+        detail.history = m_classifications.history(id);
+    return detail;
+}
+
+TicketPage TicketSession::list(const TicketQuery &query)
+{
+    return m_tickets.list(query);
+}
+
+qint64 TicketSession::count(const TicketQuery &filter)
+{
+    return m_tickets.count(filter);
+}
+
+TicketRepository::CategoryCounts TicketSession::countByCategory(const TicketQuery &filter)
+{
+    return m_tickets.countByCategory(filter);
+}
+
+QList<Ticket> TicketSession::range(const TicketQuery &filter, TicketOrder order, qint64 offset,
+                                   int limit)
+{
+    return m_tickets.range(filter, order, offset, limit);
+}
+
+QList<qint64> TicketSession::idsInRange(const TicketQuery &filter, TicketOrder order, qint64 offset,
+                                        int limit)
+{
+    return m_tickets.idsInRange(filter, order, offset, limit);
+}
+
+std::optional<qint64> TicketSession::position(const TicketQuery &filter, TicketOrder order,
+                                              qint64 ticketId)
+{
+    return m_tickets.position(filter, order, ticketId);
+}
+
+qint64 TicketSession::newestId()
+{
+    return m_tickets.newestId();
+}
+
+TicketStats TicketSession::stats(const QDateTime &now, int days)
+{
+    return m_stats.stats(now, days);
+}
+
+Ticket TicketSession::create(const TicketDraft &draft, const Actor &actor,
+                             std::optional<Category> category)
+{
+    const Ticket ticket = m_tickets.create(draft);
+    qCInfo(lcService).noquote() << actor.displayName() << "filed ticket" << ticket.id;
+    m_service.ticketsCreated();
+    if (category)
+        setCategory({ticket.id}, *category, actor);
+    return ticket;
+}
+
+void TicketSession::setStatus(const QList<qint64> &ticketIds, TicketStatus status,
+                              const Actor &actor)
+{
+    if (ticketIds.isEmpty())
+        return;
+    m_tickets.setStatus(ticketIds, status);
+    qCInfo(lcService).noquote() << actor.displayName() << "set" << ticketIds.size() << "tickets to"
+                                << ticketStatusName(status);
+    m_service.ticketsChangedHere();
+}
+
+void TicketSession::setCategory(const QList<qint64> &ticketIds, Category category,
+                                const Actor &actor)
+{
+    if (ticketIds.isEmpty())
+        return;
+    m_classifications.addAgentVerdict(ticketIds, category, actor.name);
+    qCInfo(lcService).noquote() << actor.displayName() << "set" << ticketIds.size() << "tickets to"
+                                << categoryName(category);
+    m_service.ticketsChangedHere();
+}
+
+qint64 TicketSession::acceptCategories(const QList<qint64> &ticketIds, const Actor &actor)
+{
+    std::array<QList<qint64>, kAllCategories.size()> byCategory;
+    for (const qint64 id : ticketIds) {
+        const std::optional<Ticket> ticket = m_tickets.find(id);
+        if (ticket && ticket->category && ticket->classification &&
+            ticket->classification->provider != ClassificationProvider::Agent) {
+            byCategory.at(qsizetype(*ticket->category)).append(id);
+        }
+    }
+    qint64 accepted = 0;
+    for (qsizetype i = 0; i < qsizetype(kAllCategories.size()); ++i) {
+        setCategory(byCategory.at(i), kAllCategories.at(i), actor);
+        accepted += byCategory.at(i).size();
+    }
+    return accepted;
+}

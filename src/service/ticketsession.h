@@ -1,0 +1,64 @@
+#pragma once
+
+#include "actor.h"
+#include "classificationrepository.h"
+#include "statsrepository.h"
+#include "ticketrepository.h"
+
+#include <QDateTime>
+#include <QList>
+
+#include <optional>
+
+class TicketService;
+
+// One thread's way to the tickets, made by TicketService::openSession(). Every call blocks on
+// the database, so it belongs on a storage or API thread, never the GUI thread, and only on the
+// thread that opened it (a QtSql connection belongs to one thread). Writes name their actor and
+// tell the service, which wakes the classifier and announces the change. Throws StorageError.
+class TicketSession final
+{
+public:
+    ~TicketSession();
+    Q_DISABLE_COPY_MOVE(TicketSession)
+
+    struct Detail
+    {
+        std::optional<Ticket> ticket;
+        // Oldest first; empty when the ticket is unknown.
+        QList<Classification> history;
+    };
+
+    std::optional<Ticket> find(qint64 id);
+    Detail detail(qint64 id);
+    TicketPage list(const TicketQuery &query);
+    qint64 count(const TicketQuery &filter);
+    TicketRepository::CategoryCounts countByCategory(const TicketQuery &filter);
+    QList<Ticket> range(const TicketQuery &filter, TicketOrder order, qint64 offset, int limit);
+    QList<qint64> idsInRange(const TicketQuery &filter, TicketOrder order, qint64 offset,
+                             int limit);
+    std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);
+    qint64 newestId();
+    TicketStats stats(const QDateTime &now, int days);
+
+    // Stores a ticket at once, in its own transaction; with a category, the actor's verdict on it
+    // follows (a ticket filed already sorted).
+    Ticket create(const TicketDraft &draft, const Actor &actor,
+                  std::optional<Category> category = std::nullopt);
+    // Unknown ids are skipped; nothing changes when it throws.
+    void setStatus(const QList<qint64> &ticketIds, TicketStatus status, const Actor &actor);
+    // The actor's verdict: it becomes the tickets' category from now on and training data.
+    void setCategory(const QList<qint64> &ticketIds, Category category, const Actor &actor);
+    // The machine's current category of each ticket becomes the actor's verdict. Tickets still
+    // unclassified or already decided by a person are left alone. Returns how many were accepted.
+    qint64 acceptCategories(const QList<qint64> &ticketIds, const Actor &actor);
+
+private:
+    friend class TicketService;
+    explicit TicketSession(TicketService &service);
+
+    TicketService &m_service;
+    TicketRepository m_tickets;
+    ClassificationRepository m_classifications;
+    StatsRepository m_stats;
+};
