@@ -1,9 +1,11 @@
 #include "commandline.h"
 
+#include "databaselocation.h"
 #include "settingskeys.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDebug>
 #include <QSettings>
 
 namespace {
@@ -32,8 +34,11 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
                                       tr("Run only the HTTP API server, without a window."));
     const QCommandLineOption databaseOption(
         QStringLiteral("database"),
-        tr("SQLite database file (default: $SUPPORT_CONSOLE_DATABASE, else the user data folder)."),
-        tr("path"));
+        tr("SQLite database file, or a PostgreSQL connection string as libpq reads it: "
+           "postgresql://user@host:port/dbname, postgresql:///dbname?host=/socket/folder or "
+           "\"host=... dbname=...\"; give the password in PGPASSWORD or ~/.pgpass (default: "
+           "$SUPPORT_CONSOLE_DATABASE, else a SQLite file in the user data folder)."),
+        tr("path|URI"));
     const QCommandLineOption bind(QStringLiteral("bind"),
                                   tr("Address the HTTP API listens on (default: 127.0.0.1)."),
                                   tr("address"));
@@ -85,7 +90,7 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         result.importFile = positional.at(1);
     } else if (training) {
         if (positional.size() != 1)
-            return tr("train takes no file: support-console train [--database PATH]");
+            return tr("train takes no file: support-console train [--database PATH|URI]");
         result.command = Command::Train;
     } else if (!positional.isEmpty()) {
         return tr("Unknown command \"%1\". See --help.").arg(positional.first());
@@ -113,14 +118,31 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     result.modelPath = parser.value(model);
     result.evaluateJson = parser.isSet(json);
 
-    QString databasePath = parser.value(databaseOption);
-    if (databasePath.isEmpty())
-        databasePath = qEnvironmentVariable("SUPPORT_CONSOLE_DATABASE");
-    if (databasePath.isEmpty())
-        databasePath = QSettings().value(SettingsKeys::databasePath).toString();
-    if (databasePath.isEmpty())
-        databasePath = DatabaseConfig::defaultSqlitePath();
-    result.database = DatabaseConfig::sqlite(databasePath);
+    // The first of the option, the environment and the settings that names a database wins; each
+    // is named in an error so the user knows which one to fix.
+    QString databaseLocation = parser.value(databaseOption);
+    QString databaseSource = QStringLiteral("--database");
+    if (databaseLocation.isEmpty()) {
+        databaseLocation = qEnvironmentVariable("SUPPORT_CONSOLE_DATABASE");
+        databaseSource = QStringLiteral("SUPPORT_CONSOLE_DATABASE");
+    }
+    if (databaseLocation.isEmpty()) {
+        databaseLocation = QSettings().value(SettingsKeys::databasePath).toString();
+        databaseSource = tr("The database location in the settings");
+    }
+    if (databaseLocation.isEmpty()) {
+        result.database = DatabaseConfig::sqlite(DatabaseConfig::defaultSqlitePath());
+    } else {
+        auto location = DatabaseLocation::parse(databaseLocation);
+        if (const QString *error = std::get_if<QString>(&location))
+            return tr("%1: %2").arg(databaseSource, *error);
+        result.database = std::move(std::get<DatabaseConfig>(location));
+    }
+    if (parser.isSet(databaseOption) && DatabaseLocation::containsPassword(databaseLocation)) {
+        qWarning().noquote() << tr("The password given with --database can be read by every "
+                                   "user of this computer in the process list; put it in "
+                                   "PGPASSWORD or ~/.pgpass instead.");
+    }
 
     // The command line wins over the settings dialog's choices, which win over the defaults.
     const QSettings settings;

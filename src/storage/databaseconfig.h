@@ -11,6 +11,9 @@ struct DatabaseConfig
     int port = -1;
     QString userName;
     QString password;
+    // Further libpq options for QSqlDatabase::setConnectOptions(): key='value' pairs joined by
+    // ';', values quoted as libpq wants (sslmode, connect_timeout, application_name...).
+    QString connectOptions;
     // SQLite reads through a memory map of up to this many bytes: a copy and a system call less
     // per page for a server, but every page read stays in the process's resident memory, so the
     // desktop window turns it off.

@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -15,6 +16,8 @@ private Q_SLOTS:
     void evaluateOptions();
     void trainOptions();
     void databaseFromEnvironment();
+    void postgresUri();
+    void passwordOnCommandLineWarns();
     void errors_data();
     void errors();
 
@@ -111,6 +114,54 @@ void TestCommandLine::databaseFromEnvironment()
     QCOMPARE(std::get<CommandLine>(fromOption).database.databaseName, u"/tmp/option.db"_s);
 }
 
+void TestCommandLine::postgresUri()
+{
+    const auto parsed =
+        parse({u"--database"_s, u"postgresql://agent@db.example:6543/tickets?sslmode=require"_s});
+    QVERIFY2(
+        std::holds_alternative<CommandLine>(parsed),
+        qPrintable(std::get_if<QString>(&parsed) ? *std::get_if<QString>(&parsed) : QString()));
+    const DatabaseConfig &config = std::get<CommandLine>(parsed).database;
+    QCOMPARE(config.driver, u"QPSQL"_s);
+    QVERIFY(!config.isSqlite());
+    QCOMPARE(config.host, u"db.example"_s);
+    QCOMPARE(config.port, 6543);
+    QCOMPARE(config.userName, u"agent"_s);
+    QVERIFY(config.password.isEmpty());
+    QCOMPARE(config.databaseName, u"tickets"_s);
+    QCOMPARE(config.connectOptions, u"sslmode='require'"_s);
+
+    qputenv("SUPPORT_CONSOLE_DATABASE", "host=/var/run/postgresql dbname=support");
+    const auto fromEnvironment = parse({});
+    qputenv("SUPPORT_CONSOLE_DATABASE", "postgresql://db.example:http/tickets");
+    const auto badEnvironment = parse({});
+    qunsetenv("SUPPORT_CONSOLE_DATABASE");
+    QVERIFY(std::holds_alternative<CommandLine>(fromEnvironment));
+    QCOMPARE(std::get<CommandLine>(fromEnvironment).database.host, u"/var/run/postgresql"_s);
+    QCOMPARE(std::get<CommandLine>(fromEnvironment).database.databaseName, u"support"_s);
+    QVERIFY(std::holds_alternative<QString>(badEnvironment));
+    QVERIFY2(std::get<QString>(badEnvironment).contains(u"SUPPORT_CONSOLE_DATABASE"_s),
+             qPrintable(std::get<QString>(badEnvironment)));
+}
+
+void TestCommandLine::passwordOnCommandLineWarns()
+{
+    const QRegularExpression warning(u"process list.*PGPASSWORD"_s);
+    QTest::ignoreMessage(QtWarningMsg, warning);
+    const auto withPassword = parse({u"--database"_s, u"postgresql://agent:s3cret@db/tickets"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(withPassword));
+    QCOMPARE(std::get<CommandLine>(withPassword).database.password, u"s3cret"_s);
+
+    // The environment is not in the process list, and a URI without a password needs no advice.
+    QTest::failOnWarning(warning);
+    qputenv("SUPPORT_CONSOLE_DATABASE", "postgresql://agent:s3cret@db/tickets");
+    const auto fromEnvironment = parse({});
+    qunsetenv("SUPPORT_CONSOLE_DATABASE");
+    QVERIFY(std::holds_alternative<CommandLine>(fromEnvironment));
+    QVERIFY(std::holds_alternative<CommandLine>(
+        parse({u"--database"_s, u"postgresql://agent@db/tickets"_s})));
+}
+
 void TestCommandLine::errors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -143,6 +194,11 @@ void TestCommandLine::errors_data()
         << QStringList{u"train"_s, u"--model"_s, u"m.json"_s} << u"model"_s;
     QTest::newRow("json on import")
         << QStringList{u"import"_s, u"a.csv"_s, u"--json"_s} << u"json"_s;
+    QTest::newRow("bad database port")
+        << QStringList{u"--database"_s, u"postgresql://u:secret@db:99999/tickets"_s}
+        << u"--database"_s;
+    QTest::newRow("unknown database option")
+        << QStringList{u"--database"_s, u"postgresql://db/tickets?colour=blue"_s} << u"colour"_s;
     QTest::newRow("language on train")
         << QStringList{u"train"_s, u"--language"_s, u"de"_s} << u"language"_s;
 }
@@ -154,6 +210,7 @@ void TestCommandLine::errors()
     const auto parsed = parse(arguments);
     QVERIFY(std::holds_alternative<QString>(parsed));
     QVERIFY2(std::get<QString>(parsed).contains(mentions), qPrintable(std::get<QString>(parsed)));
+    QVERIFY(!std::get<QString>(parsed).contains(u"secret"_s));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)
