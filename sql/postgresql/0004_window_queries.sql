@@ -1,0 +1,11 @@
+-- Issue 4: what the window asks of a million tickets, answered from indexes.
+
+CREATE INDEX tickets_review_category_created ON tickets (category, created_at, id)
+WHERE needs_review = 1;
+
+-- Searching as fast as filtering. PostgreSQL's own parser keeps e-mail addresses, paths and
+-- versions as single tokens, and unaccent() cannot be indexed, so the program stores each
+-- ticket's words already split and folded for case and accents (SearchText, the same rules
+-- SQLite's unicode61 tokenizer applies) and this indexes them as plain words.
+ALTER TABLE tickets ADD COLUMN search_words TEXT NOT NULL DEFAULT '';
+CREATE INDEX tickets_search_words ON tickets USING gin (to_tsvector('simple', search_words));
