@@ -11,6 +11,9 @@ struct DatabaseConfig
     int port = -1;
     QString userName;
     QString password;
+    // QSqlDatabase::setConnectOptions() items, "key=value" separated by ';'. The dialect adds
+    // its defaults for the keys left out (SqlDialect::connectOptions()).
+    QString connectOptions;
     // SQLite reads through a memory map of up to this many bytes: a copy and a system call less
     // per page for a server, but every page read stays in the process's resident memory, so the
     // desktop window turns it off.
@@ -19,7 +22,4 @@ struct DatabaseConfig
     static DatabaseConfig sqlite(const QString &filePath);
     // The per-user data folder, created if needed.
     static QString defaultSqlitePath();
-    bool isSqlite() const { return driver == QLatin1String("QSQLITE"); }
-    // The folder under sql/ holding this driver's migrations.
-    QString dialect() const;
 };
