@@ -20,6 +20,8 @@
 //   tickets.needs_review and classifications.needs_review SMALLINT (0 or 1), not BOOLEAN:
 //       the repositories compare them with the literals 0 and 1.
 //   Timestamps BIGINT milliseconds since the epoch, as in SQLite.
+//   tickets.id and classifications.id identity (or serial) columns: QtSql's lastInsertId()
+//       asks lastval() for the new row's id.
 //   Indexes over a nullable sort key (category, and the window's sort keys) are best declared
 //       NULLS FIRST, so that both orderTerm() directions walk them, forwards and backwards.
 
