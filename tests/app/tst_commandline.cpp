@@ -43,7 +43,7 @@ void TestCommandLine::defaults()
     QCOMPARE(commandLine.port, 8080);
     QCOMPARE(commandLine.bindAddress, QHostAddress(QHostAddress::LocalHost));
     QVERIFY(commandLine.database.databaseName.endsWith(u"support-console.db"_s));
-    QVERIFY(commandLine.database.isSqlite());
+    QCOMPARE(commandLine.database.driver, u"QSQLITE"_s);
 
     const auto headless = parse({u"--headless"_s, u"--port"_s, u"0"_s, u"--bind"_s, u"::1"_s});
     QCOMPARE(std::get<CommandLine>(headless).command, CommandLine::Command::Headless);
