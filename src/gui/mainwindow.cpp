@@ -49,6 +49,7 @@ MainWindow::MainWindow(TicketService &tickets, QWidget *parent)
     , m_apiLabel(new QLabel(this))
     , m_aiLabel(new QLabel(this))
     , m_queueLabel(new QLabel(this))
+    , m_databaseLabel(new QLabel(this))
 {
     m_ui->setupUi(this);
     // Created after the form, so destroyed after the view whose selection points into it.
@@ -78,13 +79,16 @@ MainWindow::MainWindow(TicketService &tickets, QWidget *parent)
     m_ui->mainSplitter->setStretchFactor(1, 2);
     m_ui->mainSplitter->setSizes({820, 440});
 
-    for (QLabel *label : {m_apiLabel, m_aiLabel, m_queueLabel}) {
+    for (QLabel *label : {m_databaseLabel, m_apiLabel, m_aiLabel, m_queueLabel}) {
         label->setTextFormat(Qt::PlainText);
         statusBar()->addPermanentWidget(label);
     }
     m_apiLabel->setObjectName(QStringLiteral("apiStatusLabel"));
     m_aiLabel->setObjectName(QStringLiteral("aiStatusLabel"));
     m_queueLabel->setObjectName(QStringLiteral("queueStatusLabel"));
+    m_databaseLabel->setObjectName(QStringLiteral("databaseStatusLabel"));
+    m_databaseLabel->setAccessibleName(tr("Database status"));
+    m_databaseLabel->hide();
     m_apiLabel->setAccessibleName(tr("API status"));
     m_aiLabel->setAccessibleName(tr("AI status"));
     m_queueLabel->setAccessibleName(tr("Classification queue"));
@@ -144,6 +148,8 @@ MainWindow::MainWindow(TicketService &tickets, QWidget *parent)
 
     // Writes here, through the API, by the classifier or by other consoles all end up here.
     connect(&m_tickets, &TicketService::ticketsChanged, this, &MainWindow::refreshEverything);
+    connect(&m_tickets, &TicketService::databaseAvailabilityChanged, this,
+            &MainWindow::showDatabaseAvailability);
     m_tickets.watchForChanges();
     m_statusTimer.setInterval(1000);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatusBar);
@@ -543,6 +549,18 @@ void MainWindow::editSettings()
 void MainWindow::showStorageError(const QString &message)
 {
     statusBar()->showMessage(tr("Database problem: %1").arg(message), 15000);
+}
+
+void MainWindow::showDatabaseAvailability(bool available, const QString &problem)
+{
+    // What the table shows stays, marked as possibly stale, until the database answers again.
+    m_databaseLabel->setVisible(!available);
+    if (available) {
+        m_databaseLabel->clear();
+        statusBar()->showMessage(tr("The database answers again."), 5000);
+    } else {
+        m_databaseLabel->setText(tr("Database unreachable, retrying: %1").arg(problem));
+    }
 }
 
 void MainWindow::updateStatusBar()

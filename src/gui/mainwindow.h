@@ -84,6 +84,7 @@ private:
     void editSettings();
     void loadStats();
     void showStorageError(const QString &message);
+    void showDatabaseAvailability(bool available, const QString &problem);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     TicketService &m_tickets;
@@ -102,6 +103,7 @@ private:
     QLabel *m_apiLabel;
     QLabel *m_aiLabel;
     QLabel *m_queueLabel;
+    QLabel *m_databaseLabel;
     QTimer m_searchTimer;
     QTimer m_statusTimer;
     quint64 m_detailGeneration = 0;

@@ -90,6 +90,8 @@ void TicketService::watchForChanges(int pollMs)
     m_monitor = new ChangeMonitor(m_database);
     m_monitor->moveToThread(&m_monitorThread);
     connect(m_monitor, &ChangeMonitor::changed, this, &TicketService::announce);
+    connect(m_monitor, &ChangeMonitor::availabilityChanged, this,
+            &TicketService::databaseAvailabilityChanged);
     m_monitorThread.setObjectName(QStringLiteral("change-monitor"));
     m_monitorThread.start();
     QMetaObject::invokeMethod(m_monitor, [monitor = m_monitor, pollMs] { monitor->start(pollMs); });

@@ -62,6 +62,9 @@ Q_SIGNALS:
     // Tickets were added or changed, here or elsewhere. Coalesced: at most one per
     // kAnnounceIntervalMs, however many writes there were, and the last write is never missed.
     void ticketsChanged();
+    // Only while watching for changes: the database stopped answering, with the reason, or
+    // answers again (and ticketsChanged() follows, since what happened meanwhile went unheard).
+    void databaseAvailabilityChanged(bool available, const QString &problem);
 
 private:
     friend class TicketSession;

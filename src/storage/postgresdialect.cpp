@@ -122,3 +122,9 @@ std::unique_ptr<TicketReader> PostgresDialect::createTicketReader(const QSqlData
 {
     return nullptr;
 }
+
+QString PostgresDialect::changeChannel() const
+{
+    // Sent by the statement triggers of sql/postgresql/0005_change_notifications.sql.
+    return QStringLiteral("support_console_tickets");
+}

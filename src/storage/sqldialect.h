@@ -69,6 +69,10 @@ public:
     // Throws StorageError.
     virtual std::optional<WriteVersion> writeVersion(StatementCache &statements) const = 0;
 
+    // The channel every commit that changes tickets notifies (QSqlDriver notifications), for a
+    // database without a write version to poll; empty when writeVersion() is the way.
+    virtual QString changeChannel() const = 0;
+
     // Null when QtSql is the only way to read.
     virtual std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const = 0;
 

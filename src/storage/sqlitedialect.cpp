@@ -125,3 +125,9 @@ std::unique_ptr<TicketReader> SqliteDialect::createTicketReader(const QSqlDataba
 {
     return SqliteTicketReader::create(db);
 }
+
+QString SqliteDialect::changeChannel() const
+{
+    // data_version answers in microseconds; SQLite has no notifications across processes.
+    return QString();
+}

@@ -23,5 +23,6 @@ public:
     QString searchCountSql() const override;
     QString orderTerm(const QString &key, Qt::SortOrder direction) const override;
     std::optional<WriteVersion> writeVersion(StatementCache &statements) const override;
+    QString changeChannel() const override;
     std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const override;
 };

@@ -6,6 +6,7 @@
 #include "ticketsession.h"
 
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
 
 #include <thread>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void closedIntakeRefusesAndOpenIntakeTakes();
     void writesOfAnotherConnectionAreNoticed();
     void manyWritesBecomeFewAnnouncementsAndTheLastIsKept();
+    void aDroppedConnectionIsReportedAndRecovered();
 
 private:
     qint64 addTicket(const QString &text);
@@ -218,6 +220,37 @@ void TestTicketService::manyWritesBecomeFewAnnouncementsAndTheLastIsKept()
     QTRY_VERIFY(!seen.isEmpty() && seen.last() == TicketStatus::Resolved);
     // About half a second of writes: one announcement per interval, not one per write.
     QVERIFY2(seen.size() >= 2 && seen.size() <= 12, qPrintable(QString::number(seen.size())));
+}
+
+void TestTicketService::aDroppedConnectionIsReportedAndRecovered()
+{
+    if (!m_temporary->isPostgres())
+        QSKIP("A SQLite file has no server connection to lose");
+    QSignalSpy changed(m_service.get(), &TicketService::ticketsChanged);
+    QSignalSpy availability(m_service.get(), &TicketService::databaseAvailabilityChanged);
+    m_service->watchForChanges(50);
+    QTRY_VERIFY(!changed.isEmpty());
+    QTest::qWait(200);
+    changed.clear();
+
+    // The server ends every other connection to this database, as a restart or a network
+    // failure would: the monitor's among them.
+    QSqlQuery kill(m_temporary->database().connection());
+    QVERIFY(kill.exec(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = current_database() AND pid <> pg_backend_pid()"_s));
+    QTRY_VERIFY(!availability.isEmpty());
+    QCOMPARE(availability.first().at(0).toBool(), false);
+    QVERIFY(!availability.first().at(1).toString().isEmpty());
+    // It reconnects by itself and says so; a refresh follows, since notifications sent while it
+    // was away were lost.
+    QTRY_COMPARE(availability.size(), 2);
+    QCOMPARE(availability.last().at(0).toBool(), true);
+    QTRY_VERIFY(!changed.isEmpty());
+
+    // And it listens again.
+    changed.clear();
+    addTicket(u"After the outage"_s);
+    QTRY_VERIFY(!changed.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestTicketService)

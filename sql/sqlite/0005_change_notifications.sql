@@ -1,0 +1,3 @@
+-- Issue 10: PostgreSQL announces changes to tickets with NOTIFY (its 0005). SQLite has no
+-- notifications across processes; readers poll PRAGMA data_version instead, which needs nothing
+-- in the schema. This keeps the two dialects' versions numbered alike.
