@@ -4,6 +4,7 @@
 #include "categorypalette.h"
 #include "classificationservice.h"
 #include "database.h"
+#include "databaselocation.h"
 #include "localclassifier.h"
 #include "newticketdialog.h"
 #include "settingsdialog.h"
@@ -527,7 +528,7 @@ void MainWindow::editSettings()
     current.bindAddress =
         m_apiAddress.host().isEmpty() ? QStringLiteral("127.0.0.1") : m_apiAddress.host();
     current.port = quint16(m_apiAddress.port(8080));
-    current.databasePath = m_tickets.database().config().databaseName;
+    current.databasePath = DatabaseLocation::redacted(m_tickets.database().config());
     auto *dialog = new SettingsDialog(settings, current, this);
     settings->setParent(dialog);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

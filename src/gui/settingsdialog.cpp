@@ -1,6 +1,7 @@
 #include "settingsdialog.h"
 
 #include "classificationoptions.h"
+#include "databaselocation.h"
 #include "settingskeys.h"
 #include "ui_settingsdialog.h"
 
@@ -60,8 +61,18 @@ void SettingsDialog::accept()
             problems.append(tr("The AI URL must start with http:// or https://."));
         }
     }
-    if (databasePath.isEmpty())
-        problems.append(tr("The database needs a file name."));
+    if (databasePath.isEmpty()) {
+        problems.append(tr("The database needs a file name or a PostgreSQL connection URI."));
+    } else if (databasePath != m_shown.value(SettingsKeys::databasePath)) {
+        // Settings are a plain file: a password never goes there.
+        if (DatabaseLocation::containsPassword(databasePath)) {
+            problems.append(tr("Leave the password out of the database URI: Support Console never "
+                               "stores it. Put it in ~/.pgpass or PGPASSWORD."));
+        } else if (const auto parsed = DatabaseLocation::parse(databasePath);
+                   const auto *error = std::get_if<QString>(&parsed)) {
+            problems.append(*error);
+        }
+    }
     if (!problems.isEmpty()) {
         m_ui->errorLabel->setText(problems.join(u'\n'));
         m_ui->errorLabel->show();

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void statusChangesForEverySelectedRow();
     void bulkActionReachesRowsNotReadYet();
     void settingsAreCheckedSavedAndAnnounced();
+    void settingsTakeADatabaseUriButNeverAPassword();
     void layoutIsKeptAcrossRestarts();
     void statisticsEqualTheApiAndFollowChanges();
     void statusBarShowsApiAiAndQueue();
@@ -366,6 +367,36 @@ void TestMainWindow::settingsAreCheckedSavedAndAnnounced()
     QCOMPARE(settings.value(SettingsKeys::aiUrl).toString(),
              u"http://127.0.0.1:11434/v1/chat/completions"_s);
     QCOMPARE(settings.value(SettingsKeys::apiPort).toInt(), 18080);
+    QSettings().clear();
+}
+
+void TestMainWindow::settingsTakeADatabaseUriButNeverAPassword()
+{
+    QSettings().clear();
+    showWindow();
+    QTest::keySequence(m_window.get(), QKeySequence(u"Ctrl+,"_s));
+    SettingsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<SettingsDialog *>()) != nullptr);
+    auto *database = dialog->findChild<QLineEdit *>(u"databasePathLineEdit"_s);
+    auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    auto *error = dialog->findChild<QLabel *>(u"errorLabel"_s);
+
+    database->setText(u"postgresql://alice:s3cret@db.example/tickets"_s);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    QVERIFY2(error->text().contains(u"pgpass"_s), qPrintable(error->text()));
+    QVERIFY(!QSettings().contains(SettingsKeys::databasePath));
+
+    database->setText(u"postgresql://db.example:notaport/tickets"_s);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(!QSettings().contains(SettingsKeys::databasePath));
+
+    const QString uri = u"postgresql://alice@db.example/tickets?sslmode=require"_s;
+    database->setText(uri);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_VERIFY(!dialog->isVisible());
+    QCOMPARE(QSettings().value(SettingsKeys::databasePath).toString(), uri);
     QSettings().clear();
 }
 
