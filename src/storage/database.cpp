@@ -1,5 +1,6 @@
 #include "database.h"
 
+#include "databaselocation.h"
 #include "migrator.h"
 #include "postgresdialect.h"
 #include "sqlitedialect.h"
@@ -65,7 +66,7 @@ QSqlDatabase Database::connection() const
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
         throw StorageError(QStringLiteral("Could not open the database %1: %2")
-                               .arg(m_config.databaseName, reason));
+                               .arg(DatabaseLocation::redacted(m_config), reason));
     }
     configure(db);
     qCDebug(lcStorage) << "Opened connection" << name;

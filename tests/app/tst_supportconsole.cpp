@@ -1,6 +1,7 @@
 #include "fakellmserver.h"
 #include "httpclient.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,6 +9,7 @@
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,6 +38,8 @@ private Q_SLOTS:
     void acknowledgedTicketsSurviveKill9();
     void pendingClassificationsFinishAfterAKill();
     void newerDatabaseIsRefused();
+    void unreachableDatabaseServerIsAClearErrorNotAHang();
+    void missingDatabaseSocketFailsAtOnce();
     void busyPortIsReported();
     void consoleOpensTheWindowBesideTheApi();
     void consoleWithoutADisplayPointsToHeadless();
@@ -455,6 +459,39 @@ void TestSupportConsole::newerDatabaseIsRefused()
         &exitCode);
     QCOMPARE(exitCode, 1);
     QVERIFY2(err.contains("newer"), err.constData());
+}
+
+// A server that takes the connection and never answers, as a half-dead host or a firewall that
+// drops packets would: libpq's connect_timeout must end the wait.
+void TestSupportConsole::unreachableDatabaseServerIsAClearErrorNotAHang()
+{
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    const QString uri = u"postgresql://support:s3cret@127.0.0.1:%1/tickets?connect_timeout=2"_s.arg(
+        silent.serverPort());
+    QElapsedTimer timer;
+    timer.start();
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, uri}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(err.contains("Could not open the database postgresql://support:***@127.0.0.1"),
+             err.constData());
+    QVERIFY2(err.contains("timeout"), err.constData());
+    // The password is on the command line already (and a warning says so); no output repeats it.
+    QVERIFY(!err.contains("s3cret"));
+    QVERIFY(!out.contains("s3cret"));
+}
+
+void TestSupportConsole::missingDatabaseSocketFailsAtOnce()
+{
+    const QString uri = u"postgresql:///tickets?host=%1"_s.arg(m_dir->filePath(u"nowhere"_s));
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, uri}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("Is the server running"), err.constData());
 }
 
 void TestSupportConsole::busyPortIsReported()
