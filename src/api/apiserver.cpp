@@ -144,23 +144,17 @@ ApiServer::ApiServer(TicketService &tickets, QObject *parent)
 
 ApiServer::~ApiServer()
 {
-    // The session holds prepared statements on this thread's connection: drop it first.
-    m_requests.reset();
-    m_stats.reset();
-    m_session.reset();
-    m_tickets.database().closeThreadConnection();
+    closeSession();
 }
 
 bool ApiServer::serve(qintptr listeningSocket)
 {
     try {
-        m_session = m_tickets.openSession();
+        openSession();
     } catch (const StorageError &error) {
         m_errorString = error.message();
         return false;
     }
-    m_requests = std::make_unique<RequestsController>(*m_session);
-    m_stats = std::make_unique<StatsController>(*m_session);
     m_health = std::make_unique<HealthController>(m_tickets.database(), m_tickets.classification());
 
     auto *tcpServer = new QTcpServer(this);
@@ -218,7 +212,7 @@ void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String pat
     auto waiting = std::make_shared<QHttpServerResponder>(std::move(responder));
     const QPointer<QTcpSocket> socket = waiting->socket();
     reply->storing->then(this, [this, waiting, socket, waitSeconds, line,
-                               timer](const TicketRepository::IdempotentCreate &created) {
+                                timer](const TicketRepository::IdempotentCreate &created) {
         ApiResult stored;
         try {
             stored = RequestsController::stored(created);
@@ -287,6 +281,8 @@ void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &wai
         return;
     ApiReply reply = std::move(waiter->reply);
     try {
+        if (!m_session)
+            openSession();
         if (const std::optional<QByteArray> current = m_requests->currentJson(ticketId))
             reply.body = *current;
     } catch (const StorageError &error) {
@@ -361,13 +357,41 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
         call.json = document.object();
     }
 
-    try {
-        return (this->*endpoint->handler)(call);
-    } catch (const StorageError &error) {
-        // The reason goes to the log, never to the client.
-        qCWarning(lcApi) << "Request failed:" << error.message();
-        return ApiError::internal();
+    // A server that dropped this thread's connection (a restart, a failover) costs the request
+    // that noticed it one more try on a new connection; reads are safe to repeat.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            if (!m_session)
+                openSession();
+            return (this->*endpoint->handler)(call);
+        } catch (const StorageError &error) {
+            // The reason goes to the log, never to the client.
+            qCWarning(lcApi) << "Request failed:" << error.message();
+            if (m_session && !m_tickets.database().isThreadConnectionLost())
+                return ApiError::internal();
+            closeSession();
+            if (attempt == 2 || request.method() != Method::Get)
+                return ApiError{ApiError::Kind::Unavailable,
+                                QStringLiteral("The database is unreachable; try again shortly."),
+                                {},
+                                {}};
+        }
     }
+}
+
+void ApiServer::openSession()
+{
+    m_session = m_tickets.openSession();
+    m_requests = std::make_unique<RequestsController>(*m_session);
+    m_stats = std::make_unique<StatsController>(*m_session);
+}
+
+void ApiServer::closeSession()
+{
+    m_requests.reset();
+    m_stats.reset();
+    m_session.reset();
+    m_tickets.database().closeThreadConnection();
 }
 
 QString ApiServer::requestLine(const QHttpServerRequest &request)

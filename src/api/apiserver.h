@@ -95,6 +95,9 @@ private:
     void answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter);
     ApiResult dispatch(const QHttpServerRequest &request, QLatin1String path,
                        const QString &pathArgument);
+    // This thread's session and the controllers that use it. openSession() throws StorageError.
+    void openSession();
+    void closeSession();
     static QString requestLine(const QHttpServerRequest &request);
     void logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
                     const QElapsedTimer &timer);

@@ -33,6 +33,14 @@ TicketSession &StorageThread::session()
     return *m_session;
 }
 
+void StorageThread::dropLostConnection()
+{
+    if (!m_service.database().isThreadConnectionLost())
+        return;
+    m_session.reset();
+    m_service.database().closeThreadConnection();
+}
+
 void StorageThread::reportFailure(const QString &message)
 {
     QMetaObject::invokeMethod(

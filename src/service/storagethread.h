@@ -45,6 +45,7 @@ public:
                 }
             } catch (const StorageError &error) {
                 reportFailure(error.message());
+                dropLostConnection();
                 return Answer{};
             }
         });
@@ -56,6 +57,8 @@ Q_SIGNALS:
 private:
     TicketSession &session();
     void reportFailure(const QString &message);
+    // After a failure: a connection the server dropped is closed, so the next call reconnects.
+    void dropLostConnection();
 
     TicketService &m_service;
     QThreadPool m_pool;

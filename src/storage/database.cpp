@@ -83,6 +83,12 @@ void Database::configure(QSqlDatabase &db) const
     }
 }
 
+bool Database::isThreadConnectionLost() const
+{
+    const QSqlDatabase db = QSqlDatabase::database(threadConnectionName(), false);
+    return db.isValid() && m_dialect->isConnectionLost(db);
+}
+
 void Database::closeThreadConnection() const
 {
     const QString name = threadConnectionName();

@@ -25,6 +25,9 @@ public:
     QSqlDatabase connection() const;
     // Call before a thread that used connection() ends.
     void closeThreadConnection() const;
+    // Whether the calling thread's connection broke: after a StorageError, its owner then
+    // drops its repositories and closes it, and the next connection() opens a new one.
+    bool isThreadConnectionLost() const;
 
     // The applied schema version; doubles as a liveness check. Throws StorageError.
     int schemaVersion() const;

@@ -5,8 +5,11 @@
 #include "storageerror.h"
 #include "ticketreader.h"
 
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <libpq-fe.h>
 
 // The schema this SQL assumes (sql/postgresql/, written separately), beyond the tables and
 // columns the SQLite schema has under the same names:
@@ -127,4 +130,14 @@ QString PostgresDialect::changeChannel() const
 {
     // Sent by the statement triggers of sql/postgresql/0005_change_notifications.sql.
     return QStringLiteral("support_console_tickets");
+}
+
+bool PostgresDialect::isConnectionLost(const QSqlDatabase &db) const
+{
+    // QtSql reports a dead connection as just another failed statement; libpq knows better.
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return !db.isOpen();
+    const auto *connection = *static_cast<PGconn *const *>(handle.constData());
+    return !connection || PQstatus(connection) == CONNECTION_BAD;
 }

@@ -24,5 +24,6 @@ public:
     QString orderTerm(const QString &key, Qt::SortOrder direction) const override;
     std::optional<WriteVersion> writeVersion(StatementCache &statements) const override;
     QString changeChannel() const override;
+    bool isConnectionLost(const QSqlDatabase &db) const override;
     std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const override;
 };

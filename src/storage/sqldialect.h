@@ -73,6 +73,10 @@ public:
     // database without a write version to poll; empty when writeVersion() is the way.
     virtual QString changeChannel() const = 0;
 
+    // Whether the connection to the server is gone (a restart, a network failure): its owner
+    // must drop what it prepared on it and open a new one. A file database never loses it.
+    virtual bool isConnectionLost(const QSqlDatabase &db) const = 0;
+
     // Null when QtSql is the only way to read.
     virtual std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const = 0;
 

@@ -131,3 +131,8 @@ QString SqliteDialect::changeChannel() const
     // data_version answers in microseconds; SQLite has no notifications across processes.
     return QString();
 }
+
+bool SqliteDialect::isConnectionLost(const QSqlDatabase &) const
+{
+    return false;
+}

@@ -73,6 +73,12 @@ void TicketWriter::run()
             for (size_t i = 0; i < batch.size(); ++i)
                 batch[i].promise.addResult(results.at(qsizetype(i)));
         } catch (const StorageError &error) {
+            // The batch fails either way: whether a commit the server dropped us in landed is
+            // unknown, and only a client's Idempotency-Key makes sending it again safe.
+            if (m_database.isThreadConnectionLost()) {
+                tickets.reset();
+                m_database.closeThreadConnection();
+            }
             for (Pending &pending : batch) {
                 pending.promise.addResult(TicketRepository::IdempotentCreate{
                     TicketRepository::IdempotentCreate::Outcome::Failed, std::nullopt,
