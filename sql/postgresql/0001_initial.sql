@@ -17,7 +17,8 @@ CREATE TABLE tickets (
 );
 
 CREATE INDEX tickets_created ON tickets (created_at, id);
-CREATE INDEX tickets_category_created ON tickets (category, created_at, id);
+-- NULLS FIRST: a sort by category walks this index both ways (SqlDialect::orderTerm()).
+CREATE INDEX tickets_category_created ON tickets (category NULLS FIRST, created_at, id);
 CREATE INDEX tickets_status_created ON tickets (status, created_at, id);
 
 -- What the public dataset said about an imported ticket; import_key makes re-imports no-ops.

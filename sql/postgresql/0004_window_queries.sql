@@ -1,6 +1,6 @@
 -- Issue 4: what the window asks of a million tickets, answered from indexes.
 
-CREATE INDEX tickets_review_category_created ON tickets (category, created_at, id)
+CREATE INDEX tickets_review_category_created ON tickets (category NULLS FIRST, created_at, id)
 WHERE needs_review = 1;
 
 -- Searching as fast as filtering. PostgreSQL's own parser keeps e-mail addresses, paths and

@@ -102,7 +102,8 @@ bool FastTextModelStore::save(FastTextClassifier *classifier, QString *error) co
 QString FastTextModelStore::importVersion03Files() const
 {
     const DatabaseConfig &config = m_database.config();
-    if (!config.isSqlite())
+    // Only a SQLite file ever had model files beside it.
+    if (config.driver != QLatin1String("QSQLITE"))
         return {};
     const QString metadataPath =
         QFileInfo(config.databaseName).absoluteFilePath() + u".fasttext.json"_s;

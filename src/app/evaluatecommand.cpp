@@ -106,7 +106,7 @@ std::unique_ptr<FastTextClassifier> loadLearnedModel(const CommandLine &commandL
     }
     const DatabaseConfig &config = commandLine.database;
     // Evaluating must not leave an empty database behind where none was.
-    if (config.isSqlite() && !QFileInfo::exists(config.databaseName)) {
+    if (config.driver == QLatin1String("QSQLITE") && !QFileInfo::exists(config.databaseName)) {
         *missing = true;
         *error = tr("no database at %1").arg(config.databaseName);
         return nullptr;

@@ -1,6 +1,8 @@
 #include "database.h"
 
 #include "migrator.h"
+#include "postgresdialect.h"
+#include "sqlitedialect.h"
 #include "storageerror.h"
 #include "storagelogging.h"
 
@@ -11,8 +13,22 @@
 
 static QAtomicInteger<quint32> s_instanceCounter;
 
+namespace {
+
+std::unique_ptr<const SqlDialect> dialectFor(const QString &driver)
+{
+    if (driver == QLatin1String("QSQLITE"))
+        return std::make_unique<SqliteDialect>();
+    if (driver == QLatin1String("QPSQL"))
+        return std::make_unique<PostgresDialect>();
+    throw StorageError(QStringLiteral("The database driver %1 is not supported").arg(driver));
+}
+
+} // namespace
+
 Database::Database(DatabaseConfig config)
     : m_config(std::move(config))
+    , m_dialect(dialectFor(m_config.driver))
     , m_connectionPrefix(
           QStringLiteral("supportconsole-%1").arg(s_instanceCounter.fetchAndAddRelaxed(1)))
 {}
@@ -43,8 +59,7 @@ QSqlDatabase Database::connection() const
         db.setUserName(m_config.userName);
     if (!m_config.password.isEmpty())
         db.setPassword(m_config.password);
-    if (m_config.isSqlite())
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    db.setConnectOptions(m_dialect->connectOptions(m_config));
     if (!db.open()) {
         const QString reason = db.lastError().text();
         db = QSqlDatabase();
@@ -59,24 +74,11 @@ QSqlDatabase Database::connection() const
 
 void Database::configure(QSqlDatabase &db) const
 {
-    if (!m_config.isSqlite())
-        return;
-    // WAL lets the API, the window and the classifier read while one of them writes.
-    // synchronous=NORMAL keeps every committed ticket through a crash or kill of the program;
-    // only a power cut can lose the last commits, a trade SQLite documents for WAL mode.
-    const QStringList pragmas{
-        QStringLiteral("PRAGMA journal_mode = WAL"),
-        QStringLiteral("PRAGMA synchronous = NORMAL"),
-        QStringLiteral("PRAGMA foreign_keys = ON"),
-        QStringLiteral("PRAGMA temp_store = MEMORY"),
-        QStringLiteral("PRAGMA cache_size = -32768"),
-        QStringLiteral("PRAGMA mmap_size = %1").arg(std::max<qint64>(0, m_config.memoryMapBytes)),
-    };
     QSqlQuery query(db);
-    for (const QString &pragma : pragmas) {
-        if (!query.exec(pragma))
+    for (const QString &statement : m_dialect->sessionStatements(m_config)) {
+        if (!query.exec(statement))
             throw StorageError(QStringLiteral("Could not configure the database (%1): %2")
-                                   .arg(pragma, query.lastError().text()));
+                                   .arg(statement, query.lastError().text()));
     }
 }
 

@@ -1,15 +1,19 @@
 #pragma once
 
 #include "databaseconfig.h"
+#include "sqldialect.h"
 
 #include <QRecursiveMutex>
 #include <QSqlDatabase>
+
+#include <memory>
 
 // The ticket database shared by every thread of the program. QtSql connections may only be used
 // by the thread that opened them, so each thread gets its own, opened on first use.
 class Database final
 {
 public:
+    // Throws StorageError when storage has no dialect for the config's driver.
     explicit Database(DatabaseConfig config);
     Q_DISABLE_COPY_MOVE(Database)
 
@@ -26,17 +30,23 @@ public:
     int schemaVersion() const;
 
     const DatabaseConfig &config() const { return m_config; }
+    // Chosen once from the config's driver.
+    const SqlDialect &dialect() const { return *m_dialect; }
 
-    // SQLite allows one writer at a time. Writers of this process queue here instead of in
-    // SQLite's busy handler, which sleeps for milliseconds; other processes still use that.
-    // Recursive, so a nested write transaction fails in SQLite with an error, not a deadlock.
-    QRecursiveMutex *writeMutex() const { return m_config.isSqlite() ? &m_writeMutex : nullptr; }
+    // Where this process's writers queue, when the dialect wants them to
+    // (SqlDialect::serialisesWriters()); null otherwise. Recursive, so a nested write
+    // transaction fails in the database with an error, not a deadlock.
+    QRecursiveMutex *writeMutex() const
+    {
+        return m_dialect->serialisesWriters() ? &m_writeMutex : nullptr;
+    }
 
 private:
     QString threadConnectionName() const;
     void configure(QSqlDatabase &db) const;
 
     DatabaseConfig m_config;
+    std::unique_ptr<const SqlDialect> m_dialect;
     QString m_connectionPrefix;
     mutable QRecursiveMutex m_writeMutex;
 };

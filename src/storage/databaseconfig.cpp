@@ -16,8 +16,3 @@ QString DatabaseConfig::defaultSqlitePath()
     QDir().mkpath(folder);
     return QDir(folder).filePath(QStringLiteral("support-console.db"));
 }
-
-QString DatabaseConfig::dialect() const
-{
-    return isSqlite() ? QStringLiteral("sqlite") : QStringLiteral("postgresql");
-}

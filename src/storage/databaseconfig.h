@@ -12,7 +12,8 @@ struct DatabaseConfig
     QString userName;
     QString password;
     // Further libpq options for QSqlDatabase::setConnectOptions(): key='value' pairs joined by
-    // ';', values quoted as libpq wants (sslmode, connect_timeout, application_name...).
+    // ';', values quoted as libpq wants (sslmode, connect_timeout...). The dialect adds its
+    // defaults for the keys left out (SqlDialect::connectOptions()).
     QString connectOptions;
     // SQLite reads through a memory map of up to this many bytes: a copy and a system call less
     // per page for a server, but every page read stays in the process's resident memory, so the
@@ -22,7 +23,4 @@ struct DatabaseConfig
     static DatabaseConfig sqlite(const QString &filePath);
     // The per-user data folder, created if needed.
     static QString defaultSqlitePath();
-    bool isSqlite() const { return driver == QLatin1String("QSQLITE"); }
-    // The folder under sql/ holding this driver's migrations.
-    QString dialect() const;
 };

@@ -132,7 +132,7 @@ bool DatabaseLocation::containsPassword(const QString &text)
 
 QString DatabaseLocation::redacted(const DatabaseConfig &config)
 {
-    if (config.isSqlite())
+    if (config.driver == QLatin1String("QSQLITE"))
         return config.databaseName;
 
     // A host name goes where a reader expects it; socket folders and host lists only fit in the

@@ -17,7 +17,7 @@ Migrator::Migrator(const Database &database, const QString &resourceRoot)
     : m_database(database)
     , m_db(database.connection())
 {
-    const QString dialect = database.config().dialect();
+    const QString dialect = database.dialect().migrationsFolder();
     static const QRegularExpression fileName(QStringLiteral("^(\\d{4})_(\\w+)\\.sql$"));
     const QDir folder(resourceRoot + u'/' + dialect);
     for (const QString &entry : folder.entryList({QStringLiteral("*.sql")}, QDir::Files)) {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ticket.h"
+#include "ticketreader.h"
 
 #include <QSqlDatabase>
 
@@ -12,16 +12,16 @@ struct sqlite3_stmt;
 // Reads one ticket by id through SQLite's own API, on the connection QtSql opened. On every
 // exec QtSql's SQLite driver re-reads the statement's column metadata and boxes each value in a
 // QVariant; for GET /requests/{id} that was most of the request. Other drivers keep QtSql.
-class SqliteTicketReader final
+class SqliteTicketReader final : public TicketReader
 {
 public:
     // Null unless the connection is SQLite.
     static std::unique_ptr<SqliteTicketReader> create(const QSqlDatabase &db);
-    ~SqliteTicketReader();
+    ~SqliteTicketReader() override;
     Q_DISABLE_COPY_MOVE(SqliteTicketReader)
 
     // Throws StorageError.
-    std::optional<Ticket> find(qint64 id);
+    std::optional<Ticket> find(qint64 id) override;
 
 private:
     explicit SqliteTicketReader(sqlite3_stmt *statement);

@@ -22,8 +22,8 @@ qint64 dayNumberOf(QDate date)
 } // namespace
 
 StatsRepository::StatsRepository(const Database &database)
-    : m_db(database.connection())
-    , m_isSqlite(database.config().isSqlite())
+    : m_dialect(database.dialect())
+    , m_db(database.connection())
     , m_statements(m_db)
 {}
 
@@ -36,12 +36,14 @@ TicketStats StatsRepository::stats(const QDateTime &now, int days)
     const qint64 lastDay = dayNumberOf(today);
 
     // One snapshot for every part, so that a ticket stored meanwhile is not in the daily counts
-    // but missing from the backlog. A deferred BEGIN only reads and takes no write lock.
-    const bool snapshot = m_db.transaction();
+    // but missing from the backlog.
+    const bool snapshot = m_dialect.beginReadSnapshot(m_db);
     try {
         // Read before the data: a commit in between makes the next call read again, never
         // leaves an older result standing for newer data.
-        const std::optional<std::pair<qint64, qint64>> version = writeVersion();
+        // Where the database has no version to poll, every call reads afresh.
+        const std::optional<SqlDialect::WriteVersion> version =
+            m_dialect.writeVersion(m_statements);
         if (version && m_last && m_last->writeVersion == *version &&
             m_last->stats.days.size() == stats.days.size() &&
             m_last->stats.days.last().date == today) {
@@ -193,22 +195,6 @@ void StatsRepository::addBacklog(TicketStats &stats, qint64 nowMs)
         stats.backlog.oldestAgeSeconds =
             std::max<qint64>(0, (nowMs - oldest.value(0).toLongLong()) / 1000);
     oldest.finish();
-}
-
-std::optional<std::pair<qint64, qint64>> StatsRepository::writeVersion()
-{
-    if (!m_isSqlite)
-        return std::nullopt;
-    // data_version moves when another connection commits, total_changes() when this one writes.
-    QSqlQuery &others = m_statements.prepared(QStringLiteral("PRAGMA data_version"));
-    StatementCache::exec(others, "read the database's data version");
-    const qint64 otherWrites = others.next() ? others.value(0).toLongLong() : -1;
-    others.finish();
-    QSqlQuery &own = m_statements.prepared(QStringLiteral("SELECT total_changes()"));
-    StatementCache::exec(own, "count this connection's changes");
-    const qint64 ownWrites = own.next() ? own.value(0).toLongLong() : -1;
-    own.finish();
-    return std::pair{otherWrites, ownWrites};
 }
 
 qint64 StatsRepository::openCreatedBetween(qint64 fromMs, qint64 untilMs)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sqldialect.h"
 #include "statementcache.h"
 #include "ticketstats.h"
 
@@ -7,7 +8,6 @@
 #include <QSqlDatabase>
 
 #include <optional>
-#include <utility>
 
 class Database;
 
@@ -35,15 +35,13 @@ private:
     void addConfidence(TicketStats &stats, qint64 firstDay, qint64 lastDay);
     void addBacklog(TicketStats &stats, qint64 nowMs);
     qint64 openCreatedBetween(qint64 fromMs, qint64 untilMs);
-    // Changes whenever anything is written to the database, by any connection.
-    std::optional<std::pair<qint64, qint64>> writeVersion();
 
+    const SqlDialect &m_dialect;
     QSqlDatabase m_db;
-    bool m_isSqlite;
     StatementCache m_statements;
     struct LastStats
     {
-        std::pair<qint64, qint64> writeVersion;
+        SqlDialect::WriteVersion writeVersion;
         TicketStats stats;
     };
     std::optional<LastStats> m_last;

@@ -1,9 +1,10 @@
 #include "ticketrepository.h"
 
 #include "database.h"
-#include "sqliteticketreader.h"
+#include "searchtext.h"
 #include "sqlrow.h"
 #include "storageerror.h"
+#include "ticketreader.h"
 #include "timestamps.h"
 #include "transaction.h"
 
@@ -33,11 +34,6 @@ QStringList searchWords(const QString &search)
     return search.split(whitespace, Qt::SkipEmptyParts);
 }
 
-bool hasLetterOrDigit(const QString &word)
-{
-    return std::any_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); });
-}
-
 // The index sees words only; "100%" must still not find "100 dollars", so a word with other
 // characters is also looked for as written.
 bool needsExactText(const QString &word)
@@ -47,16 +43,9 @@ bool needsExactText(const QString &word)
 
 // The full-text index's query for what an agent typed: every word must appear, as the start of a
 // word in the ticket, in any order. Empty when nothing in the search is a letter or digit.
-QString fullTextQuery(const QString &search)
+QString fullTextQuery(const SqlDialect &dialect, const QString &search)
 {
-    QStringList phrases;
-    for (QString word : searchWords(search)) {
-        if (!hasLetterOrDigit(word))
-            continue;
-        word.replace(u'"', QLatin1String("\"\""));
-        phrases.append(u'"' + word + QLatin1String("\"*"));
-    }
-    return phrases.join(u' ');
+    return dialect.searchQuery(searchWords(search));
 }
 
 bool searchNeedsExactText(const QString &search)
@@ -74,7 +63,7 @@ struct Filter
 
 // frequentWords: the search matches so many tickets that walking an index in the wanted order
 // and checking each ticket against the matches beats reading every match and sorting them.
-Filter filterFor(const TicketQuery &query, bool fullTextIndex, bool frequentWords = false)
+Filter filterFor(const TicketQuery &query, const SqlDialect &dialect, bool frequentWords = false)
 {
     Filter filter;
     QStringList conditions;
@@ -95,13 +84,9 @@ Filter filterFor(const TicketQuery &query, bool fullTextIndex, bool frequentWord
         conditions.append(*query.needsReview ? QStringLiteral("t.needs_review = 1")
                                              : QStringLiteral("t.needs_review = 0"));
     if (!query.search.isEmpty()) {
-        const QString words = fullTextIndex ? fullTextQuery(query.search) : QString();
+        const QString words = fullTextQuery(dialect, query.search);
         if (!words.isEmpty()) {
-            // "+t.id" keeps SQLite from driving the query from the matches.
-            conditions.append(
-                (frequentWords ? QStringLiteral("+t.id") : QStringLiteral("t.id")) +
-                QStringLiteral(
-                    " IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ?)"));
+            conditions.append(dialect.searchCondition(frequentWords));
             filter.values.append(words);
         }
         // Without the index every word is matched as text; with it, only the words with
@@ -162,19 +147,21 @@ QString fromTickets(const OrderSql &order)
                                      : QStringLiteral(" FROM tickets t ");
 }
 
-QString orderByClause(const OrderSql &order, Qt::SortOrder direction)
+// The tie-breakers are never NULL, so they keep the plain direction that matches their indexes.
+QString orderByClause(const OrderSql &order, Qt::SortOrder direction, const SqlDialect &dialect)
 {
     const QLatin1String dir(direction == Qt::DescendingOrder ? " DESC" : " ASC");
     if (order.byIdOnly)
         return QStringLiteral(" ORDER BY t.id") + dir;
     QString clause = QStringLiteral(" ORDER BY ");
     if (!order.key.isEmpty())
-        clause += order.key + dir + QLatin1String(", ");
+        clause += dialect.orderTerm(order.key, direction) + QLatin1String(", ");
     return clause + QLatin1String("t.created_at") + dir + QLatin1String(", t.id") + dir;
 }
 
 // Rows that sort before a ticket whose sort values are bound next: strictly greater keys in a
-// descending order, smaller in an ascending one. SQLite sorts NULL below every value.
+// descending order, smaller in an ascending one. NULL sorts below every value, as
+// orderByClause() asks of every dialect.
 QString beforeCondition(const OrderSql &order, Qt::SortOrder direction, bool keyIsNull)
 {
     const bool descending = direction == Qt::DescendingOrder;
@@ -208,7 +195,7 @@ TicketRepository::TicketRepository(const Database &database)
     : m_database(database)
     , m_db(database.connection())
     , m_statements(m_db)
-    , m_sqliteReader(SqliteTicketReader::create(m_db))
+    , m_reader(database.dialect().createTicketReader(m_db))
 {}
 
 TicketRepository::~TicketRepository() = default;
@@ -225,15 +212,24 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
 
     // lastInsertId() rather than RETURNING: SQLite builds a temporary table for RETURNING on
     // every insert, and QtSql's PostgreSQL driver answers lastInsertId() with lastval().
-    QSqlQuery &query = prepared(QStringLiteral(
-        "INSERT INTO tickets (subject, body, form, source, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, 'open', ?, ?)"));
+    const bool storesSearchWords = m_database.dialect().storesSearchWords();
+    QSqlQuery &query =
+        prepared(storesSearchWords
+                     ? QStringLiteral("INSERT INTO tickets (subject, body, form, source, status, "
+                                      "created_at, updated_at, search_words) "
+                                      "VALUES (?, ?, ?, ?, 'open', ?, ?, ?)")
+                     : QStringLiteral("INSERT INTO tickets (subject, body, form, source, status, "
+                                      "created_at, updated_at) "
+                                      "VALUES (?, ?, ?, ?, 'open', ?, ?)"));
     query.bindValue(0, SqlRow::text(draft.subject));
     query.bindValue(1, SqlRow::text(draft.body));
     query.bindValue(2, QString(ticketFormName(draft.form)));
     query.bindValue(3, QString(ticketSourceName(draft.source)));
     query.bindValue(4, createdAt);
     query.bindValue(5, now);
+    if (storesSearchWords)
+        query.bindValue(
+            6, SqlRow::text(SearchText::normalised(QString(draft.subject + u'\n' + draft.body))));
     StatementCache::exec(query, "store the ticket");
     Ticket ticket;
     ticket.id = query.lastInsertId().toLongLong();
@@ -353,8 +349,8 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
 
 std::optional<Ticket> TicketRepository::find(qint64 id)
 {
-    if (m_sqliteReader)
-        return m_sqliteReader->find(id);
+    if (m_reader)
+        return m_reader->find(id);
     QSqlQuery &query = prepared(SqlRow::selectTickets() + QStringLiteral("WHERE t.id = ?"));
     query.bindValue(0, id);
     StatementCache::exec(query, "read the ticket");
@@ -368,7 +364,7 @@ std::optional<Ticket> TicketRepository::find(qint64 id)
 TicketPage TicketRepository::list(const TicketQuery &ticketQuery)
 {
     const Filter filter =
-        filterFor(ticketQuery, m_database.config().isSqlite(), isFrequentSearch(ticketQuery));
+        filterFor(ticketQuery, m_database.dialect(), isFrequentSearch(ticketQuery));
     QStringList conditions;
     if (!filter.sql.isEmpty())
         conditions.append(filter.sql);
@@ -420,8 +416,7 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
         sql = QStringLiteral("SELECT COALESCE(SUM(n), 0) FROM ticket_counts");
         if (!conditions.isEmpty())
             sql += QStringLiteral(" WHERE ") + conditions.join(QLatin1String(" AND "));
-    } else if (const QString words =
-                   m_database.config().isSqlite() ? fullTextQuery(ticketQuery.search) : QString();
+    } else if (const QString words = fullTextQuery(m_database.dialect(), ticketQuery.search);
                !words.isEmpty() && !ticketQuery.category && !ticketQuery.status &&
                !ticketQuery.needsReview && !ticketQuery.upToId &&
                !searchNeedsExactText(ticketQuery.search)) {
@@ -429,7 +424,7 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
         return fullTextMatches(words, true);
     } else {
         const Filter filter =
-            filterFor(ticketQuery, m_database.config().isSqlite(), isFrequentSearch(ticketQuery));
+            filterFor(ticketQuery, m_database.dialect(), isFrequentSearch(ticketQuery));
         sql = QStringLiteral("SELECT COUNT(*) FROM tickets t WHERE ") + filter.sql;
         values = filter.values;
     }
@@ -447,8 +442,7 @@ qint64 TicketRepository::fullTextMatches(const QString &words, bool fresh)
         if (const auto known = m_matchCounts.constFind(words); known != m_matchCounts.cend())
             return *known;
     }
-    QSqlQuery &query = prepared(
-        QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?"));
+    QSqlQuery &query = prepared(m_database.dialect().searchCountSql());
     query.bindValue(0, words);
     StatementCache::exec(query, "count the search's matches");
     const qint64 matches = query.next() ? query.value(0).toLongLong() : 0;
@@ -461,7 +455,9 @@ qint64 TicketRepository::fullTextMatches(const QString &words, bool fresh)
 
 bool TicketRepository::isFrequentSearch(const TicketQuery &query)
 {
-    const QString words = m_database.config().isSqlite() ? fullTextQuery(query.search) : QString();
+    if (!m_database.dialect().tunesFrequentSearches())
+        return false;
+    const QString words = fullTextQuery(m_database.dialect(), query.search);
     // Measured at a million tickets: a word in 4,000 tickets lists its first page in 3 ms by
     // walking the date index and 20 ms from the matches; a word in none takes 90 ms and 0 ms.
     constexpr qint64 kFrequentMatches = 2000;
@@ -482,7 +478,7 @@ TicketRepository::CategoryCounts TicketRepository::countByCategory(const TicketQ
         }
     } else {
         const Filter filter =
-            filterFor(filterQuery, m_database.config().isSqlite(), isFrequentSearch(filterQuery));
+            filterFor(filterQuery, m_database.dialect(), isFrequentSearch(filterQuery));
         sql = QStringLiteral("SELECT t.category, COUNT(*) FROM tickets t WHERE ") + filter.sql;
         values = filter.values;
     }
@@ -513,12 +509,13 @@ QList<qint64> TicketRepository::idsInRange(const TicketQuery &filterQuery, Ticke
                                            qint64 offset, int limit)
 {
     const Filter filter =
-        filterFor(filterQuery, m_database.config().isSqlite(), isFrequentSearch(filterQuery));
+        filterFor(filterQuery, m_database.dialect(), isFrequentSearch(filterQuery));
     const OrderSql orderSql = orderSqlFor(order.key);
     QString sql = QStringLiteral("SELECT t.id") + fromTickets(orderSql);
     if (!filter.sql.isEmpty())
         sql += QStringLiteral("WHERE ") + filter.sql;
-    sql += orderByClause(orderSql, order.direction) + QStringLiteral(" LIMIT ? OFFSET ?");
+    sql += orderByClause(orderSql, order.direction, m_database.dialect()) +
+           QStringLiteral(" LIMIT ? OFFSET ?");
     QSqlQuery &query = prepared(sql);
     bindAll(query, filter.values + QVariantList{limit, offset});
     StatementCache::exec(query, "list tickets");
@@ -561,7 +558,7 @@ std::optional<qint64> TicketRepository::position(const TicketQuery &filterQuery,
                                                  qint64 ticketId)
 {
     const Filter filter =
-        filterFor(filterQuery, m_database.config().isSqlite(), isFrequentSearch(filterQuery));
+        filterFor(filterQuery, m_database.dialect(), isFrequentSearch(filterQuery));
     const OrderSql orderSql = orderSqlFor(order.key);
     const QString from = fromTickets(orderSql);
 
@@ -631,11 +628,8 @@ qint64 TicketRepository::newestId()
 
 qint64 TicketRepository::dataVersion()
 {
-    if (!m_database.config().isSqlite())
-        return QDateTime::currentMSecsSinceEpoch();
-    QSqlQuery &query = prepared(QStringLiteral("PRAGMA data_version"));
-    StatementCache::exec(query, "check for changes");
-    const qint64 version = query.next() ? query.value(0).toLongLong() : 0;
-    query.finish();
-    return version;
+    // This connection's own writes are left out: whoever made them already knows.
+    if (const auto version = m_database.dialect().writeVersion(m_statements))
+        return version->byOthers;
+    return QDateTime::currentMSecsSinceEpoch();
 }

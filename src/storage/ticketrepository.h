@@ -17,7 +17,7 @@
 // Stores and finds tickets through one thread's connection. Throws StorageError on failures
 // the caller cannot fix; "not found" and idempotency conflicts are ordinary results.
 class Database;
-class SqliteTicketReader;
+class TicketReader;
 
 class TicketRepository final
 {
@@ -97,6 +97,6 @@ private:
     const Database &m_database;
     QSqlDatabase m_db;
     StatementCache m_statements;
-    std::unique_ptr<SqliteTicketReader> m_sqliteReader;
+    std::unique_ptr<TicketReader> m_reader;
     QHash<QString, qint64> m_matchCounts;
 };

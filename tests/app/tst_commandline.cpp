@@ -43,7 +43,7 @@ void TestCommandLine::defaults()
     QCOMPARE(commandLine.port, 8080);
     QCOMPARE(commandLine.bindAddress, QHostAddress(QHostAddress::LocalHost));
     QVERIFY(commandLine.database.databaseName.endsWith(u"support-console.db"_s));
-    QVERIFY(commandLine.database.isSqlite());
+    QCOMPARE(commandLine.database.driver, u"QSQLITE"_s);
 
     const auto headless = parse({u"--headless"_s, u"--port"_s, u"0"_s, u"--bind"_s, u"::1"_s});
     QCOMPARE(std::get<CommandLine>(headless).command, CommandLine::Command::Headless);
@@ -123,7 +123,7 @@ void TestCommandLine::postgresUri()
         qPrintable(std::get_if<QString>(&parsed) ? *std::get_if<QString>(&parsed) : QString()));
     const DatabaseConfig &config = std::get<CommandLine>(parsed).database;
     QCOMPARE(config.driver, u"QPSQL"_s);
-    QVERIFY(!config.isSqlite());
+    QCOMPARE(config.driver, u"QPSQL"_s);
     QCOMPARE(config.host, u"db.example"_s);
     QCOMPARE(config.port, 6543);
     QCOMPARE(config.userName, u"agent"_s);

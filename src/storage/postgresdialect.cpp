@@ -1,0 +1,124 @@
+#include "postgresdialect.h"
+
+#include "databaseconfig.h"
+#include "searchtext.h"
+#include "storageerror.h"
+#include "ticketreader.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+// The schema this SQL assumes (sql/postgresql/, written separately), beyond the tables and
+// columns the SQLite schema has under the same names:
+//
+//   tickets.search_words TEXT NOT NULL DEFAULT ''
+//       SearchText::normalised(subject + "\n" + body), filled by TicketRepository on insert
+//       because storesSearchWords() is true; PostgreSQL's own parsers do not fold accents.
+//   CREATE INDEX tickets_search_words ON tickets
+//       USING GIN (to_tsvector('simple', search_words));
+//       The expression must match searchCondition() exactly for the planner to use it.
+//   tickets.needs_review and classifications.needs_review SMALLINT (0 or 1), not BOOLEAN:
+//       the repositories compare them with the literals 0 and 1.
+//   Timestamps BIGINT milliseconds since the epoch, as in SQLite.
+//   tickets.id and classifications.id identity (or serial) columns: QtSql's lastInsertId()
+//       asks lastval() for the new row's id.
+//   Indexes over a nullable sort key (category, and the window's sort keys) are best declared
+//       NULLS FIRST, so that both orderTerm() directions walk them, forwards and backwards.
+
+QString PostgresDialect::migrationsFolder() const
+{
+    return QStringLiteral("postgresql");
+}
+
+QString PostgresDialect::connectOptions(const DatabaseConfig &config) const
+{
+    // A server that stops answering must not hang a storage thread forever: give up
+    // connecting after 10 s and let TCP keepalives notice a dead peer within a minute or so.
+    // The application name tells an administrator in pg_stat_activity whose connections these are.
+    return withDefaultOptions(config.connectOptions,
+                              {QStringLiteral("connect_timeout=10"), QStringLiteral("keepalives=1"),
+                               QStringLiteral("keepalives_idle=30"),
+                               QStringLiteral("application_name=support-console")});
+}
+
+QStringList PostgresDialect::sessionStatements(const DatabaseConfig &) const
+{
+    // Timestamps are stored as UTC milliseconds, so no session setting changes what is read.
+    return {};
+}
+
+bool PostgresDialect::serialisesWriters() const
+{
+    // Row locks let writers run side by side; a mutex would only add waiting.
+    return false;
+}
+
+void PostgresDialect::beginWrite(QSqlDatabase &db) const
+{
+    // READ COMMITTED takes row locks as it writes, so a plain BEGIN needs nothing up front.
+    if (!db.transaction())
+        throw StorageError(
+            QStringLiteral("Could not start a transaction: %1").arg(db.lastError().text()));
+}
+
+bool PostgresDialect::beginReadSnapshot(QSqlDatabase &db) const
+{
+    // READ COMMITTED, the default, takes a new snapshot for every statement.
+    QSqlQuery begin(db);
+    return begin.exec(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+}
+
+bool PostgresDialect::storesSearchWords() const
+{
+    return true;
+}
+
+QString PostgresDialect::searchQuery(const QStringList &typedWords) const
+{
+    // The typed words go through the same normaliser as the stored ones, so what remains is
+    // letters and digits only: nothing to_tsquery() could read as an operator. "john@example.com"
+    // becomes three prefixes that must all appear; the repository's LIKE on the word as typed
+    // keeps them together.
+    QStringList prefixes;
+    for (const QString &typed : typedWords) {
+        for (const QString &word : SearchText::words(typed))
+            prefixes.append(word + QLatin1String(":*"));
+    }
+    return prefixes.join(QLatin1String(" & "));
+}
+
+QString PostgresDialect::searchCondition(bool) const
+{
+    // The planner weighs the GIN index against an ordered walk from its own statistics, so a
+    // frequent search needs no hint.
+    return QStringLiteral("to_tsvector('simple', t.search_words) @@ to_tsquery('simple', ?)");
+}
+
+bool PostgresDialect::tunesFrequentSearches() const
+{
+    return false;
+}
+
+QString PostgresDialect::searchCountSql() const
+{
+    return QStringLiteral("SELECT COUNT(*) FROM tickets t "
+                          "WHERE to_tsvector('simple', t.search_words) @@ to_tsquery('simple', ?)");
+}
+
+QString PostgresDialect::orderTerm(const QString &key, Qt::SortOrder direction) const
+{
+    // PostgreSQL sorts NULL above every value by default; the keyset SQL needs it below.
+    return key + (direction == Qt::DescendingOrder ? QLatin1String(" DESC NULLS LAST")
+                                                   : QLatin1String(" ASC NULLS FIRST"));
+}
+
+std::optional<SqlDialect::WriteVersion> PostgresDialect::writeVersion(StatementCache &) const
+{
+    // Nothing cheap changes on every commit; changes will be announced by LISTEN/NOTIFY.
+    return std::nullopt;
+}
+
+std::unique_ptr<TicketReader> PostgresDialect::createTicketReader(const QSqlDatabase &) const
+{
+    return nullptr;
+}

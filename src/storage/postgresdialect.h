@@ -1,0 +1,27 @@
+#pragma once
+
+#include "sqldialect.h"
+
+// PostgreSQL through QtSql's QPSQL driver: concurrent writers, a GIN index over words
+// normalised in C++ for text search, and no change token to poll.
+class PostgresDialect final : public SqlDialect
+{
+public:
+    PostgresDialect() = default;
+    Q_DISABLE_COPY_MOVE(PostgresDialect)
+
+    QString migrationsFolder() const override;
+    QString connectOptions(const DatabaseConfig &config) const override;
+    QStringList sessionStatements(const DatabaseConfig &config) const override;
+    bool serialisesWriters() const override;
+    void beginWrite(QSqlDatabase &db) const override;
+    bool beginReadSnapshot(QSqlDatabase &db) const override;
+    bool storesSearchWords() const override;
+    QString searchQuery(const QStringList &typedWords) const override;
+    QString searchCondition(bool frequentWords) const override;
+    bool tunesFrequentSearches() const override;
+    QString searchCountSql() const override;
+    QString orderTerm(const QString &key, Qt::SortOrder direction) const override;
+    std::optional<WriteVersion> writeVersion(StatementCache &statements) const override;
+    std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const override;
+};

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+struct DatabaseConfig;
+class StatementCache;
+class TicketReader;
+
+// What differs between the SQL databases storage runs on, chosen once per Database, so that
+// repositories read the same for every backend.
+class SqlDialect
+{
+public:
+    virtual ~SqlDialect() = default;
+    Q_DISABLE_COPY_MOVE(SqlDialect)
+
+    // The folder under sql/ holding this dialect's migrations.
+    virtual QString migrationsFolder() const = 0;
+
+    // For QSqlDatabase::setConnectOptions(): the config's own options, then this dialect's
+    // defaults for the keys the config leaves out.
+    virtual QString connectOptions(const DatabaseConfig &config) const = 0;
+    // Run on every connection right after it opens.
+    virtual QStringList sessionStatements(const DatabaseConfig &config) const = 0;
+
+    // Whether this process must queue its writers behind one mutex (Database::writeMutex()).
+    virtual bool serialisesWriters() const = 0;
+    // Starts a write transaction that QSqlDatabase::commit() and rollback() end.
+    // Throws StorageError.
+    virtual void beginWrite(QSqlDatabase &db) const = 0;
+    // Starts a transaction in which every read sees the same snapshot, ended by commit() or
+    // rollback(). False when it could not start; the reads then see each commit as it lands.
+    virtual bool beginReadSnapshot(QSqlDatabase &db) const = 0;
+
+    // Whether an insert into tickets must fill tickets.search_words with
+    // SearchText::normalised() of the subject and body; otherwise the schema indexes the text.
+    virtual bool storesSearchWords() const = 0;
+    // The value bound to searchCondition() and searchCountSql() for what an agent typed, split
+    // into words: every word must start a word of the ticket. Empty when no typed word has a
+    // letter or digit, and then the index cannot help.
+    virtual QString searchQuery(const QStringList &typedWords) const = 0;
+    // A condition on tickets t, with one placeholder for searchQuery(). frequentWords: the
+    // search matches so many tickets that the plan should walk another index in the wanted
+    // order and check each ticket against the matches.
+    virtual QString searchCondition(bool frequentWords) const = 0;
+    // Whether searchCondition() depends on frequentWords; when not, the repository spares the
+    // count of matches that tells frequent words apart.
+    virtual bool tunesFrequentSearches() const = 0;
+    // Counts the tickets searchQuery() matches, with one placeholder for it.
+    virtual QString searchCountSql() const = 0;
+
+    // An ORDER BY term for a key that may be NULL. Keyset and position SQL assume NULL sorts
+    // below every value: first ascending, last descending.
+    virtual QString orderTerm(const QString &key, Qt::SortOrder direction) const = 0;
+
+    // A token that changes when the database is written.
+    struct WriteVersion
+    {
+        qint64 byOthers = 0; // commits of other connections, this process's included
+        qint64 byThisConnection = 0;
+        friend bool operator==(const WriteVersion &, const WriteVersion &) = default;
+    };
+    // Nothing when the database offers no such token to poll; changes must then be announced.
+    // Throws StorageError.
+    virtual std::optional<WriteVersion> writeVersion(StatementCache &statements) const = 0;
+
+    // Null when QtSql is the only way to read.
+    virtual std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const = 0;
+
+protected:
+    SqlDialect() = default;
+
+    // given and defaults are "key=value" items separated by ';', as QtSql's drivers take them.
+    static QString withDefaultOptions(const QString &given, const QStringList &defaults);
+};

@@ -1,0 +1,127 @@
+#include "sqlitedialect.h"
+
+#include "databaseconfig.h"
+#include "sqliteticketreader.h"
+#include "statementcache.h"
+#include "storageerror.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+QString SqliteDialect::migrationsFolder() const
+{
+    return QStringLiteral("sqlite");
+}
+
+QString SqliteDialect::connectOptions(const DatabaseConfig &config) const
+{
+    return withDefaultOptions(config.connectOptions,
+                              {QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000")});
+}
+
+QStringList SqliteDialect::sessionStatements(const DatabaseConfig &config) const
+{
+    // WAL lets the API, the window and the classifier read while one of them writes.
+    // synchronous=NORMAL keeps every committed ticket through a crash or kill of the program;
+    // only a power cut can lose the last commits, a trade SQLite documents for WAL mode.
+    return {
+        QStringLiteral("PRAGMA journal_mode = WAL"),
+        QStringLiteral("PRAGMA synchronous = NORMAL"),
+        QStringLiteral("PRAGMA foreign_keys = ON"),
+        QStringLiteral("PRAGMA temp_store = MEMORY"),
+        QStringLiteral("PRAGMA cache_size = -32768"),
+        QStringLiteral("PRAGMA mmap_size = %1").arg(std::max<qint64>(0, config.memoryMapBytes)),
+    };
+}
+
+bool SqliteDialect::serialisesWriters() const
+{
+    // SQLite allows one writer at a time. Writers of this process queue on a mutex instead of
+    // in SQLite's busy handler, which sleeps for milliseconds; other processes still use that.
+    return true;
+}
+
+void SqliteDialect::beginWrite(QSqlDatabase &db) const
+{
+    // A deferred BEGIN that reads before it writes fails at once with SQLITE_BUSY when another
+    // process wrote meanwhile; IMMEDIATE takes the write lock up front, waiting under the
+    // busy timeout. QtSql's commit() and rollback() end it as usual.
+    QSqlQuery begin(db);
+    if (!begin.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        throw StorageError(
+            QStringLiteral("Could not start a transaction: %1").arg(begin.lastError().text()));
+}
+
+bool SqliteDialect::beginReadSnapshot(QSqlDatabase &db) const
+{
+    // A deferred BEGIN takes no write lock; its first read fixes the snapshot.
+    return db.transaction();
+}
+
+bool SqliteDialect::storesSearchWords() const
+{
+    // Triggers copy subject and body into the FTS5 table tickets_search, whose unicode61
+    // tokenizer splits, folds and strips accents itself.
+    return false;
+}
+
+QString SqliteDialect::searchQuery(const QStringList &typedWords) const
+{
+    // Each word a quoted FTS5 phrase with a prefix star, so the index's own tokenizer splits it
+    // the way it split the ticket; the phrases are ANDed by juxtaposition.
+    QStringList phrases;
+    for (QString word : typedWords) {
+        if (std::none_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); }))
+            continue;
+        word.replace(u'"', QLatin1String("\"\""));
+        phrases.append(u'"' + word + QLatin1String("\"*"));
+    }
+    return phrases.join(u' ');
+}
+
+QString SqliteDialect::searchCondition(bool frequentWords) const
+{
+    // "+t.id" keeps SQLite from driving the query from the matches.
+    return (frequentWords ? QStringLiteral("+t.id") : QStringLiteral("t.id")) +
+           QStringLiteral(" IN (SELECT rowid FROM tickets_search WHERE tickets_search MATCH ?)");
+}
+
+bool SqliteDialect::tunesFrequentSearches() const
+{
+    return true;
+}
+
+QString SqliteDialect::searchCountSql() const
+{
+    return QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?");
+}
+
+QString SqliteDialect::orderTerm(const QString &key, Qt::SortOrder direction) const
+{
+    // SQLite sorts NULL below every value already.
+    return key +
+           (direction == Qt::DescendingOrder ? QLatin1String(" DESC") : QLatin1String(" ASC"));
+}
+
+std::optional<SqlDialect::WriteVersion>
+SqliteDialect::writeVersion(StatementCache &statements) const
+{
+    // data_version moves when another connection commits, total_changes() when this one writes.
+    QSqlQuery &others = statements.prepared(QStringLiteral("PRAGMA data_version"));
+    StatementCache::exec(others, "read the database's data version");
+    WriteVersion version;
+    version.byOthers = others.next() ? others.value(0).toLongLong() : -1;
+    others.finish();
+    QSqlQuery &own = statements.prepared(QStringLiteral("SELECT total_changes()"));
+    StatementCache::exec(own, "count this connection's changes");
+    version.byThisConnection = own.next() ? own.value(0).toLongLong() : -1;
+    own.finish();
+    return version;
+}
+
+std::unique_ptr<TicketReader> SqliteDialect::createTicketReader(const QSqlDatabase &db) const
+{
+    return SqliteTicketReader::create(db);
+}
