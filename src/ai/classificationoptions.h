@@ -29,9 +29,6 @@ struct ClassificationOptions
     QSet<Category> localOnlyCategories;
     // The remote provider; used when it is configured and in the order.
     LlmSettings llm;
-    // The learned model's metadata file (FastTextModelStore::metadataPath()); watched, so a
-    // model trained meanwhile is picked up without a restart. Empty: no learned model.
-    QString fastTextModelPath;
 
     int batchSize = 256;
     std::chrono::milliseconds idlePollInterval{1000};

@@ -7,8 +7,8 @@
 #include "sentencesummarizer.h"
 #include "storageerror.h"
 
-#include <QFileInfo>
 #include <QtConcurrent/QtConcurrentMap>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QThread>
 
 #include <cmath>
@@ -17,9 +17,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Counting the queue scans it and checking for a newly trained model stats a file: once a
-// second is plenty for a status line and for picking up a model.
+// Counting the queue scans it: once a second is plenty for a status line.
 constexpr qint64 kCountsMaxAgeMs = 1000;
+// A model trained on any node reaches this one within about this long; the check is one index
+// lookup on the worker's own connection.
+constexpr auto kModelCheckInterval = 1000ms;
 
 } // namespace
 
@@ -28,10 +30,15 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
     : QObject(parent)
     , m_database(database)
     , m_options(std::move(options))
+    , m_models(database)
     // Children, so that they move to the worker's thread with it.
     , m_pollTimer(this)
     , m_flushTimer(this)
+    , m_modelTimer(this)
 {
+    m_modelTimer.setInterval(kModelCheckInterval);
+    connect(&m_modelTimer, &QTimer::timeout, this, &ClassificationWorker::checkForNewModel);
+    m_modelPool.setMaxThreadCount(1);
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &ClassificationWorker::poll);
     m_flushTimer.setSingleShot(true);
@@ -45,6 +52,7 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
 ClassificationWorker::~ClassificationWorker()
 {
     m_pool.waitForDone();
+    m_modelPool.waitForDone();
 }
 
 void ClassificationWorker::start()
@@ -65,6 +73,22 @@ void ClassificationWorker::start()
     }
     m_running = true;
     ++m_generation;
+    if (usesFastText()) {
+        // Nothing is being classified yet, so the first batch waits for the model here instead
+        // of going to the next provider while it loads.
+        try {
+            if (!m_fastText || m_models.activeModelId() != m_fastTextId)
+                applyModel(loadActiveModel());
+        } catch (const StorageError &error) {
+            qCWarning(lcAi, "Could not check for a learned model: %s",
+                      qUtf8Printable(error.message()));
+        }
+        m_modelTimer.start();
+    } else {
+        m_fastText.reset();
+        m_fastTextId = 0;
+        m_fastTextError.clear();
+    }
     qCInfo(lcAi, "Classifying with %s", qUtf8Printable([this] {
                QStringList names;
                for (ClassificationProvider provider : m_options.order)
@@ -89,6 +113,9 @@ void ClassificationWorker::stop()
     m_running = false;
     m_pollTimer.stop();
     m_flushTimer.stop();
+    m_modelTimer.stop();
+    m_modelPool.waitForDone();
+    m_loadingModel = false;
     // Remote requests in flight end as failures that are dropped; their jobs stay queued.
     m_llm.reset();
     // A batch on the pool finishes into a continuation that is dropped once stopped; its jobs
@@ -153,7 +180,6 @@ void ClassificationWorker::poll()
     QList<ClassificationQueue::Entry> entries;
     try {
         if (!m_countsAge.isValid() || m_countsAge.elapsed() > kCountsMaxAgeMs) {
-            loadFastTextIfChanged();
             m_counts = m_queue->counts();
             m_countsAge.start();
             publishStatus();
@@ -194,33 +220,73 @@ void ClassificationWorker::poll()
         });
 }
 
-void ClassificationWorker::loadFastTextIfChanged()
+bool ClassificationWorker::usesFastText() const
 {
-    if (m_options.fastTextModelPath.isEmpty() ||
-        !m_options.order.contains(ClassificationProvider::FastText))
+    return m_options.order.contains(ClassificationProvider::FastText);
+}
+
+ClassificationWorker::LoadedModel ClassificationWorker::loadActiveModel() const
+{
+    LoadedModel loaded;
+    std::unique_ptr<FastTextClassifier> classifier = m_models.load(&loaded.error, &loaded.id);
+    loaded.classifier = std::move(classifier);
+    return loaded;
+}
+
+void ClassificationWorker::checkForNewModel()
+{
+    if (!m_running || m_loadingModel)
         return;
-    // `train` in another process replaces the metadata file atomically when it keeps a model.
-    const QDateTime modified = QFileInfo(m_options.fastTextModelPath).lastModified();
-    if (modified == m_fastTextModified)
-        return;
-    m_fastTextModified = modified;
-    if (!modified.isValid()) {
-        m_fastText.reset();
-        m_fastTextError.clear();
-        publishStatus();
+    qint64 id = 0;
+    try {
+        id = m_models.activeModelId();
+    } catch (const StorageError &error) {
+        // Once per outage: the queue's own reads report the database's trouble as well.
+        if (!std::exchange(m_modelCheckFailing, true)) {
+            qCWarning(lcAi, "Could not check for a new learned model: %s",
+                      qUtf8Printable(error.message()));
+        }
         return;
     }
-    QString error;
-    std::shared_ptr<const LocalClassifier> loaded =
-        FastTextClassifier::load(m_options.fastTextModelPath, &error);
-    if (loaded) {
-        m_fastText = std::move(loaded);
+    m_modelCheckFailing = false;
+    if (id == m_fastTextId)
+        return;
+    // Reading megabytes of model and parsing them happens off this thread, so batches keep
+    // being taken and stored with the model already loaded. The pool thread opens a connection
+    // of its own and closes it, as the pool may end the thread.
+    m_loadingModel = true;
+    QtConcurrent::run(&m_modelPool, [this] {
+        LoadedModel loaded = loadActiveModel();
+        m_database.closeThreadConnection();
+        return loaded;
+    }).then(this, [this, generation = m_generation](const LoadedModel &loaded) {
+        if (generation != m_generation)
+            return;
+        m_loadingModel = false;
+        applyModel(loaded);
+    });
+}
+
+void ClassificationWorker::applyModel(const LoadedModel &loaded)
+{
+    if (loaded.id < 0) {
+        // The database could not say; the next check asks again.
+        qCWarning(lcAi, "Could not read the learned model: %s", qUtf8Printable(loaded.error));
+        return;
+    }
+    m_fastTextId = loaded.id;
+    if (loaded.id == 0) {
+        m_fastText.reset();
+        m_fastTextError.clear();
+    } else if (loaded.classifier) {
+        m_fastText = loaded.classifier;
         m_fastTextError.clear();
         qCInfo(lcAi, "Learned model %s loaded", qUtf8Printable(m_fastText->modelName()));
     } else {
-        // Keep the model already loaded, if any: a broken file must not stop classification.
-        m_fastTextError = error;
-        qCWarning(lcAi, "Could not load the learned model: %s", qUtf8Printable(error));
+        // Keep the model already loaded, if any: a broken model must not stop classification.
+        // It is not tried again until another model is stored.
+        m_fastTextError = loaded.error;
+        qCWarning(lcAi, "Could not load the learned model: %s", qUtf8Printable(loaded.error));
     }
     publishStatus();
 }

@@ -3,6 +3,7 @@
 #include "classificationoptions.h"
 #include "classificationqueue.h"
 #include "classificationstatus.h"
+#include "fasttextmodelstore.h"
 #include "llmoutcome.h"
 #include "prediction.h"
 #include "rulesclassifier.h"
@@ -65,6 +66,14 @@ private:
         ClassificationQueue::Entry entry;
         QElapsedTimer started;
     };
+    // The outcome of reading the active learned model.
+    struct LoadedModel
+    {
+        // The stored model's id; 0 when none is stored, -1 when the database could not say.
+        qint64 id = -1;
+        std::shared_ptr<const LocalClassifier> classifier;
+        QString error;
+    };
 
     void poll();
     void schedule(std::chrono::milliseconds delay);
@@ -76,7 +85,10 @@ private:
                                    bool gateWithRules);
     int capacity() const;
     bool remoteComesFirst() const;
-    void loadFastTextIfChanged();
+    bool usesFastText() const;
+    LoadedModel loadActiveModel() const;
+    void checkForNewModel();
+    void applyModel(const LoadedModel &loaded);
     void finishLocalBatch(const QList<Verdict> &verdicts);
     bool asksRemoteFirst(const Verdict &verdict) const;
     void askRemote(const Job &job, const Verdict &verdict);
@@ -103,15 +115,22 @@ private:
     ClassificationOptions m_options;
     std::unique_ptr<ClassificationQueue> m_queue;
     const RulesClassifier m_rules;
+    const FastTextModelStore m_models;
     std::shared_ptr<const LocalClassifier> m_fastText;
-    QDateTime m_fastTextModified;
+    // The stored model m_fastText came from, or that failed to load; 0 for none.
+    qint64 m_fastTextId = 0;
     QString m_fastTextError;
+    bool m_loadingModel = false;
+    bool m_modelCheckFailing = false;
     // Created on the worker's thread, which then owns its network manager.
     std::unique_ptr<LlmClient> m_llm;
     QThreadPool m_pool;
     QTimer m_pollTimer;
     // Remote answers arrive one by one; storing them a few milliseconds later batches them.
     QTimer m_flushTimer;
+    // Polls the active model's id; a new one is read and parsed on m_modelPool.
+    QTimer m_modelTimer;
+    QThreadPool m_modelPool;
     QHash<qint64, Job> m_inFlight;
     QList<Classification> m_results;
     QList<ClassificationQueue::Failure> m_failures;

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QTemporaryFile>
 
 #include <fasttext/args.h>
 #include <fasttext/dictionary.h>
@@ -56,33 +57,33 @@ FastTextClassifier::FastTextClassifier(std::shared_ptr<fasttext::FastText> model
 
 FastTextClassifier::~FastTextClassifier() = default;
 
-std::unique_ptr<FastTextClassifier> FastTextClassifier::load(const QString &metadataPath,
-                                                             QString *error)
+std::optional<FastTextModelInfo>
+FastTextClassifier::parseInfo(const QByteArray &json, const QString &source, QString *error)
 {
-    QFile file(metadataPath);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = tr("cannot read %1: %2").arg(metadataPath, file.errorString());
-        return nullptr;
-    }
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (!document.isObject()) {
-        *error = tr("%1 is not model metadata: %2").arg(metadataPath, parseError.errorString());
-        return nullptr;
+        *error = tr("%1 is not model metadata: %2").arg(source, parseError.errorString());
+        return std::nullopt;
     }
     QString infoError;
     std::optional<FastTextModelInfo> info =
         FastTextModelInfo::fromJson(document.object(), &infoError);
     if (!info) {
-        *error = tr("%1: %2").arg(metadataPath, infoError);
-        return nullptr;
+        *error = tr("%1: %2").arg(source, infoError);
+        return std::nullopt;
     }
     if (info->tokenizerVersion != FastTextTokenizer::kVersion) {
-        *error = tr("%1 was trained with another version of the program; train it again")
-                     .arg(metadataPath);
-        return nullptr;
+        *error =
+            tr("%1 was trained with another version of the program; train it again").arg(source);
+        return std::nullopt;
     }
-    const QString modelPath = QFileInfo(metadataPath).absoluteDir().filePath(info->modelFile);
+    return info;
+}
+
+std::unique_ptr<FastTextClassifier>
+FastTextClassifier::fromModelFile(const QString &modelPath, FastTextModelInfo info, QString *error)
+{
     auto model = std::make_shared<fasttext::FastText>();
     try {
         model->loadModel(QFile::encodeName(modelPath).toStdString());
@@ -91,7 +92,46 @@ std::unique_ptr<FastTextClassifier> FastTextClassifier::load(const QString &meta
                      .arg(modelPath, QString::fromLocal8Bit(exception.what()));
         return nullptr;
     }
-    return fromModel(std::move(model), std::move(*info), error);
+    return fromModel(std::move(model), std::move(info), error);
+}
+
+std::unique_ptr<FastTextClassifier> FastTextClassifier::load(const QString &metadataPath,
+                                                             QString *error)
+{
+    QFile file(metadataPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = tr("cannot read %1: %2").arg(metadataPath, file.errorString());
+        return nullptr;
+    }
+    std::optional<FastTextModelInfo> info = parseInfo(file.readAll(), metadataPath, error);
+    if (!info)
+        return nullptr;
+    if (info->modelFile.isEmpty()) {
+        *error = tr("%1 names no model file").arg(metadataPath);
+        return nullptr;
+    }
+    const QString modelPath = QFileInfo(metadataPath).absoluteDir().filePath(info->modelFile);
+    return fromModelFile(modelPath, std::move(*info), error);
+}
+
+std::unique_ptr<FastTextClassifier> FastTextClassifier::fromStored(const QString &metadata,
+                                                                   const QByteArray &model,
+                                                                   const QString &source,
+                                                                   QString *error)
+{
+    std::optional<FastTextModelInfo> info = parseInfo(metadata.toUtf8(), source, error);
+    if (!info)
+        return nullptr;
+    // fastText 0.9.2 checks a model's header only when it loads from a path (checkModel() is
+    // private), and its loadModel(std::istream &) reads the format version that check would
+    // have set, uninitialised otherwise. A private temporary copy keeps fastText's own checks.
+    QTemporaryFile file;
+    if (!file.open() || file.write(model) != model.size() || !file.flush()) {
+        *error =
+            tr("cannot write a temporary copy of the model %1: %2").arg(source, file.errorString());
+        return nullptr;
+    }
+    return fromModelFile(file.fileName(), std::move(*info), error);
 }
 
 std::unique_ptr<FastTextClassifier>
@@ -211,4 +251,23 @@ bool FastTextClassifier::saveModelFile(const QString &path, QString *error) cons
         return false;
     }
     return true;
+}
+
+QByteArray FastTextClassifier::modelFileBytes(QString *error) const
+{
+    // fastText writes only to a path; its stream writers are private.
+    QTemporaryFile file;
+    if (!file.open()) {
+        *error = tr("cannot write a temporary model file: %1").arg(file.errorString());
+        return {};
+    }
+    if (!saveModelFile(file.fileName(), error))
+        return {};
+    // fastText wrote through its own stream to the same path; read what it wrote.
+    QFile written(file.fileName());
+    if (!written.open(QIODevice::ReadOnly)) {
+        *error = tr("cannot read %1: %2").arg(file.fileName(), written.errorString());
+        return {};
+    }
+    return written.readAll();
 }

@@ -5,10 +5,12 @@
 #include "localclassifier.h"
 #include "rulesclassifier.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QStringView>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,11 @@ public:
     // Reads the metadata file and the model it names (same folder). Returns null and sets
     // *error when either is missing, unreadable or made by an incompatible program.
     static std::unique_ptr<FastTextClassifier> load(const QString &metadataPath, QString *error);
+    // The same from a model kept in the database: its metadata JSON and the model file's bytes.
+    // source names it in messages.
+    static std::unique_ptr<FastTextClassifier> fromStored(const QString &metadata,
+                                                          const QByteArray &model,
+                                                          const QString &source, QString *error);
     // Wraps a model trained in this process. Returns null and sets *error if its labels are not
     // category names.
     static std::unique_ptr<FastTextClassifier> fromModel(std::shared_ptr<fasttext::FastText> model,
@@ -46,6 +53,8 @@ public:
 
     // Writes the fastText model file. Not safe while another thread changes this object.
     bool saveModelFile(const QString &path, QString *error) const;
+    // The model file's bytes, as saveModelFile() would write them; null with *error set.
+    QByteArray modelFileBytes(QString *error) const;
 
     // The word and n-gram ids fastText itself would read for these tokens followed by a line
     // end; public so tests can compare it with fastText's own tokeniser.
@@ -53,6 +62,10 @@ public:
 
 private:
     FastTextClassifier(std::shared_ptr<fasttext::FastText> model, FastTextModelInfo info);
+    static std::optional<FastTextModelInfo> parseInfo(const QByteArray &json, const QString &source,
+                                                      QString *error);
+    static std::unique_ptr<FastTextClassifier>
+    fromModelFile(const QString &modelPath, FastTextModelInfo info, QString *error);
 
     std::shared_ptr<fasttext::FastText> m_model;
     FastTextModelInfo m_info;

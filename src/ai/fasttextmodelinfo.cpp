@@ -57,8 +57,8 @@ std::optional<FastTextModelInfo> FastTextModelInfo::fromJson(const QJsonObject &
         QDateTime::fromString(json.value(u"trained_at"_s).toString(), Qt::ISODateWithMs);
     info.modelFile = json.value(u"model_file"_s).toString();
     info.tokenizerVersion = json.value(u"tokenizer_version"_s).toInt(0);
-    if (info.version.isEmpty() || info.modelFile.isEmpty() || !info.trainedAt.isValid())
-        return fail(tr("model metadata lacks its version, date or model file"));
+    if (info.version.isEmpty() || !info.trainedAt.isValid())
+        return fail(tr("model metadata lacks its version or date"));
     // A name with a path in it would let the metadata point anywhere on the disk.
     if (info.modelFile.contains(u'/') || info.modelFile.startsWith(u'.'))
         return fail(tr("model metadata names an invalid model file"));

@@ -8,8 +8,8 @@
 
 #include <optional>
 
-// What is known about one trained model: where its file is, how it was trained, how well it did
-// on held-out tickets, and how its confidence is calibrated. Kept as JSON beside the model.
+// What is known about one trained model: how it was trained, how well it did on held-out
+// tickets, and how its confidence is calibrated. Kept as JSON with the model in the database.
 struct FastTextModelInfo
 {
     // Bumped when the file layout changes; older programs refuse newer files.
@@ -29,7 +29,8 @@ struct FastTextModelInfo
     // "yyyyMMdd-hhmmss" of the training, in UTC.
     QString version;
     QDateTime trainedAt;
-    // File name of the fastText model, in the same folder as this metadata.
+    // File name of the fastText model, in the same folder as this metadata, for a model kept in
+    // files (v0.3, evaluate --model); empty for one kept in the database.
     QString modelFile;
     int tokenizerVersion = 0;
     HyperParameters hyperParameters;

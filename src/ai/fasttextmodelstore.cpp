@@ -1,15 +1,16 @@
 #include "fasttextmodelstore.h"
 
+#include "database.h"
+#include "databaselocation.h"
 #include "fasttextclassifier.h"
+#include "learnedmodelrepository.h"
+#include "storageerror.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
-
-#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -20,86 +21,118 @@ QString tr(const char *text)
     return QCoreApplication::translate("FastTextModelStore", text);
 }
 
-// The model file a metadata file names, or an empty string.
-QString namedModelFile(const QString &metadataPath)
+QString modelSource(const LearnedModel &model)
 {
-    QFile file(metadataPath);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
-    const QString name = json.value(u"model_file"_s).toString();
-    return name.contains(u'/') || name.startsWith(u'.') ? QString() : name;
+    return tr("the stored model %1 (id %2)").arg(model.version).arg(model.id);
+}
+
+// The row for a model: its metadata names no file, the bytes are beside it in the table.
+LearnedModel storedModel(FastTextModelInfo info, QByteArray bytes)
+{
+    info.modelFile.clear();
+    LearnedModel stored;
+    stored.kind = FastTextModelStore::kKind;
+    stored.version = info.version;
+    stored.metadata =
+        QString::fromUtf8(QJsonDocument(info.toJson()).toJson(QJsonDocument::Compact));
+    stored.model = std::move(bytes);
+    return stored;
 }
 
 } // namespace
 
-FastTextModelStore::FastTextModelStore(const QString &databasePath)
-    : m_metadataPath(QFileInfo(databasePath).absoluteFilePath() + u".fasttext.json"_s)
+FastTextModelStore::FastTextModelStore(const Database &database)
+    : m_database(database)
 {}
 
-FastTextModelStore FastTextModelStore::atMetadataPath(const QString &metadataPath)
+QString FastTextModelStore::location() const
 {
-    FastTextModelStore store;
-    store.m_metadataPath = QFileInfo(metadataPath).absoluteFilePath();
-    return store;
+    return DatabaseLocation::redacted(m_database.config());
 }
 
 bool FastTextModelStore::exists() const
 {
-    return QFileInfo::exists(m_metadataPath);
+    return activeModelId() != 0;
 }
 
-std::unique_ptr<FastTextClassifier> FastTextModelStore::load(QString *error) const
+qint64 FastTextModelStore::activeModelId() const
 {
-    return FastTextClassifier::load(m_metadataPath, error);
+    const std::optional<LearnedModel> active =
+        LearnedModelRepository(m_database).activeVersion(kKind);
+    return active ? active->id : 0;
 }
 
-QString FastTextModelStore::modelFileName(const QString &version) const
+std::unique_ptr<FastTextClassifier> FastTextModelStore::load(QString *error, qint64 *id) const
 {
-    QString base = QFileInfo(m_metadataPath).fileName();
-    if (base.endsWith(u".json"_s))
-        base.chop(5);
-    return base + u'-' + version + u".bin"_s;
+    std::optional<LearnedModel> stored;
+    try {
+        stored = LearnedModelRepository(m_database).active(kKind);
+    } catch (const StorageError &storageError) {
+        *error = storageError.message();
+        return nullptr;
+    }
+    if (id)
+        *id = stored ? stored->id : 0;
+    if (!stored) {
+        *error = tr("no learned model is stored in %1").arg(location());
+        return nullptr;
+    }
+    return FastTextClassifier::fromStored(stored->metadata, stored->model, modelSource(*stored),
+                                          error);
 }
 
 bool FastTextModelStore::save(FastTextClassifier *classifier, QString *error) const
 {
-    const QDir folder = QFileInfo(m_metadataPath).absoluteDir();
-    const QString previousModel = namedModelFile(m_metadataPath);
-
+    QByteArray bytes = classifier->modelFileBytes(error);
+    if (bytes.isNull())
+        return false;
+    const LearnedModel stored = storedModel(classifier->info(), std::move(bytes));
+    try {
+        LearnedModelRepository(m_database).add(stored);
+    } catch (const StorageError &storageError) {
+        *error = storageError.message();
+        return false;
+    }
     FastTextModelInfo info = classifier->info();
-    info.modelFile = modelFileName(info.version);
-    const QString modelPath = folder.filePath(info.modelFile);
-    // fastText writes through its own stream, so it writes a temporary name that is renamed
-    // once complete; rename() within a folder replaces atomically.
-    const QString temporaryPath = modelPath + u".tmp"_s;
-    if (!classifier->saveModelFile(temporaryPath, error)) {
-        QFile::remove(temporaryPath);
-        return false;
-    }
-    if (std::rename(QFile::encodeName(temporaryPath).constData(),
-                    QFile::encodeName(modelPath).constData()) != 0) {
-        *error = tr("cannot rename %1 to %2").arg(temporaryPath, modelPath);
-        QFile::remove(temporaryPath);
-        return false;
-    }
-
-    QSaveFile metadata(m_metadataPath);
-    if (!metadata.open(QIODevice::WriteOnly)) {
-        *error = tr("cannot write %1: %2").arg(m_metadataPath, metadata.errorString());
-        if (info.modelFile != previousModel)
-            QFile::remove(modelPath);
-        return false;
-    }
-    metadata.write(QJsonDocument(info.toJson()).toJson(QJsonDocument::Indented));
-    if (!metadata.commit()) {
-        *error = tr("cannot write %1: %2").arg(m_metadataPath, metadata.errorString());
-        if (info.modelFile != previousModel)
-            QFile::remove(modelPath);
-        return false;
-    }
+    info.modelFile.clear();
     classifier->setInfo(info);
-    if (!previousModel.isEmpty() && previousModel != info.modelFile)
-        QFile::remove(folder.filePath(previousModel));
     return true;
+}
+
+QString FastTextModelStore::importVersion03Files() const
+{
+    const DatabaseConfig &config = m_database.config();
+    // Only a SQLite file ever had model files beside it.
+    if (config.driver != QLatin1String("QSQLITE"))
+        return {};
+    const QString metadataPath =
+        QFileInfo(config.databaseName).absoluteFilePath() + u".fasttext.json"_s;
+    if (!QFileInfo::exists(metadataPath))
+        return {};
+    try {
+        LearnedModelRepository models(m_database);
+        // Checked before reading the files: once imported, every later start stops here.
+        if (!models.list(kKind).isEmpty())
+            return {};
+        QString error;
+        const std::unique_ptr<FastTextClassifier> classifier =
+            FastTextClassifier::load(metadataPath, &error);
+        if (!classifier)
+            return tr("The learned model in %1 was not imported: %2").arg(metadataPath, error);
+        QFile modelFile(
+            QFileInfo(metadataPath).absoluteDir().filePath(classifier->info().modelFile));
+        if (!modelFile.open(QIODevice::ReadOnly)) {
+            return tr("The learned model in %1 was not imported: %2")
+                .arg(modelFile.fileName(), modelFile.errorString());
+        }
+        // The bytes as trained, not as this fastText would save them again.
+        if (models.addIfNoneStored(storedModel(classifier->info(), modelFile.readAll())) == 0)
+            return {};
+        return tr("Imported the learned model %1 from %2 into the database; the files are no "
+                  "longer used.")
+            .arg(classifier->modelName(), metadataPath);
+    } catch (const StorageError &storageError) {
+        return tr("The learned model in %1 was not imported: %2")
+            .arg(metadataPath, storageError.message());
+    }
 }

@@ -1,34 +1,45 @@
 #pragma once
 
+#include <QLatin1StringView>
 #include <QString>
 
 #include <memory>
 
+class Database;
 class FastTextClassifier;
 
-// Where the learned model lives: beside the database, as "<database>.fasttext.json" naming a
-// "<database>.fasttext-<version>.bin". The metadata file is the commit point: it is replaced
-// atomically after the model file is complete, so a reader sees the old model or the new one,
-// never half of either.
+// Where the learned model lives: in the database's learned_models table, so that every window
+// and API node sharing the database uses the model trained on any of them. Storing a model
+// makes it the active one in one transaction; earlier models are kept.
 class FastTextModelStore final
 {
 public:
-    explicit FastTextModelStore(const QString &databasePath);
-    // A store at an explicit metadata path (evaluate --model).
-    static FastTextModelStore atMetadataPath(const QString &metadataPath);
+    static constexpr QLatin1StringView kKind{"fasttext"};
 
-    QString metadataPath() const { return m_metadataPath; }
+    explicit FastTextModelStore(const Database &database);
+    Q_DISABLE_COPY_MOVE(FastTextModelStore)
+
+    // Whether a model is active. Throws StorageError.
     bool exists() const;
-
-    // The current model, or null with *error set.
-    std::unique_ptr<FastTextClassifier> load(QString *error) const;
-    // Writes the model file and its metadata, then removes the model file it replaced.
-    // Returns false with *error set; the previous model is then still in place.
+    // The active model's id, 0 when there is none: a cheap query for noticing a model stored by
+    // another node. Throws StorageError.
+    qint64 activeModelId() const;
+    // The active model, or null with *error set (none, unreadable, or a database failure).
+    // *id, when given, is set to the id of the model read (even if it could not be loaded) or
+    // to 0 when none is stored; it is left alone when the database could not be read.
+    std::unique_ptr<FastTextClassifier> load(QString *error, qint64 *id = nullptr) const;
+    // Stores the model and makes it the active one. Returns false with *error set; the
+    // previous model is then still the active one.
     bool save(FastTextClassifier *classifier, QString *error) const;
+    // For messages: where the model is kept, without passwords.
+    QString location() const;
+
+    // v0.3 kept the model beside the SQLite file, as "<database>.fasttext.json" naming a
+    // "<database>.fasttext-<version>.bin". Stores that model when the database has none yet, so
+    // an upgrade keeps it; the files are left in place. Returns a line for the user when it
+    // imported a model or could not, otherwise an empty string.
+    QString importVersion03Files() const;
 
 private:
-    FastTextModelStore() = default;
-    QString modelFileName(const QString &version) const;
-
-    QString m_metadataPath;
+    const Database &m_database;
 };

@@ -4,6 +4,7 @@
 #include "fasttextmodelstore.h"
 #include "fasttexttokenizer.h"
 #include "rulesclassifier.h"
+#include "storageerror.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -262,9 +263,15 @@ FastTextTrainer::trainAndKeep(const QList<TrainingExample> &examples,
     report.rulesMetrics = model.rulesMetrics;
     report.duplicates = model.duplicates;
     report.conflicts = model.conflicts;
-    report.metadataPath = store.metadataPath();
+    report.location = store.location();
     report.replaced = true;
-    if (store.exists()) {
+    bool previousExists = false;
+    try {
+        previousExists = store.exists();
+    } catch (const StorageError &error) {
+        return error.message();
+    }
+    if (previousExists) {
         QString loadError;
         const std::unique_ptr<FastTextClassifier> previous = store.load(&loadError);
         if (previous) {
@@ -304,7 +311,7 @@ QJsonObject FastTextTrainer::Report::toJson() const
                      {u"duplicates_skipped"_s, duplicates},
                      {u"label_conflicts_skipped"_s, conflicts},
                      {u"replaced"_s, replaced},
-                     {u"metadata_path"_s, metadataPath}};
+                     {u"stored_in"_s, location}};
     if (previous) {
         json.insert(u"previous_model"_s, previous->modelName());
         json.insert(u"previous_accuracy"_s, previousAccuracy.value_or(0.0));
@@ -348,7 +355,7 @@ QString FastTextTrainer::Report::toText() const
     } else if (!previousError.isEmpty()) {
         out << tr("previous model:   unreadable (%1)").arg(previousError) << '\n';
     }
-    out << (replaced ? tr("kept:             %1").arg(metadataPath)
+    out << (replaced ? tr("kept:             %1").arg(location)
                      : tr("not kept: the previous model scores better on these tickets"))
         << '\n'
         << '\n'

@@ -72,7 +72,8 @@ public:
         std::optional<double> previousAccuracy;
         QString previousError;
         bool replaced = false;
-        QString metadataPath;
+        // Where the model was kept: the database, without passwords.
+        QString location;
 
         QJsonObject toJson() const;
         QString toText() const;
@@ -87,7 +88,8 @@ public:
     // Returns the trained model, or a message saying why it could not be trained.
     std::variant<TrainedModel, QString> train(const QList<TrainingExample> &examples) const;
     // Trains, then keeps the new model in the store only if it scores at least as well on this
-    // training's held-out tickets as the model already there.
+    // training's held-out tickets as the model already there. A database failure is returned
+    // as the message.
     std::variant<Report, QString> trainAndKeep(const QList<TrainingExample> &examples,
                                                const FastTextModelStore &store) const;
 

@@ -4,16 +4,19 @@
 #include "classificationmetrics.h"
 #include "classificationoptions.h"
 #include "csvreader.h"
+#include "database.h"
 #include "datasetcsvformat.h"
 #include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
 #include "llmclient.h"
 #include "rulesclassifier.h"
+#include "storageerror.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <QSettings>
@@ -91,6 +94,40 @@ Evaluation evaluateRemotely(const LlmSettings &settings, const QList<LabelledTex
     return evaluation;
 }
 
+// The learned model to evaluate: the metadata file --model names, else the database's active
+// model. Null with *error set when there is none; *missing tells "none" from "unreadable".
+std::unique_ptr<FastTextClassifier> loadLearnedModel(const CommandLine &commandLine, QString *error,
+                                                     bool *missing)
+{
+    *missing = false;
+    if (!commandLine.modelPath.isEmpty()) {
+        *missing = !QFileInfo::exists(commandLine.modelPath);
+        return FastTextClassifier::load(commandLine.modelPath, error);
+    }
+    const DatabaseConfig &config = commandLine.database;
+    // Evaluating must not leave an empty database behind where none was.
+    if (config.driver == QLatin1String("QSQLITE") && !QFileInfo::exists(config.databaseName)) {
+        *missing = true;
+        *error = tr("no database at %1").arg(config.databaseName);
+        return nullptr;
+    }
+    const Database database(config);
+    std::unique_ptr<FastTextClassifier> classifier;
+    try {
+        database.migrate();
+        const FastTextModelStore store(database);
+        if (const QString imported = store.importVersion03Files(); !imported.isEmpty())
+            QTextStream(stderr) << tr("support-console: %1").arg(imported) << Qt::endl;
+        qint64 id = -1;
+        classifier = store.load(error, &id);
+        *missing = id == 0;
+    } catch (const StorageError &storageError) {
+        *error = storageError.message();
+    }
+    database.closeThreadConnection();
+    return classifier;
+}
+
 } // namespace
 
 int EvaluateCommand::run(const CommandLine &commandLine)
@@ -100,18 +137,29 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     QStringList settingsErrors;
     const ClassificationOptions options = ClassificationOptions::fromSettings(
         QSettings(), QProcessEnvironment::systemEnvironment(), &settingsErrors);
-    const FastTextModelStore store =
-        commandLine.modelPath.isEmpty() ? FastTextModelStore(commandLine.database.databaseName)
-                                        : FastTextModelStore::atMetadataPath(commandLine.modelPath);
+    // Read at most once, and only when the learned model may be the one evaluated.
+    std::optional<std::unique_ptr<FastTextClassifier>> learned;
+    QString learnedError;
+    bool learnedMissing = false;
+    const auto learnedModel = [&]() -> std::unique_ptr<FastTextClassifier> & {
+        if (!learned)
+            learned = loadLearnedModel(commandLine, &learnedError, &learnedMissing);
+        return *learned;
+    };
 
     QString provider = commandLine.evaluateProvider;
     if (provider.isEmpty()) {
         // What the console would use first: the configured order, skipping what is not set up.
         provider = QStringLiteral("rules");
         for (ClassificationProvider candidate : options.order) {
-            if ((candidate == ClassificationProvider::Remote && options.llm.isConfigured()) ||
-                (candidate == ClassificationProvider::FastText && store.exists()) ||
-                candidate == ClassificationProvider::Rules) {
+            bool setUp = candidate == ClassificationProvider::Rules;
+            if (candidate == ClassificationProvider::Remote) {
+                setUp = options.llm.isConfigured();
+            } else if (candidate == ClassificationProvider::FastText) {
+                learnedModel();
+                setUp = !learnedMissing;
+            }
+            if (setUp) {
                 provider = classificationProviderName(candidate);
                 break;
             }
@@ -122,17 +170,16 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     if (provider == QLatin1String("rules")) {
         classifier = std::make_unique<RulesClassifier>();
     } else if (provider == QLatin1String("fasttext")) {
-        if (!store.exists()) {
-            err << tr("support-console: no trained model at %1; run support-console train "
+        classifier = std::move(learnedModel());
+        if (!classifier && learnedMissing) {
+            err << tr("support-console: no trained model (%1); run support-console train "
                       "--database DB first, or give --model PATH")
-                       .arg(store.metadataPath())
+                       .arg(learnedError)
                 << Qt::endl;
             return 1;
         }
-        QString error;
-        classifier = store.load(&error);
         if (!classifier) {
-            err << tr("support-console: %1").arg(error) << Qt::endl;
+            err << tr("support-console: %1").arg(learnedError) << Qt::endl;
             return 1;
         }
     } else if (provider == QLatin1String("remote")) {

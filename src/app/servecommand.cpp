@@ -3,6 +3,7 @@
 #include "apiservice.h"
 #include "classificationservice.h"
 #include "database.h"
+#include "databaselocation.h"
 #include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
 #include "mainwindow.h"
@@ -20,14 +21,11 @@
 namespace {
 
 // The new-ticket form suggests with the learned model when there is one, else with the rules.
-std::shared_ptr<const LocalClassifier> formSuggester(const QString &modelMetadataPath)
+std::shared_ptr<const LocalClassifier> formSuggester(const Database &database)
 {
-    const FastTextModelStore store = FastTextModelStore::atMetadataPath(modelMetadataPath);
     QString error;
-    if (store.exists()) {
-        if (std::shared_ptr<const LocalClassifier> model = store.load(&error))
-            return model;
-    }
+    if (std::shared_ptr<const LocalClassifier> model = FastTextModelStore(database).load(&error))
+        return model;
     return std::make_shared<RulesClassifier>();
 }
 
@@ -77,6 +75,10 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
             << Qt::endl;
         return 1;
     }
+    if (const QString imported = FastTextModelStore(database).importVersion03Files();
+        !imported.isEmpty())
+        err << QCoreApplication::translate("ServeCommand", "support-console: %1").arg(imported)
+            << Qt::endl;
 
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp,
@@ -85,7 +87,6 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     QStringList settingsErrors;
     ClassificationOptions options = ClassificationOptions::fromSettings(
         QSettings(), QProcessEnvironment::systemEnvironment(), &settingsErrors);
-    options.fastTextModelPath = FastTextModelStore(database.config().databaseName).metadataPath();
     for (const QString &settingsError : std::as_const(settingsErrors)) {
         err << QCoreApplication::translate("ServeCommand", "support-console: setting ignored: %1")
                    .arg(settingsError)
@@ -113,7 +114,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
             << Qt::endl;
     }
     out << QCoreApplication::translate("ServeCommand", "Database: %1")
-               .arg(commandLine.database.databaseName)
+               .arg(DatabaseLocation::redacted(config))
         << Qt::endl;
 
     std::unique_ptr<MainWindow> window;
@@ -122,7 +123,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
         window->setApi(port != 0 ? &api : nullptr, listening,
                        port != 0 ? QString() : api.errorString());
         window->setClassification(&classification);
-        window->setSuggester(formSuggester(options.fastTextModelPath));
+        window->setSuggester(formSuggester(database));
         // What the settings dialog changes applies now, except the database location.
         QObject::connect(
             window.get(), &MainWindow::settingsChanged, window.get(), [&](const QStringList &keys) {
@@ -133,10 +134,8 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
                 };
                 if (changed(QLatin1StringView("ai/"))) {
                     QStringList ignored;
-                    ClassificationOptions updated = ClassificationOptions::fromSettings(
-                        QSettings(), QProcessEnvironment::systemEnvironment(), &ignored);
-                    updated.fastTextModelPath = options.fastTextModelPath;
-                    classification.reconfigure(updated);
+                    classification.reconfigure(ClassificationOptions::fromSettings(
+                        QSettings(), QProcessEnvironment::systemEnvironment(), &ignored));
                 }
                 if (changed(QLatin1StringView("api/"))) {
                     restartApi(api, *window);

@@ -19,24 +19,25 @@ int TrainCommand::run(const CommandLine &commandLine)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
+    const Database database(commandLine.database);
     QList<TrainingExample> examples;
-    {
-        const Database database(commandLine.database);
-        try {
-            database.migrate();
-            examples = TrainingExampleReader(database).read();
-        } catch (const StorageError &error) {
-            err << tr("support-console: cannot read the labelled tickets: %1").arg(error.message())
-                << Qt::endl;
-            database.closeThreadConnection();
-            return 1;
-        }
+    try {
+        database.migrate();
+        examples = TrainingExampleReader(database).read();
+    } catch (const StorageError &error) {
+        err << tr("support-console: cannot read the labelled tickets: %1").arg(error.message())
+            << Qt::endl;
         database.closeThreadConnection();
+        return 1;
     }
+    const FastTextModelStore store(database);
+    // Before training: a model kept in files by v0.3 is the one the new model must beat.
+    if (const QString imported = store.importVersion03Files(); !imported.isEmpty())
+        err << tr("support-console: %1").arg(imported) << Qt::endl;
 
-    const FastTextModelStore store(commandLine.database.databaseName);
     const FastTextTrainer trainer;
     const auto result = trainer.trainAndKeep(examples, store);
+    database.closeThreadConnection();
     if (const QString *error = std::get_if<QString>(&result)) {
         err << tr("support-console: %1").arg(*error) << Qt::endl;
         return 1;

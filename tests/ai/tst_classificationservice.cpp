@@ -7,6 +7,7 @@
 #include "ticketrepository.h"
 #include "trainingfixture.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void stopLeavesUnfinishedJobsQueued();
     void statusReportsProvidersAndQueue();
     void learnedModelIsUsedAndPickedUpWhenTrained();
+    void modelStoredByAnotherNodeIsPickedUp();
     void wakeDuringABatchIsNotLost();
     void reconfigureAppliesToLaterTickets();
 
@@ -263,10 +265,8 @@ void TestClassificationService::statusReportsProvidersAndQueue()
 
 void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
 {
-    const FastTextModelStore store(m_temporary->path());
     ClassificationOptions options = quickOptions();
     options.order = {ClassificationProvider::FastText, ClassificationProvider::Rules};
-    options.fastTextModelPath = store.metadataPath();
     options.idlePollInterval = 100ms;
     ClassificationService service(m_temporary->database(), options);
     service.start();
@@ -279,7 +279,8 @@ void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
     QVERIFY(!m_tickets->find(before)->classification->fallback);
     QTRY_COMPARE(service.status().providers.at(1).state, u"no_model"_s);
 
-    // `support-console train` in another process writes the model beside the database.
+    // `support-console train` stores the model in the database.
+    const FastTextModelStore store(m_temporary->database());
     auto trained = FastTextTrainer().trainAndKeep(TrainingFixture::examples(), store);
     QVERIFY(std::holds_alternative<FastTextTrainer::Report>(trained));
     const FastTextTrainer::Report report = std::get<FastTextTrainer::Report>(trained);
@@ -294,6 +295,46 @@ void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
     QCOMPARE(result.model, report.model.modelName());
     QCOMPARE(result.modelVersion, report.model.version);
     QVERIFY(!result.summary.isEmpty());
+}
+
+void TestClassificationService::modelStoredByAnotherNodeIsPickedUp()
+{
+    // The model already active when the service starts is loaded before the first batch.
+    const FastTextModelStore here(m_temporary->database());
+    auto first = FastTextTrainer().trainAndKeep(TrainingFixture::examples(), here);
+    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(first));
+    const QString firstName = std::get<FastTextTrainer::Report>(first).model.modelName();
+    const qint64 waiting = createTickets(1, u"Refund the double charge on my invoice"_s).first();
+
+    ClassificationOptions options = quickOptions();
+    options.order = {ClassificationProvider::FastText, ClassificationProvider::Rules};
+    ClassificationService service(m_temporary->database(), options);
+    service.start();
+    QTRY_COMPARE(m_tickets->find(waiting)->classificationState(), ClassificationState::Classified);
+    QCOMPARE(m_tickets->find(waiting)->classification->model, firstName);
+
+    // Another node: its own Database object and connection on the same database, training a
+    // day later. The service's idle poll is an hour away; only the model check can see it.
+    const Database other(m_temporary->database().config());
+    FastTextTrainer::Options later;
+    later.now = QDateTime::currentDateTimeUtc().addDays(1);
+    auto second =
+        FastTextTrainer(later).trainAndKeep(TrainingFixture::examples(), FastTextModelStore(other));
+    other.closeThreadConnection();
+    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(second));
+    const FastTextTrainer::Report report = std::get<FastTextTrainer::Report>(second);
+    QVERIFY(report.replaced);
+    QVERIFY(report.model.modelName() != firstName);
+    QElapsedTimer noticed;
+    noticed.start();
+    QTRY_COMPARE_WITH_TIMEOUT(service.status().providers.at(1).model, report.model.modelName(),
+                              5'000);
+    qInfo("Noticed the new model after %lld ms", noticed.elapsed());
+
+    const qint64 after = createTickets(1, u"Refund the double charge on my invoice"_s).first();
+    service.wake();
+    QTRY_COMPARE(m_tickets->find(after)->classificationState(), ClassificationState::Classified);
+    QCOMPARE(m_tickets->find(after)->classification->model, report.model.modelName());
 }
 
 void TestClassificationService::wakeDuringABatchIsNotLost()

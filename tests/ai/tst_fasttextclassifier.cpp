@@ -2,6 +2,7 @@
 #include "fasttextmodelstore.h"
 #include "fasttexttokenizer.h"
 #include "fasttexttrainer.h"
+#include "temporarydatabase.h"
 #include "trainingfixture.h"
 
 #include <QFile>
@@ -43,14 +44,16 @@ private:
 void TestFastTextClassifier::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    const FastTextModelStore store(m_dir.filePath(u"tickets.db"_s));
+    TemporaryDatabase temporary;
+    const FastTextModelStore store(temporary.database());
     const auto result = FastTextTrainer().trainAndKeep(TrainingFixture::examples(), store);
     QVERIFY2(std::holds_alternative<FastTextTrainer::Report>(result), qPrintable(errorOf(result)));
     QString error;
     m_classifier = store.load(&error);
     QVERIFY2(m_classifier, qPrintable(error));
-    m_reference.loadModel(
-        QFile::encodeName(m_dir.filePath(m_classifier->info().modelFile)).toStdString());
+    const QString modelPath = m_dir.filePath(u"model.bin"_s);
+    QVERIFY2(m_classifier->saveModelFile(modelPath, &error), qPrintable(error));
+    m_reference.loadModel(QFile::encodeName(modelPath).toStdString());
 }
 
 void TestFastTextClassifier::featuresMatchFastTextsOwnReader_data()

@@ -1,9 +1,12 @@
 #include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
 #include "fasttexttrainer.h"
+#include "learnedmodelrepository.h"
+#include "temporarydatabase.h"
 #include "trainingfixture.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -31,7 +34,7 @@ private Q_SLOTS:
     void tooFewExamplesSaySoAndHowMany();
     void agentLabelWinsOverDuplicateQueueLabel();
     void conflictingQueueLabelsDoNotDependOnOrder();
-    void keepsTheModelBesideTheDatabase();
+    void keepsTheModelInTheDatabase();
     void worseModelDoesNotReplaceTheKeptOne();
     void unreadablePreviousModelIsReplaced();
 
@@ -222,12 +225,10 @@ void TestFastTextTrainer::conflictingQueueLabelsDoNotDependOnOrder()
         QCOMPARE(heldOut->category, relabelled.category);
 }
 
-void TestFastTextTrainer::keepsTheModelBesideTheDatabase()
+void TestFastTextTrainer::keepsTheModelInTheDatabase()
 {
-    QTemporaryDir dir;
-    const QString database = dir.filePath(u"tickets.db"_s);
-    const FastTextModelStore store(database);
-    QCOMPARE(store.metadataPath(), database + u".fasttext.json"_s);
+    TemporaryDatabase temporary;
+    const FastTextModelStore store(temporary.database());
     QVERIFY(!store.exists());
 
     const auto result = FastTextTrainer(options()).trainAndKeep(m_examples, store);
@@ -235,12 +236,16 @@ void TestFastTextTrainer::keepsTheModelBesideTheDatabase()
     const auto &report = std::get<FastTextTrainer::Report>(result);
     QVERIFY(report.replaced);
     QVERIFY(!report.previous.has_value());
-    QVERIFY(QFile::exists(dir.filePath(u"tickets.db.fasttext-20261122-043100.bin"_s)));
-    QVERIFY(!QFile::exists(dir.filePath(u"tickets.db.fasttext-20261122-043100.bin.tmp"_s)));
+    QCOMPARE(report.location, temporary.path());
+    // Nothing beside the database any more.
+    QCOMPARE(QDir(temporary.folder()).entryList({u"*fasttext*"_s}, QDir::Files), QStringList());
 
-    QFile metadata(store.metadataPath());
-    QVERIFY(metadata.open(QIODevice::ReadOnly));
-    const QJsonObject json = QJsonDocument::fromJson(metadata.readAll()).object();
+    const std::optional<LearnedModel> stored =
+        LearnedModelRepository(temporary.database()).active(u"fasttext"_s);
+    QVERIFY(stored);
+    QCOMPARE(stored->version, u"20261122-043100"_s);
+    QVERIFY(!stored->model.isEmpty());
+    const QJsonObject json = QJsonDocument::fromJson(stored->metadata.toUtf8()).object();
     for (const QString &key :
          {u"version"_s, u"trained_at"_s, u"training_size"_s, u"accuracy"_s, u"macro_f1"_s,
           u"expected_calibration_error"_s, u"hyper_parameters"_s, u"calibration"_s})
@@ -254,18 +259,29 @@ void TestFastTextTrainer::keepsTheModelBesideTheDatabase()
     QCOMPARE(loaded->info().accuracy, report.model.accuracy);
     const QString text = u"Refund for my last invoice, I was charged twice"_s;
     QCOMPARE(loaded->predict(text).category, Category::Billing);
+
+    // The stored model is the trained one: it classifies every ticket exactly as the model in
+    // memory did, probabilities and calibrated confidence alike.
+    auto again = FastTextTrainer(options()).train(m_examples);
+    QVERIFY(std::holds_alternative<FastTextTrainer::TrainedModel>(again));
+    const FastTextClassifier &trained = *std::get<FastTextTrainer::TrainedModel>(again).classifier;
+    for (const TrainingExample &example : std::as_const(m_examples)) {
+        const Prediction expected = trained.predict(example.text);
+        const Prediction actual = loaded->predict(example.text);
+        QCOMPARE(actual.category, expected.category);
+        QCOMPARE(actual.confidence, expected.confidence);
+        QCOMPARE(actual.priority, expected.priority);
+    }
 }
 
 void TestFastTextTrainer::worseModelDoesNotReplaceTheKeptOne()
 {
-    QTemporaryDir dir;
-    const FastTextModelStore store(dir.filePath(u"tickets.db"_s));
+    TemporaryDatabase temporary;
+    const FastTextModelStore store(temporary.database());
+    LearnedModelRepository models(temporary.database());
     QVERIFY(std::holds_alternative<FastTextTrainer::Report>(
         FastTextTrainer(options()).trainAndKeep(m_examples, store)));
-    QFile metadata(store.metadataPath());
-    QVERIFY(metadata.open(QIODevice::ReadOnly));
-    const QByteArray kept = metadata.readAll();
-    metadata.close();
+    const qint64 kept = models.activeVersion(u"fasttext"_s)->id;
 
     // Same texts, labels rotated: held-out tickets are labelled the rotated way too, on which
     // the kept model scores nearly nothing... so rotate only the training share instead.
@@ -282,25 +298,31 @@ void TestFastTextTrainer::worseModelDoesNotReplaceTheKeptOne()
     QVERIFY(!report.replaced);
     QVERIFY(report.previousAccuracy.has_value());
     QVERIFY(*report.previousAccuracy > report.model.accuracy);
-    QVERIFY(metadata.open(QIODevice::ReadOnly));
-    QCOMPARE(metadata.readAll(), kept);
-    QVERIFY(!QFile::exists(dir.filePath(u"tickets.db.fasttext-20261123-043100.bin"_s)));
+    QCOMPARE(models.activeVersion(u"fasttext"_s)->id, kept);
+    QCOMPARE(models.list(u"fasttext"_s).size(), 1);
 
-    // The same data again scores as well, so it replaces, and the old file is cleaned up.
+    // The same data again scores as well, so it replaces; the earlier model is kept, inactive.
     const auto again = FastTextTrainer(later).trainAndKeep(m_examples, store);
     QVERIFY(std::get<FastTextTrainer::Report>(again).replaced);
-    QVERIFY(QFile::exists(dir.filePath(u"tickets.db.fasttext-20261123-043100.bin"_s)));
-    QVERIFY(!QFile::exists(dir.filePath(u"tickets.db.fasttext-20261122-043100.bin"_s)));
+    const QList<LearnedModel> stored = models.list(u"fasttext"_s);
+    QCOMPARE(stored.size(), 2);
+    QCOMPARE(stored.at(0).version, u"20261123-043100"_s);
+    QVERIFY(stored.at(0).active);
+    QCOMPARE(stored.at(1).id, kept);
+    QVERIFY(!stored.at(1).active);
 }
 
 void TestFastTextTrainer::unreadablePreviousModelIsReplaced()
 {
-    QTemporaryDir dir;
-    const FastTextModelStore store(dir.filePath(u"tickets.db"_s));
-    QFile metadata(store.metadataPath());
-    QVERIFY(metadata.open(QIODevice::WriteOnly));
-    metadata.write("{ not json");
-    metadata.close();
+    TemporaryDatabase temporary;
+    const FastTextModelStore store(temporary.database());
+    LearnedModel broken;
+    broken.kind = u"fasttext"_s;
+    broken.version = u"broken"_s;
+    broken.metadata = u"{ not json"_s;
+    broken.model = QByteArray("not a model");
+    LearnedModelRepository(temporary.database()).add(broken);
+
     const auto result = FastTextTrainer(options()).trainAndKeep(m_examples, store);
     QVERIFY(std::holds_alternative<FastTextTrainer::Report>(result));
     const auto &report = std::get<FastTextTrainer::Report>(result);

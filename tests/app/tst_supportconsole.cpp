@@ -1,6 +1,8 @@
 #include "fakellmserver.h"
 #include "httpclient.h"
+#include "trainingfixture.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void evaluateRemoteProvider();
     void trainKeepsAModelThatEvaluateUses();
     void trainWithTooFewTicketsFails();
+    void version03ModelFilesAreImportedOnUpgrade();
     void headlessServesAndStopsOnSignal_data();
     void headlessServesAndStopsOnSignal();
     void acknowledgedTicketsSurviveKill9();
@@ -221,8 +224,9 @@ void TestSupportConsole::trainKeepsAModelThatEvaluateUses()
     QVERIFY(model.value(u"version"_s).toString().size() >= 15);
     QVERIFY(model.value(u"training_size"_s).toInteger() > 100);
     QVERIFY(model.value(u"accuracy"_s).toDouble() >= 0.9);
-    QVERIFY(QFile::exists(databasePath() + u".fasttext.json"_s));
-    QVERIFY(QFile::exists(m_dir->filePath(model.value(u"model_file"_s).toString())));
+    QCOMPARE(report.value(u"stored_in"_s).toString(), databasePath());
+    // The model is in the database, nothing beside it.
+    QCOMPARE(QDir(m_dir->path()).entryList({u"*fasttext*"_s}, QDir::Files), QStringList());
 
     run({u"train"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
@@ -238,10 +242,43 @@ void TestSupportConsole::trainKeepsAModelThatEvaluateUses()
     QVERIFY(evaluation.value(u"model"_s).toString().startsWith(u"fasttext-"_s));
     QVERIFY(evaluation.value(u"accuracy"_s).toDouble() >= 0.9);
 
+    // An explicit model file, for offline evaluation.
+    QString error;
+    const QString elsewhere = m_dir->filePath(u"offline.db"_s);
+    const QString fileModel = TrainingFixture::writeVersion03Files(elsewhere, &error);
+    QVERIFY2(!fileModel.isEmpty(), qPrintable(error));
     run({u"evaluate"_s, fixture, u"--provider"_s, u"fasttext"_s, u"--model"_s,
-         databasePath() + u".fasttext.json"_s},
+         elsewhere + u".fasttext.json"_s, u"--json"_s},
         &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(out).object().value(u"model"_s).toString(), fileModel);
+}
+
+void TestSupportConsole::version03ModelFilesAreImportedOnUpgrade()
+{
+    // A v0.3 database: tickets in SQLite, the trained model in files beside it.
+    const QString fixture = QStringLiteral(SC_FIXTURES_DIR "/training-tickets.csv");
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"import"_s, fixture, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QString error;
+    const QString imported = TrainingFixture::writeVersion03Files(databasePath(), &error);
+    QVERIFY2(!imported.isEmpty(), qPrintable(error));
+
+    // The first command to open it imports the model, which a new training must then beat.
+    run({u"train"_s, u"--database"_s, databasePath(), u"--json"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(err.contains("Imported the learned model") && err.contains(imported.toUtf8()),
+             err.constData());
+    const QJsonObject report = QJsonDocument::fromJson(out).object();
+    QCOMPARE(report.value(u"previous_model"_s).toString(), imported);
+
+    // Imported once only.
+    run({u"train"_s, u"--database"_s, databasePath(), u"--json"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(!err.contains("Imported"), err.constData());
+    QVERIFY(QFile::exists(databasePath() + u".fasttext.json"_s));
 }
 
 void TestSupportConsole::trainWithTooFewTicketsFails()

@@ -3,8 +3,12 @@
 #include "categorymapping.h"
 #include "csvreader.h"
 #include "datasetcsvformat.h"
+#include "fasttextclassifier.h"
+#include "fasttexttrainer.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
 
 QString TrainingFixture::path()
 {
@@ -30,4 +34,27 @@ QList<TrainingExample> TrainingFixture::examples()
             examples.append({row.value.text(), *category, false});
     }
     return examples;
+}
+
+QString TrainingFixture::writeVersion03Files(const QString &databasePath, QString *error)
+{
+    auto trained = FastTextTrainer().train(examples());
+    if (const QString *message = std::get_if<QString>(&trained)) {
+        *error = *message;
+        return {};
+    }
+    FastTextClassifier &classifier = *std::get<FastTextTrainer::TrainedModel>(trained).classifier;
+    FastTextModelInfo info = classifier.info();
+    info.modelFile = QFileInfo(databasePath).fileName() + QStringLiteral(".fasttext-") +
+                     info.version + QStringLiteral(".bin");
+    const QString folder = QFileInfo(databasePath).absolutePath();
+    if (!classifier.saveModelFile(folder + u'/' + info.modelFile, error))
+        return {};
+    QFile metadata(databasePath + QStringLiteral(".fasttext.json"));
+    if (!metadata.open(QIODevice::WriteOnly)) {
+        *error = metadata.errorString();
+        return {};
+    }
+    metadata.write(QJsonDocument(info.toJson()).toJson(QJsonDocument::Indented));
+    return info.modelName();
 }

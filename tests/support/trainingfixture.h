@@ -12,4 +12,8 @@ class TrainingFixture final
 public:
     static QString path();
     static QList<TrainingExample> examples();
+    // Trains on the fixture and writes the model as v0.3 kept it beside the database file:
+    // "<database>.fasttext.json" naming "<database>.fasttext-<version>.bin". Returns the
+    // model's name, or an empty string with *error set.
+    static QString writeVersion03Files(const QString &databasePath, QString *error);
 };
