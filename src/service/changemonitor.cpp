@@ -77,14 +77,15 @@ void ChangeMonitor::poll()
         } else {
             // A round trip, so a dropped connection shows here rather than as silence.
             m_tickets->newestId();
-            if (reconnected)
-                Q_EMIT changed();
         }
+        // Before the change it implies: readers drop their dead connections first.
         if (!m_available) {
             m_available = true;
             qCInfo(lcService) << "The database answers again";
             Q_EMIT availabilityChanged(true, QString());
         }
+        if (reconnected && !m_channel.isEmpty())
+            Q_EMIT changed();
     } catch (const StorageError &error) {
         // The next poll tries again with a new connection.
         dropConnection(error.message());

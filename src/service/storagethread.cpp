@@ -12,6 +12,16 @@ StorageThread::StorageThread(TicketService &service, QObject *parent)
     // One thread that never expires: QtSql connections belong to the thread that opened them.
     m_pool.setMaxThreadCount(1);
     m_pool.setExpiryTimeout(-1);
+    // The server dropped every connection (a restart, a failover): this thread's is dead too,
+    // and the refresh that follows the recovery must not be the call that finds out.
+    connect(&service, &TicketService::databaseAvailabilityChanged, this, [this](bool available) {
+        if (!available)
+            return;
+        m_pool.start([this] {
+            m_session.reset();
+            m_service.database().closeThreadConnection();
+        });
+    });
 }
 
 StorageThread::~StorageThread()
