@@ -40,6 +40,10 @@ struct ClassificationOptions
     std::chrono::milliseconds firstRetryDelay{30'000};
     std::chrono::milliseconds maxRetryDelay{3'600'000};
     int maxFailedAttempts = 8;
+    // How long a job taken by this node stays out of other nodes' reach. Renewed every third of
+    // it while the job is worked on, so only a node that died (or lost the database for that
+    // long) loses its jobs to another.
+    std::chrono::milliseconds leaseDuration{60'000};
 
     static constexpr QLatin1StringView kProvidersVariable{"SUPPORT_CONSOLE_AI_PROVIDERS"};
 

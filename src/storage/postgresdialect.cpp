@@ -128,3 +128,11 @@ QString PostgresDialect::changeChannel() const
     // Sent by the statement triggers of sql/postgresql/0005_change_notifications.sql.
     return QStringLiteral("support_console_tickets");
 }
+
+QString PostgresDialect::skipLockedClause() const
+{
+    // Without it, concurrent claims pick the same rows and wait on each other's row locks, in
+    // tests until PostgreSQL breaks a deadlock; with it, each passes over the rows another holds
+    // and takes the next ones at once.
+    return QStringLiteral(" FOR UPDATE SKIP LOCKED");
+}

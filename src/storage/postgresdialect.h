@@ -25,4 +25,5 @@ public:
     std::optional<WriteVersion> writeVersion(StatementCache &statements) const override;
     QString changeChannel() const override;
     std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const override;
+    QString skipLockedClause() const override;
 };

@@ -131,3 +131,10 @@ QString SqliteDialect::changeChannel() const
     // data_version answers in microseconds; SQLite has no notifications across processes.
     return QString();
 }
+
+QString SqliteDialect::skipLockedClause() const
+{
+    // beginWrite() takes the one write lock before the claim reads, so no other claim can run
+    // between its read and its write.
+    return QString();
+}
