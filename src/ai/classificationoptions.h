@@ -46,11 +46,14 @@ struct ClassificationOptions
     std::chrono::milliseconds leaseDuration{60'000};
 
     static constexpr QLatin1StringView kProvidersVariable{"SUPPORT_CONSOLE_AI_PROVIDERS"};
+    // Overrides leaseDuration, in seconds: for tests that kill a node, and for nodes whose
+    // remote provider answers slower than the renewals can keep up with.
+    static constexpr QLatin1StringView kLeaseVariable{"SUPPORT_CONSOLE_AI_LEASE_SECONDS"};
 
     // Reads "ai/providers" (comma-separated; SUPPORT_CONSOLE_AI_PROVIDERS overrides it),
-    // "ai/review_threshold", "ai/local_only_categories", and the remote provider as
-    // LlmSettings::fromEnvironment() does. Invalid entries keep the defaults and are listed in
-    // errors.
+    // "ai/review_threshold", "ai/local_only_categories", SUPPORT_CONSOLE_AI_LEASE_SECONDS, and
+    // the remote provider as LlmSettings::fromEnvironment() does. Invalid entries keep the
+    // defaults and are listed in errors.
     static ClassificationOptions fromSettings(const QSettings &settings,
                                               const QProcessEnvironment &environment,
                                               QStringList *errors);
