@@ -68,6 +68,15 @@ ClassificationOptions ClassificationOptions::fromSettings(const QSettings &setti
         else
             errors->append(QStringLiteral("%1: unknown category \"%2\"").arg(localOnlyKey, name));
     }
+    if (environment.contains(kLeaseVariable)) {
+        bool ok = false;
+        const qint64 seconds = environment.value(kLeaseVariable).toLongLong(&ok);
+        if (ok && seconds > 0)
+            options.leaseDuration = std::chrono::seconds(seconds);
+        else
+            errors->append(QStringLiteral("%1: must be a whole number of seconds above 0")
+                               .arg(kLeaseVariable));
+    }
     options.llm = LlmSettings::fromEnvironment(environment, &settings);
     return options;
 }

@@ -37,13 +37,20 @@ struct ClassificationOptions
     std::chrono::milliseconds firstRetryDelay{30'000};
     std::chrono::milliseconds maxRetryDelay{3'600'000};
     int maxFailedAttempts = 8;
+    // How long a job taken by this node stays out of other nodes' reach. Renewed every third of
+    // it while the job is worked on, so only a node that died (or lost the database for that
+    // long) loses its jobs to another.
+    std::chrono::milliseconds leaseDuration{60'000};
 
     static constexpr QLatin1StringView kProvidersVariable{"SUPPORT_CONSOLE_AI_PROVIDERS"};
+    // Overrides leaseDuration, in seconds: for tests that kill a node, and for nodes whose
+    // remote provider answers slower than the renewals can keep up with.
+    static constexpr QLatin1StringView kLeaseVariable{"SUPPORT_CONSOLE_AI_LEASE_SECONDS"};
 
     // Reads "ai/providers" (comma-separated; SUPPORT_CONSOLE_AI_PROVIDERS overrides it),
-    // "ai/review_threshold", "ai/local_only_categories", and the remote provider as
-    // LlmSettings::fromEnvironment() does. Invalid entries keep the defaults and are listed in
-    // errors.
+    // "ai/review_threshold", "ai/local_only_categories", SUPPORT_CONSOLE_AI_LEASE_SECONDS, and
+    // the remote provider as LlmSettings::fromEnvironment() does. Invalid entries keep the
+    // defaults and are listed in errors.
     static ClassificationOptions fromSettings(const QSettings &settings,
                                               const QProcessEnvironment &environment,
                                               QStringList *errors);

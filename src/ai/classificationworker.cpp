@@ -30,11 +30,13 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
     : QObject(parent)
     , m_database(database)
     , m_options(std::move(options))
+    , m_leaseOwner(ClassificationQueue::newLeaseOwner())
     , m_models(database)
     // Children, so that they move to the worker's thread with it.
     , m_pollTimer(this)
     , m_flushTimer(this)
     , m_modelTimer(this)
+    , m_leaseTimer(this)
 {
     m_modelTimer.setInterval(kModelCheckInterval);
     connect(&m_modelTimer, &QTimer::timeout, this, &ClassificationWorker::checkForNewModel);
@@ -44,6 +46,7 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(10);
     connect(&m_flushTimer, &QTimer::timeout, this, &ClassificationWorker::flush);
+    connect(&m_leaseTimer, &QTimer::timeout, this, &ClassificationWorker::renewLeases);
     // The pool never takes every core from the API threads. (Thread priorities below normal
     // change nothing for ordinary Linux threads, and the idle class would starve a backlog.)
     m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
@@ -58,7 +61,8 @@ ClassificationWorker::~ClassificationWorker()
 void ClassificationWorker::start()
 {
     try {
-        m_queue = std::make_unique<ClassificationQueue>(m_database);
+        m_queue = std::make_unique<ClassificationQueue>(m_database, m_leaseOwner,
+                                                        m_options.leaseDuration);
         if (const qint64 retried = m_queue->retryExhausted(QDateTime::currentDateTimeUtc()))
             qCInfo(lcAi, "Retrying %lld tickets whose classification had failed", retried);
     } catch (const StorageError &error) {
@@ -89,6 +93,9 @@ void ClassificationWorker::start()
         m_fastTextId = 0;
         m_fastTextError.clear();
     }
+    // A third of the lease: one renewal may fail (a busy database, a dropped connection) and
+    // the next still comes before the lease runs out.
+    m_leaseTimer.start(std::max<std::chrono::milliseconds>(m_options.leaseDuration / 3, 1ms));
     qCInfo(lcAi, "Classifying with %s", qUtf8Printable([this] {
                QStringList names;
                for (ClassificationProvider provider : m_options.order)
@@ -116,12 +123,14 @@ void ClassificationWorker::stop()
     m_modelTimer.stop();
     m_modelPool.waitForDone();
     m_loadingModel = false;
+    m_leaseTimer.stop();
     // Remote requests in flight end as failures that are dropped; their jobs stay queued.
     m_llm.reset();
     // A batch on the pool finishes into a continuation that is dropped once stopped; its jobs
     // stay in the queue and are classified after the next start.
     m_pool.waitForDone();
     flush();
+    releaseLeases();
     ++m_generation;
     m_inFlight.clear();
     m_results.clear();
@@ -184,11 +193,9 @@ void ClassificationWorker::poll()
             m_countsAge.start();
             publishStatus();
         }
-        const QList<qint64> busyIds = m_inFlight.keys();
-        entries = m_queue->due(capacity, QSet<qint64>(busyIds.begin(), busyIds.end()),
-                               QDateTime::currentDateTimeUtc());
+        entries = m_queue->claim(capacity, QDateTime::currentDateTimeUtc());
     } catch (const StorageError &error) {
-        qCWarning(lcAi, "Could not read the classification queue: %s",
+        qCWarning(lcAi, "Could not take jobs from the classification queue: %s",
                   qUtf8Printable(error.message()));
         schedule(m_options.idlePollInterval);
         return;
@@ -198,6 +205,15 @@ void ClassificationWorker::poll()
         return;
     }
     m_moreDue = entries.size() == capacity;
+    // A job of this node comes back only when its lease ran out before a renewal got through
+    // (the database was unreachable for that long); the classification under way goes on.
+    entries.removeIf([this](const ClassificationQueue::Entry &entry) {
+        return m_inFlight.contains(entry.ticketId);
+    });
+    if (entries.isEmpty()) {
+        schedule(nextPollDelay());
+        return;
+    }
     for (const ClassificationQueue::Entry &entry : entries) {
         Job &job = m_inFlight[entry.ticketId];
         job.entry = entry;
@@ -221,6 +237,46 @@ void ClassificationWorker::poll()
 }
 
 bool ClassificationWorker::usesFastText() const
+void ClassificationWorker::renewLeases()
+{
+    if (!m_running || m_inFlight.isEmpty())
+        return;
+    QList<qint64> lost;
+    try {
+        lost = m_queue->renew(m_inFlight.keys(), QDateTime::currentDateTimeUtc());
+    } catch (const StorageError &error) {
+        // The leases last two more periods; the next renewal may get through.
+        qCWarning(lcAi, "Could not renew the leases of %lld classification jobs: %s",
+                  qint64(m_inFlight.size()), qUtf8Printable(error.message()));
+        return;
+    }
+    // Another node took these over after their leases ran out, or their tickets are gone: its
+    // result is the one that counts. Forgetting them drops this node's late answers and frees
+    // their room in the batch.
+    for (qint64 ticketId : std::as_const(lost)) {
+        qCWarning(lcAi, "Lost the lease of ticket %lld's classification job to another node",
+                  ticketId);
+        m_inFlight.remove(ticketId);
+    }
+    if (!lost.isEmpty())
+        schedule(nextPollDelay());
+}
+
+void ClassificationWorker::releaseLeases()
+{
+    if (m_inFlight.isEmpty())
+        return;
+    try {
+        m_queue->release(m_inFlight.keys());
+    } catch (const StorageError &error) {
+        qCWarning(lcAi,
+                  "Could not give up the leases of %lld classification jobs; other nodes "
+                  "take them when the leases run out: %s",
+                  qint64(m_inFlight.size()), qUtf8Printable(error.message()));
+    }
+}
+
+void ClassificationWorker::loadFastTextIfChanged()
 {
     return m_options.order.contains(ClassificationProvider::FastText);
 }
@@ -489,6 +545,17 @@ void ClassificationWorker::storeResults()
         if (!unstorable.contains(result.ticketId))
             m_inFlight.remove(result.ticketId);
     }
+    if (stored.size() + unstorable.size() < results.size()) {
+        const QSet<qint64> storedIds(stored.cbegin(), stored.cend());
+        for (const Classification &result : results) {
+            if (!storedIds.contains(result.ticketId) && !unstorable.contains(result.ticketId))
+                qCWarning(lcAi,
+                          "Dropped the classification of ticket %lld: this node no longer "
+                          "holds its job's lease (another node took it over, or the ticket is "
+                          "gone)",
+                          result.ticketId);
+        }
+    }
     m_classified += stored.size();
     if (!stored.isEmpty())
         Q_EMIT classificationsStored(stored);
@@ -507,8 +574,14 @@ void ClassificationWorker::storeFailures()
                   qUtf8Printable(failure.reason));
     }
     try {
-        m_queue->fail(failures);
-        Q_EMIT classificationsFailed(ids);
+        const QList<qint64> recorded = m_queue->fail(failures);
+        if (recorded.size() < ids.size())
+            qCWarning(lcAi,
+                      "Dropped %lld failed classifications: this node no longer holds their "
+                      "jobs' leases",
+                      qint64(ids.size() - recorded.size()));
+        if (!recorded.isEmpty())
+            Q_EMIT classificationsFailed(recorded);
     } catch (const StorageError &error) {
         m_storageTrouble = true;
         // The jobs are still pending, so they are tried again; the database is the problem.

@@ -20,7 +20,7 @@
 class Database;
 class LlmClient;
 
-// Works the persistent classification queue from the thread it lives on: takes due jobs in
+// Works the persistent classification queue from the thread it lives on: leases due jobs in
 // batches, classifies them on a pool of its own, and stores each batch of results in one
 // transaction. ClassificationService gives it its thread.
 class ClassificationWorker final : public QObject
@@ -37,7 +37,8 @@ public:
     void start();
     // New tickets may be waiting: look now instead of at the next idle poll.
     void wake();
-    // Stores what is finished and closes the connection; unfinished jobs stay queued.
+    // Stores what is finished and closes the connection; unfinished jobs stay queued, their
+    // leases given up for another node or the next start().
     void stop();
     // Only while stopped: the next start() uses these.
     void setOptions(ClassificationOptions options) { m_options = std::move(options); }
@@ -76,6 +77,9 @@ private:
     };
 
     void poll();
+    void renewLeases();
+    // Gives up the leases of the jobs in flight, which a stop leaves unfinished.
+    void releaseLeases();
     void schedule(std::chrono::milliseconds delay);
     // Runs on the pool; takes the classifiers as arguments so that a model reloaded meanwhile
     // stays alive until the batch that uses it is done.
@@ -113,6 +117,9 @@ private:
 
     const Database &m_database;
     ClassificationOptions m_options;
+    // The same for the worker's lifetime, across restarts: whatever it leased before a stop is
+    // still its own.
+    const QString m_leaseOwner;
     std::unique_ptr<ClassificationQueue> m_queue;
     const RulesClassifier m_rules;
     const FastTextModelStore m_models;
@@ -131,6 +138,7 @@ private:
     // Polls the active model's id; a new one is read and parsed on m_modelPool.
     QTimer m_modelTimer;
     QThreadPool m_modelPool;
+    QTimer m_leaseTimer;
     QHash<qint64, Job> m_inFlight;
     QList<Classification> m_results;
     QList<ClassificationQueue::Failure> m_failures;

@@ -6,57 +6,148 @@
 #include "timestamps.h"
 #include "transaction.h"
 
+#include <QCoreApplication>
+#include <QRandomGenerator>
 #include <QSqlQuery>
+#include <QSysInfo>
 
-ClassificationQueue::ClassificationQueue(const Database &database)
+#include <algorithm>
+
+ClassificationQueue::ClassificationQueue(const Database &database, QString leaseOwner,
+                                         std::chrono::milliseconds leaseDuration)
     : m_database(database)
     , m_statements(database.connection())
+    , m_leaseOwner(std::move(leaseOwner))
+    , m_leaseDuration(leaseDuration)
 {}
 
-QList<ClassificationQueue::Entry> ClassificationQueue::due(int limit, const QSet<qint64> &busy,
-                                                           const QDateTime &now)
+QString ClassificationQueue::newLeaseOwner()
+{
+    // The host and pid alone could repeat: a container's host name and pid are often the same
+    // on every replica. The random part cannot, in practice.
+    return QStringLiteral("%1:%2:%3")
+        .arg(QSysInfo::machineHostName())
+        .arg(QCoreApplication::applicationPid())
+        .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+}
+
+QString ClassificationQueue::claimSql(const QString &dueCondition, const QString &order) const
+{
+    // One statement leases the batch, so no other claim can slip between choosing the jobs and
+    // leasing them. The ticket's text comes back with each job: RETURNING may not name a joined
+    // table in SQLite, but may look one row up by its key.
+    return QStringLiteral("UPDATE classification_jobs SET lease_owner = ?, lease_until = ? "
+                          "WHERE ticket_id IN (SELECT ticket_id FROM classification_jobs WHERE %1 "
+                          "AND (lease_until IS NULL OR lease_until < ?) ORDER BY %2 LIMIT ?%3) "
+                          "RETURNING ticket_id, attempts, next_attempt_at, "
+                          "(SELECT form FROM tickets WHERE id = classification_jobs.ticket_id), "
+                          "(SELECT subject FROM tickets WHERE id = classification_jobs.ticket_id), "
+                          "(SELECT body FROM tickets WHERE id = classification_jobs.ticket_id)")
+        .arg(dueCondition, order, m_database.dialect().skipLockedClause());
+}
+
+QList<ClassificationQueue::Entry> ClassificationQueue::claim(int limit, const QDateTime &now)
 {
     QList<Entry> entries;
+    if (limit <= 0)
+        return entries;
     entries.reserve(limit);
+    const qint64 nowMs = Timestamps::toMs(now);
+    const qint64 leaseUntil = nowMs + m_leaseDuration.count();
+    Transaction transaction(m_database);
     // Jobs never tried (next_attempt_at 0) newest first along the primary key, then retries
     // that are due, oldest due first along their partial index: a single ORDER BY over both
-    // would sort the whole backlog.
-    // Busy jobs are still in the table, so each asks for enough rows to fill the batch.
+    // would sort the whole backlog. The few leased jobs each walk meets are skipped as it goes.
     QSqlQuery &fresh = m_statements.prepared(
-        QStringLiteral("SELECT j.ticket_id, j.attempts, t.form, t.subject, t.body "
-                       "FROM classification_jobs j JOIN tickets t ON t.id = j.ticket_id "
-                       "WHERE j.next_attempt_at = 0 ORDER BY j.ticket_id DESC LIMIT ?"));
-    fresh.bindValue(0, qint64(limit) + busy.size());
-    StatementCache::exec(fresh, "read the classification queue");
-    readEntries(fresh, limit, busy, &entries);
+        claimSql(QStringLiteral("next_attempt_at = 0"), QStringLiteral("ticket_id DESC")));
+    fresh.bindValue(0, m_leaseOwner);
+    fresh.bindValue(1, leaseUntil);
+    fresh.bindValue(2, nowMs);
+    fresh.bindValue(3, qint64(limit));
+    StatementCache::exec(fresh, "lease new classification jobs");
+    readClaimed(fresh, &entries);
     if (entries.size() < limit) {
         QSqlQuery &retries = m_statements.prepared(
-            QStringLiteral("SELECT j.ticket_id, j.attempts, t.form, t.subject, t.body "
-                           "FROM classification_jobs j JOIN tickets t ON t.id = j.ticket_id "
-                           "WHERE j.next_attempt_at > 0 AND j.next_attempt_at <= ? ORDER BY "
-                           "j.next_attempt_at LIMIT ?"));
-        retries.bindValue(0, Timestamps::toMs(now));
-        retries.bindValue(1, qint64(limit) + busy.size());
-        StatementCache::exec(retries, "read the classification queue");
-        readEntries(retries, limit, busy, &entries);
+            claimSql(QStringLiteral("next_attempt_at > 0 AND next_attempt_at <= ?"),
+                     QStringLiteral("next_attempt_at")));
+        retries.bindValue(0, m_leaseOwner);
+        retries.bindValue(1, leaseUntil);
+        retries.bindValue(2, nowMs);
+        retries.bindValue(3, nowMs);
+        retries.bindValue(4, qint64(limit) - entries.size());
+        StatementCache::exec(retries, "lease due classification retries");
+        readClaimed(retries, &entries);
     }
+    transaction.commit();
     return entries;
 }
 
-void ClassificationQueue::readEntries(QSqlQuery &query, int limit, const QSet<qint64> &busy,
-                                      QList<Entry> *entries)
+void ClassificationQueue::readClaimed(QSqlQuery &query, QList<Entry> *entries)
 {
-    while (entries->size() < limit && query.next()) {
-        const qint64 ticketId = query.value(0).toLongLong();
-        if (busy.contains(ticketId))
-            continue;
+    struct Claimed
+    {
+        qint64 nextAttemptAt = 0;
+        Entry entry;
+    };
+    QList<Claimed> claimed;
+    while (query.next()) {
         const TicketForm form =
-            ticketFormFromName(query.value(2).toString()).value_or(TicketForm::Text);
-        entries->append(
-            Entry{ticketId, ticketText(form, query.value(3).toString(), query.value(4).toString()),
-                  query.value(1).toInt()});
+            ticketFormFromName(query.value(3).toString()).value_or(TicketForm::Text);
+        claimed.append(
+            {query.value(2).toLongLong(),
+             Entry{query.value(0).toLongLong(),
+                   ticketText(form, query.value(4).toString(), query.value(5).toString()),
+                   query.value(1).toInt()}});
     }
     query.finish();
+    // RETURNING promises no order; restore the one the jobs were chosen in (new jobs all have
+    // next_attempt_at 0).
+    std::sort(claimed.begin(), claimed.end(), [](const Claimed &a, const Claimed &b) {
+        if (a.nextAttemptAt != b.nextAttemptAt)
+            return a.nextAttemptAt < b.nextAttemptAt;
+        return a.entry.ticketId > b.entry.ticketId;
+    });
+    for (Claimed &job : claimed)
+        entries->append(std::move(job.entry));
+}
+
+QList<qint64> ClassificationQueue::renew(const QList<qint64> &ticketIds, const QDateTime &now)
+{
+    QList<qint64> lost;
+    if (ticketIds.isEmpty())
+        return lost;
+    Transaction transaction(m_database);
+    QSqlQuery &update = m_statements.prepared(QStringLiteral(
+        "UPDATE classification_jobs SET lease_until = ? WHERE ticket_id = ? AND lease_owner = ?"));
+    const qint64 leaseUntil = Timestamps::toMs(now) + m_leaseDuration.count();
+    for (qint64 ticketId : ticketIds) {
+        update.bindValue(0, leaseUntil);
+        update.bindValue(1, ticketId);
+        update.bindValue(2, m_leaseOwner);
+        StatementCache::exec(update, "renew a classification job's lease");
+        if (update.numRowsAffected() != 1)
+            lost.append(ticketId);
+    }
+    update.finish();
+    transaction.commit();
+    return lost;
+}
+
+void ClassificationQueue::release(const QList<qint64> &ticketIds)
+{
+    if (ticketIds.isEmpty())
+        return;
+    Transaction transaction(m_database);
+    QSqlQuery &update = m_statements.prepared(
+        QStringLiteral("UPDATE classification_jobs SET lease_owner = NULL, lease_until = NULL "
+                       "WHERE ticket_id = ? AND lease_owner = ?"));
+    for (qint64 ticketId : ticketIds) {
+        update.bindValue(0, ticketId);
+        update.bindValue(1, m_leaseOwner);
+        StatementCache::exec(update, "release a classification job's lease");
+    }
+    update.finish();
+    transaction.commit();
 }
 
 QList<qint64> ClassificationQueue::complete(const QList<Classification> &results)
@@ -65,11 +156,14 @@ QList<qint64> ClassificationQueue::complete(const QList<Classification> &results
     if (results.isEmpty())
         return stored;
     Transaction transaction(m_database);
+    // The lease is checked by owner, not by time: a lease that expired but was not taken over
+    // still means nobody else worked on the job, so the result is as good as any.
     QSqlQuery &remove = m_statements.prepared(
-        QStringLiteral("DELETE FROM classification_jobs WHERE ticket_id = ?"));
+        QStringLiteral("DELETE FROM classification_jobs WHERE ticket_id = ? AND lease_owner = ?"));
     QSqlQuery &insert = m_statements.prepared(ClassificationRepository::insertSql());
     for (const Classification &result : results) {
         remove.bindValue(0, result.ticketId);
+        remove.bindValue(1, m_leaseOwner);
         StatementCache::exec(remove, "remove a classification job");
         if (remove.numRowsAffected() != 1)
             continue;
@@ -83,14 +177,16 @@ QList<qint64> ClassificationQueue::complete(const QList<Classification> &results
     return stored;
 }
 
-void ClassificationQueue::fail(const QList<Failure> &failures)
+QList<qint64> ClassificationQueue::fail(const QList<Failure> &failures)
 {
+    QList<qint64> recorded;
     if (failures.isEmpty())
-        return;
+        return recorded;
     Transaction transaction(m_database);
     QSqlQuery &update = m_statements.prepared(
         QStringLiteral("UPDATE classification_jobs SET state = 'failed', attempts = attempts + 1, "
-                       "last_error = ?, next_attempt_at = ?, updated_at = ? WHERE ticket_id = ?"));
+                       "last_error = ?, next_attempt_at = ?, updated_at = ?, lease_owner = NULL, "
+                       "lease_until = NULL WHERE ticket_id = ? AND lease_owner = ?"));
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     for (const Failure &failure : failures) {
         update.bindValue(0, SqlRow::text(failure.reason));
@@ -98,10 +194,14 @@ void ClassificationQueue::fail(const QList<Failure> &failures)
                                                       : QVariant(QMetaType::fromType<qint64>()));
         update.bindValue(2, nowMs);
         update.bindValue(3, failure.ticketId);
+        update.bindValue(4, m_leaseOwner);
         StatementCache::exec(update, "record a failed classification");
+        if (update.numRowsAffected() == 1)
+            recorded.append(failure.ticketId);
     }
     update.finish();
     transaction.commit();
+    return recorded;
 }
 
 qint64 ClassificationQueue::retryExhausted(const QDateTime &now)

@@ -80,6 +80,11 @@ public:
     // Null when QtSql is the only way to read.
     virtual std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const = 0;
 
+    // Ends a SELECT that picks rows for its write transaction to take (a queue's claim): locks
+    // them and passes over rows another transaction holds, so that concurrent claims take
+    // different rows without waiting. Empty where writers run one at a time anyway.
+    virtual QString skipLockedClause() const = 0;
+
 protected:
     SqlDialect() = default;
 

@@ -20,6 +20,8 @@ private Q_SLOTS:
     void threshold();
     void localOnlyCategories();
     void remoteComesFromTheEnvironment();
+    void leaseDuration_data();
+    void leaseDuration();
 
 private:
     QSettings &settings();
@@ -48,6 +50,7 @@ void TestClassificationOptions::defaults()
     QCOMPARE(options.order, (QList{ClassificationProvider::Remote, ClassificationProvider::FastText,
                                    ClassificationProvider::Rules}));
     QCOMPARE(options.reviewThreshold, 0.6);
+    QCOMPARE(options.leaseDuration, std::chrono::milliseconds(60'000));
     QVERIFY(options.localOnlyCategories.isEmpty());
     QVERIFY(!options.llm.isConfigured());
 }
@@ -100,6 +103,30 @@ void TestClassificationOptions::environmentOverridesTheProviderSetting()
     QStringList errors;
     QCOMPARE(ClassificationOptions::fromSettings(file, environment, &errors).order,
              QList{ClassificationProvider::Rules});
+}
+
+void TestClassificationOptions::leaseDuration_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<qint64>("milliseconds");
+    QTest::addColumn<int>("errorCount");
+    QTest::newRow("seconds") << u"5"_s << qint64(5'000) << 0;
+    QTest::newRow("zero") << u"0"_s << qint64(60'000) << 1;
+    QTest::newRow("not a number") << u"soon"_s << qint64(60'000) << 1;
+}
+
+void TestClassificationOptions::leaseDuration()
+{
+    QFETCH(QString, value);
+    QFETCH(qint64, milliseconds);
+    QFETCH(int, errorCount);
+    QProcessEnvironment environment;
+    environment.insert(u"SUPPORT_CONSOLE_AI_LEASE_SECONDS"_s, value);
+    QStringList errors;
+    QCOMPARE(
+        ClassificationOptions::fromSettings(settings(), environment, &errors).leaseDuration.count(),
+        milliseconds);
+    QCOMPARE(errors.size(), errorCount);
 }
 
 void TestClassificationOptions::threshold_data()

@@ -406,6 +406,9 @@ void TestSupportConsole::pendingClassificationsFinishAfterAKill()
     llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(std::chrono::milliseconds(400)));
     QProcessEnvironment remoteOnly;
     remoteOnly.insert(u"SUPPORT_CONSOLE_AI_PROVIDERS"_s, u"remote"_s);
+    // The killed node's jobs wait for its leases to run out before the restarted one (a new
+    // node to the queue) may take them.
+    remoteOnly.insert(u"SUPPORT_CONSOLE_AI_LEASE_SECONDS"_s, u"2"_s);
     remoteOnly.insert(u"SUPPORT_CONSOLE_AI_URL"_s, llm.baseUrl().toString());
     remoteOnly.insert(u"SUPPORT_CONSOLE_AI_MODEL"_s, u"fake-model"_s);
 

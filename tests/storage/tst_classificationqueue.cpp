@@ -7,6 +7,10 @@
 
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
+
+#include <algorithm>
+#include <barrier>
 
 using namespace Qt::StringLiterals;
 
@@ -19,7 +23,8 @@ private Q_SLOTS:
     void cleanup();
 
     void everyStoredTicketIsQueued();
-    void dueIsNewestFirstAndSkipsBusyJobs();
+    void claimIsNewestFirstAndSkipsLeasedJobs();
+    void claimTakesDueRetriesAfterNewJobs();
     void completeStoresOnceAndDequeues();
     void failureIsVisibleAndRetriedLater();
     void exhaustedFailureIsNeverDue();
@@ -27,8 +32,18 @@ private Q_SLOTS:
     void needsReviewFollowsTheCurrentResult();
     void reviewFilterListsOnlyFlaggedTickets();
 
+    void concurrentClaimsNeverShareATicket();
+    void expiredLeaseIsTakenOver();
+    void renewedLeaseIsKept();
+    void resultOfANonHolderIsDropped();
+    void failureReleasesTheLease();
+    void releasedJobIsTakenAtOnce();
+
 private:
     qint64 createTicket(const QString &text);
+    QList<qint64> createTickets(int count);
+    QList<qint64> claimAll(const QDateTime &now = QDateTime::currentDateTimeUtc());
+    static QList<qint64> ids(const QList<ClassificationQueue::Entry> &entries);
     Classification result(qint64 ticketId, Category category, double confidence,
                           ClassificationProvider provider = ClassificationProvider::Rules) const;
 
@@ -41,7 +56,7 @@ void TestClassificationQueue::init()
 {
     m_temporary = std::make_unique<TemporaryDatabase>();
     m_tickets = std::make_unique<TicketRepository>(m_temporary->database());
-    m_queue = std::make_unique<ClassificationQueue>(m_temporary->database());
+    m_queue = std::make_unique<ClassificationQueue>(m_temporary->database(), u"node-a"_s);
 }
 
 void TestClassificationQueue::cleanup()
@@ -54,6 +69,28 @@ void TestClassificationQueue::cleanup()
 qint64 TestClassificationQueue::createTicket(const QString &text)
 {
     return m_tickets->create(TicketDraft::fromText(text, TicketSource::Api)).id;
+}
+
+QList<qint64> TestClassificationQueue::createTickets(int count)
+{
+    QList<qint64> created;
+    created.reserve(count);
+    for (int i = 0; i < count; ++i)
+        created.append(createTicket(u"Ticket number %1"_s.arg(i)));
+    return created;
+}
+
+QList<qint64> TestClassificationQueue::claimAll(const QDateTime &now)
+{
+    return ids(m_queue->claim(1000, now));
+}
+
+QList<qint64> TestClassificationQueue::ids(const QList<ClassificationQueue::Entry> &entries)
+{
+    QList<qint64> ticketIds;
+    for (const ClassificationQueue::Entry &entry : entries)
+        ticketIds.append(entry.ticketId);
+    return ticketIds;
 }
 
 Classification TestClassificationQueue::result(qint64 ticketId, Category category,
@@ -81,24 +118,42 @@ void TestClassificationQueue::everyStoredTicketIsQueued()
     QCOMPARE(m_queue->counts().failed, 0);
 }
 
-void TestClassificationQueue::dueIsNewestFirstAndSkipsBusyJobs()
+void TestClassificationQueue::claimIsNewestFirstAndSkipsLeasedJobs()
 {
     const qint64 first = createTicket(u"first"_s);
     const qint64 second = createTicket(u"second"_s);
     const qint64 third = createTicket(u"Subject line"_s);
+    const qint64 fourth = createTicket(u"fourth"_s);
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QList<ClassificationQueue::Entry> due = m_queue->due(10, {}, now);
-    QCOMPARE(due.size(), 3);
-    QCOMPARE(due.at(0).ticketId, third);
-    QCOMPARE(due.at(1).ticketId, second);
-    QCOMPARE(due.at(2).ticketId, first);
-    QCOMPARE(due.at(0).text, u"Subject line"_s);
-    QCOMPARE(due.at(0).failedAttempts, 0);
+    const QList<ClassificationQueue::Entry> newest = m_queue->claim(1, now);
+    QCOMPARE(ids(newest), QList<qint64>{fourth});
 
-    const QList<ClassificationQueue::Entry> notBusy = m_queue->due(1, {third}, now);
-    QCOMPARE(notBusy.size(), 1);
-    QCOMPARE(notBusy.at(0).ticketId, second);
+    // The leased job is left out, this owner's own included.
+    const QList<ClassificationQueue::Entry> claimed = m_queue->claim(10, now);
+    QCOMPARE(ids(claimed), (QList<qint64>{third, second, first}));
+    QCOMPARE(claimed.at(0).text, u"Subject line"_s);
+    QCOMPARE(claimed.at(0).failedAttempts, 0);
+    QVERIFY(m_queue->claim(10, now).isEmpty());
+    // Leased jobs are still pending.
+    QCOMPARE(m_queue->counts().pending, 4);
+}
+
+void TestClassificationQueue::claimTakesDueRetriesAfterNewJobs()
+{
+    const QList<qint64> created = createTickets(4);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(claimAll(now).size(), 4);
+    // Retries due in another order than their tickets' ids.
+    QCOMPARE(m_queue->fail({{created.at(0), u"later"_s, now.addSecs(3)},
+                            {created.at(1), u"sooner"_s, now.addSecs(1)},
+                            {created.at(2), u"not yet"_s, now.addSecs(3600)}}),
+             (QList<qint64>{created.at(0), created.at(1), created.at(2)}));
+    const qint64 fresh = createTicket(u"new"_s);
+
+    const QList<ClassificationQueue::Entry> claimed = m_queue->claim(3, now.addSecs(10));
+    QCOMPARE(ids(claimed), (QList<qint64>{fresh, created.at(1), created.at(0)}));
+    QCOMPARE(claimed.at(1).failedAttempts, 1);
 }
 
 void TestClassificationQueue::completeStoresOnceAndDequeues()
@@ -106,6 +161,7 @@ void TestClassificationQueue::completeStoresOnceAndDequeues()
     const qint64 id = createTicket(u"I was charged twice"_s);
     const Classification verdict = result(id, Category::Billing, 0.9);
 
+    QCOMPARE(claimAll(), QList<qint64>{id});
     QCOMPARE(m_queue->complete({verdict}), QList<qint64>{id});
     // A second console that classified the same ticket meanwhile finds the job gone.
     QCOMPARE(m_queue->complete({verdict}), QList<qint64>{});
@@ -118,7 +174,7 @@ void TestClassificationQueue::completeStoresOnceAndDequeues()
     QCOMPARE(ticket->category, Category::Billing);
     QCOMPARE(ticket->classification->model, u"test-model"_s);
     QCOMPARE(m_queue->counts().pending, 0);
-    QVERIFY(m_queue->due(10, {}, QDateTime::currentDateTimeUtc()).isEmpty());
+    QVERIFY(claimAll().isEmpty());
 }
 
 void TestClassificationQueue::failureIsVisibleAndRetriedLater()
@@ -126,7 +182,8 @@ void TestClassificationQueue::failureIsVisibleAndRetriedLater()
     const qint64 id = createTicket(u"Cannot log in"_s);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QDateTime retryAt = now.addSecs(60);
-    m_queue->fail({{id, u"remote: HTTP 503"_s, retryAt}});
+    QCOMPARE(claimAll(now), QList<qint64>{id});
+    QCOMPARE(m_queue->fail({{id, u"remote: HTTP 503"_s, retryAt}}), QList<qint64>{id});
 
     const std::optional<Ticket> ticket = m_tickets->find(id);
     QCOMPARE(ticket->classificationState(), ClassificationState::Failed);
@@ -135,8 +192,8 @@ void TestClassificationQueue::failureIsVisibleAndRetriedLater()
     QCOMPARE(ticket->job->nextAttemptAt, retryAt);
     QCOMPARE(m_queue->counts().failed, 1);
 
-    QVERIFY(m_queue->due(10, {}, now).isEmpty());
-    const QList<ClassificationQueue::Entry> later = m_queue->due(10, {}, retryAt);
+    QVERIFY(m_queue->claim(10, now).isEmpty());
+    const QList<ClassificationQueue::Entry> later = m_queue->claim(10, retryAt);
     QCOMPARE(later.size(), 1);
     QCOMPARE(later.at(0).failedAttempts, 1);
 
@@ -147,8 +204,9 @@ void TestClassificationQueue::failureIsVisibleAndRetriedLater()
 void TestClassificationQueue::exhaustedFailureIsNeverDue()
 {
     const qint64 id = createTicket(u"Cannot log in"_s);
+    QCOMPARE(claimAll(), QList<qint64>{id});
     m_queue->fail({{id, u"no provider"_s, QDateTime()}});
-    QVERIFY(m_queue->due(10, {}, QDateTime::currentDateTimeUtc().addYears(10)).isEmpty());
+    QVERIFY(m_queue->claim(10, QDateTime::currentDateTimeUtc().addYears(10)).isEmpty());
     QVERIFY(!m_tickets->find(id)->job->nextAttemptAt.isValid());
 }
 
@@ -160,6 +218,7 @@ void TestClassificationQueue::machineResultDoesNotOverrideAnAgent()
     agent.needsReview = false;
     classifications.add(agent);
 
+    QCOMPARE(claimAll(), QList<qint64>{id});
     QCOMPARE(m_queue->complete({result(id, Category::Technical, 0.3)}), QList<qint64>{id});
     const std::optional<Ticket> ticket = m_tickets->find(id);
     QCOMPARE(ticket->category, Category::Billing);
@@ -172,6 +231,7 @@ void TestClassificationQueue::machineResultDoesNotOverrideAnAgent()
 void TestClassificationQueue::needsReviewFollowsTheCurrentResult()
 {
     const qint64 id = createTicket(u"Something odd"_s);
+    QCOMPARE(claimAll(), QList<qint64>{id});
     m_queue->complete({result(id, Category::General, 0.4)});
     QVERIFY(m_tickets->find(id)->needsReview);
 
@@ -188,6 +248,7 @@ void TestClassificationQueue::reviewFilterListsOnlyFlaggedTickets()
     const qint64 sure = createTicket(u"Invoice missing"_s);
     const qint64 unsure = createTicket(u"Hello there"_s);
     const qint64 pending = createTicket(u"Not yet classified"_s);
+    QCOMPARE(claimAll().size(), 3);
     m_queue->complete(
         {result(sure, Category::Billing, 0.95), result(unsure, Category::General, 0.35)});
 
@@ -207,6 +268,162 @@ void TestClassificationQueue::reviewFilterListsOnlyFlaggedTickets()
     query.category = Category::General;
     query.needsReview = true;
     QCOMPARE(m_tickets->list(query).total, 1);
+}
+
+// Nodes sharing one database: each claims on its own connection while the others do.
+void TestClassificationQueue::concurrentClaimsNeverShareATicket()
+{
+    constexpr int kNodes = 4;
+    const QList<qint64> backlog = createTickets(1000);
+    const DatabaseConfig config = m_temporary->database().config();
+
+    struct Node
+    {
+        QList<qint64> claimed;
+        QList<qint64> stored;
+        QString error;
+    };
+    std::array<Node, kNodes> nodes;
+    // Every node takes its first batch before any takes a second: SQLite's busy handler sleeps,
+    // so the first writer could otherwise drain the backlog before the others get a turn.
+    std::barrier firstClaims(kNodes);
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int n = 0; n < kNodes; ++n) {
+        threads.emplace_back(QThread::create([&config, &firstClaims, node = &nodes.at(n)] {
+            // A Database of its own, as another process would have: no write mutex in common.
+            const Database database(config);
+            bool first = true;
+            try {
+                ClassificationQueue queue(database, ClassificationQueue::newLeaseOwner());
+                for (;;) {
+                    const QList<ClassificationQueue::Entry> batch =
+                        queue.claim(16, QDateTime::currentDateTimeUtc());
+                    if (std::exchange(first, false))
+                        firstClaims.arrive_and_wait();
+                    if (batch.isEmpty())
+                        break;
+                    QList<Classification> results;
+                    for (const ClassificationQueue::Entry &entry : batch) {
+                        node->claimed.append(entry.ticketId);
+                        Classification result;
+                        result.ticketId = entry.ticketId;
+                        result.category = Category::General;
+                        result.confidence = 0.5;
+                        result.model = u"test-model"_s;
+                        results.append(result);
+                    }
+                    node->stored += queue.complete(results);
+                }
+            } catch (const StorageError &error) {
+                node->error = error.message();
+                if (first)
+                    firstClaims.arrive_and_drop();
+            }
+            database.closeThreadConnection();
+        }));
+    }
+    for (const std::unique_ptr<QThread> &thread : threads)
+        thread->start();
+    for (const std::unique_ptr<QThread> &thread : threads)
+        QVERIFY(thread->wait(QDeadlineTimer(120'000)));
+
+    QList<qint64> everyClaim;
+    int nodesThatClaimed = 0;
+    for (const Node &node : nodes) {
+        QVERIFY2(node.error.isEmpty(), qPrintable(node.error));
+        // Each node stored every result it classified: nobody took its jobs meanwhile.
+        QCOMPARE(node.stored, node.claimed);
+        everyClaim += node.claimed;
+        nodesThatClaimed += node.claimed.isEmpty() ? 0 : 1;
+    }
+    std::sort(everyClaim.begin(), everyClaim.end());
+    QList<qint64> expected = backlog;
+    std::sort(expected.begin(), expected.end());
+    // Every ticket claimed, and none twice.
+    QCOMPARE(everyClaim, expected);
+    QCOMPARE(nodesThatClaimed, kNodes);
+    QCOMPARE(m_queue->counts().pending, 0);
+    ClassificationRepository classifications(m_temporary->database());
+    for (qint64 id : std::as_const(backlog))
+        QCOMPARE(classifications.history(id).size(), 1);
+}
+
+void TestClassificationQueue::expiredLeaseIsTakenOver()
+{
+    const qint64 id = createTicket(u"A node died with this one in hand"_s);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(claimAll(now), QList<qint64>{id});
+
+    ClassificationQueue other(m_temporary->database(), u"node-b"_s);
+    const qint64 lease = m_queue->leaseDuration().count();
+    QVERIFY(other.claim(10, now.addMSecs(lease - 1)).isEmpty());
+    QCOMPARE(ids(other.claim(10, now.addMSecs(lease + 1))), QList<qint64>{id});
+
+    // The first node was only slow: its result comes too late and is dropped.
+    QCOMPARE(m_queue->complete({result(id, Category::Billing, 0.9)}), QList<qint64>{});
+    QCOMPARE(m_queue->renew({id}, now.addMSecs(lease + 2)), QList<qint64>{id});
+    QCOMPARE(other.complete({result(id, Category::Technical, 0.8)}), QList<qint64>{id});
+    ClassificationRepository classifications(m_temporary->database());
+    QCOMPARE(classifications.history(id).size(), 1);
+    QCOMPARE(m_tickets->find(id)->category, Category::Technical);
+}
+
+void TestClassificationQueue::renewedLeaseIsKept()
+{
+    const qint64 id = createTicket(u"A slow remote answer"_s);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(claimAll(now), QList<qint64>{id});
+    const qint64 lease = m_queue->leaseDuration().count();
+    QCOMPARE(m_queue->renew({id}, now.addMSecs(lease / 2)), QList<qint64>{});
+
+    ClassificationQueue other(m_temporary->database(), u"node-b"_s);
+    QVERIFY(other.claim(10, now.addMSecs(lease + 1)).isEmpty());
+    QCOMPARE(m_queue->complete({result(id, Category::Billing, 0.9)}), QList<qint64>{id});
+    QVERIFY(other.claim(10, now.addMSecs(10 * lease)).isEmpty());
+}
+
+void TestClassificationQueue::resultOfANonHolderIsDropped()
+{
+    const qint64 id = createTicket(u"Held by node a"_s);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(claimAll(now), QList<qint64>{id});
+
+    ClassificationQueue other(m_temporary->database(), u"node-b"_s);
+    QCOMPARE(other.complete({result(id, Category::Billing, 0.9)}), QList<qint64>{});
+    QCOMPARE(other.fail({{id, u"not mine"_s, now}}), QList<qint64>{});
+    QCOMPARE(other.renew({id}, now), QList<qint64>{id});
+    other.release({id});
+    const std::optional<Ticket> ticket = m_tickets->find(id);
+    QCOMPARE(ticket->classificationState(), ClassificationState::Pending);
+    QCOMPARE(ticket->job->attempts, 0);
+    QVERIFY(ClassificationRepository(m_temporary->database()).history(id).isEmpty());
+
+    QCOMPARE(m_queue->complete({result(id, Category::Technical, 0.8)}), QList<qint64>{id});
+    QCOMPARE(ClassificationRepository(m_temporary->database()).history(id).size(), 1);
+}
+
+void TestClassificationQueue::failureReleasesTheLease()
+{
+    const qint64 id = createTicket(u"Cannot log in"_s);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(claimAll(now), QList<qint64>{id});
+    const QDateTime retryAt = now.addSecs(1);
+    QCOMPARE(m_queue->fail({{id, u"remote: HTTP 503"_s, retryAt}}), QList<qint64>{id});
+
+    // Due long before the failed attempt's lease would have run out, and any node may retry.
+    ClassificationQueue other(m_temporary->database(), u"node-b"_s);
+    QCOMPARE(ids(other.claim(10, retryAt)), QList<qint64>{id});
+}
+
+void TestClassificationQueue::releasedJobIsTakenAtOnce()
+{
+    const QList<qint64> created = createTickets(3);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(claimAll(now).size(), 3);
+    m_queue->release({created.at(0), created.at(2)});
+
+    ClassificationQueue other(m_temporary->database(), u"node-b"_s);
+    QCOMPARE(ids(other.claim(10, now)), (QList<qint64>{created.at(2), created.at(0)}));
 }
 
 QTEST_GUILESS_MAIN(TestClassificationQueue)
