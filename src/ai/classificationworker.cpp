@@ -236,7 +236,6 @@ void ClassificationWorker::poll()
         });
 }
 
-bool ClassificationWorker::usesFastText() const
 void ClassificationWorker::renewLeases()
 {
     if (!m_running || m_inFlight.isEmpty())
@@ -276,7 +275,7 @@ void ClassificationWorker::releaseLeases()
     }
 }
 
-void ClassificationWorker::loadFastTextIfChanged()
+bool ClassificationWorker::usesFastText() const
 {
     return m_options.order.contains(ClassificationProvider::FastText);
 }

@@ -140,6 +140,8 @@ bool PostgresDialect::isConnectionLost(const QSqlDatabase &db) const
         return !db.isOpen();
     const auto *connection = *static_cast<PGconn *const *>(handle.constData());
     return !connection || PQstatus(connection) == CONNECTION_BAD;
+}
+
 QString PostgresDialect::skipLockedClause() const
 {
     // Without it, concurrent claims pick the same rows and wait on each other's row locks, in

@@ -135,6 +135,8 @@ QString SqliteDialect::changeChannel() const
 bool SqliteDialect::isConnectionLost(const QSqlDatabase &) const
 {
     return false;
+}
+
 QString SqliteDialect::skipLockedClause() const
 {
     // beginWrite() takes the one write lock before the claim reads, so no other claim can run

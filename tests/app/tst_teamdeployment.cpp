@@ -232,10 +232,11 @@ void TestTeamDeployment::killedNodeLosesNoAcknowledgedTicketAndItsJobsAreTakenOv
     slowRemote.insert(u"SUPPORT_CONSOLE_AI_MODEL"_s, u"hung-model"_s);
     // The lease after which another node takes a dead node's jobs (branch leases): short here,
     // so that the takeover fits the test. The name is the one proposed for its setting.
-    constexpr int kLeaseMs = 3000;
-    slowRemote.insert(u"SUPPORT_CONSOLE_AI_LEASE_MS"_s, QString::number(kLeaseMs));
+    constexpr int kLeaseSeconds = 3;
+    constexpr int kLeaseMs = kLeaseSeconds * 1000;
+    slowRemote.insert(u"SUPPORT_CONSOLE_AI_LEASE_SECONDS"_s, QString::number(kLeaseSeconds));
     QProcessEnvironment rules = rulesOnly();
-    rules.insert(u"SUPPORT_CONSOLE_AI_LEASE_MS"_s, QString::number(kLeaseMs));
+    rules.insert(u"SUPPORT_CONSOLE_AI_LEASE_SECONDS"_s, QString::number(kLeaseSeconds));
 
     const auto a = newProcess(u"a"_s);
     const auto b = newProcess(u"b"_s);
@@ -333,10 +334,8 @@ void TestTeamDeployment::killedNodeLosesNoAcknowledgedTicketAndItsJobsAreTakenOv
     const qint64 waitMs = std::max<qint64>(leaseEndsMs - nowMs, 0) + 20'000;
     if (waitMs > 45'000) {
         QSKIP(qPrintable(
-            u"node A's jobs are leased until %1 s from now: the lease duration is not "
-            "configurable per process yet (ClassificationOptions::leaseDuration needs a "
-            "setting or SUPPORT_CONSOLE_AI_LEASE_MS), and the 60 s default does not fit this "
-            "test"_s.arg((leaseEndsMs - nowMs) / 1000)));
+            u"node A's jobs are leased until %1 s from now: SUPPORT_CONSOLE_AI_LEASE_SECONDS "
+            "was not applied"_s.arg((leaseEndsMs - nowMs) / 1000)));
     }
     const QString unclassifiedAcknowledged =
         u"SELECT COUNT(*) FROM tickets t WHERE t.id IN (%1) AND NOT EXISTS "
