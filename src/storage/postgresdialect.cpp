@@ -2,6 +2,7 @@
 
 #include "databaseconfig.h"
 #include "searchtext.h"
+#include "statementcache.h"
 #include "storageerror.h"
 #include "ticketreader.h"
 
@@ -59,6 +60,14 @@ void PostgresDialect::beginWrite(QSqlDatabase &db) const
     if (!db.transaction())
         throw StorageError(
             QStringLiteral("Could not start a transaction: %1").arg(db.lastError().text()));
+}
+
+void PostgresDialect::execSavepointStatement(StatementCache &statements, const QString &sql,
+                                             const char *what) const
+{
+    // PostgreSQL's PREPARE takes only SELECT, INSERT, UPDATE, DELETE, MERGE and VALUES; a
+    // prepared SAVEPOINT is a syntax error, so these go to the server as plain text.
+    statements.execUnprepared(sql, what);
 }
 
 bool PostgresDialect::beginReadSnapshot(QSqlDatabase &db) const

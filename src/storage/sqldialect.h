@@ -33,6 +33,10 @@ public:
     // Starts a write transaction that QSqlDatabase::commit() and rollback() end.
     // Throws StorageError.
     virtual void beginWrite(QSqlDatabase &db) const = 0;
+    // Runs SAVEPOINT, RELEASE or ROLLBACK TO inside a write transaction. Throws StorageError
+    // saying what could not be done.
+    virtual void execSavepointStatement(StatementCache &statements, const QString &sql,
+                                        const char *what) const = 0;
     // Starts a transaction in which every read sees the same snapshot, ended by commit() or
     // rollback(). False when it could not start; the reads then see each commit as it lands.
     virtual bool beginReadSnapshot(QSqlDatabase &db) const = 0;

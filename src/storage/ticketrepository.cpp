@@ -299,23 +299,26 @@ QList<TicketRepository::IdempotentCreate>
 TicketRepository::createAll(const QList<NewTicket> &tickets)
 {
     Transaction transaction(m_database);
-    QSqlQuery &savepoint = prepared(QStringLiteral("SAVEPOINT new_ticket"));
-    QSqlQuery &release = prepared(QStringLiteral("RELEASE new_ticket"));
-    QSqlQuery &rollback = prepared(QStringLiteral("ROLLBACK TO new_ticket"));
+    const SqlDialect &dialect = m_database.dialect();
     QList<IdempotentCreate> results;
     results.reserve(tickets.size());
     for (const NewTicket &ticket : tickets) {
-        StatementCache::exec(savepoint, "start storing a ticket");
+        dialect.execSavepointStatement(m_statements, QStringLiteral("SAVEPOINT new_ticket"),
+                                       "start storing a ticket");
         try {
             results.append(
                 ticket.idempotencyKey.isEmpty()
                     ? IdempotentCreate{IdempotentCreate::Outcome::Created, insert(ticket.draft), {}}
                     : insertOnce(ticket.draft, ticket.idempotencyKey, ticket.requestHash));
         } catch (const StorageError &error) {
-            StatementCache::exec(rollback, "undo a ticket that could not be stored");
+            // Also what lets PostgreSQL go on: a failed statement aborts the whole transaction
+            // until it is rolled back to a savepoint.
+            dialect.execSavepointStatement(m_statements, QStringLiteral("ROLLBACK TO new_ticket"),
+                                           "undo a ticket that could not be stored");
             results.append({IdempotentCreate::Outcome::Failed, std::nullopt, error.message()});
         }
-        StatementCache::exec(release, "finish storing a ticket");
+        dialect.execSavepointStatement(m_statements, QStringLiteral("RELEASE new_ticket"),
+                                       "finish storing a ticket");
     }
     transaction.commit();
     return results;
