@@ -78,8 +78,9 @@ void Migrator::apply(int version, const Migration &migration)
         throw StorageError(QStringLiteral("Could not read migration %1").arg(migration.path));
     const QStringList statements = SqlScript::split(QString::fromUtf8(file.readAll()));
 
-    Transaction transaction(m_database);
+    // Before the transaction: on a failure it is rolled back before the query is freed.
     QSqlQuery query(m_db);
+    Transaction transaction(m_database);
     for (const QString &statement : statements) {
         if (!query.exec(statement)) {
             throw StorageError(QStringLiteral("Migration %1 (%2) failed: %3")
