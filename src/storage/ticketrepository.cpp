@@ -13,6 +13,8 @@
 #include <QSqlError>
 #include <QSqlRecord>
 
+#include <atomic>
+
 namespace {
 
 // Escapes LIKE wildcards so a search for "100%" finds that text, not everything. Case is folded
@@ -634,5 +636,7 @@ qint64 TicketRepository::dataVersion()
     // This connection's own writes are left out: whoever made them already knows.
     if (const auto version = m_database.dialect().writeVersion(m_statements))
         return version->byOthers;
-    return QDateTime::currentMSecsSinceEpoch();
+    // A clock reading repeats within a millisecond; a counter never does.
+    static std::atomic<qint64> s_unknownVersion{0};
+    return --s_unknownVersion;
 }
