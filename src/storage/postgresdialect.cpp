@@ -70,6 +70,39 @@ void PostgresDialect::execSavepointStatement(StatementCache &statements, const Q
     statements.execUnprepared(sql, what);
 }
 
+namespace {
+
+// Any fixed number that no other program takes advisory locks with on the same database:
+// "SCMIGRAT" in ASCII.
+constexpr qint64 kMigrationLockKey = 0x5343'4D49'4752'4154;
+
+void runLockStatement(QSqlDatabase &db, const QString &sql, const char *what)
+{
+    QSqlQuery query(db);
+    query.prepare(sql);
+    query.addBindValue(kMigrationLockKey);
+    if (!query.exec())
+        throw StorageError(
+            QStringLiteral("Could not %1: %2").arg(QLatin1String(what), query.lastError().text()));
+}
+
+} // namespace
+
+void PostgresDialect::lockForMigration(QSqlDatabase &db) const
+{
+    // A session lock, not a transaction one: the migrations commit one by one, and nodes that
+    // start together must wait until all of them are done, not only the first. The server
+    // releases it if this connection dies, so a crashed node cannot block the others.
+    runLockStatement(db, QStringLiteral("SELECT pg_advisory_lock(?)"),
+                     "wait for other nodes to finish migrating the database");
+}
+
+void PostgresDialect::unlockAfterMigration(QSqlDatabase &db) const
+{
+    runLockStatement(db, QStringLiteral("SELECT pg_advisory_unlock(?)"),
+                     "let other nodes migrate the database");
+}
+
 bool PostgresDialect::beginReadSnapshot(QSqlDatabase &db) const
 {
     // READ COMMITTED, the default, takes a new snapshot for every statement.

@@ -17,6 +17,8 @@ public:
     void beginWrite(QSqlDatabase &db) const override;
     void execSavepointStatement(StatementCache &statements, const QString &sql,
                                 const char *what) const override;
+    void lockForMigration(QSqlDatabase &db) const override;
+    void unlockAfterMigration(QSqlDatabase &db) const override;
     bool beginReadSnapshot(QSqlDatabase &db) const override;
     bool storesSearchWords() const override;
     QString searchQuery(const QStringList &typedWords) const override;

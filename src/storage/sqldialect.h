@@ -37,6 +37,10 @@ public:
     // saying what could not be done.
     virtual void execSavepointStatement(StatementCache &statements, const QString &sql,
                                         const char *what) const = 0;
+    // Keeps every other connection, in any process, from migrating the database until
+    // unlockAfterMigration(); waits while another one migrates. Throws StorageError.
+    virtual void lockForMigration(QSqlDatabase &db) const = 0;
+    virtual void unlockAfterMigration(QSqlDatabase &db) const = 0;
     // Starts a transaction in which every read sees the same snapshot, ended by commit() or
     // rollback(). False when it could not start; the reads then see each commit as it lands.
     virtual bool beginReadSnapshot(QSqlDatabase &db) const = 0;

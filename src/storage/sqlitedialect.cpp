@@ -61,6 +61,14 @@ void SqliteDialect::execSavepointStatement(StatementCache &statements, const QSt
     StatementCache::exec(statements.prepared(sql), what);
 }
 
+void SqliteDialect::lockForMigration(QSqlDatabase &) const
+{
+    // Nothing to hold between migrations: each one runs under BEGIN IMMEDIATE, which lets one
+    // writer in at a time, and the Migrator checks inside it that no one applied it meanwhile.
+}
+
+void SqliteDialect::unlockAfterMigration(QSqlDatabase &) const {}
+
 bool SqliteDialect::beginReadSnapshot(QSqlDatabase &db) const
 {
     // A deferred BEGIN takes no write lock; its first read fixes the snapshot.
