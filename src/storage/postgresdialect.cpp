@@ -75,6 +75,8 @@ namespace {
 // Any fixed number that no other program takes advisory locks with on the same database:
 // "SCMIGRAT" in ASCII.
 constexpr qint64 kMigrationLockKey = 0x5343'4D49'4752'4154;
+// Likewise the first key of the idempotency key locks: "SCIK".
+constexpr int kIdempotencyLockClass = 0x5343'494B;
 
 void runLockStatement(QSqlDatabase &db, const QString &sql, const char *what)
 {
@@ -87,6 +89,19 @@ void runLockStatement(QSqlDatabase &db, const QString &sql, const char *what)
 }
 
 } // namespace
+
+void PostgresDialect::lockIdempotencyKey(StatementCache &statements, const QString &key) const
+{
+    // Writers run side by side under READ COMMITTED: two nodes retrying one request would
+    // both find no key, both insert a ticket, and the second would fail on the key's primary
+    // key. A transaction lock per key makes the second wait and then find the first's key.
+    // The two-integer form keeps these apart from the migration's one-bigint lock.
+    QSqlQuery &lock = statements.prepared(
+        QStringLiteral("SELECT pg_advisory_xact_lock(%1, hashtext(?))").arg(kIdempotencyLockClass));
+    lock.bindValue(0, key);
+    StatementCache::exec(lock, "wait for another request with the same idempotency key");
+    lock.finish();
+}
 
 void PostgresDialect::lockForMigration(QSqlDatabase &db) const
 {

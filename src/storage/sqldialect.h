@@ -37,6 +37,10 @@ public:
     // saying what could not be done.
     virtual void execSavepointStatement(StatementCache &statements, const QString &sql,
                                         const char *what) const = 0;
+    // Inside a write transaction, before an idempotency key is looked up: makes another
+    // transaction with the same key wait until this one ends, so that it then finds the key
+    // instead of failing on it. Throws StorageError.
+    virtual void lockIdempotencyKey(StatementCache &statements, const QString &key) const = 0;
     // Keeps every other connection, in any process, from migrating the database until
     // unlockAfterMigration(); waits while another one migrates. Throws StorageError.
     virtual void lockForMigration(QSqlDatabase &db) const = 0;

@@ -61,6 +61,11 @@ void SqliteDialect::execSavepointStatement(StatementCache &statements, const QSt
     StatementCache::exec(statements.prepared(sql), what);
 }
 
+void SqliteDialect::lockIdempotencyKey(StatementCache &, const QString &) const
+{
+    // BEGIN IMMEDIATE already let this transaction in alone; the lookup sees every earlier one.
+}
+
 void SqliteDialect::lockForMigration(QSqlDatabase &) const
 {
     // Nothing to hold between migrations: each one runs under BEGIN IMMEDIATE, which lets one

@@ -17,6 +17,7 @@ public:
     void beginWrite(QSqlDatabase &db) const override;
     void execSavepointStatement(StatementCache &statements, const QString &sql,
                                 const char *what) const override;
+    void lockIdempotencyKey(StatementCache &statements, const QString &key) const override;
     void lockForMigration(QSqlDatabase &db) const override;
     void unlockAfterMigration(QSqlDatabase &db) const override;
     bool beginReadSnapshot(QSqlDatabase &db) const override;

@@ -271,6 +271,7 @@ TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraf
                                                                 const QString &idempotencyKey,
                                                                 const QByteArray &requestHash)
 {
+    m_database.dialect().lockIdempotencyKey(m_statements, idempotencyKey);
     QSqlQuery &lookup = prepared(
         QStringLiteral("SELECT request_hash, ticket_id FROM idempotency_keys WHERE key = ?"));
     lookup.bindValue(0, idempotencyKey);

@@ -10,8 +10,11 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <array>
+#include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -36,6 +39,7 @@ private Q_SLOTS:
     void searchTreatsWildcardsAsText();
     void classificationSetsCategoryAndCounts();
     void idempotencyKeyReplaysAndConflicts();
+    void sameKeyFromManyConnectionsAtOnceCreatesOnce();
     void importedContentIsStoredOnce();
     void lookupAndListReadTheSameTicket();
     void writesWaitForAnotherWriter();
@@ -324,6 +328,48 @@ void TestTicketRepository::lookupAndListReadTheSameTicket()
     }
     QVERIFY(m_tickets->find(id)->classification);
     QCOMPARE(m_tickets->find(id)->dataset->answer, u"We refunded you."_s);
+}
+
+// Nodes retrying one request at once, each on its own connection: one ticket, every other
+// answer a replay of it, never a failure.
+void TestTicketRepository::sameKeyFromManyConnectionsAtOnceCreatesOnce()
+{
+    constexpr int kWriters = 8;
+    std::array<std::optional<TicketRepository::IdempotentCreate>, kWriters> results;
+    std::array<QString, kWriters> errors;
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kWriters; ++i) {
+        threads.emplace_back([&, i] {
+            const Database database(m_temporary->database().config());
+            try {
+                TicketRepository tickets(database);
+                ++ready;
+                while (ready.load() < kWriters)
+                    std::this_thread::yield();
+                results.at(std::size_t(i)) = tickets.create(
+                    TicketDraft::fromText(u"retried"_s, TicketSource::Api), u"same-key"_s, "hash");
+            } catch (const StorageError &error) {
+                errors.at(std::size_t(i)) = error.message();
+            }
+            database.closeThreadConnection();
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+    for (const QString &error : errors)
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    int created = 0;
+    for (const auto &result : results) {
+        QVERIFY(result && result->ticket);
+        QCOMPARE(result->ticket->id, results.front()->ticket->id);
+        if (result->outcome == TicketRepository::IdempotentCreate::Outcome::Created)
+            ++created;
+        else
+            QCOMPARE(result->outcome, TicketRepository::IdempotentCreate::Outcome::Replayed);
+    }
+    QCOMPARE(created, 1);
+    QCOMPARE(m_tickets->count(), 1);
 }
 
 // Another process (here: another connection on its own thread) holds SQLite's write lock for a
