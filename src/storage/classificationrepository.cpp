@@ -43,10 +43,12 @@ void ClassificationRepository::bind(QSqlQuery &query, const Classification &clas
 
 qint64 ClassificationRepository::add(const Classification &classification)
 {
-    Transaction transaction(m_database);
+    // Prepared before the transaction begins, so that on a failure the transaction is rolled
+    // back before the statement is freed: PostgreSQL refuses to free it in an aborted one.
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(insertSql());
+    Transaction transaction(m_database);
     bind(query, classification);
     if (!query.exec())
         throw StorageError(
@@ -60,7 +62,7 @@ qint64 ClassificationRepository::add(const Classification &classification)
 void ClassificationRepository::addAgentVerdict(const QList<qint64> &ticketIds, Category category,
                                                const QString &agent)
 {
-    Transaction transaction(m_database);
+    // Declared before the transaction for the reason add() gives.
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
@@ -70,6 +72,7 @@ void ClassificationRepository::addAgentVerdict(const QList<qint64> &ticketIds, C
         "SELECT t.id, ?, 1.0, COALESCE(c.priority, 'medium'), COALESCE(c.summary, ''), 'agent', "
         "?, '', 0, 0, 0, 0, ? FROM tickets t LEFT JOIN classifications c "
         "ON c.id = t.classification_id WHERE t.id = ?"));
+    Transaction transaction(m_database);
     const QString name = categoryName(category);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const qint64 ticketId : ticketIds) {

@@ -6,6 +6,7 @@
 class Database;
 
 #include <map>
+#include <set>
 
 // Brings a database schema up to date from the numbered .sql files compiled into the program
 // (":/sql/<dialect>/NNNN_name.sql"), one transaction per file, recorded in schema_migrations.
@@ -15,7 +16,9 @@ public:
     explicit Migrator(const Database &database,
                       const QString &resourceRoot = QStringLiteral(":/sql"));
 
-    // Throws StorageError; a database newer than the program is an error, never a downgrade.
+    // Throws StorageError; a database newer than the program is an error, never a downgrade,
+    // and so is one that lacks a migration below its newest applied one. Safe to run from
+    // many processes at once on one database.
     void migrate();
 
     int latestKnownVersion() const;
@@ -29,6 +32,7 @@ private:
     };
 
     void ensureVersionTable();
+    std::set<int> appliedVersions();
     void apply(int version, const Migration &migration);
 
     const Database &m_database;

@@ -2,6 +2,7 @@
 
 #include "databaseconfig.h"
 #include "searchtext.h"
+#include "statementcache.h"
 #include "storageerror.h"
 #include "ticketreader.h"
 
@@ -62,6 +63,62 @@ void PostgresDialect::beginWrite(QSqlDatabase &db) const
     if (!db.transaction())
         throw StorageError(
             QStringLiteral("Could not start a transaction: %1").arg(db.lastError().text()));
+}
+
+void PostgresDialect::execSavepointStatement(StatementCache &statements, const QString &sql,
+                                             const char *what) const
+{
+    // PostgreSQL's PREPARE takes only SELECT, INSERT, UPDATE, DELETE, MERGE and VALUES; a
+    // prepared SAVEPOINT is a syntax error, so these go to the server as plain text.
+    statements.execUnprepared(sql, what);
+}
+
+namespace {
+
+// Any fixed number that no other program takes advisory locks with on the same database:
+// "SCMIGRAT" in ASCII.
+constexpr qint64 kMigrationLockKey = 0x5343'4D49'4752'4154;
+// Likewise the first key of the idempotency key locks: "SCIK".
+constexpr int kIdempotencyLockClass = 0x5343'494B;
+
+void runLockStatement(QSqlDatabase &db, const QString &sql, const char *what)
+{
+    QSqlQuery query(db);
+    query.prepare(sql);
+    query.addBindValue(kMigrationLockKey);
+    if (!query.exec())
+        throw StorageError(
+            QStringLiteral("Could not %1: %2").arg(QLatin1String(what), query.lastError().text()));
+}
+
+} // namespace
+
+void PostgresDialect::lockIdempotencyKey(StatementCache &statements, const QString &key) const
+{
+    // Writers run side by side under READ COMMITTED: two nodes retrying one request would
+    // both find no key, both insert a ticket, and the second would fail on the key's primary
+    // key. A transaction lock per key makes the second wait and then find the first's key.
+    // The two-integer form keeps these apart from the migration's one-bigint lock.
+    QSqlQuery &lock = statements.prepared(
+        QStringLiteral("SELECT pg_advisory_xact_lock(%1, hashtext(?))").arg(kIdempotencyLockClass));
+    lock.bindValue(0, key);
+    StatementCache::exec(lock, "wait for another request with the same idempotency key");
+    lock.finish();
+}
+
+void PostgresDialect::lockForMigration(QSqlDatabase &db) const
+{
+    // A session lock, not a transaction one: the migrations commit one by one, and nodes that
+    // start together must wait until all of them are done, not only the first. The server
+    // releases it if this connection dies, so a crashed node cannot block the others.
+    runLockStatement(db, QStringLiteral("SELECT pg_advisory_lock(?)"),
+                     "wait for other nodes to finish migrating the database");
+}
+
+void PostgresDialect::unlockAfterMigration(QSqlDatabase &db) const
+{
+    runLockStatement(db, QStringLiteral("SELECT pg_advisory_unlock(?)"),
+                     "let other nodes migrate the database");
 }
 
 bool PostgresDialect::beginReadSnapshot(QSqlDatabase &db) const

@@ -15,6 +15,11 @@ public:
     QStringList sessionStatements(const DatabaseConfig &config) const override;
     bool serialisesWriters() const override;
     void beginWrite(QSqlDatabase &db) const override;
+    void execSavepointStatement(StatementCache &statements, const QString &sql,
+                                const char *what) const override;
+    void lockIdempotencyKey(StatementCache &statements, const QString &key) const override;
+    void lockForMigration(QSqlDatabase &db) const override;
+    void unlockAfterMigration(QSqlDatabase &db) const override;
     bool beginReadSnapshot(QSqlDatabase &db) const override;
     bool storesSearchWords() const override;
     QString searchQuery(const QStringList &typedWords) const override;

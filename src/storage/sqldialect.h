@@ -33,6 +33,18 @@ public:
     // Starts a write transaction that QSqlDatabase::commit() and rollback() end.
     // Throws StorageError.
     virtual void beginWrite(QSqlDatabase &db) const = 0;
+    // Runs SAVEPOINT, RELEASE or ROLLBACK TO inside a write transaction. Throws StorageError
+    // saying what could not be done.
+    virtual void execSavepointStatement(StatementCache &statements, const QString &sql,
+                                        const char *what) const = 0;
+    // Inside a write transaction, before an idempotency key is looked up: makes another
+    // transaction with the same key wait until this one ends, so that it then finds the key
+    // instead of failing on it. Throws StorageError.
+    virtual void lockIdempotencyKey(StatementCache &statements, const QString &key) const = 0;
+    // Keeps every other connection, in any process, from migrating the database until
+    // unlockAfterMigration(); waits while another one migrates. Throws StorageError.
+    virtual void lockForMigration(QSqlDatabase &db) const = 0;
+    virtual void unlockAfterMigration(QSqlDatabase &db) const = 0;
     // Starts a transaction in which every read sees the same snapshot, ended by commit() or
     // rollback(). False when it could not start; the reads then see each commit as it lands.
     virtual bool beginReadSnapshot(QSqlDatabase &db) const = 0;

@@ -54,6 +54,26 @@ void SqliteDialect::beginWrite(QSqlDatabase &db) const
             QStringLiteral("Could not start a transaction: %1").arg(begin.lastError().text()));
 }
 
+void SqliteDialect::execSavepointStatement(StatementCache &statements, const QString &sql,
+                                           const char *what) const
+{
+    // Prepared once and reused: a batch of tickets runs three of these per ticket.
+    StatementCache::exec(statements.prepared(sql), what);
+}
+
+void SqliteDialect::lockIdempotencyKey(StatementCache &, const QString &) const
+{
+    // BEGIN IMMEDIATE already let this transaction in alone; the lookup sees every earlier one.
+}
+
+void SqliteDialect::lockForMigration(QSqlDatabase &) const
+{
+    // Nothing to hold between migrations: each one runs under BEGIN IMMEDIATE, which lets one
+    // writer in at a time, and the Migrator checks inside it that no one applied it meanwhile.
+}
+
+void SqliteDialect::unlockAfterMigration(QSqlDatabase &) const {}
+
 bool SqliteDialect::beginReadSnapshot(QSqlDatabase &db) const
 {
     // A deferred BEGIN takes no write lock; its first read fixes the snapshot.

@@ -28,3 +28,11 @@ void StatementCache::exec(QSqlQuery &query, const char *what)
         throw StorageError(QStringLiteral("Could not %1: %2").arg(QLatin1String(what), reason));
     }
 }
+
+void StatementCache::execUnprepared(const QString &sql, const char *what)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(sql))
+        throw StorageError(
+            QStringLiteral("Could not %1: %2").arg(QLatin1String(what), query.lastError().text()));
+}

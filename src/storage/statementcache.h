@@ -18,6 +18,10 @@ public:
     // Throws StorageError when the statement does not prepare.
     QSqlQuery &prepared(const QString &sql);
 
+    // Runs a statement the database cannot prepare, such as SAVEPOINT on PostgreSQL.
+    // Throws StorageError saying what could not be done.
+    void execUnprepared(const QString &sql, const char *what);
+
     // Runs a prepared (and bound) statement; throws StorageError saying what could not be done.
     static void exec(QSqlQuery &query, const char *what);
 

@@ -13,6 +13,8 @@
 #include <QSqlError>
 #include <QSqlRecord>
 
+#include <atomic>
+
 namespace {
 
 // Escapes LIKE wildcards so a search for "100%" finds that text, not everything. Case is folded
@@ -269,6 +271,7 @@ TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraf
                                                                 const QString &idempotencyKey,
                                                                 const QByteArray &requestHash)
 {
+    m_database.dialect().lockIdempotencyKey(m_statements, idempotencyKey);
     QSqlQuery &lookup = prepared(
         QStringLiteral("SELECT request_hash, ticket_id FROM idempotency_keys WHERE key = ?"));
     lookup.bindValue(0, idempotencyKey);
@@ -299,23 +302,26 @@ QList<TicketRepository::IdempotentCreate>
 TicketRepository::createAll(const QList<NewTicket> &tickets)
 {
     Transaction transaction(m_database);
-    QSqlQuery &savepoint = prepared(QStringLiteral("SAVEPOINT new_ticket"));
-    QSqlQuery &release = prepared(QStringLiteral("RELEASE new_ticket"));
-    QSqlQuery &rollback = prepared(QStringLiteral("ROLLBACK TO new_ticket"));
+    const SqlDialect &dialect = m_database.dialect();
     QList<IdempotentCreate> results;
     results.reserve(tickets.size());
     for (const NewTicket &ticket : tickets) {
-        StatementCache::exec(savepoint, "start storing a ticket");
+        dialect.execSavepointStatement(m_statements, QStringLiteral("SAVEPOINT new_ticket"),
+                                       "start storing a ticket");
         try {
             results.append(
                 ticket.idempotencyKey.isEmpty()
                     ? IdempotentCreate{IdempotentCreate::Outcome::Created, insert(ticket.draft), {}}
                     : insertOnce(ticket.draft, ticket.idempotencyKey, ticket.requestHash));
         } catch (const StorageError &error) {
-            StatementCache::exec(rollback, "undo a ticket that could not be stored");
+            // Also what lets PostgreSQL go on: a failed statement aborts the whole transaction
+            // until it is rolled back to a savepoint.
+            dialect.execSavepointStatement(m_statements, QStringLiteral("ROLLBACK TO new_ticket"),
+                                           "undo a ticket that could not be stored");
             results.append({IdempotentCreate::Outcome::Failed, std::nullopt, error.message()});
         }
-        StatementCache::exec(release, "finish storing a ticket");
+        dialect.execSavepointStatement(m_statements, QStringLiteral("RELEASE new_ticket"),
+                                       "finish storing a ticket");
     }
     transaction.commit();
     return results;
@@ -631,5 +637,7 @@ qint64 TicketRepository::dataVersion()
     // This connection's own writes are left out: whoever made them already knows.
     if (const auto version = m_database.dialect().writeVersion(m_statements))
         return version->byOthers;
-    return QDateTime::currentMSecsSinceEpoch();
+    // A clock reading repeats within a millisecond; a counter never does.
+    static std::atomic<qint64> s_unknownVersion{0};
+    return --s_unknownVersion;
 }

@@ -4,25 +4,43 @@
 #include "storageerror.h"
 #include "storagelogging.h"
 
+#include <QSet>
 #include <QSqlError>
+
+namespace {
+
+// The connections of this thread inside a Transaction. A nested BEGIN is an error on SQLite,
+// but PostgreSQL only warns and goes on, and the inner commit() would then commit the outer
+// write half done; so both refuse a nested write here, before the database is asked.
+thread_local QSet<QString> t_writingConnections;
+
+} // namespace
 
 Transaction::Transaction(const Database &database)
     : m_writeLock(database.writeMutex())
     , m_db(database.connection())
 {
+    if (t_writingConnections.contains(m_db.connectionName()))
+        throw StorageError(QStringLiteral(
+            "Could not start a transaction: this thread's write transaction is still open"));
     database.dialect().beginWrite(m_db);
+    t_writingConnections.insert(m_db.connectionName());
     m_open = true;
 }
 
 Transaction::~Transaction()
 {
-    if (m_open && !m_db.rollback())
+    if (!m_open)
+        return;
+    if (!m_db.rollback())
         qCWarning(lcStorage) << "Rollback failed:" << m_db.lastError().text();
+    t_writingConnections.remove(m_db.connectionName());
 }
 
 void Transaction::commit()
 {
     if (!m_db.commit())
         throw StorageError(QStringLiteral("Could not commit: %1").arg(m_db.lastError().text()));
+    t_writingConnections.remove(m_db.connectionName());
     m_open = false;
 }

@@ -5,6 +5,11 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <array>
+#include <atomic>
+#include <thread>
+#include <vector>
+
 using namespace Qt::StringLiterals;
 
 class TestMigrator : public QObject
@@ -15,6 +20,8 @@ private Q_SLOTS:
     void freshDatabaseGetsEveryMigration();
     void migratingTwiceChangesNothing();
     void newerDatabaseIsRefused();
+    void missingMigrationIsRefused();
+    void manyMigratorsAtOnceApplyEachMigrationOnce();
     void failingMigrationLeavesNothingBehind();
 
 private:
@@ -34,14 +41,17 @@ void TestMigrator::freshDatabaseGetsEveryMigration()
     Migrator migrator(temporary.database());
     QVERIFY(migrator.latestKnownVersion() >= 1);
     QCOMPARE(migrator.currentVersion(), migrator.latestKnownVersion());
+    const QString tableCount =
+        temporary.isPostgres()
+            ? u"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+              "current_schema() AND table_type = 'BASE TABLE' AND table_name = '%1'"_s
+            : u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'"_s;
     for (const QString &table : {u"tickets"_s, u"classifications"_s, u"imported_tickets"_s,
                                  u"idempotency_keys"_s, u"ticket_counts"_s}) {
-        QCOMPARE(
-            count(db,
-                  u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'"_s.arg(
-                      table)),
-            1);
+        QCOMPARE(count(db, tableCount.arg(table)), 1);
     }
+    if (temporary.isPostgres())
+        return; // the rest checks SQLite's connection pragmas
     QCOMPARE(count(db, u"PRAGMA foreign_keys"_s), 1);
     QSqlQuery journal(db);
     QVERIFY(journal.exec(u"PRAGMA journal_mode"_s) && journal.next());
@@ -72,6 +82,69 @@ void TestMigrator::newerDatabaseIsRefused()
     }
     // Nothing was downgraded or removed.
     QCOMPARE(count(db, u"SELECT MAX(version) FROM schema_migrations"_s), 9999);
+}
+
+void TestMigrator::missingMigrationIsRefused()
+{
+    TemporaryDatabase temporary;
+    const int latest = Migrator(temporary.database()).latestKnownVersion();
+    QVERIFY(latest >= 2);
+    const int missing = latest - 1;
+    QSqlDatabase db = temporary.database().connection();
+    QSqlQuery query(db);
+    QVERIFY(query.exec(u"DELETE FROM schema_migrations WHERE version = %1"_s.arg(missing)));
+    const int rows = count(db, u"SELECT COUNT(*) FROM schema_migrations"_s);
+    try {
+        temporary.database().migrate();
+        QFAIL("a database that skipped a migration must not be accepted");
+    } catch (const StorageError &error) {
+        QVERIFY2(error.message().contains(u"lacks migration %1 "_s.arg(missing)),
+                 qPrintable(error.message()));
+    }
+    // Nothing was applied again on top.
+    QCOMPARE(count(db, u"SELECT COUNT(*) FROM schema_migrations"_s), rows);
+}
+
+// Nodes starting together on a new database: each thread has its own Database object and so its
+// own connection and write mutex, as separate processes would.
+void TestMigrator::manyMigratorsAtOnceApplyEachMigrationOnce()
+{
+    TemporaryDatabase temporary(TemporaryDatabase::Schema::Empty);
+    const DatabaseConfig config = temporary.database().config();
+    constexpr int kMigrators = 8;
+    std::array<QString, kMigrators> errors;
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kMigrators; ++i) {
+        threads.emplace_back([&, i] {
+            const Database database(config);
+            ++ready;
+            while (ready.load() < kMigrators)
+                std::this_thread::yield();
+            try {
+                database.migrate();
+            } catch (const StorageError &error) {
+                errors.at(std::size_t(i)) = error.message();
+            }
+            database.closeThreadConnection();
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+    for (const QString &error : errors)
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    QSqlDatabase db = temporary.database().connection();
+    const Migrator migrator(temporary.database());
+    QCOMPARE(count(db, u"SELECT COUNT(*) FROM schema_migrations"_s),
+             int(count(db, u"SELECT COUNT(DISTINCT version) FROM schema_migrations"_s)));
+    QCOMPARE(count(db, u"SELECT MAX(version) FROM schema_migrations"_s),
+             migrator.latestKnownVersion());
+    // Each version this program has, once: compare against a migration run on a database of
+    // its own, which nothing else touched.
+    TemporaryDatabase reference;
+    QCOMPARE(count(db, u"SELECT COUNT(*) FROM schema_migrations"_s),
+             count(reference.database().connection(), u"SELECT COUNT(*) FROM schema_migrations"_s));
 }
 
 void TestMigrator::failingMigrationLeavesNothingBehind()

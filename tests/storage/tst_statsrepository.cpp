@@ -339,9 +339,12 @@ void TestStatsRepository::statsAreReusedOnlyWhileNothingIsWritten()
     QCOMPARE(first.backlog.asOf, kNow);
     QCOMPARE(first.backlog.total(), 1);
 
-    // Nothing written, half a second later: the same reading, saying when it was taken.
+    // Nothing written, half a second later: the same reading, saying when it was taken; but
+    // where the database has no write-version token to poll (PostgreSQL) a fresh one.
+    StatementCache statements(m_temporary->database().connection());
+    const bool hasToken = m_temporary->database().dialect().writeVersion(statements).has_value();
     const QDateTime soon = kNow.addMSecs(500);
-    QCOMPARE(m_stats->stats(soon, 7).backlog.asOf, kNow);
+    QCOMPARE(m_stats->stats(soon, 7).backlog.asOf, hasToken ? kNow : soon);
     QCOMPARE(m_stats->stats(soon, 7).days.last().total(), 1);
     // Another window is read afresh, and so is a reading a second old or one from the future.
     const TicketStats month = m_stats->stats(soon, 30);
@@ -359,7 +362,7 @@ void TestStatsRepository::statsAreReusedOnlyWhileNothingIsWritten()
     QCOMPARE(stats.backlog.byAge[std::size_t(TicketStats::BacklogAge::UnderWeek)], 1);
 
     // And so is one through another connection.
-    Database other(DatabaseConfig::sqlite(m_temporary->path()));
+    Database other(m_temporary->database().config());
     {
         TicketRepository otherTickets(other);
         TicketDraft draft = TicketDraft::fromText(u"From another process"_s, TicketSource::Api);

@@ -21,7 +21,7 @@ DatabaseConfig postgresConfig(const QString &databaseName)
 
 } // namespace
 
-TemporaryDatabase::TemporaryDatabase()
+TemporaryDatabase::TemporaryDatabase(Schema schema)
 {
     Q_ASSERT(m_dir.isValid());
     if (backend() == Backend::PostgreSql) {
@@ -37,6 +37,8 @@ TemporaryDatabase::TemporaryDatabase()
         m_database = std::make_unique<Database>(
             DatabaseConfig::sqlite(m_dir.filePath(QStringLiteral("tickets.db"))));
     }
+    if (schema == Schema::Empty)
+        return;
     try {
         m_database->migrate();
     } catch (...) {

@@ -12,8 +12,10 @@ class TemporaryDatabase final
 {
 public:
     enum class Backend { Sqlite, PostgreSql };
+    // Empty: not even migrated, for tests of the migration itself.
+    enum class Schema { Migrated, Empty };
 
-    TemporaryDatabase();
+    explicit TemporaryDatabase(Schema schema = Schema::Migrated);
     ~TemporaryDatabase();
     Q_DISABLE_COPY_MOVE(TemporaryDatabase)
 
