@@ -117,19 +117,16 @@ QList<qint64> ClassificationQueue::renew(const QList<qint64> &ticketIds, const Q
     if (ticketIds.isEmpty())
         return lost;
     Transaction transaction(m_database);
-    QSqlQuery &update = m_statements.prepared(QStringLiteral(
-        "UPDATE classification_jobs SET lease_until = ? WHERE ticket_id = ? AND lease_owner = ?"));
     const qint64 leaseUntil = Timestamps::toMs(now) + m_leaseDuration.count();
+    const QSet<qint64> held =
+        heldJobs(QStringLiteral("UPDATE classification_jobs SET lease_until = ? WHERE lease_owner "
+                                "= ? AND ticket_id IN "),
+                 {leaseUntil}, ticketIds, "renew classification jobs' leases");
+    transaction.commit();
     for (qint64 ticketId : ticketIds) {
-        update.bindValue(0, leaseUntil);
-        update.bindValue(1, ticketId);
-        update.bindValue(2, m_leaseOwner);
-        StatementCache::exec(update, "renew a classification job's lease");
-        if (update.numRowsAffected() != 1)
+        if (!held.contains(ticketId))
             lost.append(ticketId);
     }
-    update.finish();
-    transaction.commit();
     return lost;
 }
 
@@ -155,26 +152,65 @@ QList<qint64> ClassificationQueue::complete(const QList<Classification> &results
     QList<qint64> stored;
     if (results.isEmpty())
         return stored;
+    QList<qint64> ticketIds;
+    ticketIds.reserve(results.size());
+    for (const Classification &result : results)
+        ticketIds.append(result.ticketId);
     Transaction transaction(m_database);
     // The lease is checked by owner, not by time: a lease that expired but was not taken over
     // still means nobody else worked on the job, so the result is as good as any.
-    QSqlQuery &remove = m_statements.prepared(
-        QStringLiteral("DELETE FROM classification_jobs WHERE ticket_id = ? AND lease_owner = ?"));
-    QSqlQuery &insert = m_statements.prepared(ClassificationRepository::insertSql());
+    const QSet<qint64> held = heldJobs(
+        QStringLiteral("DELETE FROM classification_jobs WHERE lease_owner = ? AND ticket_id IN "),
+        {}, ticketIds, "remove classification jobs");
+    QList<const Classification *> kept;
+    kept.reserve(results.size());
     for (const Classification &result : results) {
-        remove.bindValue(0, result.ticketId);
-        remove.bindValue(1, m_leaseOwner);
-        StatementCache::exec(remove, "remove a classification job");
-        if (remove.numRowsAffected() != 1)
-            continue;
-        ClassificationRepository::bind(insert, result);
-        StatementCache::exec(insert, "store a classification");
-        stored.append(result.ticketId);
+        if (held.contains(result.ticketId))
+            kept.append(&result);
     }
-    remove.finish();
-    insert.finish();
+    // Many rows per INSERT: a statement per result made storing a large backlog's results take
+    // seconds on PostgreSQL, a round trip each.
+    constexpr qsizetype kRowsPerInsert = 32;
+    for (qsizetype first = 0; first < kept.size(); first += kRowsPerInsert) {
+        const qsizetype rows = std::min(kRowsPerInsert, kept.size() - first);
+        QSqlQuery &insert = m_statements.prepared(ClassificationRepository::insertSql(int(rows)));
+        for (qsizetype row = 0; row < rows; ++row)
+            ClassificationRepository::bind(insert, *kept.at(first + row), int(row));
+        StatementCache::exec(insert, "store classifications");
+        insert.finish();
+        for (qsizetype row = 0; row < rows; ++row)
+            stored.append(kept.at(first + row)->ticketId);
+    }
     transaction.commit();
     return stored;
+}
+
+QSet<qint64> ClassificationQueue::heldJobs(const QString &statement, const QVariantList &leading,
+                                           const QList<qint64> &ticketIds, const char *what)
+{
+    // A fixed number of ids per statement, the last one repeated to fill it, so that one
+    // prepared statement serves every batch size.
+    constexpr qsizetype kIdsPerStatement = 128;
+    const QString sql = statement + u'(' + QStringLiteral("?, ").repeated(kIdsPerStatement - 1) +
+                        QStringLiteral("?) RETURNING ticket_id");
+    QSet<qint64> held;
+    held.reserve(ticketIds.size());
+    for (qsizetype first = 0; first < ticketIds.size(); first += kIdsPerStatement) {
+        QSqlQuery &query = m_statements.prepared(sql);
+        int placeholder = 0;
+        for (const QVariant &value : leading)
+            query.bindValue(placeholder++, value);
+        query.bindValue(placeholder++, m_leaseOwner);
+        for (qsizetype i = 0; i < kIdsPerStatement; ++i) {
+            const qsizetype index = std::min(first + i, ticketIds.size() - 1);
+            query.bindValue(placeholder++, ticketIds.at(index));
+        }
+        StatementCache::exec(query, what);
+        while (query.next())
+            held.insert(query.value(0).toLongLong());
+        query.finish();
+    }
+    return held;
 }
 
 QList<qint64> ClassificationQueue::fail(const QList<Failure> &failures)

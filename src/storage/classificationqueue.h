@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QSet>
+#include <QVariantList>
 
 #include <chrono>
 
@@ -78,6 +80,10 @@ public:
     Counts counts();
 
 private:
+    // Runs statement, which ends in "ticket_id IN " and takes the leading values and then this
+    // node as the lease owner, over ticketIds; answers the ids it touched, those this node holds.
+    QSet<qint64> heldJobs(const QString &statement, const QVariantList &leading,
+                          const QList<qint64> &ticketIds, const char *what);
     QString claimSql(const QString &dueCondition, const QString &order) const;
     static void readClaimed(QSqlQuery &query, QList<Entry> *entries);
 

@@ -14,31 +14,35 @@ ClassificationRepository::ClassificationRepository(const Database &database)
     , m_db(database.connection())
 {}
 
-QString ClassificationRepository::insertSql()
+QString ClassificationRepository::insertSql(int rows)
 {
-    return QStringLiteral(
+    QString sql = QStringLiteral(
         "INSERT INTO classifications (ticket_id, category, confidence, priority, summary, "
         "provider, model, model_version, fallback, attempts, needs_review, processing_ms, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sql += QStringLiteral(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").repeated(rows - 1);
+    return sql;
 }
 
-void ClassificationRepository::bind(QSqlQuery &query, const Classification &classification)
+void ClassificationRepository::bind(QSqlQuery &query, const Classification &classification, int row)
 {
-    query.bindValue(0, classification.ticketId);
-    query.bindValue(1, QString(categoryName(classification.category)));
-    query.bindValue(2, classification.confidence);
-    query.bindValue(3, QString(priorityName(classification.priority)));
-    query.bindValue(4, SqlRow::text(classification.summary));
-    query.bindValue(5, QString(classificationProviderName(classification.provider)));
-    query.bindValue(6, SqlRow::text(classification.model));
-    query.bindValue(7, SqlRow::text(classification.modelVersion));
-    query.bindValue(8, classification.fallback ? 1 : 0);
-    query.bindValue(9, classification.attempts);
-    query.bindValue(10, classification.needsReview ? 1 : 0);
-    query.bindValue(11, classification.processingMs);
-    query.bindValue(12, classification.createdAt.isValid()
-                            ? Timestamps::toMs(classification.createdAt)
-                            : QDateTime::currentMSecsSinceEpoch());
+    constexpr int kColumns = 13;
+    const int first = row * kColumns;
+    query.bindValue(first + 0, classification.ticketId);
+    query.bindValue(first + 1, QString(categoryName(classification.category)));
+    query.bindValue(first + 2, classification.confidence);
+    query.bindValue(first + 3, QString(priorityName(classification.priority)));
+    query.bindValue(first + 4, SqlRow::text(classification.summary));
+    query.bindValue(first + 5, QString(classificationProviderName(classification.provider)));
+    query.bindValue(first + 6, SqlRow::text(classification.model));
+    query.bindValue(first + 7, SqlRow::text(classification.modelVersion));
+    query.bindValue(first + 8, classification.fallback ? 1 : 0);
+    query.bindValue(first + 9, classification.attempts);
+    query.bindValue(first + 10, classification.needsReview ? 1 : 0);
+    query.bindValue(first + 11, classification.processingMs);
+    query.bindValue(first + 12, classification.createdAt.isValid()
+                                    ? Timestamps::toMs(classification.createdAt)
+                                    : QDateTime::currentMSecsSinceEpoch());
 }
 
 qint64 ClassificationRepository::add(const Classification &classification)

@@ -23,9 +23,9 @@ public:
     // Oldest first.
     QList<Classification> history(qint64 ticketId);
 
-    // Binds a classification to the INSERT that insertSql() prepares.
-    static QString insertSql();
-    static void bind(QSqlQuery &query, const Classification &classification);
+    // An INSERT of rows classifications, and the binding of one of them (row 0 first).
+    static QString insertSql(int rows = 1);
+    static void bind(QSqlQuery &query, const Classification &classification, int row = 0);
 
 private:
     const Database &m_database;

@@ -61,9 +61,15 @@ void TestClassificationService::cleanup()
 
 QList<qint64> TestClassificationService::createTickets(int count, const QString &text)
 {
+    // In transactions of many tickets: one each makes a 20,000-ticket backlog take seconds.
     QList<qint64> ids;
-    for (int i = 0; i < count; ++i)
-        ids.append(m_tickets->create(TicketDraft::fromText(text, TicketSource::Api)).id);
+    const TicketRepository::NewTicket ticket{
+        TicketDraft::fromText(text, TicketSource::Api), {}, {}};
+    for (int first = 0; first < count; first += 1000) {
+        const QList<TicketRepository::NewTicket> chunk(std::min(1000, count - first), ticket);
+        for (const TicketRepository::IdempotentCreate &created : m_tickets->createAll(chunk))
+            ids.append(created.ticket->id);
+    }
     return ids;
 }
 
@@ -341,9 +347,12 @@ void TestClassificationService::wakeDuringABatchIsNotLost()
 {
     // One batch takes the whole backlog (so no "more due" poll follows it) and the idle poll is
     // an hour away: only the wake-up can get the late ticket classified.
-    createTickets(20'000);
+    // PostgreSQL stores results slower, and a batch's updates of the same counter rows within
+    // one transaction cost it more per row the more there are: fewer tickets last as long there.
+    const int backlog = m_temporary->isPostgres() ? 5'000 : 20'000;
+    createTickets(backlog);
     ClassificationOptions options = quickOptions();
-    options.batchSize = 40'000;
+    options.batchSize = 2 * backlog;
     ClassificationService service(m_temporary->database(), options);
     QSignalSpy stored(&service, &ClassificationService::classificationsStored);
     service.start();
@@ -351,8 +360,9 @@ void TestClassificationService::wakeDuringABatchIsNotLost()
     const qint64 late = createTickets(1, u"Arrived while the backlog was classified"_s).first();
     service.wake();
     QVERIFY2(stored.isEmpty() || pendingCount() > 0, "the backlog finished before the wake");
+    // Storing 20,000 results takes seconds, most on PostgreSQL; what matters is that it comes.
     QTRY_COMPARE_WITH_TIMEOUT(m_tickets->find(late)->classificationState(),
-                              ClassificationState::Classified, 10'000);
+                              ClassificationState::Classified, 60'000);
 }
 
 QTEST_GUILESS_MAIN(TestClassificationService)

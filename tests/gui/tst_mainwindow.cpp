@@ -1,6 +1,7 @@
 #include "classificationrepository.h"
 #include "mainwindow.h"
 #include "newticketdialog.h"
+#include "rejectingtrigger.h"
 #include "rulesclassifier.h"
 #include "runningserver.h"
 #include "settingsdialog.h"
@@ -178,12 +179,10 @@ void TestMainWindow::formRefusesWhatTheApiRefuses()
 
 void TestMainWindow::formComesBackWhenStoringFails()
 {
-    {
-        QSqlQuery query(m_server->database().connection());
-        QVERIFY(query.exec(u"CREATE TRIGGER reject_marked BEFORE INSERT ON tickets "
-                           "WHEN NEW.body = 'reject me' BEGIN SELECT RAISE(ABORT, 'disk full'); "
-                           "END"_s));
-    }
+    QString error;
+    QVERIFY2(
+        RejectingTrigger::install(m_server->database(), u"reject me"_s, u"disk full"_s, &error),
+        qPrintable(error));
     showWindow();
     QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
     NewTicketDialog *dialog = nullptr;

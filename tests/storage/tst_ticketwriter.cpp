@@ -1,3 +1,4 @@
+#include "rejectingtrigger.h"
 #include "storageerror.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
@@ -95,23 +96,10 @@ void TestTicketWriter::idempotencyHoldsWithinABatch()
 
 void TestTicketWriter::oneFailingTicketFailsAlone()
 {
-    {
-        QSqlQuery query(m_temporary->database().connection());
-        if (m_temporary->isPostgres()) {
-            QVERIFY2(query.exec(u"CREATE FUNCTION reject_marked() RETURNS trigger "
-                                "LANGUAGE plpgsql AS $$ BEGIN "
-                                "RAISE EXCEPTION 'rejected'; END; $$"_s),
-                     qPrintable(query.lastError().text()));
-            QVERIFY2(query.exec(u"CREATE TRIGGER reject_marked BEFORE INSERT ON tickets "
-                                "FOR EACH ROW WHEN (NEW.body = 'reject me') "
-                                "EXECUTE FUNCTION reject_marked()"_s),
-                     qPrintable(query.lastError().text()));
-        } else {
-            QVERIFY(query.exec(u"CREATE TRIGGER reject_marked BEFORE INSERT ON tickets "
-                               "WHEN NEW.body = 'reject me' BEGIN SELECT RAISE(ABORT, 'rejected'); "
-                               "END"_s));
-        }
-    }
+    QString error;
+    QVERIFY2(
+        RejectingTrigger::install(m_temporary->database(), u"reject me"_s, u"rejected"_s, &error),
+        qPrintable(error));
     TicketRepository tickets(m_temporary->database());
     const QList<TicketRepository::IdempotentCreate> results = tickets.createAll(
         {ticket(u"before"_s), ticket(u"reject me"_s, u"key-r"_s, "h"), ticket(u"after"_s)});
