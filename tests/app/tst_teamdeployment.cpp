@@ -180,8 +180,9 @@ void TestTeamDeployment::threeNodesClassifyABacklogOnce()
     for (const auto &node : nodes)
         QVERIFY2(node->waitForPort() != 0, node->describe().constData());
 
+    // Seconds alone; a ceiling for a machine busy with the rest of the suite.
     QTRY_COMPARE_WITH_TIMEOUT(
-        count(database, u"SELECT COUNT(*) FROM classification_jobs"_s, &error), 0, 30'000);
+        count(database, u"SELECT COUNT(*) FROM classification_jobs"_s, &error), 0, 90'000);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     qint64 classifiedByNodes = 0;
     QStringList shares;
