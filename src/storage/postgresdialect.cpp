@@ -19,8 +19,7 @@
 //       SearchText::normalised(subject + "\n" + body), filled by TicketRepository on insert
 //       because storesSearchWords() is true; PostgreSQL's own parsers do not fold accents.
 //   CREATE INDEX tickets_search_words ON tickets
-//       USING GIN (to_tsvector('simple', search_words));
-//       The expression must match searchCondition() exactly for the planner to use it.
+//       USING GIN (search_vector), a stored to_tsvector('simple', search_words).
 //   tickets.needs_review and classifications.needs_review SMALLINT (0 or 1), not BOOLEAN:
 //       the repositories compare them with the literals 0 and 1.
 //   Timestamps BIGINT milliseconds since the epoch, as in SQLite.
@@ -151,7 +150,7 @@ QString PostgresDialect::searchCondition(bool) const
 {
     // The planner weighs the GIN index against an ordered walk from its own statistics, so a
     // frequent search needs no hint.
-    return QStringLiteral("to_tsvector('simple', t.search_words) @@ to_tsquery('simple', ?)");
+    return QStringLiteral("t.search_vector @@ to_tsquery('simple', ?)");
 }
 
 bool PostgresDialect::tunesFrequentSearches() const
@@ -162,7 +161,7 @@ bool PostgresDialect::tunesFrequentSearches() const
 QString PostgresDialect::searchCountSql() const
 {
     return QStringLiteral("SELECT COUNT(*) FROM tickets t "
-                          "WHERE to_tsvector('simple', t.search_words) @@ to_tsquery('simple', ?)");
+                          "WHERE t.search_vector @@ to_tsquery('simple', ?)");
 }
 
 QString PostgresDialect::orderTerm(const QString &key, Qt::SortOrder direction) const
@@ -193,7 +192,9 @@ bool PostgresDialect::isConnectionLost(const QSqlDatabase &db) const
 {
     // QtSql reports a dead connection as just another failed statement; libpq knows better.
     const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0)
+    // libpq's typedef or its struct, depending on how QtSql registered the type.
+    if (!handle.isValid() ||
+        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
         return !db.isOpen();
     const auto *connection = *static_cast<PGconn *const *>(handle.constData());
     return !connection || PQstatus(connection) == CONNECTION_BAD;
