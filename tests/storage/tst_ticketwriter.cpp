@@ -34,6 +34,7 @@ private Q_SLOTS:
     void idempotencyHoldsWithinABatch();
     void oneFailingTicketFailsAlone();
     void closeStoresWhatWasSubmittedAndRefusesMore();
+    void textThatLooksLikeSyntaxIsStoredAsSent();
     void nodesWithOverlappingKeysCreateEachKeyOnce();
     void aBatchThatLosesADeadlockRunsAgain();
 
@@ -181,6 +182,58 @@ QHash<QString, qint64> TestTicketWriter::countsFromTickets()
 QHash<QString, qint64> TestTicketWriter::countsFromCounters()
 {
     return groups(u"SELECT day, category, status, n FROM ticket_counts"_s);
+}
+
+// PostgreSQL receives a batch's texts as array literals: quotes, backslashes, braces, commas
+// and the word NULL must come back as they were sent, in the ticket and in its key.
+void TestTicketWriter::textThatLooksLikeSyntaxIsStoredAsSent()
+{
+    const QStringList texts = {u"say \"hi\", then {leave}"_s,
+                               u"C:\\Users\\\"quoted\"\\"_s,
+                               u"NULL"_s,
+                               u"it's 'single' quoted; DROP TABLE tickets; --"_s,
+                               u"line one\nline two\ttabbed  \\N"_s,
+                               u"Grüße 👋 {\"a\":[1,2]}"_s,
+                               u"$1 ? ?::text[] $$"_s};
+    TicketWriter writer(m_temporary->database());
+    QList<QFuture<TicketRepository::IdempotentCreate>> futures;
+    for (const QString &text : texts) {
+        TicketRepository::NewTicket newTicket{
+            TicketDraft::fromSubjectAndBody(text, text, TicketSource::Api), text + u" key"_s,
+            "hash"};
+        futures.append(writer.submit(newTicket));
+    }
+    // Empty subject and an empty key: stored, and without a key.
+    futures.append(writer.submit(
+        {TicketDraft::fromSubjectAndBody(QString(), u"body"_s, TicketSource::Api), {}, {}}));
+    futures.append(writer.submit(ticket(texts.first(), texts.first() + u" key"_s, "hash")));
+    writer.close();
+
+    TicketRepository tickets(m_temporary->database());
+    for (qsizetype i = 0; i < texts.size(); ++i) {
+        const auto result = futures.at(i).result();
+        QVERIFY2(result.outcome == Outcome::Created, qPrintable(result.error));
+        const std::optional<Ticket> stored = tickets.find(result.ticket->id);
+        QVERIFY(stored);
+        QCOMPARE(stored->subject, texts.at(i));
+        QCOMPARE(stored->body, texts.at(i));
+        QCOMPARE(result.ticket->body, texts.at(i));
+    }
+    QCOMPARE(futures.at(texts.size()).result().outcome, Outcome::Created);
+    QCOMPARE(tickets.find(futures.at(texts.size()).result().ticket->id)->subject, QString());
+    const auto replay = futures.last().result();
+    QCOMPARE(replay.outcome, Outcome::Replayed);
+    QCOMPARE(replay.ticket->id, futures.first().result().ticket->id);
+    QSqlQuery keys(m_temporary->database().connection());
+    QVERIFY(keys.exec(u"SELECT key FROM idempotency_keys"_s));
+    QSet<QString> storedKeys;
+    while (keys.next())
+        storedKeys.insert(keys.value(0).toString());
+    QSet<QString> sentKeys;
+    for (const QString &text : texts)
+        sentKeys.insert(text + u" key"_s);
+    QCOMPARE(storedKeys, sentKeys);
+    QCOMPARE(tickets.count(), texts.size() + 1);
 }
 
 // Nodes (a Database and a TicketWriter each) taking the same client retries at once, with
