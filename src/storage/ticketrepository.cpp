@@ -422,8 +422,8 @@ QList<TicketRepository::IdempotentCreate>
 TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const QStringList &keys,
                                         const SqlDialect::BatchSql &sql)
 {
-    // What each key already means: a stored ticket's id, or (negative) the position + 1 of an
-    // earlier ticket of this batch that creates it.
+    // What each key already stands for: a stored ticket (ticketId), or an earlier ticket of
+    // this batch that creates it (batchIndex), so that a repeat inside the batch replays it.
     struct Known
     {
         QByteArray requestHash;
@@ -443,7 +443,7 @@ TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const Q
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<IdempotentCreate> results(tickets.size());
-    // Per ticket: the index into the insert's rows, or the known key it replays.
+    // The tickets to insert, by position in tickets; and the ones that replay a key.
     QList<qsizetype> newRows;
     QList<std::pair<qsizetype, Known>> replays;
     QStringList subjects, bodies, forms, sources, createdAts, searchWords;
