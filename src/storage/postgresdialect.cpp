@@ -105,6 +105,76 @@ void PostgresDialect::lockIdempotencyKey(StatementCache &statements, const QStri
     lock.finish();
 }
 
+bool PostgresDialect::isRetryable(const QSqlError &error) const
+{
+    // QPSQL reports the SQLSTATE as the native error code: 40P01 deadlock_detected, 40001
+    // serialization_failure. Either rolled the whole transaction back.
+    const QString state = error.nativeErrorCode();
+    return state == QLatin1String("40P01") || state == QLatin1String("40001");
+}
+
+namespace {
+
+// A PostgreSQL array literal of text, each element quoted, so that no value reads as NULL or
+// splits at a comma; inside quotes only '"' and '\' need escaping (section 8.15.6 of the
+// manual). The driver then quotes the whole literal as one string.
+QString arrayLiteral(const QStringList &values)
+{
+    QString literal;
+    literal.reserve(16 + values.size() * 64);
+    literal += u'{';
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            literal += u',';
+        literal += u'"';
+        for (const QChar c : values.at(i)) {
+            if (c == u'"' || c == u'\\')
+                literal += u'\\';
+            literal += c;
+        }
+        literal += u'"';
+    }
+    literal += u'}';
+    return literal;
+}
+
+} // namespace
+
+std::optional<SqlDialect::BatchSql> PostgresDialect::batchSql() const
+{
+    BatchSql sql;
+    sql.array = arrayLiteral;
+    // The lock is evaluated for each row after the sort: PostgreSQL computes volatile output
+    // expressions after ORDER BY since 9.6 ("Postpone evaluation of SELECT output expressions
+    // until after an ORDER BY sort"). Sorted by the lock's own key, not the text, because two
+    // texts may share a hash.
+    sql.lockKeys = QStringLiteral("SELECT pg_advisory_xact_lock(%1, h) FROM "
+                                  "(SELECT DISTINCT hashtext(k) AS h FROM unnest(?::text[]) AS k) "
+                                  "AS locks ORDER BY h")
+                       .arg(kIdempotencyLockClass);
+    sql.lookupKeys = QStringLiteral("SELECT key, request_hash, ticket_id FROM idempotency_keys "
+                                    "WHERE key = ANY (?::text[])");
+    // Ids are drawn before the insert and returned with each row's position: RETURNING
+    // promises no order. A CTE read twice is computed once, and a data-modifying one always
+    // runs to completion (section 7.8.4), so each row gets one id and is stored with it.
+    sql.insertTickets = QStringLiteral(
+        "WITH input AS ("
+        " SELECT nextval(pg_get_serial_sequence('tickets', 'id')) AS id, u.*"
+        " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])"
+        " WITH ORDINALITY AS u(subject, body, form, source, created_at, search_words, n)"
+        " ORDER BY u.n),"
+        " stored AS ("
+        " INSERT INTO tickets (id, subject, body, form, source, status, created_at, updated_at,"
+        " search_words)"
+        " SELECT id, subject, body, form, source, 'open', created_at, ?::bigint, search_words"
+        " FROM input ORDER BY n)"
+        " SELECT n, id FROM input");
+    sql.insertKeys =
+        QStringLiteral("INSERT INTO idempotency_keys (key, request_hash, ticket_id, created_at) "
+                       "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])");
+    return sql;
+}
+
 void PostgresDialect::lockForMigration(QSqlDatabase &db) const
 {
     // A session lock, not a transaction one: the migrations commit one by one, and nodes that

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QString>
 #include <QStringList>
 
@@ -41,6 +42,33 @@ public:
     // transaction with the same key wait until this one ends, so that it then finds the key
     // instead of failing on it. Throws StorageError.
     virtual void lockIdempotencyKey(StatementCache &statements, const QString &key) const = 0;
+    // Whether a write transaction that failed with this error may well succeed when run again
+    // from BEGIN: it lost a deadlock or a serialisation conflict with another writer, and its
+    // work was rolled back whole.
+    virtual bool isRetryable(const QSqlError &error) const = 0;
+
+    // Statements that store a batch of tickets with a few statements in all instead of several
+    // per ticket. Each placeholder takes one array, made by array(), of a value per row.
+    struct BatchSql
+    {
+        // Turns values into one array parameter; bigint columns take decimal strings.
+        QString (*array)(const QStringList &values) = nullptr;
+        // Waits for the idempotency key locks of lockIdempotencyKey() for keys[], taking them
+        // in a fixed order so that two batches with common keys cannot deadlock.
+        QString lockKeys;
+        // Rows (key, request_hash, ticket_id) for the stored ones among keys[].
+        QString lookupKeys;
+        // Binds subject[], body[], form[], source[], created_at[], search_words[] and then
+        // updated_at; stores tickets with status 'open' and returns rows (n, id), n the 1-based
+        // position of the row in the arrays.
+        QString insertTickets;
+        // Binds key[], request_hash[], ticket_id[], created_at[].
+        QString insertKeys;
+    };
+    // Nothing where a statement per ticket is as fast: an embedded database has no round trips
+    // to save.
+    virtual std::optional<BatchSql> batchSql() const = 0;
+
     // Keeps every other connection, in any process, from migrating the database until
     // unlockAfterMigration(); waits while another one migrates. Throws StorageError.
     virtual void lockForMigration(QSqlDatabase &db) const = 0;

@@ -66,6 +66,19 @@ void SqliteDialect::lockIdempotencyKey(StatementCache &, const QString &) const
     // BEGIN IMMEDIATE already let this transaction in alone; the lookup sees every earlier one.
 }
 
+bool SqliteDialect::isRetryable(const QSqlError &) const
+{
+    // One writer at a time, let in by BEGIN IMMEDIATE: no deadlock between writers, and a lock
+    // still busy after the busy timeout would be busy again.
+    return false;
+}
+
+std::optional<SqlDialect::BatchSql> SqliteDialect::batchSql() const
+{
+    // Per-ticket statements run in-process, prepared once: a savepoint costs microseconds.
+    return std::nullopt;
+}
+
 void SqliteDialect::lockForMigration(QSqlDatabase &) const
 {
     // Nothing to hold between migrations: each one runs under BEGIN IMMEDIATE, which lets one

@@ -18,6 +18,8 @@ public:
     void execSavepointStatement(StatementCache &statements, const QString &sql,
                                 const char *what) const override;
     void lockIdempotencyKey(StatementCache &statements, const QString &key) const override;
+    bool isRetryable(const QSqlError &error) const override;
+    std::optional<BatchSql> batchSql() const override;
     void lockForMigration(QSqlDatabase &db) const override;
     void unlockAfterMigration(QSqlDatabase &db) const override;
     bool beginReadSnapshot(QSqlDatabase &db) const override;

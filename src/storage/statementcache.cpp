@@ -23,9 +23,10 @@ QSqlQuery &StatementCache::prepared(const QString &sql)
 void StatementCache::exec(QSqlQuery &query, const char *what)
 {
     if (!query.exec()) {
-        const QString reason = query.lastError().text();
+        const QSqlError cause = query.lastError();
         query.finish();
-        throw StorageError(QStringLiteral("Could not %1: %2").arg(QLatin1String(what), reason));
+        throw StorageError(
+            QStringLiteral("Could not %1: %2").arg(QLatin1String(what), cause.text()), cause);
     }
 }
 
@@ -34,5 +35,6 @@ void StatementCache::execUnprepared(const QString &sql, const char *what)
     QSqlQuery query(m_db);
     if (!query.exec(sql))
         throw StorageError(
-            QStringLiteral("Could not %1: %2").arg(QLatin1String(what), query.lastError().text()));
+            QStringLiteral("Could not %1: %2").arg(QLatin1String(what), query.lastError().text()),
+            query.lastError());
 }

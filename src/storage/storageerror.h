@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSqlError>
 #include <QString>
 
 #include <stdexcept>
@@ -9,13 +10,18 @@
 class StorageError final : public std::runtime_error
 {
 public:
-    explicit StorageError(const QString &message)
+    explicit StorageError(const QString &message, QSqlError cause = {})
         : std::runtime_error(message.toStdString())
         , m_message(message)
+        , m_cause(std::move(cause))
     {}
 
     QString message() const { return m_message; }
+    // The database's own error behind this one, when a statement failed: what
+    // SqlDialect::isRetryable() reads. NoError otherwise.
+    const QSqlError &cause() const { return m_cause; }
 
 private:
     QString m_message;
+    QSqlError m_cause;
 };

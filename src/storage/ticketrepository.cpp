@@ -4,16 +4,20 @@
 #include "searchtext.h"
 #include "sqlrow.h"
 #include "storageerror.h"
+#include "storagelogging.h"
 #include "ticketreader.h"
 #include "timestamps.h"
 #include "transaction.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlRecord>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace {
 
@@ -233,38 +237,71 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
         query.bindValue(
             6, SqlRow::text(SearchText::normalised(QString(draft.subject + u'\n' + draft.body))));
     StatementCache::exec(query, "store the ticket");
-    Ticket ticket;
-    ticket.id = query.lastInsertId().toLongLong();
+    const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
-    if (ticket.id <= 0)
+    if (id <= 0)
         throw StorageError(QStringLiteral("The database did not return the new ticket's id"));
+    return storedTicket(draft, id, createdAt, now);
+}
+
+Ticket TicketRepository::storedTicket(const TicketDraft &draft, qint64 id, qint64 createdAtMs,
+                                      qint64 nowMs)
+{
+    Ticket ticket;
+    ticket.id = id;
     ticket.subject = draft.subject;
     ticket.body = draft.body;
     ticket.form = draft.form;
     ticket.source = draft.source;
-    ticket.createdAt = Timestamps::fromMs(createdAt);
-    ticket.updatedAt = Timestamps::fromMs(now);
+    ticket.createdAt = Timestamps::fromMs(createdAtMs);
+    ticket.updatedAt = Timestamps::fromMs(nowMs);
     // The insert trigger queued it for classification.
     ticket.job = ClassificationJob{};
     return ticket;
 }
 
+template<typename Write> auto TicketRepository::retryingConflicts(Write write) -> decltype(write())
+{
+    // Writers on other nodes touch the same counter rows and key locks; the one PostgreSQL
+    // picks to break a deadlock loses only its own transaction, which then runs again whole.
+    constexpr int kMaxAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return write();
+        } catch (const StorageError &error) {
+            if (attempt == kMaxAttempts || !m_database.dialect().isRetryable(error.cause()))
+                throw;
+            // Equal jitter over 5, 10, 20, 40 ms: long enough for the winner to commit, and
+            // two losers seldom come back at the same moment.
+            const int backoffMs = 5 << (attempt - 1);
+            const int waitMs =
+                backoffMs / 2 + int(QRandomGenerator::global()->bounded(backoffMs / 2 + 1));
+            qCInfo(lcStorage) << "Writing again after" << waitMs << "ms:" << error.message();
+            std::this_thread::sleep_for(std::chrono::milliseconds(waitMs));
+        }
+    }
+}
+
 Ticket TicketRepository::create(const TicketDraft &draft)
 {
-    Transaction transaction(m_database);
-    Ticket ticket = insert(draft);
-    transaction.commit();
-    return ticket;
+    return retryingConflicts([&] {
+        Transaction transaction(m_database);
+        Ticket ticket = insert(draft);
+        transaction.commit();
+        return ticket;
+    });
 }
 
 TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &draft,
                                                             const QString &idempotencyKey,
                                                             const QByteArray &requestHash)
 {
-    Transaction transaction(m_database);
-    IdempotentCreate result = insertOnce(draft, idempotencyKey, requestHash);
-    transaction.commit();
-    return result;
+    return retryingConflicts([&] {
+        Transaction transaction(m_database);
+        IdempotentCreate result = insertOnce(draft, idempotencyKey, requestHash);
+        transaction.commit();
+        return result;
+    });
 }
 
 TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraft &draft,
@@ -301,7 +338,21 @@ TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraf
 QList<TicketRepository::IdempotentCreate>
 TicketRepository::createAll(const QList<NewTicket> &tickets)
 {
-    Transaction transaction(m_database);
+    return retryingConflicts([&] {
+        Transaction transaction(m_database);
+        std::optional<QList<IdempotentCreate>> results;
+        if (const std::optional<SqlDialect::BatchSql> sql = m_database.dialect().batchSql())
+            results = createAsSet(tickets, *sql);
+        if (!results)
+            results = createEach(tickets);
+        transaction.commit();
+        return *std::move(results);
+    });
+}
+
+QList<TicketRepository::IdempotentCreate>
+TicketRepository::createEach(const QList<NewTicket> &tickets)
+{
     const SqlDialect &dialect = m_database.dialect();
     QList<IdempotentCreate> results;
     results.reserve(tickets.size());
@@ -314,6 +365,9 @@ TicketRepository::createAll(const QList<NewTicket> &tickets)
                     ? IdempotentCreate{IdempotentCreate::Outcome::Created, insert(ticket.draft), {}}
                     : insertOnce(ticket.draft, ticket.idempotencyKey, ticket.requestHash));
         } catch (const StorageError &error) {
+            // A lost deadlock is not this ticket's fault: the whole batch goes again.
+            if (dialect.isRetryable(error.cause()))
+                throw;
             // Also what lets PostgreSQL go on: a failed statement aborts the whole transaction
             // until it is rolled back to a savepoint.
             dialect.execSavepointStatement(m_statements, QStringLiteral("ROLLBACK TO new_ticket"),
@@ -323,7 +377,168 @@ TicketRepository::createAll(const QList<NewTicket> &tickets)
         dialect.execSavepointStatement(m_statements, QStringLiteral("RELEASE new_ticket"),
                                        "finish storing a ticket");
     }
-    transaction.commit();
+    return results;
+}
+
+std::optional<QList<TicketRepository::IdempotentCreate>>
+TicketRepository::createAsSet(const QList<NewTicket> &tickets, const SqlDialect::BatchSql &sql)
+{
+    const SqlDialect &dialect = m_database.dialect();
+    QStringList keys;
+    for (const NewTicket &ticket : tickets) {
+        if (!ticket.idempotencyKey.isEmpty())
+            keys.append(ticket.idempotencyKey);
+    }
+    // Before the savepoint, so that the per-ticket path after a rollback to it still holds
+    // them: it then takes them again without waiting, and in no other order.
+    if (!keys.isEmpty()) {
+        QSqlQuery &lock = prepared(sql.lockKeys);
+        lock.bindValue(0, sql.array(keys));
+        StatementCache::exec(lock, "wait for other requests with the same idempotency keys");
+        lock.finish();
+    }
+    dialect.execSavepointStatement(m_statements, QStringLiteral("SAVEPOINT new_tickets"),
+                                   "start storing tickets");
+    try {
+        QList<IdempotentCreate> results = createAsSetUnderLocks(tickets, keys, sql);
+        dialect.execSavepointStatement(m_statements, QStringLiteral("RELEASE new_tickets"),
+                                       "finish storing tickets");
+        return results;
+    } catch (const StorageError &error) {
+        if (dialect.isRetryable(error.cause()))
+            throw;
+        // One ticket the schema refuses fails the statement for all of them; ticket by
+        // ticket, it fails alone.
+        qCDebug(lcStorage) << "Storing the batch ticket by ticket:" << error.message();
+        dialect.execSavepointStatement(m_statements, QStringLiteral("ROLLBACK TO new_tickets"),
+                                       "undo the batch that could not be stored");
+        dialect.execSavepointStatement(m_statements, QStringLiteral("RELEASE new_tickets"),
+                                       "finish storing tickets");
+        return std::nullopt;
+    }
+}
+
+QList<TicketRepository::IdempotentCreate>
+TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const QStringList &keys,
+                                        const SqlDialect::BatchSql &sql)
+{
+    // What each key already stands for: a stored ticket (ticketId), or an earlier ticket of
+    // this batch that creates it (batchIndex), so that a repeat inside the batch replays it.
+    struct Known
+    {
+        QByteArray requestHash;
+        qint64 ticketId = 0;
+        qsizetype batchIndex = -1;
+    };
+    QHash<QString, Known> known;
+    if (!keys.isEmpty()) {
+        QSqlQuery &lookup = prepared(sql.lookupKeys);
+        lookup.bindValue(0, sql.array(keys));
+        StatementCache::exec(lookup, "look up the idempotency keys");
+        while (lookup.next())
+            known.insert(lookup.value(0).toString(),
+                         {lookup.value(1).toString().toLatin1(), lookup.value(2).toLongLong(), -1});
+        lookup.finish();
+    }
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<IdempotentCreate> results(tickets.size());
+    // The tickets to insert, by position in tickets; and the ones that replay a key.
+    QList<qsizetype> newRows;
+    QList<std::pair<qsizetype, Known>> replays;
+    QStringList subjects, bodies, forms, sources, createdAts, searchWords;
+    for (qsizetype i = 0; i < tickets.size(); ++i) {
+        const NewTicket &ticket = tickets.at(i);
+        if (!ticket.idempotencyKey.isEmpty()) {
+            if (const auto found = known.constFind(ticket.idempotencyKey); found != known.cend()) {
+                if (found->requestHash != ticket.requestHash)
+                    results[i] = {
+                        IdempotentCreate::Outcome::KeyReusedWithOtherRequest, std::nullopt, {}};
+                else
+                    replays.append({i, *found});
+                continue;
+            }
+            known.insert(ticket.idempotencyKey, {ticket.requestHash, 0, i});
+        }
+        const TicketDraft &draft = ticket.draft;
+        newRows.append(i);
+        subjects.append(SqlRow::text(draft.subject));
+        bodies.append(SqlRow::text(draft.body));
+        forms.append(QString(ticketFormName(draft.form)));
+        sources.append(QString(ticketSourceName(draft.source)));
+        createdAts.append(
+            QString::number(draft.createdAt ? Timestamps::toMs(*draft.createdAt) : now));
+        searchWords.append(
+            SqlRow::text(SearchText::normalised(QString(draft.subject + u'\n' + draft.body))));
+    }
+
+    if (!newRows.isEmpty()) {
+        QSqlQuery &insertTickets = prepared(sql.insertTickets);
+        insertTickets.bindValue(0, sql.array(subjects));
+        insertTickets.bindValue(1, sql.array(bodies));
+        insertTickets.bindValue(2, sql.array(forms));
+        insertTickets.bindValue(3, sql.array(sources));
+        insertTickets.bindValue(4, sql.array(createdAts));
+        insertTickets.bindValue(5, sql.array(searchWords));
+        insertTickets.bindValue(6, now);
+        StatementCache::exec(insertTickets, "store the tickets");
+        qsizetype stored = 0;
+        while (insertTickets.next()) {
+            const qsizetype row = insertTickets.value(0).toLongLong() - 1;
+            if (row < 0 || row >= newRows.size())
+                break;
+            const qsizetype i = newRows.at(row);
+            const TicketDraft &draft = tickets.at(i).draft;
+            results[i] = {IdempotentCreate::Outcome::Created,
+                          storedTicket(draft, insertTickets.value(1).toLongLong(),
+                                       createdAts.at(row).toLongLong(), now),
+                          {}};
+            ++stored;
+        }
+        insertTickets.finish();
+        if (stored != newRows.size())
+            throw StorageError(QStringLiteral("The database did not return the new tickets' ids"));
+    }
+
+    QStringList newKeys, newHashes, newIds, newCreatedAts;
+    for (const qsizetype i : newRows) {
+        const NewTicket &ticket = tickets.at(i);
+        if (ticket.idempotencyKey.isEmpty())
+            continue;
+        newKeys.append(ticket.idempotencyKey);
+        newHashes.append(QString::fromLatin1(ticket.requestHash));
+        newIds.append(QString::number(results.at(i).ticket->id));
+        newCreatedAts.append(QString::number(Timestamps::toMs(results.at(i).ticket->createdAt)));
+    }
+    if (!newKeys.isEmpty()) {
+        QSqlQuery &remember = prepared(sql.insertKeys);
+        remember.bindValue(0, sql.array(newKeys));
+        remember.bindValue(1, sql.array(newHashes));
+        remember.bindValue(2, sql.array(newIds));
+        remember.bindValue(3, sql.array(newCreatedAts));
+        StatementCache::exec(remember, "store the idempotency keys");
+        remember.finish();
+    }
+
+    // A replay answers with the ticket as stored, read back like create() does, also when an
+    // earlier ticket of this batch created it.
+    if (!replays.isEmpty()) {
+        QList<qint64> ids;
+        for (auto &[i, key] : replays) {
+            if (key.batchIndex >= 0)
+                key.ticketId = results.at(key.batchIndex).ticket->id;
+            ids.append(key.ticketId);
+        }
+        QHash<qint64, Ticket> byId;
+        for (Ticket &ticket : findAll(ids))
+            byId.insert(ticket.id, std::move(ticket));
+        for (const auto &[i, key] : replays) {
+            const auto found = byId.constFind(key.ticketId);
+            results[i] = {IdempotentCreate::Outcome::Replayed,
+                          found == byId.cend() ? std::nullopt : std::optional<Ticket>(*found),
+                          {}};
+        }
+    }
     return results;
 }
 

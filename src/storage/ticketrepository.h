@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sqldialect.h"
 #include "statementcache.h"
 #include "ticket.h"
 #include "ticketdraft.h"
@@ -47,8 +48,11 @@ public:
     // The same key with the same request hash returns the first ticket instead of a new one.
     IdempotentCreate create(const TicketDraft &draft, const QString &idempotencyKey,
                             const QByteArray &requestHash);
-    // Many tickets in one transaction, each in a savepoint of its own, so one that fails is
-    // Failed alone. Throws StorageError when the transaction as a whole fails (nothing stored).
+    // Many tickets in one transaction; one that fails is Failed alone. Where the dialect has
+    // set-based batch SQL, a few statements store them all, and a batch the schema refuses in
+    // part goes again ticket by ticket, each in a savepoint of its own. A transaction that loses
+    // a deadlock or serialisation conflict runs again, a few times. Throws StorageError when the
+    // transaction as a whole fails (nothing stored).
     QList<IdempotentCreate> createAll(const QList<NewTicket> &tickets);
     // For imports, inside the importer's Transaction: false when this content is already stored.
     bool createImported(const TicketDraft &draft, const QByteArray &importKey);
@@ -85,6 +89,17 @@ public:
 private:
     QSqlQuery &prepared(const QString &sql);
     Ticket insert(const TicketDraft &draft);
+    static Ticket storedTicket(const TicketDraft &draft, qint64 id, qint64 createdAtMs,
+                               qint64 nowMs);
+    // Runs write, a whole transaction, again while it fails with a retryable error.
+    template<typename Write> auto retryingConflicts(Write write) -> decltype(write());
+    QList<IdempotentCreate> createEach(const QList<NewTicket> &tickets);
+    // Nothing when the batch must go ticket by ticket (createEach()).
+    std::optional<QList<IdempotentCreate>> createAsSet(const QList<NewTicket> &tickets,
+                                                       const SqlDialect::BatchSql &sql);
+    QList<IdempotentCreate> createAsSetUnderLocks(const QList<NewTicket> &tickets,
+                                                  const QStringList &keys,
+                                                  const SqlDialect::BatchSql &sql);
     IdempotentCreate insertOnce(const TicketDraft &draft, const QString &idempotencyKey,
                                 const QByteArray &requestHash);
     QList<Ticket> findAll(const QList<qint64> &ids);

@@ -40,7 +40,8 @@ Transaction::~Transaction()
 void Transaction::commit()
 {
     if (!m_db.commit())
-        throw StorageError(QStringLiteral("Could not commit: %1").arg(m_db.lastError().text()));
+        throw StorageError(QStringLiteral("Could not commit: %1").arg(m_db.lastError().text()),
+                           m_db.lastError());
     t_writingConnections.remove(m_db.connectionName());
     m_open = false;
 }
