@@ -683,10 +683,12 @@ DURABILITY_LABEL="Durability: kill -9 under POST load, restart, read back"
                 "$(verdict "$G_START" "<=" 1500) |"
             echo "| Window: filter change (15 filters incl. search) | max $G_FILTER ms," \
                 "median $G_MEDIAN ms | | | | | ≤ 100 ms | $(verdict "$G_FILTER" "<=" 100) |"
-            G_SEARCH=$(sed -n 's/^GUI filter=search_[a-z]* ms=\([^ ]*\).*/\1/p' "$RESULTS/gui.txt" |
+            G_SEARCH=$(grep -v '^GUI filter=search_cleared' "$RESULTS/gui.txt" |
+                sed -n 's/^GUI filter=search_[a-z]* ms=\([^ ]*\).*/\1/p' |
                 sort -n | tail -1)
-            G_SEARCHES=$(sed -n 's/^GUI filter=search_\([a-z]*\) ms=\([^ ]*\) rows=\([0-9]*\).*/"\1" \2 ms (\3 rows)/p' \
-                "$RESULTS/gui.txt" | paste -sd ',' | sed 's/,/, /g')
+            G_SEARCHES=$(grep -v '^GUI filter=search_cleared' "$RESULTS/gui.txt" |
+                sed -n 's/^GUI filter=search_\([a-z]*\) ms=\([^ ]*\) rows=\([0-9]*\).*/"\1" \2 ms (\3 rows)/p' |
+                paste -sd ',' | sed 's/,/, /g')
             G_COMMON=$(gui_field common_word_search_ms common_word_search_ms)
             echo "| Window: search, max of $G_SEARCHES | $G_SEARCH ms | | | | | ≤ 100 ms |" \
                 "$(verdict "${G_SEARCH:-100000}" "<=" 100) |"
