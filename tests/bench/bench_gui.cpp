@@ -4,6 +4,7 @@
 #include "apiservice.h"
 #include "classificationservice.h"
 #include "database.h"
+#include "databaselocation.h"
 #include "mainwindow.h"
 #include "rawhttpconnection.h"
 #include "ticketservice.h"
@@ -26,6 +27,7 @@
 
 #include <algorithm>
 #include <unistd.h>
+#include <variant>
 
 namespace {
 
@@ -134,9 +136,10 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            QStringLiteral("SQLite file (a copy: it is written)"),
-                                            QStringLiteral("path"));
+    const QCommandLineOption databaseOption(
+        QStringLiteral("database"),
+        QStringLiteral("SQLite file (a copy: it is written) or PostgreSQL URI"),
+        QStringLiteral("path"));
     const QCommandLineOption rateOption(QStringLiteral("posts-per-second"),
                                         QStringLiteral("POST load (default 1000)"),
                                         QStringLiteral("n"), QStringLiteral("1000"));
@@ -148,9 +151,10 @@ int main(int argc, char *argv[])
     if (!parser.isSet(databaseOption))
         parser.showHelp(2);
 
-    DatabaseConfig config;
-    config.driver = QStringLiteral("QSQLITE");
-    config.databaseName = parser.value(databaseOption);
+    auto parsed = DatabaseLocation::parse(parser.value(databaseOption));
+    if (const QString *problem = std::get_if<QString>(&parsed))
+        qFatal("%s", qPrintable(*problem));
+    DatabaseConfig config = std::get<DatabaseConfig>(parsed);
     config.memoryMapBytes = 0; // as the console's window runs it
     const Database database(config);
     database.migrate();
