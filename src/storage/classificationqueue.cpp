@@ -149,9 +149,16 @@ void ClassificationQueue::release(const QList<qint64> &ticketIds)
 
 QList<qint64> ClassificationQueue::complete(const QList<Classification> &results)
 {
-    QList<qint64> stored;
     if (results.isEmpty())
-        return stored;
+        return {};
+    // Nodes storing results at once meet on the same counter rows; the one PostgreSQL picks to
+    // break a deadlock stores its batch again instead of failing it.
+    return Transaction::retryingConflicts(m_database, [&] { return store(results); });
+}
+
+QList<qint64> ClassificationQueue::store(const QList<Classification> &results)
+{
+    QList<qint64> stored;
     QList<qint64> ticketIds;
     ticketIds.reserve(results.size());
     for (const Classification &result : results)

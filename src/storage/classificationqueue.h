@@ -80,6 +80,8 @@ public:
     Counts counts();
 
 private:
+    // complete()'s one transaction.
+    QList<qint64> store(const QList<Classification> &results);
     // Runs statement, which ends in "ticket_id IN " and takes the leading values and then this
     // node as the lease owner, over ticketIds; answers the ids it touched, those this node holds.
     QSet<qint64> heldJobs(const QString &statement, const QVariantList &leading,

@@ -10,14 +10,11 @@
 #include "transaction.h"
 
 #include <QDateTime>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlRecord>
 
 #include <atomic>
-#include <chrono>
-#include <thread>
 
 namespace {
 
@@ -260,31 +257,9 @@ Ticket TicketRepository::storedTicket(const TicketDraft &draft, qint64 id, qint6
     return ticket;
 }
 
-template<typename Write> auto TicketRepository::retryingConflicts(Write write) -> decltype(write())
-{
-    // Writers on other nodes touch the same counter rows and key locks; the one PostgreSQL
-    // picks to break a deadlock loses only its own transaction, which then runs again whole.
-    constexpr int kMaxAttempts = 5;
-    for (int attempt = 1;; ++attempt) {
-        try {
-            return write();
-        } catch (const StorageError &error) {
-            if (attempt == kMaxAttempts || !m_database.dialect().isRetryable(error.cause()))
-                throw;
-            // Equal jitter over 5, 10, 20, 40 ms: long enough for the winner to commit, and
-            // two losers seldom come back at the same moment.
-            const int backoffMs = 5 << (attempt - 1);
-            const int waitMs =
-                backoffMs / 2 + int(QRandomGenerator::global()->bounded(backoffMs / 2 + 1));
-            qCInfo(lcStorage) << "Writing again after" << waitMs << "ms:" << error.message();
-            std::this_thread::sleep_for(std::chrono::milliseconds(waitMs));
-        }
-    }
-}
-
 Ticket TicketRepository::create(const TicketDraft &draft)
 {
-    return retryingConflicts([&] {
+    return Transaction::retryingConflicts(m_database, [&] {
         Transaction transaction(m_database);
         Ticket ticket = insert(draft);
         transaction.commit();
@@ -296,7 +271,7 @@ TicketRepository::IdempotentCreate TicketRepository::create(const TicketDraft &d
                                                             const QString &idempotencyKey,
                                                             const QByteArray &requestHash)
 {
-    return retryingConflicts([&] {
+    return Transaction::retryingConflicts(m_database, [&] {
         Transaction transaction(m_database);
         IdempotentCreate result = insertOnce(draft, idempotencyKey, requestHash);
         transaction.commit();
@@ -338,7 +313,7 @@ TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraf
 QList<TicketRepository::IdempotentCreate>
 TicketRepository::createAll(const QList<NewTicket> &tickets)
 {
-    return retryingConflicts([&] {
+    return Transaction::retryingConflicts(m_database, [&] {
         Transaction transaction(m_database);
         std::optional<QList<IdempotentCreate>> results;
         if (const std::optional<SqlDialect::BatchSql> sql = m_database.dialect().batchSql())

@@ -91,8 +91,6 @@ private:
     Ticket insert(const TicketDraft &draft);
     static Ticket storedTicket(const TicketDraft &draft, qint64 id, qint64 createdAtMs,
                                qint64 nowMs);
-    // Runs write, a whole transaction, again while it fails with a retryable error.
-    template<typename Write> auto retryingConflicts(Write write) -> decltype(write());
     QList<IdempotentCreate> createEach(const QList<NewTicket> &tickets);
     // Nothing when the batch must go ticket by ticket (createEach()).
     std::optional<QList<IdempotentCreate>> createAsSet(const QList<NewTicket> &tickets,

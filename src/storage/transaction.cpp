@@ -1,11 +1,17 @@
 #include "transaction.h"
 
 #include "database.h"
+#include "sqldialect.h"
 #include "storageerror.h"
 #include "storagelogging.h"
 
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSqlError>
+#include <QSqlQuery>
+
+#include <chrono>
+#include <thread>
 
 namespace {
 
@@ -44,4 +50,20 @@ void Transaction::commit()
                            m_db.lastError());
     t_writingConnections.remove(m_db.connectionName());
     m_open = false;
+}
+
+bool Transaction::mayRetry(const Database &database, const StorageError &error, int attempt)
+{
+    // Writers on other nodes touch the same counter rows and key locks; the one PostgreSQL
+    // picks to break a deadlock loses only its own transaction, which then runs again whole.
+    constexpr int kMaxAttempts = 5;
+    if (attempt == kMaxAttempts || !database.dialect().isRetryable(error.cause()))
+        return false;
+    // Equal jitter over 5, 10, 20, 40 ms: long enough for the winner to commit, and two losers
+    // seldom come back at the same moment.
+    const int backoffMs = 5 << (attempt - 1);
+    const int waitMs = backoffMs / 2 + int(QRandomGenerator::global()->bounded(backoffMs / 2 + 1));
+    qCInfo(lcStorage) << "Writing again after" << waitMs << "ms:" << error.message();
+    std::this_thread::sleep_for(std::chrono::milliseconds(waitMs));
+    return true;
 }

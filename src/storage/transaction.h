@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storageerror.h"
+
 #include <QMutexLocker>
 #include <QSqlDatabase>
 
@@ -16,7 +18,25 @@ public:
 
     void commit();
 
+    // Runs write, a whole transaction, again while it fails with an error the dialect calls
+    // retryable (a lost deadlock, a serialisation failure), a few times with a short backoff.
+    template<typename Write>
+    static auto retryingConflicts(const Database &database, Write write) -> decltype(write())
+    {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return write();
+            } catch (const StorageError &error) {
+                if (!mayRetry(database, error, attempt))
+                    throw;
+            }
+        }
+    }
+
 private:
+    // Whether to run again after this failure; waits out the backoff when so.
+    static bool mayRetry(const Database &database, const StorageError &error, int attempt);
+
     QMutexLocker<QRecursiveMutex> m_writeLock;
     QSqlDatabase m_db;
     bool m_open = false;
