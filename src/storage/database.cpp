@@ -68,19 +68,9 @@ QSqlDatabase Database::connection() const
         throw StorageError(QStringLiteral("Could not open the database %1: %2")
                                .arg(DatabaseLocation::redacted(m_config), reason));
     }
-    configure(db);
+    m_dialect->configureSession(db, m_config);
     qCDebug(lcStorage) << "Opened connection" << name;
     return db;
-}
-
-void Database::configure(QSqlDatabase &db) const
-{
-    QSqlQuery query(db);
-    for (const QString &statement : m_dialect->sessionStatements(m_config)) {
-        if (!query.exec(statement))
-            throw StorageError(QStringLiteral("Could not configure the database (%1): %2")
-                                   .arg(statement, query.lastError().text()));
-    }
 }
 
 bool Database::isThreadConnectionLost() const

@@ -46,7 +46,6 @@ public:
 
 private:
     QString threadConnectionName() const;
-    void configure(QSqlDatabase &db) const;
 
     DatabaseConfig m_config;
     std::unique_ptr<const SqlDialect> m_dialect;

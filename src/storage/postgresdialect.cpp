@@ -44,10 +44,9 @@ QString PostgresDialect::connectOptions(const DatabaseConfig &config) const
                                QStringLiteral("application_name=support-console")});
 }
 
-QStringList PostgresDialect::sessionStatements(const DatabaseConfig &) const
+void PostgresDialect::configureSession(QSqlDatabase &, const DatabaseConfig &) const
 {
     // Timestamps are stored as UTC milliseconds, so no session setting changes what is read.
-    return {};
 }
 
 bool PostgresDialect::serialisesWriters() const

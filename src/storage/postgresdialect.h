@@ -12,7 +12,7 @@ public:
 
     QString migrationsFolder() const override;
     QString connectOptions(const DatabaseConfig &config) const override;
-    QStringList sessionStatements(const DatabaseConfig &config) const override;
+    void configureSession(QSqlDatabase &db, const DatabaseConfig &config) const override;
     bool serialisesWriters() const override;
     void beginWrite(QSqlDatabase &db) const override;
     void execSavepointStatement(StatementCache &statements, const QString &sql,

@@ -26,8 +26,8 @@ public:
     // For QSqlDatabase::setConnectOptions(): the config's own options, then this dialect's
     // defaults for the keys the config leaves out.
     virtual QString connectOptions(const DatabaseConfig &config) const = 0;
-    // Run on every connection right after it opens.
-    virtual QStringList sessionStatements(const DatabaseConfig &config) const = 0;
+    // Sets up every connection right after it opens. Throws StorageError.
+    virtual void configureSession(QSqlDatabase &db, const DatabaseConfig &config) const = 0;
 
     // Whether this process must queue its writers behind one mutex (Database::writeMutex()).
     virtual bool serialisesWriters() const = 0;

@@ -5,8 +5,10 @@
 #include "statementcache.h"
 #include "storageerror.h"
 
+#include <QDeadlineTimer>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 
 #include <algorithm>
 
@@ -21,19 +23,56 @@ QString SqliteDialect::connectOptions(const DatabaseConfig &config) const
                               {QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000")});
 }
 
-QStringList SqliteDialect::sessionStatements(const DatabaseConfig &config) const
+namespace {
+
+constexpr auto kSqliteBusy = "5";
+
+QString exec(QSqlQuery &query, const QString &statement)
+{
+    if (!query.exec(statement))
+        throw StorageError(QStringLiteral("Could not configure the database (%1): %2")
+                               .arg(statement, query.lastError().text()));
+    return query.next() ? query.value(0).toString() : QString();
+}
+
+// The WAL mode is stored in the file, so only the first connection to a new database switches
+// it. Connections opening a new database together can each hold a shared lock that the others
+// need gone; SQLite then answers SQLITE_BUSY at once instead of waiting in the busy handler,
+// as waiting could deadlock. One of them wins within milliseconds, so the others try again.
+void switchToWriteAheadLog(QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    if (exec(query, QStringLiteral("PRAGMA journal_mode")) == QLatin1String("wal"))
+        return;
+    const QString statement = QStringLiteral("PRAGMA journal_mode = WAL");
+    QDeadlineTimer deadline(std::chrono::seconds(10));
+    while (!query.exec(statement)) {
+        if (query.lastError().nativeErrorCode() != QLatin1String(kSqliteBusy) ||
+            deadline.hasExpired())
+            throw StorageError(QStringLiteral("Could not configure the database (%1): %2")
+                                   .arg(statement, query.lastError().text()));
+        QThread::msleep(5);
+    }
+}
+
+} // namespace
+
+void SqliteDialect::configureSession(QSqlDatabase &db, const DatabaseConfig &config) const
 {
     // WAL lets the API, the window and the classifier read while one of them writes.
     // synchronous=NORMAL keeps every committed ticket through a crash or kill of the program;
     // only a power cut can lose the last commits, a trade SQLite documents for WAL mode.
-    return {
-        QStringLiteral("PRAGMA journal_mode = WAL"),
-        QStringLiteral("PRAGMA synchronous = NORMAL"),
-        QStringLiteral("PRAGMA foreign_keys = ON"),
-        QStringLiteral("PRAGMA temp_store = MEMORY"),
-        QStringLiteral("PRAGMA cache_size = -32768"),
-        QStringLiteral("PRAGMA mmap_size = %1").arg(std::max<qint64>(0, config.memoryMapBytes)),
-    };
+    switchToWriteAheadLog(db);
+    QSqlQuery query(db);
+    for (const QString &statement : {
+             QStringLiteral("PRAGMA synchronous = NORMAL"),
+             QStringLiteral("PRAGMA foreign_keys = ON"),
+             QStringLiteral("PRAGMA temp_store = MEMORY"),
+             QStringLiteral("PRAGMA cache_size = -32768"),
+             QStringLiteral("PRAGMA mmap_size = %1")
+                 .arg(std::max<qint64>(0, config.memoryMapBytes)),
+         })
+        exec(query, statement);
 }
 
 bool SqliteDialect::serialisesWriters() const
