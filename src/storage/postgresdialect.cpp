@@ -246,6 +246,19 @@ std::optional<SqlDialect::WriteVersion> PostgresDialect::writeVersion(StatementC
     return std::nullopt;
 }
 
+std::optional<QString> PostgresDialect::commitToken(StatementCache &statements) const
+{
+    // A snapshot is the set of transactions it sees as committed: two equal ones see the same
+    // data. Read-only transactions take no transaction id and leave it as it is.
+    QSqlQuery &query = statements.prepared(QStringLiteral("SELECT pg_current_snapshot()::text"));
+    StatementCache::exec(query, "read the database's snapshot");
+    std::optional<QString> token;
+    if (query.next())
+        token = query.value(0).toString();
+    query.finish();
+    return token;
+}
+
 std::unique_ptr<TicketReader> PostgresDialect::createTicketReader(const QSqlDatabase &) const
 {
     return nullptr;

@@ -109,6 +109,11 @@ public:
     // Throws StorageError.
     virtual std::optional<WriteVersion> writeVersion(StatementCache &statements) const = 0;
 
+    // Equal for two reads exactly when no commit, of this connection or any other, landed
+    // between them; read first in a beginReadSnapshot() transaction, it names what that
+    // snapshot sees. Nothing when the database offers no such token. Throws StorageError.
+    virtual std::optional<QString> commitToken(StatementCache &statements) const = 0;
+
     // The channel every commit that changes tickets notifies (QSqlDriver notifications), for a
     // database without a write version to poll; empty when writeVersion() is the way.
     virtual QString changeChannel() const = 0;

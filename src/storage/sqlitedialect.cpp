@@ -193,6 +193,12 @@ SqliteDialect::writeVersion(StatementCache &statements) const
     return version;
 }
 
+std::optional<QString> SqliteDialect::commitToken(StatementCache &statements) const
+{
+    const std::optional<WriteVersion> version = writeVersion(statements);
+    return QStringLiteral("%1/%2").arg(version->byOthers).arg(version->byThisConnection);
+}
+
 std::unique_ptr<TicketReader> SqliteDialect::createTicketReader(const QSqlDatabase &db) const
 {
     return SqliteTicketReader::create(db);

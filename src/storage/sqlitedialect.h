@@ -30,6 +30,7 @@ public:
     QString searchCountSql() const override;
     QString orderTerm(const QString &key, Qt::SortOrder direction) const override;
     std::optional<WriteVersion> writeVersion(StatementCache &statements) const override;
+    std::optional<QString> commitToken(StatementCache &statements) const override;
     QString changeChannel() const override;
     bool isConnectionLost(const QSqlDatabase &db) const override;
     std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const override;

@@ -42,9 +42,8 @@ TicketStats StatsRepository::stats(const QDateTime &now, int days)
         // Read before the data: a commit in between makes the next call read again, never
         // leaves an older result standing for newer data.
         // Where the database has no version to poll, every call reads afresh.
-        const std::optional<SqlDialect::WriteVersion> version =
-            m_dialect.writeVersion(m_statements);
-        if (version && m_last && m_last->writeVersion == *version &&
+        const std::optional<QString> token = m_dialect.commitToken(m_statements);
+        if (token && m_last && m_last->commitToken == *token &&
             m_last->stats.days.size() == stats.days.size() &&
             m_last->stats.days.last().date == today) {
             const qint64 lastMs = Timestamps::toMs(m_last->stats.backlog.asOf);
@@ -60,8 +59,8 @@ TicketStats StatsRepository::stats(const QDateTime &now, int days)
                        (lastDay + 1) * Timestamps::kMsPerDay);
         addConfidence(stats, firstDay, lastDay);
         addBacklog(stats, nowMs);
-        if (version)
-            m_last = LastStats{*version, stats};
+        if (token)
+            m_last = LastStats{*token, stats};
     } catch (const StorageError &) {
         if (snapshot)
             m_db.rollback();

@@ -41,7 +41,7 @@ private:
     StatementCache m_statements;
     struct LastStats
     {
-        SqlDialect::WriteVersion writeVersion;
+        QString commitToken;
         TicketStats stats;
     };
     std::optional<LastStats> m_last;

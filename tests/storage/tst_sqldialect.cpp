@@ -27,6 +27,7 @@ private Q_SLOTS:
     void sqliteKeepsItsTunedSql();
     void sqliteConnectionSetup();
     void sqliteSeesOtherConnectionsWrite();
+    void commitTokenChangesWithEveryCommit();
 
     void postgresSearch_data();
     void postgresSearch();
@@ -173,6 +174,49 @@ void TestSqlDialect::sqliteSeesOtherConnectionsWrite()
     QVERIFY(afterOwn);
     QCOMPARE(afterOwn->byOthers, afterOther->byOthers);
     QVERIFY(afterOwn->byThisConnection != afterOther->byThisConnection);
+}
+
+void TestSqlDialect::commitTokenChangesWithEveryCommit()
+{
+    TemporaryDatabase temporary;
+    const SqlDialect &dialect = temporary.database().dialect();
+    QSqlDatabase db = temporary.database().connection();
+    StatementCache statements(db);
+    const auto tokenInSnapshot = [&] {
+        const bool snapshot = dialect.beginReadSnapshot(db);
+        const std::optional<QString> token = dialect.commitToken(statements);
+        if (snapshot)
+            db.commit();
+        return token;
+    };
+    const auto insert = [](const Database &database) {
+        QSqlDatabase writer = database.connection();
+        database.dialect().beginWrite(writer);
+        QSqlQuery query(writer);
+        QVERIFY2(
+            query.exec(u"INSERT INTO tickets (subject, body, form, source, status, "
+                       "created_at, updated_at) VALUES ('s', 'b', 'text', 'api', 'open', 1, 1)"_s),
+            qPrintable(query.lastError().text()));
+        QVERIFY(writer.commit());
+    };
+
+    const std::optional<QString> before = tokenInSnapshot();
+    QVERIFY(before);
+    QCOMPARE(tokenInSnapshot(), before);
+
+    // Another connection, as another node or process would have.
+    const Database other(temporary.database().config());
+    insert(other);
+    other.closeThreadConnection();
+    const std::optional<QString> afterOther = tokenInSnapshot();
+    QVERIFY(afterOther);
+    QVERIFY(*afterOther != *before);
+    QCOMPARE(tokenInSnapshot(), afterOther);
+
+    insert(temporary.database());
+    const std::optional<QString> afterOwn = tokenInSnapshot();
+    QVERIFY(afterOwn);
+    QVERIFY(*afterOwn != *afterOther);
 }
 
 void TestSqlDialect::postgresSearch_data()
