@@ -35,8 +35,17 @@ int Migrator::latestKnownVersion() const
     return m_migrations.rbegin()->first;
 }
 
+bool Migrator::hasVersionTable() const
+{
+    // Looked up rather than left to IF NOT EXISTS, which has PostgreSQL print a notice on every
+    // start of every node.
+    return m_db.tables().contains(QStringLiteral("schema_migrations"));
+}
+
 void Migrator::ensureVersionTable()
 {
+    if (hasVersionTable())
+        return;
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
                                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -47,7 +56,9 @@ void Migrator::ensureVersionTable()
 
 int Migrator::currentVersion()
 {
-    ensureVersionTable();
+    // A new database, which the first migration will set up under the lock.
+    if (!hasVersionTable())
+        return 0;
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) ||
         !query.next())

@@ -31,6 +31,7 @@ private:
         QString path;
     };
 
+    bool hasVersionTable() const;
     void ensureVersionTable();
     std::set<int> appliedVersions();
     void apply(int version, const Migration &migration);
