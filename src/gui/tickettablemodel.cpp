@@ -77,8 +77,10 @@ void TicketTableModel::reload()
                 return snapshot;
             }
             snapshot.newestId = session.newestId();
-            snapshot.count = session.count(filter);
-            snapshot.pages.insert(0, session.range(filter, order, 0, kPageSize));
+            TicketRepository::CountedRange first =
+                session.countedRange(filter, order, 0, kPageSize);
+            snapshot.count = first.count;
+            snapshot.pages.insert(0, std::move(first.tickets));
             return snapshot;
         })
         .then(this, [this, generation](const std::optional<Snapshot> &result) {

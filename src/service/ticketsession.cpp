@@ -43,6 +43,12 @@ TicketRepository::CategoryCounts TicketSession::countByCategory(const TicketQuer
     return m_tickets.countByCategory(filter);
 }
 
+TicketRepository::CountedRange
+TicketSession::countedRange(const TicketQuery &filter, TicketOrder order, qint64 offset, int limit)
+{
+    return m_tickets.countedRange(filter, order, offset, limit);
+}
+
 QList<Ticket> TicketSession::range(const TicketQuery &filter, TicketOrder order, qint64 offset,
                                    int limit)
 {

@@ -35,6 +35,8 @@ public:
     qint64 count(const TicketQuery &filter);
     TicketRepository::CategoryCounts countByCategory(const TicketQuery &filter);
     QList<Ticket> range(const TicketQuery &filter, TicketOrder order, qint64 offset, int limit);
+    TicketRepository::CountedRange countedRange(const TicketQuery &filter, TicketOrder order,
+                                                qint64 offset, int limit);
     QList<qint64> idsInRange(const TicketQuery &filter, TicketOrder order, qint64 offset,
                              int limit);
     std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);

@@ -27,6 +27,7 @@ public:
     QString searchQuery(const QStringList &typedWords) const override;
     QString searchCondition(bool frequentWords) const override;
     bool tunesFrequentSearches() const override;
+    bool countsSearchWithPage() const override;
     QString searchCountSql() const override;
     QString orderTerm(const QString &key, Qt::SortOrder direction) const override;
     std::optional<WriteVersion> writeVersion(StatementCache &statements) const override;

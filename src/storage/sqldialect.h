@@ -91,6 +91,9 @@ public:
     // Whether searchCondition() depends on frequentWords; when not, the repository spares the
     // count of matches that tells frequent words apart.
     virtual bool tunesFrequentSearches() const = 0;
+    // Whether a search's count is best taken in the same pass as a page of its matches: where
+    // checking a match means reading its row, one pass over them beats two.
+    virtual bool countsSearchWithPage() const = 0;
     // Counts the tickets searchQuery() matches, with one placeholder for it.
     virtual QString searchCountSql() const = 0;
 

@@ -701,24 +701,65 @@ QList<Ticket> TicketRepository::range(const TicketQuery &filterQuery, TicketOrde
     return findAll(idsInRange(filterQuery, order, offset, limit));
 }
 
+TicketRepository::CountedRange TicketRepository::countedRange(const TicketQuery &filter,
+                                                              TicketOrder order, qint64 offset,
+                                                              int limit)
+{
+    if (filter.search.isEmpty() || !m_database.dialect().countsSearchWithPage())
+        return {count(filter), range(filter, order, offset, limit)};
+    qint64 matches = 0;
+    const QList<qint64> ids = idsInRange(filter, order, offset, limit, &matches);
+    // A page past the last match has no row to carry the count.
+    if (ids.isEmpty() && offset > 0)
+        matches = count(filter);
+    return {matches, findAll(ids)};
+}
+
 QList<qint64> TicketRepository::idsInRange(const TicketQuery &filterQuery, TicketOrder order,
                                            qint64 offset, int limit)
+{
+    return idsInRange(filterQuery, order, offset, limit, nullptr);
+}
+
+QList<qint64> TicketRepository::idsInRange(const TicketQuery &filterQuery, TicketOrder order,
+                                           qint64 offset, int limit, qint64 *matches)
 {
     const Filter filter =
         filterFor(filterQuery, m_database.dialect(), isFrequentSearch(filterQuery));
     const OrderSql orderSql = orderSqlFor(order.key);
-    QString sql = QStringLiteral("SELECT t.id") + fromTickets(orderSql);
-    if (!filter.sql.isEmpty())
-        sql += QStringLiteral("WHERE ") + filter.sql;
-    sql += orderByClause(orderSql, order.direction, m_database.dialect()) +
-           QStringLiteral(" LIMIT ? OFFSET ?");
+    QString sql;
+    if (matches) {
+        // Counted first and sorted after, a level up: the planner prices a window over the
+        // rows as if it could stop after a page, and would walk an index in order through the
+        // whole table, checking each row, rather than read just the matches.
+        QString counted = QStringLiteral("SELECT t.id, t.created_at, ") +
+                          (orderSql.key.isEmpty() ? QStringLiteral("NULL") : orderSql.key) +
+                          QStringLiteral(" AS sort_key, COUNT(*) OVER () AS matches") +
+                          fromTickets(orderSql);
+        if (!filter.sql.isEmpty())
+            counted += QStringLiteral("WHERE ") + filter.sql;
+        OrderSql countedOrder = orderSql;
+        if (!countedOrder.key.isEmpty())
+            countedOrder.key = QStringLiteral("t.sort_key");
+        sql = QStringLiteral("SELECT t.id, t.matches FROM (") + counted + QStringLiteral(") t") +
+              orderByClause(countedOrder, order.direction, m_database.dialect());
+    } else {
+        sql = QStringLiteral("SELECT t.id") + fromTickets(orderSql);
+        if (!filter.sql.isEmpty())
+            sql += QStringLiteral("WHERE ") + filter.sql;
+        sql += orderByClause(orderSql, order.direction, m_database.dialect());
+    }
+    sql += QStringLiteral(" LIMIT ? OFFSET ?");
     QSqlQuery &query = prepared(sql);
     bindAll(query, filter.values + QVariantList{limit, offset});
     StatementCache::exec(query, "list tickets");
     QList<qint64> ids;
     ids.reserve(std::min(limit, 100'000));
-    while (query.next())
+    while (query.next()) {
         ids.append(query.value(0).toLongLong());
+        if (matches)
+            *matches = query.value(1).toLongLong();
+    }
     query.finish();
     return ids;
 }

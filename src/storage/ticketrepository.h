@@ -76,6 +76,14 @@ public:
     // Just the ids of those rows.
     QList<qint64> idsInRange(const TicketQuery &filter, TicketOrder order, qint64 offset,
                              int limit);
+    struct CountedRange
+    {
+        qint64 count = 0;
+        QList<Ticket> tickets;
+    };
+    // count() and range() at once, which for a search can take one pass over its matches.
+    CountedRange countedRange(const TicketQuery &filter, TicketOrder order, qint64 offset,
+                              int limit);
     // Where the ticket is in that order now, or nothing when it no longer matches the filter.
     std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);
     // Unknown ids are skipped. Throws StorageError, and then changes none of them.
@@ -87,6 +95,9 @@ public:
     qint64 dataVersion();
 
 private:
+    // With matches, also counts every row the filter matches into it, in the same query.
+    QList<qint64> idsInRange(const TicketQuery &filter, TicketOrder order, qint64 offset, int limit,
+                             qint64 *matches);
     QSqlQuery &prepared(const QString &sql);
     Ticket insert(const TicketDraft &draft);
     static Ticket storedTicket(const TicketDraft &draft, qint64 id, qint64 createdAtMs,

@@ -48,6 +48,8 @@ private Q_SLOTS:
     void frequentSearchGivesTheSameRows();
     void countsPerCategoryEqualCountsOfEachFilter_data();
     void countsPerCategoryEqualCountsOfEachFilter();
+    void countedRangeEqualsCountAndRange_data();
+    void countedRangeEqualsCountAndRange();
     void rangeAndPositionAgreeInEveryOrder_data();
     void rangeAndPositionAgreeInEveryOrder();
     void positionIsNothingOnceTheTicketLeavesTheFilter();
@@ -529,6 +531,51 @@ void TestTicketRepository::countsPerCategoryEqualCountsOfEachFilter()
         QCOMPARE(counts.perCategory.at(i), m_tickets->count(one));
     }
     QVERIFY(counts.all > 0);
+}
+
+void TestTicketRepository::countedRangeEqualsCountAndRange_data()
+{
+    countsPerCategoryEqualCountsOfEachFilter_data();
+    TicketQuery nothing;
+    nothing.search = u"nowhere"_s;
+    QTest::newRow("search without matches") << nothing;
+    TicketQuery billing;
+    billing.search = u"invoice"_s;
+    billing.category = Category::Billing;
+    QTest::newRow("search in a category") << billing;
+}
+
+// The window's first page and row count in one call: the same as asking for each, at every
+// offset, including past the last match.
+void TestTicketRepository::countedRangeEqualsCountAndRange()
+{
+    QFETCH(TicketQuery, filter);
+    ClassificationRepository classifications(m_temporary->database());
+    for (int i = 0; i < 30; ++i) {
+        const Ticket ticket = add(u"t%1"_s.arg(i), i % 3 ? u"invoice due"_s : u"printer jam"_s);
+        Classification classification;
+        classification.ticketId = ticket.id;
+        classification.category = kAllCategories.at(i % 3);
+        classification.confidence = i % 4 == 0 ? 0.3 : 0.9;
+        classification.needsReview = classification.confidence < 0.6;
+        classifications.add(classification);
+        if (i % 4 == 1)
+            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved);
+    }
+    const TicketOrder order{TicketOrder::Key::Subject, Qt::AscendingOrder};
+    const qint64 total = m_tickets->count(filter);
+    for (const qint64 offset : {qint64(0), qint64(4), total, total + 10}) {
+        const TicketRepository::CountedRange counted =
+            m_tickets->countedRange(filter, order, offset, 4);
+        QCOMPARE(counted.count, total);
+        QList<qint64> expected;
+        for (const Ticket &ticket : m_tickets->range(filter, order, offset, 4))
+            expected.append(ticket.id);
+        QList<qint64> ids;
+        for (const Ticket &ticket : counted.tickets)
+            ids.append(ticket.id);
+        QCOMPARE(ids, expected);
+    }
 }
 
 void TestTicketRepository::rangeAndPositionAgreeInEveryOrder_data()
