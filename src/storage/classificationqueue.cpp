@@ -175,18 +175,29 @@ QList<qint64> ClassificationQueue::store(const QList<Classification> &results)
         if (held.contains(result.ticketId))
             kept.append(&result);
     }
-    // Many rows per INSERT: a statement per result made storing a large backlog's results take
-    // seconds on PostgreSQL, a round trip each.
-    constexpr qsizetype kRowsPerInsert = 32;
-    for (qsizetype first = 0; first < kept.size(); first += kRowsPerInsert) {
-        const qsizetype rows = std::min(kRowsPerInsert, kept.size() - first);
-        QSqlQuery &insert = m_statements.prepared(ClassificationRepository::insertSql(int(rows)));
-        for (qsizetype row = 0; row < rows; ++row)
-            ClassificationRepository::bind(insert, *kept.at(first + row), int(row));
+    if (const std::optional<SqlDialect::BatchSql> sql = m_database.dialect().batchSql();
+        sql && !kept.isEmpty()) {
+        QSqlQuery &insert = m_statements.prepared(sql->insertClassifications);
+        ClassificationRepository::bindArrays(insert, kept, sql->array);
         StatementCache::exec(insert, "store classifications");
         insert.finish();
-        for (qsizetype row = 0; row < rows; ++row)
-            stored.append(kept.at(first + row)->ticketId);
+        for (const Classification *result : std::as_const(kept))
+            stored.append(result->ticketId);
+    } else {
+        // Many rows per INSERT: a statement per result made storing a large backlog's results
+        // take seconds, a round trip each.
+        constexpr qsizetype kRowsPerInsert = 32;
+        for (qsizetype first = 0; first < kept.size(); first += kRowsPerInsert) {
+            const qsizetype rows = std::min(kRowsPerInsert, kept.size() - first);
+            QSqlQuery &insert =
+                m_statements.prepared(ClassificationRepository::insertSql(int(rows)));
+            for (qsizetype row = 0; row < rows; ++row)
+                ClassificationRepository::bind(insert, *kept.at(first + row), int(row));
+            StatementCache::exec(insert, "store classifications");
+            insert.finish();
+            for (qsizetype row = 0; row < rows; ++row)
+                stored.append(kept.at(first + row)->ticketId);
+        }
     }
     transaction.commit();
     return stored;

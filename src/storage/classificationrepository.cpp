@@ -45,6 +45,37 @@ void ClassificationRepository::bind(QSqlQuery &query, const Classification &clas
                                     : QDateTime::currentMSecsSinceEpoch());
 }
 
+void ClassificationRepository::bindArrays(QSqlQuery &query,
+                                          const QList<const Classification *> &classifications,
+                                          QString (*array)(const QStringList &values))
+{
+    constexpr int kColumns = 13;
+    std::array<QStringList, kColumns> columns;
+    for (QStringList &column : columns)
+        column.reserve(classifications.size());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const Classification *classification : classifications) {
+        columns[0].append(QString::number(classification->ticketId));
+        columns[1].append(QString(categoryName(classification->category)));
+        // 17 significant digits read back as the same double.
+        columns[2].append(QString::number(classification->confidence, 'g', 17));
+        columns[3].append(QString(priorityName(classification->priority)));
+        columns[4].append(classification->summary);
+        columns[5].append(QString(classificationProviderName(classification->provider)));
+        columns[6].append(classification->model);
+        columns[7].append(classification->modelVersion);
+        columns[8].append(classification->fallback ? QStringLiteral("1") : QStringLiteral("0"));
+        columns[9].append(QString::number(classification->attempts));
+        columns[10].append(classification->needsReview ? QStringLiteral("1") : QStringLiteral("0"));
+        columns[11].append(QString::number(classification->processingMs));
+        columns[12].append(QString::number(classification->createdAt.isValid()
+                                               ? Timestamps::toMs(classification->createdAt)
+                                               : now));
+    }
+    for (int column = 0; column < kColumns; ++column)
+        query.bindValue(column, array(columns[std::size_t(column)]));
+}
+
 qint64 ClassificationRepository::add(const Classification &classification)
 {
     // Prepared before the transaction begins, so that on a failure the transaction is rolled

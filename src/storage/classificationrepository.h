@@ -26,6 +26,10 @@ public:
     // An INSERT of rows classifications, and the binding of one of them (row 0 first).
     static QString insertSql(int rows = 1);
     static void bind(QSqlQuery &query, const Classification &classification, int row = 0);
+    // Binds the classifications as an array per column, made by array(), for the dialect's
+    // BatchSql::insertClassifications.
+    static void bindArrays(QSqlQuery &query, const QList<const Classification *> &classifications,
+                           QString (*array)(const QStringList &values));
 
 private:
     const Database &m_database;

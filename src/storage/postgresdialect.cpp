@@ -171,6 +171,13 @@ std::optional<SqlDialect::BatchSql> PostgresDialect::batchSql() const
     sql.insertKeys =
         QStringLiteral("INSERT INTO idempotency_keys (key, request_hash, ticket_id, created_at) "
                        "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])");
+    sql.insertClassifications = QStringLiteral(
+        "INSERT INTO classifications (ticket_id, category, confidence, priority, summary, "
+        "provider, model, model_version, fallback, attempts, needs_review, processing_ms, "
+        "created_at) "
+        "SELECT * FROM unnest(?::bigint[], ?::text[], ?::float8[], ?::text[], ?::text[], "
+        "?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[], ?::integer[], ?::bigint[], "
+        "?::bigint[])");
     return sql;
 }
 

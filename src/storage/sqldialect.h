@@ -64,6 +64,9 @@ public:
         QString insertTickets;
         // Binds key[], request_hash[], ticket_id[], created_at[].
         QString insertKeys;
+        // Binds an array per column of ClassificationRepository::insertSql(), in its order:
+        // a batch of results in one statement, so that statement triggers run once for it.
+        QString insertClassifications;
     };
     // Nothing where a statement per ticket is as fast: an embedded database has no round trips
     // to save.
