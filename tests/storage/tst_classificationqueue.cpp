@@ -6,6 +6,7 @@
 #include "ticketrepository.h"
 
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTest>
 #include <QThread>
 
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void machineResultDoesNotOverrideAnAgent();
     void needsReviewFollowsTheCurrentResult();
     void reviewFilterListsOnlyFlaggedTickets();
+    void batchKeepsEveryCountExact();
 
     void concurrentClaimsNeverShareATicket();
     void expiredLeaseIsTakenOver();
@@ -271,6 +273,75 @@ void TestClassificationQueue::reviewFilterListsOnlyFlaggedTickets()
 }
 
 // Nodes sharing one database: each claims on its own connection while the others do.
+namespace {
+
+// A query's rows, each as one line, sorted: equal for two queries that return the same set.
+QStringList rowsOf(QSqlDatabase db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql))
+        qFatal("%s", qPrintable(sql));
+    QStringList rows;
+    while (query.next()) {
+        QStringList values;
+        for (int i = 0; i < query.record().count(); ++i)
+            values.append(query.value(i).toString());
+        rows.append(values.join(u'|'));
+    }
+    rows.sort();
+    return rows;
+}
+
+} // namespace
+
+// A batch holds results for tickets classified before, and for one an agent sorted: the
+// ticket's category, the per-day counts and the confidence histogram all come out as counted
+// afresh from the tickets and their history.
+void TestClassificationQueue::batchKeepsEveryCountExact()
+{
+    const QList<qint64> tickets = createTickets(40);
+    ClassificationRepository classifications(m_temporary->database());
+    for (int i = 0; i < 10; ++i)
+        classifications.add(result(tickets.at(i), Category::General, 0.15 + i * 0.05));
+    Classification agent =
+        result(tickets.at(3), Category::Billing, 1.0, ClassificationProvider::Agent);
+    classifications.add(agent);
+
+    QCOMPARE(claimAll().size(), 40);
+    QList<Classification> batch;
+    for (int i = 0; i < 40; ++i)
+        batch.append(result(tickets.at(i), kAllCategories.at(i % 3), 0.05 + (i % 19) * 0.05));
+    QCOMPARE(m_queue->complete(batch).size(), 40);
+    m_tickets->setStatus(tickets.mid(20, 7), TicketStatus::Resolved);
+
+    for (int i = 0; i < 40; ++i) {
+        const Category expected = i == 3 ? Category::Billing : kAllCategories.at(i % 3);
+        QCOMPARE(m_tickets->find(tickets.at(i))->category, expected);
+    }
+    QSqlDatabase db = m_temporary->database().connection();
+    QCOMPARE(rowsOf(db, u"SELECT day, category, status, n FROM ticket_counts WHERE n <> 0"_s),
+             rowsOf(db, u"SELECT created_at / 86400000, COALESCE(category, ''), status, COUNT(*) "
+                        "FROM tickets GROUP BY 1, 2, 3"_s));
+    // The histogram's buckets counted here, from each ticket's newest machine result.
+    QMap<QString, int> histogram;
+    QSqlQuery latest(db);
+    QVERIFY(latest.exec(u"SELECT t.created_at / 86400000, c.category, c.confidence "
+                        "FROM classifications c JOIN tickets t ON t.id = c.ticket_id "
+                        "WHERE c.id = (SELECT MAX(m.id) FROM classifications m "
+                        "WHERE m.ticket_id = c.ticket_id AND m.provider <> 'agent')"_s));
+    while (latest.next()) {
+        const int bucket = std::min(int(latest.value(2).toDouble() * 10), 9);
+        ++histogram[u"%1|%2|%3"_s.arg(latest.value(0).toString(), latest.value(1).toString())
+                        .arg(bucket)];
+    }
+    QStringList expected;
+    for (auto it = histogram.cbegin(); it != histogram.cend(); ++it)
+        expected.append(it.key() + u'|' + QString::number(it.value()));
+    expected.sort();
+    QCOMPARE(rowsOf(db, u"SELECT day, category, bucket, n FROM confidence_counts WHERE n <> 0"_s),
+             expected);
+}
+
 void TestClassificationQueue::concurrentClaimsNeverShareATicket()
 {
     constexpr int kNodes = 4;
