@@ -147,7 +147,7 @@ ApiServer::~ApiServer()
     closeSession();
 }
 
-bool ApiServer::serve(qintptr listeningSocket)
+bool ApiServer::serve(qintptr listeningSocket, std::shared_ptr<BalancedTcpServer::Ring> ring)
 {
     try {
         openSession();
@@ -157,7 +157,7 @@ bool ApiServer::serve(qintptr listeningSocket)
     }
     m_health = std::make_unique<HealthController>(m_tickets.database(), m_tickets.classification());
 
-    auto *tcpServer = new QTcpServer(this);
+    auto *tcpServer = new BalancedTcpServer(std::move(ring), this);
     if (!tcpServer->setSocketDescriptor(listeningSocket)) {
         m_errorString = tcpServer->errorString();
         return false;

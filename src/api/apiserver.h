@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apierror.h"
+#include "balancedtcpserver.h"
 
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
@@ -44,9 +45,9 @@ public:
     explicit ApiServer(TicketService &tickets, QObject *parent = nullptr);
     ~ApiServer() override;
 
-    // Accepts connections on an already listening socket, which it then owns.
-    // Returns false with the reason in errorString().
-    bool serve(qintptr listeningSocket);
+    // Accepts connections on an already listening socket, which it then owns, taking turns
+    // with the other servers of the ring. Returns false with the reason in errorString().
+    bool serve(qintptr listeningSocket, std::shared_ptr<BalancedTcpServer::Ring> ring);
     // Answers every client still waiting for a classification with the ticket as it is now,
     // so that a stop never leaves a stored ticket unacknowledged. Call on the server's thread.
     void answerAllWaiters();

@@ -47,10 +47,11 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
     }
     const quint16 bound = listener.serverPort();
     m_tickets.openIntake();
+    const auto ring = std::make_shared<BalancedTcpServer::Ring>();
     for (int i = 0; i < workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
-        if (descriptor < 0 || !startWorker(descriptor)) {
+        if (descriptor < 0 || !startWorker(descriptor, ring)) {
             // A worker that failed did not adopt its descriptor.
             if (descriptor >= 0)
                 ::close(descriptor);
@@ -65,7 +66,8 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
     return bound;
 }
 
-bool ApiService::startWorker(qintptr listeningSocket)
+bool ApiService::startWorker(qintptr listeningSocket,
+                             const std::shared_ptr<BalancedTcpServer::Ring> &ring)
 {
     auto *thread = new QThread(this);
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
@@ -81,8 +83,8 @@ bool ApiService::startWorker(qintptr listeningSocket)
     bool serving = false;
     QMetaObject::invokeMethod(
         server,
-        [this, server, listeningSocket, &serving] {
-            serving = server->serve(listeningSocket);
+        [this, server, listeningSocket, &ring, &serving] {
+            serving = server->serve(listeningSocket, ring);
             if (!serving)
                 m_errorString = server->errorString();
         },

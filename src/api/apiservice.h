@@ -1,5 +1,7 @@
 #pragma once
 
+#include "balancedtcpserver.h"
+
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -34,7 +36,7 @@ public:
     qint64 requestsServed() const { return m_requestsServed.load(std::memory_order_relaxed); }
 
 private:
-    bool startWorker(qintptr listeningSocket);
+    bool startWorker(qintptr listeningSocket, const std::shared_ptr<BalancedTcpServer::Ring> &ring);
 
     TicketService &m_tickets;
     QList<QThread *> m_threads;
