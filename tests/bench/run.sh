@@ -214,6 +214,10 @@ pg_stop() {
     rm -rf "$PG_SOCKET"
 }
 pg_uri() { echo "postgresql:///$1?host=$PG_SOCKET&user=postgres"; }
+prewarm_run() { # reads every table and index of the run database into shared buffers
+    pg_sql run "SELECT SUM(pg_prewarm(c.oid)) FROM pg_class c
+                WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')" >/dev/null
+}
 pg_sql() { # pg_sql DATABASE SQL: prints the result unaligned, without headers
     psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PG_SOCKET" -U postgres -d "$1" -c "$2"
 }
@@ -290,8 +294,7 @@ else
     # made has none there, and each first read would come from disk. Every table and index of
     # the copy is read in once, as SQLite's copy comes out of the page cache.
     pg_sql run "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >&2
-    pg_sql run "SELECT SUM(pg_prewarm(c.oid)) FROM pg_class c
-                WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')" >/dev/null
+    prewarm_run
     RUN_DB=$(pg_uri run)
 fi
 
@@ -615,6 +618,8 @@ if [[ $RUN_GUI -eq 1 ]]; then
         cp "$SEED_DB" "$RUN_DB"
         sync "$RUN_DB"
     fi # PostgreSQL: the same database as the API measurements (a copy would take minutes)
+    # The backlog and pgbench databases measured since went through the same shared buffers.
+    [[ $BACKEND == postgresql ]] && prewarm_run
     QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="supportconsole.*=false;qt.qpa.*=false" \
         "$GUI_BIN" --database "$RUN_DB" --posts-per-second 1000 --load-seconds "$DURATION" \
         >"$RESULTS/gui.txt" 2>&1 || true
