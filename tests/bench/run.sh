@@ -617,9 +617,13 @@ if [[ $RUN_GUI -eq 1 ]]; then
         rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"
         cp "$SEED_DB" "$RUN_DB"
         sync "$RUN_DB"
-    fi # PostgreSQL: the same database as the API measurements (a copy would take minutes)
-    # The backlog and pgbench databases measured since went through the same shared buffers.
-    [[ $BACKEND == postgresql ]] && prewarm_run
+    else
+        # A fresh copy as well: the one the API measurements used holds the durability check's
+        # tickets, whose classification would run beside the window's queries.
+        pg_sql postgres "DROP DATABASE IF EXISTS run WITH (FORCE)"
+        pg_sql postgres "CREATE DATABASE run TEMPLATE seed STRATEGY FILE_COPY"
+        prewarm_run
+    fi
     QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="supportconsole.*=false;qt.qpa.*=false" \
         "$GUI_BIN" --database "$RUN_DB" --posts-per-second 1000 --load-seconds "$DURATION" \
         >"$RESULTS/gui.txt" 2>&1 || true
