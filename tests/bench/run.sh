@@ -215,6 +215,7 @@ pg_stop() {
 }
 pg_uri() { echo "postgresql:///$1?host=$PG_SOCKET&user=postgres"; }
 prewarm_run() { # reads every table and index of the run database into shared buffers
+    pg_sql run "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >&2
     pg_sql run "SELECT SUM(pg_prewarm(c.oid)) FROM pg_class c
                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')" >/dev/null
 }
@@ -293,7 +294,6 @@ else
     # A team's server has been up for days with its working set in shared buffers; a copy just
     # made has none there, and each first read would come from disk. Every table and index of
     # the copy is read in once, as SQLite's copy comes out of the page cache.
-    pg_sql run "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >&2
     prewarm_run
     RUN_DB=$(pg_uri run)
 fi
