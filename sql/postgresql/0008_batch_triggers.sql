@@ -14,9 +14,17 @@ DROP FUNCTION tickets_count_update();
 -- The category, review flag and classification of a ticket come from its newest result in the
 -- statement, unless an agent's verdict stands: an agent's word is final, and a later machine
 -- result is kept in the history only.
+--
+-- The tickets are locked first, in id order, by a statement of their own: a verdict committed
+-- meanwhile by another transaction holds them until it commits, and the UPDATE after, with a
+-- snapshot of its own, then sees it. Checked in one statement, a machine result that began
+-- before the verdict committed would not see it, wait for the row, and overwrite it.
 CREATE FUNCTION classifications_set_ticket_categories() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM 1 FROM tickets
+    WHERE id IN (SELECT ticket_id FROM new_rows)
+    ORDER BY id FOR UPDATE;
     UPDATE tickets t
     SET category = r.category, needs_review = r.needs_review, classification_id = r.id,
         updated_at = GREATEST(t.updated_at, r.created_at)
