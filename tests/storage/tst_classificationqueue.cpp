@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <barrier>
+#include <future>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void failureIsVisibleAndRetriedLater();
     void exhaustedFailureIsNeverDue();
     void machineResultDoesNotOverrideAnAgent();
+    void machineResultRacingAVerdictLeavesTheVerdict();
     void needsReviewFollowsTheCurrentResult();
     void reviewFilterListsOnlyFlaggedTickets();
     void batchKeepsEveryCountExact();
@@ -228,6 +231,44 @@ void TestClassificationQueue::machineResultDoesNotOverrideAnAgent()
     // The ticket shows the verdict its category comes from; the machine's is in the history.
     QCOMPARE(ticket->classification->provider, ClassificationProvider::Agent);
     QCOMPARE(classifications.history(id).size(), 2);
+}
+
+// An agent's verdict being stored on another node while this one stores a machine result for
+// the same ticket: the verdict commits while the result waits for the ticket, and it stands.
+void TestClassificationQueue::machineResultRacingAVerdictLeavesTheVerdict()
+{
+    const qint64 id = createTicket(u"Refund please"_s);
+    QCOMPARE(claimAll(), QList<qint64>{id});
+    std::promise<void> verdictWritten;
+    std::thread agentNode([&] {
+        const Database other(m_temporary->database().config());
+        {
+            QSqlDatabase db = other.connection();
+            other.dialect().beginWrite(db);
+            QSqlQuery insert(db);
+            insert.prepare(ClassificationRepository::insertSql());
+            ClassificationRepository::bind(
+                insert, result(id, Category::Billing, 1.0, ClassificationProvider::Agent));
+            const bool inserted = insert.exec();
+            verdictWritten.set_value();
+            // Long enough for the machine result's statement to start and wait.
+            QThread::msleep(300);
+            if (inserted)
+                db.commit();
+            else
+                db.rollback();
+        }
+        other.closeThreadConnection();
+    });
+    verdictWritten.get_future().wait();
+    m_queue->complete({result(id, Category::Technical, 0.3)});
+    agentNode.join();
+
+    const std::optional<Ticket> ticket = m_tickets->find(id);
+    QCOMPARE(ticket->classification->provider, ClassificationProvider::Agent);
+    QCOMPARE(ticket->category, Category::Billing);
+    QVERIFY(!ticket->needsReview);
+    QCOMPARE(ClassificationRepository(m_temporary->database()).history(id).size(), 2);
 }
 
 void TestClassificationQueue::needsReviewFollowsTheCurrentResult()
