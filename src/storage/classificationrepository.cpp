@@ -9,6 +9,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <array>
+
 ClassificationRepository::ClassificationRepository(const Database &database)
     : m_database(database)
     , m_db(database.connection())
@@ -24,53 +26,53 @@ QString ClassificationRepository::insertSql(int rows)
     return sql;
 }
 
+namespace {
+
+constexpr int kColumns = 13;
+
+// One classification's values, in the column order of insertSql().
+std::array<QVariant, kColumns> columnValues(const Classification &classification, qint64 nowMs)
+{
+    return {
+        classification.ticketId,
+        QString(categoryName(classification.category)),
+        classification.confidence,
+        QString(priorityName(classification.priority)),
+        SqlRow::text(classification.summary),
+        QString(classificationProviderName(classification.provider)),
+        SqlRow::text(classification.model),
+        SqlRow::text(classification.modelVersion),
+        classification.fallback ? 1 : 0,
+        classification.attempts,
+        classification.needsReview ? 1 : 0,
+        classification.processingMs,
+        classification.createdAt.isValid() ? Timestamps::toMs(classification.createdAt) : nowMs,
+    };
+}
+
+} // namespace
+
 void ClassificationRepository::bind(QSqlQuery &query, const Classification &classification, int row)
 {
-    constexpr int kColumns = 13;
-    const int first = row * kColumns;
-    query.bindValue(first + 0, classification.ticketId);
-    query.bindValue(first + 1, QString(categoryName(classification.category)));
-    query.bindValue(first + 2, classification.confidence);
-    query.bindValue(first + 3, QString(priorityName(classification.priority)));
-    query.bindValue(first + 4, SqlRow::text(classification.summary));
-    query.bindValue(first + 5, QString(classificationProviderName(classification.provider)));
-    query.bindValue(first + 6, SqlRow::text(classification.model));
-    query.bindValue(first + 7, SqlRow::text(classification.modelVersion));
-    query.bindValue(first + 8, classification.fallback ? 1 : 0);
-    query.bindValue(first + 9, classification.attempts);
-    query.bindValue(first + 10, classification.needsReview ? 1 : 0);
-    query.bindValue(first + 11, classification.processingMs);
-    query.bindValue(first + 12, classification.createdAt.isValid()
-                                    ? Timestamps::toMs(classification.createdAt)
-                                    : QDateTime::currentMSecsSinceEpoch());
+    const std::array<QVariant, kColumns> values =
+        columnValues(classification, QDateTime::currentMSecsSinceEpoch());
+    for (int column = 0; column < kColumns; ++column)
+        query.bindValue(row * kColumns + column, values[std::size_t(column)]);
 }
 
 void ClassificationRepository::bindArrays(QSqlQuery &query,
                                           const QList<const Classification *> &classifications,
                                           QString (*array)(const QStringList &values))
 {
-    constexpr int kColumns = 13;
     std::array<QStringList, kColumns> columns;
     for (QStringList &column : columns)
         column.reserve(classifications.size());
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const Classification *classification : classifications) {
-        columns[0].append(QString::number(classification->ticketId));
-        columns[1].append(QString(categoryName(classification->category)));
-        // 17 significant digits read back as the same double.
-        columns[2].append(QString::number(classification->confidence, 'g', 17));
-        columns[3].append(QString(priorityName(classification->priority)));
-        columns[4].append(classification->summary);
-        columns[5].append(QString(classificationProviderName(classification->provider)));
-        columns[6].append(classification->model);
-        columns[7].append(classification->modelVersion);
-        columns[8].append(classification->fallback ? QStringLiteral("1") : QStringLiteral("0"));
-        columns[9].append(QString::number(classification->attempts));
-        columns[10].append(classification->needsReview ? QStringLiteral("1") : QStringLiteral("0"));
-        columns[11].append(QString::number(classification->processingMs));
-        columns[12].append(QString::number(classification->createdAt.isValid()
-                                               ? Timestamps::toMs(classification->createdAt)
-                                               : now));
+        const std::array<QVariant, kColumns> values = columnValues(*classification, now);
+        // A double's text is the shortest that reads back as the same double.
+        for (int column = 0; column < kColumns; ++column)
+            columns[std::size_t(column)].append(values[std::size_t(column)].toString());
     }
     for (int column = 0; column < kColumns; ++column)
         query.bindValue(column, array(columns[std::size_t(column)]));

@@ -41,7 +41,7 @@ TicketStats StatsRepository::stats(const QDateTime &now, int days)
     try {
         // Read before the data: a commit in between makes the next call read again, never
         // leaves an older result standing for newer data.
-        // Where the database has no version to poll, every call reads afresh.
+        // Where the database offers no commit token, every call reads afresh.
         const std::optional<QString> token = m_dialect.commitToken(m_statements);
         if (token && m_last && m_last->commitToken == *token &&
             m_last->stats.days.size() == stats.days.size() &&
