@@ -19,6 +19,11 @@ static QJsonObject fieldsObject(const FieldErrors &errors)
     return fields;
 }
 
+ApiError ApiError::make(Kind kind, const QString &message)
+{
+    return {kind, message, {}, {}, {}};
+}
+
 ApiError ApiError::invalidParameters(const FieldErrors &errors)
 {
     QStringList names;
@@ -29,6 +34,7 @@ ApiError ApiError::invalidParameters(const FieldErrors &errors)
     return {Kind::InvalidParameter,
             QStringLiteral("Invalid query parameter(s): %1.").arg(names.join(QLatin1String(", "))),
             {{JsonKey::fields, fieldsObject(errors)}},
+            {},
             {}};
 }
 
@@ -37,17 +43,18 @@ ApiError ApiError::validationFailed(const FieldErrors &errors)
     return {Kind::ValidationFailed,
             QStringLiteral("The request has invalid fields."),
             {{JsonKey::fields, fieldsObject(errors)}},
+            {},
             {}};
 }
 
 ApiError ApiError::notFound(const QString &message)
 {
-    return {Kind::NotFound, message, {}, {}};
+    return make(Kind::NotFound, message);
 }
 
 ApiError ApiError::internal()
 {
-    return {Kind::Internal, QStringLiteral("The server failed to handle the request."), {}, {}};
+    return make(Kind::Internal, QStringLiteral("The server failed to handle the request."));
 }
 
 QHttpServerResponse::StatusCode ApiError::status() const
@@ -72,6 +79,16 @@ QHttpServerResponse::StatusCode ApiError::status() const
         return StatusCode::InternalServerError;
     case Kind::Unavailable:
         return StatusCode::ServiceUnavailable;
+    case Kind::Unauthorized:
+        return StatusCode::Unauthorized;
+    case Kind::Forbidden:
+        return StatusCode::Forbidden;
+    case Kind::MisdirectedRequest:
+        return StatusCode::MisdirectedRequest;
+    case Kind::PreconditionFailed:
+        return StatusCode::PreconditionFailed;
+    case Kind::TooManyRequests:
+        return StatusCode::TooManyRequests;
     }
     Q_UNREACHABLE();
     return StatusCode::InternalServerError;
@@ -100,6 +117,16 @@ QLatin1String ApiError::code() const
         return QLatin1String("internal_error");
     case Kind::Unavailable:
         return QLatin1String("unavailable");
+    case Kind::Unauthorized:
+        return QLatin1String("unauthorized");
+    case Kind::Forbidden:
+        return QLatin1String("forbidden");
+    case Kind::MisdirectedRequest:
+        return QLatin1String("misdirected_request");
+    case Kind::PreconditionFailed:
+        return QLatin1String("precondition_failed");
+    case Kind::TooManyRequests:
+        return QLatin1String("too_many_requests");
     }
     Q_UNREACHABLE();
     return QLatin1String();
@@ -114,6 +141,8 @@ QHttpServerResponse ApiError::toResponse() const
     if (!allowedMethods.isEmpty())
         response.setHeader(QByteArrayLiteral("Allow"),
                            allowedMethods.join(QLatin1String(", ")).toLatin1());
+    for (const auto &[name, value] : headers)
+        response.setHeader(name, value);
     return response;
 }
 

@@ -27,13 +27,20 @@ struct ApiError
         ValidationFailed,
         Internal,
         Unavailable,
+        Unauthorized,
+        Forbidden,
+        MisdirectedRequest,
+        PreconditionFailed,
+        TooManyRequests,
     };
 
     Kind kind = Kind::Internal;
     QString message;
     QJsonObject details;
     QStringList allowedMethods;
+    QList<std::pair<QByteArray, QByteArray>> headers;
 
+    static ApiError make(Kind kind, const QString &message);
     static ApiError invalidParameters(const FieldErrors &errors);
     static ApiError validationFailed(const FieldErrors &errors);
     static ApiError notFound(const QString &message);

@@ -1,5 +1,6 @@
 #include "apiserver.h"
 
+#include "apiguard.h"
 #include "apilogging.h"
 #include "classificationservice.h"
 #include "database.h"
@@ -68,12 +69,12 @@ std::optional<int> preferredWaitSeconds(const QHttpServerRequest &request)
 const QList<ApiServer::Endpoint> &ApiServer::endpoints()
 {
     static const QList<Endpoint> table{
-        {Method::Post, QLatin1String("/requests"), &ApiServer::createRequest},
-        {Method::Get, QLatin1String("/requests"), &ApiServer::listRequests},
-        {Method::Get, QLatin1String("/requests/{id}"), &ApiServer::getRequest},
-        {Method::Get, QLatin1String("/stats"), &ApiServer::getStats},
-        {Method::Get, QLatin1String("/health"), &ApiServer::getHealth},
-        {Method::Get, QLatin1String("/openapi.json"), &ApiServer::getOpenApi},
+        {Method::Post, QLatin1String("/requests"), &ApiServer::createRequest, Scope::TicketsWrite},
+        {Method::Get, QLatin1String("/requests"), &ApiServer::listRequests, Scope::TicketsRead},
+        {Method::Get, QLatin1String("/requests/{id}"), &ApiServer::getRequest, Scope::TicketsRead},
+        {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
+        {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
+        {Method::Get, QLatin1String("/openapi.json"), &ApiServer::getOpenApi, std::nullopt},
     };
     return table;
 }
@@ -82,13 +83,14 @@ QList<ApiServer::Route> ApiServer::routes()
 {
     QList<Route> result;
     for (const Endpoint &endpoint : endpoints())
-        result.append({endpoint.method, endpoint.path});
+        result.append({endpoint.method, endpoint.path, endpoint.scope});
     return result;
 }
 
-ApiServer::ApiServer(TicketService &tickets, QObject *parent)
+ApiServer::ApiServer(TicketService &tickets, std::shared_ptr<ApiGuard> guard, QObject *parent)
     : QObject(parent)
     , m_tickets(tickets)
+    , m_guard(std::move(guard))
     , m_http(new QHttpServer(this))
 {
     if (ClassificationService *classification = m_tickets.classification()) {
@@ -126,8 +128,8 @@ ApiServer::ApiServer(TicketService &tickets, QObject *parent)
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             QElapsedTimer timer;
             timer.start();
-            const ApiError error = ApiError::notFound(
-                QStringLiteral("There is no resource at %1.").arg(request.url().path()));
+            const ApiError error = m_guard->checkHost(request).value_or(ApiError::notFound(
+                QStringLiteral("There is no resource at %1.").arg(request.url().path())));
             const QHttpServerResponse response = error.toResponse();
             responder.write(
                 response.data(),
@@ -299,12 +301,12 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                               const QString &pathArgument)
 {
     // Checks that hold for every endpoint come before any handler runs.
+    if (std::optional<ApiError> misdirected = m_guard->checkHost(request))
+        return *std::move(misdirected);
     if (request.body().size() > kMaxBodyBytes) {
-        return ApiError{
+        return ApiError::make(
             ApiError::Kind::PayloadTooLarge,
-            QStringLiteral("The request body is larger than %1 KiB.").arg(kMaxBodyBytes / 1024),
-            {},
-            {}};
+            QStringLiteral("The request body is larger than %1 KiB.").arg(kMaxBodyBytes / 1024));
     }
 
     const Endpoint *endpoint = nullptr;
@@ -330,16 +332,29 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                             .arg(methodToken(request.method()), QString(path),
                                  allowed.join(QLatin1String(", "))),
                         {},
-                        allowed};
+                        allowed,
+                        {}};
     }
 
-    Call call{request, pathArgument, {}};
+    Call call{request, pathArgument, {}, Actor::system(QStringLiteral("anonymous"))};
+    if (endpoint->scope) {
+        try {
+            auto authorized = m_guard->authorize(request, *endpoint->scope);
+            if (auto *error = std::get_if<ApiError>(&authorized))
+                return std::move(*error);
+            call.actor = std::get<Actor>(std::move(authorized));
+        } catch (const StorageError &error) {
+            qCWarning(lcApi) << "Could not check a token:" << error.message();
+            // Fail closed: a credential that cannot be checked is not accepted.
+            return ApiError::make(ApiError::Kind::Unavailable,
+                                  QStringLiteral("Credentials cannot be checked right now; try "
+                                                 "again shortly."));
+        }
+    }
     if (request.method() == Method::Post) {
         if (!isJsonContentType(request.value(QByteArrayLiteral("Content-Type")))) {
-            return ApiError{ApiError::Kind::UnsupportedMediaType,
-                            QStringLiteral("Send the body as application/json."),
-                            {},
-                            {}};
+            return ApiError::make(ApiError::Kind::UnsupportedMediaType,
+                                  QStringLiteral("Send the body as application/json."));
         }
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
@@ -349,10 +364,8 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                                              .arg(parseError.errorString())
                                              .arg(parseError.offset)
                                        : QStringLiteral("the body must be a JSON object");
-            return ApiError{ApiError::Kind::MalformedJson,
-                            QStringLiteral("The body is not valid JSON: %1.").arg(reason),
-                            {},
-                            {}};
+            return ApiError::make(ApiError::Kind::MalformedJson,
+                                  QStringLiteral("The body is not valid JSON: %1.").arg(reason));
         }
         call.json = document.object();
     }
@@ -371,10 +384,9 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                 return ApiError::internal();
             closeSession();
             if (attempt == 2 || request.method() != Method::Get)
-                return ApiError{ApiError::Kind::Unavailable,
-                                QStringLiteral("The database is unreachable; try again shortly."),
-                                {},
-                                {}};
+                return ApiError::make(
+                    ApiError::Kind::Unavailable,
+                    QStringLiteral("The database is unreachable; try again shortly."));
         }
     }
 }
@@ -423,13 +435,12 @@ void ApiServer::logRequest(const QString &requestLine, const QHttpServerResponse
 ApiResult ApiServer::createRequest(const Call &call)
 {
     const QByteArray idempotencyKey = call.request.value(QByteArrayLiteral("Idempotency-Key"));
-    auto prepared = RequestsController::prepareCreate(call.json, idempotencyKey);
+    auto prepared = RequestsController::prepareCreate(call.json, idempotencyKey, call.actor.name);
     if (auto *error = std::get_if<ApiError>(&prepared))
         return std::move(*error);
     ApiReply reply;
-    // The identity issue puts the credential's name here.
-    reply.storing = m_tickets.submit(std::move(std::get<TicketRepository::NewTicket>(prepared)),
-                                     Actor::integration(QStringLiteral("api")));
+    reply.storing =
+        m_tickets.submit(std::move(std::get<TicketRepository::NewTicket>(prepared)), call.actor);
     return reply;
 }
 

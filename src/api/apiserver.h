@@ -1,7 +1,9 @@
 #pragma once
 
+#include "actor.h"
 #include "apierror.h"
 #include "balancedtcpserver.h"
+#include "scope.h"
 
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
@@ -14,6 +16,7 @@
 #include <memory>
 
 class QTcpSocket;
+class ApiGuard;
 class HealthController;
 class QHttpServer;
 class RequestsController;
@@ -37,12 +40,15 @@ public:
     {
         QHttpServerRequest::Method method;
         QString path; // as OpenAPI writes it: "/requests/{id}"
+        // What a token must allow; none for the few endpoints open to anyone.
+        std::optional<Scope> scope;
     };
     // Every method and path the server answers, for the OpenAPI document to be checked against.
     static QList<Route> routes();
 
-    // Without a classification service behind the ticket service, nothing waits for one.
-    explicit ApiServer(TicketService &tickets, QObject *parent = nullptr);
+    // Without a classification service behind the ticket service, nothing waits for one. The
+    // guard is shared with the node's other API threads.
+    ApiServer(TicketService &tickets, std::shared_ptr<ApiGuard> guard, QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Accepts connections on an already listening socket, which it then owns, taking turns
@@ -61,6 +67,8 @@ private:
         const QHttpServerRequest &request;
         QString pathArgument;
         QJsonObject json;
+        // Who the credential says is acting; the system for open endpoints.
+        Actor actor;
     };
     using Handler = ApiResult (ApiServer::*)(const Call &);
     struct Endpoint
@@ -68,6 +76,7 @@ private:
         QHttpServerRequest::Method method;
         QLatin1String path;
         Handler handler;
+        std::optional<Scope> scope;
     };
     static const QList<Endpoint> &endpoints();
 
@@ -113,6 +122,7 @@ private:
     ApiResult getOpenApi(const Call &call);
 
     TicketService &m_tickets;
+    std::shared_ptr<ApiGuard> m_guard;
     QHttpServer *m_http;
     std::unique_ptr<TicketSession> m_session;
     std::unique_ptr<RequestsController> m_requests;

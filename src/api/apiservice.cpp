@@ -1,5 +1,6 @@
 #include "apiservice.h"
 
+#include "apiguard.h"
 #include "apilogging.h"
 #include "apiserver.h"
 #include "ticketservice.h"
@@ -13,6 +14,7 @@
 ApiService::ApiService(TicketService &tickets, QObject *parent)
     : QObject(parent)
     , m_tickets(tickets)
+    , m_tokenVerifier(tickets.database())
 {}
 
 ApiService::~ApiService()
@@ -48,10 +50,12 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
     const quint16 bound = listener.serverPort();
     m_tickets.openIntake();
     const auto ring = std::make_shared<BalancedTcpServer::Ring>();
+    const auto guard =
+        std::make_shared<ApiGuard>(m_tokenVerifier, HostAllowList(address, bound, m_allowedHosts));
     for (int i = 0; i < workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
-        if (descriptor < 0 || !startWorker(descriptor, ring)) {
+        if (descriptor < 0 || !startWorker(descriptor, ring, guard)) {
             // A worker that failed did not adopt its descriptor.
             if (descriptor >= 0)
                 ::close(descriptor);
@@ -67,11 +71,12 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
 }
 
 bool ApiService::startWorker(qintptr listeningSocket,
-                             const std::shared_ptr<BalancedTcpServer::Ring> &ring)
+                             const std::shared_ptr<BalancedTcpServer::Ring> &ring,
+                             const std::shared_ptr<ApiGuard> &guard)
 {
     auto *thread = new QThread(this);
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
-    auto *server = new ApiServer(m_tickets);
+    auto *server = new ApiServer(m_tickets, guard);
     server->setRequestCounter(&m_requestsServed);
     server->moveToThread(thread);
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "balancedtcpserver.h"
+#include "tokenverifier.h"
 
 #include <QHostAddress>
 #include <QList>
@@ -8,6 +9,7 @@
 
 #include <atomic>
 
+class ApiGuard;
 class ApiServer;
 class QThread;
 class TicketService;
@@ -27,6 +29,12 @@ public:
     // One per core: a request is mostly CPU work (HTTP parsing, SQLite, JSON).
     static int defaultWorkerCount();
 
+    // Names besides localhost and the bound address that clients may send as the Host: a DNS
+    // name of this machine, or the name a reverse proxy forwards. Takes effect at start().
+    void setAllowedHosts(const QStringList &names) { m_allowedHosts = names; }
+    // This node's token checks; an admin revoking a token here clears it at once.
+    TokenVerifier &tokenVerifier() { return m_tokenVerifier; }
+
     // Blocks until every worker accepts. Returns the bound port, or 0 with errorString() set.
     quint16 start(const QHostAddress &address, quint16 port, int workers = defaultWorkerCount());
     void stop();
@@ -36,9 +44,12 @@ public:
     qint64 requestsServed() const { return m_requestsServed.load(std::memory_order_relaxed); }
 
 private:
-    bool startWorker(qintptr listeningSocket, const std::shared_ptr<BalancedTcpServer::Ring> &ring);
+    bool startWorker(qintptr listeningSocket, const std::shared_ptr<BalancedTcpServer::Ring> &ring,
+                     const std::shared_ptr<ApiGuard> &guard);
 
     TicketService &m_tickets;
+    TokenVerifier m_tokenVerifier;
+    QStringList m_allowedHosts;
     QList<QThread *> m_threads;
     QList<ApiServer *> m_servers;
     QString m_errorString;

@@ -30,7 +30,8 @@ RequestsController::RequestsController(TicketSession &tickets)
 {}
 
 std::variant<ApiError, TicketRepository::NewTicket>
-RequestsController::prepareCreate(const QJsonObject &body, const QByteArray &idempotencyKey)
+RequestsController::prepareCreate(const QJsonObject &body, const QByteArray &idempotencyKey,
+                                  const QString &keyOwner)
 {
     if (!idempotencyKey.isNull() && !isValidIdempotencyKey(idempotencyKey)) {
         return ApiError::invalidParameters(
@@ -43,7 +44,9 @@ RequestsController::prepareCreate(const QJsonObject &body, const QByteArray &ide
         return ApiError::validationFailed(draft.errors);
     TicketRepository::NewTicket ticket{draft.value, {}, {}};
     if (!idempotencyKey.isNull()) {
-        ticket.idempotencyKey = QString::fromLatin1(idempotencyKey);
+        // Keys are the sender's own: another token's identical key is another request. Token
+        // names hold no colon, so no two owners' keys can meet.
+        ticket.idempotencyKey = keyOwner + u':' + QString::fromLatin1(idempotencyKey);
         // Hash the parsed request, not its bytes, so whitespace or key order does not matter.
         ticket.requestHash =
             QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact),
@@ -69,18 +72,15 @@ ApiResult RequestsController::stored(const TicketRepository::IdempotentCreate &r
         return reply;
     }
     case Outcome::KeyReusedWithOtherRequest:
-        return ApiError{
+        return ApiError::make(
             ApiError::Kind::Conflict,
-            QStringLiteral("This Idempotency-Key was already used with a different request."),
-            {},
-            {}};
+            QStringLiteral("This Idempotency-Key was already used with a different request."));
     case Outcome::Failed:
         throw StorageError(result.error);
     case Outcome::Refused:
-        return ApiError{ApiError::Kind::Unavailable,
-                        QStringLiteral("The server is stopping; send the request again shortly."),
-                        {},
-                        {}};
+        return ApiError::make(
+            ApiError::Kind::Unavailable,
+            QStringLiteral("The server is stopping; send the request again shortly."));
     }
     Q_UNREACHABLE();
     return ApiError::internal();

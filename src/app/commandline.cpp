@@ -26,7 +26,17 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
            "  (none)             Run the console with the HTTP API beside it.\n"
            "  import FILE.csv    Import tickets from a CSV file in the public dataset's format.\n"
            "  evaluate FILE.csv  Classify a CSV in that format and report how well it went.\n"
-           "  train              Train the local model on the database's labelled tickets."));
+           "  train              Train the local model on the database's labelled tickets.\n"
+           "  users add NAME --role agent|manager|admin\n"
+           "                     Add a user; the password comes from a prompt or stdin.\n"
+           "  users list | disable NAME | enable NAME | passwd NAME\n"
+           "                     List users, disable or enable one, change a password.\n"
+           "  tokens create NAME --scopes tickets:read,tickets:write,stats:read "
+           "[--expires DAYS]\n"
+           "                     Make an API token for an integration; prints its secret once, "
+           "on the last line.\n"
+           "  tokens list | revoke NAME\n"
+           "                     List tokens, or revoke one on every node within a second."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -65,11 +75,27 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         QStringLiteral("model"),
         tr("evaluate: the fasttext model's metadata file (default: beside the database)."),
         tr("path"));
-    parser.addOptions(
-        {headless, databaseOption, bind, port, language, limit, spreadDays, provider, json, model});
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 tr("Optional command: import, evaluate or train."),
-                                 tr("[import|evaluate FILE.csv|train]"));
+    const QCommandLineOption role(QStringLiteral("role"), tr("users add: agent, manager or admin."),
+                                  tr("role"));
+    const QCommandLineOption scopes(
+        QStringLiteral("scopes"),
+        tr("tokens create: what the token may do, comma-separated: tickets:read, "
+           "tickets:write, stats:read."),
+        tr("list"));
+    const QCommandLineOption expires(QStringLiteral("expires"),
+                                     tr("tokens create: expire after DAYS days (default: never)."),
+                                     tr("DAYS"));
+    const QCommandLineOption allowedHost(
+        QStringLiteral("allowed-host"),
+        tr("A host name clients may address the API by, besides localhost and the bound "
+           "address: this machine's DNS name, or the name a reverse proxy forwards. Repeatable."),
+        tr("name"));
+    parser.addOptions({headless, databaseOption, bind, port, language, limit, spreadDays, provider,
+                       json, model, role, scopes, expires, allowedHost});
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        tr("Optional command: import, evaluate, train, users or tokens."),
+        tr("[import|evaluate FILE.csv|train|users ACTION [NAME]|tokens ACTION [NAME]]"));
     if (!parser.parse(arguments))
         return parser.errorText();
     if (parser.isSet(version))
@@ -92,6 +118,52 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         if (positional.size() != 1)
             return tr("train takes no file: support-console train [--database PATH|URI]");
         result.command = Command::Train;
+    } else if (command == QLatin1String("users") || command == QLatin1String("tokens")) {
+        const bool users = command == QLatin1String("users");
+        const QStringList namedActions =
+            users ? QStringList{QStringLiteral("add"), QStringLiteral("disable"),
+                                QStringLiteral("enable"), QStringLiteral("passwd")}
+                  : QStringList{QStringLiteral("create"), QStringLiteral("revoke")};
+        const QString action = positional.value(1);
+        if (action == QLatin1String("list")) {
+            if (positional.size() != 2)
+                return tr("%1 list takes no name.").arg(command);
+        } else if (namedActions.contains(action)) {
+            if (positional.size() != 3)
+                return tr("%1 %2 needs exactly one name: support-console %1 %2 NAME")
+                    .arg(command, action);
+        } else {
+            return tr("%1 needs an action: %2 or list.")
+                .arg(command, namedActions.join(QLatin1String(", ")));
+        }
+        result.command = users ? Command::Users : Command::Tokens;
+        result.adminAction = action;
+        result.adminName = positional.value(2);
+        if (users && action == QLatin1String("add")) {
+            if (!parser.isSet(role))
+                return tr("users add needs --role agent, manager or admin.");
+            result.userRole = parser.value(role);
+        } else if (parser.isSet(role)) {
+            return tr("--role only applies to users add.");
+        }
+        if (!users && action == QLatin1String("create")) {
+            if (!parser.isSet(scopes))
+                return tr("tokens create needs --scopes, e.g. --scopes tickets:read,tickets:write");
+            result.tokenScopes = parser.value(scopes);
+            if (parser.isSet(expires)) {
+                bool ok = false;
+                const int days = parser.value(expires).toInt(&ok);
+                if (!ok || days < 1 || days > 3650)
+                    return tr("--expires needs a number of days from 1 to 3650.");
+                result.tokenExpiresDays = days;
+            }
+        } else {
+            for (const QCommandLineOption *option : {&scopes, &expires}) {
+                if (parser.isSet(*option))
+                    return tr("--%1 only applies to tokens create.")
+                        .arg(option->names().constFirst());
+            }
+        }
     } else if (!positional.isEmpty()) {
         return tr("Unknown command \"%1\". See --help.").arg(positional.first());
     } else if (parser.isSet(headless)) {
@@ -172,6 +244,9 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         }
         result.port = quint16(value);
     }
+    result.allowedHosts = parser.isSet(allowedHost)
+                              ? parser.values(allowedHost)
+                              : settings.value(SettingsKeys::apiAllowedHosts).toStringList();
     if (parser.isSet(language)) {
         const QString value = parser.value(language).trimmed().toLower();
         result.importLanguage = value == QLatin1String("all") ? QString() : value;

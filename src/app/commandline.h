@@ -11,7 +11,7 @@
 // What the user asked for on the command line, checked and with defaults filled in.
 struct CommandLine
 {
-    enum class Command { Console, Headless, Import, Evaluate, Train };
+    enum class Command { Console, Headless, Import, Evaluate, Train, Users, Tokens };
 
     static constexpr quint16 kDefaultPort = 8080;
 
@@ -31,6 +31,18 @@ struct CommandLine
     QString modelPath;
     std::optional<qint64> importLimit;
     int importSpreadDays = 30;
+
+    // users and tokens: the action ("add", "list", ...) and the name it acts on.
+    QString adminAction;
+    QString adminName;
+    // users add
+    QString userRole;
+    // tokens create
+    QString tokenScopes;
+    std::optional<int> tokenExpiresDays;
+
+    // Host names the API answers to besides localhost and its bound address.
+    QStringList allowedHosts;
 
     // Prints and exits for --help and --version; otherwise returns the parsed command line or
     // an error message for the user.

@@ -2,7 +2,9 @@
 #include "evaluatecommand.h"
 #include "importcommand.h"
 #include "servecommand.h"
+#include "tokenscommand.h"
 #include "traincommand.h"
+#include "userscommand.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -53,6 +55,10 @@ int main(int argc, char *argv[])
         return EvaluateCommand::run(commandLine);
     case CommandLine::Command::Train:
         return TrainCommand::run(commandLine);
+    case CommandLine::Command::Users:
+        return UsersCommand::run(commandLine);
+    case CommandLine::Command::Tokens:
+        return TokensCommand::run(commandLine);
     case CommandLine::Command::Console:
         return ServeCommand::run(commandLine, ServeCommand::Mode::Window);
     case CommandLine::Command::Headless:

@@ -49,6 +49,7 @@ void restartApi(ApiService &api, MainWindow &window)
     const QHostAddress address = text == QLatin1String("localhost")
                                      ? QHostAddress(QHostAddress::LocalHost)
                                      : QHostAddress(text);
+    api.setAllowedHosts(settings.value(SettingsKeys::apiAllowedHosts).toStringList());
     const quint16 port = api.start(
         address,
         quint16(settings.value(SettingsKeys::apiPort, CommandLine::kDefaultPort).toUInt()));
@@ -97,6 +98,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     TicketService tickets(database, &classification);
 
     ApiService api(tickets);
+    api.setAllowedHosts(commandLine.allowedHosts);
     const quint16 port = api.start(commandLine.bindAddress, commandLine.port);
     if (port == 0) {
         err << QCoreApplication::translate("ServeCommand", "support-console: %1")

@@ -22,7 +22,8 @@ std::optional<Actor::Kind> actorKindFromName(QStringView name)
 
 Actor Actor::desktopUser()
 {
-    const QString account = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    const QString account = qEnvironmentVariable(
+        "USER", qEnvironmentVariable("LOGNAME", qEnvironmentVariable("USERNAME")));
     return user(account.isEmpty() ? QStringLiteral("agent") : account);
 }
 

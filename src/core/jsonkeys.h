@@ -59,6 +59,7 @@ inline constexpr QLatin1String error{"error"};
 inline constexpr QLatin1String code{"code"};
 inline constexpr QLatin1String message{"message"};
 inline constexpr QLatin1String details{"details"};
+inline constexpr QLatin1String requiredScope{"required_scope"};
 inline constexpr QLatin1String fields{"fields"};
 inline constexpr QLatin1String parameter{"parameter"};
 } // namespace JsonKey

@@ -8,6 +8,7 @@
 namespace SettingsKeys {
 inline constexpr QLatin1StringView apiBindAddress{"api/bind_address"};
 inline constexpr QLatin1StringView apiPort{"api/port"};
+inline constexpr QLatin1StringView apiAllowedHosts{"api/allowed_hosts"};
 inline constexpr QLatin1StringView databasePath{"database/path"};
 inline constexpr QLatin1StringView aiProviders{"ai/providers"};
 inline constexpr QLatin1StringView aiReviewThreshold{"ai/review_threshold"};

@@ -5,6 +5,7 @@
 #include "statementcache.h"
 #include "storageerror.h"
 #include "ticketreader.h"
+#include "ticketrepository.h"
 
 #include <QSqlDriver>
 #include <QSqlError>
@@ -152,7 +153,7 @@ std::optional<SqlDialect::BatchSql> PostgresDialect::batchSql() const
                                   "AS locks ORDER BY h")
                        .arg(kIdempotencyLockClass);
     sql.lookupKeys = QStringLiteral("SELECT key, request_hash, ticket_id FROM idempotency_keys "
-                                    "WHERE key = ANY (?::text[])");
+                                    "WHERE key = ANY (?::text[]) AND created_at >= ?");
     // Ids are drawn before the insert and returned with each row's position: RETURNING
     // promises no order. A CTE read twice is computed once, and a data-modifying one always
     // runs to completion (section 7.8.4), so each row gets one id and is stored with it.
@@ -170,7 +171,8 @@ std::optional<SqlDialect::BatchSql> PostgresDialect::batchSql() const
         " SELECT n, id FROM input");
     sql.insertKeys =
         QStringLiteral("INSERT INTO idempotency_keys (key, request_hash, ticket_id, created_at) "
-                       "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])");
+                       "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) ") +
+        TicketRepository::kReplaceExpiredKey;
     sql.insertClassifications = QStringLiteral(
         "INSERT INTO classifications (ticket_id, category, confidence, priority, summary, "
         "provider, model, model_version, fallback, attempts, needs_review, processing_ms, "

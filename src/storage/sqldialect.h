@@ -56,13 +56,14 @@ public:
         // Waits for the idempotency key locks of lockIdempotencyKey() for keys[], taking them
         // in a fixed order so that two batches with common keys cannot deadlock.
         QString lockKeys;
-        // Rows (key, request_hash, ticket_id) for the stored ones among keys[].
+        // Rows (key, request_hash, ticket_id) for the stored ones among keys[] created at or
+        // after the second parameter.
         QString lookupKeys;
         // Binds subject[], body[], form[], source[], created_at[], search_words[] and then
         // updated_at; stores tickets with status 'open' and returns rows (n, id), n the 1-based
         // position of the row in the arrays.
         QString insertTickets;
-        // Binds key[], request_hash[], ticket_id[], created_at[].
+        // Binds key[], request_hash[], ticket_id[], created_at[]; replaces expired keys.
         QString insertKeys;
         // Binds an array per column of ClassificationRepository::insertSql(), in its order:
         // a batch of results in one statement, so that statement triggers run once for it.

@@ -284,9 +284,11 @@ TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraf
                                                                 const QByteArray &requestHash)
 {
     m_database.dialect().lockIdempotencyKey(m_statements, idempotencyKey);
-    QSqlQuery &lookup = prepared(
-        QStringLiteral("SELECT request_hash, ticket_id FROM idempotency_keys WHERE key = ?"));
+    // An expired key is as good as none; the insert below then takes its row over.
+    QSqlQuery &lookup = prepared(QStringLiteral(
+        "SELECT request_hash, ticket_id FROM idempotency_keys WHERE key = ? AND created_at >= ?"));
     lookup.bindValue(0, idempotencyKey);
+    lookup.bindValue(1, QDateTime::currentMSecsSinceEpoch() - kIdempotencyKeyLifetimeMs);
     StatementCache::exec(lookup, "look up the idempotency key");
     if (lookup.next()) {
         const QByteArray storedHash = lookup.value(0).toString().toLatin1();
@@ -301,11 +303,14 @@ TicketRepository::IdempotentCreate TicketRepository::insertOnce(const TicketDraf
     Ticket ticket = insert(draft);
     QSqlQuery &remember =
         prepared(QStringLiteral("INSERT INTO idempotency_keys (key, request_hash, ticket_id, "
-                                "created_at) VALUES (?, ?, ?, ?)"));
+                                "created_at) VALUES (?, ?, ?, ?) ") +
+                 kReplaceExpiredKey);
     remember.bindValue(0, idempotencyKey);
     remember.bindValue(1, QString::fromLatin1(requestHash));
     remember.bindValue(2, ticket.id);
-    remember.bindValue(3, Timestamps::toMs(ticket.createdAt));
+    // When the key was used, which is what it expires by; an imported or back-dated ticket
+    // may have been created long before.
+    remember.bindValue(3, QDateTime::currentMSecsSinceEpoch());
     StatementCache::exec(remember, "store the idempotency key");
     return {IdempotentCreate::Outcome::Created, ticket, {}};
 }
@@ -409,6 +414,7 @@ TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const Q
     if (!keys.isEmpty()) {
         QSqlQuery &lookup = prepared(sql.lookupKeys);
         lookup.bindValue(0, sql.array(keys));
+        lookup.bindValue(1, QDateTime::currentMSecsSinceEpoch() - kIdempotencyKeyLifetimeMs);
         StatementCache::exec(lookup, "look up the idempotency keys");
         while (lookup.next())
             known.insert(lookup.value(0).toString(),
@@ -483,7 +489,7 @@ TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const Q
         newKeys.append(ticket.idempotencyKey);
         newHashes.append(QString::fromLatin1(ticket.requestHash));
         newIds.append(QString::number(results.at(i).ticket->id));
-        newCreatedAts.append(QString::number(Timestamps::toMs(results.at(i).ticket->createdAt)));
+        newCreatedAts.append(QString::number(now));
     }
     if (!newKeys.isEmpty()) {
         QSqlQuery &remember = prepared(sql.insertKeys);
@@ -515,6 +521,19 @@ TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const Q
         }
     }
     return results;
+}
+
+qint64 TicketRepository::forgetExpiredIdempotencyKeys()
+{
+    Transaction transaction(m_database);
+    QSqlQuery &forget =
+        prepared(QStringLiteral("DELETE FROM idempotency_keys WHERE created_at < ?"));
+    forget.bindValue(0, QDateTime::currentMSecsSinceEpoch() - kIdempotencyKeyLifetimeMs);
+    StatementCache::exec(forget, "forget expired idempotency keys");
+    const qint64 forgotten = forget.numRowsAffected();
+    forget.finish();
+    transaction.commit();
+    return forgotten;
 }
 
 bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray &importKey)

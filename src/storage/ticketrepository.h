@@ -27,6 +27,14 @@ public:
     ~TicketRepository();
     Q_DISABLE_COPY_MOVE(TicketRepository)
 
+    // How long an Idempotency-Key answers with its first ticket; after that it is free again.
+    static constexpr qint64 kIdempotencyKeyLifetimeMs = 24 * 60 * 60 * 1000;
+    // Appended to an insert of idempotency_keys: one that only found an expired key takes its
+    // row over (both dialects read this upsert alike).
+    static inline const QString kReplaceExpiredKey =
+        QStringLiteral("ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, "
+                       "ticket_id = excluded.ticket_id, created_at = excluded.created_at");
+
     struct IdempotentCreate
     {
         // Refused: not taken at all (a TicketWriter that is closing).
@@ -56,6 +64,9 @@ public:
     QList<IdempotentCreate> createAll(const QList<NewTicket> &tickets);
     // For imports, inside the importer's Transaction: false when this content is already stored.
     bool createImported(const TicketDraft &draft, const QByteArray &importKey);
+    // Deletes the keys that have expired, so the table holds about a day of them. Returns how
+    // many went.
+    qint64 forgetExpiredIdempotencyKeys();
 
     std::optional<Ticket> find(qint64 id);
     // Keyset pages, newest first, for the API.

@@ -2,6 +2,9 @@
 
 #include "database.h"
 #include "storageerror.h"
+#include "storagelogging.h"
+
+#include <QElapsedTimer>
 
 TicketWriter::TicketWriter(const Database &database)
     : m_database(database)
@@ -47,6 +50,7 @@ void TicketWriter::close()
 void TicketWriter::run()
 {
     std::unique_ptr<TicketRepository> tickets;
+    QElapsedTimer sinceKeysForgotten;
     QMutexLocker locker(&m_mutex);
     while (true) {
         while (m_queue.empty() && !m_closed)
@@ -72,6 +76,7 @@ void TicketWriter::run()
                 tickets->createAll(newTickets);
             for (size_t i = 0; i < batch.size(); ++i)
                 batch[i].promise.addResult(results.at(qsizetype(i)));
+
         } catch (const StorageError &error) {
             // The batch fails either way: whether a commit the server dropped us in landed is
             // unknown, and only a client's Idempotency-Key makes sending it again safe.
@@ -87,6 +92,17 @@ void TicketWriter::run()
         }
         for (Pending &pending : batch)
             pending.promise.finish();
+        // Only the writer stores keys, so it is the one to let them go, now and then.
+        if (tickets && (!sinceKeysForgotten.isValid() ||
+                        sinceKeysForgotten.hasExpired(kForgetKeysIntervalMs))) {
+            sinceKeysForgotten.start();
+            try {
+                tickets->forgetExpiredIdempotencyKeys();
+            } catch (const StorageError &error) {
+                qCWarning(lcStorage)
+                    << "Could not forget expired idempotency keys:" << error.message();
+            }
+        }
 
         locker.relock();
         m_writing = false;

@@ -21,6 +21,7 @@ class TicketWriter final
 {
 public:
     static constexpr int kMaxBatch = 256;
+    static constexpr qint64 kForgetKeysIntervalMs = 60 * 60 * 1000;
 
     explicit TicketWriter(const Database &database);
     // Stores everything already submitted, then stops.

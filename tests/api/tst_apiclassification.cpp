@@ -34,7 +34,8 @@ private:
     // The remote provider first, answered by a fake LLM that the test makes slow.
     static ClassificationOptions remoteFirst(const FakeLlmServer &llm);
     // A raw POST /requests asking to wait, for tests that must drop or outlive the connection.
-    static QByteArray waitingPost(const QString &text, int waitSeconds);
+    static QByteArray waitingPost(const RunningServer &server, const QString &text,
+                                  int waitSeconds);
 };
 
 ClassificationOptions TestApiClassification::rulesOnly(double reviewThreshold)
@@ -61,12 +62,13 @@ ClassificationOptions TestApiClassification::remoteFirst(const FakeLlmServer &ll
     return options;
 }
 
-QByteArray TestApiClassification::waitingPost(const QString &text, int waitSeconds)
+QByteArray TestApiClassification::waitingPost(const RunningServer &server, const QString &text,
+                                              int waitSeconds)
 {
     const QByteArray body = ticketBody(text);
-    return "POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-           "Prefer: wait=" +
-           QByteArray::number(waitSeconds) +
+    return "POST /requests HTTP/1.1\r\nHost: localhost:" + QByteArray::number(server.port()) +
+           "\r\nAuthorization: Bearer " + server.token() +
+           "\r\nContent-Type: application/json\r\nPrefer: wait=" + QByteArray::number(waitSeconds) +
            "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
@@ -189,7 +191,7 @@ void TestApiClassification::clientLeavingDuringAWaitHarmsNothing()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server.port());
     QVERIFY(socket.waitForConnected(5'000));
-    socket.write(waitingPost(u"Leaving early"_s, 2));
+    socket.write(waitingPost(server, u"Leaving early"_s, 2));
     QVERIFY(socket.waitForBytesWritten(5'000));
     QTest::qWait(200);
     socket.abort();
@@ -211,7 +213,7 @@ void TestApiClassification::stoppingAnswersWaitingClients()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server->port());
     QVERIFY(socket.waitForConnected(5'000));
-    socket.write(waitingPost(u"Waiting while the console stops"_s, 30));
+    socket.write(waitingPost(*server, u"Waiting while the console stops"_s, 30));
     QVERIFY(socket.waitForBytesWritten(5'000));
     QTRY_VERIFY(llm.requestCount() >= 1);
 

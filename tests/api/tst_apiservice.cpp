@@ -1,5 +1,6 @@
 #include "apiservice.h"
 #include "temporarydatabase.h"
+#include "testtoken.h"
 #include "ticketservice.h"
 
 #include <QTcpServer>
@@ -35,7 +36,8 @@ void TestApiService::answersWhileTheMainThreadIsBlocked()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    socket.write("GET /health HTTP/1.1\r\nHost: localhost:" + QByteArray::number(port) +
+                 "\r\nConnection: close\r\n\r\n");
     QVERIFY(socket.waitForBytesWritten(5000));
     QByteArray answer;
     while (!answer.contains("\"status\":\"ok\"") && socket.waitForReadyRead(5000))
@@ -53,13 +55,16 @@ void TestApiService::everyWorkerServesTheSamePort()
     ApiService service(tickets);
     const quint16 port = service.start(QHostAddress(QHostAddress::LocalHost), 0, 4);
     QVERIFY(port != 0);
+    const QByteArray head = "Host: localhost:" + QByteArray::number(port) +
+                            "\r\nAuthorization: Bearer " + makeTestToken(temporary.database()) +
+                            "\r\n";
 
     QTcpSocket writer;
     writer.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
     QVERIFY(writer.waitForConnected(5000));
     const QByteArray body = R"({"text": "hello"})";
-    writer.write("POST /requests HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                 "Content-Length: " +
+    writer.write("POST /requests HTTP/1.1\r\n" + head +
+                 "Content-Type: application/json\r\nContent-Length: " +
                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
     QByteArray created;
     while (!created.contains("\"id\":1") && writer.waitForReadyRead(5000))
@@ -71,7 +76,7 @@ void TestApiService::everyWorkerServesTheSamePort()
         auto socket = std::make_unique<QTcpSocket>();
         socket->connectToHost(QHostAddress(QHostAddress::LocalHost), port);
         QVERIFY(socket->waitForConnected(5000));
-        socket->write("GET /requests/1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        socket->write("GET /requests/1 HTTP/1.1\r\n" + head + "\r\n");
         clients.push_back(std::move(socket));
     }
     for (const auto &socket : clients) {

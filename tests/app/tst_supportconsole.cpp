@@ -44,6 +44,8 @@ private Q_SLOTS:
     void unreachableDatabaseServerIsAClearErrorNotAHang();
     void missingDatabaseSocketFailsAtOnce();
     void busyPortIsReported();
+    void tokensFromTheCommandLineOpenAndCloseTheApi();
+    void usersFromTheCommandLine();
     void consoleOpensTheWindowBesideTheApi();
     void consoleWithoutADisplayPointsToHeadless();
 
@@ -55,6 +57,11 @@ private:
     QProcess::ExitStatus run(const QStringList &arguments, QByteArray *out, QByteArray *err,
                              int *exitCode);
     QString databasePath() const { return m_dir->filePath(u"console.db"_s); }
+    // `tokens create` on the test database: the secret from its last line.
+    QByteArray createToken(const QString &name = u"tests"_s,
+                           const QString &scopes = u"tickets:read,tickets:write,stats:read"_s);
+    // A client of the server on the port, with a token made for it.
+    std::unique_ptr<HttpClient> clientWithToken(quint16 port);
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
@@ -112,6 +119,24 @@ quint16 TestSupportConsole::startServer(QProcess &process, const QStringList &ex
             return quint16(match.captured(1).toUInt());
     }
     return 0;
+}
+
+QByteArray TestSupportConsole::createToken(const QString &name, const QString &scopes)
+{
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"tokens"_s, u"create"_s, name, u"--scopes"_s, scopes, u"--database"_s, databasePath()},
+        &out, &err, &exitCode);
+    if (exitCode != 0)
+        qWarning("tokens create failed: %s", err.constData());
+    return out.trimmed().split('\n').last();
+}
+
+std::unique_ptr<HttpClient> TestSupportConsole::clientWithToken(quint16 port)
+{
+    auto client = std::make_unique<HttpClient>(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    client->setBearerToken(createToken(u"tests-%1"_s.arg(QDateTime::currentMSecsSinceEpoch())));
+    return client;
 }
 
 void TestSupportConsole::versionAndHelp()
@@ -350,9 +375,9 @@ void TestSupportConsole::headlessServesAndStopsOnSignal()
     QProcess process;
     const quint16 port = startServer(process);
     QVERIFY(port != 0);
-    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
-    QCOMPARE(client.postJson(u"/requests"_s, R"({"text": "hello"})").status, 201);
-    QCOMPARE(client.get(u"/requests/1"_s).status, 200);
+    const std::unique_ptr<HttpClient> client = clientWithToken(port);
+    QCOMPARE(client->postJson(u"/requests"_s, R"({"text": "hello"})").status, 201);
+    QCOMPARE(client->get(u"/requests/1"_s).status, 200);
 
     ::kill(pid_t(process.processId()), signalNumber);
     QVERIFY(process.waitForFinished(10000));
@@ -371,8 +396,10 @@ void TestSupportConsole::acknowledgedTicketsSurviveKill9()
     quint16 port = startServer(process);
     QVERIFY(port != 0);
     QList<std::pair<qint64, QString>> acknowledged;
+    const QByteArray token = createToken();
     {
         HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+        client.setBearerToken(token);
         for (int i = 0; i < 200; ++i) {
             const QString text = u"Ticket %1 must survive"_s.arg(i);
             const HttpClient::Response response = client.postJson(
@@ -389,6 +416,7 @@ void TestSupportConsole::acknowledgedTicketsSurviveKill9()
     port = startServer(restarted);
     QVERIFY(port != 0);
     HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    client.setBearerToken(token);
     for (const auto &[id, text] : acknowledged) {
         const HttpClient::Response response = client.get(u"/requests/%1"_s.arg(id));
         QCOMPARE(response.status, 200);
@@ -416,8 +444,10 @@ void TestSupportConsole::pendingClassificationsFinishAfterAKill()
     quint16 port = startServer(process, {}, remoteOnly);
     QVERIFY(port != 0);
     constexpr int kTickets = 30;
+    const QByteArray token = createToken();
     {
         HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+        client.setBearerToken(token);
         for (int i = 0; i < kTickets; ++i) {
             const HttpClient::Response response = client.postJson(
                 u"/requests"_s,
@@ -548,6 +578,127 @@ void TestSupportConsole::busyPortIsReported()
     QVERIFY2(err.contains(QByteArray::number(port)), err.constData());
     first.terminate();
     QVERIFY(first.waitForFinished(10000));
+}
+
+// The whole life of a token, as an admin lives it: made on the command line, used, listed with
+// its last use, revoked while a server runs and refused by it within a second.
+void TestSupportConsole::tokensFromTheCommandLineOpenAndCloseTheApi()
+{
+    QProcess server;
+    const quint16 port = startServer(server);
+    QVERIFY(port != 0);
+    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    QCOMPARE(client.get(u"/requests"_s).status, 401);
+
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"tokens"_s, u"create"_s, u"crm"_s, u"--scopes"_s, u"tickets:read"_s, u"--expires"_s,
+         u"30"_s, u"--database"_s, databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const QByteArray secret = out.trimmed().split('\n').last();
+    QVERIFY2(secret.startsWith("sct_") && secret.size() == 47, out.constData());
+    // Nothing but the secret on its line, and never in the log.
+    QVERIFY(!err.contains(secret));
+    client.setBearerToken(secret);
+    QCOMPARE(client.get(u"/requests"_s).status, 200);
+    const HttpClient::Response write = client.postJson(u"/requests"_s, R"({"text": "hi"})");
+    QCOMPARE(write.status, 403);
+
+    run({u"tokens"_s, u"create"_s, u"crm"_s, u"--scopes"_s, u"tickets:read"_s, u"--database"_s,
+         databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("already exists"), err.constData());
+    run({u"tokens"_s, u"create"_s, u"x"_s, u"--scopes"_s, u"tickets:delete"_s, u"--database"_s,
+         databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 2);
+    QVERIFY2(err.contains("tickets:delete"), err.constData());
+
+    run({u"tokens"_s, u"list"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const QByteArray crmLine = out.split('\n').value(1);
+    QVERIFY2(crmLine.startsWith("crm ") && crmLine.contains("tickets:read") &&
+                 crmLine.contains("live") && !crmLine.contains(" - "),
+             out.constData());
+    QVERIFY(!out.contains(secret));
+
+    run({u"tokens"_s, u"revoke"_s, u"crm"_s, u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
+    QCOMPARE(exitCode, 0);
+    QElapsedTimer sinceRevoke;
+    sinceRevoke.start();
+    QTRY_COMPARE_WITH_TIMEOUT(client.get(u"/requests"_s).status, 401, 1'000);
+    QVERIFY(sinceRevoke.elapsed() <= 1'000);
+    run({u"tokens"_s, u"revoke"_s, u"crm"_s, u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
+    QCOMPARE(exitCode, 1);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+}
+
+void TestSupportConsole::usersFromTheCommandLine()
+{
+    const auto runWithInput = [this](const QStringList &arguments, const QByteArray &input,
+                                     QByteArray *out, QByteArray *err) {
+        QProcess process;
+        process.setProcessEnvironment(programEnvironment());
+        process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
+                      arguments + QStringList{u"--database"_s, databasePath()});
+        process.write(input);
+        process.closeWriteChannel();
+        process.waitForFinished(60000);
+        *out = process.readAllStandardOutput();
+        *err = process.readAllStandardError();
+        return process.exitCode();
+    };
+    QByteArray out, err;
+    QCOMPARE(runWithInput({u"users"_s, u"add"_s, u"alice"_s, u"--role"_s, u"manager"_s},
+                          "correct horse battery\n", &out, &err),
+             0);
+    QVERIFY(!err.contains("correct horse"));
+    QCOMPARE(runWithInput({u"users"_s, u"add"_s, u"alice"_s, u"--role"_s, u"agent"_s},
+                          "another good password\n", &out, &err),
+             1);
+    QVERIFY2(err.contains("already exists"), err.constData());
+    QCOMPARE(runWithInput({u"users"_s, u"add"_s, u"bob"_s, u"--role"_s, u"agent"_s}, "short\n",
+                          &out, &err),
+             1);
+    QVERIFY2(err.contains("shorter than"), err.constData());
+    QCOMPARE(runWithInput({u"users"_s, u"add"_s, u"bob"_s, u"--role"_s, u"chief"_s},
+                          "correct horse battery\n", &out, &err),
+             2);
+    QCOMPARE(runWithInput({u"users"_s, u"disable"_s, u"nobody"_s}, {}, &out, &err), 1);
+    QVERIFY2(err.contains("no user named nobody"), err.constData());
+    QCOMPARE(
+        runWithInput({u"users"_s, u"passwd"_s, u"nobody"_s}, "correct horse battery\n", &out, &err),
+        1);
+    QCOMPARE(
+        runWithInput({u"users"_s, u"passwd"_s, u"alice"_s}, "a new long passphrase\n", &out, &err),
+        0);
+    QCOMPARE(runWithInput({u"users"_s, u"disable"_s, u"alice"_s}, {}, &out, &err), 0);
+    QCOMPARE(runWithInput({u"users"_s, u"list"_s}, {}, &out, &err), 0);
+    const QByteArray aliceLine = out.split('\n').value(1);
+    QVERIFY2(aliceLine.startsWith("alice ") && aliceLine.contains("manager") &&
+                 aliceLine.contains("disabled"),
+             out.constData());
+
+    // Only the hash is stored, and it is libsodium's Argon2id.
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"users-check"_s);
+    db.setDatabaseName(databasePath());
+    QVERIFY(db.open());
+    {
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"SELECT password_hash FROM users WHERE name = 'alice'"_s));
+        QVERIFY(query.next());
+        const QString hash = query.value(0).toString();
+        QVERIFY2(hash.startsWith(u"$argon2id$"_s), qPrintable(hash));
+        QVERIFY(!hash.contains(u"passphrase"_s));
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"users-check"_s);
 }
 
 // No flag: the window (offscreen here) with the API beside it, stopped like the server.

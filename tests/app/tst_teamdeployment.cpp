@@ -96,12 +96,15 @@ void TestTeamDeployment::ticketPostedToOneNodeIsReadFromAnother()
 {
     TeamDatabase database;
     QVERIFY2(database.isValid(), qPrintable(database.errorString()));
+    const QByteArray token = database.createToken();
     const auto a = newProcess(u"a"_s);
     const auto b = newProcess(u"b"_s);
     QVERIFY2(a->startNode(database.uri(), rulesOnly()), a->describe().constData());
     QVERIFY2(b->startNode(database.uri(), rulesOnly()), b->describe().constData());
     HttpClient clientA(a->baseUrl());
+    clientA.setBearerToken(token);
     HttpClient clientB(b->baseUrl());
+    clientB.setBearerToken(token);
 
     const HttpClient::Response posted = clientA.postJson(
         u"/requests"_s,
@@ -140,6 +143,7 @@ void TestTeamDeployment::threeNodesClassifyABacklogOnce()
 {
     TeamDatabase database;
     QVERIFY2(database.isValid(), qPrintable(database.errorString()));
+    const QByteArray token = database.createToken();
 
     // A backlog in the dataset's export format, every row distinct (imports skip repeats).
     constexpr int kBacklog = 600;
@@ -188,6 +192,7 @@ void TestTeamDeployment::threeNodesClassifyABacklogOnce()
     QStringList shares;
     for (const auto &node : nodes) {
         HttpClient client(node->baseUrl());
+        client.setBearerToken(token);
         const auto classification = [&client] {
             return client.get(u"/health"_s).json().value(u"classification"_s).toObject();
         };
@@ -221,6 +226,7 @@ void TestTeamDeployment::killedNodeLosesNoAcknowledgedTicketAndItsJobsAreTakenOv
 {
     TeamDatabase database;
     QVERIFY2(database.isValid(), qPrintable(database.errorString()));
+    const QByteArray token = database.createToken();
 
     // Node A classifies through a remote provider that takes the request and never answers (a
     // hung AI service), so at the kill it holds the jobs it took; B classifies with the rules.
@@ -255,6 +261,7 @@ void TestTeamDeployment::killedNodeLosesNoAcknowledgedTicketAndItsJobsAreTakenOv
         const QString text = u"Load ticket %1 must survive the kill"_s.arg(sent++);
         QNetworkRequest request(a->baseUrl().resolved(QUrl(u"/requests"_s)));
         request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        request.setRawHeader("Authorization", "Bearer " + token);
         request.setTransferTimeout(10'000);
         QNetworkReply *reply = manager.post(request, json({{u"text"_s, text}}));
         ++inFlight;
@@ -322,6 +329,7 @@ void TestTeamDeployment::killedNodeLosesNoAcknowledgedTicketAndItsJobsAreTakenOv
 
     // Every acknowledged ticket, read from the surviving node.
     HttpClient clientB(b->baseUrl());
+    clientB.setBearerToken(token);
     for (auto it = acknowledged.cbegin(); it != acknowledged.cend(); ++it) {
         const HttpClient::Response response = clientB.get(u"/requests/%1"_s.arg(it.key()));
         QVERIFY2(response.status == 200, qPrintable(u"ticket %1: %2 %3"_s.arg(it.key())
@@ -383,6 +391,7 @@ void TestTeamDeployment::manyNodesMigrateAFreshDatabaseAtOnce()
 {
     TeamDatabase database;
     QVERIFY2(database.isValid(), qPrintable(database.errorString()));
+    const QByteArray token = database.createToken();
     constexpr int kNodes = 6;
     std::vector<std::unique_ptr<ConsoleProcess>> nodes;
     for (int i = 0; i < kNodes; ++i)
@@ -399,6 +408,7 @@ void TestTeamDeployment::manyNodesMigrateAFreshDatabaseAtOnce()
         if (node->waitForPort() != 0) {
             ++serving;
             HttpClient client(node->baseUrl());
+            client.setBearerToken(token);
             const HttpClient::Response health = client.get(u"/health"_s);
             QVERIFY2(health.status == 200, node->describe().constData());
             const int version =

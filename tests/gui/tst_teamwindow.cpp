@@ -87,6 +87,7 @@ void TestTeamWindow::ticketPostedToAnotherNodeAppearsWithinASecond()
     rulesOnly.insert(u"SUPPORT_CONSOLE_AI_PROVIDERS"_s, u"rules"_s);
     QVERIFY2(node.startNode(m_team->uri(), rulesOnly), node.describe().constData());
     HttpClient client(node.baseUrl());
+    client.setBearerToken(m_team->createToken());
     TicketTableModel *model = m_window->ticketModel();
 
     // Three tickets one after the other, each timed from its 201 to its row in the window.

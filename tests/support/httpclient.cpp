@@ -45,6 +45,8 @@ HttpClient::Response HttpClient::send(const QByteArray &method, const QString &p
                                       const QList<std::pair<QByteArray, QByteArray>> &headers)
 {
     QNetworkRequest request(m_baseUrl.resolved(QUrl(pathAndQuery, QUrl::StrictMode)));
+    if (!m_bearerToken.isEmpty())
+        request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + m_bearerToken);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     QBuffer buffer;

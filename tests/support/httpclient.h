@@ -26,6 +26,11 @@ public:
 
     explicit HttpClient(QUrl baseUrl);
 
+    // Sent as "Authorization: Bearer <token>" with every request that does not set its own
+    // Authorization; empty sends none.
+    void setBearerToken(const QByteArray &token) { m_bearerToken = token; }
+    QByteArray bearerToken() const { return m_bearerToken; }
+
     Response get(const QString &pathAndQuery);
     Response postJson(const QString &path, const QByteArray &body,
                       const QList<std::pair<QByteArray, QByteArray>> &headers = {});
@@ -36,4 +41,5 @@ public:
 private:
     QUrl m_baseUrl;
     QNetworkAccessManager m_manager;
+    QByteArray m_bearerToken;
 };

@@ -1,5 +1,7 @@
 #include "runningserver.h"
 
+#include "testtoken.h"
+
 RunningServer::RunningServer(std::optional<ClassificationOptions> classification)
 {
     if (classification) {
@@ -10,7 +12,9 @@ RunningServer::RunningServer(std::optional<ClassificationOptions> classification
     m_tickets = std::make_unique<TicketService>(m_database.database(), m_classification.get());
     m_service = std::make_unique<ApiService>(*m_tickets);
     m_port = m_service->start(QHostAddress(QHostAddress::LocalHost), 0);
+    m_token = makeTestToken(m_database.database());
     m_client = std::make_unique<HttpClient>(baseUrl());
+    m_client->setBearerToken(m_token);
 }
 
 RunningServer::~RunningServer()

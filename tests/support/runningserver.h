@@ -11,6 +11,7 @@
 
 // The real API server and ticket service on an ephemeral loopback port, over a fresh temporary
 // database; with classification options, also the real classification service beside it.
+// Its client sends a token with every scope.
 class RunningServer final
 {
 public:
@@ -22,6 +23,8 @@ public:
     quint16 port() const { return m_port; }
     QUrl baseUrl() const;
     HttpClient &client() { return *m_client; }
+    // The client's token, with every scope.
+    QByteArray token() const { return m_token; }
     Database &database() { return m_database.database(); }
     ClassificationService *classification() { return m_classification.get(); }
     ApiService &service() { return *m_service; }
@@ -33,5 +36,6 @@ private:
     std::unique_ptr<TicketService> m_tickets;
     std::unique_ptr<ApiService> m_service;
     quint16 m_port = 0;
+    QByteArray m_token;
     std::unique_ptr<HttpClient> m_client;
 };

@@ -1,6 +1,8 @@
 #include "teamdatabase.h"
 
+#include "database.h"
 #include "postgresserver.h"
+#include "testtoken.h"
 
 #include <QDebug>
 #include <QSqlError>
@@ -101,4 +103,14 @@ bool TeamDatabase::execute(const QString &sql, QString *error)
             u"%1: %2"_s.arg(sql, db.isOpen() ? query.lastError().text() : db.lastError().text());
     }
     return false;
+}
+
+QByteArray TeamDatabase::createToken(const QString &name)
+{
+    const Database database(config());
+    database.migrate();
+    const QByteArray token =
+        makeTestToken(database, Scope::TicketsRead | Scope::TicketsWrite | Scope::StatsRead, name);
+    database.closeThreadConnection();
+    return token;
 }

@@ -27,6 +27,10 @@ public:
     // What Database takes, for components built inside the test process.
     DatabaseConfig config() const;
 
+    // An integration token with every scope, made in the (migrated) database as `tokens create`
+    // does; the secret to send.
+    QByteArray createToken(const QString &name = QStringLiteral("tests"));
+
     // The test's own connection for checks, opened on first use; not the programs'.
     QSqlDatabase connection();
     // The first column of the first row, or nothing when the query failed (*error says why)

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "fielderror.h"
+
+#include <QFlags>
+#include <QLatin1String>
+#include <QStringView>
+
+#include <array>
+#include <optional>
+
+// What an integration token lets its holder do through the API.
+enum class Scope : unsigned {
+    TicketsRead = 1,
+    TicketsWrite = 2,
+    StatsRead = 4,
+};
+Q_DECLARE_FLAGS(Scopes, Scope)
+Q_DECLARE_OPERATORS_FOR_FLAGS(Scopes)
+
+inline constexpr std::array<Scope, 3> kAllScopes{Scope::TicketsRead, Scope::TicketsWrite,
+                                                 Scope::StatsRead};
+
+// "tickets:read"
+QLatin1String scopeName(Scope scope);
+std::optional<Scope> scopeFromName(QStringView name);
+// Names separated by commas or spaces, as a user types them; an unknown or missing name is an
+// error for the field "scopes".
+Validated<Scopes> parseScopes(QStringView text);
+// Space-separated, in a fixed order: how scopes are stored and shown.
+QString scopesText(Scopes scopes);
