@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apitlsconfiguration.h"
 #include "databaseconfig.h"
 
 #include <QHostAddress>
@@ -19,6 +20,11 @@ struct CommandLine
     DatabaseConfig database;
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 port = kDefaultPort;
+    // --tls-cert and --tls-key, both or neither. Only the command line's: the settings' files
+    // are read where the API starts, so that a change in Settings applies while these win.
+    ApiTlsConfiguration tls;
+    // --insecure-http: plain HTTP even on an address other computers can reach.
+    bool allowInsecureHttp = false;
 
     // import and evaluate
     QString importFile;
