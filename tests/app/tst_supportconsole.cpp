@@ -1,5 +1,6 @@
 #include "fakellmserver.h"
 #include "httpclient.h"
+#include "settingskeys.h"
 #include "testcertificate.h"
 #include "trainingfixture.h"
 
@@ -12,6 +13,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void headlessServesHttps();
     void unusableTlsFilesStopTheServer();
     void plainHttpBeyondLoopbackNeedsPermission();
+    void consoleServesHttpsFromItsSettings();
     void consoleOpensTheWindowBesideTheApi();
     void consoleWithoutADisplayPointsToHeadless();
 
@@ -625,6 +628,38 @@ void TestSupportConsole::plainHttpBeyondLoopbackNeedsPermission()
     QCOMPARE(client.get(u"/health"_s).status, 200);
     ::kill(pid_t(process.processId()), SIGTERM);
     QVERIFY(process.waitForFinished(10000));
+}
+
+// The window's settings name the files (as its Settings dialog stores them): HTTPS too.
+void TestSupportConsole::consoleServesHttpsFromItsSettings()
+{
+    const TestCertificate certificate;
+    QVERIFY2(certificate.isValid(), qPrintable(certificate.errorString()));
+    const QString configHome = m_dir->filePath(u"config"_s);
+    QVERIFY(QDir().mkpath(configHome + u"/SupportConsole"_s));
+    {
+        QSettings settings(configHome + u"/SupportConsole/support-console.conf"_s,
+                           QSettings::IniFormat);
+        settings.setValue(SettingsKeys::apiTlsCertificate, certificate.certificatePath());
+        settings.setValue(SettingsKeys::apiTlsKey, certificate.keyPath());
+    }
+    QProcessEnvironment environment;
+    environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    environment.insert(u"XDG_CONFIG_HOME"_s, configHome);
+    QProcess process;
+    const quint16 port = startServer(process, {}, environment, false);
+    QVERIFY2(port != 0, process.readAllStandardError().constData());
+
+    QNetworkAccessManager manager;
+    QNetworkRequest request(QUrl(u"https://127.0.0.1:%1/health"_s.arg(port)));
+    request.setSslConfiguration(certificate.clientConfiguration());
+    QNetworkReply *reply = manager.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10'000));
+    QVERIFY2(reply->error() == QNetworkReply::NoError, qPrintable(reply->errorString()));
+    reply->deleteLater();
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(15000));
 }
 
 // No flag: the window (offscreen here) with the API beside it, stopped like the server.
