@@ -27,10 +27,11 @@ private Q_SLOTS:
     void init();
     void cleanup();
 
-    void httpsHealthWithAVerifiedCertificate();
+    void httpsWithAVerifiedCertificate();
     void everyWorkerCompletesHandshakes();
     void plainHttpToTheTlsPortGetsNoHttpAnswer();
     void silentClientIsClosedAfterTheHandshakeTimeout();
+    void manySilentClientsDoNotLockOthersOut();
     void unusableTlsFilesStopTheStart_data();
     void unusableTlsFilesStopTheStart();
     void refusedStartStopsTheRunningApi();
@@ -110,7 +111,7 @@ QByteArray readUntilClosed(QAbstractSocket &socket, int timeoutMs = 10'000)
 } // namespace
 
 // A real client stack that trusts only the test certificate and checks the server's name.
-void TestApiServiceTls::httpsHealthWithAVerifiedCertificate()
+void TestApiServiceTls::httpsWithAVerifiedCertificate()
 {
     const quint16 port = m_service->start(tlsOptions());
     QVERIFY2(port != 0, qPrintable(m_service->errorString()));
@@ -129,6 +130,17 @@ void TestApiServiceTls::httpsHealthWithAVerifiedCertificate()
     QVERIFY(reply->readAll().contains("\"status\":\"ok\""));
     QCOMPARE(reply->sslConfiguration().peerCertificate(), m_certificate->certificate());
     reply->deleteLater();
+
+    // A body arrives through the encryption too, on the same connection.
+    QNetworkRequest post(QUrl(u"https://127.0.0.1:%1/requests"_s.arg(port)));
+    post.setSslConfiguration(m_certificate->clientConfiguration());
+    post.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply *created = manager.post(post, QByteArrayLiteral(R"({"text": "over TLS"})"));
+    QSignalSpy createdFinished(created, &QNetworkReply::finished);
+    QVERIFY(createdFinished.wait(10'000));
+    QCOMPARE(created->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
+    QVERIFY(created->readAll().contains("over TLS"));
+    created->deleteLater();
 }
 
 // Connections are dealt to every worker in turn, and each worker completes its handshakes.
@@ -206,6 +218,32 @@ void TestApiServiceTls::silentClientIsClosedAfterTheHandshakeTimeout()
     QVERIFY(second.waitForConnected(5000));
     QTRY_VERIFY_WITH_TIMEOUT(firstClosed.count() == 1 && secondClosed.count() == 1, 5000);
     QVERIFY2(timer.elapsed() >= 250, qPrintable(QString::number(timer.elapsed())));
+}
+
+// More silent clients than a server keeps pending (QTcpServer's maxPendingConnections, 30):
+// the worker stops accepting while they wait, and must start again once they time out.
+void TestApiServiceTls::manySilentClientsDoNotLockOthersOut()
+{
+    ApiService::Options options = tlsOptions(1);
+    options.tls.handshakeTimeout = std::chrono::milliseconds(300);
+    const quint16 port = m_service->start(options);
+    QVERIFY2(port != 0, qPrintable(m_service->errorString()));
+
+    std::vector<std::unique_ptr<QTcpSocket>> silent;
+    for (int i = 0; i < 40; ++i) {
+        silent.push_back(std::make_unique<QTcpSocket>());
+        silent.back()->connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+    }
+    for (const auto &socket : silent)
+        QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 10'000);
+
+    QSslSocket client;
+    client.setSslConfiguration(m_certificate->clientConfiguration());
+    client.connectToHostEncrypted(u"127.0.0.1"_s, port);
+    QVERIFY2(client.waitForEncrypted(5000), qPrintable(client.errorString()));
+    client.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    QVERIFY(client.waitForBytesWritten(5000));
+    QVERIFY(readHealth(client).startsWith("HTTP/1.1 200"));
 }
 
 void TestApiServiceTls::unusableTlsFilesStopTheStart_data()
