@@ -155,13 +155,14 @@ void TestApiServiceTls::everyWorkerCompletesHandshakes()
         auto socket = std::make_unique<QSslSocket>();
         socket->setSslConfiguration(m_certificate->clientConfiguration());
         socket->connectToHostEncrypted(u"127.0.0.1"_s, port);
+        // Written before the handshake ends, it may arrive with the client's last handshake
+        // message, before QHttpServer has the socket: it must be answered all the same.
+        socket->write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
         clients.push_back(std::move(socket));
     }
     for (const auto &socket : clients) {
         QVERIFY2(socket->waitForEncrypted(10'000), qPrintable(socket->errorString()));
-        socket->write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
-        // Also sends the client's last handshake message, which the server waits for: without
-        // an event loop, it would wait in this socket's buffer.
+        // Without an event loop, what this socket sends waits in its buffer until asked.
         QVERIFY(socket->waitForBytesWritten(10'000));
     }
     for (const auto &socket : clients) {
