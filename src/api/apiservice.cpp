@@ -29,7 +29,38 @@ int ApiService::defaultWorkerCount()
 
 quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers)
 {
+    Options options;
+    options.address = address;
+    options.port = port;
+    options.workers = workers;
+    return start(options);
+}
+
+quint16 ApiService::start(const Options &options)
+{
     m_errorString.clear();
+    // Checked before anything binds, and a refusal stops the API already running: the user
+    // may just have withdrawn the permission it was started with.
+    std::optional<QSslConfiguration> tls;
+    if (options.tls.isEnabled()) {
+        auto loaded = options.tls.load();
+        if (QString *error = std::get_if<QString>(&loaded)) {
+            stop();
+            m_errorString = std::move(*error);
+            return 0;
+        }
+        tls = std::get<QSslConfiguration>(std::move(loaded));
+    } else if (!options.address.isLoopback() && !options.allowInsecureHttp) {
+        stop();
+        m_errorString =
+            tr("Refusing plain HTTP on %1, which other computers can reach: set a TLS "
+               "certificate and key (--tls-cert and --tls-key, or in Settings), or allow plain "
+               "HTTP there explicitly (--insecure-http, or in Settings).")
+                .arg(options.address.toString());
+        return 0;
+    }
+    const QHostAddress &address = options.address;
+    const quint16 port = options.port;
     // Bind once, here, so that a port in use is an error rather than silently shared (as
     // SO_REUSEPORT would allow); the workers accept from duplicates of this one socket.
     // Bound before the running workers stop, so a move to a busy port leaves the API where it
@@ -49,10 +80,12 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
     }
     const quint16 bound = listener.serverPort();
     m_tickets.openIntake();
-    const auto ring = std::make_shared<BalancedTcpServer::Ring>();
-    const auto guard =
-        std::make_shared<ApiGuard>(m_tokenVerifier, HostAllowList(address, bound, m_allowedHosts));
-    for (int i = 0; i < workers; ++i) {
+    const auto ring =
+        tls ? std::make_shared<BalancedTcpServer::Ring>(*tls, options.tls.handshakeTimeout)
+            : std::make_shared<BalancedTcpServer::Ring>();
+    const auto guard = std::make_shared<ApiGuard>(
+        m_tokenVerifier, HostAllowList(address, bound, options.allowedHosts));
+    for (int i = 0; i < options.workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
         if (descriptor < 0 || !startWorker(descriptor, ring, guard)) {
@@ -66,7 +99,7 @@ quint16 ApiService::start(const QHostAddress &address, quint16 port, int workers
         }
     }
     qCInfo(lcApi).noquote() << "Listening on" << address.toString() << "port" << bound << "with"
-                            << workers << "threads";
+                            << options.workers << "threads" << (tls ? "(HTTPS)" : "(HTTP)");
     return bound;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apitlsconfiguration.h"
 #include "balancedtcpserver.h"
 #include "tokenverifier.h"
 
@@ -29,13 +30,31 @@ public:
     // One per core: a request is mostly CPU work (HTTP parsing, SQLite, JSON).
     static int defaultWorkerCount();
 
-    // Names besides localhost and the bound address that clients may send as the Host: a DNS
-    // name of this machine, or the name a reverse proxy forwards. Takes effect at start().
-    void setAllowedHosts(const QStringList &names) { m_allowedHosts = names; }
     // This node's token checks; an admin revoking a token here clears it at once.
     TokenVerifier &tokenVerifier() { return m_tokenVerifier; }
 
+    struct Options
+    {
+        QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+        // 0 picks a free port.
+        quint16 port = 0;
+        int workers = defaultWorkerCount();
+        // HTTPS when it names a certificate or a key. Files that cannot be used are an error,
+        // never a reason to serve plain HTTP instead.
+        ApiTlsConfiguration tls;
+        // Plain HTTP on an address other computers can reach, which start() otherwise refuses:
+        // anyone on the way could read the tickets.
+        bool allowInsecureHttp = false;
+        // Names besides localhost and the bound address that clients may send as the Host: a
+        // DNS name of this machine, or the name a reverse proxy forwards.
+        QStringList allowedHosts;
+    };
+
     // Blocks until every worker accepts. Returns the bound port, or 0 with errorString() set.
+    // A busy port leaves a running API where it was; unusable TLS files or plain HTTP where it
+    // is not allowed stop it.
+    quint16 start(const Options &options);
+    // Plain HTTP, which only a loopback address may serve without allowInsecureHttp.
     quint16 start(const QHostAddress &address, quint16 port, int workers = defaultWorkerCount());
     void stop();
 
@@ -49,7 +68,6 @@ private:
 
     TicketService &m_tickets;
     TokenVerifier m_tokenVerifier;
-    QStringList m_allowedHosts;
     QList<QThread *> m_threads;
     QList<ApiServer *> m_servers;
     QString m_errorString;

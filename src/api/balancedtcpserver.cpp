@@ -1,13 +1,33 @@
 #include "balancedtcpserver.h"
 
+#include "apilogging.h"
+
 #include <QMutexLocker>
 
 #include <unistd.h>
 
+BalancedTcpServer::Ring::Ring(QSslConfiguration tls, std::chrono::milliseconds handshakeTimeout)
+    : m_tls(std::move(tls))
+    , m_handshakeTimeout(handshakeTimeout)
+{}
+
 BalancedTcpServer::BalancedTcpServer(std::shared_ptr<Ring> ring, QObject *parent)
-    : QTcpServer(parent)
+    : QSslServer(parent)
     , m_ring(std::move(ring))
 {
+    if (m_ring->m_tls) {
+        setSslConfiguration(*m_ring->m_tls);
+        setHandshakeTimeout(int(m_ring->m_handshakeTimeout.count()));
+        // Failed handshakes never reach the HTTP server, so nothing else would mention them.
+        connect(this, &QSslServer::errorOccurred, this,
+                [](QSslSocket *socket, QAbstractSocket::SocketError error) {
+                    qCDebug(lcApi).noquote()
+                        << "TLS handshake failed:"
+                        << (error == QAbstractSocket::SocketTimeoutError
+                                ? QStringLiteral("the client did not finish it in time")
+                                : socket->errorString());
+                });
+    }
     const QMutexLocker lock(&m_ring->m_mutex);
     m_ring->m_members.append(this);
 }
@@ -28,7 +48,7 @@ void BalancedTcpServer::incomingConnection(qintptr descriptor)
     const QMutexLocker lock(&m_ring->m_mutex);
     BalancedTcpServer *target = m_ring->m_members.at(m_ring->m_turn++ % m_ring->m_members.size());
     if (target == this) {
-        QTcpServer::incomingConnection(descriptor);
+        accept(descriptor);
         return;
     }
     auto pending = std::shared_ptr<qintptr>(new qintptr(descriptor), [](qintptr *owned) {
@@ -41,8 +61,18 @@ void BalancedTcpServer::incomingConnection(qintptr descriptor)
         Qt::QueuedConnection);
 }
 
+void BalancedTcpServer::accept(qintptr descriptor)
+{
+    // The socket, its handshake and its timeout timer belong to the thread that serves the
+    // connection; QSslServer creates them where incomingConnection() runs.
+    if (m_ring->m_tls)
+        QSslServer::incomingConnection(descriptor);
+    else
+        QTcpServer::incomingConnection(descriptor);
+}
+
 void BalancedTcpServer::adopt(qintptr descriptor)
 {
-    QTcpServer::incomingConnection(descriptor);
+    accept(descriptor);
     Q_EMIT newConnection();
 }

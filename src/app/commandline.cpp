@@ -55,6 +55,18 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     const QCommandLineOption port(
         QStringLiteral("port"),
         tr("Port the HTTP API listens on; 0 picks a free one (default: 8080)."), tr("port"));
+    const QCommandLineOption tlsCertificate(
+        QStringLiteral("tls-cert"),
+        tr("Serve the HTTP API over HTTPS with this PEM certificate (optionally followed by its "
+           "intermediate certificates); needs --tls-key."),
+        tr("file"));
+    const QCommandLineOption tlsKey(
+        QStringLiteral("tls-key"),
+        tr("The PEM private key of the --tls-cert certificate, without a passphrase."), tr("file"));
+    const QCommandLineOption insecureHttp(
+        QStringLiteral("insecure-http"),
+        tr("Allow plain HTTP on an address other computers can reach (--bind other than a "
+           "loopback address), where anyone on the way can read the tickets."));
     const QCommandLineOption language(
         QStringLiteral("language"),
         tr("import: keep rows in this language, or \"all\" (default: en)."), tr("code"));
@@ -90,11 +102,11 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("A host name clients may address the API by, besides localhost and the bound "
            "address: this machine's DNS name, or the name a reverse proxy forwards. Repeatable."),
         tr("name"));
-    parser.addOptions({headless, databaseOption, bind, port, language, limit, spreadDays, provider,
-                       json, model, role, scopes, expires, allowedHost});
+    parser.addOptions({headless, databaseOption, bind, port, tlsCertificate, tlsKey, insecureHttp,
+                       allowedHost, language, limit, spreadDays, provider, json, model, role, scopes,
+                       expires});
     parser.addPositionalArgument(
-        QStringLiteral("command"),
-        tr("Optional command: import, evaluate, train, users or tokens."),
+        QStringLiteral("command"), tr("Optional command: import, evaluate, train, users or tokens."),
         tr("[import|evaluate FILE.csv|train|users ACTION [NAME]|tokens ACTION [NAME]]"));
     if (!parser.parse(arguments))
         return parser.errorText();
@@ -244,9 +256,23 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         }
         result.port = quint16(value);
     }
-    result.allowedHosts = parser.isSet(allowedHost)
-                              ? parser.values(allowedHost)
-                              : settings.value(SettingsKeys::apiAllowedHosts).toStringList();
+    // Settings apply when the API (re)starts, so only the command line's names are kept here.
+    result.allowedHosts = parser.values(allowedHost);
+    if (parser.isSet(tlsCertificate) != parser.isSet(tlsKey)) {
+        return parser.isSet(tlsCertificate)
+                   ? tr("--tls-cert needs --tls-key as well: the certificate's private key.")
+                   : tr("--tls-key needs --tls-cert as well: the certificate it belongs to.");
+    }
+    if (parser.isSet(tlsCertificate)) {
+        result.tls.certificatePath = parser.value(tlsCertificate);
+        result.tls.keyPath = parser.value(tlsKey);
+        if (result.tls.certificatePath.isEmpty() || result.tls.keyPath.isEmpty())
+            return tr("--tls-cert and --tls-key need file names.");
+        // Plain HTTP is what TLS replaces; allowing it beside TLS means a misunderstanding.
+        if (parser.isSet(insecureHttp))
+            return tr("--insecure-http allows plain HTTP; it does not go with --tls-cert.");
+    }
+    result.allowInsecureHttp = parser.isSet(insecureHttp);
     if (parser.isSet(language)) {
         const QString value = parser.value(language).trimmed().toLower();
         result.importLanguage = value == QLatin1String("all") ? QString() : value;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apitlsconfiguration.h"
 #include "databaseconfig.h"
 
 #include <QHostAddress>
@@ -19,6 +20,11 @@ struct CommandLine
     DatabaseConfig database;
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 port = kDefaultPort;
+    // --tls-cert and --tls-key, both or neither. Only the command line's: the settings' files
+    // are read where the API starts, so that a change in Settings applies while these win.
+    ApiTlsConfiguration tls;
+    // --insecure-http: plain HTTP even on an address other computers can reach.
+    bool allowInsecureHttp = false;
 
     // import and evaluate
     QString importFile;
@@ -41,7 +47,8 @@ struct CommandLine
     QString tokenScopes;
     std::optional<int> tokenExpiresDays;
 
-    // Host names the API answers to besides localhost and its bound address.
+    // Host names the API answers to besides localhost and its bound address; empty: the
+    // settings' list.
     QStringList allowedHosts;
 
     // Prints and exits for --help and --version; otherwise returns the parsed command line or

@@ -35,13 +35,38 @@ QString hostForUrl(const QHostAddress &address)
                                                                : address.toString();
 }
 
-QUrl apiUrl(const QHostAddress &address, quint16 port)
+QUrl apiUrl(const ApiService::Options &options, quint16 port)
 {
-    return QUrl(QStringLiteral("http://%1:%2/").arg(hostForUrl(address)).arg(port));
+    return QUrl(QStringLiteral("%1://%2:%3/")
+                    .arg(options.tls.isEnabled() ? QStringLiteral("https") : QStringLiteral("http"),
+                         hostForUrl(options.address))
+                    .arg(port));
+}
+
+// How the API serves at the start and after every change in Settings. The command line's TLS
+// files win over the settings' so that a restart never drops the HTTPS it was started with.
+ApiService::Options apiOptions(const CommandLine &commandLine, const QHostAddress &address,
+                               quint16 port)
+{
+    const QSettings settings;
+    ApiService::Options options;
+    options.address = address;
+    options.port = port;
+    options.tls = commandLine.tls;
+    if (!options.tls.isEnabled()) {
+        options.tls.certificatePath = settings.value(SettingsKeys::apiTlsCertificate).toString();
+        options.tls.keyPath = settings.value(SettingsKeys::apiTlsKey).toString();
+    }
+    options.allowInsecureHttp = commandLine.allowInsecureHttp ||
+                                settings.value(SettingsKeys::apiAllowInsecureHttp).toBool();
+    options.allowedHosts = commandLine.allowedHosts.isEmpty()
+                               ? settings.value(SettingsKeys::apiAllowedHosts).toStringList()
+                               : commandLine.allowedHosts;
+    return options;
 }
 
 // Moves the API to the address and port the settings now name; the window says where it went.
-void restartApi(ApiService &api, MainWindow &window)
+void restartApi(ApiService &api, MainWindow &window, const CommandLine &commandLine)
 {
     const QSettings settings;
     const QString text =
@@ -49,11 +74,11 @@ void restartApi(ApiService &api, MainWindow &window)
     const QHostAddress address = text == QLatin1String("localhost")
                                      ? QHostAddress(QHostAddress::LocalHost)
                                      : QHostAddress(text);
-    api.setAllowedHosts(settings.value(SettingsKeys::apiAllowedHosts).toStringList());
-    const quint16 port = api.start(
-        address,
+    const ApiService::Options options = apiOptions(
+        commandLine, address,
         quint16(settings.value(SettingsKeys::apiPort, CommandLine::kDefaultPort).toUInt()));
-    window.setApi(port != 0 ? &api : nullptr, apiUrl(address, port),
+    const quint16 port = api.start(options);
+    window.setApi(port != 0 ? &api : nullptr, apiUrl(options, port),
                   port != 0 ? QString() : api.errorString());
 }
 
@@ -98,8 +123,9 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     TicketService tickets(database, &classification);
 
     ApiService api(tickets);
-    api.setAllowedHosts(commandLine.allowedHosts);
-    const quint16 port = api.start(commandLine.bindAddress, commandLine.port);
+    const ApiService::Options served =
+        apiOptions(commandLine, commandLine.bindAddress, commandLine.port);
+    const quint16 port = api.start(served);
     if (port == 0) {
         err << QCoreApplication::translate("ServeCommand", "support-console: %1")
                    .arg(api.errorString())
@@ -108,7 +134,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
         if (mode == Mode::Headless)
             return 1;
     }
-    const QUrl listening = apiUrl(commandLine.bindAddress, port);
+    const QUrl listening = apiUrl(served, port);
     if (port != 0) {
         // Scripts and tests read the port from this line when they asked for port 0.
         out << QCoreApplication::translate("ServeCommand", "Support Console API listening on %1")
@@ -140,7 +166,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
                         QSettings(), QProcessEnvironment::systemEnvironment(), &ignored));
                 }
                 if (changed(QLatin1StringView("api/"))) {
-                    restartApi(api, *window);
+                    restartApi(api, *window, commandLine);
                 }
             });
         window->show();

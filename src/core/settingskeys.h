@@ -9,6 +9,11 @@ namespace SettingsKeys {
 inline constexpr QLatin1StringView apiBindAddress{"api/bind_address"};
 inline constexpr QLatin1StringView apiPort{"api/port"};
 inline constexpr QLatin1StringView apiAllowedHosts{"api/allowed_hosts"};
+// Paths of the PEM files the API serves HTTPS with; never the key itself.
+inline constexpr QLatin1StringView apiTlsCertificate{"api/tls_certificate"};
+inline constexpr QLatin1StringView apiTlsKey{"api/tls_key"};
+// Plain HTTP on an address other computers can reach, which the API otherwise refuses.
+inline constexpr QLatin1StringView apiAllowInsecureHttp{"api/allow_insecure_http"};
 inline constexpr QLatin1StringView databasePath{"database/path"};
 inline constexpr QLatin1StringView aiProviders{"ai/providers"};
 inline constexpr QLatin1StringView aiReviewThreshold{"ai/review_threshold"};

@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "apitlsconfiguration.h"
 #include "classificationoptions.h"
 #include "databaselocation.h"
 #include "settingskeys.h"
@@ -23,6 +24,11 @@ SettingsDialog::SettingsDialog(QSettings *settings, const Current &current, QWid
     m_ui->bindAddressLineEdit->setText(
         m_settings->value(SettingsKeys::apiBindAddress, current.bindAddress).toString());
     m_ui->portSpinBox->setValue(m_settings->value(SettingsKeys::apiPort, current.port).toInt());
+    m_ui->tlsCertificateLineEdit->setText(
+        m_settings->value(SettingsKeys::apiTlsCertificate).toString());
+    m_ui->tlsKeyLineEdit->setText(m_settings->value(SettingsKeys::apiTlsKey).toString());
+    m_ui->insecureHttpCheckBox->setChecked(
+        m_settings->value(SettingsKeys::apiAllowInsecureHttp, false).toBool());
     m_ui->llmUrlLineEdit->setText(m_settings->value(SettingsKeys::aiUrl).toString());
     m_ui->llmModelLineEdit->setText(m_settings->value(SettingsKeys::aiModel).toString());
     m_ui->reviewThresholdSpinBox->setValue(
@@ -35,6 +41,10 @@ SettingsDialog::SettingsDialog(QSettings *settings, const Current &current, QWid
     m_shown = {
         {SettingsKeys::apiBindAddress, m_ui->bindAddressLineEdit->text()},
         {SettingsKeys::apiPort, QString::number(m_ui->portSpinBox->value())},
+        {SettingsKeys::apiTlsCertificate, m_ui->tlsCertificateLineEdit->text()},
+        {SettingsKeys::apiTlsKey, m_ui->tlsKeyLineEdit->text()},
+        {SettingsKeys::apiAllowInsecureHttp,
+         QVariant(m_ui->insecureHttpCheckBox->isChecked()).toString()},
         {SettingsKeys::aiUrl, m_ui->llmUrlLineEdit->text()},
         {SettingsKeys::aiModel, m_ui->llmModelLineEdit->text()},
         {SettingsKeys::aiReviewThreshold, QString::number(m_ui->reviewThresholdSpinBox->value())},
@@ -51,9 +61,18 @@ void SettingsDialog::accept()
     const QString address = m_ui->bindAddressLineEdit->text().trimmed();
     const QString url = m_ui->llmUrlLineEdit->text().trimmed();
     const QString databasePath = m_ui->databasePathLineEdit->text().trimmed();
+    const ApiTlsConfiguration tls{m_ui->tlsCertificateLineEdit->text().trimmed(),
+                                  m_ui->tlsKeyLineEdit->text().trimmed()};
     QStringList problems;
     if (address != QLatin1String("localhost") && QHostAddress(address).isNull())
         problems.append(tr("The API address must be an IP address such as 127.0.0.1."));
+    // Read now, so that a wrong file is fixed here rather than found when the API restarts.
+    if (tls.isEnabled() && (tls.certificatePath != m_shown.value(SettingsKeys::apiTlsCertificate) ||
+                            tls.keyPath != m_shown.value(SettingsKeys::apiTlsKey))) {
+        const auto loaded = tls.load();
+        if (const QString *error = std::get_if<QString>(&loaded))
+            problems.append(*error);
+    }
     if (!url.isEmpty()) {
         const QUrl parsed(url, QUrl::StrictMode);
         if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http") &&
@@ -94,6 +113,9 @@ void SettingsDialog::accept()
     };
     store(SettingsKeys::apiBindAddress, address);
     store(SettingsKeys::apiPort, m_ui->portSpinBox->value());
+    store(SettingsKeys::apiTlsCertificate, tls.certificatePath);
+    store(SettingsKeys::apiTlsKey, tls.keyPath);
+    store(SettingsKeys::apiAllowInsecureHttp, m_ui->insecureHttpCheckBox->isChecked());
     store(SettingsKeys::aiUrl, url);
     store(SettingsKeys::aiModel, m_ui->llmModelLineEdit->text().trimmed());
     store(SettingsKeys::aiReviewThreshold, m_ui->reviewThresholdSpinBox->value());

@@ -11,8 +11,9 @@ namespace Ui {
 class SettingsDialog;
 }
 
-// The program's preferences (SettingsKeys): where the API listens, the remote AI provider, the
-// review threshold and the database location. Never a secret.
+// The program's preferences (SettingsKeys): where and how the API listens (address, port, the
+// paths of its TLS certificate and key), the remote AI provider, the review threshold and the
+// database location. Never a secret.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT

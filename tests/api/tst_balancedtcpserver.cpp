@@ -1,6 +1,9 @@
+#include "apitlsconfiguration.h"
 #include "balancedtcpserver.h"
+#include "testcertificate.h"
 
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTest>
 #include <QThread>
@@ -9,6 +12,8 @@
 #include <fcntl.h>
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 class TestBalancedTcpServer : public QObject
 {
     Q_OBJECT
@@ -16,6 +21,7 @@ class TestBalancedTcpServer : public QObject
 private Q_SLOTS:
     void burstOfConnectionsIsDealtInTurn();
     void connectionPostedToAStoppedWorkerIsClosed();
+    void tlsConnectionsAreHandedOnEncrypted();
 };
 
 namespace {
@@ -27,6 +33,8 @@ struct Worker
     QThread thread;
     BalancedTcpServer *server = nullptr;
     std::atomic<int> connections = 0;
+    // Connections handed on before their TLS handshake finished.
+    std::atomic<int> unencrypted = 0;
 
     Worker(const std::shared_ptr<BalancedTcpServer::Ring> &ring, qintptr listening)
     {
@@ -35,6 +43,9 @@ struct Worker
         QObject::connect(server, &QTcpServer::pendingConnectionAvailable, server, [this] {
             while (QTcpSocket *socket = server->nextPendingConnection()) {
                 ++connections;
+                const auto *tls = qobject_cast<QSslSocket *>(socket);
+                if (tls && !tls->isEncrypted())
+                    ++unencrypted;
                 socket->setParent(server);
             }
         });
@@ -113,6 +124,39 @@ void TestBalancedTcpServer::connectionPostedToAStoppedWorkerIsClosed()
     QSignalSpy secondClosed(&second, &QTcpSocket::disconnected);
     delete stopped;
     QTRY_VERIFY(firstClosed.count() + secondClosed.count() == 1);
+}
+
+// With TLS, each worker runs the handshake of the connections dealt to it, on its own thread,
+// and hands on a connection (as QHttpServer takes them, on pendingConnectionAvailable) only
+// once it is encrypted; the clients verify the server's certificate.
+void TestBalancedTcpServer::tlsConnectionsAreHandedOnEncrypted()
+{
+    const TestCertificate certificate;
+    QVERIFY2(certificate.isValid(), qPrintable(certificate.errorString()));
+    const auto tls =
+        ApiTlsConfiguration{certificate.certificatePath(), certificate.keyPath()}.load();
+    QVERIFY(std::holds_alternative<QSslConfiguration>(tls));
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost));
+    const auto ring = std::make_shared<BalancedTcpServer::Ring>(std::get<QSslConfiguration>(tls),
+                                                                std::chrono::seconds(10));
+    Worker first(ring, listener.socketDescriptor());
+    Worker second(ring, listener.socketDescriptor());
+    listener.pauseAccepting();
+
+    constexpr int kConnections = 10;
+    std::vector<std::unique_ptr<QSslSocket>> clients;
+    for (int i = 0; i < kConnections; ++i) {
+        clients.push_back(std::make_unique<QSslSocket>());
+        clients.back()->setSslConfiguration(certificate.clientConfiguration());
+        clients.back()->connectToHostEncrypted(u"127.0.0.1"_s, listener.serverPort());
+    }
+    for (const auto &client : clients)
+        QTRY_VERIFY2(client->isEncrypted(), qPrintable(client->errorString()));
+    QTRY_COMPARE(first.connections + second.connections, kConnections);
+    QCOMPARE(first.connections.load(), kConnections / 2);
+    QCOMPARE(second.connections.load(), kConnections / 2);
+    QCOMPARE(first.unencrypted + second.unencrypted, 0);
 }
 
 QTEST_GUILESS_MAIN(TestBalancedTcpServer)

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void databaseFromEnvironment();
     void postgresUri();
     void passwordOnCommandLineWarns();
+    void tlsOptions();
     void errors_data();
     void errors();
 
@@ -162,6 +163,26 @@ void TestCommandLine::passwordOnCommandLineWarns()
         parse({u"--database"_s, u"postgresql://agent@db/tickets"_s})));
 }
 
+void TestCommandLine::tlsOptions()
+{
+    const auto parsed = parse({u"--headless"_s, u"--bind"_s, u"0.0.0.0"_s, u"--tls-cert"_s,
+                               u"/etc/sc/cert.pem"_s, u"--tls-key"_s, u"/etc/sc/key.pem"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(parsed));
+    const CommandLine &commandLine = std::get<CommandLine>(parsed);
+    QCOMPARE(commandLine.command, CommandLine::Command::Headless);
+    QCOMPARE(commandLine.tls.certificatePath, u"/etc/sc/cert.pem"_s);
+    QCOMPARE(commandLine.tls.keyPath, u"/etc/sc/key.pem"_s);
+    QVERIFY(!commandLine.allowInsecureHttp);
+
+    const auto defaults = parse({u"--headless"_s});
+    QVERIFY(!std::get<CommandLine>(defaults).tls.isEnabled());
+    QVERIFY(!std::get<CommandLine>(defaults).allowInsecureHttp);
+
+    const auto insecure = parse({u"--headless"_s, u"--bind"_s, u"0.0.0.0"_s, u"--insecure-http"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(insecure));
+    QVERIFY(std::get<CommandLine>(insecure).allowInsecureHttp);
+}
+
 void TestCommandLine::errors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -170,6 +191,16 @@ void TestCommandLine::errors_data()
     QTest::newRow("port too big") << QStringList{u"--port"_s, u"70000"_s} << u"--port"_s;
     QTest::newRow("port not a number") << QStringList{u"--port"_s, u"http"_s} << u"--port"_s;
     QTest::newRow("bad bind") << QStringList{u"--bind"_s, u"example.com"_s} << u"--bind"_s;
+    QTest::newRow("certificate without key")
+        << QStringList{u"--headless"_s, u"--tls-cert"_s, u"c.pem"_s} << u"--tls-key"_s;
+    QTest::newRow("key without certificate")
+        << QStringList{u"--headless"_s, u"--tls-key"_s, u"k.pem"_s} << u"--tls-cert"_s;
+    QTest::newRow("empty certificate name")
+        << QStringList{u"--tls-cert="_s, u"--tls-key"_s, u"k.pem"_s} << u"--tls-cert"_s;
+    QTest::newRow("plain HTTP allowed beside TLS")
+        << QStringList{u"--tls-cert"_s, u"c.pem"_s, u"--tls-key"_s, u"k.pem"_s,
+                       u"--insecure-http"_s}
+        << u"--insecure-http"_s;
     QTest::newRow("unknown command") << QStringList{u"serve"_s} << u"serve"_s;
     QTest::newRow("unknown option") << QStringList{u"--colour"_s} << u"colour"_s;
     QTest::newRow("import without file") << QStringList{u"import"_s} << u"import"_s;

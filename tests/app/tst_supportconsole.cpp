@@ -1,5 +1,7 @@
 #include "fakellmserver.h"
 #include "httpclient.h"
+#include "settingskeys.h"
+#include "testcertificate.h"
 #include "trainingfixture.h"
 
 #include <QDir>
@@ -7,8 +9,12 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -46,12 +52,16 @@ private Q_SLOTS:
     void busyPortIsReported();
     void tokensFromTheCommandLineOpenAndCloseTheApi();
     void usersFromTheCommandLine();
+    void headlessServesHttps();
+    void unusableTlsFilesStopTheServer();
+    void plainHttpBeyondLoopbackNeedsPermission();
+    void consoleServesHttpsFromItsSettings();
     void consoleOpensTheWindowBesideTheApi();
     void consoleWithoutADisplayPointsToHeadless();
 
 private:
     // Starts `--headless --port 0` (or the window, with headless false) on the test database and
-    // returns the port it printed.
+    // returns the port it printed (0 when it stopped first).
     quint16 startServer(QProcess &process, const QStringList &extra = {},
                         const QProcessEnvironment &extraEnvironment = {}, bool headless = true);
     QProcess::ExitStatus run(const QStringList &arguments, QByteArray *out, QByteArray *err,
@@ -107,7 +117,7 @@ quint16 TestSupportConsole::startServer(QProcess &process, const QStringList &ex
     const QStringList mode = headless ? QStringList{u"--headless"_s} : QStringList{};
     process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
                   mode + QStringList{u"--port"_s, u"0"_s, u"--database"_s, databasePath()} + extra);
-    static const QRegularExpression listening(u"listening on http://127\\.0\\.0\\.1:(\\d+)/"_s);
+    static const QRegularExpression listening(u"listening on https?://\\S+:(\\d+)/"_s);
     QByteArray out;
     QElapsedTimer timer;
     timer.start();
@@ -699,6 +709,108 @@ void TestSupportConsole::usersFromTheCommandLine()
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(u"users-check"_s);
+}
+
+// --tls-cert and --tls-key: HTTPS that a client trusting the certificate accepts.
+void TestSupportConsole::headlessServesHttps()
+{
+    const TestCertificate certificate;
+    QVERIFY2(certificate.isValid(), qPrintable(certificate.errorString()));
+    QProcess process;
+    const quint16 port = startServer(process, {u"--tls-cert"_s, certificate.certificatePath(),
+                                               u"--tls-key"_s, certificate.keyPath()});
+    QVERIFY2(port != 0, process.readAllStandardError().constData());
+
+    QNetworkAccessManager manager;
+    QNetworkRequest request(QUrl(u"https://127.0.0.1:%1/health"_s.arg(port)));
+    request.setSslConfiguration(certificate.clientConfiguration());
+    QNetworkReply *reply = manager.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10'000));
+    QVERIFY2(reply->error() == QNetworkReply::NoError, qPrintable(reply->errorString()));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    reply->deleteLater();
+
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+}
+
+// A key that does not fit is a runtime failure with the reason, before anything listens; half
+// a pair is a usage error.
+void TestSupportConsole::unusableTlsFilesStopTheServer()
+{
+    TestCertificate certificate;
+    QVERIFY2(certificate.isValid(), qPrintable(certificate.errorString()));
+    const QString unrelatedKey = certificate.makeUnrelatedKey();
+    QVERIFY(!unrelatedKey.isEmpty());
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath(), u"--tls-cert"_s,
+         certificate.certificatePath(), u"--tls-key"_s, unrelatedKey},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("does not belong to the certificate"), err.constData());
+    QVERIFY2(!out.contains("listening"), out.constData());
+
+    run({u"--headless"_s, u"--port"_s, u"0"_s, u"--database"_s, databasePath(), u"--tls-cert"_s,
+         certificate.certificatePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 2);
+    QVERIFY2(err.contains("--tls-key"), err.constData());
+}
+
+// Plain HTTP on every interface only when asked for by name.
+void TestSupportConsole::plainHttpBeyondLoopbackNeedsPermission()
+{
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"--headless"_s, u"--bind"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s, u"--database"_s,
+         databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("--insecure-http"), err.constData());
+    QVERIFY2(!out.contains("listening"), out.constData());
+
+    QProcess process;
+    const quint16 port = startServer(process, {u"--bind"_s, u"0.0.0.0"_s, u"--insecure-http"_s});
+    QVERIFY2(port != 0, process.readAllStandardError().constData());
+    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    QCOMPARE(client.get(u"/health"_s).status, 200);
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(10000));
+}
+
+// The window's settings name the files (as its Settings dialog stores them): HTTPS too.
+void TestSupportConsole::consoleServesHttpsFromItsSettings()
+{
+    const TestCertificate certificate;
+    QVERIFY2(certificate.isValid(), qPrintable(certificate.errorString()));
+    const QString configHome = m_dir->filePath(u"config"_s);
+    QVERIFY(QDir().mkpath(configHome + u"/SupportConsole"_s));
+    {
+        QSettings settings(configHome + u"/SupportConsole/support-console.conf"_s,
+                           QSettings::IniFormat);
+        settings.setValue(SettingsKeys::apiTlsCertificate, certificate.certificatePath());
+        settings.setValue(SettingsKeys::apiTlsKey, certificate.keyPath());
+    }
+    QProcessEnvironment environment;
+    environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    environment.insert(u"XDG_CONFIG_HOME"_s, configHome);
+    QProcess process;
+    const quint16 port = startServer(process, {}, environment, false);
+    QVERIFY2(port != 0, process.readAllStandardError().constData());
+
+    QNetworkAccessManager manager;
+    QNetworkRequest request(QUrl(u"https://127.0.0.1:%1/health"_s.arg(port)));
+    request.setSslConfiguration(certificate.clientConfiguration());
+    QNetworkReply *reply = manager.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10'000));
+    QVERIFY2(reply->error() == QNetworkReply::NoError, qPrintable(reply->errorString()));
+    reply->deleteLater();
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(15000));
 }
 
 // No flag: the window (offscreen here) with the API beside it, stopped like the server.

@@ -7,6 +7,7 @@
 #include "settingsdialog.h"
 #include "settingskeys.h"
 #include "statsview.h"
+#include "testcertificate.h"
 #include "ticketdetailwidget.h"
 #include "ticketrepository.h"
 #include "tickettablemodel.h"
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void bulkActionReachesRowsNotReadYet();
     void settingsAreCheckedSavedAndAnnounced();
     void settingsTakeADatabaseUriButNeverAPassword();
+    void settingsTakeTlsFilesThatWork();
     void layoutIsKeptAcrossRestarts();
     void statisticsEqualTheApiAndFollowChanges();
     void statusBarShowsApiAiAndQueue();
@@ -396,6 +398,64 @@ void TestMainWindow::settingsTakeADatabaseUriButNeverAPassword()
     QTest::mouseClick(ok, Qt::LeftButton);
     QTRY_VERIFY(!dialog->isVisible());
     QCOMPARE(QSettings().value(SettingsKeys::databasePath).toString(), uri);
+    QSettings().clear();
+}
+
+// The certificate and key are read when OK is pressed, so a wrong file is named in the dialog;
+// only their paths are stored.
+void TestMainWindow::settingsTakeTlsFilesThatWork()
+{
+    QSettings().clear();
+    TestCertificate certificate;
+    QVERIFY2(certificate.isValid(), qPrintable(certificate.errorString()));
+    const QString unrelatedKey = certificate.makeUnrelatedKey();
+    QVERIFY(!unrelatedKey.isEmpty());
+    showWindow();
+    QSignalSpy changed(m_window.get(), &MainWindow::settingsChanged);
+    QTest::keySequence(m_window.get(), QKeySequence(u"Ctrl+,"_s));
+    SettingsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<SettingsDialog *>()) != nullptr);
+    auto *certificatePath = dialog->findChild<QLineEdit *>(u"tlsCertificateLineEdit"_s);
+    auto *keyPath = dialog->findChild<QLineEdit *>(u"tlsKeyLineEdit"_s);
+    auto *insecure = dialog->findChild<QCheckBox *>(u"insecureHttpCheckBox"_s);
+    auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    auto *error = dialog->findChild<QLabel *>(u"errorLabel"_s);
+    QVERIFY(certificatePath && keyPath && insecure);
+    QVERIFY(!insecure->isChecked());
+
+    QTest::keyClicks(certificatePath, certificate.certificatePath());
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    QVERIFY2(error->text().contains(u"private key"_s), qPrintable(error->text()));
+
+    QTest::keyClicks(keyPath, unrelatedKey);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    QVERIFY2(error->text().contains(u"does not belong"_s), qPrintable(error->text()));
+    QVERIFY(!QSettings().contains(SettingsKeys::apiTlsKey));
+
+    keyPath->setText(certificate.keyPath());
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_COMPARE(changed.size(), 1);
+    const QStringList keys = changed.first().first().toStringList();
+    QVERIFY(keys.contains(SettingsKeys::apiTlsCertificate));
+    QVERIFY(keys.contains(SettingsKeys::apiTlsKey));
+    QVERIFY(!keys.contains(SettingsKeys::apiAllowInsecureHttp));
+    QCOMPARE(QSettings().value(SettingsKeys::apiTlsCertificate).toString(),
+             certificate.certificatePath());
+    QCOMPARE(QSettings().value(SettingsKeys::apiTlsKey).toString(), certificate.keyPath());
+
+    // The permission for plain HTTP is a setting of its own.
+    QTest::keySequence(m_window.get(), QKeySequence(u"Ctrl+,"_s));
+    QTRY_VERIFY((dialog = m_window->findChild<SettingsDialog *>()) != nullptr &&
+                dialog->isVisible());
+    dialog->findChild<QCheckBox *>(u"insecureHttpCheckBox"_s)->setChecked(true);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    QTRY_COMPARE(changed.size(), 2);
+    QCOMPARE(changed.last().first().toStringList(),
+             QStringList{SettingsKeys::apiAllowInsecureHttp});
+    QVERIFY(QSettings().value(SettingsKeys::apiAllowInsecureHttp).toBool());
     QSettings().clear();
 }
 
