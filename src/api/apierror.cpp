@@ -21,7 +21,7 @@ static QJsonObject fieldsObject(const FieldErrors &errors)
 
 ApiError ApiError::make(Kind kind, const QString &message)
 {
-    return {kind, message, {}, {}, {}};
+    return {kind, message, {}, {}, {}, {}};
 }
 
 ApiError ApiError::invalidParameters(const FieldErrors &errors)
@@ -35,6 +35,7 @@ ApiError ApiError::invalidParameters(const FieldErrors &errors)
             QStringLiteral("Invalid query parameter(s): %1.").arg(names.join(QLatin1String(", "))),
             {{JsonKey::fields, fieldsObject(errors)}},
             {},
+            {},
             {}};
 }
 
@@ -43,6 +44,7 @@ ApiError ApiError::validationFailed(const FieldErrors &errors)
     return {Kind::ValidationFailed,
             QStringLiteral("The request has invalid fields."),
             {{JsonKey::fields, fieldsObject(errors)}},
+            {},
             {},
             {}};
 }

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <chrono>
 #include <optional>
 #include <variant>
 
@@ -39,6 +40,8 @@ struct ApiError
     QJsonObject details;
     QStringList allowedMethods;
     QList<std::pair<QByteArray, QByteArray>> headers;
+    // Answer no sooner than this: a refused credential is slowed down.
+    std::chrono::milliseconds delay{0};
 
     static ApiError make(Kind kind, const QString &message);
     static ApiError invalidParameters(const FieldErrors &errors);

@@ -2,7 +2,9 @@
 
 #include "actor.h"
 #include "apierror.h"
+#include "clientaddressresolver.h"
 #include "hostallowlist.h"
+#include "ratelimiter.h"
 #include "scope.h"
 
 #include <QHttpServerRequest>
@@ -10,25 +12,59 @@
 #include <optional>
 #include <variant>
 
+class CredentialFailureTracker;
 class TokenVerifier;
 
-// The checks a request passes before any handler runs, in order: the Host it was sent to, then
-// its bearer token and the scope the endpoint needs. Shared by every API thread of a node.
+// How many requests the API takes from one token and one client address.
+struct ApiLimits
+{
+    RateLimiter::Policy perToken = RateLimiter::Policy::perToken();
+    RateLimiter::Policy perAddress = RateLimiter::Policy::perAddress();
+    // Clients on this machine (scripts, a benchmark) are not rate limited unless set: they could
+    // reach the database directly anyway. Bans apply to them all the same.
+    bool limitLoopback = false;
+};
+
+// The checks a request passes before any handler runs, in order: the Host it was sent to, a
+// ban of its client for bad credentials, its client's rate limit; then its bearer token, the
+// scope the endpoint needs and the token's rate limit. Shared by every API thread of a node.
 class ApiGuard final
 {
 public:
     static constexpr QByteArrayView kRealm = "support-console";
 
-    ApiGuard(TokenVerifier &tokens, HostAllowList hosts);
+    using Limits = ApiLimits;
+
+    ApiGuard(TokenVerifier &tokens, CredentialFailureTracker &failures, HostAllowList hosts,
+             ClientAddressResolver proxies = {}, Limits limits = {});
     Q_DISABLE_COPY_MOVE(ApiGuard)
 
-    // 421 for a Host the API is not known by.
-    std::optional<ApiError> checkHost(const QHttpServerRequest &request) const;
-    // The integration the request acts for, or the 401 or 403 to answer with. Throws
-    // StorageError when the token cannot be looked up.
-    std::variant<Actor, ApiError> authorize(const QHttpServerRequest &request, Scope needed);
+    // The client the request comes from: the socket's peer, or the address a trusted proxy
+    // forwarded.
+    QHostAddress clientAddress(const QHttpServerRequest &request) const;
+    // 421 for a Host the API is not known by; 429 for a banned or too busy client.
+    std::optional<ApiError> admit(const QHttpServerRequest &request, const QHostAddress &client);
+
+    struct Authorized
+    {
+        Actor actor;
+        // The token's RateLimit headers, for the answer.
+        QList<std::pair<QByteArray, QByteArray>> headers;
+    };
+    // The integration the request acts for; or 401 (possibly to be answered after a delay),
+    // 403, or 429. Throws StorageError when the token cannot be looked up.
+    std::variant<Authorized, ApiError> authorize(const QHttpServerRequest &request,
+                                                 const QHostAddress &client, Scope needed);
 
 private:
+    bool isLimited(const QHostAddress &client) const;
+    ApiError refusedCredential(const QString &reason, Scope needed, const QHostAddress &client);
+
     TokenVerifier &m_tokens;
+    CredentialFailureTracker &m_failures;
     const HostAllowList m_hosts;
+    const ClientAddressResolver m_proxies;
+    const bool m_limitLoopback;
+    RateLimiter m_tokenLimiter;
+    RateLimiter m_addressLimiter;
 };

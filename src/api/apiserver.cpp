@@ -105,31 +105,32 @@ ApiServer::ApiServer(TicketService &tickets, std::shared_ptr<ApiGuard> guard, QO
         if (registered.contains(path))
             continue;
         registered.append(path);
+        // Every answer goes through a responder, so that one may follow later: a commit, a
+        // classification, or the delay of a refused credential.
         if (path.contains(QLatin1String("{id}"))) {
             QString pattern = path;
             pattern.replace(QLatin1String("{id}"), QLatin1String("<arg>"));
             m_http->route(pattern, Method::AnyKnown,
-                          [this, path](const QString &argument, const QHttpServerRequest &request) {
-                              return serve(request, path, argument);
+                          [this, path](const QString &argument, const QHttpServerRequest &request,
+                                       QHttpServerResponder &&responder) {
+                              serve(request, path, argument, std::move(responder));
                           });
-        } else if (path == QLatin1String("/requests")) {
+        } else {
             m_http->route(
                 path, Method::AnyKnown,
                 [this, path](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                    serveOrWait(request, path, std::move(responder));
+                    serve(request, path, QString(), std::move(responder));
                 });
-        } else {
-            m_http->route(path, Method::AnyKnown, [this, path](const QHttpServerRequest &request) {
-                return serve(request, path, QString());
-            });
         }
     }
     m_http->setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             QElapsedTimer timer;
             timer.start();
-            const ApiError error = m_guard->checkHost(request).value_or(ApiError::notFound(
-                QStringLiteral("There is no resource at %1.").arg(request.url().path())));
+            const ApiError error =
+                m_guard->admit(request, m_guard->clientAddress(request))
+                    .value_or(ApiError::notFound(
+                        QStringLiteral("There is no resource at %1.").arg(request.url().path())));
             const QHttpServerResponse response = error.toResponse();
             responder.write(
                 response.data(),
@@ -168,16 +169,6 @@ bool ApiServer::serve(qintptr listeningSocket, std::shared_ptr<BalancedTcpServer
     return true;
 }
 
-QHttpServerResponse ApiServer::serve(const QHttpServerRequest &request, QLatin1String path,
-                                     const QString &pathArgument)
-{
-    QElapsedTimer timer;
-    timer.start();
-    QHttpServerResponse response = toResponse(dispatch(request, path, pathArgument));
-    logRequest(request, response, timer);
-    return response;
-}
-
 QHttpServerResponse ApiServer::toResponse(ApiResult &&result)
 {
     QHttpServerResponse response(StatusCode::NoContent);
@@ -196,13 +187,14 @@ QHttpServerResponse ApiServer::toResponse(ApiResult &&result)
     return response;
 }
 
-void ApiServer::serveOrWait(const QHttpServerRequest &request, QLatin1String path,
-                            QHttpServerResponder &&responder)
+void ApiServer::serve(const QHttpServerRequest &request, QLatin1String path,
+                      const QString &pathArgument, QHttpServerResponder &&responder)
 {
     QElapsedTimer timer;
     timer.start();
-    ApiResult result = dispatch(request, path, QString());
-    const std::optional<int> waitSeconds = preferredWaitSeconds(request);
+    ApiResult result = dispatch(request, path, pathArgument);
+    const std::optional<int> waitSeconds =
+        request.method() == Method::Post ? preferredWaitSeconds(request) : std::nullopt;
     // The request is gone once this returns; a later answer logs this line instead.
     const QString line = lcApiRequests().isInfoEnabled() ? requestLine(request) : QString();
     auto *reply = std::get_if<ApiReply>(&result);
@@ -234,6 +226,20 @@ void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
                         QHttpServerResponder &&responder, const QString &requestLine,
                         const QElapsedTimer &timer)
 {
+    if (auto *error = std::get_if<ApiError>(&result); error && error->delay.count() > 0) {
+        const std::chrono::milliseconds delay = std::exchange(error->delay, {});
+        auto delayed = std::make_shared<QHttpServerResponder>(std::move(responder));
+        QTimer::singleShot(delay, this,
+                           [this, delayed, socket = QPointer<QTcpSocket>(delayed->socket()),
+                            error = std::move(*error), requestLine, timer]() mutable {
+                               if (!socket)
+                                   return;
+                               respond(std::move(error), std::nullopt, std::move(*delayed),
+                                       requestLine, timer);
+                               socket->flush();
+                           });
+        return;
+    }
     auto *reply = std::get_if<ApiReply>(&result);
     if (reply && reply->pendingClassification != 0 && waitSeconds && m_tickets.classification()) {
         reply->headers.append(
@@ -301,8 +307,9 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                               const QString &pathArgument)
 {
     // Checks that hold for every endpoint come before any handler runs.
-    if (std::optional<ApiError> misdirected = m_guard->checkHost(request))
-        return *std::move(misdirected);
+    const QHostAddress client = m_guard->clientAddress(request);
+    if (std::optional<ApiError> refused = m_guard->admit(request, client))
+        return *std::move(refused);
     if (request.body().size() > kMaxBodyBytes) {
         return ApiError::make(
             ApiError::Kind::PayloadTooLarge,
@@ -333,16 +340,20 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                                  allowed.join(QLatin1String(", "))),
                         {},
                         allowed,
+                        {},
                         {}};
     }
 
     Call call{request, pathArgument, {}, Actor::system(QStringLiteral("anonymous"))};
+    QList<std::pair<QByteArray, QByteArray>> rateLimitHeaders;
     if (endpoint->scope) {
         try {
-            auto authorized = m_guard->authorize(request, *endpoint->scope);
+            auto authorized = m_guard->authorize(request, client, *endpoint->scope);
             if (auto *error = std::get_if<ApiError>(&authorized))
                 return std::move(*error);
-            call.actor = std::get<Actor>(std::move(authorized));
+            auto &[actor, headers] = std::get<ApiGuard::Authorized>(authorized);
+            call.actor = std::move(actor);
+            rateLimitHeaders = std::move(headers);
         } catch (const StorageError &error) {
             qCWarning(lcApi) << "Could not check a token:" << error.message();
             // Fail closed: a credential that cannot be checked is not accepted.
@@ -376,7 +387,10 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
         try {
             if (!m_session)
                 openSession();
-            return (this->*endpoint->handler)(call);
+            ApiResult result = (this->*endpoint->handler)(call);
+            if (auto *reply = std::get_if<ApiReply>(&result))
+                reply->headers.append(rateLimitHeaders);
+            return result;
         } catch (const StorageError &error) {
             // The reason goes to the log, never to the client.
             qCWarning(lcApi) << "Request failed:" << error.message();
@@ -406,12 +420,18 @@ void ApiServer::closeSession()
     m_tickets.database().closeThreadConnection();
 }
 
-QString ApiServer::requestLine(const QHttpServerRequest &request)
+QString ApiServer::requestLine(const QHttpServerRequest &request) const
 {
     const QUrl &url = request.url();
-    return request.remoteAddress().toString() + u' ' + methodToken(request.method()) + u' ' +
-           url.path(QUrl::FullyEncoded) +
-           (url.hasQuery() ? u'?' + url.query(QUrl::FullyEncoded) : QString());
+    QString query = url.query(QUrl::FullyEncoded);
+    // What customers wrote is not the log's business: search text stays out of it.
+    if (QUrlQuery parameters(query); parameters.hasQueryItem(QStringLiteral("q"))) {
+        parameters.removeAllQueryItems(QStringLiteral("q"));
+        parameters.addQueryItem(QStringLiteral("q"), QStringLiteral("..."));
+        query = parameters.query(QUrl::FullyEncoded);
+    }
+    return m_guard->clientAddress(request).toString() + u' ' + methodToken(request.method()) +
+           u' ' + url.path(QUrl::FullyEncoded) + (query.isEmpty() ? QString() : u'?' + query);
 }
 
 void ApiServer::logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,

@@ -90,16 +90,14 @@ private:
         QElapsedTimer timer;
     };
 
-    QHttpServerResponse serve(const QHttpServerRequest &request, QLatin1String path,
-                              const QString &pathArgument);
-    // The answer to a request that serveOrWait() took, once it is known; parked until its
+    // The answer to a request that serve() took, once it is known; parked until its
     // classification is stored when the client sent "Prefer: wait".
     void respond(ApiResult &&result, std::optional<int> waitSeconds,
                  QHttpServerResponder &&responder, const QString &requestLine,
                  const QElapsedTimer &timer);
-    // For routes whose answer may follow a commit or wait for a classification.
-    void serveOrWait(const QHttpServerRequest &request, QLatin1String path,
-                     QHttpServerResponder &&responder);
+    // Every route: its answer may follow a commit, a classification or a refusal's delay.
+    void serve(const QHttpServerRequest &request, QLatin1String path, const QString &pathArgument,
+               QHttpServerResponder &&responder);
     static QHttpServerResponse toResponse(ApiResult &&result);
     void answerWaiters(const QList<qint64> &ticketIds);
     void answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter);
@@ -108,7 +106,7 @@ private:
     // This thread's session and the controllers that use it. openSession() throws StorageError.
     void openSession();
     void closeSession();
-    static QString requestLine(const QHttpServerRequest &request);
+    QString requestLine(const QHttpServerRequest &request) const;
     void logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
                     const QElapsedTimer &timer);
     void logRequest(const QString &requestLine, const QHttpServerResponse &response,

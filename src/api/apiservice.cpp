@@ -15,7 +15,15 @@ ApiService::ApiService(TicketService &tickets, QObject *parent)
     : QObject(parent)
     , m_tickets(tickets)
     , m_tokenVerifier(tickets.database())
+    , m_credentialFailures(std::make_unique<CredentialFailureTracker>())
 {}
+
+void ApiService::setCredentialFailurePolicy(const CredentialFailureTracker::Policy &policy)
+{
+    // The running guards hold the old tracker until stop() ends them.
+    stop();
+    m_credentialFailures = std::make_unique<CredentialFailureTracker>(policy);
+}
 
 ApiService::~ApiService()
 {
@@ -84,7 +92,8 @@ quint16 ApiService::start(const Options &options)
         tls ? std::make_shared<BalancedTcpServer::Ring>(*tls, options.tls.handshakeTimeout)
             : std::make_shared<BalancedTcpServer::Ring>();
     const auto guard = std::make_shared<ApiGuard>(
-        m_tokenVerifier, HostAllowList(address, bound, options.allowedHosts));
+        m_tokenVerifier, *m_credentialFailures, HostAllowList(address, bound, options.allowedHosts),
+        ClientAddressResolver(options.trustedProxies), options.limits);
     for (int i = 0; i < options.workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "apiguard.h"
 #include "apitlsconfiguration.h"
 #include "balancedtcpserver.h"
+#include "clientaddressresolver.h"
+#include "credentialfailuretracker.h"
 #include "tokenverifier.h"
 
 #include <QHostAddress>
@@ -9,8 +12,8 @@
 #include <QObject>
 
 #include <atomic>
+#include <memory>
 
-class ApiGuard;
 class ApiServer;
 class QThread;
 class TicketService;
@@ -30,6 +33,9 @@ public:
     // One per core: a request is mostly CPU work (HTTP parsing, SQLite, JSON).
     static int defaultWorkerCount();
 
+    // How bad credentials are slowed and banned; takes effect at the next start(), and forgets
+    // the failures counted so far.
+    void setCredentialFailurePolicy(const CredentialFailureTracker::Policy &policy);
     // This node's token checks; an admin revoking a token here clears it at once.
     TokenVerifier &tokenVerifier() { return m_tokenVerifier; }
 
@@ -48,6 +54,9 @@ public:
         // Names besides localhost and the bound address that clients may send as the Host: a
         // DNS name of this machine, or the name a reverse proxy forwards.
         QStringList allowedHosts;
+        // Reverse proxies whose X-Forwarded-For names the client; nobody else's is believed.
+        QList<ClientAddressResolver::Subnet> trustedProxies;
+        ApiGuard::Limits limits;
     };
 
     // Blocks until every worker accepts. Returns the bound port, or 0 with errorString() set.
@@ -68,6 +77,8 @@ private:
 
     TicketService &m_tickets;
     TokenVerifier m_tokenVerifier;
+    // Kept across restarts of the API, so that moving it to another port lifts no ban.
+    std::unique_ptr<CredentialFailureTracker> m_credentialFailures;
     QList<QThread *> m_threads;
     QList<ApiServer *> m_servers;
     QString m_errorString;

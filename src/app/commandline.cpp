@@ -102,11 +102,17 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("A host name clients may address the API by, besides localhost and the bound "
            "address: this machine's DNS name, or the name a reverse proxy forwards. Repeatable."),
         tr("name"));
+    const QCommandLineOption trustedProxies(
+        QStringLiteral("trusted-proxies"),
+        tr("Reverse proxies, as addresses or subnets (\"10.0.0.0/8, 192.168.1.5\"), whose "
+           "X-Forwarded-For names the client for rate limits, bans and the log."),
+        tr("list"));
     parser.addOptions({headless, databaseOption, bind, port, tlsCertificate, tlsKey, insecureHttp,
-                       allowedHost, language, limit, spreadDays, provider, json, model, role, scopes,
-                       expires});
+                       allowedHost, trustedProxies, language, limit, spreadDays, provider, json,
+                       model, role, scopes, expires});
     parser.addPositionalArgument(
-        QStringLiteral("command"), tr("Optional command: import, evaluate, train, users or tokens."),
+        QStringLiteral("command"),
+        tr("Optional command: import, evaluate, train, users or tokens."),
         tr("[import|evaluate FILE.csv|train|users ACTION [NAME]|tokens ACTION [NAME]]"));
     if (!parser.parse(arguments))
         return parser.errorText();
@@ -258,6 +264,13 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     }
     // Settings apply when the API (re)starts, so only the command line's names are kept here.
     result.allowedHosts = parser.values(allowedHost);
+    if (parser.isSet(trustedProxies)) {
+        const ClientAddressResolver::ParsedSubnets parsed =
+            ClientAddressResolver::parseSubnets(parser.value(trustedProxies));
+        if (!parsed.isValid())
+            return tr("--trusted-proxies: %1").arg(parsed.errors.join(QLatin1String("; ")));
+        result.trustedProxies = parsed.subnets;
+    }
     if (parser.isSet(tlsCertificate) != parser.isSet(tlsKey)) {
         return parser.isSet(tlsCertificate)
                    ? tr("--tls-cert needs --tls-key as well: the certificate's private key.")

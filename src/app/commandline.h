@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apitlsconfiguration.h"
+#include "clientaddressresolver.h"
 #include "databaseconfig.h"
 
 #include <QHostAddress>
@@ -50,6 +51,8 @@ struct CommandLine
     // Host names the API answers to besides localhost and its bound address; empty: the
     // settings' list.
     QStringList allowedHosts;
+    // Reverse proxies whose X-Forwarded-For is believed; unset: the settings' list.
+    std::optional<QList<ClientAddressResolver::Subnet>> trustedProxies;
 
     // Prints and exits for --help and --version; otherwise returns the parsed command line or
     // an error message for the user.

@@ -62,6 +62,20 @@ ApiService::Options apiOptions(const CommandLine &commandLine, const QHostAddres
     options.allowedHosts = commandLine.allowedHosts.isEmpty()
                                ? settings.value(SettingsKeys::apiAllowedHosts).toStringList()
                                : commandLine.allowedHosts;
+    if (commandLine.trustedProxies) {
+        options.trustedProxies = *commandLine.trustedProxies;
+    } else {
+        const ClientAddressResolver::ParsedSubnets parsed = ClientAddressResolver::parseSubnets(
+            settings.value(SettingsKeys::apiTrustedProxies).toString());
+        // Trusting no proxy is the safe way to be wrong: limits then count the proxy itself.
+        if (!parsed.isValid())
+            qWarning().noquote() << QCoreApplication::translate(
+                                        "ServeCommand",
+                                        "The trusted proxies in the settings are ignored: %1")
+                                        .arg(parsed.errors.join(QLatin1String("; ")));
+        else
+            options.trustedProxies = parsed.subnets;
+    }
     return options;
 }
 

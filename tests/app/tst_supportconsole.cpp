@@ -388,6 +388,7 @@ void TestSupportConsole::headlessServesAndStopsOnSignal()
     const std::unique_ptr<HttpClient> client = clientWithToken(port);
     QCOMPARE(client->postJson(u"/requests"_s, R"({"text": "hello"})").status, 201);
     QCOMPARE(client->get(u"/requests/1"_s).status, 200);
+    QCOMPARE(client->get(u"/requests?q=embarrassing%20secret&status=open"_s).status, 200);
 
     ::kill(pid_t(process.processId()), signalNumber);
     QVERIFY(process.waitForFinished(10000));
@@ -397,6 +398,10 @@ void TestSupportConsole::headlessServesAndStopsOnSignal()
     // One log line per request.
     QVERIFY2(err.contains("POST /requests 201"), err.constData());
     QVERIFY2(err.contains("GET /requests/1 200"), err.constData());
+    // What customers wrote and the credential stay out of the log.
+    QVERIFY2(err.contains("GET /requests?status=open&q=... 200"), err.constData());
+    QVERIFY(!err.contains("embarrassing"));
+    QVERIFY(!err.contains(client->bearerToken()));
     QVERIFY(process.readAllStandardOutput().contains("Stopped."));
 }
 

@@ -25,6 +25,7 @@ public:
     };
 
     explicit HttpClient(QUrl baseUrl);
+    QUrl baseUrl() const { return m_baseUrl; }
 
     // Sent as "Authorization: Bearer <token>" with every request that does not set its own
     // Authorization; empty sends none.
