@@ -547,7 +547,7 @@ void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
 void TestApiServer::statsMatchOpenApiSchema()
 {
     const QJsonObject document = client().get(u"/openapi.json"_s).json();
-    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.3.0"_s);
+    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.4.0"_s);
     const QJsonObject schema{{u"$ref"_s, u"#/components/schemas/Stats"_s}};
 
     // Empty: rates and the oldest age are null.
@@ -660,7 +660,18 @@ void TestApiServer::openApiDocumentMatchesServedRoutes()
         served.insert(method + u' ' + route.path);
         QVERIFY2(paths.value(route.path).toObject().contains(method),
                  qPrintable(u"%1 %2 is served but not documented"_s.arg(method, route.path)));
+        // The scope the server demands is the one documented; open ones say they are.
+        const QJsonArray security =
+            paths[route.path][method][u"security"_s].toArray();
+        const QJsonArray expected =
+            route.scope ? QJsonArray{QJsonObject{
+                              {u"bearerToken"_s, QJsonArray{QString(scopeName(*route.scope))}}}}
+                        : QJsonArray{};
+        QVERIFY2(paths[route.path][method].toObject().contains(u"security"_s),
+                 qPrintable(method + u' ' + route.path));
+        QCOMPARE(security, expected);
     }
+    QVERIFY(document[u"components"_s][u"securitySchemes"_s][u"bearerToken"_s].isObject());
 
     const QStringList operationKeys{u"get"_s,    u"post"_s, u"put"_s,     u"patch"_s,
                                     u"delete"_s, u"head"_s, u"options"_s, u"trace"_s};
