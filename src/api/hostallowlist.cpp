@@ -12,6 +12,22 @@ QByteArray hostText(const QHostAddress &address)
     return plain.protocol() == QAbstractSocket::IPv6Protocol ? '[' + text + ']' : text;
 }
 
+// Where "name:port" puts its colon, not counting the colons of a bracketed IPv6 address; -1
+// without one.
+qsizetype portColon(const QByteArray &host)
+{
+    const qsizetype colon = host.lastIndexOf(':');
+    return colon > host.lastIndexOf(']') ? colon : -1;
+}
+
+bool isPort(QByteArrayView text)
+{
+    bool numeric = !text.isEmpty();
+    for (const char c : text)
+        numeric = numeric && c >= '0' && c <= '9';
+    return numeric;
+}
+
 } // namespace
 
 HostAllowList::HostAllowList(const QHostAddress &boundAddress, quint16 port,
@@ -38,7 +54,14 @@ HostAllowList::HostAllowList(const QHostAddress &boundAddress, quint16 port,
     }
     for (const QString &name : names) {
         const QByteArray trimmed = name.trimmed().toLatin1().toLower();
-        if (!trimmed.isEmpty())
+        if (trimmed.isEmpty())
+            continue;
+        // A name configured with a port ("proxy.example:8443") allows that port only; stored
+        // with the names that allow any port, it would never match at all.
+        const qsizetype colon = portColon(trimmed);
+        if (colon >= 0 && isPort(QByteArrayView(trimmed).sliced(colon + 1)))
+            m_withPort.insert(trimmed);
+        else
             m_anyPort.insert(trimmed);
     }
 }
@@ -52,13 +75,8 @@ bool HostAllowList::allows(QByteArrayView host) const
         return true;
     // Strip a port, but not the colons of a bracketed IPv6 address.
     QByteArray name = lower;
-    const qsizetype colon = lower.lastIndexOf(':');
-    if (colon > lower.lastIndexOf(']')) {
-        const QByteArray port = lower.mid(colon + 1);
-        bool numeric = !port.isEmpty();
-        for (const char c : port)
-            numeric = numeric && c >= '0' && c <= '9';
-        if (!numeric)
+    if (const qsizetype colon = portColon(lower); colon >= 0) {
+        if (!isPort(QByteArrayView(lower).sliced(colon + 1)))
             return false;
         name = lower.left(colon);
     }

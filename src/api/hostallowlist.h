@@ -10,7 +10,8 @@
 // name as the Host, which is not on the list. Allowed are localhost, 127.0.0.1 and [::1] with
 // the API's port, the bound address with the port (every local interface's address when bound
 // to all of them), and the configured names with any port or none, as a reverse proxy may send
-// them. Immutable, so any thread may read it.
+// them (a name configured as "name:port" with that port only). Immutable, so any thread may
+// read it.
 class HostAllowList final
 {
 public:

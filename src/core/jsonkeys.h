@@ -60,6 +60,14 @@ inline constexpr QLatin1String code{"code"};
 inline constexpr QLatin1String message{"message"};
 inline constexpr QLatin1String details{"details"};
 inline constexpr QLatin1String requiredScope{"required_scope"};
+inline constexpr QLatin1String assignee{"assignee"};
+inline constexpr QLatin1String events{"events"};
+inline constexpr QLatin1String at{"at"};
+inline constexpr QLatin1String actor{"actor"};
+inline constexpr QLatin1String kind{"kind"};
+inline constexpr QLatin1String name{"name"};
+inline constexpr QLatin1String field{"field"};
+inline constexpr QLatin1String byActor{"by_actor"};
 inline constexpr QLatin1String fields{"fields"};
 inline constexpr QLatin1String parameter{"parameter"};
 } // namespace JsonKey

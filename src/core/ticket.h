@@ -57,6 +57,11 @@ struct Ticket
     std::optional<Classification> classification;
     // Present while the ticket waits for a (re)classification or after one failed.
     std::optional<ClassificationJob> job;
+    // The user who holds the ticket; empty when nobody does.
+    QString assignee;
+    // Goes up with every change to what the ticket says (status, category, assignee,
+    // classification): its ETag, which a conditional change must name.
+    qint64 version = 1;
 
     QString text() const { return ticketText(form, subject, body); }
     ClassificationState classificationState() const

@@ -88,6 +88,11 @@ void TicketJson::write(JsonWriter &writer, const Ticket &ticket)
     }
     writer.key(JsonKey::needsReview);
     writer.boolean(ticket.needsReview);
+    writer.key(JsonKey::assignee);
+    if (ticket.assignee.isEmpty())
+        writer.null();
+    else
+        writer.value(ticket.assignee);
     writer.key(JsonKey::classification);
     writeClassification(writer, ticket);
     writer.endObject();
@@ -162,4 +167,79 @@ Validated<TicketDraft> TicketJson::draftFromJson(const QJsonObject &object, Tick
             errors.append(error);
     }
     return {draft, errors};
+}
+
+Validated<TicketChange> TicketJson::changeFromJson(const QJsonObject &object)
+{
+    Validated<TicketChange> result;
+    FieldErrors &errors = result.errors;
+    TicketChange &change = result.value;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString key = it.key();
+        const QJsonValue value = it.value();
+        if (key == JsonKey::status) {
+            change.status =
+                value.isString() ? ticketStatusFromName(value.toString()) : std::nullopt;
+            if (!change.status)
+                errors.append({key, QStringLiteral("must be one of open, in_progress, resolved, "
+                                                   "closed")});
+        } else if (key == JsonKey::category) {
+            change.category = value.isString() ? categoryFromName(value.toString()) : std::nullopt;
+            if (!change.category)
+                errors.append({key, QStringLiteral("must be one of technical, billing, general")});
+        } else if (key == JsonKey::assignee) {
+            if (value.isNull())
+                change.assignee = QString();
+            else if (value.isString() && !value.toString().isEmpty())
+                change.assignee = value.toString();
+            else
+                errors.append({key, QStringLiteral("must be a user's name, or null to unassign")});
+        } else {
+            errors.append({key, QStringLiteral("is not a field that can be changed")});
+        }
+    }
+    if (object.isEmpty())
+        errors.append({QStringLiteral("status"),
+                       QStringLiteral("name at least one of status, category, assignee")});
+    return result;
+}
+
+QByteArray TicketJson::historyToJson(const Ticket &ticket, const QList<TicketEvent> &events)
+{
+    JsonWriter writer;
+    writer.beginObject();
+    writer.key(JsonKey::id);
+    writer.value(ticket.id);
+    writer.key(JsonKey::source);
+    writer.value(ticketSourceName(ticket.source));
+    writer.key(JsonKey::createdAt);
+    writer.value(Timestamps::toIso(ticket.createdAt));
+    writer.key(JsonKey::events);
+    writer.beginArray();
+    for (const TicketEvent &event : events) {
+        writer.beginObject();
+        writer.key(JsonKey::at);
+        writer.value(Timestamps::toIso(event.at));
+        writer.key(JsonKey::actor);
+        writer.beginObject();
+        writer.key(JsonKey::kind);
+        writer.value(actorKindName(event.actor.kind));
+        writer.key(JsonKey::name);
+        writer.value(event.actor.name);
+        writer.endObject();
+        writer.key(JsonKey::field);
+        writer.value(ticketEventFieldName(event.field));
+        for (const auto &[key, value] :
+             {std::pair{JsonKey::from, &event.before}, std::pair{JsonKey::to, &event.after}}) {
+            writer.key(key);
+            if (*value)
+                writer.value(**value);
+            else
+                writer.null();
+        }
+        writer.endObject();
+    }
+    writer.endArray();
+    writer.endObject();
+    return writer.take();
 }

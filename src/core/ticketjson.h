@@ -2,7 +2,9 @@
 
 #include "fielderror.h"
 #include "ticket.h"
+#include "ticketchange.h"
 #include "ticketdraft.h"
+#include "ticketevent.h"
 #include "ticketquery.h"
 
 #include <QByteArray>
@@ -21,6 +23,10 @@ public:
 
     // Reads a submission: exactly one of {"text"} or {"subject", "body"}, and nothing else.
     static Validated<TicketDraft> draftFromJson(const QJsonObject &object, TicketSource source);
+    // Reads a change: any of "status", "category" and "assignee" (a name, or null).
+    static Validated<TicketChange> changeFromJson(const QJsonObject &object);
+    // Who changed what and when, oldest first, after when and how the ticket came in.
+    static QByteArray historyToJson(const Ticket &ticket, const QList<TicketEvent> &events);
 
 private:
     // Always an object with a "status"; the result's fields once there is one, the reason

@@ -5,11 +5,14 @@
 
 #include <array>
 
+using namespace Qt::StringLiterals;
+
 TicketSession::TicketSession(TicketService &service)
     : m_service(service)
     , m_tickets(service.database())
     , m_classifications(service.database())
     , m_stats(service.database())
+    , m_users(service.database())
 {}
 
 TicketSession::~TicketSession() = default;
@@ -93,7 +96,7 @@ void TicketSession::setStatus(const QList<qint64> &ticketIds, TicketStatus statu
 {
     if (ticketIds.isEmpty())
         return;
-    m_tickets.setStatus(ticketIds, status);
+    m_tickets.setStatus(ticketIds, status, actor);
     qCInfo(lcService).noquote() << actor.displayName() << "set" << ticketIds.size() << "tickets to"
                                 << ticketStatusName(status);
     m_service.ticketsChangedHere();
@@ -104,10 +107,71 @@ void TicketSession::setCategory(const QList<qint64> &ticketIds, Category categor
 {
     if (ticketIds.isEmpty())
         return;
-    m_classifications.addAgentVerdict(ticketIds, category, actor.name);
+    m_classifications.addVerdict(ticketIds, category, actor);
     qCInfo(lcService).noquote() << actor.displayName() << "set" << ticketIds.size() << "tickets to"
                                 << categoryName(category);
     m_service.ticketsChangedHere();
+}
+
+TicketSession::Problem TicketSession::assign(const QList<qint64> &ticketIds,
+                                             const QString &assignee, const Actor &actor)
+{
+    if (const Problem problem = checkAssignee(assignee); problem != Problem::None)
+        return problem;
+    if (ticketIds.isEmpty())
+        return Problem::None;
+    m_tickets.setAssignee(ticketIds, assignee, actor);
+    qCInfo(lcService).noquote() << actor.displayName() << "assigned" << ticketIds.size()
+                                << "tickets to" << (assignee.isEmpty() ? u"nobody"_s : assignee);
+    m_service.ticketsChangedHere();
+    return Problem::None;
+}
+
+TicketSession::Problem TicketSession::checkAssignee(const QString &assignee)
+{
+    if (assignee.isEmpty())
+        return Problem::None;
+    const std::optional<UserAccount> user = m_users.find(assignee);
+    if (!user)
+        return Problem::UnknownAssignee;
+    return user->disabled ? Problem::DisabledAssignee : Problem::None;
+}
+
+TicketSession::Changed TicketSession::change(qint64 ticketId, const TicketChange &change,
+                                             const Actor &actor,
+                                             std::optional<qint64> expectedVersion)
+{
+    Changed result;
+    if (change.assignee) {
+        result.problem = checkAssignee(*change.assignee);
+        if (result.problem != Problem::None)
+            return result;
+    }
+    switch (m_tickets.change(ticketId, change, actor, expectedVersion)) {
+    case TicketRepository::ChangeOutcome::NotFound:
+        result.problem = Problem::NotFound;
+        return result;
+    case TicketRepository::ChangeOutcome::Stale:
+        result.problem = Problem::Stale;
+        result.ticket = m_tickets.find(ticketId);
+        return result;
+    case TicketRepository::ChangeOutcome::Changed:
+        break;
+    }
+    qCInfo(lcService).noquote() << actor.displayName() << "changed ticket" << ticketId;
+    m_service.ticketsChangedHere();
+    result.ticket = m_tickets.find(ticketId);
+    return result;
+}
+
+QList<TicketEvent> TicketSession::history(qint64 ticketId)
+{
+    return m_tickets.events(ticketId);
+}
+
+QList<UserAccount> TicketSession::users()
+{
+    return m_users.list();
 }
 
 qint64 TicketSession::acceptCategories(const QList<qint64> &ticketIds, const Actor &actor)

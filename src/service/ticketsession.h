@@ -4,6 +4,7 @@
 #include "classificationrepository.h"
 #include "statsrepository.h"
 #include "ticketrepository.h"
+#include "userrepository.h"
 
 #include <QDateTime>
 #include <QList>
@@ -51,6 +52,24 @@ public:
     void setStatus(const QList<qint64> &ticketIds, TicketStatus status, const Actor &actor);
     // The actor's verdict: it becomes the tickets' category from now on and training data.
     void setCategory(const QList<qint64> &ticketIds, Category category, const Actor &actor);
+    // Why a change was not made.
+    enum class Problem { None, NotFound, Stale, UnknownAssignee, DisabledAssignee };
+    // Gives the tickets to a user, or to nobody with an empty name.
+    Problem assign(const QList<qint64> &ticketIds, const QString &assignee, const Actor &actor);
+    struct Changed
+    {
+        Problem problem = Problem::None;
+        // As it is now: after the change, or, when Stale, after whoever changed it first.
+        std::optional<Ticket> ticket;
+    };
+    // All of the change or none, and with an expected version only while the ticket still has
+    // it, so that two agents or integrations cannot overwrite each other unknowingly.
+    Changed change(qint64 ticketId, const TicketChange &change, const Actor &actor,
+                   std::optional<qint64> expectedVersion = std::nullopt);
+    // Who changed what on the ticket, oldest first.
+    QList<TicketEvent> history(qint64 ticketId);
+    // Everyone a ticket can be assigned to (the enabled ones) and who is disabled, by name.
+    QList<UserAccount> users();
     // The machine's current category of each ticket becomes the actor's verdict. Tickets still
     // unclassified or already decided by a person are left alone. Returns how many were accepted.
     qint64 acceptCategories(const QList<qint64> &ticketIds, const Actor &actor);
@@ -63,4 +82,7 @@ private:
     TicketRepository m_tickets;
     ClassificationRepository m_classifications;
     StatsRepository m_stats;
+    UserRepository m_users;
+
+    Problem checkAssignee(const QString &assignee);
 };

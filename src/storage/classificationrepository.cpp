@@ -3,6 +3,7 @@
 #include "database.h"
 #include "sqlrow.h"
 #include "storageerror.h"
+#include "ticketeventlog.h"
 #include "timestamps.h"
 #include "transaction.h"
 
@@ -96,31 +97,53 @@ qint64 ClassificationRepository::add(const Classification &classification)
     return id;
 }
 
-void ClassificationRepository::addAgentVerdict(const QList<qint64> &ticketIds, Category category,
-                                               const QString &agent)
+QString ClassificationRepository::verdictSql()
 {
-    // Declared before the transaction for the reason add() gives.
-    QSqlQuery query(m_db);
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
+    return QStringLiteral(
         "INSERT INTO classifications (ticket_id, category, confidence, priority, summary, "
         "provider, model, model_version, fallback, attempts, needs_review, processing_ms, "
-        "created_at) "
+        "created_at, actor_kind) "
         "SELECT t.id, ?, 1.0, COALESCE(c.priority, 'medium'), COALESCE(c.summary, ''), 'agent', "
-        "?, '', 0, 0, 0, 0, ? FROM tickets t LEFT JOIN classifications c "
-        "ON c.id = t.classification_id WHERE t.id = ?"));
+        "?, '', 0, 0, 0, 0, ?, ? FROM tickets t LEFT JOIN classifications c "
+        "ON c.id = t.classification_id WHERE t.id = ?");
+}
+
+void ClassificationRepository::bindVerdict(QSqlQuery &query, qint64 ticketId, Category category,
+                                           const Actor &actor, qint64 atMs)
+{
+    query.bindValue(0, QString(categoryName(category)));
+    query.bindValue(1, SqlRow::text(actor.name));
+    query.bindValue(2, atMs);
+    // Only people and integrations give verdicts; the program's own imports are people's work
+    // carried over.
+    query.bindValue(3, actor.kind == Actor::Kind::Integration ? QStringLiteral("integration")
+                                                              : QStringLiteral("user"));
+    query.bindValue(4, ticketId);
+}
+
+void ClassificationRepository::addVerdict(const QList<qint64> &ticketIds, Category category,
+                                          const Actor &actor)
+{
+    // Declared before the transaction for the reason add() gives.
+    QSqlQuery record(m_db);
+    record.prepare(TicketEventLog::recordSql(TicketEvent::Field::Category, true));
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(verdictSql());
     Transaction transaction(m_database);
     const QString name = categoryName(category);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const qint64 ticketId : ticketIds) {
-        query.bindValue(0, name);
-        query.bindValue(1, SqlRow::text(agent));
-        query.bindValue(2, now);
-        query.bindValue(3, ticketId);
-        if (!query.exec())
-            throw StorageError(QStringLiteral("Could not store the agent's category: %1")
-                                   .arg(query.lastError().text()));
+        TicketEventLog::bind(record, ticketId, name, actor, now, true);
+        bindVerdict(query, ticketId, category, actor, now);
+        if (!record.exec() || !query.exec())
+            throw StorageError(QStringLiteral("Could not store the verdict: %1")
+                                   .arg(record.lastError().isValid() ? record.lastError().text()
+                                                                     : query.lastError().text()),
+                               record.lastError().isValid() ? record.lastError()
+                                                            : query.lastError());
     }
+    record.finish();
     query.finish();
     transaction.commit();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actor.h"
 #include "classification.h"
 
 #include <QList>
@@ -16,10 +17,16 @@ public:
 
     // Returns the new classification's id. Throws StorageError (also for an unknown ticket).
     qint64 add(const Classification &classification);
-    // Stores an agent's verdict on each ticket, one transaction for all: it becomes the
-    // category and training data, and later machine results no longer change it. Priority and
-    // summary stay the machine's. Throws StorageError (unknown tickets are skipped).
-    void addAgentVerdict(const QList<qint64> &ticketIds, Category category, const QString &agent);
+    // Stores a person's or an integration's verdict on each ticket, one transaction for all,
+    // with an entry in its history: it becomes the category, and later machine results no
+    // longer change it. A person's verdict is training data; an integration's is counted apart.
+    // Priority and summary stay the machine's. Throws StorageError (unknown tickets are
+    // skipped).
+    void addVerdict(const QList<qint64> &ticketIds, Category category, const Actor &actor);
+    // The statement behind addVerdict() for one ticket, for a caller with its own transaction.
+    static QString verdictSql();
+    static void bindVerdict(QSqlQuery &query, qint64 ticketId, Category category,
+                            const Actor &actor, qint64 atMs);
     // Oldest first.
     QList<Classification> history(qint64 ticketId);
 

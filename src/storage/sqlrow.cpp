@@ -7,7 +7,7 @@ const QString &SqlRow::selectTickets()
         "t.updated_at, t.needs_review, d.queue, d.priority, d.language, d.answer, "
         "c.id, c.category, c.confidence, c.priority, c.summary, c.provider, c.model, "
         "c.model_version, c.fallback, c.attempts, c.needs_review, c.processing_ms, c.created_at, "
-        "j.state, j.attempts, j.last_error, j.next_attempt_at "
+        "j.state, j.attempts, j.last_error, j.next_attempt_at, t.version, t.assignee "
         "FROM tickets t "
         "LEFT JOIN imported_tickets d ON d.ticket_id = t.id "
         "LEFT JOIN classification_jobs j ON j.ticket_id = t.id "

@@ -50,6 +50,7 @@ public:
 
 private:
     static constexpr int kClassificationColumns = 13;
+    static constexpr int kJobColumns = 4;
     template<typename Columns> static ClassificationJob job(const Columns &row, int firstColumn);
 };
 
@@ -75,6 +76,10 @@ template<typename Columns> Ticket SqlRow::ticket(const Columns &row)
     constexpr int kJob = kClassification + kClassificationColumns;
     if (!row.isNull(kJob))
         ticket.job = job(row, kJob);
+    constexpr int kVersion = kJob + kJobColumns;
+    ticket.version = row.integer(kVersion);
+    if (!row.isNull(kVersion + 1))
+        ticket.assignee = row.text(kVersion + 1);
     return ticket;
 }
 

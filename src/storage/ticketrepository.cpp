@@ -1,10 +1,12 @@
 #include "ticketrepository.h"
 
+#include "classificationrepository.h"
 #include "database.h"
 #include "searchtext.h"
 #include "sqlrow.h"
 #include "storageerror.h"
 #include "storagelogging.h"
+#include "ticketeventlog.h"
 #include "ticketreader.h"
 #include "timestamps.h"
 #include "transaction.h"
@@ -855,22 +857,128 @@ std::optional<qint64> TicketRepository::position(const TicketQuery &filterQuery,
     return before;
 }
 
-void TicketRepository::setStatus(const QList<qint64> &ticketIds, TicketStatus status)
+void TicketRepository::setStatus(const QList<qint64> &ticketIds, TicketStatus status,
+                                 const Actor &actor)
 {
     Transaction transaction(m_database);
+    QSqlQuery &record = prepared(TicketEventLog::recordSql(TicketEvent::Field::Status));
     QSqlQuery &query = prepared(QStringLiteral(
         "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND status <> ?"));
     const QString name = ticketStatusName(status);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const qint64 id : ticketIds) {
+        TicketEventLog::bind(record, id, name, actor, now);
+        StatementCache::exec(record, "record the status change");
         query.bindValue(0, name);
         query.bindValue(1, now);
         query.bindValue(2, id);
         query.bindValue(3, name);
         StatementCache::exec(query, "change the ticket's status");
     }
+    record.finish();
     query.finish();
     transaction.commit();
+}
+
+void TicketRepository::setAssignee(const QList<qint64> &ticketIds, const QString &assignee,
+                                   const Actor &actor)
+{
+    Transaction transaction(m_database);
+    for (const qint64 id : ticketIds)
+        assign(id, assignee, actor, QDateTime::currentMSecsSinceEpoch());
+    transaction.commit();
+}
+
+void TicketRepository::assign(qint64 ticketId, const QString &assignee, const Actor &actor,
+                              qint64 nowMs)
+{
+    const std::optional<QString> after =
+        assignee.isEmpty() ? std::nullopt : std::optional<QString>(assignee);
+    QSqlQuery &record = prepared(TicketEventLog::recordSql(TicketEvent::Field::Assignee));
+    TicketEventLog::bind(record, ticketId, after, actor, nowMs);
+    StatementCache::exec(record, "record the assignment");
+    record.finish();
+    QSqlQuery &update =
+        prepared(QStringLiteral("UPDATE tickets SET assignee = ?, updated_at = ? WHERE id = ? "
+                                "AND COALESCE(assignee, '') <> COALESCE(?, '')"));
+    const QVariant value = after ? QVariant(*after) : QVariant(QMetaType::fromType<QString>());
+    update.bindValue(0, value);
+    update.bindValue(1, nowMs);
+    update.bindValue(2, ticketId);
+    update.bindValue(3, value);
+    StatementCache::exec(update, "assign the ticket");
+    update.finish();
+}
+
+TicketRepository::ChangeOutcome TicketRepository::change(qint64 ticketId,
+                                                         const TicketChange &change,
+                                                         const Actor &actor,
+                                                         std::optional<qint64> expectedVersion)
+{
+    return Transaction::retryingConflicts(m_database, [&] {
+        Transaction transaction(m_database);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        // Compares the version and, on PostgreSQL, locks the row until the commit, so that a
+        // second change naming the same version waits and then finds it gone.
+        QSqlQuery &claim = prepared(
+            expectedVersion
+                ? QStringLiteral("UPDATE tickets SET updated_at = ? WHERE id = ? AND version = ?")
+                : QStringLiteral("UPDATE tickets SET updated_at = ? WHERE id = ?"));
+        claim.bindValue(0, now);
+        claim.bindValue(1, ticketId);
+        if (expectedVersion)
+            claim.bindValue(2, *expectedVersion);
+        StatementCache::exec(claim, "claim the ticket for a change");
+        const bool claimed = claim.numRowsAffected() == 1;
+        claim.finish();
+        if (!claimed)
+            return find(ticketId) ? ChangeOutcome::Stale : ChangeOutcome::NotFound;
+
+        if (change.status) {
+            QSqlQuery &record = prepared(TicketEventLog::recordSql(TicketEvent::Field::Status));
+            const QString name = ticketStatusName(*change.status);
+            TicketEventLog::bind(record, ticketId, name, actor, now);
+            StatementCache::exec(record, "record the status change");
+            record.finish();
+            QSqlQuery &update = prepared(
+                QStringLiteral("UPDATE tickets SET status = ? WHERE id = ? AND status <> ?"));
+            update.bindValue(0, name);
+            update.bindValue(1, ticketId);
+            update.bindValue(2, name);
+            StatementCache::exec(update, "change the ticket's status");
+            update.finish();
+        }
+        if (change.assignee)
+            assign(ticketId, *change.assignee, actor, now);
+        if (change.category) {
+            // A verdict is recorded even when it confirms the category: it is a decision.
+            QSqlQuery &record =
+                prepared(TicketEventLog::recordSql(TicketEvent::Field::Category, true));
+            TicketEventLog::bind(record, ticketId, QString(categoryName(*change.category)), actor,
+                                 now, true);
+            StatementCache::exec(record, "record the verdict");
+            record.finish();
+            QSqlQuery &verdict = prepared(ClassificationRepository::verdictSql());
+            ClassificationRepository::bindVerdict(verdict, ticketId, *change.category, actor, now);
+            StatementCache::exec(verdict, "store the verdict");
+            verdict.finish();
+        }
+        transaction.commit();
+        return ChangeOutcome::Changed;
+    });
+}
+
+QList<TicketEvent> TicketRepository::events(qint64 ticketId)
+{
+    QSqlQuery &query =
+        prepared(TicketEventLog::selectSql() + QStringLiteral("WHERE ticket_id = ? ORDER BY id"));
+    query.bindValue(0, ticketId);
+    StatementCache::exec(query, "read the ticket's history");
+    QList<TicketEvent> events;
+    while (query.next())
+        events.append(TicketEventLog::event(query));
+    query.finish();
+    return events;
 }
 
 qint64 TicketRepository::newestId()

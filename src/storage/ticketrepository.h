@@ -1,9 +1,12 @@
 #pragma once
 
+#include "actor.h"
 #include "sqldialect.h"
 #include "statementcache.h"
 #include "ticket.h"
+#include "ticketchange.h"
 #include "ticketdraft.h"
+#include "ticketevent.h"
 #include "ticketorder.h"
 #include "ticketquery.h"
 
@@ -97,8 +100,21 @@ public:
                               int limit);
     // Where the ticket is in that order now, or nothing when it no longer matches the filter.
     std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);
-    // Unknown ids are skipped. Throws StorageError, and then changes none of them.
-    void setStatus(const QList<qint64> &ticketIds, TicketStatus status);
+    // Each records its actor in the ticket's history. Unknown ids are skipped. Throws
+    // StorageError, and then changes none of them.
+    void setStatus(const QList<qint64> &ticketIds, TicketStatus status, const Actor &actor);
+    // An existing user's name (the caller checks), or empty to unassign.
+    void setAssignee(const QList<qint64> &ticketIds, const QString &assignee, const Actor &actor);
+
+    enum class ChangeOutcome { Changed, NotFound, Stale };
+    // The whole change or none of it; with an expected version, only while the ticket still
+    // has it (Stale otherwise), so that nobody overwrites a change they have not seen. A
+    // category is the actor's verdict. An assignee must be an existing user's name (the caller
+    // checks). Throws StorageError.
+    ChangeOutcome change(qint64 ticketId, const TicketChange &change, const Actor &actor,
+                         std::optional<qint64> expectedVersion);
+    // What people and integrations changed on the ticket, oldest first.
+    QList<TicketEvent> events(qint64 ticketId);
     // The largest ticket id so far.
     qint64 newestId();
     // Changes whenever another connection has committed; a reader polls it to know when to
@@ -111,6 +127,8 @@ private:
                              qint64 *matches);
     QSqlQuery &prepared(const QString &sql);
     Ticket insert(const TicketDraft &draft);
+    // Inside a transaction: records and makes one assignment.
+    void assign(qint64 ticketId, const QString &assignee, const Actor &actor, qint64 nowMs);
     static Ticket storedTicket(const TicketDraft &draft, qint64 id, qint64 createdAtMs,
                                qint64 nowMs);
     QList<IdempotentCreate> createEach(const QList<NewTicket> &tickets);

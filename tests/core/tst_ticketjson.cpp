@@ -190,9 +190,10 @@ void TestTicketJson::ticketFields()
     const QJsonObject json = ticketJsonOf(sampleTicket());
 
     QCOMPARE(sortedKeys(json),
-             (QStringList{u"body"_s, u"category"_s, u"classification"_s, u"created_at"_s,
-                          u"dataset"_s, u"form"_s, u"id"_s, u"needs_review"_s, u"source"_s,
-                          u"status"_s, u"subject"_s, u"updated_at"_s}));
+             (QStringList{u"assignee"_s, u"body"_s, u"category"_s, u"classification"_s,
+                          u"created_at"_s, u"dataset"_s, u"form"_s, u"id"_s, u"needs_review"_s,
+                          u"source"_s, u"status"_s, u"subject"_s, u"updated_at"_s}));
+    QVERIFY(json.value(u"assignee"_s).isNull());
     QVERIFY(json.value(u"id"_s).isDouble());
     QCOMPARE(json.value(u"id"_s).toInteger(), 9'000'000'001);
     QCOMPARE(json.value(u"subject"_s).toString(), u"Invoice twice"_s);

@@ -125,13 +125,13 @@ void TestScreenshots::seedSampleTickets()
         classification.needsReview = prediction.confidence < 0.6;
         classifications.add(classification);
         if (i % 5 == 0)
-            tickets.setStatus({ticket.id}, TicketStatus::Resolved);
+            tickets.setStatus({ticket.id}, TicketStatus::Resolved, Actor::user(u"alice"_s));
         // Agents confirm most verdicts they look at and correct a few.
         if (i % 4 == 1) {
             const Category verdict = i % 12 == 1
                                          ? kAllCategories.at((int(prediction.category) + 1) % 3)
                                          : prediction.category;
-            classifications.addAgentVerdict({ticket.id}, verdict, u"alice"_s);
+            classifications.addVerdict({ticket.id}, verdict, Actor::user(u"alice"_s));
         }
     }
 }

@@ -222,7 +222,7 @@ void TestTicketTableModel::ticketLeavingTheFilterLeavesTheTable()
     const QPersistentModelIndex staying = model.index(1, 0);
     const qint64 stayingId = staying.data(TicketTableModel::TicketIdRole).toLongLong();
     m_tickets->setStatus({leaving.data(TicketTableModel::TicketIdRole).toLongLong()},
-                         TicketStatus::Closed);
+                         TicketStatus::Closed, Actor::user(u"alice"_s));
     QSignalSpy refreshed(&model, &TicketTableModel::refreshed);
     model.refresh();
     QTRY_COMPARE(refreshed.size(), 1);

@@ -353,7 +353,7 @@ void TestClassificationQueue::batchKeepsEveryCountExact()
     for (int i = 0; i < 40; ++i)
         batch.append(result(tickets.at(i), kAllCategories.at(i % 3), 0.05 + (i % 19) * 0.05));
     QCOMPARE(m_queue->complete(batch).size(), 40);
-    m_tickets->setStatus(tickets.mid(20, 7), TicketStatus::Resolved);
+    m_tickets->setStatus(tickets.mid(20, 7), TicketStatus::Resolved, Actor::user(u"alice"_s));
 
     for (int i = 0; i < 40; ++i) {
         const Category expected = i == 3 ? Category::Billing : kAllCategories.at(i % 3);

@@ -521,7 +521,7 @@ void TestTicketRepository::countsPerCategoryEqualCountsOfEachFilter()
         classification.needsReview = classification.confidence < 0.6;
         ClassificationRepository(m_temporary->database()).add(classification);
         if (i % 3 == 1)
-            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved);
+            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved, Actor::user(u"alice"_s));
     }
     const TicketRepository::CategoryCounts counts = m_tickets->countByCategory(filter);
     QCOMPARE(counts.all, m_tickets->count(filter));
@@ -560,7 +560,7 @@ void TestTicketRepository::countedRangeEqualsCountAndRange()
         classification.needsReview = classification.confidence < 0.6;
         classifications.add(classification);
         if (i % 4 == 1)
-            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved);
+            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved, Actor::user(u"alice"_s));
     }
     const TicketOrder order{TicketOrder::Key::Subject, Qt::AscendingOrder};
     const qint64 total = m_tickets->count(filter);
@@ -620,7 +620,7 @@ void TestTicketRepository::rangeAndPositionAgreeInEveryOrder()
         classification.needsReview = i % 2 == 0;
         classifications.add(classification);
         if (i % 5 == 0)
-            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved);
+            m_tickets->setStatus({ticket.id}, TicketStatus::Resolved, Actor::user(u"alice"_s));
     }
     const TicketOrder order{key, direction};
     const TicketQuery all;
@@ -675,7 +675,7 @@ void TestTicketRepository::positionIsNothingOnceTheTicketLeavesTheFilter()
     openOnly.status = TicketStatus::Open;
     const TicketOrder order;
     QCOMPARE(m_tickets->position(openOnly, order, ticket.id), std::optional<qint64>(0));
-    m_tickets->setStatus({ticket.id}, TicketStatus::Closed);
+    m_tickets->setStatus({ticket.id}, TicketStatus::Closed, Actor::user(u"alice"_s));
     QCOMPARE(m_tickets->position(openOnly, order, ticket.id), std::nullopt);
     QCOMPARE(m_tickets->position(openOnly, order, 999999), std::nullopt);
 }
@@ -685,7 +685,7 @@ void TestTicketRepository::statusChangesForManyTickets()
     const Ticket a = add(u"a"_s, u"b"_s);
     const Ticket b = add(u"b"_s, u"b"_s);
     const Ticket untouched = add(u"c"_s, u"b"_s);
-    m_tickets->setStatus({a.id, b.id, 424242}, TicketStatus::InProgress);
+    m_tickets->setStatus({a.id, b.id, 424242}, TicketStatus::InProgress, Actor::user(u"alice"_s));
     QCOMPARE(m_tickets->find(a.id)->status, TicketStatus::InProgress);
     QCOMPARE(m_tickets->find(b.id)->status, TicketStatus::InProgress);
     QCOMPARE(m_tickets->find(untouched.id)->status, TicketStatus::Open);
@@ -708,7 +708,7 @@ void TestTicketRepository::agentVerdictBecomesTheCategory()
     classifications.add(machine);
     QVERIFY(m_tickets->find(ticket.id)->needsReview);
 
-    classifications.addAgentVerdict({ticket.id}, Category::Billing, u"alice"_s);
+    classifications.addVerdict({ticket.id}, Category::Billing, Actor::user(u"alice"_s));
     const std::optional<Ticket> corrected = m_tickets->find(ticket.id);
     QCOMPARE(corrected->category, Category::Billing);
     QVERIFY(!corrected->needsReview);
