@@ -33,7 +33,8 @@ QString methodToken(Method method)
 bool isJsonContentType(const QByteArray &contentType)
 {
     const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
-    return mediaType == "application/json";
+    // A PATCH body is a JSON merge patch (RFC 7396): null unassigns, absent keeps.
+    return mediaType == "application/json" || mediaType == "application/merge-patch+json";
 }
 
 // HTML forms and many clients write a space in the query as '+'; QUrlQuery leaves it alone.
@@ -72,6 +73,10 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
         {Method::Post, QLatin1String("/requests"), &ApiServer::createRequest, Scope::TicketsWrite},
         {Method::Get, QLatin1String("/requests"), &ApiServer::listRequests, Scope::TicketsRead},
         {Method::Get, QLatin1String("/requests/{id}"), &ApiServer::getRequest, Scope::TicketsRead},
+        {Method::Patch, QLatin1String("/requests/{id}"), &ApiServer::changeRequest,
+         Scope::TicketsWrite},
+        {Method::Get, QLatin1String("/requests/{id}/history"), &ApiServer::getRequestHistory,
+         Scope::TicketsRead},
         {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
         {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
         {Method::Get, QLatin1String("/openapi.json"), &ApiServer::getOpenApi, std::nullopt},
@@ -291,8 +296,15 @@ void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &wai
     try {
         if (!m_session)
             openSession();
-        if (const std::optional<QByteArray> current = m_requests->currentJson(ticketId))
-            reply.body = *current;
+        if (const std::optional<Ticket> current = m_requests->current(ticketId)) {
+            const ApiReply now = RequestsController::ticketReply(*current);
+            reply.body = now.body;
+            // The classification changed the ticket's version, and so its ETag.
+            for (auto &[name, value] : reply.headers) {
+                if (name == "ETag")
+                    value = RequestsController::entityTag(*current);
+            }
+        }
     } catch (const StorageError &error) {
         // The ticket is stored; answering with it as submitted beats failing the request.
         qCWarning(lcApi) << "Could not re-read ticket" << ticketId << error.message();
@@ -362,7 +374,7 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                                                  "again shortly."));
         }
     }
-    if (request.method() == Method::Post) {
+    if (request.method() == Method::Post || request.method() == Method::Patch) {
         if (!isJsonContentType(request.value(QByteArrayLiteral("Content-Type")))) {
             return ApiError::make(ApiError::Kind::UnsupportedMediaType,
                                   QStringLiteral("Send the body as application/json."));
@@ -467,6 +479,17 @@ ApiResult ApiServer::createRequest(const Call &call)
 ApiResult ApiServer::getRequest(const Call &call)
 {
     return m_requests->get(call.pathArgument);
+}
+
+ApiResult ApiServer::changeRequest(const Call &call)
+{
+    return m_requests->change(call.pathArgument, call.json,
+                              call.request.value(QByteArrayLiteral("If-Match")), call.actor);
+}
+
+ApiResult ApiServer::getRequestHistory(const Call &call)
+{
+    return m_requests->history(call.pathArgument);
 }
 
 ApiResult ApiServer::listRequests(const Call &call)

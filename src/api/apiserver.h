@@ -114,6 +114,8 @@ private:
 
     ApiResult createRequest(const Call &call);
     ApiResult getRequest(const Call &call);
+    ApiResult changeRequest(const Call &call);
+    ApiResult getRequestHistory(const Call &call);
     ApiResult listRequests(const Call &call);
     ApiResult getStats(const Call &call);
     ApiResult getHealth(const Call &call);

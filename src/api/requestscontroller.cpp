@@ -21,8 +21,116 @@ static ApiReply created(const Ticket &ticket)
     const QByteArray location = "/requests/" + QByteArray::number(ticket.id);
     return {TicketJson::toJson(ticket),
             QHttpServerResponse::StatusCode::Created,
-            {{QByteArrayLiteral("Location"), location}},
+            {{QByteArrayLiteral("Location"), location},
+             {QByteArrayLiteral("ETag"), RequestsController::entityTag(ticket)}},
             ticket.classificationState() == ClassificationState::Pending ? ticket.id : 0};
+}
+
+// The canonical spelling of a ticket id in a path, or nothing: "+1" or " 1" would make two URLs
+// for one ticket.
+static std::optional<qint64> ticketId(const QString &id)
+{
+    bool ok = false;
+    const qint64 value = id.toLongLong(&ok);
+    if (ok && value > 0 && QString::number(value) == id)
+        return value;
+    return std::nullopt;
+}
+
+static ApiError unknownTicket(const QString &id)
+{
+    return ApiError::notFound(QStringLiteral("There is no request with id %1.").arg(id));
+}
+
+QByteArray RequestsController::entityTag(const Ticket &ticket)
+{
+    return '"' + QByteArray::number(ticket.version) + '"';
+}
+
+ApiReply RequestsController::ticketReply(const Ticket &ticket)
+{
+    return ApiReply{TicketJson::toJson(ticket),
+                    QHttpServerResponse::StatusCode::Ok,
+                    {{QByteArrayLiteral("ETag"), entityTag(ticket)}}};
+}
+
+std::variant<std::optional<qint64>, ApiError>
+RequestsController::expectedVersion(const QByteArray &ifMatch)
+{
+    if (ifMatch.isNull())
+        return std::optional<qint64>();
+    const QByteArray trimmed = ifMatch.trimmed();
+    // "Any current representation": the ticket must exist, whatever its version.
+    if (trimmed == "*")
+        return std::optional<qint64>();
+    // Strong comparison (RFC 9110, 13.1.1): a weak tag never matches, which a version no
+    // ticket has says. A client names the one version it read; a list is refused as unclear.
+    if (trimmed.startsWith("W/\""))
+        return std::optional<qint64>(0);
+    bool ok = false;
+    qint64 version = 0;
+    if (trimmed.size() > 2 && trimmed.startsWith('"') && trimmed.endsWith('"'))
+        version = trimmed.mid(1, trimmed.size() - 2).toLongLong(&ok);
+    if (!ok || version < 1) {
+        return ApiError::invalidParameters(
+            {{QStringLiteral("If-Match"),
+              QStringLiteral("must be the ETag of the ticket as last read, such as \"3\"")}});
+    }
+    return std::optional<qint64>(version);
+}
+
+ApiResult RequestsController::change(const QString &id, const QJsonObject &body,
+                                     const QByteArray &ifMatch, const Actor &actor)
+{
+    const std::optional<qint64> ticket = ticketId(id);
+    if (!ticket)
+        return unknownTicket(id);
+    auto expected = expectedVersion(ifMatch);
+    if (auto *error = std::get_if<ApiError>(&expected))
+        return std::move(*error);
+    const Validated<TicketChange> parsed = TicketJson::changeFromJson(body);
+    if (!parsed.isValid())
+        return ApiError::validationFailed(parsed.errors);
+
+    const TicketSession::Changed changed =
+        m_tickets.change(*ticket, parsed.value, actor, std::get<std::optional<qint64>>(expected));
+    switch (changed.problem) {
+    case TicketSession::Problem::None:
+        break;
+    case TicketSession::Problem::NotFound:
+        return unknownTicket(id);
+    case TicketSession::Problem::Stale: {
+        ApiError error = ApiError::make(
+            ApiError::Kind::PreconditionFailed,
+            QStringLiteral("Someone changed the ticket since you read it; read it again and "
+                           "decide on what it says now."));
+        if (changed.ticket)
+            error.headers.append({QByteArrayLiteral("ETag"), entityTag(*changed.ticket)});
+        return error;
+    }
+    case TicketSession::Problem::UnknownAssignee:
+        return ApiError::validationFailed(
+            {{QStringLiteral("assignee"), QStringLiteral("is not a user")}});
+    case TicketSession::Problem::DisabledAssignee:
+        return ApiError::validationFailed(
+            {{QStringLiteral("assignee"), QStringLiteral("is a disabled user")}});
+    }
+    if (!changed.ticket)
+        return unknownTicket(id);
+    return ticketReply(*changed.ticket);
+}
+
+ApiResult RequestsController::history(const QString &id)
+{
+    const std::optional<qint64> ticketIdValue = ticketId(id);
+    std::optional<Ticket> ticket;
+    if (ticketIdValue)
+        ticket = m_tickets.find(*ticketIdValue);
+    if (!ticket)
+        return unknownTicket(id);
+    return ApiReply{TicketJson::historyToJson(*ticket, m_tickets.history(ticket->id)),
+                    QHttpServerResponse::StatusCode::Ok,
+                    {}};
 }
 
 RequestsController::RequestsController(TicketSession &tickets)
@@ -88,15 +196,12 @@ ApiResult RequestsController::stored(const TicketRepository::IdempotentCreate &r
 
 ApiResult RequestsController::get(const QString &id)
 {
-    bool ok = false;
-    const qint64 ticketId = id.toLongLong(&ok);
     std::optional<Ticket> ticket;
-    // Only the canonical spelling names a ticket: "+1" or " 1" would make two URLs for one.
-    if (ok && ticketId > 0 && QString::number(ticketId) == id)
-        ticket = m_tickets.find(ticketId);
+    if (const std::optional<qint64> value = ticketId(id))
+        ticket = m_tickets.find(*value);
     if (!ticket)
-        return ApiError::notFound(QStringLiteral("There is no request with id %1.").arg(id));
-    return ApiReply{TicketJson::toJson(*ticket), QHttpServerResponse::StatusCode::Ok, {}};
+        return unknownTicket(id);
+    return ticketReply(*ticket);
 }
 
 ApiResult RequestsController::list(const QUrlQuery &urlQuery)
@@ -108,10 +213,7 @@ ApiResult RequestsController::list(const QUrlQuery &urlQuery)
         TicketJson::toJson(m_tickets.list(query.value)), QHttpServerResponse::StatusCode::Ok, {}};
 }
 
-std::optional<QByteArray> RequestsController::currentJson(qint64 id)
+std::optional<Ticket> RequestsController::current(qint64 id)
 {
-    const std::optional<Ticket> ticket = m_tickets.find(id);
-    if (!ticket)
-        return std::nullopt;
-    return TicketJson::toJson(*ticket);
+    return m_tickets.find(id);
 }

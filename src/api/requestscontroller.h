@@ -22,9 +22,20 @@ public:
     static ApiResult stored(const TicketRepository::IdempotentCreate &result);
     ApiResult get(const QString &id);
     // The ticket as it is now, for a reply that waited for its classification.
-    std::optional<QByteArray> currentJson(qint64 id);
+    std::optional<Ticket> current(qint64 id);
+    // PATCH: the actor's change, only while the ticket still has the version If-Match names.
+    ApiResult change(const QString &id, const QJsonObject &body, const QByteArray &ifMatch,
+                     const Actor &actor);
+    ApiResult history(const QString &id);
     ApiResult list(const QUrlQuery &query);
 
+    // The ticket's strong ETag, "<version>".
+    static QByteArray entityTag(const Ticket &ticket);
+    static ApiReply ticketReply(const Ticket &ticket);
+
 private:
+    // From If-Match: the version the client read, or none when it sent none or "*".
+    static std::variant<std::optional<qint64>, ApiError> expectedVersion(const QByteArray &ifMatch);
+
     TicketSession &m_tickets;
 };

@@ -581,7 +581,7 @@ void TestApiServer::wrongMethodIsNotAllowed_data()
     QTest::newRow("DELETE /requests")
         << QByteArray("DELETE") << u"/requests"_s << QByteArray("POST, GET, OPTIONS");
     QTest::newRow("PUT /requests/1")
-        << QByteArray("PUT") << u"/requests/1"_s << QByteArray("GET, OPTIONS");
+        << QByteArray("PUT") << u"/requests/1"_s << QByteArray("GET, PATCH, OPTIONS");
     QTest::newRow("POST /stats") << QByteArray("POST") << u"/stats"_s << QByteArray("GET, OPTIONS");
     QTest::newRow("PATCH /health")
         << QByteArray("PATCH") << u"/health"_s << QByteArray("GET, OPTIONS");
