@@ -169,6 +169,15 @@ QJsonObject TicketStats::toJson() const
     }
     QJsonObject correctionsJson = correctionsToJson(allCorrections());
     correctionsJson.insert(JsonKey::byCategory, correctionsByCategory);
+    QJsonArray correctionsByActorJson;
+    for (const ActorCorrections &entry : correctionsByActor) {
+        QJsonObject actorJson = correctionsToJson(entry.corrections);
+        actorJson.insert(JsonKey::actor,
+                         QJsonObject{{JsonKey::kind, actorKindName(entry.actor.kind)},
+                                     {JsonKey::name, entry.actor.name}});
+        correctionsByActorJson.append(actorJson);
+    }
+    correctionsJson.insert(JsonKey::byActor, correctionsByActorJson);
 
     QJsonObject backlogByAge;
     for (std::size_t i = 0; i < kAllBacklogAges.size(); ++i)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actor.h"
 #include "category.h"
 #include "fielderror.h"
 
@@ -65,9 +66,19 @@ struct TicketStats
         qint64 total() const;
     };
 
+    // The verdicts one person or integration gave within the window.
+    struct ActorCorrections
+    {
+        Actor actor;
+        Corrections corrections;
+    };
+
     QList<Day> days;
-    // Agent verdicts given within the window, by the machine category they judged.
+    // People's verdicts given within the window, by the machine category they judged.
     std::array<Corrections, kCategoryCount> corrections{};
+    // Verdicts within the window by who gave them: people, then integrations (which the
+    // per-category counts leave out), each by name.
+    QList<ActorCorrections> correctionsByActor;
     // Tickets created within the window, by their latest machine classification's category.
     std::array<ConfidenceHistogram, kCategoryCount> confidence{};
     Backlog backlog;

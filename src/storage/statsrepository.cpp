@@ -90,21 +90,22 @@ void StatsRepository::addDailyCounts(TicketStats &stats, qint64 firstDay, qint64
 
 void StatsRepository::addCorrections(TicketStats &stats, qint64 fromMs, qint64 untilMs)
 {
-    // Each agent verdict is held against the machine result it followed: the latest machine
+    // Each verdict is held against the machine result it followed: the latest machine
     // classification of that ticket stored before it (by id, the order of storing; timestamps
     // can tie). A verdict on a ticket the machine never classified judges nothing and is left
     // out. The partial index finds the verdicts, classifications_ticket the result before each;
     // MATERIALIZED, because a flattened subquery would be run again for every use of "machine".
-    QSqlQuery &query = m_statements.prepared(
-        QStringLiteral("WITH verdicts AS MATERIALIZED ("
-                       "SELECT a.category AS agent, "
-                       "(SELECT m.category FROM classifications m "
-                       "WHERE m.ticket_id = a.ticket_id AND m.provider <> 'agent' AND m.id < a.id "
-                       "ORDER BY m.id DESC LIMIT 1) AS machine "
-                       "FROM classifications a "
-                       "WHERE a.provider = 'agent' AND a.created_at >= ? AND a.created_at < ?) "
-                       "SELECT machine, agent, COUNT(*) FROM verdicts WHERE machine IS NOT NULL "
-                       "GROUP BY machine, agent"));
+    // Verdicts from before actors had kinds were all people's.
+    QSqlQuery &query = m_statements.prepared(QStringLiteral(
+        "WITH verdicts AS MATERIALIZED ("
+        "SELECT a.category AS agent, COALESCE(a.actor_kind, 'user') AS kind, a.model AS actor, "
+        "(SELECT m.category FROM classifications m "
+        "WHERE m.ticket_id = a.ticket_id AND m.provider <> 'agent' AND m.id < a.id "
+        "ORDER BY m.id DESC LIMIT 1) AS machine "
+        "FROM classifications a "
+        "WHERE a.provider = 'agent' AND a.created_at >= ? AND a.created_at < ?) "
+        "SELECT machine, agent, kind, actor, COUNT(*) FROM verdicts WHERE machine IS NOT NULL "
+        "GROUP BY machine, agent, kind, actor ORDER BY kind DESC, actor"));
     query.bindValue(0, fromMs);
     query.bindValue(1, untilMs);
     StatementCache::exec(query, "read the agents' corrections");
@@ -113,10 +114,20 @@ void StatsRepository::addCorrections(TicketStats &stats, qint64 fromMs, qint64 u
         const std::optional<Category> agent = categoryFromName(query.value(1).toString());
         if (!machine || !agent)
             continue;
-        TicketStats::Corrections &corrections =
-            stats.corrections[static_cast<std::size_t>(*machine)];
-        (*machine == *agent ? corrections.confirmed : corrections.corrected) +=
-            query.value(2).toLongLong();
+        const Actor actor{actorKindFromName(query.value(2).toString()).value_or(Actor::Kind::User),
+                          query.value(3).toString()};
+        const qint64 count = query.value(4).toLongLong();
+        const bool corrected = *machine != *agent;
+        if (actor.kind == Actor::Kind::User) {
+            TicketStats::Corrections &corrections =
+                stats.corrections[static_cast<std::size_t>(*machine)];
+            (corrected ? corrections.corrected : corrections.confirmed) += count;
+        }
+        // Rows come sorted by actor, so one actor's rows are neighbours.
+        if (stats.correctionsByActor.isEmpty() || stats.correctionsByActor.last().actor != actor)
+            stats.correctionsByActor.append({actor, {}});
+        TicketStats::Corrections &byActor = stats.correctionsByActor.last().corrections;
+        (corrected ? byActor.corrected : byActor.confirmed) += count;
     }
     query.finish();
 }

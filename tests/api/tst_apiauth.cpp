@@ -387,7 +387,8 @@ void TestApiAuth::optionsNeedsNoToken_data()
     QTest::addColumn<QStringList>("allowed");
 
     QTest::newRow("/requests") << u"/requests"_s << QStringList{u"GET"_s, u"POST"_s, u"OPTIONS"_s};
-    QTest::newRow("/requests/1") << u"/requests/1"_s << QStringList{u"GET"_s, u"OPTIONS"_s};
+    QTest::newRow("/requests/1") << u"/requests/1"_s
+                                 << QStringList{u"GET"_s, u"OPTIONS"_s, u"PATCH"_s};
     QTest::newRow("/stats") << u"/stats"_s << QStringList{u"GET"_s, u"OPTIONS"_s};
 }
 

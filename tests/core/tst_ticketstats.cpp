@@ -211,6 +211,8 @@ void TestTicketStats::managersFiguresToJson()
     TicketStats stats = TicketStats::emptyWindow(QDate(2024, 5, 20), 7);
     stats.corrections[std::size_t(Category::Technical)] = {3, 9};
     stats.corrections[std::size_t(Category::Billing)] = {1, 0};
+    stats.correctionsByActor = {{Actor::user(u"alice"_s), {2, 3}},
+                                {Actor::integration(u"crm"_s), {0, 4}}};
     stats.confidence[std::size_t(Category::General)][0] = 4;
     stats.confidence[std::size_t(Category::General)][9] = 6;
     stats.backlog.asOf = QDateTime(QDate(2024, 5, 20), QTime(8, 0), Qt::UTC);
@@ -219,8 +221,8 @@ void TestTicketStats::managersFiguresToJson()
 
     const QJsonObject json = stats.toJson();
     const QJsonObject corrections = json.value(u"corrections"_s).toObject();
-    QCOMPARE(sortedKeys(corrections),
-             (QStringList{u"by_category"_s, u"confirmed"_s, u"corrected"_s, u"rate"_s}));
+    QCOMPARE(sortedKeys(corrections), (QStringList{u"by_actor"_s, u"by_category"_s, u"confirmed"_s,
+                                                   u"corrected"_s, u"rate"_s}));
     QCOMPARE(corrections.value(u"corrected"_s).toInteger(), 4);
     QCOMPARE(corrections.value(u"confirmed"_s).toInteger(), 9);
     QCOMPARE(corrections.value(u"rate"_s).toDouble(), 4.0 / 13.0);
@@ -228,6 +230,14 @@ void TestTicketStats::managersFiguresToJson()
     QCOMPARE(technical.value(u"corrected"_s).toInteger(), 3);
     QCOMPARE(technical.value(u"confirmed"_s).toInteger(), 9);
     QCOMPARE(technical.value(u"rate"_s).toDouble(), 0.25);
+    const QJsonArray byActor = corrections.value(u"by_actor"_s).toArray();
+    QCOMPARE(byActor.size(), 2);
+    QCOMPARE(byActor.at(0)[u"actor"_s][u"kind"_s].toString(), u"user"_s);
+    QCOMPARE(byActor.at(0)[u"actor"_s][u"name"_s].toString(), u"alice"_s);
+    QCOMPARE(byActor.at(0)[u"corrected"_s].toInteger(), 2);
+    QCOMPARE(byActor.at(0)[u"rate"_s].toDouble(), 0.4);
+    QCOMPARE(byActor.at(1)[u"actor"_s][u"kind"_s].toString(), u"integration"_s);
+    QCOMPARE(byActor.at(1)[u"confirmed"_s].toInteger(), 4);
     QCOMPARE(corrections[u"by_category"_s][u"billing"_s][u"rate"_s].toDouble(), 1.0);
     // No verdict, no rate: null rather than a 0 that reads as "never wrong".
     QVERIFY(corrections[u"by_category"_s][u"general"_s][u"rate"_s].isNull());

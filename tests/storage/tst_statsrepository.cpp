@@ -41,6 +41,7 @@ private Q_SLOTS:
     void dailyCountsFillEmptyDays();
     void windowEndsOnNowsUtcDay();
     void correctionsJudgeTheMachineResultBefore();
+    void correctionsPerActor();
     void confidenceBucketsMatchTheDomain_data();
     void confidenceBucketsMatchTheDomain();
     void confidenceFollowsLatestMachineResult();
@@ -146,6 +147,41 @@ void TestStatsRepository::windowEndsOnNowsUtcDay()
     QCOMPARE(stats.days.last().date, QDate(2024, 5, 20));
     QCOMPARE(stats.days.last().unclassified, 1);
     QCOMPARE(stats.backlog.asOf, lateUtc);
+}
+
+// The statistics count corrections per person; an integration's verdicts are counted apart
+// and left out of the people's figures.
+void TestStatsRepository::correctionsPerActor()
+{
+    // Verdicts are stored with the real time: the window ends now.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 nowMs = Timestamps::toMs(now);
+    ClassificationRepository classifications(m_temporary->database());
+    const auto ticketClassified = [&](Category machine) {
+        const qint64 id = addTicket(nowMs - kDay);
+        classify(id, machine, ClassificationProvider::Rules, 0.9, nowMs - kDay);
+        return id;
+    };
+    classifications.addVerdict({ticketClassified(Category::Billing)}, Category::Technical,
+                               Actor::user(u"bob"_s));
+    classifications.addVerdict(
+        {ticketClassified(Category::Billing), ticketClassified(Category::General)},
+        Category::Billing, Actor::user(u"alice"_s));
+    classifications.addVerdict({ticketClassified(Category::Technical)}, Category::General,
+                               Actor::integration(u"crm"_s));
+
+    const TicketStats stats = m_stats->stats(now.addSecs(60), 7);
+    QCOMPARE(stats.allCorrections().corrected, 2);
+    QCOMPARE(stats.allCorrections().confirmed, 1);
+    QCOMPARE(stats.corrections[index(Category::Technical)].reviewed(), 0);
+    QCOMPARE(stats.correctionsByActor.size(), 3);
+    QCOMPARE(stats.correctionsByActor.at(0).actor, Actor::user(u"alice"_s));
+    QCOMPARE(stats.correctionsByActor.at(0).corrections.corrected, 1);
+    QCOMPARE(stats.correctionsByActor.at(0).corrections.confirmed, 1);
+    QCOMPARE(stats.correctionsByActor.at(1).actor, Actor::user(u"bob"_s));
+    QCOMPARE(stats.correctionsByActor.at(1).corrections.corrected, 1);
+    QCOMPARE(stats.correctionsByActor.at(2).actor, Actor::integration(u"crm"_s));
+    QCOMPARE(stats.correctionsByActor.at(2).corrections.corrected, 1);
 }
 
 void TestStatsRepository::correctionsJudgeTheMachineResultBefore()
