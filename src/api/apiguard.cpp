@@ -34,12 +34,13 @@ ApiError tooManyRequests(const QString &message,
 } // namespace
 
 ApiGuard::ApiGuard(TokenVerifier &tokens, CredentialFailureTracker &failures, HostAllowList hosts,
-                   ClientAddressResolver proxies, Limits limits)
+                   ClientAddressResolver proxies, Limits limits, CorsPolicy cors)
     : m_tokens(tokens)
     , m_failures(failures)
     , m_hosts(std::move(hosts))
     , m_proxies(std::move(proxies))
     , m_limitLoopback(limits.limitLoopback)
+    , m_cors(std::move(cors))
     , m_tokenLimiter(limits.perToken)
     , m_addressLimiter(limits.perAddress)
 {}

@@ -3,6 +3,7 @@
 #include "actor.h"
 #include "apierror.h"
 #include "clientaddressresolver.h"
+#include "corspolicy.h"
 #include "hostallowlist.h"
 #include "ratelimiter.h"
 #include "scope.h"
@@ -36,8 +37,10 @@ public:
     using Limits = ApiLimits;
 
     ApiGuard(TokenVerifier &tokens, CredentialFailureTracker &failures, HostAllowList hosts,
-             ClientAddressResolver proxies = {}, Limits limits = {});
+             ClientAddressResolver proxies = {}, Limits limits = {}, CorsPolicy cors = {});
     Q_DISABLE_COPY_MOVE(ApiGuard)
+
+    const CorsPolicy &cors() const { return m_cors; }
 
     // The client the request comes from: the socket's peer, or the address a trusted proxy
     // forwarded.
@@ -65,6 +68,7 @@ private:
     const HostAllowList m_hosts;
     const ClientAddressResolver m_proxies;
     const bool m_limitLoopback;
+    const CorsPolicy m_cors;
     RateLimiter m_tokenLimiter;
     RateLimiter m_addressLimiter;
 };

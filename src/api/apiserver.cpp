@@ -198,6 +198,7 @@ void ApiServer::serve(const QHttpServerRequest &request, QLatin1String path,
     QElapsedTimer timer;
     timer.start();
     ApiResult result = dispatch(request, path, pathArgument);
+    addCorsHeaders(request, result);
     const std::optional<int> waitSeconds =
         request.method() == Method::Post ? preferredWaitSeconds(request) : std::nullopt;
     // The request is gone once this returns; a later answer logs this line instead.
@@ -313,6 +314,27 @@ void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &wai
     logRequest(waiter->requestLine, response, waiter->timer);
     response.write(std::move(waiter->responder));
     waiter->socket->flush();
+}
+
+void ApiServer::addCorsHeaders(const QHttpServerRequest &request, ApiResult &result) const
+{
+    const CorsPolicy &cors = m_guard->cors();
+    if (cors.isEmpty())
+        return;
+    const QByteArray origin = request.value(QByteArrayLiteral("Origin"));
+    if (origin.isEmpty())
+        return;
+    auto &headers = std::holds_alternative<ApiReply>(result) ? std::get<ApiReply>(result).headers
+                                                             : std::get<ApiError>(result).headers;
+    QByteArray allowed;
+    for (const auto &[name, value] : std::as_const(headers)) {
+        if (name == "Allow")
+            allowed = value;
+    }
+    // A preflight is the OPTIONS answer, which lists the path's methods in Allow.
+    headers.append(request.method() == Method::Options && !allowed.isEmpty()
+                       ? cors.preflightHeaders(origin, allowed)
+                       : cors.responseHeaders(origin));
 }
 
 ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String path,

@@ -101,6 +101,8 @@ private:
     static QHttpServerResponse toResponse(ApiResult &&result);
     void answerWaiters(const QList<qint64> &ticketIds);
     void answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter);
+    // Browsers' cross-origin headers, for an origin the guard's policy allows.
+    void addCorsHeaders(const QHttpServerRequest &request, ApiResult &result) const;
     ApiResult dispatch(const QHttpServerRequest &request, QLatin1String path,
                        const QString &pathArgument);
     // This thread's session and the controllers that use it. openSession() throws StorageError.

@@ -93,7 +93,8 @@ quint16 ApiService::start(const Options &options)
             : std::make_shared<BalancedTcpServer::Ring>();
     const auto guard = std::make_shared<ApiGuard>(
         m_tokenVerifier, *m_credentialFailures, HostAllowList(address, bound, options.allowedHosts),
-        ClientAddressResolver(options.trustedProxies), options.limits);
+        ClientAddressResolver(options.trustedProxies), options.limits,
+        CorsPolicy(options.corsOrigins));
     for (int i = 0; i < options.workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);

@@ -56,6 +56,8 @@ public:
         QStringList allowedHosts;
         // Reverse proxies whose X-Forwarded-For names the client; nobody else's is believed.
         QList<ClientAddressResolver::Subnet> trustedProxies;
+        // Web origins whose pages may call the API from a browser; none by default.
+        QStringList corsOrigins;
         ApiGuard::Limits limits;
     };
 

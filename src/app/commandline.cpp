@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include "corspolicy.h"
 #include "databaselocation.h"
 #include "settingskeys.h"
 
@@ -107,9 +108,14 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("Reverse proxies, as addresses or subnets (\"10.0.0.0/8, 192.168.1.5\"), whose "
            "X-Forwarded-For names the client for rate limits, bans and the log."),
         tr("list"));
+    const QCommandLineOption corsOrigin(
+        QStringLiteral("cors-origin"),
+        tr("A web origin (https://crm.example.com) whose pages may call the API from a browser, "
+           "with a token. Repeatable; none by default."),
+        tr("origin"));
     parser.addOptions({headless, databaseOption, bind, port, tlsCertificate, tlsKey, insecureHttp,
-                       allowedHost, trustedProxies, language, limit, spreadDays, provider, json,
-                       model, role, scopes, expires});
+                       allowedHost, trustedProxies, corsOrigin, language, limit, spreadDays,
+                       provider, json, model, role, scopes, expires});
     parser.addPositionalArgument(
         QStringLiteral("command"),
         tr("Optional command: import, evaluate, train, users or tokens."),
@@ -264,6 +270,9 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     }
     // Settings apply when the API (re)starts, so only the command line's names are kept here.
     result.allowedHosts = parser.values(allowedHost);
+    result.corsOrigins = parser.values(corsOrigin);
+    if (const QString problem = CorsPolicy::problem(result.corsOrigins); !problem.isEmpty())
+        return tr("--cors-origin: %1").arg(problem);
     if (parser.isSet(trustedProxies)) {
         const ClientAddressResolver::ParsedSubnets parsed =
             ClientAddressResolver::parseSubnets(parser.value(trustedProxies));

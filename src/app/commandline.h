@@ -51,6 +51,8 @@ struct CommandLine
     // Host names the API answers to besides localhost and its bound address; empty: the
     // settings' list.
     QStringList allowedHosts;
+    // Web origins allowed to call the API from a browser; empty: the settings' list.
+    QStringList corsOrigins;
     // Reverse proxies whose X-Forwarded-For is believed; unset: the settings' list.
     std::optional<QList<ClientAddressResolver::Subnet>> trustedProxies;
 

@@ -62,6 +62,9 @@ ApiService::Options apiOptions(const CommandLine &commandLine, const QHostAddres
     options.allowedHosts = commandLine.allowedHosts.isEmpty()
                                ? settings.value(SettingsKeys::apiAllowedHosts).toStringList()
                                : commandLine.allowedHosts;
+    options.corsOrigins = commandLine.corsOrigins.isEmpty()
+                              ? settings.value(SettingsKeys::apiCorsOrigins).toStringList()
+                              : commandLine.corsOrigins;
     if (commandLine.trustedProxies) {
         options.trustedProxies = *commandLine.trustedProxies;
     } else {

@@ -10,6 +10,7 @@ inline constexpr QLatin1StringView apiBindAddress{"api/bind_address"};
 inline constexpr QLatin1StringView apiPort{"api/port"};
 inline constexpr QLatin1StringView apiAllowedHosts{"api/allowed_hosts"};
 inline constexpr QLatin1StringView apiTrustedProxies{"api/trusted_proxies"};
+inline constexpr QLatin1StringView apiCorsOrigins{"api/cors_origins"};
 // Paths of the PEM files the API serves HTTPS with; never the key itself.
 inline constexpr QLatin1StringView apiTlsCertificate{"api/tls_certificate"};
 inline constexpr QLatin1StringView apiTlsKey{"api/tls_key"};

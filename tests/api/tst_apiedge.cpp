@@ -25,6 +25,10 @@ private Q_SLOTS:
     void addressRateLimitCountsEachClientApart();
     void forwardedForIsBelievedOnlyFromTrustedProxies();
     void badCredentialsAreSlowedThenBannedWhileOthersAreServed();
+    void noCorsHeadersUnlessOriginsAreConfigured();
+    void configuredOriginsGetCorsAndPreflightsNeedNoToken();
+    void corsOriginsMustBeOrigins_data();
+    void corsOriginsMustBeOrigins();
 
 private:
     // Served with the given options on an ephemeral loopback port; the client talks to it.
@@ -195,6 +199,82 @@ void TestApiEdge::badCredentialsAreSlowedThenBannedWhileOthersAreServed()
     QCOMPARE(stillBanned.errorCode(), u"too_many_requests"_s);
     // Others are not.
     QCOMPARE(attempt("192.0.2.67", m_token).status, 200);
+}
+
+void TestApiEdge::noCorsHeadersUnlessOriginsAreConfigured()
+{
+    start({});
+    const HttpClient::Response get =
+        m_client->send("GET", u"/requests"_s, {}, {{"Origin", "https://crm.example.com"}});
+    QCOMPARE(get.status, 200);
+    const HttpClient::Response preflight = m_client->send(
+        "OPTIONS", u"/requests"_s, {},
+        {{"Origin", "https://crm.example.com"}, {"Access-Control-Request-Method", "POST"}});
+    QCOMPARE(preflight.status, 204);
+    for (const HttpClient::Response *response : {&get, &preflight}) {
+        for (const auto &[name, value] : response->headers)
+            QVERIFY2(!name.toLower().startsWith("access-control-"), name.constData());
+    }
+}
+
+void TestApiEdge::configuredOriginsGetCorsAndPreflightsNeedNoToken()
+{
+    ApiService::Options options;
+    options.corsOrigins = {u"https://crm.example.com"_s};
+    start(options);
+    const QByteArray origin = "https://crm.example.com";
+
+    // The preflight carries no token; the browser asks what the real request may send.
+    m_client->setBearerToken({});
+    const HttpClient::Response preflight = m_client->send(
+        "OPTIONS", u"/requests/1"_s, {},
+        {{"Origin", origin},
+         {"Access-Control-Request-Method", "PATCH"},
+         {"Access-Control-Request-Headers", "authorization, if-match, content-type"}});
+    QCOMPARE(preflight.status, 204);
+    QCOMPARE(preflight.header("Access-Control-Allow-Origin"), origin);
+    QVERIFY(preflight.header("Access-Control-Allow-Methods").contains("PATCH"));
+    const QByteArray allowedHeaders = preflight.header("Access-Control-Allow-Headers");
+    for (const char *header : {"Authorization", "If-Match", "Content-Type", "Idempotency-Key"})
+        QVERIFY2(allowedHeaders.contains(header), allowedHeaders.constData());
+    QCOMPARE(preflight.header("Vary"), QByteArray("Origin"));
+
+    // The real request still needs its token; its refusal is readable by the page.
+    const HttpClient::Response refused =
+        m_client->send("GET", u"/requests"_s, {}, {{"Origin", origin}});
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.header("Access-Control-Allow-Origin"), origin);
+    m_client->setBearerToken(m_token);
+    const HttpClient::Response answered =
+        m_client->send("GET", u"/requests"_s, {}, {{"Origin", origin}});
+    QCOMPARE(answered.status, 200);
+    QCOMPARE(answered.header("Access-Control-Allow-Origin"), origin);
+    QVERIFY(answered.header("Access-Control-Expose-Headers").contains("ETag"));
+
+    // Another site's page gets nothing a browser would let it read.
+    const HttpClient::Response foreign =
+        m_client->send("GET", u"/requests"_s, {}, {{"Origin", "https://evil.example"}});
+    QVERIFY(foreign.header("Access-Control-Allow-Origin").isEmpty());
+}
+
+void TestApiEdge::corsOriginsMustBeOrigins_data()
+{
+    QTest::addColumn<QString>("origin");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("https") << u"https://crm.example.com"_s << true;
+    QTest::newRow("port") << u"http://localhost:3000"_s << true;
+    QTest::newRow("trailing slash") << u"https://crm.example.com/"_s << true;
+    QTest::newRow("no scheme") << u"crm.example.com"_s << false;
+    QTest::newRow("wildcard") << u"*"_s << false;
+    QTest::newRow("path") << u"https://crm.example.com/app"_s << false;
+    QTest::newRow("other scheme") << u"ftp://crm.example.com"_s << false;
+}
+
+void TestApiEdge::corsOriginsMustBeOrigins()
+{
+    QFETCH(QString, origin);
+    QFETCH(bool, valid);
+    QCOMPARE(CorsPolicy::problem({origin}).isEmpty(), valid);
 }
 
 QTEST_GUILESS_MAIN(TestApiEdge)
