@@ -4,6 +4,7 @@
 #include "rulesclassifier.h"
 #include "sentencesummarizer.h"
 #include "temporarydatabase.h"
+#include "testaccount.h"
 #include "ticketrepository.h"
 #include "ticketservice.h"
 #include "tickettablemodel.h"
@@ -54,7 +55,7 @@ void TestScreenshots::initTestCase()
     m_api = std::make_unique<ApiService>(*m_tickets);
     const quint16 port = m_api->start(QHostAddress(QHostAddress::LocalHost), 0, 1);
     QVERIFY(port != 0);
-    m_window = std::make_unique<MainWindow>(*m_tickets);
+    m_window = std::make_unique<MainWindow>(*m_tickets, testAccount(Role::Admin));
     m_window->setApi(m_api.get(), QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
     m_window->resize(1280, 760);
     m_window->show();
