@@ -24,7 +24,8 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     parser.setApplicationDescription(
         tr("Support Console: a desktop console and HTTP API for customer-support tickets.\n\n"
            "Commands:\n"
-           "  (none)             Run the console with the HTTP API beside it.\n"
+           "  (none)             Run the console with the HTTP API beside it; on a PostgreSQL\n"
+           "                     database, sign in first.\n"
            "  import FILE.csv    Import tickets from a CSV file in the public dataset's format.\n"
            "  evaluate FILE.csv  Classify a CSV in that format and report how well it went.\n"
            "  train              Train the local model on the database's labelled tickets.\n"
@@ -68,6 +69,12 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         QStringLiteral("insecure-http"),
         tr("Allow plain HTTP on an address other computers can reach (--bind other than a "
            "loopback address), where anyone on the way can read the tickets."));
+    const QCommandLineOption user(
+        QStringLiteral("user"),
+        tr("The window: sign in as this user without the sign-in dialog. The password comes "
+           "from a prompt, or from the first line of standard input when that is not a "
+           "terminal."),
+        tr("name"));
     const QCommandLineOption language(
         QStringLiteral("language"),
         tr("import: keep rows in this language, or \"all\" (default: en)."), tr("code"));
@@ -113,9 +120,10 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("A web origin (https://crm.example.com) whose pages may call the API from a browser, "
            "with a token. Repeatable; none by default."),
         tr("origin"));
-    parser.addOptions({headless, databaseOption, bind, port, tlsCertificate, tlsKey, insecureHttp,
-                       allowedHost, trustedProxies, corsOrigin, language, limit, spreadDays,
-                       provider, json, model, role, scopes, expires});
+    parser.addOptions({headless, databaseOption, bind,        port,           tlsCertificate,
+                       tlsKey,   insecureHttp,   allowedHost, trustedProxies, corsOrigin,
+                       user,     language,       limit,       spreadDays,     provider,
+                       json,     model,          role,        scopes,         expires});
     parser.addPositionalArgument(
         QStringLiteral("command"),
         tr("Optional command: import, evaluate, train, users or tokens."),
@@ -192,6 +200,13 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         return tr("Unknown command \"%1\". See --help.").arg(positional.first());
     } else if (parser.isSet(headless)) {
         result.command = Command::Headless;
+    }
+    if (parser.isSet(user)) {
+        if (result.command != Command::Console)
+            return tr("--user only applies to the window; the other commands need no sign-in.");
+        result.signInUser = parser.value(user).trimmed();
+        if (result.signInUser.isEmpty())
+            return tr("--user needs a user name.");
     }
     if (!importing) {
         for (const QCommandLineOption *option : {&limit, &spreadDays}) {

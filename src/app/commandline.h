@@ -26,6 +26,9 @@ struct CommandLine
     ApiTlsConfiguration tls;
     // --insecure-http: plain HTTP even on an address other computers can reach.
     bool allowInsecureHttp = false;
+    // --user: the window signs in as this user without its dialog, with the password from a
+    // terminal prompt or the first line of standard input (never from the command line).
+    QString signInUser;
 
     // import and evaluate
     QString importFile;

@@ -12,6 +12,7 @@
 #include "storageerror.h"
 #include "ticketservice.h"
 #include "unixsignalwatcher.h"
+#include "windowsignin.h"
 
 #include <QCoreApplication>
 #include <QProcessEnvironment>
@@ -136,8 +137,21 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
             << Qt::endl;
     }
     ClassificationService classification(database, options);
-    classification.start();
     TicketService tickets(database, &classification);
+    // Someone signs in before anything starts, so that a refusal leaves nothing to stop.
+    std::optional<UserAccount> user;
+    if (mode == Mode::Window) {
+        std::variant<UserAccount, int> signedIn = WindowSignIn::run(commandLine, tickets);
+        if (const int *exitCode = std::get_if<int>(&signedIn)) {
+            database.closeThreadConnection();
+            return *exitCode;
+        }
+        user = std::get<UserAccount>(std::move(signedIn));
+        out << QCoreApplication::translate("ServeCommand", "Signed in as %1 (%2).")
+                   .arg(user->name, roleName(user->role))
+            << Qt::endl;
+    }
+    classification.start();
 
     ApiService api(tickets);
     const ApiService::Options served =
@@ -164,7 +178,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
 
     std::unique_ptr<MainWindow> window;
     if (mode == Mode::Window) {
-        window = std::make_unique<MainWindow>(tickets);
+        window = std::make_unique<MainWindow>(tickets, *user);
         window->setApi(port != 0 ? &api : nullptr, listening,
                        port != 0 ? QString() : api.errorString());
         window->setClassification(&classification);

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "accountlabels.h"
 #include "apiservice.h"
 #include "categorypalette.h"
 #include "classificationservice.h"
@@ -14,7 +15,9 @@
 #include "ticketlabels.h"
 #include "ticketservice.h"
 #include "tickettablemodel.h"
+#include "tokensdialog.h"
 #include "ui_mainwindow.h"
+#include "usersdialog.h"
 
 #include <QButtonGroup>
 #include <QCloseEvent>
@@ -37,20 +40,27 @@ const auto splitter = QStringLiteral("window/splitter");
 const auto columns = QStringLiteral("window/ticket_columns");
 } // namespace SettingsKey
 
+UserAccount withoutPasswordHash(UserAccount user)
+{
+    user.passwordHash.clear();
+    return user;
+}
+
 } // namespace
 
-MainWindow::MainWindow(TicketService &tickets, QWidget *parent)
+MainWindow::MainWindow(TicketService &tickets, const UserAccount &user, QWidget *parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
     , m_tickets(tickets)
-    , m_actor(Actor::desktopUser())
+    , m_user(withoutPasswordHash(user))
+    , m_actor(Actor::user(user.name))
     , m_store(new StorageThread(tickets, this))
     , m_summaryStore(new StorageThread(tickets, this))
-    , m_statsView(new StatsView(this))
     , m_apiLabel(new QLabel(this))
     , m_aiLabel(new QLabel(this))
     , m_queueLabel(new QLabel(this))
     , m_databaseLabel(new QLabel(this))
+    , m_userLabel(new QLabel(this))
 {
     m_ui->setupUi(this);
     // Created after the form, so destroyed after the view whose selection points into it.
@@ -80,7 +90,7 @@ MainWindow::MainWindow(TicketService &tickets, QWidget *parent)
     m_ui->mainSplitter->setStretchFactor(1, 2);
     m_ui->mainSplitter->setSizes({820, 440});
 
-    for (QLabel *label : {m_databaseLabel, m_apiLabel, m_aiLabel, m_queueLabel}) {
+    for (QLabel *label : {m_userLabel, m_databaseLabel, m_apiLabel, m_aiLabel, m_queueLabel}) {
         label->setTextFormat(Qt::PlainText);
         statusBar()->addPermanentWidget(label);
     }
@@ -88,21 +98,27 @@ MainWindow::MainWindow(TicketService &tickets, QWidget *parent)
     m_aiLabel->setObjectName(QStringLiteral("aiStatusLabel"));
     m_queueLabel->setObjectName(QStringLiteral("queueStatusLabel"));
     m_databaseLabel->setObjectName(QStringLiteral("databaseStatusLabel"));
+    m_userLabel->setObjectName(QStringLiteral("userStatusLabel"));
+    m_userLabel->setAccessibleName(tr("Signed-in user"));
     m_databaseLabel->setAccessibleName(tr("Database status"));
     m_databaseLabel->hide();
     m_apiLabel->setAccessibleName(tr("API status"));
     m_aiLabel->setAccessibleName(tr("AI status"));
     m_queueLabel->setAccessibleName(tr("Classification queue"));
 
-    m_ui->statisticsLayout->addWidget(m_statsView);
-    // Read when shown and on every change while shown; a hidden chart costs nothing.
-    connect(m_ui->viewsTabWidget, &QTabWidget::currentChanged, this, [this] {
-        if (m_ui->viewsTabWidget->currentWidget() == m_ui->statisticsPage)
-            loadStats();
-    });
-    connect(m_statsView, &StatsView::rangeChanged, this, &MainWindow::loadStats);
+    if (allows(Permission::ReadStatistics)) {
+        m_statsView = new StatsView(this);
+        m_ui->statisticsLayout->addWidget(m_statsView);
+        // Read when shown and on every change while shown; a hidden chart costs nothing.
+        connect(m_ui->viewsTabWidget, &QTabWidget::currentChanged, this, [this] {
+            if (m_ui->viewsTabWidget->currentWidget() == m_ui->statisticsPage)
+                loadStats();
+        });
+        connect(m_statsView, &StatsView::rangeChanged, this, &MainWindow::loadStats);
+    }
 
     setUpActions();
+    applyRole();
     setUpFilters();
     restoreLayout();
 
@@ -206,8 +222,12 @@ void MainWindow::setUpActions()
     });
     connect(m_ui->actionShowTickets, &QAction::triggered, this,
             [this] { m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage); });
-    connect(m_ui->actionShowStatistics, &QAction::triggered, this,
-            [this] { m_ui->viewsTabWidget->setCurrentWidget(m_ui->statisticsPage); });
+    connect(m_ui->actionShowStatistics, &QAction::triggered, this, [this] {
+        if (m_statsView)
+            m_ui->viewsTabWidget->setCurrentWidget(m_ui->statisticsPage);
+    });
+    connect(m_ui->actionUsers, &QAction::triggered, this, &MainWindow::manageUsers);
+    connect(m_ui->actionTokens, &QAction::triggered, this, &MainWindow::manageTokens);
     connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshEverything);
     connect(m_ui->actionReviewQueue, &QAction::triggered, this, [this] {
         m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
@@ -237,6 +257,35 @@ void MainWindow::setUpActions()
                               "customer-support teams.")
                                .arg(QCoreApplication::applicationVersion()));
     });
+}
+
+void MainWindow::applyRole()
+{
+    setWindowTitle(
+        tr("Support Console – %1 (%2)").arg(m_user.name, AccountLabels::role(m_user.role)));
+    m_userLabel->setText(
+        tr("Signed in as %1 · %2").arg(m_user.name, AccountLabels::role(m_user.role)));
+
+    if (!allows(Permission::ReadStatistics)) {
+        // The page goes, not only its tab, so that no shortcut or stale index reaches it.
+        m_ui->viewsTabWidget->removeTab(m_ui->viewsTabWidget->indexOf(m_ui->statisticsPage));
+        delete m_ui->statisticsPage;
+        m_ui->statisticsPage = nullptr;
+        m_ui->statisticsLayout = nullptr;
+        m_ui->viewsTabWidget->setTabBarAutoHide(true);
+        m_ui->actionShowStatistics->setEnabled(false);
+        m_ui->actionShowStatistics->setVisible(false);
+    }
+
+    const bool administers = allows(Permission::Administer);
+    m_ui->adminMenu->menuAction()->setVisible(administers);
+    for (QAction *action : {m_ui->actionUsers, m_ui->actionTokens}) {
+        action->setEnabled(administers);
+        action->setVisible(administers);
+    }
+    // Everyone may say where their own console finds the database; only admins see the rest.
+    if (!administers)
+        m_ui->actionSettings->setToolTip(tr("Where this console finds the database"));
 }
 
 void MainWindow::setUpFilters()
@@ -334,12 +383,14 @@ void MainWindow::refreshEverything()
     m_model->refresh();
     refreshCounts();
     showCurrentTicket();
-    if (m_ui->viewsTabWidget->currentWidget() == m_ui->statisticsPage)
+    if (m_statsView && m_ui->viewsTabWidget->currentWidget() == m_ui->statisticsPage)
         loadStats();
 }
 
 void MainWindow::loadStats()
 {
+    if (!m_statsView)
+        return;
     const int days = m_statsView->rangeDays();
     const quint64 generation = ++m_statsGeneration;
     m_summaryStore
@@ -529,7 +580,7 @@ void MainWindow::editSettings()
         m_apiAddress.host().isEmpty() ? QStringLiteral("127.0.0.1") : m_apiAddress.host();
     current.port = quint16(m_apiAddress.port(8080));
     current.databasePath = DatabaseLocation::redacted(m_tickets.database().config());
-    auto *dialog = new SettingsDialog(settings, current, this);
+    auto *dialog = new SettingsDialog(settings, current, allows(Permission::Administer), this);
     settings->setParent(dialog);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
@@ -544,6 +595,28 @@ void MainWindow::editSettings()
         Q_EMIT settingsChanged(keys);
         updateStatusBar();
     });
+    dialog->open();
+}
+
+void MainWindow::manageUsers()
+{
+    if (!allows(Permission::Administer))
+        return;
+    // Hashing a password takes a tenth of a second: on the summary thread it delays a count,
+    // never a page of the table.
+    auto *dialog = new UsersDialog(*m_summaryStore, m_tickets.database(), m_actor, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::manageTokens()
+{
+    if (!allows(Permission::Administer))
+        return;
+    // With this node's verifier, a token revoked here is refused by its API at once.
+    auto *dialog = new TokensDialog(*m_summaryStore, m_tickets.database(),
+                                    m_api ? &m_api->tokenVerifier() : nullptr, m_actor, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
 

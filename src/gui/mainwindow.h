@@ -6,6 +6,7 @@
 #include "ticketdraft.h"
 #include "ticketorder.h"
 #include "ticketquery.h"
+#include "useraccount.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -28,14 +29,17 @@ class MainWindow;
 }
 
 // The agents' window: the ticket table with its filters, the selected ticket's detail, triage
-// by keyboard, new tickets, and the managers' statistics. It reads and writes through the
-// ticket service's storage threads, so its own thread only paints and reacts.
+// by keyboard, new tickets, the managers' statistics and the admins' users and tokens. It
+// reads and writes through the ticket service's storage threads, so its own thread only paints
+// and reacts. It belongs to one signed-in user: their role decides what it offers, and every
+// change it makes is recorded as theirs.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(TicketService &tickets, QWidget *parent = nullptr);
+    // user: who signed in (SignInDialog, or the desktop's owner on a one-person console).
+    MainWindow(TicketService &tickets, const UserAccount &user, QWidget *parent = nullptr);
     ~MainWindow() override;
     Q_DISABLE_COPY_MOVE(MainWindow)
 
@@ -46,6 +50,7 @@ public:
     void setSuggester(std::shared_ptr<const LocalClassifier> suggester);
 
     TicketTableModel *ticketModel() const { return m_model; }
+    const UserAccount &user() const { return m_user; }
 
 Q_SIGNALS:
     // The agent saved these SettingsKeys; whoever runs the services applies what it can.
@@ -56,6 +61,10 @@ protected:
 
 private:
     void setUpActions();
+    // Takes away what the signed-in user's role does not allow: the menus, actions and tabs,
+    // not merely their effect.
+    void applyRole();
+    bool allows(Permission permission) const { return roleAllows(m_user.role, permission); }
     void setUpFilters();
     void restoreLayout();
     void saveLayout() const;
@@ -82,13 +91,17 @@ private:
     void newTicket();
     void openNewTicketForm(const std::optional<NewTicketForm> &restored);
     void editSettings();
+    void manageUsers();
+    void manageTokens();
     void loadStats();
     void showStorageError(const QString &message);
     void showDatabaseAvailability(bool available, const QString &problem);
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     TicketService &m_tickets;
-    // Who the agent's verdicts and status changes are recorded as.
+    // Who signed in; without the password's hash, which the window has no use for.
+    const UserAccount m_user;
+    // Who the agent's verdicts and status changes are recorded as: the signed-in user.
     const Actor m_actor;
     StorageThread *m_store;
     // Counts and statistics on a second storage thread, so a slow count never holds up the table.
@@ -99,11 +112,13 @@ private:
     std::shared_ptr<const LocalClassifier> m_suggester;
     QUrl m_apiAddress;
     QString m_apiProblem;
-    StatsView *m_statsView;
+    // Null when the role may not read statistics.
+    StatsView *m_statsView = nullptr;
     QLabel *m_apiLabel;
     QLabel *m_aiLabel;
     QLabel *m_queueLabel;
     QLabel *m_databaseLabel;
+    QLabel *m_userLabel;
     QTimer m_searchTimer;
     QTimer m_statusTimer;
     quint64 m_detailGeneration = 0;

@@ -10,12 +10,20 @@
 #include <QPushButton>
 #include <QUrl>
 
-SettingsDialog::SettingsDialog(QSettings *settings, const Current &current, QWidget *parent)
+SettingsDialog::SettingsDialog(QSettings *settings, const Current &current, bool administers,
+                               QWidget *parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::SettingsDialog>())
     , m_settings(settings)
+    , m_administers(administers)
 {
     m_ui->setupUi(this);
+    // Hidden rather than greyed out: an agent has nothing to do with them. Their values stay as
+    // shown, so accept() neither checks nor stores them.
+    m_ui->apiGroupBox->setVisible(m_administers);
+    m_ui->aiGroupBox->setVisible(m_administers);
+    for (QLabel *note : {m_ui->apiNoteLabel, m_ui->aiNoteLabel, m_ui->databaseNoteLabel})
+        note->setForegroundRole(QPalette::PlaceholderText);
     QPalette errorPalette = m_ui->errorLabel->palette();
     errorPalette.setColor(QPalette::WindowText, QColor(0xC0, 0x39, 0x2B));
     m_ui->errorLabel->setPalette(errorPalette);
@@ -52,6 +60,9 @@ SettingsDialog::SettingsDialog(QSettings *settings, const Current &current, QWid
 
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    // As tall as the groups shown need, which differs by role.
+    const int fitted = heightForWidth(width());
+    resize(width(), fitted > 0 ? fitted : sizeHint().height());
 }
 
 SettingsDialog::~SettingsDialog() = default;
@@ -64,16 +75,17 @@ void SettingsDialog::accept()
     const ApiTlsConfiguration tls{m_ui->tlsCertificateLineEdit->text().trimmed(),
                                   m_ui->tlsKeyLineEdit->text().trimmed()};
     QStringList problems;
-    if (address != QLatin1String("localhost") && QHostAddress(address).isNull())
+    if (m_administers && address != QLatin1String("localhost") && QHostAddress(address).isNull())
         problems.append(tr("The API address must be an IP address such as 127.0.0.1."));
     // Read now, so that a wrong file is fixed here rather than found when the API restarts.
-    if (tls.isEnabled() && (tls.certificatePath != m_shown.value(SettingsKeys::apiTlsCertificate) ||
-                            tls.keyPath != m_shown.value(SettingsKeys::apiTlsKey))) {
+    if (m_administers && tls.isEnabled() &&
+        (tls.certificatePath != m_shown.value(SettingsKeys::apiTlsCertificate) ||
+         tls.keyPath != m_shown.value(SettingsKeys::apiTlsKey))) {
         const auto loaded = tls.load();
         if (const QString *error = std::get_if<QString>(&loaded))
             problems.append(*error);
     }
-    if (!url.isEmpty()) {
+    if (m_administers && !url.isEmpty()) {
         const QUrl parsed(url, QUrl::StrictMode);
         if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http") &&
                                   parsed.scheme() != QLatin1String("https"))) {

@@ -13,7 +13,8 @@ class SettingsDialog;
 
 // The program's preferences (SettingsKeys): where and how the API listens (address, port, the
 // paths of its TLS certificate and key), the remote AI provider, the review threshold and the
-// database location. Never a secret.
+// database location. Never a secret. Only an admin sees the API and AI groups; everyone may say
+// where their own console finds the database.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -27,7 +28,9 @@ public:
         QString databasePath;
     };
 
-    SettingsDialog(QSettings *settings, const Current &current, QWidget *parent = nullptr);
+    // administers: the signed-in user may change the API and AI settings.
+    SettingsDialog(QSettings *settings, const Current &current, bool administers,
+                   QWidget *parent = nullptr);
     ~SettingsDialog() override;
     Q_DISABLE_COPY_MOVE(SettingsDialog)
 
@@ -39,6 +42,7 @@ public:
 private:
     std::unique_ptr<Ui::SettingsDialog> m_ui;
     QSettings *m_settings;
+    const bool m_administers;
     QStringList m_changedKeys;
     // What the dialog showed when it opened, which a value must differ from to count as changed.
     QHash<QString, QString> m_shown;

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void postgresUri();
     void passwordOnCommandLineWarns();
     void tlsOptions();
+    void signInUser();
     void errors_data();
     void errors();
 
@@ -183,6 +184,16 @@ void TestCommandLine::tlsOptions()
     QVERIFY(std::get<CommandLine>(insecure).allowInsecureHttp);
 }
 
+// The window alone signs in; the password is never an option.
+void TestCommandLine::signInUser()
+{
+    QVERIFY(std::get<CommandLine>(parse({})).signInUser.isEmpty());
+    const auto parsed = parse({u"--user"_s, u"alice"_s, u"--port"_s, u"0"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(parsed));
+    QCOMPARE(std::get<CommandLine>(parsed).command, CommandLine::Command::Console);
+    QCOMPARE(std::get<CommandLine>(parsed).signInUser, u"alice"_s);
+}
+
 void TestCommandLine::errors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -230,6 +241,12 @@ void TestCommandLine::errors_data()
         << u"--database"_s;
     QTest::newRow("unknown database option")
         << QStringList{u"--database"_s, u"postgresql://db/tickets?colour=blue"_s} << u"colour"_s;
+    QTest::newRow("user on headless")
+        << QStringList{u"--headless"_s, u"--user"_s, u"alice"_s} << u"--user"_s;
+    QTest::newRow("user on users")
+        << QStringList{u"users"_s, u"list"_s, u"--user"_s, u"alice"_s} << u"--user"_s;
+    QTest::newRow("blank user") << QStringList{u"--user"_s, u" "_s} << u"--user"_s;
+    QTest::newRow("password option") << QStringList{u"--password"_s, u"x"_s} << u"password"_s;
     QTest::newRow("language on train")
         << QStringList{u"train"_s, u"--language"_s, u"de"_s} << u"language"_s;
 }

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void consoleServesHttpsFromItsSettings();
     void consoleOpensTheWindowBesideTheApi();
     void consoleWithoutADisplayPointsToHeadless();
+    void consoleOwnerIsItsAdminUnlessDisabled();
 
 private:
     // Starts `--headless --port 0` (or the window, with headless false) on the test database and
@@ -846,6 +847,44 @@ void TestSupportConsole::consoleWithoutADisplayPointsToHeadless()
     QVERIFY(process.waitForFinished(15000));
     QCOMPARE(process.exitCode(), 1);
     QVERIFY(process.readAllStandardError().contains("--headless"));
+}
+
+// A one-person console on SQLite opens for the operating-system account, made its admin the
+// first time, without a password; once that account is disabled, it says so and stops.
+void TestSupportConsole::consoleOwnerIsItsAdminUnlessDisabled()
+{
+    QProcessEnvironment owner;
+    owner.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    owner.insert(u"USER"_s, u"carol"_s);
+    QProcess window;
+    QVERIFY2(startServer(window, {}, owner, false) != 0, window.readAllStandardError().constData());
+    ::kill(pid_t(window.processId()), SIGTERM);
+    QVERIFY(window.waitForFinished(15000));
+    QCOMPARE(window.exitCode(), 0);
+
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"users"_s, u"list"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    const QByteArray carol = out.split('\n').value(1);
+    QVERIFY2(carol.startsWith("carol ") && carol.contains("admin") && carol.contains("active"),
+             out.constData());
+
+    run({u"users"_s, u"disable"_s, u"carol"_s, u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
+    QCOMPARE(exitCode, 0);
+    QProcess refused;
+    QProcessEnvironment environment = programEnvironment();
+    environment.insert(owner);
+    refused.setProcessEnvironment(environment);
+    refused.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
+                  {u"--database"_s, databasePath(), u"--port"_s, u"0"_s});
+    QVERIFY(refused.waitForFinished(30000));
+    QCOMPARE(refused.exitCode(), 1);
+    const QByteArray error = refused.readAllStandardError();
+    QVERIFY2(error.contains("carol") && error.contains("disabled") &&
+                 error.contains("users enable carol"),
+             error.constData());
+    QVERIFY(!refused.readAllStandardOutput().contains("listening"));
 }
 
 QTEST_GUILESS_MAIN(TestSupportConsole)

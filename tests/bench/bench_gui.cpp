@@ -169,7 +169,11 @@ int main(int argc, char *argv[])
         qFatal("the API did not start: %s", qPrintable(api.errorString()));
 
     // --- start-up ---------------------------------------------------------------------------
-    auto window = std::make_unique<MainWindow>(tickets);
+    // As its one-person console's owner opens it: an admin, with every menu and tab.
+    UserAccount owner;
+    owner.name = Actor::desktopUser().name;
+    owner.role = Role::Admin;
+    auto window = std::make_unique<MainWindow>(tickets, owner);
     window->setApi(&api, QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port)));
     window->setClassification(&classification);
     TicketTableModel *model = window->ticketModel();

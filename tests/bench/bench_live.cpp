@@ -56,7 +56,11 @@ int main(int argc, char *argv[])
     const Database database(config);
     database.migrate();
     TicketService tickets(database);
-    auto window = std::make_unique<MainWindow>(tickets);
+    // As its one-person console's owner opens it: an admin, with every menu and tab.
+    UserAccount owner;
+    owner.name = Actor::desktopUser().name;
+    owner.role = Role::Admin;
+    auto window = std::make_unique<MainWindow>(tickets, owner);
     TicketTableModel *model = window->ticketModel();
     window->resize(1280, 800);
     window->show();

@@ -1,18 +1,35 @@
 #include "apiservice.h"
 #include "classificationrepository.h"
+#include "integrationtokens.h"
 #include "mainwindow.h"
+#include "newtokendialog.h"
 #include "rulesclassifier.h"
 #include "sentencesummarizer.h"
+#include "settingsdialog.h"
+#include "signindialog.h"
 #include "temporarydatabase.h"
+#include "testaccount.h"
 #include "ticketrepository.h"
 #include "ticketservice.h"
 #include "tickettablemodel.h"
 #include "timestamps.h"
+#include "tokenlistmodel.h"
+#include "tokensdialog.h"
+#include "tokensecretdialog.h"
+#include "useraccounts.h"
+#include "userformdialog.h"
+#include "userlistmodel.h"
+#include "usersdialog.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTabWidget>
 #include <QTest>
@@ -30,6 +47,7 @@ private Q_SLOTS:
     void initTestCase();
     void mainWindow();
     void statistics();
+    void identity();
     void darkPalette();
     void cleanupTestCase();
 
@@ -54,7 +72,7 @@ void TestScreenshots::initTestCase()
     m_api = std::make_unique<ApiService>(*m_tickets);
     const quint16 port = m_api->start(QHostAddress(QHostAddress::LocalHost), 0, 1);
     QVERIFY(port != 0);
-    m_window = std::make_unique<MainWindow>(*m_tickets);
+    m_window = std::make_unique<MainWindow>(*m_tickets, testAccount(Role::Admin));
     m_window->setApi(m_api.get(), QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
     m_window->resize(1280, 760);
     m_window->show();
@@ -196,6 +214,104 @@ void TestScreenshots::darkPalette()
     tabs->setCurrentIndex(0);
     QTest::qWait(200);
     QVERIFY(!save(m_window.get(), u"main-window-dark.png"_s).isEmpty());
+}
+
+// What signing in and the admins' dialogs look like, and the window an agent gets.
+void TestScreenshots::identity()
+{
+    {
+        // Before anyone can sign in: the dialog names the command that makes the first admin.
+        SignInDialog first(*m_tickets);
+        first.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&first));
+        auto *message = first.findChild<QLabel *>(u"messageLabel"_s);
+        QTRY_VERIFY(message->isVisible());
+        QVERIFY(!save(&first, u"sign-in-first.png"_s).isEmpty());
+    }
+    const Actor admin = Actor::user(u"alice"_s);
+    UserAccounts users(m_database.database());
+    QVERIFY(users.add(u"alice"_s, Role::Admin, u"an admin's long passphrase"_s, admin).ok());
+    QVERIFY(users.add(u"bob"_s, Role::Agent, u"correct horse battery"_s, admin).ok());
+    QVERIFY(users.add(u"carol"_s, Role::Manager, u"another long passphrase"_s, admin).ok());
+    QVERIFY(users.disable(u"bob"_s, admin).ok());
+    IntegrationTokens tokens(m_database.database());
+    QVERIFY(std::holds_alternative<IntegrationTokens::Created>(
+        tokens.create(u"crm"_s, Scope::TicketsRead | Scope::TicketsWrite, std::nullopt, admin)));
+    QVERIFY(std::holds_alternative<IntegrationTokens::Created>(
+        tokens.create(u"reports"_s, Scope::StatsRead, 90, admin)));
+    QVERIFY(std::holds_alternative<IntegrationTokens::Created>(
+        tokens.create(u"old-form"_s, Scope::TicketsWrite, std::nullopt, admin)));
+    QVERIFY(tokens.revoke(u"old-form"_s, admin));
+
+    SignInDialog signIn(*m_tickets);
+    signIn.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&signIn));
+    signIn.setUserName(u"alice"_s);
+    signIn.findChild<QLineEdit *>(u"passwordLineEdit"_s)->setText(u"not her password"_s);
+    QSignalSpy refused(&signIn, &SignInDialog::signInRefused);
+    signIn.accept();
+    QTRY_VERIFY_WITH_TIMEOUT(!refused.isEmpty(), 10'000);
+    QVERIFY(!save(&signIn, u"sign-in.png"_s).isEmpty());
+    signIn.close();
+
+    m_window->findChild<QAction *>(u"actionUsers"_s)->trigger();
+    auto *usersDialog = m_window->findChild<UsersDialog *>();
+    QVERIFY(usersDialog);
+    QTRY_COMPARE(usersDialog->model()->rowCount(), 3);
+    QVERIFY(!save(usersDialog, u"users.png"_s).isEmpty());
+    QTest::mouseClick(usersDialog->findChild<QPushButton *>(u"addUserPushButton"_s),
+                      Qt::LeftButton);
+    UserFormDialog *form = nullptr;
+    QTRY_VERIFY((form = usersDialog->findChild<UserFormDialog *>()) != nullptr);
+    QVERIFY(QTest::qWaitForWindowExposed(form));
+    QVERIFY(!save(form, u"user-form.png"_s).isEmpty());
+    form->reject();
+    usersDialog->reject();
+
+    m_window->findChild<QAction *>(u"actionTokens"_s)->trigger();
+    auto *tokensDialog = m_window->findChild<TokensDialog *>();
+    QVERIFY(tokensDialog);
+    QTRY_COMPARE(tokensDialog->model()->rowCount(), 3);
+    QVERIFY(!save(tokensDialog, u"tokens.png"_s).isEmpty());
+    QTest::mouseClick(tokensDialog->findChild<QPushButton *>(u"createPushButton"_s),
+                      Qt::LeftButton);
+    NewTokenDialog *tokenForm = nullptr;
+    QTRY_VERIFY((tokenForm = tokensDialog->findChild<NewTokenDialog *>()) != nullptr);
+    QVERIFY(QTest::qWaitForWindowExposed(tokenForm));
+    QTest::keyClicks(tokenForm->findChild<QLineEdit *>(u"nameLineEdit"_s), u"my-scripts"_s);
+    QVERIFY(!save(tokenForm, u"new-token.png"_s).isEmpty());
+    QSignalSpy created(tokensDialog, &TokensDialog::tokenCreated);
+    tokenForm->accept();
+    QTRY_VERIFY_WITH_TIMEOUT(!created.isEmpty(), 10'000);
+    TokenSecretDialog *secret = nullptr;
+    QTRY_VERIFY((secret = tokensDialog->findChild<TokenSecretDialog *>()) != nullptr);
+    QVERIFY(QTest::qWaitForWindowExposed(secret));
+    QVERIFY(!save(secret, u"token-secret.png"_s).isEmpty());
+    secret->reject();
+    tokensDialog->reject();
+
+    for (const Role role : {Role::Agent, Role::Manager}) {
+        MainWindow window(*m_tickets,
+                          testAccount(role, role == Role::Agent ? u"bob"_s : u"carol"_s));
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(window.ticketModel()->rowCount(), 96);
+        QTest::qWait(300);
+        QVERIFY(!save(&window, u"window-%1.png"_s.arg(roleName(role))).isEmpty());
+        window.findChild<QAction *>(u"actionSettings"_s)->trigger();
+        SettingsDialog *settings = nullptr;
+        QTRY_VERIFY((settings = window.findChild<SettingsDialog *>()) != nullptr);
+        QVERIFY(QTest::qWaitForWindowExposed(settings));
+        QVERIFY(!save(settings, u"settings-%1.png"_s.arg(roleName(role))).isEmpty());
+        settings->reject();
+    }
+    m_window->findChild<QAction *>(u"actionSettings"_s)->trigger();
+    SettingsDialog *settings = nullptr;
+    QTRY_VERIFY((settings = m_window->findChild<SettingsDialog *>()) != nullptr);
+    QVERIFY(QTest::qWaitForWindowExposed(settings));
+    QVERIFY(!save(settings, u"settings-admin.png"_s).isEmpty());
+    settings->reject();
 }
 
 void TestScreenshots::cleanupTestCase()

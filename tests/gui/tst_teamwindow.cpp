@@ -3,11 +3,13 @@
 #include "httpclient.h"
 #include "mainwindow.h"
 #include "teamdatabase.h"
+#include "testaccount.h"
 #include "ticketrepository.h"
 #include "ticketservice.h"
 #include "tickettablemodel.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -15,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -31,9 +34,13 @@ private Q_SLOTS:
 
     void ticketPostedToAnotherNodeAppearsWithinASecond();
     void terminatedConnectionsAreShownAndRecoveredFrom();
+    void programSignsInWithUserAndStandardInput();
+    void programWithAWrongPasswordExitsWithTheReason();
 
 private:
     void openWindow();
+    // The real program with its standard input; `users add` and the window alike.
+    void startProgram(QProcess &process, const QStringList &arguments, const QByteArray &input);
     QLabel *databaseLabel() const
     {
         return m_window->findChild<QLabel *>(u"databaseStatusLabel"_s);
@@ -71,7 +78,7 @@ void TestTeamWindow::openWindow()
     m_database = std::make_unique<Database>(m_team->config());
     m_database->migrate();
     m_tickets = std::make_unique<TicketService>(*m_database);
-    m_window = std::make_unique<MainWindow>(*m_tickets);
+    m_window = std::make_unique<MainWindow>(*m_tickets, testAccount(Role::Agent));
     QSignalSpy reloaded(m_window->ticketModel(), &TicketTableModel::reloaded);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -181,6 +188,65 @@ void TestTeamWindow::terminatedConnectionsAreShownAndRecoveredFrom()
     }
     QTRY_VERIFY_WITH_TIMEOUT(m_window->ticketModel()->rowOfTicket(id) >= 0, 5'000);
     QVERIFY(databaseLabel()->isHidden());
+}
+
+void TestTeamWindow::startProgram(QProcess &process, const QStringList &arguments,
+                                  const QByteArray &input)
+{
+    process.setStandardErrorFile(m_dir->filePath(u"program.stderr.log"_s));
+    process.start(QStringLiteral(SUPPORT_CONSOLE_BINARY),
+                  arguments + QStringList{u"--database"_s, m_team->uri()});
+    QVERIFY(process.waitForStarted());
+    process.write(input);
+    process.closeWriteChannel();
+}
+
+// A script or test opens the window on a shared database with --user: no dialog, the password
+// on standard input, and the window's user named on standard output.
+void TestTeamWindow::programSignsInWithUserAndStandardInput()
+{
+    QProcess add;
+    startProgram(add, {u"users"_s, u"add"_s, u"carol"_s, u"--role"_s, u"manager"_s},
+                 "correct horse battery\n");
+    QVERIFY(add.waitForFinished(60'000));
+    QCOMPARE(add.exitCode(), 0);
+
+    QProcess window;
+    startProgram(window, {u"--user"_s, u"carol"_s, u"--port"_s, u"0"_s}, "correct horse battery\n");
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += window.readAllStandardOutput()).contains("listening on") ||
+                                 window.state() == QProcess::NotRunning,
+                             20'000);
+    QVERIFY2(out.contains("Signed in as carol (manager)."), out.constData());
+    QVERIFY2(out.contains("listening on"), out.constData());
+    QVERIFY(!out.contains("correct horse"));
+    ::kill(pid_t(window.processId()), SIGTERM);
+    QVERIFY(window.waitForFinished(15'000));
+    QCOMPARE(window.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(window.exitCode(), 0);
+}
+
+void TestTeamWindow::programWithAWrongPasswordExitsWithTheReason()
+{
+    QProcess add;
+    startProgram(add, {u"users"_s, u"add"_s, u"carol"_s, u"--role"_s, u"agent"_s},
+                 "correct horse battery\n");
+    QVERIFY(add.waitForFinished(60'000));
+    QCOMPARE(add.exitCode(), 0);
+
+    QProcess window;
+    startProgram(window, {u"--user"_s, u"carol"_s, u"--port"_s, u"0"_s}, "wrong horse battery\n");
+    QVERIFY(window.waitForFinished(30'000));
+    QCOMPARE(window.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(window.exitCode(), 1);
+    QFile errors(m_dir->filePath(u"program.stderr.log"_s));
+    QVERIFY(errors.open(QIODevice::ReadOnly));
+    const QByteArray error = errors.readAll();
+    QVERIFY2(error.contains("sign-in refused for carol"), error.constData());
+    QVERIFY(!error.contains("wrong horse"));
+    // Refused before anything started: no API, no window.
+    const QByteArray out = window.readAllStandardOutput();
+    QVERIFY2(!out.contains("listening"), out.constData());
 }
 
 QTEST_MAIN(TestTeamWindow)

@@ -1,0 +1,201 @@
+#include "tokensdialog.h"
+
+#include "integrationtokens.h"
+#include "newtokendialog.h"
+#include "storagethread.h"
+#include "tokenlistmodel.h"
+#include "tokensecretdialog.h"
+#include "ui_tokensdialog.h"
+
+#include <QHeaderView>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+
+TokensDialog::TokensDialog(StorageThread &store, const Database &database, TokenVerifier *verifier,
+                           const Actor &actor, QWidget *parent)
+    : QDialog(parent)
+    , m_ui(std::make_unique<Ui::TokensDialog>())
+    , m_store(store)
+    , m_database(database)
+    , m_verifier(verifier)
+    , m_actor(actor)
+    , m_model(new TokenListModel(this))
+    , m_sorted(new QSortFilterProxyModel(this))
+{
+    m_ui->setupUi(this);
+    m_ui->messageLabel->hide();
+    m_sorted->setSourceModel(m_model);
+    m_sorted->setSortRole(TokenListModel::RawValueRole);
+    m_sorted->setSortCaseSensitivity(Qt::CaseInsensitive);
+    QTableView *table = m_ui->tokensTableView;
+    table->setModel(m_sorted);
+    // Live tokens first, then by name: what an admin looks for is what still opens the API.
+    table->sortByColumn(TokenListModel::NameColumn, Qt::AscendingOrder);
+    table->sortByColumn(TokenListModel::StateColumn, Qt::AscendingOrder);
+    // A few rows: columns as wide as their text, the scopes taking what is left.
+    table->horizontalHeader()->setStretchLastSection(false);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(TokenListModel::ScopesColumn,
+                                                    QHeaderView::Stretch);
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+
+    connect(m_ui->createPushButton, &QPushButton::clicked, this, &TokensDialog::createToken);
+    connect(m_ui->revokePushButton, &QPushButton::clicked, this, &TokensDialog::confirmRevoke);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TokensDialog::updateButtons);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &TokensDialog::updateButtons);
+    // The thread is shared with the window's counts; only failures during our calls are ours.
+    connect(&m_store, &StorageThread::storageFailed, this, [this](const QString &message) {
+        if (m_pending > 0)
+            m_storageProblem = message;
+    });
+    updateButtons();
+    reload();
+}
+
+TokensDialog::~TokensDialog() = default;
+
+void TokensDialog::reload()
+{
+    ++m_pending;
+    m_store
+        .run([database = &m_database](TicketSession &) {
+            return IntegrationTokens(*database).list();
+        })
+        .then(this, [this](const std::optional<QList<IntegrationToken>> &tokens) {
+            --m_pending;
+            if (!tokens) {
+                showMessage(tr("The tokens could not be read: %1").arg(m_storageProblem), true);
+                return;
+            }
+            m_model->replaceRows(*tokens);
+            updateButtons();
+        });
+}
+
+void TokensDialog::createToken()
+{
+    auto *form = new NewTokenDialog(this);
+    form->setAttribute(Qt::WA_DeleteOnClose);
+    connect(form, &NewTokenDialog::submitted, this, [this, form] { submitToken(form); });
+    form->open();
+}
+
+void TokensDialog::submitToken(NewTokenDialog *form)
+{
+    using Created = IntegrationTokens::Created;
+    ++m_pending;
+    m_storageProblem.clear();
+    updateButtons();
+    const QString name = form->name();
+    m_store
+        .run([database = &m_database, verifier = m_verifier, name, scopes = form->scopes(),
+              days = form->expiresInDays(), actor = m_actor](TicketSession &) {
+            qDebug("DEBUG create on thread");
+            return IntegrationTokens(*database, verifier).create(name, scopes, days, actor);
+        })
+        .then(this, [this, name, form = QPointer<NewTokenDialog>(form)](
+                        const std::optional<std::variant<Created, QString>> &created) {
+            qDebug("DEBUG continuation %d", int(bool(created)));
+            --m_pending;
+            updateButtons();
+            const QString problem =
+                !created ? tr("The database did not answer: %1").arg(m_storageProblem)
+                : std::holds_alternative<QString>(*created) ? std::get<QString>(*created)
+                                                            : QString();
+            if (!problem.isEmpty()) {
+                if (form)
+                    form->showProblem(problem);
+                else
+                    showMessage(problem, true);
+                return;
+            }
+            if (form)
+                form->finish();
+            // Shown even if the form was closed meanwhile: this is the secret's only showing.
+            auto *secret = new TokenSecretDialog(name, std::get<Created>(*created).secret, this);
+            secret->setAttribute(Qt::WA_DeleteOnClose);
+            secret->open();
+            showMessage(tr("Created the token %1.").arg(name), false);
+            reload();
+            Q_EMIT tokenCreated(name);
+        });
+}
+
+void TokensDialog::confirmRevoke()
+{
+    const IntegrationToken *token = selectedToken();
+    if (!token)
+        return;
+    const QString name = token->name;
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Revoke Token"),
+                                tr("Revoke the token %1? Every system that uses it is refused "
+                                   "from now on, and it cannot be made valid again.")
+                                    .arg(name),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("revokeMessageBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *revokeButton = box->addButton(tr("&Revoke"), QMessageBox::DestructiveRole);
+    revokeButton->setObjectName(QStringLiteral("confirmRevokePushButton"));
+    box->setDefaultButton(box->addButton(QMessageBox::Cancel));
+    connect(box, &QMessageBox::finished, this, [this, box, revokeButton, name] {
+        if (box->clickedButton() == revokeButton)
+            revoke(name);
+    });
+    box->open();
+}
+
+void TokensDialog::revoke(const QString &name)
+{
+    ++m_pending;
+    m_storageProblem.clear();
+    updateButtons();
+    m_store
+        .run([database = &m_database, verifier = m_verifier, name,
+              actor = m_actor](TicketSession &) {
+            return IntegrationTokens(*database, verifier).revoke(name, actor);
+        })
+        .then(this, [this, name](std::optional<bool> revoked) {
+            --m_pending;
+            updateButtons();
+            if (!revoked)
+                showMessage(tr("The database did not answer: %1").arg(m_storageProblem), true);
+            else if (!*revoked)
+                showMessage(tr("The token %1 was no longer live.").arg(name), true);
+            else
+                showMessage(tr("Revoked the token %1.").arg(name), false);
+            reload();
+            if (revoked && *revoked)
+                Q_EMIT tokenRevoked(name);
+        });
+}
+
+const IntegrationToken *TokensDialog::selectedToken() const
+{
+    const QModelIndexList rows = m_ui->tokensTableView->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return nullptr;
+    return m_model->rowAt(m_sorted->mapToSource(rows.constFirst()).row());
+}
+
+void TokensDialog::updateButtons()
+{
+    const IntegrationToken *token = selectedToken();
+    const bool idle = m_pending == 0;
+    m_ui->createPushButton->setEnabled(idle);
+    m_ui->revokePushButton->setEnabled(idle && token &&
+                                       token->isLive(QDateTime::currentDateTimeUtc()));
+}
+
+void TokensDialog::showMessage(const QString &text, bool problem)
+{
+    QPalette palette = m_ui->messageLabel->palette();
+    palette.setColor(QPalette::WindowText, problem ? QColor(0xC0, 0x39, 0x2B)
+                                                   : this->palette().color(QPalette::WindowText));
+    m_ui->messageLabel->setPalette(palette);
+    m_ui->messageLabel->setText(text);
+    m_ui->messageLabel->show();
+}
