@@ -211,8 +211,10 @@ void ApiServer::serve(const QHttpServerRequest &request, QLatin1String path,
     // The ticket is in the writer's next batch: answer once it is committed, on this thread.
     auto waiting = std::make_shared<QHttpServerResponder>(std::move(responder));
     const QPointer<QTcpSocket> socket = waiting->socket();
-    reply->storing->then(this, [this, waiting, socket, waitSeconds, line,
-                                timer](const TicketRepository::IdempotentCreate &created) {
+    // What the edge added (rate limits, CORS) belongs to the answer whatever storing says.
+    reply->storing->then(this, [this, waiting, socket, waitSeconds, line, timer,
+                                edgeHeaders = std::move(reply->headers)](
+                                   const TicketRepository::IdempotentCreate &created) {
         ApiResult stored;
         try {
             stored = RequestsController::stored(created);
@@ -220,6 +222,10 @@ void ApiServer::serve(const QHttpServerRequest &request, QLatin1String path,
             qCWarning(lcApi) << "Request failed:" << error.message();
             stored = ApiError::internal();
         }
+        if (auto *storedReply = std::get_if<ApiReply>(&stored))
+            storedReply->headers.append(edgeHeaders);
+        else
+            std::get<ApiError>(stored).headers.append(edgeHeaders);
         // A client that left has no socket to answer on; its ticket is stored.
         if (!socket)
             return;

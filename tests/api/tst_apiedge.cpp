@@ -83,13 +83,20 @@ static ApiService::Options behindProxy()
 void TestApiEdge::tokenRateLimitAnswers429WithTheDraftHeaders()
 {
     ApiService::Options options = behindProxy();
-    options.limits.perToken = {"token", 3, 60};
+    options.limits.perToken = {"token", 4, 60};
     start(options);
+    // A new ticket's answer, which follows its commit, carries the headers too.
+    const HttpClient::Response created =
+        m_client->send("POST", u"/requests"_s, R"({"text": "hello"})",
+                       {{"X-Forwarded-For", "203.0.113.7"}, {"Content-Type", "application/json"}});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.header("RateLimit-Policy"), QByteArray(R"("token";q=4;w=60)"));
+    QVERIFY(created.header("RateLimit").startsWith(R"("token";r=3)"));
     for (int i = 0; i < 3; ++i) {
         const HttpClient::Response ok =
             m_client->send("GET", u"/requests"_s, {}, from("203.0.113.7"));
         QCOMPARE(ok.status, 200);
-        QCOMPARE(ok.header("RateLimit-Policy"), QByteArray(R"("token";q=3;w=60)"));
+        QCOMPARE(ok.header("RateLimit-Policy"), QByteArray(R"("token";q=4;w=60)"));
         QVERIFY2(ok.header("RateLimit")
                      .startsWith(QByteArray(R"("token";r=)" + QByteArray::number(2 - i))),
                  ok.header("RateLimit").constData());
@@ -100,7 +107,7 @@ void TestApiEdge::tokenRateLimitAnswers429WithTheDraftHeaders()
     QCOMPARE(refused.errorCode(), u"too_many_requests"_s);
     const int retryAfter = refused.header("Retry-After").toInt();
     QVERIFY2(retryAfter >= 1 && retryAfter <= 20, refused.header("Retry-After").constData());
-    QCOMPARE(refused.header("RateLimit-Policy"), QByteArray(R"("token";q=3;w=60)"));
+    QCOMPARE(refused.header("RateLimit-Policy"), QByteArray(R"("token";q=4;w=60)"));
     QVERIFY(refused.header("RateLimit").contains("r=0"));
 
     // Another token has its own bucket, even from the same client.
@@ -250,6 +257,11 @@ void TestApiEdge::configuredOriginsGetCorsAndPreflightsNeedNoToken()
     QCOMPARE(answered.status, 200);
     QCOMPARE(answered.header("Access-Control-Allow-Origin"), origin);
     QVERIFY(answered.header("Access-Control-Expose-Headers").contains("ETag"));
+    const HttpClient::Response created =
+        m_client->send("POST", u"/requests"_s, R"({"text": "from a page"})",
+                       {{"Origin", origin}, {"Content-Type", "application/json"}});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.header("Access-Control-Allow-Origin"), origin);
 
     // Another site's page gets nothing a browser would let it read.
     const HttpClient::Response foreign =
