@@ -3,7 +3,8 @@
 #   tests/bench/run.sh [--backend sqlite|postgresql|both] [--tickets N] [--duration S] ...
 # Builds the program and the bench tools in Release (own build dir), seeds an N-ticket database
 # once and caches it, serves a copy of it, measures the API with wrk, runs the kill -9
-# durability check and prints a Markdown table beside the targets, one per backend. For
+# durability check and prints a Markdown table beside the targets, one per backend. Every request
+# carries a token made with `support-console tokens create`. For
 # PostgreSQL it starts a throwaway PostgreSQL server of its own on a Unix socket (the seeded
 # cluster is cached like the SQLite file) and adds the cross-console live update, a backlog
 # shared by two nodes and pgbench -S, the server's own ceiling on this machine.
@@ -297,6 +298,15 @@ else
     prewarm_run
     RUN_DB=$(pg_uri run)
 fi
+# The API takes requests only with a token; every wrk script reads it from BENCH_TOKEN. Made the
+# way an administrator makes one, after the copy so that the cached seed holds none.
+log "Creating an API token"
+BENCH_TOKEN=$("$SERVER_BIN" tokens create "bench-$(date -u +%Y%m%d%H%M%S)" \
+    --scopes tickets:read,tickets:write,stats:read --database "$RUN_DB" 2>"$RESULTS/token.err" |
+    tail -n 1) || true
+[[ $BENCH_TOKEN =~ ^sct_ ]] ||
+    { echo "run.sh: could not create a token; see $RESULTS/token.err" >&2; exit 1; }
+export BENCH_TOKEN
 
 # --pin: the server gets one core, wrk the other, so neither measures the other's scheduling.
 if [[ $PIN == 1 ]] && command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
@@ -375,14 +385,19 @@ to_ms() {
         printf "%.2f", n }'
 }
 
-# run_wrk NAME SECONDS PATH [SCRIPT [ARGS...]]: writes $RESULTS/NAME.txt
+# run_wrk NAME SECONDS PATH [SCRIPT [ARGS...]]: writes $RESULTS/NAME.txt; sends to $BASE_URL.
 run_wrk() {
     local name=$1 seconds=$2 path=$3 script=${4:-}
     shift 3
     [[ $# -gt 0 ]] && shift
     local command=("${CLIENT_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency
         --timeout 30s)
-    [[ -n $script ]] && command+=(-s "$SCRIPT_DIR/$script")
+    # The scripts add the token themselves (from BENCH_TOKEN); a plain GET gets it here.
+    if [[ -n $script ]]; then
+        command+=(-s "$SCRIPT_DIR/$script")
+    else
+        command+=(-H "Authorization: Bearer $BENCH_TOKEN")
+    fi
     command+=("$BASE_URL$path")
     [[ $# -gt 0 ]] && command+=(-- "$@")
     "${command[@]}" >"$RESULTS/$name.txt"
@@ -398,6 +413,8 @@ parse_wrk() {
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
     socket=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$file")
     ERRORS=$(( ${non2xx:-0} + ${socket:-0} ))
+    # A refused token answers 401 much faster than a ticket: such a number means nothing.
+    [[ $ERRORS -eq 0 ]] || log "WARNING: $1 had $ERRORS non-2xx responses or socket errors"
 }
 
 thousands() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); r = "";
@@ -516,7 +533,7 @@ if [[ $RUN_DURABILITY -eq 1 ]]; then
     log "Durability: $CONNECTIONS connections POSTing, kill -9 after ${KILL_AFTER}s, read back"
     set +e
     "$DURABILITY_BIN" --server "$SERVER_BIN" --database "$RUN_DB" --connections "$CONNECTIONS" \
-        --kill-after "$KILL_AFTER" --log "$RESULTS/durability-server.log" \
+        --kill-after "$KILL_AFTER" --log "$RESULTS/durability-server.log" --token "$BENCH_TOKEN" \
         | tee "$RESULTS/durability.txt" >&2
     DURABILITY_RC=${PIPESTATUS[0]}
     set -e
@@ -631,9 +648,11 @@ fi
 gui_field() { sed -n "s/^GUI $1.* $2=\([^ ]*\).*/\1/p; s/^GUI $2=\([^ ]*\).*/\1/p" "$RESULTS/gui.txt" 2>/dev/null | head -1; }
 
 row() { # row KEY LABEL TARGET_TEXT VERDICT
-    local rps p50 p99 errors other
+    local rps p50 p99 errors other verdict=$4
     read -r rps p50 p99 errors other <<<"${ROW[$1]}"
-    echo "| $2 | $(thousands "$rps") req/s | $p50 ms | $p99 ms | $errors | ${other}% | $3 | $4 |"
+    # Refused or failed requests make a throughput meaningless, whatever it is.
+    [[ -z $verdict || $errors -eq 0 ]] || verdict="**NO** ($errors errors)"
+    echo "| $2 | $(thousands "$rps") req/s | $p50 ms | $p99 ms | $errors | ${other}% | $3 | $verdict |"
 }
 read -r ID_RPS _ <<<"${ROW[by_id]}"
 read -r _ STATS_P50 _ <<<"${ROW[stats]}"
