@@ -377,6 +377,8 @@ trap cleanup EXIT
 start_node() {
     local name=$1
     shift
+    # Made before the node starts: reading it must not race the shell that opens it for the node.
+    : >"$RESULTS/$name.out"
     # Request logging is off: this measures the API, not the terminal.
     QT_LOGGING_RULES="supportconsole.api.requests=false" "${SERVER_PIN[@]}" "$SERVER_BIN" \
         --headless --database "$RUN_DB" --bind 127.0.0.1 --port 0 "$@" \
