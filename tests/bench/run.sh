@@ -928,20 +928,30 @@ DURABILITY_LABEL="Durability: kill -9 under POST load, restart, read back"
     read -r _ _ _ AB_PLAIN_ERRORS _ <<<"${ROW[ab_plain]}"
     TLS_COST=$(awk -v p="$AB_PLAIN_RPS" -v t="$AB_TLS_RPS" \
         'BEGIN { printf "%.0f", (p > 0 ? 100 * (1 - t / p) : 100) }')
-    TLS_MET=$(verdict "$TLS_COST" "<=" 40)
+    # A server whose clients are elsewhere and whose CPU is the limit loses what its own CPU
+    # per request grows by: the verdict takes the worse of the two.
+    TLS_CPU_COST=$(awk -v p="${NODE_CPU_NS[ab_plain]}" -v t="${NODE_CPU_NS[ab_tls]}" \
+        'BEGIN { printf "%.0f", (t > 0 ? 100 * (1 - p / t) : 100) }')
+    TLS_WORSE=$(( TLS_CPU_COST > TLS_COST ? TLS_CPU_COST : TLS_COST ))
+    TLS_MET=$(verdict "$TLS_WORSE" "<=" 40)
     [[ $AB_TLS_ERRORS -eq 0 && $AB_PLAIN_ERRORS -eq 0 ]] || TLS_MET="**NO** (errors)"
     AUTH_MET=$(verdict "$AUTH_SHARE" "<=" 10)
     [[ -n $AUTH_2 && -n $AUTH_LOOKUP ]] || AUTH_MET="**NO** (bench_auth failed, see $RESULTS/auth.txt)"
+    us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
     echo "Tokens and TLS (issue 11): a second node on the same database serves HTTPS" \
         "(--tls-cert/--tls-key, P-256 certificate made for this run${TLS_SESSION:+, $TLS_SESSION});" \
         "the two take GET /requests/{id} in turn, $AB_ROUNDS runs each, medians shown" \
-        "(HTTPS ÷ HTTP per run: $AB_RATIOS)."
+        "(HTTPS ÷ HTTP per run: $AB_RATIOS). wrk's own TLS work shares the two cores, so the" \
+        "throughput here is not what a server with its clients elsewhere loses: that one loses" \
+        "what its own CPU per request grows by, measured from /proc as" \
+        "$(us "${NODE_CPU_NS[ab_plain]}") µs over HTTP and $(us "${NODE_CPU_NS[ab_tls]}") µs over" \
+        "HTTPS, $TLS_CPU_COST% fewer requests per CPU second. The verdict takes the worse figure."
     echo
     echo "| Benchmark | Throughput | p50 | p99 | Errors | Other CPU | Target | Met |"
     echo "|---|---|---|---|---|---|---|---|"
     row ab_plain "GET /requests/{id} over HTTP, keep-alive (median of $AB_ROUNDS)" "" ""
     row ab_tls "GET /requests/{id} over HTTPS, keep-alive (median of $AB_ROUNDS)" \
-        "≤ 40% below HTTP" "$TLS_MET ($TLS_COST% below)"
+        "≤ 40% below HTTP" "$TLS_MET ($TLS_COST% below; per CPU second $TLS_CPU_COST%)"
     echo "| New HTTPS connections one after another (openssl s_time -new: TCP and TLS handshake," \
         "no request) | $(awk -v n="${HANDSHAKES:-0}" -v s="${HANDSHAKE_SECONDS:-0}" \
         'BEGIN { printf "%d", (s > 0 ? n / s : 0) }') handshakes/s | | | | ${HANDSHAKE_OTHER}% |" \
@@ -952,8 +962,8 @@ DURABILITY_LABEL="Durability: kill -9 under POST load, restart, read back"
         "at once; 1 thread: ${AUTH_1:-?} ns), plus the lookup every 500 ms per worker" \
         "(${AUTH_LOOKUP:-?} ns each) spread over $(thousands "$AB_PLAIN_RPS") req/s |" \
         "${AUTH_2:-?} ns + ${AUTH_AMORTISED} ns of CPU | | | | ${AUTH_OTHER}% |" \
-        "≤ 10% of the node's CPU per GET /requests/{id} ($(awk -v c="${NODE_CPU_NS[ab_plain]}" \
-        'BEGIN { printf "%.1f", c / 1000 }') µs) | $AUTH_MET (${AUTH_SHARE}%) |"
+        "≤ 10% of the node's CPU per GET /requests/{id} ($(us "${NODE_CPU_NS[ab_plain]}") µs) |" \
+        "$AUTH_MET (${AUTH_SHARE}%) |"
     echo
 } | tee "$RESULTS/results.md"
 
