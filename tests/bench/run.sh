@@ -498,16 +498,25 @@ cpu_snapshot() {
     for pid in "${pids[@]}"; do
         [[ -r /proc/$pid/stat ]] && paths+=("/proc/$pid/stat")
     done
-    SNAPSHOT="$(cpu_ticks) $(cat "${paths[@]}" 2>/dev/null |
-        awk '{ t += $14 + $15 } END { print t + 0 }') $children $(awk '{ print $14 + $15 }' \
-        "/proc/$MEASURED_PID/stat" 2>/dev/null || echo 0)"
+    # Per process ("pid:ticks,..."): a database backend that exits between two snapshots, such
+    # as one of a node just stopped, must not take its whole past CPU time out of the server's.
+    local server node
+    server=$(cat "${paths[@]}" 2>/dev/null | awk '{ t = t (t == "" ? "" : ",") $1 ":" ($14 + $15) }
+        END { print (t == "" ? "0:0" : t) }') || true # a process may end while it is read
+    node=$(awk '{ print $14 + $15 }' "/proc/$MEASURED_PID/stat" 2>/dev/null || echo 0)
+    SNAPSHOT="$(cpu_ticks) $server $children $node"
 }
 CLOCK_TICK=$(getconf CLK_TCK)
 
-# Other processes' share of all CPUs between two snapshots, in percent.
+# Other processes' share of all CPUs between two snapshots, in percent. The server's time is
+# summed over the processes alive at the second snapshot, from zero for those started since.
 other_cpu_percent() {
     awk -v b="$1" -v a="$2" 'BEGIN { split(b, x, " "); split(a, y, " "); total = y[2] - x[2];
-        other = (y[1] - x[1]) - (y[3] - x[3]) - (y[4] - x[4]); if (other < 0) other = 0;
+        n = split(x[3], before, ","); for (i = 1; i <= n; ++i) { split(before[i], p, ":");
+            was[p[1]] = p[2] }
+        n = split(y[3], after, ","); server = 0; for (i = 1; i <= n; ++i) {
+            split(after[i], p, ":"); server += p[2] - (p[1] in was ? was[p[1]] : 0) }
+        other = (y[1] - x[1]) - server - (y[4] - x[4]); if (other < 0) other = 0;
         printf "%d", (total > 0 ? 100 * other / total : 0) }'
 }
 
