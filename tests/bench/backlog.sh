@@ -49,6 +49,11 @@ if [[ $PROVIDER == fasttext ]]; then
     log "Training the learned model on them"
     "$SERVER_BIN" train --database "$DB" >&2
 fi
+# wrk's script reads the API token from BENCH_TOKEN; `tokens create` prints it on its last line.
+BENCH_TOKEN=$("$SERVER_BIN" tokens create backlog-bench --scopes tickets:read --database "$DB" |
+    tail -n 1) || true
+[[ $BENCH_TOKEN =~ ^sct_ ]] || { log "could not create an API token"; exit 1; }
+export BENCH_TOKEN
 
 # The settings of the person running this must not change what is measured.
 export XDG_CONFIG_HOME=$WORK/config
@@ -96,5 +101,5 @@ CLASSIFIED=$(curl -s "http://127.0.0.1:$PORT/health" | python3 -c \
 echo "Backlog of $TICKETS tickets, providers $PROVIDER,rules: drained in ${ELAPSED} s" \
     "(classified by this run: $CLASSIFIED)"
 echo "API meanwhile (wrk -c$CONNECTIONS GET /requests/{id}):"
-grep -E "Requests/sec|Latency|50%|99%" "$WORK/wrk.txt" | sed 's/^/  /'
+grep -E "Requests/sec|Latency|50%|99%|Non-2xx|Socket errors" "$WORK/wrk.txt" | sed 's/^/  /'
 grep -E "Learned model|Classifying with" "$WORK/server.err" | sed 's/^/  server: /' || true

@@ -124,6 +124,28 @@ private:
     QProcess m_process;
 };
 
+// A token for the load and the check, made the way an administrator makes one: with the
+// program's `tokens create`, which prints the secret alone on its last line. Empty on failure,
+// with the reason in *error.
+QByteArray createToken(const QString &program, const QString &database, QString *error)
+{
+    QProcess process;
+    const QString name =
+        QStringLiteral("bench-durability-%1").arg(QRandomGenerator::system()->generate64(), 0, 36);
+    process.start(program,
+                  {QStringLiteral("tokens"), QStringLiteral("create"), name,
+                   QStringLiteral("--scopes"), QStringLiteral("tickets:read,tickets:write"),
+                   QStringLiteral("--database"), database});
+    if (!process.waitForFinished(kStartTimeoutMs) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0) {
+        *error = QStringLiteral("tokens create failed: %1")
+                     .arg(QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
+        return {};
+    }
+    const QList<QByteArray> lines = process.readAllStandardOutput().trimmed().split('\n');
+    return lines.constLast().trimmed();
+}
+
 struct Acknowledged
 {
     QString subject;
@@ -157,8 +179,8 @@ struct LoadResult
 };
 
 // POSTs unique tickets over `connectionCount` connections until the server is SIGKILLed.
-LoadResult runLoad(ServerProcess &server, quint16 port, int connectionCount, int killAfterMs,
-                   qint64 maxRequests)
+LoadResult runLoad(ServerProcess &server, quint16 port, const QByteArray &token,
+                   int connectionCount, int killAfterMs, qint64 maxRequests)
 {
     LoadResult result;
     // Unique per run, so ticket texts never repeat across runs on the same database.
@@ -188,7 +210,7 @@ LoadResult runLoad(ServerProcess &server, quint16 port, int connectionCount, int
     std::function<void()> addConnection = [&] {
         if (killed)
             return;
-        auto *connection = new RawHttpConnection(port);
+        auto *connection = new RawHttpConnection(port, token);
         connections.append(connection);
         QObject::connect(connection, &RawHttpConnection::opened, connection,
                          [&, connection] { sendNext(connection); });
@@ -260,8 +282,9 @@ struct VerifyResult
     QList<qint64> missingIds;
 };
 
-VerifyResult verify(quint16 port, const QHash<qint64, Acknowledged> &acknowledged,
-                    int connectionCount, int timeoutMs)
+VerifyResult verify(quint16 port, const QByteArray &token,
+                    const QHash<qint64, Acknowledged> &acknowledged, int connectionCount,
+                    int timeoutMs)
 {
     VerifyResult result;
     QList<qint64> ids = acknowledged.keys();
@@ -278,7 +301,7 @@ VerifyResult verify(quint16 port, const QHash<qint64, Acknowledged> &acknowledge
         connection->send(QByteArrayLiteral("GET"), "/requests/" + QByteArray::number(id));
     };
     for (int i = 0; i < connectionCount; ++i) {
-        auto *connection = new RawHttpConnection(port);
+        auto *connection = new RawHttpConnection(port, token);
         connections.append(connection);
         QObject::connect(connection, &RawHttpConnection::opened, connection,
                          [&, connection] { askNext(connection); });
@@ -355,8 +378,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption logOption(QStringLiteral("log"),
                                        QStringLiteral("Append the server's stderr here."),
                                        QStringLiteral("path"));
+    const QCommandLineOption tokenOption(
+        QStringLiteral("token"),
+        QStringLiteral("API token with tickets:read and tickets:write (default: one made with "
+                       "the program's `tokens create`)."),
+        QStringLiteral("secret"));
     parser.addOptions({serverOption, databaseOption, connectionsOption, killAfterOption,
-                       maxRequestsOption, logOption});
+                       maxRequestsOption, logOption, tokenOption});
     parser.process(app);
 
     bool connectionsOk = false;
@@ -379,6 +407,12 @@ int main(int argc, char *argv[])
                                                     : database + QStringLiteral(".durability.log");
 
     QString error;
+    const QByteArray token = parser.isSet(tokenOption) ? parser.value(tokenOption).toLatin1()
+                                                       : createToken(program, database, &error);
+    if (token.isEmpty()) {
+        err << "bench_durability: no token: " << error << Qt::endl;
+        return 1;
+    }
     LoadResult load;
     {
         ServerProcess server(program, database, logPath);
@@ -389,7 +423,7 @@ int main(int argc, char *argv[])
         }
         out << "Loading with " << connectionCount << " connections on port " << port
             << ", SIGKILL after " << killAfter << " s" << Qt::endl;
-        load = runLoad(server, port, connectionCount, int(killAfter * 1000), maxRequests);
+        load = runLoad(server, port, token, connectionCount, int(killAfter * 1000), maxRequests);
     }
     out << "Sent " << load.sent << " POSTs in " << QString::number(load.loadSeconds, 'f', 1)
         << " s: " << load.acknowledged.size() << " acknowledged with 201 ("
@@ -411,7 +445,7 @@ int main(int argc, char *argv[])
         out << "Restarted in " << restart.elapsed() << " ms on port " << port
             << "; reading back every acknowledged ticket" << Qt::endl;
         const int verifyTimeoutMs = 60'000 + int(load.acknowledged.size());
-        check = verify(port, load.acknowledged, qMin(connectionCount, 16), verifyTimeoutMs);
+        check = verify(port, token, load.acknowledged, qMin(connectionCount, 16), verifyTimeoutMs);
         if (!server.terminate())
             err << "bench_durability: the restarted server did not stop cleanly" << Qt::endl;
     }

@@ -7,6 +7,7 @@
 #include "databaselocation.h"
 #include "mainwindow.h"
 #include "rawhttpconnection.h"
+#include "testtoken.h"
 #include "ticketservice.h"
 #include "tickettablemodel.h"
 
@@ -15,6 +16,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -64,19 +66,20 @@ double msSince(const QElapsedTimer &timer)
 }
 
 // Sends POST /requests at a fixed rate over keep-alive connections, on a thread of its own, as
-// an external system would.
+// an external system would, with a token of its own.
 class PostLoad final : public QObject
 {
 public:
-    PostLoad(quint16 port, int perSecond)
+    PostLoad(quint16 port, QByteArray token, int perSecond)
         : m_port(port)
+        , m_token(std::move(token))
         , m_perSecond(perSecond)
     {}
 
     void start()
     {
         for (int i = 0; i < 16; ++i) {
-            auto *connection = new RawHttpConnection(m_port, this);
+            auto *connection = new RawHttpConnection(m_port, m_token, this);
             connect(connection, &RawHttpConnection::responseReceived, this,
                     [this](int status, const QByteArray &) {
                         if (status == 201)
@@ -119,6 +122,7 @@ private:
     }
 
     quint16 m_port;
+    QByteArray m_token;
     int m_perSecond;
     qint64 m_sent = 0;
     QElapsedTimer m_clock;
@@ -277,7 +281,12 @@ int main(int argc, char *argv[])
     const int perSecond = parser.value(rateOption).toInt();
     const int seconds = parser.value(secondsOption).toInt();
     QThread loadThread;
-    auto *load = new PostLoad(port, perSecond);
+    // The database is a copy for this run, but a unique name keeps a second run on it working.
+    auto *load = new PostLoad(
+        port,
+        makeTestToken(database, Scope::TicketsWrite,
+                      QStringLiteral("bench-gui-%1").arg(QDateTime::currentMSecsSinceEpoch())),
+        perSecond);
     load->moveToThread(&loadThread);
     QObject::connect(&loadThread, &QThread::finished, load, &QObject::deleteLater);
     loadThread.start();

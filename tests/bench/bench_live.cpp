@@ -8,11 +8,13 @@
 #include "databaselocation.h"
 #include "mainwindow.h"
 #include "rawhttpconnection.h"
+#include "testtoken.h"
 #include "ticketservice.h"
 #include "tickettablemodel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -67,7 +69,11 @@ int main(int argc, char *argv[])
     if (!QTest::qWaitFor([&] { return model->ticketAt(0) != nullptr; }, 30000))
         qFatal("the table never loaded");
 
-    RawHttpConnection connection{quint16(port)};
+    // The other node checks it against the same database.
+    RawHttpConnection connection{
+        quint16(port),
+        makeTestToken(database, Scope::TicketsWrite,
+                      QStringLiteral("bench-live-%1").arg(QDateTime::currentMSecsSinceEpoch()))};
     int status = 0;
     QByteArray answer;
     bool answered = false;

@@ -3,9 +3,11 @@
 #include <QHostAddress>
 #include <QTcpSocket>
 
-RawHttpConnection::RawHttpConnection(quint16 port, QObject *parent)
+RawHttpConnection::RawHttpConnection(quint16 port, const QByteArray &token, QObject *parent)
     : QObject(parent)
     , m_port(port)
+    , m_headers("Host: 127.0.0.1:" + QByteArray::number(port) + "\r\nAuthorization: Bearer " +
+                token + "\r\n")
     , m_socket(new QTcpSocket(this))
 {
     connect(m_socket, &QTcpSocket::connected, this, &RawHttpConnection::opened);
@@ -42,8 +44,7 @@ void RawHttpConnection::send(const QByteArray &method, const QByteArray &path,
                              const QByteArray &jsonBody)
 {
     Q_ASSERT(isIdle());
-    QByteArray request =
-        method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_port) + "\r\n";
+    QByteArray request = method + ' ' + path + " HTTP/1.1\r\n" + m_headers;
     if (!jsonBody.isNull()) {
         request += "Content-Type: application/json\r\nContent-Length: " +
                    QByteArray::number(jsonBody.size()) + "\r\n";

@@ -6,13 +6,14 @@
 class QTcpSocket;
 
 // One HTTP/1.1 keep-alive connection to the loopback API carrying one request at a time: the
-// benchmarks need 50 parallel connections where QNetworkAccessManager opens 6 per host.
+// benchmarks need 50 parallel connections where QNetworkAccessManager opens 6 per host. Every
+// request carries "Authorization: Bearer <token>".
 class RawHttpConnection final : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit RawHttpConnection(quint16 port, QObject *parent = nullptr);
+    RawHttpConnection(quint16 port, const QByteArray &token, QObject *parent = nullptr);
     ~RawHttpConnection() override;
     Q_DISABLE_COPY_MOVE(RawHttpConnection)
 
@@ -35,6 +36,8 @@ private:
     void close(const QString &reason);
 
     quint16 m_port;
+    // The fixed header lines of every request: Host and Authorization.
+    QByteArray m_headers;
     QTcpSocket *m_socket;
     QByteArray m_buffer;
     bool m_inFlight = false;

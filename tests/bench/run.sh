@@ -3,7 +3,9 @@
 #   tests/bench/run.sh [--backend sqlite|postgresql|both] [--tickets N] [--duration S] ...
 # Builds the program and the bench tools in Release (own build dir), seeds an N-ticket database
 # once and caches it, serves a copy of it, measures the API with wrk, runs the kill -9
-# durability check and prints a Markdown table beside the targets, one per backend. For
+# durability check and prints a Markdown table beside the targets, one per backend. Every request
+# carries a token made with `support-console tokens create`; the cost of checking it and of HTTPS
+# (a second node on the same database with --tls-cert/--tls-key) get a section of their own. For
 # PostgreSQL it starts a throwaway PostgreSQL server of its own on a Unix socket (the seeded
 # cluster is cached like the SQLite file) and adds the cross-console live update, a backlog
 # shared by two nodes and pgbench -S, the server's own ceiling on this machine.
@@ -23,6 +25,7 @@ RUN_GUI=1
 PIN=0
 BACKEND=both
 BACKLOG_TICKETS=100000
+AB_ROUNDS=3
 ORIGINAL_ARGS=("$@")
 
 usage() {
@@ -40,6 +43,7 @@ Usage: $0 [options]
                      the server runs one API thread per core, as it would on a machine of its own)
   --backend B        sqlite, postgresql or both (default $BACKEND: one table each, same run)
   --backlog-tickets N  PostgreSQL: tickets in the backlog two nodes share (default $BACKLOG_TICKETS)
+  --ab-rounds N      plain HTTP / HTTPS alternations of GET /requests/{id} (default $AB_ROUNDS)
 Environment: BUILD_DIR (default $SOURCE_DIR/build-bench).
 EOF
 }
@@ -48,7 +52,8 @@ is_number() { [[ $1 =~ ^[0-9]+([.][0-9]+)?$ ]]; }
 
 while [[ $# -gt 0 ]]; do
     case $1 in
-    --tickets | --duration | --connections | --warmup | --kill-after | --backlog-tickets)
+    --tickets | --duration | --connections | --warmup | --kill-after | --backlog-tickets | \
+        --ab-rounds)
         if [[ $# -lt 2 ]] || ! is_number "$2"; then
             echo "$1 needs a number" >&2
             exit 2
@@ -60,6 +65,7 @@ while [[ $# -gt 0 ]]; do
         --warmup) WARMUP=$2 ;;
         --kill-after) KILL_AFTER=$2 ;;
         --backlog-tickets) BACKLOG_TICKETS=$2 ;;
+        --ab-rounds) AB_ROUNDS=$2 ;;
         esac
         shift 2
         ;;
@@ -81,8 +87,12 @@ if [[ ! $TICKETS =~ ^[0-9]+$ || $TICKETS -lt 1 ]]; then
     echo "--tickets needs a whole number >= 1" >&2
     exit 2
 fi
+if [[ ! $AB_ROUNDS =~ ^[0-9]+$ || $AB_ROUNDS -lt 1 ]]; then
+    echo "--ab-rounds needs a whole number >= 1" >&2
+    exit 2
+fi
 
-for tool in cmake wrk curl python3; do
+for tool in cmake wrk curl python3 openssl; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed" >&2; exit 1; }
 done
 
@@ -115,10 +125,10 @@ if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD_DIR/CMakeCache.txt" 2>/
     log "Configuring $BUILD_DIR (Release)"
     retry configure
 fi
-log "Building support-console bench_seed bench_durability bench_gui bench_live"
+log "Building support-console bench_seed bench_durability bench_gui bench_live bench_auth"
 # stdout carries only the report.
 retry cmake --build "$BUILD_DIR" --target support-console bench_seed bench_durability bench_gui \
-    bench_live >&2
+    bench_live bench_auth >&2
 
 # Both backends: one run each, one after the other, so neither measures the other's load.
 if [[ $BACKEND == both ]]; then
@@ -134,6 +144,7 @@ SEED_BIN=$BUILD_DIR/tests/bench/bench_seed
 DURABILITY_BIN=$BUILD_DIR/tests/bench/bench_durability
 GUI_BIN=$BUILD_DIR/tests/bench/bench_gui
 LIVE_BIN=$BUILD_DIR/tests/bench/bench_live
+AUTH_BIN=$BUILD_DIR/tests/bench/bench_auth
 
 # The measurements describe a console in its steady state, every ticket classified (the
 # backlog itself is measured by backlog.sh). The built-in rules are the provider everywhere, and
@@ -271,6 +282,13 @@ else
         trap pg_stop EXIT
     fi
 fi
+# A seed cached by an older program gets this one's schema once, here, rather than on every
+# copy; any command migrates, and `tokens list` changes nothing else.
+if [[ $BACKEND == sqlite ]]; then
+    "$SERVER_BIN" tokens list --database "$SEED_DB" >/dev/null
+else
+    "$SERVER_BIN" tokens list --database "$(pg_uri seed)" >/dev/null
+fi
 SEED_LINE=$(grep '^SEED ' "$SEED_LOG")
 seed_field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$SEED_LINE"; }
 
@@ -297,6 +315,15 @@ else
     prewarm_run
     RUN_DB=$(pg_uri run)
 fi
+# The API takes requests only with a token; every wrk script reads it from BENCH_TOKEN. Made the
+# way an administrator makes one, after the copy so that the cached seed holds none.
+log "Creating an API token"
+BENCH_TOKEN=$("$SERVER_BIN" tokens create "bench-$(date -u +%Y%m%d%H%M%S)" \
+    --scopes tickets:read,tickets:write,stats:read --database "$RUN_DB" 2>"$RESULTS/token.err" |
+    tail -n 1) || true
+[[ $BENCH_TOKEN =~ ^sct_ ]] ||
+    { echo "run.sh: could not create a token; see $RESULTS/token.err" >&2; exit 1; }
+export BENCH_TOKEN
 
 # --pin: the server gets one core, wrk the other, so neither measures the other's scheduling.
 if [[ $PIN == 1 ]] && command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
@@ -310,23 +337,27 @@ else
 fi
 
 SERVER_PID=""
-stop_server() {
-    [[ -n $SERVER_PID ]] || return 0
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID"
+stop_node() { # stop_node PID
+    local pid=$1
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid"
         # A clean stop takes milliseconds; after 30 s something is wrong, so force it.
         for _ in $(seq 1 300); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
+            kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then
+        if kill -0 "$pid" 2>/dev/null; then
             echo "run.sh: the server ignored SIGTERM for 30 s; killing it" >&2
-            kill -KILL "$SERVER_PID"
+            kill -KILL "$pid"
         fi
     fi
     local status=0
-    wait "$SERVER_PID" 2>/dev/null || status=$?
+    wait "$pid" 2>/dev/null || status=$?
     [[ $status -eq 0 ]] || log "The server exited with status $status"
+}
+stop_server() {
+    [[ -n $SERVER_PID ]] || return 0
+    stop_node "$SERVER_PID"
     SERVER_PID=""
 }
 EXTRA_PIDS=()
@@ -341,29 +372,41 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_server() {
+# start_node NAME [ARGS...]: a headless node on the run database, on an OS-chosen loopback port,
+# with $RESULTS/NAME.out and .err; sets NODE_PID and NODE_URL (http or https).
+start_node() {
+    local name=$1
+    shift
+    # Made before the node starts: reading it must not race the shell that opens it for the node.
+    : >"$RESULTS/$name.out"
     # Request logging is off: this measures the API, not the terminal.
     QT_LOGGING_RULES="supportconsole.api.requests=false" "${SERVER_PIN[@]}" "$SERVER_BIN" \
-        --headless --database "$RUN_DB" --bind 127.0.0.1 --port 0 \
-        >"$RESULTS/server.out" 2>"$RESULTS/server.err" &
-    SERVER_PID=$!
-    local attempt
-    PORT=""
+        --headless --database "$RUN_DB" --bind 127.0.0.1 --port 0 "$@" \
+        >"$RESULTS/$name.out" 2>"$RESULTS/$name.err" &
+    NODE_PID=$!
+    local attempt port=""
     # Up to two minutes: opening a large database after an unclean stop replays its WAL.
     for attempt in $(seq 1 1200); do
-        PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' \
-            "$RESULTS/server.out")
-        [[ -n $PORT ]] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
+        NODE_URL=$(sed -n 's|.*listening on \(https\{0,1\}://127\.0\.0\.1:[0-9]*\)/.*|\1|p' \
+            "$RESULTS/$name.out")
+        [[ -n $NODE_URL ]] && break
+        kill -0 "$NODE_PID" 2>/dev/null || break
         [[ $attempt -lt 1200 ]] && sleep 0.1
     done
-    if [[ -z $PORT ]]; then
-        echo "run.sh: the server did not start; see $RESULTS/server.err" >&2
-        cat "$RESULTS/server.err" >&2
+    if [[ -z $NODE_URL ]]; then
+        echo "run.sh: the server did not start; see $RESULTS/$name.err" >&2
+        cat "$RESULTS/$name.err" >&2
         exit 1
     fi
-    BASE_URL=http://127.0.0.1:$PORT
-    log "Server pid $SERVER_PID listening on $BASE_URL"
+    log "Server pid $NODE_PID listening on $NODE_URL"
+}
+
+start_server() {
+    start_node server
+    SERVER_PID=$NODE_PID
+    BASE_URL=$NODE_URL
+    PORT=${BASE_URL##*:}
+    MEASURED_PID=$SERVER_PID
 }
 
 # --- wrk ----------------------------------------------------------------------------------------
@@ -375,29 +418,37 @@ to_ms() {
         printf "%.2f", n }'
 }
 
-# run_wrk NAME SECONDS PATH [SCRIPT [ARGS...]]: writes $RESULTS/NAME.txt
+# run_wrk NAME SECONDS PATH [SCRIPT [ARGS...]]: writes $RESULTS/NAME.txt; sends to $BASE_URL.
 run_wrk() {
     local name=$1 seconds=$2 path=$3 script=${4:-}
     shift 3
     [[ $# -gt 0 ]] && shift
     local command=("${CLIENT_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency
         --timeout 30s)
-    [[ -n $script ]] && command+=(-s "$SCRIPT_DIR/$script")
+    # The scripts add the token themselves (from BENCH_TOKEN); a plain GET gets it here.
+    if [[ -n $script ]]; then
+        command+=(-s "$SCRIPT_DIR/$script")
+    else
+        command+=(-H "Authorization: Bearer $BENCH_TOKEN")
+    fi
     command+=("$BASE_URL$path")
     [[ $# -gt 0 ]] && command+=(-- "$@")
     "${command[@]}" >"$RESULTS/$name.txt"
 }
 
-# Sets RPS, P50, P99 and ERRORS from $RESULTS/NAME.txt.
+# Sets RPS, REQUESTS, P50, P99 and ERRORS from $RESULTS/NAME.txt.
 parse_wrk() {
     local file=$RESULTS/$1.txt
     RPS=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$file")
+    REQUESTS=$(awk '/ requests in / { print $1 }' "$file")
     P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$file")")
     P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$file")")
     local non2xx socket
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
     socket=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$file")
     ERRORS=$(( ${non2xx:-0} + ${socket:-0} ))
+    # A refused token answers 401 much faster than a ticket: such a number means nothing.
+    [[ $ERRORS -eq 0 ]] || log "WARNING: $1 had $ERRORS non-2xx responses or socket errors"
 }
 
 thousands() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); r = "";
@@ -427,16 +478,18 @@ BUSY_BEFORE=$(busy_percent)
 log "CPU busy before measuring: ${BUSY_BEFORE}%"
 start_server
 declare -A ROW
-# Sets SNAPSHOT to "busy total server children" in clock ticks: user+system time of all CPUs,
-# all CPU time, the server's CPU time and that of this shell's finished children (wrk). Called
-# directly, never in $(...): `times` in a subshell would not see this shell's children.
+# Sets SNAPSHOT to "busy total server children node" in clock ticks: user+system time of all
+# CPUs, all CPU time, the server's CPU time (on PostgreSQL with the database server's), that of
+# this shell's finished children (wrk) and the measured node's own. The measured node is
+# MEASURED_PID. Called directly, never in $(...): `times` in a subshell would not see this
+# shell's children.
 cpu_snapshot() {
     times >"$RESULTS/.times"
     local children
     children=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/);
         t += p[1] * 60 + p[2] } printf "%d", t * 100 }' "$RESULTS/.times")
     # On PostgreSQL the database server's processes work for the node, so they count as its own.
-    local pids=("$SERVER_PID") postmaster
+    local pids=("$MEASURED_PID") postmaster
     if [[ $BACKEND == postgresql ]]; then
         postmaster=$(head -1 "$PG_DATA/postmaster.pid")
         mapfile -t -O 1 pids < <(echo "$postmaster"; pgrep -P "$postmaster" || true)
@@ -445,18 +498,33 @@ cpu_snapshot() {
     for pid in "${pids[@]}"; do
         [[ -r /proc/$pid/stat ]] && paths+=("/proc/$pid/stat")
     done
-    SNAPSHOT="$(cpu_ticks) $(cat "${paths[@]}" 2>/dev/null |
-        awk '{ t += $14 + $15 } END { print t + 0 }') $children"
+    # Per process ("pid:ticks,..."): a database backend that exits between two snapshots, such
+    # as one of a node just stopped, must not take its whole past CPU time out of the server's.
+    local server node
+    server=$(cat "${paths[@]}" 2>/dev/null | awk '{ t = t (t == "" ? "" : ",") $1 ":" ($14 + $15) }
+        END { print (t == "" ? "0:0" : t) }') || true # a process may end while it is read
+    node=$(awk '{ print $14 + $15 }' "/proc/$MEASURED_PID/stat" 2>/dev/null || echo 0)
+    SNAPSHOT="$(cpu_ticks) $server $children $node"
 }
+CLOCK_TICK=$(getconf CLK_TCK)
 
-# Other processes' share of all CPUs between two snapshots, in percent.
+# Other processes' share of all CPUs between two snapshots, in percent. The server's time is
+# summed over the processes alive at the second snapshot, from zero for those started since.
 other_cpu_percent() {
     awk -v b="$1" -v a="$2" 'BEGIN { split(b, x, " "); split(a, y, " "); total = y[2] - x[2];
-        other = (y[1] - x[1]) - (y[3] - x[3]) - (y[4] - x[4]); if (other < 0) other = 0;
+        n = split(x[3], before, ","); for (i = 1; i <= n; ++i) { split(before[i], p, ":");
+            was[p[1]] = p[2] }
+        n = split(y[3], after, ","); server = 0; for (i = 1; i <= n; ++i) {
+            split(after[i], p, ":"); server += p[2] - (p[1] in was ? was[p[1]] : 0) }
+        other = (y[1] - x[1]) - server - (y[4] - x[4]); if (other < 0) other = 0;
         printf "%d", (total > 0 ? 100 * other / total : 0) }'
 }
 
-measure() { # measure KEY LABEL PATH [SCRIPT [ARGS...]]
+# measure KEY LABEL PATH [SCRIPT [ARGS...]]: a warm-up, then a measured wrk run against
+# $BASE_URL, served by MEASURED_PID. Sets ROW[KEY] to "req/s p50 p99 errors other%" and
+# NODE_CPU_NS[KEY] to the node's own CPU time per request in nanoseconds.
+declare -A NODE_CPU_NS
+measure() {
     local key=$1 label=$2 before after
     shift 2
     if [[ $WARMUP != 0 ]]; then
@@ -467,7 +535,7 @@ measure() { # measure KEY LABEL PATH [SCRIPT [ARGS...]]
     cpu_snapshot
     before=$SNAPSHOT
     run_wrk "$key" "$DURATION" "$@"
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    if ! kill -0 "$MEASURED_PID" 2>/dev/null; then
         echo "run.sh: the server died during $label; see $RESULTS/server.err" >&2
         exit 1
     fi
@@ -476,6 +544,9 @@ measure() { # measure KEY LABEL PATH [SCRIPT [ARGS...]]
     parse_wrk "$key"
     OTHER=$(other_cpu_percent "$before" "$after")
     ROW[$key]="$RPS $P50 $P99 $ERRORS $OTHER"
+    NODE_CPU_NS[$key]=$(awk -v b="$before" -v a="$after" -v n="${REQUESTS:-0}" -v hz="$CLOCK_TICK" \
+        'BEGIN { split(b, x, " "); split(a, y, " ");
+                 printf "%d", (n > 0 ? (y[5] - x[5]) * 1e9 / hz / n : 0) }')
     log "$label: $RPS req/s, p50 $P50 ms, p99 $P99 ms, errors $ERRORS, other CPU ${OTHER}%"
 }
 
@@ -485,6 +556,119 @@ fi
 measure by_id "GET /requests/{id}" "/requests/1" get_by_id.lua "$TICKETS"
 measure by_category "GET /requests?category=" "/requests" list_by_category.lua
 measure stats "GET /stats?days=7" "/stats?days=7"
+
+# --- tokens and TLS (issue 11) ------------------------------------------------------------------
+# HTTPS: a second node on the same database, started with --tls-cert/--tls-key and a certificate
+# made now (P-256, as `openssl req` makes one; it stays in this run's results folder). The plain
+# node and the HTTPS node take GET /requests/{id} in turn, AB_ROUNDS times each, so the VM's
+# drift falls on both alike; the idle one's CPU counts as Other CPU. Keep-alive, as a client
+# library keeps its connections. What a new connection costs is measured apart with
+# `openssl s_time -new` (TCP and TLS handshakes one after another, no request): wrk cannot
+# force one, and the server keeps a connection open even when a request says "Connection: close".
+log "TLS: a certificate and a second node with --tls-cert/--tls-key"
+TLS_DIR=$RESULTS/tls
+mkdir -p "$TLS_DIR"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>"$TLS_DIR/openssl.err"
+start_node tls-server --tls-cert "$TLS_DIR/cert.pem" --tls-key "$TLS_DIR/key.pem"
+TLS_PID=$NODE_PID
+TLS_URL=$NODE_URL
+EXTRA_PIDS+=("$TLS_PID")
+[[ $TLS_URL == https://* ]] || { echo "run.sh: the TLS node serves $TLS_URL" >&2; exit 1; }
+# What a client negotiates with it, e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384".
+TLS_SESSION=$(openssl s_client -connect "${TLS_URL#https://}" </dev/null 2>/dev/null |
+    sed -n 's/^New, \([^,]*\), Cipher is \(.*\)/\1 \2/p' | head -1) || true
+log "TLS: ${TLS_SESSION:-session details unknown}"
+PLAIN_URL=$BASE_URL
+ab_measure() { # ab_measure KEY LABEL URL PID
+    BASE_URL=$3
+    MEASURED_PID=$4
+    measure "$1" "$2" "/requests/1" get_by_id.lua "$TICKETS"
+}
+for round in $(seq 1 "$AB_ROUNDS"); do
+    ab_measure "ab_plain_$round" "GET /requests/{id} over HTTP ($round/$AB_ROUNDS)" \
+        "$PLAIN_URL" "$SERVER_PID"
+    ab_measure "ab_tls_$round" "GET /requests/{id} over HTTPS ($round/$AB_ROUNDS)" \
+        "$TLS_URL" "$TLS_PID"
+done
+log "TLS: new connections one after another for ${DURATION}s (openssl s_time -new)"
+MEASURED_PID=$TLS_PID
+cpu_snapshot
+before=$SNAPSHOT
+openssl s_time -connect "${TLS_URL#https://}" -new -time "$DURATION" >"$RESULTS/s_time.txt" 2>&1 ||
+    true
+cpu_snapshot
+HANDSHAKES=$(awk '/connections in .* real seconds/ { print $1 }' "$RESULTS/s_time.txt")
+HANDSHAKE_SECONDS=$(awk '/connections in .* real seconds/ { print $4 }' "$RESULTS/s_time.txt")
+HANDSHAKE_OTHER=$(other_cpu_percent "$before" "$SNAPSHOT")
+# The node's own CPU time per new connection, in microseconds.
+HANDSHAKE_CPU_US=$(awk -v b="$before" -v a="$SNAPSHOT" -v n="${HANDSHAKES:-0}" \
+    -v hz="$CLOCK_TICK" 'BEGIN { split(b, x, " "); split(a, y, " ");
+        printf "%.0f", (n > 0 ? (y[5] - x[5]) * 1e6 / hz / n : 0) }')
+log "TLS: ${HANDSHAKES:-?} handshakes in ${HANDSHAKE_SECONDS:-?} s, ${HANDSHAKE_CPU_US} µs of" \
+    "the node's CPU each"
+
+# median_row PREFIX: ROW[PREFIX] from ROW[PREFIX_1..AB_ROUNDS]: the median of each of throughput,
+# p50 and p99, every error, the largest Other CPU; NODE_CPU_NS[PREFIX] the median too.
+median_of() { sort -g | awk '{ v[NR] = $1 } END {
+    print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+median_row() {
+    local prefix=$1 field round
+    local -a columns=()
+    for field in 1 2 3; do
+        columns+=("$(for round in $(seq 1 "$AB_ROUNDS"); do
+            awk -v f="$field" '{ print $f }' <<<"${ROW[${prefix}_$round]}"; done | median_of)")
+    done
+    local errors=0 other=0 e o
+    for round in $(seq 1 "$AB_ROUNDS"); do
+        read -r _ _ _ e o <<<"${ROW[${prefix}_$round]}"
+        errors=$((errors + e))
+        [[ $o -gt $other ]] && other=$o
+    done
+    ROW[$prefix]="$(printf '%.0f %.2f %.2f' "${columns[@]}") $errors $other"
+    NODE_CPU_NS[$prefix]=$(for round in $(seq 1 "$AB_ROUNDS"); do
+        echo "${NODE_CPU_NS[${prefix}_$round]}"; done | median_of)
+}
+median_row ab_plain
+median_row ab_tls
+AB_RATIOS=$(for round in $(seq 1 "$AB_ROUNDS"); do
+    read -r plain _ <<<"${ROW[ab_plain_$round]}"
+    read -r tls _ <<<"${ROW[ab_tls_$round]}"
+    awk -v p="$plain" -v t="$tls" 'BEGIN { printf "%.2f\n", (p > 0 ? t / p : 0) }'
+done | paste -sd ' ')
+log "HTTPS / HTTP per round: $AB_RATIOS"
+
+# The token check: bench_auth times ApiGuard's Host and token checks on the path nearly every
+# request takes (the token in the verifier's memory) on a real request with wrk's headers, on 1
+# and 2 threads at once, and apart the database lookup that runs at most once per 500 ms per
+# API worker (TokenVerifier::kRecheckMs). Set against the node's own CPU time per
+# GET /requests/{id} over plain HTTP, that is the share of its work the check is.
+log "Token check: bench_auth on the run database, both nodes idle"
+MEASURED_PID=$SERVER_PID
+cpu_snapshot
+before=$SNAPSHOT
+"$AUTH_BIN" --database "$RUN_DB" >"$RESULTS/auth.txt" 2>&1 || true
+cpu_snapshot
+AUTH_OTHER=$(other_cpu_percent "$before" "$SNAPSHOT")
+auth_field() { sed -n "s/^AUTH $1.* $2=\([^ ]*\).*/\1/p" "$RESULTS/auth.txt" | head -1; }
+AUTH_1=$(auth_field threads=1 door_cpu_ns)
+AUTH_2=$(auth_field threads=2 door_cpu_ns)
+AUTH_LOOKUP=$(auth_field lookup lookup_cpu_ns)
+read -r AB_PLAIN_RPS _ <<<"${ROW[ab_plain]}"
+# One API worker per core, each looking the token up at most twice a second.
+LOOKUPS_PER_S=$(( $(nproc) * 2 ))
+AUTH_AMORTISED=$(awk -v l="${AUTH_LOOKUP:-0}" -v n="$LOOKUPS_PER_S" -v r="$AB_PLAIN_RPS" \
+    'BEGIN { printf "%.1f", (r > 0 ? l * n / r : 0) }')
+AUTH_SHARE=$(awk -v d="${AUTH_2:-0}" -v a="$AUTH_AMORTISED" -v c="${NODE_CPU_NS[ab_plain]}" \
+    'BEGIN { printf "%.1f", (c > 0 ? 100 * (d + a) / c : 100) }')
+log "Token check: ${AUTH_2:-?} ns per request on 2 threads (${AUTH_1:-?} on 1), lookups" \
+    "${AUTH_LOOKUP:-?} ns each (${AUTH_AMORTISED} ns per request); the node spends" \
+    "${NODE_CPU_NS[ab_plain]} ns of CPU per request: ${AUTH_SHARE}%"
+stop_node "$TLS_PID"
+EXTRA_PIDS=()
+BASE_URL=$PLAIN_URL
+MEASURED_PID=$SERVER_PID
 # No warm-up for POST: it would only add rows.
 WARMUP_SAVED=$WARMUP
 WARMUP=0
@@ -516,7 +700,7 @@ if [[ $RUN_DURABILITY -eq 1 ]]; then
     log "Durability: $CONNECTIONS connections POSTing, kill -9 after ${KILL_AFTER}s, read back"
     set +e
     "$DURABILITY_BIN" --server "$SERVER_BIN" --database "$RUN_DB" --connections "$CONNECTIONS" \
-        --kill-after "$KILL_AFTER" --log "$RESULTS/durability-server.log" \
+        --kill-after "$KILL_AFTER" --log "$RESULTS/durability-server.log" --token "$BENCH_TOKEN" \
         | tee "$RESULTS/durability.txt" >&2
     DURABILITY_RC=${PIPESTATUS[0]}
     set -e
@@ -631,9 +815,11 @@ fi
 gui_field() { sed -n "s/^GUI $1.* $2=\([^ ]*\).*/\1/p; s/^GUI $2=\([^ ]*\).*/\1/p" "$RESULTS/gui.txt" 2>/dev/null | head -1; }
 
 row() { # row KEY LABEL TARGET_TEXT VERDICT
-    local rps p50 p99 errors other
+    local rps p50 p99 errors other verdict=$4
     read -r rps p50 p99 errors other <<<"${ROW[$1]}"
-    echo "| $2 | $(thousands "$rps") req/s | $p50 ms | $p99 ms | $errors | ${other}% | $3 | $4 |"
+    # Refused or failed requests make a throughput meaningless, whatever it is.
+    [[ -z $verdict || $errors -eq 0 ]] || verdict="**NO** ($errors errors)"
+    echo "| $2 | $(thousands "$rps") req/s | $p50 ms | $p99 ms | $errors | ${other}% | $3 | $verdict |"
 }
 read -r ID_RPS _ <<<"${ROW[by_id]}"
 read -r _ STATS_P50 _ <<<"${ROW[stats]}"
@@ -745,6 +931,48 @@ DURABILITY_LABEL="Durability: kill -9 under POST load, restart, read back"
         "so p50 is close to $CONNECTIONS ÷ throughput. Other CPU: share of all CPUs used by" \
         "processes other than the server (on PostgreSQL: the node and the database server) and wrk" \
         "during the measurement (noise)."
+    echo
+    # Issue 11: what the token check and HTTPS cost GET /requests/{id}.
+    read -r AB_TLS_RPS _ _ AB_TLS_ERRORS _ <<<"${ROW[ab_tls]}"
+    read -r _ _ _ AB_PLAIN_ERRORS _ <<<"${ROW[ab_plain]}"
+    TLS_COST=$(awk -v p="$AB_PLAIN_RPS" -v t="$AB_TLS_RPS" \
+        'BEGIN { printf "%.0f", (p > 0 ? 100 * (1 - t / p) : 100) }')
+    # A server whose clients are elsewhere and whose CPU is the limit loses what its own CPU
+    # per request grows by: the verdict takes the worse of the two.
+    TLS_CPU_COST=$(awk -v p="${NODE_CPU_NS[ab_plain]}" -v t="${NODE_CPU_NS[ab_tls]}" \
+        'BEGIN { printf "%.0f", (t > 0 ? 100 * (1 - p / t) : 100) }')
+    TLS_WORSE=$(( TLS_CPU_COST > TLS_COST ? TLS_CPU_COST : TLS_COST ))
+    TLS_MET=$(verdict "$TLS_WORSE" "<=" 40)
+    [[ $AB_TLS_ERRORS -eq 0 && $AB_PLAIN_ERRORS -eq 0 ]] || TLS_MET="**NO** (errors)"
+    AUTH_MET=$(verdict "$AUTH_SHARE" "<=" 10)
+    [[ -n $AUTH_2 && -n $AUTH_LOOKUP ]] || AUTH_MET="**NO** (bench_auth failed, see $RESULTS/auth.txt)"
+    us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
+    echo "Tokens and TLS (issue 11): a second node on the same database serves HTTPS" \
+        "(--tls-cert/--tls-key, P-256 certificate made for this run${TLS_SESSION:+, $TLS_SESSION});" \
+        "the two take GET /requests/{id} in turn, $AB_ROUNDS runs each, medians shown" \
+        "(HTTPS ÷ HTTP per run: $AB_RATIOS). wrk's own TLS work shares the two cores, so the" \
+        "throughput here is not what a server with its clients elsewhere loses: that one loses" \
+        "what its own CPU per request grows by, measured from /proc as" \
+        "$(us "${NODE_CPU_NS[ab_plain]}") µs over HTTP and $(us "${NODE_CPU_NS[ab_tls]}") µs over" \
+        "HTTPS, $TLS_CPU_COST% fewer requests per CPU second. The verdict takes the worse figure."
+    echo
+    echo "| Benchmark | Throughput | p50 | p99 | Errors | Other CPU | Target | Met |"
+    echo "|---|---|---|---|---|---|---|---|"
+    row ab_plain "GET /requests/{id} over HTTP, keep-alive (median of $AB_ROUNDS)" "" ""
+    row ab_tls "GET /requests/{id} over HTTPS, keep-alive (median of $AB_ROUNDS)" \
+        "≤ 40% below HTTP" "$TLS_MET ($TLS_COST% below; per CPU second $TLS_CPU_COST%)"
+    echo "| New HTTPS connections one after another (openssl s_time -new: TCP and TLS handshake," \
+        "no request) | $(awk -v n="${HANDSHAKES:-0}" -v s="${HANDSHAKE_SECONDS:-0}" \
+        'BEGIN { printf "%d", (s > 0 ? n / s : 0) }') handshakes/s | | | | ${HANDSHAKE_OTHER}% |" \
+        "(reported apart) | the node's CPU: ${HANDSHAKE_CPU_US} µs each, as much as" \
+        "$(awk -v h="$HANDSHAKE_CPU_US" -v c="${NODE_CPU_NS[ab_tls]}" \
+        'BEGIN { printf "%.0f", (c > 0 ? h * 1000 / c : 0) }') keep-alive HTTPS GETs |"
+    echo "| Token check per request: Host and bearer token, found in memory (ApiGuard, 2 threads" \
+        "at once; 1 thread: ${AUTH_1:-?} ns), plus the lookup every 500 ms per worker" \
+        "(${AUTH_LOOKUP:-?} ns each) spread over $(thousands "$AB_PLAIN_RPS") req/s |" \
+        "${AUTH_2:-?} ns + ${AUTH_AMORTISED} ns of CPU | | | | ${AUTH_OTHER}% |" \
+        "≤ 10% of the node's CPU per GET /requests/{id} ($(us "${NODE_CPU_NS[ab_plain]}") µs) |" \
+        "$AUTH_MET (${AUTH_SHARE}%) |"
     echo
 } | tee "$RESULTS/results.md"
 
