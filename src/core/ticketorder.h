@@ -6,7 +6,17 @@
 // ticket has one position.
 struct TicketOrder
 {
-    enum class Key { Id, Received, Subject, Category, Confidence, Priority, Status, NeedsReview };
+    enum class Key {
+        Id,
+        Received,
+        Subject,
+        Category,
+        Confidence,
+        Priority,
+        Status,
+        Assignee,
+        NeedsReview
+    };
 
     Key key = Key::Received;
     Qt::SortOrder direction = Qt::DescendingOrder;

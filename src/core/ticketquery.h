@@ -19,6 +19,11 @@ struct TicketQuery
     std::optional<TicketStatus> status;
     std::optional<bool> needsReview;
     QString search;
+    // Tickets one user holds; an empty name: tickets nobody holds. Never set by the API.
+    std::optional<QString> assignee;
+    // Tickets this user may take up: theirs and nobody's, leaving out what others hold. Never
+    // set by the API.
+    std::optional<QString> availableTo;
     // Only tickets up to this id: rows the window showed at its last refresh, not ones that
     // arrived since. Never set by the API.
     std::optional<qint64> upToId;

@@ -26,6 +26,19 @@ QString AccountLabels::role(Role role)
     return {};
 }
 
+QString AccountLabels::actor(const Actor &actor)
+{
+    switch (actor.kind) {
+    case Actor::Kind::User:
+        return actor.name;
+    case Actor::Kind::Integration:
+        return translate("%1 (integration)").arg(actor.name);
+    case Actor::Kind::System:
+        return translate("%1 (system)").arg(actor.name);
+    }
+    return actor.name;
+}
+
 QString AccountLabels::userState(const UserAccount &user)
 {
     return user.disabled ? translate("Disabled") : translate("Active");

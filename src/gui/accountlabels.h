@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actor.h"
 #include "integrationtoken.h"
 #include "role.h"
 #include "useraccount.h"
@@ -11,6 +12,8 @@ class AccountLabels final
 {
 public:
     static QString role(Role role);
+    // Who made a change: a person by name, anything else with what it is.
+    static QString actor(const Actor &actor);
     static QString userState(const UserAccount &user);
     // Live, expired or revoked, as of now.
     static QString tokenState(const IntegrationToken &token, const QDateTime &now);

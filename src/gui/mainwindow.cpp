@@ -32,6 +32,8 @@ namespace {
 
 // Typing pauses this long before the table searches.
 constexpr int kSearchDelayMs = 200;
+// Users added on other consoles show in the assignee list after at most this long.
+constexpr qint64 kAssigneesLifetimeMs = 30'000;
 
 namespace SettingsKey {
 const auto geometry = QStringLiteral("window/geometry");
@@ -77,12 +79,13 @@ MainWindow::MainWindow(TicketService &tickets, const UserAccount &user, QWidget 
     header->setStretchLastSection(false);
     m_ui->ticketTableView->verticalHeader()->setDefaultSectionSize(
         m_ui->ticketTableView->fontMetrics().height() + 8);
-    const std::array<std::pair<int, int>, 7> widths{{{TicketTableModel::IdColumn, 64},
+    const std::array<std::pair<int, int>, 8> widths{{{TicketTableModel::IdColumn, 64},
                                                      {TicketTableModel::ReceivedColumn, 125},
                                                      {TicketTableModel::CategoryColumn, 115},
                                                      {TicketTableModel::ConfidenceColumn, 85},
                                                      {TicketTableModel::PriorityColumn, 70},
                                                      {TicketTableModel::StatusColumn, 85},
+                                                     {TicketTableModel::AssigneeColumn, 95},
                                                      {TicketTableModel::NeedsReviewColumn, 95}}};
     for (const auto &[column, width] : widths)
         m_ui->ticketTableView->setColumnWidth(column, width);
@@ -162,6 +165,9 @@ MainWindow::MainWindow(TicketService &tickets, const UserAccount &user, QWidget 
     connect(m_ui->detailWidget, &TicketDetailWidget::categoryChosen, this,
             &MainWindow::setCategory);
     connect(m_ui->detailWidget, &TicketDetailWidget::statusChosen, this, &MainWindow::setStatus);
+    connect(m_ui->detailWidget, &TicketDetailWidget::assigneeChosen, this, &MainWindow::assign);
+    connect(m_ui->detailWidget, &TicketDetailWidget::takeRequested, this,
+            [this] { assign(m_user.name); });
 
     // Writes here, through the API, by the classifier or by other consoles all end up here.
     connect(&m_tickets, &TicketService::ticketsChanged, this, &MainWindow::refreshEverything);
@@ -173,6 +179,7 @@ MainWindow::MainWindow(TicketService &tickets, const UserAccount &user, QWidget 
     m_statusTimer.start();
 
     refreshCounts();
+    loadAssignees();
     updateStatusBar();
 }
 
@@ -231,8 +238,24 @@ void MainWindow::setUpActions()
     connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshEverything);
     connect(m_ui->actionReviewQueue, &QAction::triggered, this, [this] {
         m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
+        // Opening the queue leaves out a colleague's tickets, theirs to review; the agent may
+        // still pick "Anyone's" in it.
+        if (!m_ui->needsReviewCheckBox->isChecked() &&
+            m_ui->assigneeFilterComboBox->currentData().toInt() == int(HolderFilter::Anyone)) {
+            showHolders(HolderFilter::MineOrNobody);
+        }
         m_ui->needsReviewCheckBox->setChecked(true);
         m_ui->ticketTableView->setFocus(Qt::ShortcutFocusReason);
+    });
+    connect(m_ui->actionShowMine, &QAction::triggered, this, [this] {
+        m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
+        showHolders(HolderFilter::Mine);
+        m_ui->ticketTableView->setFocus(Qt::ShortcutFocusReason);
+    });
+    connect(m_ui->actionAssignToMe, &QAction::triggered, this, [this] { assign(m_user.name); });
+    connect(m_ui->actionAssignTo, &QAction::triggered, this, [this] {
+        m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
+        m_ui->detailWidget->chooseAssignee();
     });
     connect(m_ui->actionNextTicket, &QAction::triggered, this, [this] { moveCurrentRow(1); });
     connect(m_ui->actionPreviousTicket, &QAction::triggered, this, [this] { moveCurrentRow(-1); });
@@ -307,6 +330,14 @@ void MainWindow::setUpFilters()
         m_ui->statusComboBox->addItem(TicketLabels::status(status), int(status));
     connect(m_ui->statusComboBox, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
     connect(m_ui->needsReviewCheckBox, &QCheckBox::toggled, this, &MainWindow::applyFilter);
+    m_ui->assigneeFilterComboBox->addItem(tr("Anyone's"), int(HolderFilter::Anyone));
+    m_ui->assigneeFilterComboBox->addItem(tr("Mine"), int(HolderFilter::Mine));
+    m_ui->assigneeFilterComboBox->addItem(tr("Unassigned"), int(HolderFilter::Nobody));
+    m_ui->assigneeFilterComboBox->addItem(tr("Mine or unassigned"),
+                                          int(HolderFilter::MineOrNobody));
+    m_ui->assigneeFilterComboBox->setToolTip(tr("Whose tickets to show"));
+    connect(m_ui->assigneeFilterComboBox, &QComboBox::currentIndexChanged, this,
+            &MainWindow::applyFilter);
 
     m_searchTimer.setSingleShot(true);
     m_searchTimer.setInterval(kSearchDelayMs);
@@ -328,8 +359,27 @@ TicketQuery MainWindow::currentFilter() const
         filter.status = TicketStatus(status.toInt());
     if (m_ui->needsReviewCheckBox->isChecked())
         filter.needsReview = true;
+    switch (HolderFilter(m_ui->assigneeFilterComboBox->currentData().toInt())) {
+    case HolderFilter::Anyone:
+        break;
+    case HolderFilter::Mine:
+        filter.assignee = m_user.name;
+        break;
+    case HolderFilter::Nobody:
+        filter.assignee = QString();
+        break;
+    case HolderFilter::MineOrNobody:
+        filter.availableTo = m_user.name;
+        break;
+    }
     filter.search = m_ui->searchLineEdit->text().trimmed();
     return filter;
+}
+
+void MainWindow::showHolders(HolderFilter holders)
+{
+    m_ui->assigneeFilterComboBox->setCurrentIndex(
+        m_ui->assigneeFilterComboBox->findData(int(holders)));
 }
 
 void MainWindow::applyFilter()
@@ -338,7 +388,8 @@ void MainWindow::applyFilter()
     const TicketQuery filter = currentFilter();
     const TicketQuery &shown = m_model->filter();
     if (filter.category == shown.category && filter.status == shown.status &&
-        filter.needsReview == shown.needsReview && filter.search == shown.search) {
+        filter.needsReview == shown.needsReview && filter.search == shown.search &&
+        filter.assignee == shown.assignee && filter.availableTo == shown.availableTo) {
         return;
     }
     m_ui->ticketTableView->selectionModel()->clear();
@@ -383,6 +434,8 @@ void MainWindow::refreshEverything()
     m_model->refresh();
     refreshCounts();
     showCurrentTicket();
+    if (m_assigneesRead.hasExpired(kAssigneesLifetimeMs))
+        loadAssignees();
     if (m_statsView && m_ui->viewsTabWidget->currentWidget() == m_ui->statisticsPage)
         loadStats();
 }
@@ -410,18 +463,32 @@ void MainWindow::showCurrentTicket()
         current.isValid() ? current.data(TicketTableModel::TicketIdRole).toLongLong() : 0;
     const quint64 generation = ++m_detailGeneration;
     if (id == 0) {
-        if (!current.isValid())
+        if (!current.isValid()) {
             m_ui->detailWidget->showNothing();
+            m_shownTicket.reset();
+        }
         return; // the row's page is on its way; dataChanged brings us back
     }
     m_store->run([id](TicketSession &session) { return session.detail(id); })
         .then(this, [this, generation](const std::optional<TicketSession::Detail> &detail) {
             if (!detail || generation != m_detailGeneration)
                 return;
+            m_shownTicket = detail->ticket;
+            m_shownLastEventId = detail->events.isEmpty() ? 0 : detail->events.last().id;
             if (detail->ticket)
-                m_ui->detailWidget->showTicket(*detail->ticket, detail->history);
+                m_ui->detailWidget->showTicket(*detail->ticket, detail->history, detail->events);
             else
                 m_ui->detailWidget->showNothing();
+        });
+}
+
+void MainWindow::loadAssignees()
+{
+    m_assigneesRead.start();
+    m_summaryStore->run([](TicketSession &session) { return session.users(); })
+        .then(this, [this](const std::optional<QList<UserAccount>> &users) {
+            if (users)
+                m_ui->detailWidget->setAssignees(*users);
         });
 }
 
@@ -498,12 +565,22 @@ void MainWindow::acceptCategory()
     const RowSelection selection = selectedRows();
     if (selection.isEmpty())
         return;
+    const std::optional<Ticket> shown = soleShownTicket(selection);
     afterVerdict(selection.rowCount);
-    m_store
-        ->run([selection, actor = m_actor](TicketSession &session) {
-            session.acceptCategories(selection.resolve(session), actor);
-        })
-        .then(this, [this](bool) { refreshEverything(); });
+    if (shown) {
+        // As for many tickets: only a machine's category is there to accept.
+        if (shown->classification &&
+            shown->classification->provider != ClassificationProvider::Agent) {
+            TicketChange accept;
+            accept.category = shown->classification->category;
+            changeShownTicket(*shown, accept);
+        }
+        return;
+    }
+    changeInBulk(selection, [actor = m_actor](TicketSession &session, const QList<qint64> &ids) {
+        session.acceptCategories(ids, actor);
+        return TicketSession::Problem::None;
+    });
 }
 
 void MainWindow::setCategory(Category category)
@@ -511,12 +588,19 @@ void MainWindow::setCategory(Category category)
     const RowSelection selection = selectedRows();
     if (selection.isEmpty())
         return;
+    const std::optional<Ticket> shown = soleShownTicket(selection);
     afterVerdict(selection.rowCount);
-    m_store
-        ->run([selection, category, actor = m_actor](TicketSession &session) {
-            session.setCategory(selection.resolve(session), category, actor);
-        })
-        .then(this, [this](bool) { refreshEverything(); });
+    if (shown) {
+        TicketChange verdict;
+        verdict.category = category;
+        changeShownTicket(*shown, verdict);
+        return;
+    }
+    changeInBulk(selection,
+                 [category, actor = m_actor](TicketSession &session, const QList<qint64> &ids) {
+                     session.setCategory(ids, category, actor);
+                     return TicketSession::Problem::None;
+                 });
 }
 
 void MainWindow::setStatus(TicketStatus status)
@@ -524,11 +608,133 @@ void MainWindow::setStatus(TicketStatus status)
     const RowSelection selection = selectedRows();
     if (selection.isEmpty())
         return;
+    if (const std::optional<Ticket> shown = soleShownTicket(selection)) {
+        TicketChange change;
+        change.status = status;
+        changeShownTicket(*shown, change);
+        return;
+    }
+    changeInBulk(selection,
+                 [status, actor = m_actor](TicketSession &session, const QList<qint64> &ids) {
+                     session.setStatus(ids, status, actor);
+                     return TicketSession::Problem::None;
+                 });
+}
+
+void MainWindow::assign(const QString &assignee)
+{
+    const RowSelection selection = selectedRows();
+    if (selection.isEmpty())
+        return;
+    if (const std::optional<Ticket> shown = soleShownTicket(selection)) {
+        TicketChange change;
+        change.assignee = assignee;
+        changeShownTicket(*shown, change);
+        return;
+    }
+    changeInBulk(
+        selection,
+        [assignee, actor = m_actor](TicketSession &session, const QList<qint64> &ids) {
+            return session.assign(ids, assignee, actor);
+        },
+        assignee);
+}
+
+std::optional<Ticket> MainWindow::soleShownTicket(const RowSelection &selection) const
+{
+    if (selection.ranges.isEmpty() && selection.ids.size() == 1 && m_shownTicket &&
+        m_shownTicket->id == selection.ids.constFirst()) {
+        return m_shownTicket;
+    }
+    return std::nullopt;
+}
+
+void MainWindow::changeShownTicket(const Ticket &shown, const TicketChange &change)
+{
+    struct Outcome
+    {
+        TicketSession::Changed changed;
+        QList<TicketEvent> events;
+    };
     m_store
-        ->run([selection, status, actor = m_actor](TicketSession &session) {
-            session.setStatus(selection.resolve(session), status, actor);
+        ->run([id = shown.id, shownVersion = shown.version, change, actor = m_actor,
+               own = m_ownChange](TicketSession &session) {
+            const bool buildsOnOwnChange = own->ticketId == id && own->shownVersion == shownVersion;
+            const qint64 expected = buildsOnOwnChange ? own->versionAfter : shownVersion;
+            Outcome outcome{session.change(id, change, actor, expected), {}};
+            if (outcome.changed.problem == TicketSession::Problem::None && outcome.changed.ticket)
+                *own = {id, shownVersion, outcome.changed.ticket->version};
+            else if (outcome.changed.problem == TicketSession::Problem::Stale)
+                outcome.events = session.history(id);
+            return outcome;
         })
-        .then(this, [this](bool) { refreshEverything(); });
+        .then(this, [this, id = shown.id, lastEventId = m_shownLastEventId,
+                     assignee = change.assignee.value_or(QString())](
+                        const std::optional<Outcome> &outcome) {
+            refreshEverything();
+            if (!outcome)
+                return; // storageFailed() said why
+            if (outcome->changed.problem == TicketSession::Problem::None) {
+                if (m_ui->detailWidget->ticketId() == id)
+                    m_ui->detailWidget->showNotice(QString());
+                return;
+            }
+            QStringList changedBy;
+            for (const TicketEvent &event : outcome->events) {
+                const QString who =
+                    event.actor == m_actor ? tr("you") : AccountLabels::actor(event.actor);
+                if (event.id > lastEventId && !changedBy.contains(who))
+                    changedBy.append(who);
+            }
+            showChangeProblem(outcome->changed.problem, id, assignee, changedBy);
+        });
+}
+
+void MainWindow::changeInBulk(const RowSelection &selection, BulkChange change,
+                              const QString &assignee)
+{
+    m_store
+        ->run([selection, change = std::move(change)](TicketSession &session) {
+            return change(session, selection.resolve(session));
+        })
+        .then(this, [this, assignee](const std::optional<TicketSession::Problem> &problem) {
+            refreshEverything();
+            if (problem)
+                showChangeProblem(*problem, 0, assignee);
+        });
+}
+
+void MainWindow::showChangeProblem(TicketSession::Problem problem, qint64 ticketId,
+                                   const QString &assignee, const QStringList &changedBy)
+{
+    QString text;
+    switch (problem) {
+    case TicketSession::Problem::None:
+        return;
+    case TicketSession::Problem::NotFound:
+        text = tr("Ticket #%1 no longer exists.").arg(ticketId);
+        break;
+    case TicketSession::Problem::Stale:
+        text = changedBy.isEmpty()
+                   ? tr("Ticket #%1 changed after you opened it, so your change was not made. "
+                        "Check what changed and make yours again if it still applies.")
+                         .arg(ticketId)
+                   : tr("%1 changed ticket #%2 after you opened it, so your change was not made. "
+                        "Check what changed and make yours again if it still applies.")
+                         .arg(QLocale().createSeparatedList(changedBy))
+                         .arg(ticketId);
+        break;
+    case TicketSession::Problem::UnknownAssignee:
+        text = tr("There is no user %1 to give tickets to.").arg(assignee);
+        loadAssignees(); // the list offered someone who is gone
+        break;
+    case TicketSession::Problem::DisabledAssignee:
+        text = tr("%1's account is disabled, so tickets cannot be given to them.").arg(assignee);
+        loadAssignees();
+        break;
+    }
+    m_ui->detailWidget->showNotice(text);
+    statusBar()->showMessage(text, 15000);
 }
 
 void MainWindow::afterVerdict(qint64 selectedRows)
@@ -606,6 +812,7 @@ void MainWindow::manageUsers()
     // never a page of the table.
     auto *dialog = new UsersDialog(*m_summaryStore, m_tickets.database(), m_actor, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::finished, this, &MainWindow::loadAssignees);
     dialog->open();
 }
 

@@ -3,16 +3,20 @@
 #include "actor.h"
 #include "category.h"
 #include "ticket.h"
+#include "ticketchange.h"
 #include "ticketdraft.h"
 #include "ticketorder.h"
 #include "ticketquery.h"
+#include "ticketsession.h"
 #include "useraccount.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QTimer>
 #include <QUrl>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class ApiService;
@@ -66,6 +70,9 @@ private:
     void applyRole();
     bool allows(Permission permission) const { return roleAllows(m_user.role, permission); }
     void setUpFilters();
+    // Whose tickets the table shows.
+    enum class HolderFilter { Anyone, Mine, Nobody, MineOrNobody };
+    void showHolders(HolderFilter holders);
     void restoreLayout();
     void saveLayout() const;
 
@@ -82,7 +89,24 @@ private:
     void acceptCategory();
     void setCategory(Category category);
     void setStatus(TicketStatus status);
+    // An empty name gives the tickets to nobody.
+    void assign(const QString &assignee);
     void afterVerdict(qint64 selectedRows);
+    // The ticket on show, when an action is for it alone: then the action changes it only if
+    // nobody else has since it was shown.
+    std::optional<Ticket> soleShownTicket(const RowSelection &selection) const;
+    void changeShownTicket(const Ticket &shown, const TicketChange &change);
+    // Several tickets at once, or ones the pane does not show: applied to them as they are now.
+    using BulkChange =
+        std::function<TicketSession::Problem(TicketSession &, const QList<qint64> &)>;
+    // assignee: whom the change gives the tickets to, if anyone, to name in a problem.
+    void changeInBulk(const RowSelection &selection, BulkChange change,
+                      const QString &assignee = QString());
+    // Says why a change was not made, on the pane and in the status bar.
+    void showChangeProblem(TicketSession::Problem problem, qint64 ticketId, const QString &assignee,
+                           const QStringList &changedBy = {});
+    // Whom tickets can be given to, read again after a while since others add users too.
+    void loadAssignees();
     struct NewTicketForm
     {
         TicketDraft draft;
@@ -128,4 +152,19 @@ private:
         std::make_shared<std::atomic<quint64>>(0);
     // A ticket to select once the table shows it, after the agent submitted it.
     qint64 m_selectWhenShown = 0;
+    // The ticket the detail pane shows, as read, and the last change it showed: a change made
+    // from the pane must find it at this version.
+    std::optional<Ticket> m_shownTicket;
+    qint64 m_shownLastEventId = 0;
+    // The version the agent's own last change left a ticket at. A second key pressed before the
+    // pane reread the ticket still holds the version shown; it builds on the agent's own change,
+    // not on someone else's. Touched on the storage thread only, where changes run in order.
+    struct OwnChange
+    {
+        qint64 ticketId = 0;
+        qint64 shownVersion = 0;
+        qint64 versionAfter = 0;
+    };
+    std::shared_ptr<OwnChange> m_ownChange = std::make_shared<OwnChange>();
+    QElapsedTimer m_assigneesRead;
 };

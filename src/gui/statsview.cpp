@@ -1,5 +1,6 @@
 #include "statsview.h"
 
+#include "accountlabels.h"
 #include "categorypalette.h"
 #include "ui_statsview.h"
 
@@ -275,6 +276,15 @@ void StatsView::setUpCorrectionsTable()
     table->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     table->horizontalHeaderItem(Rate)->setToolTip(
         tr("Corrected out of all agent verdicts on that category"));
+
+    QTableWidget *byActor = m_ui->correctionsByActorTableWidget;
+    byActor->setColumnCount(ColumnCount);
+    byActor->setHorizontalHeaderLabels({tr("Corrected"), tr("Confirmed"), tr("Rate")});
+    byActor->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    byActor->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    byActor->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    byActor->horizontalHeaderItem(Rate)->setToolTip(
+        tr("Corrected out of all the verdicts this person or integration gave"));
 }
 
 int StatsView::rangeDays() const
@@ -394,6 +404,18 @@ void StatsView::showCorrections()
     for (Category category : kAllCategories)
         showRow(int(index(category)), m_stats.corrections[index(category)]);
     showRow(int(kAllCategories.size()), m_stats.allCorrections());
+
+    table = m_ui->correctionsByActorTableWidget;
+    table->setRowCount(int(m_stats.correctionsByActor.size()));
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const TicketStats::ActorCorrections &entry = m_stats.correctionsByActor.at(row);
+        table->setVerticalHeaderItem(row, new QTableWidgetItem(AccountLabels::actor(entry.actor)));
+        showRow(row, entry.corrections);
+    }
+    m_ui->correctionsByActorLabel->setText(m_stats.correctionsByActor.isEmpty()
+                                               ? tr("By person and integration: no verdicts yet.")
+                                               : tr("By person and integration:"));
+    table->setVisible(!m_stats.correctionsByActor.isEmpty());
 }
 
 void StatsView::showConfidence()

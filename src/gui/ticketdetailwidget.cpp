@@ -1,11 +1,14 @@
 #include "ticketdetailwidget.h"
 
+#include "accountlabels.h"
 #include "categorypalette.h"
 #include "ticketlabels.h"
 #include "ui_ticketdetailwidget.h"
 
+#include <QActionGroup>
 #include <QFont>
 #include <QLocale>
+#include <QMenu>
 
 namespace {
 
@@ -48,6 +51,21 @@ TicketDetailWidget::TicketDetailWidget(QWidget *parent)
     connect(m_ui->statusComboBox, &QComboBox::activated, this, [this](int index) {
         Q_EMIT statusChosen(TicketStatus(m_ui->statusComboBox->itemData(index).toInt()));
     });
+    // A menu rather than a combo box: walking a combo box with the arrow keys would give the
+    // ticket to everyone on the way.
+    m_assigneeMenu = new QMenu(this);
+    m_assigneeMenu->setObjectName(QStringLiteral("assigneeMenu"));
+    m_ui->assignButton->setMenu(m_assigneeMenu);
+    connect(m_assigneeMenu, &QMenu::triggered, this,
+            [this](QAction *action) { Q_EMIT assigneeChosen(action->data().toString()); });
+    setAssignees({});
+    connect(m_ui->takeButton, &QPushButton::clicked, this, &TicketDetailWidget::takeRequested);
+    // The warning colours of the palette in use, light or dark.
+    m_ui->noticeLabel->setAutoFillBackground(true);
+    QPalette notice = m_ui->noticeLabel->palette();
+    notice.setColor(QPalette::Window, palette().color(QPalette::ToolTipBase));
+    notice.setColor(QPalette::WindowText, palette().color(QPalette::ToolTipText));
+    m_ui->noticeLabel->setPalette(notice);
     showNothing();
 }
 
@@ -56,12 +74,58 @@ TicketDetailWidget::~TicketDetailWidget() = default;
 void TicketDetailWidget::showNothing()
 {
     m_ticketId = 0;
+    m_ui->noticeLabel->hide();
     m_ui->pagesStackedWidget->setCurrentWidget(m_ui->emptyPage);
 }
 
-void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classification> &history)
+void TicketDetailWidget::setAssignees(const QList<UserAccount> &users)
+{
+    m_assigneeMenu->clear();
+    auto *holders = new QActionGroup(m_assigneeMenu);
+    const auto addHolder = [this, holders](const QString &label, const QString &name) {
+        QAction *action = m_assigneeMenu->addAction(label);
+        action->setData(name);
+        action->setCheckable(true);
+        holders->addAction(action);
+    };
+    addHolder(tr("Nobody"), QString());
+    m_assigneeMenu->addSeparator();
+    for (const UserAccount &user : users) {
+        if (!user.disabled)
+            addHolder(user.name, user.name);
+    }
+    showAssignee(m_assignee);
+}
+
+void TicketDetailWidget::showAssignee(const QString &name)
+{
+    m_assignee = name;
+    m_ui->assigneeLabel->setText(name.isEmpty() ? tr("Nobody") : name);
+    // Someone disabled since holds it, or someone added on another console after the list was
+    // read: then no entry is ticked.
+    for (QAction *action : m_assigneeMenu->actions())
+        action->setChecked(action->isCheckable() && action->data().toString() == name);
+}
+
+void TicketDetailWidget::chooseAssignee()
+{
+    if (m_ticketId == 0)
+        return;
+    m_assigneeMenu->popup(m_ui->assignButton->mapToGlobal(QPoint(0, m_ui->assignButton->height())));
+}
+
+void TicketDetailWidget::showNotice(const QString &notice)
+{
+    m_ui->noticeLabel->setText(notice);
+    m_ui->noticeLabel->setVisible(!notice.isEmpty());
+}
+
+void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classification> &history,
+                                    const QList<TicketEvent> &events)
 {
     const bool sameTicket = m_ticketId == ticket.id;
+    if (!sameTicket)
+        showNotice(QString());
     m_ticketId = ticket.id;
     m_ui->pagesStackedWidget->setCurrentWidget(m_ui->ticketPage);
 
@@ -104,6 +168,7 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classifica
     m_ui->acceptCategoryButton->setEnabled(
         ticket.classification && ticket.classification->provider != ClassificationProvider::Agent);
     m_ui->statusComboBox->setCurrentIndex(m_ui->statusComboBox->findData(int(ticket.status)));
+    showAssignee(ticket.assignee);
 
     if (!sameTicket || m_ui->bodyPlainTextEdit->toPlainText() != ticket.body) {
         m_ui->bodyPlainTextEdit->setPlainText(
@@ -121,4 +186,14 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classifica
         item->setText(3, TicketLabels::confidence(it->confidence));
     }
     m_ui->historyTreeWidget->resizeColumnToContents(0);
+
+    m_ui->activityTreeWidget->clear();
+    for (auto it = events.crbegin(); it != events.crend(); ++it) {
+        auto *item = new QTreeWidgetItem(m_ui->activityTreeWidget);
+        item->setText(0, TicketLabels::received(it->at));
+        item->setText(1, AccountLabels::actor(it->actor));
+        item->setText(2, TicketLabels::change(*it));
+    }
+    m_ui->activityTreeWidget->resizeColumnToContents(0);
+    m_ui->activityTreeWidget->resizeColumnToContents(1);
 }

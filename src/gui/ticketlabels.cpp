@@ -12,6 +12,24 @@ QString translate(const char *text)
     return QCoreApplication::translate("TicketLabels", text);
 }
 
+// A stored value's label; a name this version does not know is shown as stored.
+QString valueLabel(TicketEvent::Field field, const QString &value)
+{
+    switch (field) {
+    case TicketEvent::Field::Status:
+        if (const auto status = ticketStatusFromName(value))
+            return TicketLabels::status(*status);
+        break;
+    case TicketEvent::Field::Category:
+        if (const auto category = categoryFromName(value))
+            return CategoryPalette::displayName(*category);
+        break;
+    case TicketEvent::Field::Assignee:
+        break;
+    }
+    return value;
+}
+
 } // namespace
 
 QString TicketLabels::status(TicketStatus status)
@@ -90,4 +108,27 @@ QString TicketLabels::received(const QDateTime &when)
     const QLocale locale;
     return locale.toString(local.date(), QLocale::ShortFormat) + u' ' +
            locale.toString(local.time(), QStringLiteral("HH:mm"));
+}
+
+QString TicketLabels::change(const TicketEvent &event)
+{
+    const QString before = event.before ? valueLabel(event.field, *event.before) : QString();
+    const QString after = event.after ? valueLabel(event.field, *event.after) : QString();
+    switch (event.field) {
+    case TicketEvent::Field::Status:
+        return translate("Status: %1 → %2").arg(before, after);
+    case TicketEvent::Field::Category:
+        if (!event.before)
+            return translate("Category: %1").arg(after);
+        if (event.before == event.after)
+            return translate("Confirmed category %1").arg(after);
+        return translate("Category: %1 → %2").arg(before, after);
+    case TicketEvent::Field::Assignee:
+        if (!event.after)
+            return translate("Unassigned from %1").arg(before);
+        if (!event.before)
+            return translate("Assigned to %1").arg(after);
+        return translate("Assigned to %1 (was %2)").arg(after, before);
+    }
+    return {};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ticket.h"
+#include "ticketevent.h"
 
 #include <QString>
 
@@ -17,4 +18,6 @@ public:
     // The subject, or the first line of a free-text ticket.
     static QString headline(const Ticket &ticket);
     static QString received(const QDateTime &when);
+    // What one change did, in a few words: "Status: Open → Closed", "Assigned to dora".
+    static QString change(const TicketEvent &event);
 };

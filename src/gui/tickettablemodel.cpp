@@ -29,6 +29,8 @@ TicketOrder::Key keyForColumn(int column)
         return TicketOrder::Key::Priority;
     case TicketTableModel::StatusColumn:
         return TicketOrder::Key::Status;
+    case TicketTableModel::AssigneeColumn:
+        return TicketOrder::Key::Assignee;
     case TicketTableModel::NeedsReviewColumn:
         return TicketOrder::Key::NeedsReview;
     default:
@@ -345,6 +347,8 @@ QVariant TicketTableModel::display(const Ticket &ticket, int column) const
                                      : QString();
     case StatusColumn:
         return TicketLabels::status(ticket.status);
+    case AssigneeColumn:
+        return ticket.assignee;
     case NeedsReviewColumn:
         return ticket.needsReview ? tr("Review") : QString();
     default:
@@ -371,6 +375,8 @@ QVariant TicketTableModel::rawValue(const Ticket &ticket, int column) const
                    : QVariant();
     case StatusColumn:
         return QString(ticketStatusName(ticket.status));
+    case AssigneeColumn:
+        return ticket.assignee; // nobody's as an empty name, which sorts first as in SQL
     case NeedsReviewColumn:
         return ticket.needsReview;
     default:
@@ -397,6 +403,8 @@ QVariant TicketTableModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Priority");
     case StatusColumn:
         return tr("Status");
+    case AssigneeColumn:
+        return tr("Assigned to");
     case NeedsReviewColumn:
         return tr("Needs review");
     default:

@@ -31,6 +31,7 @@ public:
         ConfidenceColumn,
         PriorityColumn,
         StatusColumn,
+        AssigneeColumn,
         NeedsReviewColumn,
         ColumnCount
     };

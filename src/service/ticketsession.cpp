@@ -26,8 +26,10 @@ TicketSession::Detail TicketSession::detail(qint64 id)
 {
     Detail detail;
     detail.ticket = m_tickets.find(id);
-    if (detail.ticket)
+    if (detail.ticket) {
         detail.history = m_classifications.history(id);
+        detail.events = m_tickets.events(id);
+    }
     return detail;
 }
 

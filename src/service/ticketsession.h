@@ -28,6 +28,8 @@ public:
         std::optional<Ticket> ticket;
         // Oldest first; empty when the ticket is unknown.
         QList<Classification> history;
+        // Who changed what, oldest first.
+        QList<TicketEvent> events;
     };
 
     std::optional<Ticket> find(qint64 id);

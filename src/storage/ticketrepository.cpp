@@ -53,6 +53,12 @@ QString fullTextQuery(const SqlDialect &dialect, const QString &search)
     return dialect.searchQuery(searchWords(search));
 }
 
+// Filters that the per-day counts by category and status cannot answer, besides a search.
+bool narrowsBeyondDailyCounts(const TicketQuery &query)
+{
+    return query.needsReview || query.upToId || query.assignee || query.availableTo;
+}
+
 bool searchNeedsExactText(const QString &search)
 {
     const QStringList words = searchWords(search);
@@ -83,6 +89,18 @@ Filter filterFor(const TicketQuery &query, const SqlDialect &dialect, bool frequ
     if (query.upToId) {
         conditions.append(QStringLiteral("t.id <= ?"));
         filter.values.append(*query.upToId);
+    }
+    if (query.assignee) {
+        if (query.assignee->isEmpty()) {
+            conditions.append(QStringLiteral("t.assignee IS NULL"));
+        } else {
+            conditions.append(QStringLiteral("t.assignee = ?"));
+            filter.values.append(*query.assignee);
+        }
+    }
+    if (query.availableTo) {
+        conditions.append(QStringLiteral("(t.assignee IS NULL OR t.assignee = ?)"));
+        filter.values.append(*query.availableTo);
     }
     // A literal, not a bound value: SQLite uses the partial index only for a literal match.
     if (query.needsReview)
@@ -139,6 +157,9 @@ OrderSql orderSqlFor(TicketOrder::Key key)
     case TicketOrder::Key::Status:
         return {QStringLiteral("CASE t.status WHEN 'open' THEN 1 WHEN 'in_progress' THEN 2 "
                                "WHEN 'resolved' THEN 3 ELSE 4 END")};
+    case TicketOrder::Key::Assignee:
+        // Nobody's tickets first, as an empty name sorts.
+        return {QStringLiteral("COALESCE(t.assignee, '')")};
     case TicketOrder::Key::NeedsReview:
         return {QStringLiteral("t.needs_review")};
     }
@@ -620,7 +641,7 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
     // Without a text search or review flag the per-day counts answer from a few hundred rows.
     QString sql;
     QVariantList values;
-    if (ticketQuery.search.isEmpty() && !ticketQuery.needsReview && !ticketQuery.upToId) {
+    if (ticketQuery.search.isEmpty() && !narrowsBeyondDailyCounts(ticketQuery)) {
         QStringList conditions;
         if (ticketQuery.category) {
             conditions.append(QStringLiteral("category = ?"));
@@ -635,7 +656,7 @@ qint64 TicketRepository::count(const TicketQuery &ticketQuery)
             sql += QStringLiteral(" WHERE ") + conditions.join(QLatin1String(" AND "));
     } else if (const QString words = fullTextQuery(m_database.dialect(), ticketQuery.search);
                !words.isEmpty() && !ticketQuery.category && !ticketQuery.status &&
-               !ticketQuery.needsReview && !ticketQuery.upToId &&
+               !narrowsBeyondDailyCounts(ticketQuery) &&
                !searchNeedsExactText(ticketQuery.search)) {
         // A search alone is counted by the index, without reading a ticket.
         return fullTextMatches(words, true);
@@ -687,7 +708,7 @@ TicketRepository::CategoryCounts TicketRepository::countByCategory(const TicketQ
     filterQuery.category.reset();
     QString sql;
     QVariantList values;
-    if (filterQuery.search.isEmpty() && !filterQuery.needsReview && !filterQuery.upToId) {
+    if (filterQuery.search.isEmpty() && !narrowsBeyondDailyCounts(filterQuery)) {
         sql = QStringLiteral("SELECT category, COALESCE(SUM(n), 0) FROM ticket_counts");
         if (filterQuery.status) {
             sql += QStringLiteral(" WHERE status = ?");

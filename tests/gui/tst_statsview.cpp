@@ -116,6 +116,16 @@ void TestStatsView::seedTickets()
     TestClassifications::add(m_server->database(), addTicket(12 * kDay), Category::Billing,
                              P::FastText, 0.4);
     addTicket(2 * kHour);
+    // Verdicts by two people and an integration, for the corrections per actor.
+    ClassificationRepository classifications(m_server->database());
+    for (const auto &[actor, category] :
+         {std::pair{Actor::user(u"dora"_s), Category::General},
+          std::pair{Actor::user(u"erik"_s), Category::Technical},
+          std::pair{Actor::integration(u"crm"_s), Category::Billing}}) {
+        const qint64 ticket = addTicket(kHour);
+        TestClassifications::add(m_server->database(), ticket, Category::Technical, P::Rules, 0.5);
+        classifications.addVerdict({ticket}, category, actor);
+    }
 }
 
 void TestStatsView::showsWhatTheApiServes()
@@ -184,6 +194,24 @@ void TestStatsView::showsWhatTheApiServes()
     }
     QCOMPARE(corrections->item(3, 0)->text(),
              locale.toString(correctionsJson.value(u"corrected"_s).toInteger()));
+    // Per person and integration, in the API's order, an integration said to be one.
+    auto *byActor = view.findChild<QTableWidget *>(u"correctionsByActorTableWidget"_s);
+    const QJsonArray byActorJson = correctionsJson.value(u"by_actor"_s).toArray();
+    QVERIFY(byActorJson.size() >= 3);
+    QCOMPARE(byActor->rowCount(), byActorJson.size());
+    QStringList actors;
+    for (int row = 0; row < byActor->rowCount(); ++row) {
+        const QJsonObject expected = byActorJson.at(row).toObject();
+        actors.append(byActor->verticalHeaderItem(row)->text());
+        QVERIFY(actors.last().startsWith(expected[u"actor"_s][u"name"_s].toString()));
+        QCOMPARE(byActor->item(row, 0)->text(),
+                 locale.toString(expected.value(u"corrected"_s).toInteger()));
+        QCOMPARE(byActor->item(row, 1)->text(),
+                 locale.toString(expected.value(u"confirmed"_s).toInteger()));
+    }
+    QVERIFY2(actors.contains(u"dora"_s), qPrintable(actors.join(u", ")));
+    QVERIFY(actors.contains(u"crm (integration)"_s));
+    QVERIFY(byActor->isVisible());
 
     const QList<QBarSet *> confidence = barSets(view, u"confidenceChartView"_s);
     QCOMPARE(confidence.size(), 3);

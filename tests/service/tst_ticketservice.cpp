@@ -87,6 +87,11 @@ void TestTicketService::verdictsAreRecordedAsTheirActor()
     QCOMPARE(detail.history.size(), 1);
     QCOMPARE(detail.history.last().provider, ClassificationProvider::Agent);
     QCOMPARE(detail.history.last().model, u"alice"_s);
+    // The detail carries who did it, for the pane that shows it.
+    QCOMPARE(detail.events.size(), 1);
+    QCOMPARE(detail.events.last().field, TicketEvent::Field::Category);
+    QCOMPARE(detail.events.last().after, u"billing"_s);
+    QCOMPARE(detail.events.last().actor, Actor::user(u"alice"_s));
 }
 
 void TestTicketService::acceptingTakesTheMachinesCategoryOnly()
