@@ -1,5 +1,6 @@
 #include "tokensdialog.h"
 
+#include "adminlistpanel.h"
 #include "integrationtokens.h"
 #include "newtokendialog.h"
 #include "storagethread.h"
@@ -7,11 +8,9 @@
 #include "tokensecretdialog.h"
 #include "ui_tokensdialog.h"
 
-#include <QHeaderView>
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 
 TokensDialog::TokensDialog(StorageThread &store, const Database &database, TokenVerifier *verifier,
                            const Actor &actor, QWidget *parent)
@@ -22,24 +21,14 @@ TokensDialog::TokensDialog(StorageThread &store, const Database &database, Token
     , m_verifier(verifier)
     , m_actor(actor)
     , m_model(new TokenListModel(this))
-    , m_sorted(new QSortFilterProxyModel(this))
 {
     m_ui->setupUi(this);
-    m_ui->messageLabel->hide();
-    m_sorted->setSourceModel(m_model);
-    m_sorted->setSortRole(TokenListModel::RawValueRole);
-    m_sorted->setSortCaseSensitivity(Qt::CaseInsensitive);
     QTableView *table = m_ui->tokensTableView;
-    table->setModel(m_sorted);
+    m_list = new AdminListPanel(table, m_model, TokenListModel::RawValueRole,
+                                TokenListModel::ScopesColumn, m_ui->messageLabel, m_store, this);
     // Live tokens first, then by name: what an admin looks for is what still opens the API.
     table->sortByColumn(TokenListModel::NameColumn, Qt::AscendingOrder);
     table->sortByColumn(TokenListModel::StateColumn, Qt::AscendingOrder);
-    // A few rows: columns as wide as their text, the scopes taking what is left.
-    table->horizontalHeader()->setStretchLastSection(false);
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setSectionResizeMode(TokenListModel::ScopesColumn,
-                                                    QHeaderView::Stretch);
-    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
 
     connect(m_ui->createPushButton, &QPushButton::clicked, this, &TokensDialog::createToken);
     connect(m_ui->revokePushButton, &QPushButton::clicked, this, &TokensDialog::confirmRevoke);
@@ -47,11 +36,6 @@ TokensDialog::TokensDialog(StorageThread &store, const Database &database, Token
     connect(table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TokensDialog::updateButtons);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &TokensDialog::updateButtons);
-    // The thread is shared with the window's counts; only failures during our calls are ours.
-    connect(&m_store, &StorageThread::storageFailed, this, [this](const QString &message) {
-        if (m_pending > 0)
-            m_storageProblem = message;
-    });
     updateButtons();
     reload();
 }
@@ -60,15 +44,16 @@ TokensDialog::~TokensDialog() = default;
 
 void TokensDialog::reload()
 {
-    ++m_pending;
+    m_list->readStarted();
     m_store
         .run([database = &m_database](TicketSession &) {
             return IntegrationTokens(*database).list();
         })
         .then(this, [this](const std::optional<QList<IntegrationToken>> &tokens) {
-            --m_pending;
+            m_list->callFinished();
             if (!tokens) {
-                showMessage(tr("The tokens could not be read: %1").arg(m_storageProblem), true);
+                m_list->showMessage(
+                    tr("The tokens could not be read: %1").arg(m_list->storageProblem()), true);
                 return;
             }
             m_model->replaceRows(*tokens);
@@ -87,8 +72,7 @@ void TokensDialog::createToken()
 void TokensDialog::submitToken(NewTokenDialog *form)
 {
     using Created = IntegrationTokens::Created;
-    ++m_pending;
-    m_storageProblem.clear();
+    m_list->changeStarted();
     updateButtons();
     const QString name = form->name();
     m_store
@@ -100,17 +84,17 @@ void TokensDialog::submitToken(NewTokenDialog *form)
         .then(this, [this, name, form = QPointer<NewTokenDialog>(form)](
                         const std::optional<std::variant<Created, QString>> &created) {
             qDebug("DEBUG continuation %d", int(bool(created)));
-            --m_pending;
+            m_list->callFinished();
             updateButtons();
             const QString problem =
-                !created ? tr("The database did not answer: %1").arg(m_storageProblem)
+                !created ? tr("The database did not answer: %1").arg(m_list->storageProblem())
                 : std::holds_alternative<QString>(*created) ? std::get<QString>(*created)
                                                             : QString();
             if (!problem.isEmpty()) {
                 if (form)
                     form->showProblem(problem);
                 else
-                    showMessage(problem, true);
+                    m_list->showMessage(problem, true);
                 return;
             }
             if (form)
@@ -119,7 +103,7 @@ void TokensDialog::submitToken(NewTokenDialog *form)
             auto *secret = new TokenSecretDialog(name, std::get<Created>(*created).secret, this);
             secret->setAttribute(Qt::WA_DeleteOnClose);
             secret->open();
-            showMessage(tr("Created the token %1.").arg(name), false);
+            m_list->showMessage(tr("Created the token %1.").arg(name), false);
             reload();
             Q_EMIT tokenCreated(name);
         });
@@ -150,8 +134,7 @@ void TokensDialog::confirmRevoke()
 
 void TokensDialog::revoke(const QString &name)
 {
-    ++m_pending;
-    m_storageProblem.clear();
+    m_list->changeStarted();
     updateButtons();
     m_store
         .run([database = &m_database, verifier = m_verifier, name,
@@ -159,14 +142,15 @@ void TokensDialog::revoke(const QString &name)
             return IntegrationTokens(*database, verifier).revoke(name, actor);
         })
         .then(this, [this, name](std::optional<bool> revoked) {
-            --m_pending;
+            m_list->callFinished();
             updateButtons();
             if (!revoked)
-                showMessage(tr("The database did not answer: %1").arg(m_storageProblem), true);
+                m_list->showMessage(
+                    tr("The database did not answer: %1").arg(m_list->storageProblem()), true);
             else if (!*revoked)
-                showMessage(tr("The token %1 was no longer live.").arg(name), true);
+                m_list->showMessage(tr("The token %1 was no longer live.").arg(name), true);
             else
-                showMessage(tr("Revoked the token %1.").arg(name), false);
+                m_list->showMessage(tr("Revoked the token %1.").arg(name), false);
             reload();
             if (revoked && *revoked)
                 Q_EMIT tokenRevoked(name);
@@ -175,27 +159,14 @@ void TokensDialog::revoke(const QString &name)
 
 const IntegrationToken *TokensDialog::selectedToken() const
 {
-    const QModelIndexList rows = m_ui->tokensTableView->selectionModel()->selectedRows();
-    if (rows.isEmpty())
-        return nullptr;
-    return m_model->rowAt(m_sorted->mapToSource(rows.constFirst()).row());
+    return m_model->rowAt(m_list->selectedRow());
 }
 
 void TokensDialog::updateButtons()
 {
     const IntegrationToken *token = selectedToken();
-    const bool idle = m_pending == 0;
+    const bool idle = m_list->idle();
     m_ui->createPushButton->setEnabled(idle);
     m_ui->revokePushButton->setEnabled(idle && token &&
                                        token->isLive(QDateTime::currentDateTimeUtc()));
-}
-
-void TokensDialog::showMessage(const QString &text, bool problem)
-{
-    QPalette palette = m_ui->messageLabel->palette();
-    palette.setColor(QPalette::WindowText, problem ? QColor(0xC0, 0x39, 0x2B)
-                                                   : this->palette().color(QPalette::WindowText));
-    m_ui->messageLabel->setPalette(palette);
-    m_ui->messageLabel->setText(text);
-    m_ui->messageLabel->show();
 }

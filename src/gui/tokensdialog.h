@@ -6,9 +6,9 @@
 
 #include <memory>
 
+class AdminListPanel;
 class Database;
 class NewTokenDialog;
-class QSortFilterProxyModel;
 class StorageThread;
 class TokenListModel;
 class TokenVerifier;
@@ -48,7 +48,6 @@ private:
     void revoke(const QString &name);
     const IntegrationToken *selectedToken() const;
     void updateButtons();
-    void showMessage(const QString &text, bool problem);
 
     std::unique_ptr<Ui::TokensDialog> m_ui;
     StorageThread &m_store;
@@ -56,7 +55,5 @@ private:
     TokenVerifier *m_verifier;
     const Actor m_actor;
     TokenListModel *m_model;
-    QSortFilterProxyModel *m_sorted;
-    int m_pending = 0;
-    QString m_storageProblem;
+    AdminListPanel *m_list;
 };

@@ -1,14 +1,13 @@
 #include "usersdialog.h"
 
 #include "accountlabels.h"
+#include "adminlistpanel.h"
 #include "storagethread.h"
 #include "ui_usersdialog.h"
 #include "userformdialog.h"
 #include "userlistmodel.h"
 
-#include <QHeaderView>
 #include <QPointer>
-#include <QSortFilterProxyModel>
 
 UsersDialog::UsersDialog(StorageThread &store, const Database &database, const Actor &actor,
                          QWidget *parent)
@@ -18,22 +17,11 @@ UsersDialog::UsersDialog(StorageThread &store, const Database &database, const A
     , m_database(database)
     , m_actor(actor)
     , m_model(new UserListModel(this))
-    , m_sorted(new QSortFilterProxyModel(this))
 {
     m_ui->setupUi(this);
-    m_ui->messageLabel->hide();
-    m_sorted->setSourceModel(m_model);
-    m_sorted->setSortRole(UserListModel::RawValueRole);
-    m_sorted->setSortCaseSensitivity(Qt::CaseInsensitive);
-    m_ui->usersTableView->setModel(m_sorted);
+    m_list = new AdminListPanel(m_ui->usersTableView, m_model, UserListModel::RawValueRole,
+                                UserListModel::NameColumn, m_ui->messageLabel, m_store, this);
     m_ui->usersTableView->sortByColumn(UserListModel::NameColumn, Qt::AscendingOrder);
-    // A few rows: columns as wide as their text, the names taking what is left.
-    QHeaderView *header = m_ui->usersTableView->horizontalHeader();
-    header->setStretchLastSection(false);
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(UserListModel::NameColumn, QHeaderView::Stretch);
-    m_ui->usersTableView->verticalHeader()->setDefaultSectionSize(
-        m_ui->usersTableView->fontMetrics().height() + 8);
 
     connect(m_ui->addUserPushButton, &QPushButton::clicked, this, &UsersDialog::addUser);
     connect(m_ui->passwordPushButton, &QPushButton::clicked, this, &UsersDialog::setPassword);
@@ -44,11 +32,6 @@ UsersDialog::UsersDialog(StorageThread &store, const Database &database, const A
             &UsersDialog::updateButtons);
     // A row that changes state (disabled, enabled) changes what its buttons may do.
     connect(m_model, &QAbstractItemModel::dataChanged, this, &UsersDialog::updateButtons);
-    // The thread is shared with the window's counts; only failures during our calls are ours.
-    connect(&m_store, &StorageThread::storageFailed, this, [this](const QString &message) {
-        if (m_pending > 0)
-            m_storageProblem = message;
-    });
     updateButtons();
     reload();
 }
@@ -57,7 +40,7 @@ UsersDialog::~UsersDialog() = default;
 
 void UsersDialog::reload()
 {
-    ++m_pending;
+    m_list->readStarted();
     m_store
         .run([database = &m_database](TicketSession &) {
             QList<UserAccount> users = UserAccounts(*database).list();
@@ -66,9 +49,10 @@ void UsersDialog::reload()
             return users;
         })
         .then(this, [this](const std::optional<QList<UserAccount>> &users) {
-            --m_pending;
+            m_list->callFinished();
             if (!users) {
-                showMessage(tr("The users could not be read: %1").arg(m_storageProblem), true);
+                m_list->showMessage(
+                    tr("The users could not be read: %1").arg(m_list->storageProblem()), true);
                 return;
             }
             m_model->replaceRows(*users);
@@ -122,8 +106,7 @@ void UsersDialog::setDisabled(bool disabled)
 
 void UsersDialog::change(const Change &work, const QString &done, UserFormDialog *form)
 {
-    ++m_pending;
-    m_storageProblem.clear();
+    m_list->changeStarted();
     updateButtons();
     m_store
         .run([database = &m_database, work](TicketSession &) {
@@ -132,18 +115,18 @@ void UsersDialog::change(const Change &work, const QString &done, UserFormDialog
         })
         .then(this, [this, done, form = QPointer<UserFormDialog>(form)](
                         const std::optional<UserAccounts::Outcome> &outcome) {
-            --m_pending;
+            m_list->callFinished();
             const QString problem =
                 outcome ? outcome->problem
-                        : tr("The database did not answer: %1").arg(m_storageProblem);
+                        : tr("The database did not answer: %1").arg(m_list->storageProblem());
             if (problem.isEmpty()) {
                 if (form)
                     form->finish();
-                showMessage(done, false);
+                m_list->showMessage(done, false);
             } else if (form) {
                 form->showProblem(problem);
             } else {
-                showMessage(problem, true);
+                m_list->showMessage(problem, true);
             }
             updateButtons();
             reload();
@@ -152,16 +135,13 @@ void UsersDialog::change(const Change &work, const QString &done, UserFormDialog
 
 const UserAccount *UsersDialog::selectedUser() const
 {
-    const QModelIndexList rows = m_ui->usersTableView->selectionModel()->selectedRows();
-    if (rows.isEmpty())
-        return nullptr;
-    return m_model->rowAt(m_sorted->mapToSource(rows.constFirst()).row());
+    return m_model->rowAt(m_list->selectedRow());
 }
 
 void UsersDialog::updateButtons()
 {
     const UserAccount *user = selectedUser();
-    const bool idle = m_pending == 0;
+    const bool idle = m_list->idle();
     // Locking oneself out is never what an admin means; another admin can do it if it is.
     const bool self = user && user->name == m_actor.name;
     m_ui->passwordPushButton->setEnabled(idle && user);
@@ -171,14 +151,4 @@ void UsersDialog::updateButtons()
             ? tr("You are signed in as %1; another admin can disable this account.").arg(user->name)
             : QString());
     m_ui->enablePushButton->setEnabled(idle && user && user->disabled);
-}
-
-void UsersDialog::showMessage(const QString &text, bool problem)
-{
-    QPalette palette = m_ui->messageLabel->palette();
-    palette.setColor(QPalette::WindowText, problem ? QColor(0xC0, 0x39, 0x2B)
-                                                   : this->palette().color(QPalette::WindowText));
-    m_ui->messageLabel->setPalette(palette);
-    m_ui->messageLabel->setText(text);
-    m_ui->messageLabel->show();
 }

@@ -8,8 +8,8 @@
 #include <functional>
 #include <memory>
 
+class AdminListPanel;
 class Database;
-class QSortFilterProxyModel;
 class StorageThread;
 class UserFormDialog;
 class UserListModel;
@@ -44,14 +44,11 @@ private:
     void change(const Change &work, const QString &done, UserFormDialog *form = nullptr);
     const UserAccount *selectedUser() const;
     void updateButtons();
-    void showMessage(const QString &text, bool problem);
 
     std::unique_ptr<Ui::UsersDialog> m_ui;
     StorageThread &m_store;
     const Database &m_database;
     const Actor m_actor;
     UserListModel *m_model;
-    QSortFilterProxyModel *m_sorted;
-    int m_pending = 0;
-    QString m_storageProblem;
+    AdminListPanel *m_list;
 };

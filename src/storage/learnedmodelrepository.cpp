@@ -2,22 +2,15 @@
 
 #include "database.h"
 #include "sqlrow.h"
-#include "storageerror.h"
+#include "statementcache.h"
 #include "timestamps.h"
 #include "transaction.h"
 
-#include <QSqlError>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-void exec(QSqlQuery &query, const QString &what)
-{
-    if (!query.exec())
-        throw StorageError(u"Could not %1: %2"_s.arg(what, query.lastError().text()));
-}
 
 LearnedModel summary(const QSqlQuery &query)
 {
@@ -46,7 +39,7 @@ qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
     QSqlQuery query(m_db);
     query.prepare(u"UPDATE learned_models SET active = 0 WHERE kind = ? AND active = 1"_s);
     query.addBindValue(model.kind);
-    exec(query, u"switch off the active model"_s);
+    StatementCache::exec(query, "switch off the active model");
 
     query.prepare(u"INSERT INTO learned_models (kind, version, created_at, metadata, model, active)"
                   " VALUES (?, ?, ?, ?, ?, 1)"_s);
@@ -57,7 +50,7 @@ qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
     query.addBindValue(SqlRow::text(model.metadata));
     // A null QByteArray would bind as NULL; an empty model is still a (broken) value.
     query.addBindValue(model.model.isNull() ? QByteArray("") : model.model);
-    exec(query, u"store the model"_s);
+    StatementCache::exec(query, "store the model");
     const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
     return id;
@@ -79,7 +72,7 @@ qint64 LearnedModelRepository::addIfNoneStored(const LearnedModel &model)
     query.setForwardOnly(true);
     query.prepare(u"SELECT 1 FROM learned_models WHERE kind = ? LIMIT 1"_s);
     query.addBindValue(model.kind);
-    exec(query, u"look for stored models"_s);
+    StatementCache::exec(query, "look for stored models");
     const bool stored = query.next();
     query.finish();
     if (stored)
@@ -96,7 +89,7 @@ std::optional<LearnedModel> LearnedModelRepository::active(const QString &kind)
     query.prepare(kSummaryColumns +
                   u", metadata, model FROM learned_models WHERE kind = ? AND active = 1"_s);
     query.addBindValue(kind);
-    exec(query, u"read the active model"_s);
+    StatementCache::exec(query, "read the active model");
     if (!query.next())
         return std::nullopt;
     LearnedModel model = summary(query);
@@ -111,7 +104,7 @@ std::optional<LearnedModel> LearnedModelRepository::activeVersion(const QString 
     query.setForwardOnly(true);
     query.prepare(kSummaryColumns + u" FROM learned_models WHERE kind = ? AND active = 1"_s);
     query.addBindValue(kind);
-    exec(query, u"read the active model's version"_s);
+    StatementCache::exec(query, "read the active model's version");
     if (!query.next())
         return std::nullopt;
     return summary(query);
@@ -123,7 +116,7 @@ QList<LearnedModel> LearnedModelRepository::list(const QString &kind)
     query.setForwardOnly(true);
     query.prepare(kSummaryColumns + u" FROM learned_models WHERE kind = ? ORDER BY id DESC"_s);
     query.addBindValue(kind);
-    exec(query, u"list the stored models"_s);
+    StatementCache::exec(query, "list the stored models");
     QList<LearnedModel> models;
     while (query.next())
         models.append(summary(query));

@@ -2,23 +2,15 @@
 
 #include "database.h"
 #include "sqlrow.h"
-#include "storageerror.h"
+#include "statementcache.h"
 #include "timestamps.h"
 #include "transaction.h"
 
-#include <QSqlError>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-void exec(QSqlQuery &query, const QString &what)
-{
-    if (!query.exec())
-        throw StorageError(u"Could not %1: %2"_s.arg(what, query.lastError().text()),
-                           query.lastError());
-}
 
 const QString kColumns = u"SELECT id, name, scopes, created_by, created_at, expires_at, "
                          "last_used_at, revoked_at FROM api_tokens"_s;
@@ -73,7 +65,7 @@ bool TokenRepository::add(IntegrationToken &token, const QByteArray &secretDiges
     query.addBindValue(Timestamps::toMs(token.createdAt));
     query.addBindValue(optionalMs(token.expiresAt));
     Transaction transaction(m_database);
-    exec(query, u"store the token"_s);
+    StatementCache::exec(query, "store the token");
     const bool added = query.numRowsAffected() == 1;
     query.finish();
     transaction.commit();
@@ -90,7 +82,7 @@ std::optional<IntegrationToken> TokenRepository::findByDigest(const QByteArray &
     query.setForwardOnly(true);
     query.prepare(kColumns + u" WHERE secret_hash = ?"_s);
     query.addBindValue(QString::fromLatin1(secretDigest));
-    exec(query, u"look up the token"_s);
+    StatementCache::exec(query, "look up the token");
     if (!query.next())
         return std::nullopt;
     return token(query);
@@ -101,7 +93,7 @@ QList<IntegrationToken> TokenRepository::list()
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(kColumns + u" ORDER BY revoked_at IS NOT NULL, revoked_at DESC, name"_s);
-    exec(query, u"list the tokens"_s);
+    StatementCache::exec(query, "list the tokens");
     QList<IntegrationToken> tokens;
     while (query.next())
         tokens.append(token(query));
@@ -115,7 +107,7 @@ bool TokenRepository::revoke(const QString &name, const QDateTime &at)
     query.addBindValue(Timestamps::toMs(at));
     query.addBindValue(name);
     Transaction transaction(m_database);
-    exec(query, u"revoke the token"_s);
+    StatementCache::exec(query, "revoke the token");
     const bool revoked = query.numRowsAffected() == 1;
     query.finish();
     transaction.commit();
@@ -129,7 +121,7 @@ void TokenRepository::markUsed(qint64 id, const QDateTime &at)
     query.addBindValue(Timestamps::toMs(at));
     query.addBindValue(id);
     Transaction transaction(m_database);
-    exec(query, u"note the token's use"_s);
+    StatementCache::exec(query, "note the token's use");
     query.finish();
     transaction.commit();
 }

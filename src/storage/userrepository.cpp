@@ -2,23 +2,15 @@
 
 #include "database.h"
 #include "sqlrow.h"
-#include "storageerror.h"
+#include "statementcache.h"
 #include "timestamps.h"
 #include "transaction.h"
 
-#include <QSqlError>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-void exec(QSqlQuery &query, const QString &what)
-{
-    if (!query.exec())
-        throw StorageError(u"Could not %1: %2"_s.arg(what, query.lastError().text()),
-                           query.lastError());
-}
 
 const QString kColumns =
     u"SELECT id, name, role, password_hash, disabled, created_by, created_at FROM users"_s;
@@ -61,7 +53,7 @@ bool UserRepository::add(UserAccount &user)
     query.addBindValue(now);
     query.addBindValue(now);
     Transaction transaction(m_database);
-    exec(query, u"add the user"_s);
+    StatementCache::exec(query, "add the user");
     const bool added = query.numRowsAffected() == 1;
     query.finish();
     transaction.commit();
@@ -78,7 +70,7 @@ std::optional<UserAccount> UserRepository::find(const QString &name)
     query.setForwardOnly(true);
     query.prepare(kColumns + u" WHERE name = ?"_s);
     query.addBindValue(name);
-    exec(query, u"look up the user"_s);
+    StatementCache::exec(query, "look up the user");
     if (!query.next())
         return std::nullopt;
     return account(query);
@@ -89,7 +81,7 @@ QList<UserAccount> UserRepository::list()
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(kColumns + u" ORDER BY name"_s);
-    exec(query, u"list the users"_s);
+    StatementCache::exec(query, "list the users");
     QList<UserAccount> users;
     while (query.next())
         users.append(account(query));
@@ -99,7 +91,7 @@ QList<UserAccount> UserRepository::list()
 namespace {
 
 bool updateOne(const Database &database, QSqlDatabase &db, const QString &assignment,
-               const QVariant &value, const QString &name, const QString &what)
+               const QVariant &value, const QString &name, const char *what)
 {
     QSqlQuery query(db);
     query.prepare(u"UPDATE users SET "_s + assignment + u", updated_at = ? WHERE name = ?"_s);
@@ -107,7 +99,7 @@ bool updateOne(const Database &database, QSqlDatabase &db, const QString &assign
     query.addBindValue(QDateTime::currentMSecsSinceEpoch());
     query.addBindValue(name);
     Transaction transaction(database);
-    exec(query, what);
+    StatementCache::exec(query, what);
     const bool found = query.numRowsAffected() == 1;
     query.finish();
     transaction.commit();
@@ -119,17 +111,17 @@ bool updateOne(const Database &database, QSqlDatabase &db, const QString &assign
 bool UserRepository::setDisabled(const QString &name, bool disabled)
 {
     return updateOne(m_database, m_db, u"disabled = ?"_s, disabled ? 1 : 0, name,
-                     u"disable the user"_s);
+                     "disable the user");
 }
 
 bool UserRepository::setPasswordHash(const QString &name, const QByteArray &passwordHash)
 {
     return updateOne(m_database, m_db, u"password_hash = ?"_s, QString::fromLatin1(passwordHash),
-                     name, u"change the password"_s);
+                     name, "change the password");
 }
 
 bool UserRepository::setRole(const QString &name, Role role)
 {
     return updateOne(m_database, m_db, u"role = ?"_s, QString(roleName(role)), name,
-                     u"change the role"_s);
+                     "change the role");
 }

@@ -1,3 +1,4 @@
+#include "admindialogfixture.h"
 #include "mainwindow.h"
 #include "newtokendialog.h"
 #include "runningserver.h"
@@ -6,7 +7,6 @@
 #include "tokensdialog.h"
 #include "tokensecretdialog.h"
 
-#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -38,7 +38,6 @@ private Q_SLOTS:
 private:
     // The window of an admin beside the server's API, and its tokens dialog opened from the menu.
     TokensDialog *openDialog();
-    NewTokenDialog *openForm(TokensDialog *dialog);
     // The text of a cell of the token with this name, as the view shows it.
     QString cell(TokensDialog *dialog, const QString &name, int column) const;
     void selectToken(TokensDialog *dialog, const QString &name);
@@ -63,56 +62,22 @@ TokensDialog *TestTokensDialog::openDialog()
 {
     m_window = std::make_unique<MainWindow>(m_server->tickets(), testAccount(Role::Admin));
     m_window->setApi(&m_server->service(), m_server->baseUrl());
-    m_window->show();
-    if (!QTest::qWaitForWindowExposed(m_window.get())) {
-        qWarning("the window did not show");
-        return nullptr;
-    }
-    m_window->findChild<QAction *>(u"actionTokens"_s)->trigger();
-    TokensDialog *dialog = m_window->findChild<TokensDialog *>();
-    if (!dialog) {
-        qWarning("no dialog");
-        return nullptr;
-    }
-    // Opening the dialog may already run the event loop, so its first list is awaited in the
-    // model rather than with a spy made too late.
-    if (!QTest::qWaitFor([&] { return dialog->model()->rowCount() > 0; }, 10'000)) {
-        qWarning("the list was not read");
-        return nullptr;
-    }
-    return dialog;
-}
-
-NewTokenDialog *TestTokensDialog::openForm(TokensDialog *dialog)
-{
-    QTest::mouseClick(dialog->findChild<QPushButton *>(u"createPushButton"_s), Qt::LeftButton);
-    NewTokenDialog *form = nullptr;
-    if (!QTest::qWaitFor([&] { return (form = dialog->findChild<NewTokenDialog *>()) != nullptr; }))
-        return nullptr;
-    return form;
+    return openAdminDialog<TokensDialog>(*m_window, u"actionTokens"_s);
 }
 
 QString TestTokensDialog::cell(TokensDialog *dialog, const QString &name, int column) const
 {
-    const QAbstractItemModel *shown =
-        dialog->findChild<QTableView *>(u"tokensTableView"_s)->model();
-    for (int row = 0; row < shown->rowCount(); ++row) {
-        if (shown->index(row, TokenListModel::NameColumn).data().toString() == name)
-            return shown->index(row, column).data().toString();
-    }
-    return {};
+    return cellNamed(dialog->findChild<QTableView *>(u"tokensTableView"_s),
+                     TokenListModel::NameColumn, name, column);
 }
 
 void TestTokensDialog::selectToken(TokensDialog *dialog, const QString &name)
 {
     auto *view = dialog->findChild<QTableView *>(u"tokensTableView"_s);
-    for (int row = 0; row < view->model()->rowCount(); ++row) {
-        if (view->model()->index(row, TokenListModel::NameColumn).data().toString() == name) {
-            view->selectRow(row);
-            return;
-        }
-    }
-    QFAIL(qPrintable(u"no token named "_s + name));
+    const int row = rowNamed(view, TokenListModel::NameColumn, name);
+    if (row < 0)
+        QFAIL(qPrintable(u"no token named "_s + name));
+    view->selectRow(row);
 }
 
 void TestTokensDialog::listShowsEveryTokenWithoutSecrets()
@@ -138,7 +103,7 @@ void TestTokensDialog::tokenMadeInTheWindowOpensTheApiUntilRevoked()
 {
     TokensDialog *dialog = openDialog();
     QVERIFY(dialog);
-    NewTokenDialog *form = openForm(dialog);
+    NewTokenDialog *form = clickForForm<NewTokenDialog>(dialog, u"createPushButton"_s);
     QVERIFY(form);
     QTest::keyClicks(form->findChild<QLineEdit *>(u"nameLineEdit"_s), u"my-scripts"_s);
     QVERIFY(form->findChild<QCheckBox *>(u"ticketsReadCheckBox"_s)->isChecked());
@@ -199,7 +164,7 @@ void TestTokensDialog::refusalsAreShownInTheForm()
 {
     TokensDialog *dialog = openDialog();
     QVERIFY(dialog);
-    NewTokenDialog *form = openForm(dialog);
+    NewTokenDialog *form = clickForForm<NewTokenDialog>(dialog, u"createPushButton"_s);
     QVERIFY(form);
     auto *name = form->findChild<QLineEdit *>(u"nameLineEdit"_s);
     auto *ok = form->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);

@@ -1,3 +1,4 @@
+#include "admindialogfixture.h"
 #include "mainwindow.h"
 #include "runningserver.h"
 #include "testaccount.h"
@@ -6,7 +7,6 @@
 #include "userlistmodel.h"
 #include "usersdialog.h"
 
-#include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -35,7 +35,6 @@ private Q_SLOTS:
 
 private:
     UsersDialog *openDialog();
-    UserFormDialog *clickForForm(UsersDialog *dialog, const QString &button);
     // Fills the form and presses its OK button; the form may stay open with a problem.
     void submit(UserFormDialog *form, const QString &password, const QString &repeat);
     QString cell(UsersDialog *dialog, const QString &name, int column) const;
@@ -77,33 +76,7 @@ bool TestUsersDialog::canSignIn(const QString &name, const QString &password)
 UsersDialog *TestUsersDialog::openDialog()
 {
     m_window = std::make_unique<MainWindow>(m_server->tickets(), testAccount(Role::Admin));
-    m_window->show();
-    if (!QTest::qWaitForWindowExposed(m_window.get())) {
-        qWarning("the window did not show");
-        return nullptr;
-    }
-    m_window->findChild<QAction *>(u"actionUsers"_s)->trigger();
-    UsersDialog *dialog = m_window->findChild<UsersDialog *>();
-    if (!dialog) {
-        qWarning("no dialog");
-        return nullptr;
-    }
-    // Opening the dialog may already run the event loop, so its first list is awaited in the
-    // model rather than with a spy made too late.
-    if (!QTest::qWaitFor([&] { return dialog->model()->rowCount() > 0; }, 10'000)) {
-        qWarning("the list was not read");
-        return nullptr;
-    }
-    return dialog;
-}
-
-UserFormDialog *TestUsersDialog::clickForForm(UsersDialog *dialog, const QString &button)
-{
-    QTest::mouseClick(dialog->findChild<QPushButton *>(button), Qt::LeftButton);
-    UserFormDialog *form = nullptr;
-    if (!QTest::qWaitFor([&] { return (form = dialog->findChild<UserFormDialog *>()) != nullptr; }))
-        return nullptr;
-    return form;
+    return openAdminDialog<UsersDialog>(*m_window, u"actionUsers"_s);
 }
 
 void TestUsersDialog::submit(UserFormDialog *form, const QString &password, const QString &repeat)
@@ -116,24 +89,17 @@ void TestUsersDialog::submit(UserFormDialog *form, const QString &password, cons
 
 QString TestUsersDialog::cell(UsersDialog *dialog, const QString &name, int column) const
 {
-    const QAbstractItemModel *shown = dialog->findChild<QTableView *>(u"usersTableView"_s)->model();
-    for (int row = 0; row < shown->rowCount(); ++row) {
-        if (shown->index(row, UserListModel::NameColumn).data().toString() == name)
-            return shown->index(row, column).data().toString();
-    }
-    return {};
+    return cellNamed(dialog->findChild<QTableView *>(u"usersTableView"_s),
+                     UserListModel::NameColumn, name, column);
 }
 
 void TestUsersDialog::selectUser(UsersDialog *dialog, const QString &name)
 {
     auto *view = dialog->findChild<QTableView *>(u"usersTableView"_s);
-    for (int row = 0; row < view->model()->rowCount(); ++row) {
-        if (view->model()->index(row, UserListModel::NameColumn).data().toString() == name) {
-            view->selectRow(row);
-            return;
-        }
-    }
-    QFAIL(qPrintable(u"no user named "_s + name));
+    const int row = rowNamed(view, UserListModel::NameColumn, name);
+    if (row < 0)
+        QFAIL(qPrintable(u"no user named "_s + name));
+    view->selectRow(row);
 }
 
 void TestUsersDialog::adminAddsAUserWithARole()
@@ -144,7 +110,7 @@ void TestUsersDialog::adminAddsAUserWithARole()
     QCOMPARE(cell(dialog, u"alice"_s, UserListModel::RoleColumn), u"Admin"_s);
     QCOMPARE(cell(dialog, u"alice"_s, UserListModel::StateColumn), u"Active"_s);
 
-    UserFormDialog *form = clickForForm(dialog, u"addUserPushButton"_s);
+    UserFormDialog *form = clickForForm<UserFormDialog>(dialog, u"addUserPushButton"_s);
     QVERIFY(form);
     QTest::keyClicks(form->findChild<QLineEdit *>(u"userNameLineEdit"_s), u"bob"_s);
     auto *role = form->findChild<QComboBox *>(u"roleComboBox"_s);
@@ -168,7 +134,7 @@ void TestUsersDialog::refusalsAreShownInTheForm()
 {
     UsersDialog *dialog = openDialog();
     QVERIFY(dialog);
-    UserFormDialog *form = clickForForm(dialog, u"addUserPushButton"_s);
+    UserFormDialog *form = clickForForm<UserFormDialog>(dialog, u"addUserPushButton"_s);
     QVERIFY(form);
     auto *name = form->findChild<QLineEdit *>(u"userNameLineEdit"_s);
     auto *error = form->findChild<QLabel *>(u"errorLabel"_s);
@@ -229,7 +195,7 @@ void TestUsersDialog::passwordIsSetTypedTwice()
     UsersDialog *dialog = openDialog();
     QVERIFY(dialog);
     selectUser(dialog, u"bob"_s);
-    UserFormDialog *form = clickForForm(dialog, u"passwordPushButton"_s);
+    UserFormDialog *form = clickForForm<UserFormDialog>(dialog, u"passwordPushButton"_s);
     QVERIFY(form);
     QCOMPARE(form->findChild<QLineEdit *>(u"userNameLineEdit"_s)->text(), u"bob"_s);
     QVERIFY(form->findChild<QLineEdit *>(u"userNameLineEdit"_s)->isReadOnly());
