@@ -78,12 +78,10 @@ void TokensDialog::submitToken(NewTokenDialog *form)
     m_store
         .run([database = &m_database, verifier = m_verifier, name, scopes = form->scopes(),
               days = form->expiresInDays(), actor = m_actor](TicketSession &) {
-            qDebug("DEBUG create on thread");
             return IntegrationTokens(*database, verifier).create(name, scopes, days, actor);
         })
         .then(this, [this, name, form = QPointer<NewTokenDialog>(form)](
                         const std::optional<std::variant<Created, QString>> &created) {
-            qDebug("DEBUG continuation %d", int(bool(created)));
             m_list->callFinished();
             updateButtons();
             const QString problem =
