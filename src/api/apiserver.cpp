@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHttpServer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QMetaEnum>
 #include <QTcpServer>
@@ -35,6 +36,65 @@ bool isJsonContentType(const QByteArray &contentType)
     const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
     // A PATCH body is a JSON merge patch (RFC 7396): null unassigns, absent keeps.
     return mediaType == "application/json" || mediaType == "application/merge-patch+json";
+}
+
+// A header's value: null when the request has none, empty (not null) when it has an empty one,
+// which for some headers is an error rather than an absence.
+QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
+{
+    for (const auto &[headerName, value] : request.headers()) {
+        if (headerName.compare(name, Qt::CaseInsensitive) == 0)
+            return value.isNull() ? QByteArray("") : value;
+    }
+    return {};
+}
+
+// RFC 8259 allows no raw control character in a JSON string, and outside strings only white
+// space; Qt's parser takes them inside strings, so they are looked for first. The offset, or -1.
+qsizetype rawControlCharacter(const QByteArray &json)
+{
+    bool inString = false;
+    bool escaped = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json.at(i);
+        if (static_cast<unsigned char>(c) < 0x20 &&
+            (inString || (c != '\t' && c != '\n' && c != '\r'))) {
+            return i;
+        }
+        if (escaped)
+            escaped = false;
+        else if (inString && c == '\\')
+            escaped = true;
+        else if (c == '"')
+            inString = !inString;
+    }
+    return -1;
+}
+
+// What a body that is valid JSON but no object holds, in a client's words; empty when it is no
+// valid JSON at all. Qt parses only an object or an array whole, so a lone value is read as the
+// one element of an array around it.
+QString nonObjectJson(const QByteArray &body)
+{
+    const QJsonDocument wrapped = QJsonDocument::fromJson('[' + body + ']');
+    if (!wrapped.isArray() || wrapped.array().size() != 1)
+        return {};
+    switch (wrapped.array().first().type()) {
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Object:
+    case QJsonValue::Undefined:
+        break;
+    }
+    return {};
 }
 
 // HTML forms and many clients write a space in the query as '+'; QUrlQuery leaves it alone.
@@ -407,18 +467,29 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
             return ApiError::make(ApiError::Kind::UnsupportedMediaType,
                                   QStringLiteral("Send the body as application/json."));
         }
+        if (const qsizetype offset = rawControlCharacter(request.body()); offset >= 0) {
+            return ApiError::make(
+                ApiError::Kind::MalformedJson,
+                QStringLiteral("The body is not valid JSON: a raw control "
+                               "character at offset %1; write it escaped, as "
+                               "\\u%2.")
+                    .arg(offset)
+                    .arg(int(request.body().at(offset)), 4, 16, QLatin1Char('0')));
+        }
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
-        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-            const QString reason = parseError.error != QJsonParseError::NoError
-                                       ? QStringLiteral("%1 at offset %2")
-                                             .arg(parseError.errorString())
-                                             .arg(parseError.offset)
-                                       : QStringLiteral("the body must be a JSON object");
+        if (document.isObject()) {
+            call.json = document.object();
+        } else if (const QString held = nonObjectJson(request.body()); !held.isEmpty()) {
+            return ApiError::make(
+                ApiError::Kind::ValidationFailed,
+                QStringLiteral("The body must be a JSON object, not %1.").arg(held));
+        } else {
             return ApiError::make(ApiError::Kind::MalformedJson,
-                                  QStringLiteral("The body is not valid JSON: %1.").arg(reason));
+                                  QStringLiteral("The body is not valid JSON: %1 at offset %2.")
+                                      .arg(parseError.errorString())
+                                      .arg(parseError.offset));
         }
-        call.json = document.object();
     }
 
     // A server that dropped this thread's connection (a restart, a failover) costs the request
@@ -494,7 +565,7 @@ void ApiServer::logRequest(const QString &requestLine, const QHttpServerResponse
 
 ApiResult ApiServer::createRequest(const Call &call)
 {
-    const QByteArray idempotencyKey = call.request.value(QByteArrayLiteral("Idempotency-Key"));
+    const QByteArray idempotencyKey = headerValue(call.request, "Idempotency-Key");
     auto prepared = RequestsController::prepareCreate(call.json, idempotencyKey, call.actor.name);
     if (auto *error = std::get_if<ApiError>(&prepared))
         return std::move(*error);

@@ -1,5 +1,7 @@
 #include "ticketdraft.h"
 
+#include "plaintext.h"
+
 TicketDraft TicketDraft::fromText(const QString &text, TicketSource source)
 {
     TicketDraft draft;
@@ -32,6 +34,8 @@ qsizetype characterCount(QStringView text)
 
 FieldErrors TicketDraft::validate() const
 {
+    static const QString kNoControlCharacters =
+        QStringLiteral("must not contain control characters other than tabs and line breaks");
     FieldErrors errors;
     const QString bodyField =
         form == TicketForm::Text ? QStringLiteral("text") : QStringLiteral("body");
@@ -40,13 +44,17 @@ FieldErrors TicketDraft::validate() const
     // turning it into "?".
     if (form == TicketForm::SubjectBody && !QStringView(subject).isValidUtf16()) {
         errors.append({QStringLiteral("subject"), QStringLiteral("must be valid Unicode text")});
+    } else if (form == TicketForm::SubjectBody && PlainText::hasControlCharacters(subject)) {
+        errors.append({QStringLiteral("subject"), kNoControlCharacters});
     } else if (form == TicketForm::SubjectBody && characterCount(subject) > kMaxSubjectLength) {
         errors.append({QStringLiteral("subject"),
                        QStringLiteral("must be at most %1 characters").arg(kMaxSubjectLength)});
     }
     if (!QStringView(body).isValidUtf16()) {
         errors.append({bodyField, QStringLiteral("must be valid Unicode text")});
-    } else if (body.trimmed().isEmpty()) {
+    } else if (PlainText::hasControlCharacters(body)) {
+        errors.append({bodyField, kNoControlCharacters});
+    } else if (PlainText::isBlank(body)) {
         errors.append({bodyField, QStringLiteral("must not be blank")});
     } else if (characterCount(body) > kMaxBodyLength) {
         errors.append(

@@ -7,11 +7,14 @@
 
 #include <optional>
 
-// Reads query parameters strictly: unknown or repeated parameters and malformed numbers are
-// reported by name instead of being silently ignored.
+// Reads query parameters strictly: unknown or repeated parameters, malformed numbers and text
+// with control characters are reported by name instead of being silently ignored. Its time is
+// linear in the parameters, and a query with more than kMaxParameters is refused whole.
 class UrlQueryReader final
 {
 public:
+    static constexpr qsizetype kMaxParameters = 32;
+
     UrlQueryReader(const QUrlQuery &query, const QStringList &knownParameters);
 
     std::optional<QString> text(const QString &name);

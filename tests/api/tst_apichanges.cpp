@@ -203,7 +203,7 @@ void TestApiChanges::invalidChangesAreNamed_data()
     QTest::newRow("read-only field") << QByteArray(R"({"body": "new"})") << 422 << u"body"_s;
     QTest::newRow("nothing") << QByteArray("{}") << 422 << u"status"_s;
     QTest::newRow("assignee empty") << QByteArray(R"({"assignee": ""})") << 422 << u"assignee"_s;
-    QTest::newRow("not an object") << QByteArray("[1]") << 400 << QString();
+    QTest::newRow("not an object") << QByteArray("[1]") << 422 << QString();
 }
 
 void TestApiChanges::invalidChangesAreNamed()

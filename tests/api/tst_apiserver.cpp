@@ -4,6 +4,7 @@
 #include "testclassifications.h"
 #include "ticketrepository.h"
 #include "timestamps.h"
+#include "urlqueryreader.h"
 
 #include <QJsonArray>
 #include <QMetaEnum>
@@ -30,6 +31,8 @@ private Q_SLOTS:
     void postRejectsInvalidTickets();
     void malformedJsonIsBadRequest_data();
     void malformedJsonIsBadRequest();
+    void jsonThatIsNoObjectIsUnprocessable_data();
+    void jsonThatIsNoObjectIsUnprocessable();
     void bodyMustBeJson();
     void bodyOver64KiBIsTooLarge();
     void idempotencyKeyMakesRetriesSafe();
@@ -224,6 +227,16 @@ void TestApiServer::postRejectsInvalidTickets_data()
         << QStringList{u"subject"_s};
     QTest::newRow("text too long")
         << QByteArray(R"({"text": ")" + longBody + R"("})") << QStringList{u"text"_s};
+    QTest::newRow("only zero-width spaces")
+        << QByteArray(R"({"text": "\u200b\u200b "})") << QStringList{u"text"_s};
+    QTest::newRow("only an escaped NUL")
+        << QByteArray(R"({"text": "\u0000"})") << QStringList{u"text"_s};
+    QTest::newRow("escaped NUL inside")
+        << QByteArray(R"({"text": "a\u0000b"})") << QStringList{u"text"_s};
+    QTest::newRow("terminal escape")
+        << QByteArray(R"({"text": "a\u001b[2Jb"})") << QStringList{u"text"_s};
+    QTest::newRow("subject with NUL")
+        << QByteArray(R"({"subject": "a\u0000", "body": "ok"})") << QStringList{u"subject"_s};
     QTest::newRow("lone surrogate")
         << QByteArray(R"({"text": "broken \ud800 text"})") << QStringList{u"text"_s};
     QTest::newRow("every failing field named")
@@ -252,9 +265,38 @@ void TestApiServer::malformedJsonIsBadRequest_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::newRow("truncated") << QByteArray(R"({"text": "a)");
-    QTest::newRow("array") << QByteArray(R"(["text"])");
     QTest::newRow("empty") << QByteArray();
     QTest::newRow("not json") << QByteArray("text=hello");
+    QTest::newRow("two values") << QByteArray(R"({"text": "a"} {"text": "b"})");
+    // RFC 8259 allows no raw control character in a string; Qt's parser would take one.
+    QTest::newRow("raw NUL in a string")
+        << QByteArray(R"({"text": "a)") + '\0' + QByteArray(R"(b"})");
+    QTest::newRow("raw escape in a string") << QByteArray("{\"text\": \"a\x1b[2Jb\"}");
+    QTest::newRow("raw line break in a string") << QByteArray("{\"text\": \"a\nb\"}");
+}
+
+void TestApiServer::jsonThatIsNoObjectIsUnprocessable_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("held");
+    QTest::newRow("array") << QByteArray(R"(["text"])") << u"an array"_s;
+    QTest::newRow("number") << QByteArray("42") << u"a number"_s;
+    QTest::newRow("string") << QByteArray(R"("text")") << u"a string"_s;
+    QTest::newRow("null") << QByteArray("null") << u"null"_s;
+    QTest::newRow("boolean") << QByteArray(" true ") << u"a boolean"_s;
+}
+
+// Valid JSON of the wrong shape is not malformed: the client learns what the body must be.
+void TestApiServer::jsonThatIsNoObjectIsUnprocessable()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, held);
+    const HttpClient::Response response = client().postJson(u"/requests"_s, body);
+    QCOMPARE(response.status, 422);
+    QCOMPARE(response.errorCode(), u"validation_failed"_s);
+    const QString message = response.json()[u"error"_s][u"message"_s].toString();
+    QVERIFY2(message.contains(u"must be a JSON object, not "_s + held), qPrintable(message));
+    QCOMPARE(client().get(u"/requests"_s).json().value(u"total"_s).toInteger(), 0);
 }
 
 void TestApiServer::malformedJsonIsBadRequest()
@@ -310,12 +352,16 @@ void TestApiServer::idempotencyKeyMakesRetriesSafe()
 
 void TestApiServer::invalidIdempotencyKeyIsRejected()
 {
-    const Headers key{{"Idempotency-Key", QByteArray(256, 'k')}};
-    const HttpClient::Response response =
-        client().postJson(u"/requests"_s, R"({"text": "x"})", key);
-    QCOMPARE(response.status, 400);
-    QVERIFY(response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(
-        u"Idempotency-Key"_s));
+    // An empty key is a client bug, not the absence of a key: retries would store twice.
+    for (const QByteArray &value : {QByteArray(256, 'k'), QByteArray("")}) {
+        const Headers key{{"Idempotency-Key", value}};
+        const HttpClient::Response response =
+            client().postJson(u"/requests"_s, R"({"text": "x"})", key);
+        QCOMPARE(response.status, 400);
+        QVERIFY(response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(
+            u"Idempotency-Key"_s));
+    }
+    QCOMPARE(client().get(u"/requests"_s).json().value(u"total"_s).toInteger(), 0);
 }
 
 void TestApiServer::getReturnsTicketWithLatestClassification()
@@ -429,6 +475,12 @@ void TestApiServer::invalidListParametersAreNamed_data()
     QTest::newRow("cursor") << u"cursor=not-a-cursor"_s << QStringList{u"cursor"_s};
     QTest::newRow("unknown") << u"sort=asc"_s << QStringList{u"sort"_s};
     QTest::newRow("several") << u"category=x&limit=-1"_s << QStringList{u"category"_s, u"limit"_s};
+    // A NUL reached the database before, which answered 500.
+    QTest::newRow("search with NUL") << u"q=a%00b"_s << QStringList{u"q"_s};
+    QTest::newRow("search with escape") << u"q=%1B%5B2J"_s << QStringList{u"q"_s};
+    QTest::newRow("too many parameters")
+        << QStringList(UrlQueryReader::kMaxParameters + 1, u"limit=5"_s).join(u'&')
+        << QStringList{u"query"_s};
 }
 
 void TestApiServer::invalidListParametersAreNamed()
@@ -661,8 +713,7 @@ void TestApiServer::openApiDocumentMatchesServedRoutes()
         QVERIFY2(paths.value(route.path).toObject().contains(method),
                  qPrintable(u"%1 %2 is served but not documented"_s.arg(method, route.path)));
         // The scope the server demands is the one documented; open ones say they are.
-        const QJsonArray security =
-            paths[route.path][method][u"security"_s].toArray();
+        const QJsonArray security = paths[route.path][method][u"security"_s].toArray();
         const QJsonArray expected =
             route.scope ? QJsonArray{QJsonObject{
                               {u"bearerToken"_s, QJsonArray{QString(scopeName(*route.scope))}}}}

@@ -100,6 +100,22 @@ void TestTicketDraft::validate_data()
         << true << u"Subject"_s << kEmoji.repeated(maxBody) << none;
     QTest::newRow("pair body of 20001 emoji")
         << true << u"Subject"_s << kEmoji.repeated(maxBody + 1) << body;
+    // Invisible or control characters are not text a person wrote.
+    QTest::newRow("text only zero-width spaces") << false << QString() << u"\u200B\u200B"_s << text;
+    QTest::newRow("text only a byte-order mark and spaces")
+        << false << QString() << u"\uFEFF \u2060"_s << text;
+    QTest::newRow("text only NUL") << false << QString() << QString(3, QChar(0)) << text;
+    QTest::newRow("text with NUL") << false << QString() << u"Printer"_s + QChar(0) << text;
+    QTest::newRow("text with escape sequence")
+        << false << QString() << u"Printer \x1b[2J on fire"_s << text;
+    QTest::newRow("text with C1 control") << false << QString() << u"a\u009Bb"_s << text;
+    QTest::newRow("text with DEL") << false << QString() << u"a\u007Fb"_s << text;
+    QTest::newRow("text with tabs and line breaks")
+        << false << QString() << u"Line 1\r\n\tLine 2"_s << none;
+    QTest::newRow("text with a joiner inside a word")
+        << false << QString() << u"Zero\u200Bwidth"_s << none;
+    QTest::newRow("pair subject with NUL") << true << u"Re"_s + QChar(0) << u"Body"_s << subject;
+    QTest::newRow("pair subject with a line break") << true << u"Re\nfund"_s << u"Body"_s << none;
     QTest::newRow("pair both wrong")
         << true << QString(maxSubject + 1, u's') << u" "_s << QStringList{u"subject"_s, u"body"_s};
     QTest::newRow("pair both over limit")

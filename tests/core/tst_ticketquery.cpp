@@ -1,4 +1,5 @@
 #include "ticketquery.h"
+#include "urlqueryreader.h"
 
 #include <QTest>
 
@@ -176,6 +177,18 @@ void TestTicketQuery::invalidParameters_data()
     QTest::newRow("repeated status") << u"status=open&status=closed"_s << status;
     QTest::newRow("repeated identical limit") << u"limit=10&limit=10"_s << limit;
     QTest::newRow("repeated q") << u"q=a&q=b"_s << QStringList{u"q"_s};
+    QTest::newRow("q with NUL") << u"q=a%00b"_s << QStringList{u"q"_s};
+    QTest::newRow("q with escape") << u"q=%1B%5B2J"_s << QStringList{u"q"_s};
+    QTest::newRow("category with NUL") << u"category=billing%00"_s << category;
+    QStringList many;
+    for (int i = 0; i <= UrlQueryReader::kMaxParameters; ++i)
+        many.append(u"limit=5"_s);
+    QTest::newRow("too many parameters") << many.join(u'&') << QStringList{u"query"_s};
+    QStringList flood;
+    for (int i = 0; i < 80000; ++i)
+        flood.append(u"p%1=1"_s.arg(i));
+    // One error, not 80,000: the answer stays small.
+    QTest::newRow("80,000 unknown parameters") << flood.join(u'&') << QStringList{u"query"_s};
     QTest::newRow("several wrong at once")
         << u"category=foo&status=bar&limit=0&cursor=zzz"_s
         << QStringList{u"category"_s, u"status"_s, u"limit"_s, u"cursor"_s};

@@ -1,0 +1,22 @@
+#include "httprequest.h"
+
+QByteArray HttpRequest::header(QByteArrayView name) const
+{
+    for (const auto &[headerName, value] : headers) {
+        if (headerName.compare(name, Qt::CaseInsensitive) == 0)
+            return value.isNull() ? QByteArray("") : value;
+    }
+    return {};
+}
+
+QByteArray HttpRequest::path() const
+{
+    const qsizetype question = target.indexOf('?');
+    return question < 0 ? target : target.left(question);
+}
+
+QByteArray HttpRequest::query() const
+{
+    const qsizetype question = target.indexOf('?');
+    return question < 0 ? QByteArray() : target.mid(question + 1);
+}
