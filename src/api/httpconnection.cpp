@@ -1,0 +1,211 @@
+#include "httpconnection.h"
+
+#include "apilogging.h"
+
+#include <QTcpSocket>
+
+#include <http_parser.h>
+
+namespace {
+
+// What the client's socket buffers while a request is answered; beyond it TCP makes the client
+// wait, so a pipelining client cannot fill this process's memory.
+constexpr qint64 kReadBufferBytes = 64 * 1024;
+
+int statusFor(HttpRequestParser::Problem problem)
+{
+    switch (problem) {
+    case HttpRequestParser::Problem::None:
+    case HttpRequestParser::Problem::Malformed:
+        return 400;
+    case HttpRequestParser::Problem::TargetTooLong:
+        return 414;
+    case HttpRequestParser::Problem::HeadTooLarge:
+        return 431;
+    case HttpRequestParser::Problem::BodyTooLarge:
+        return 413;
+    case HttpRequestParser::Problem::UnknownMethod:
+        return 501;
+    case HttpRequestParser::Problem::UnsupportedVersion:
+        return 505;
+    }
+    return 400;
+}
+
+// RFC 9110 6.4.1: these never carry content, not even for a GET.
+bool mayHaveBody(int status)
+{
+    return status >= 200 && status != 204 && status != 304;
+}
+
+// The connection writes these itself from what it knows; a handler's would contradict it.
+bool isFramingHeader(QByteArrayView name)
+{
+    return name.compare("Content-Length", Qt::CaseInsensitive) == 0 ||
+           name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0 ||
+           name.compare("Connection", Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+HttpResponder::HttpResponder(HttpConnection *connection)
+    : m_connection(connection)
+{}
+
+HttpResponder::HttpResponder(HttpResponder &&other) noexcept
+    : m_connection(std::exchange(other.m_connection, nullptr))
+{}
+
+HttpResponder &HttpResponder::operator=(HttpResponder &&other) noexcept
+{
+    std::swap(m_connection, other.m_connection);
+    return *this;
+}
+
+HttpResponder::~HttpResponder()
+{
+    // Dropped unanswered: a bug, but the client still gets an answer, not a hang.
+    if (m_connection) {
+        m_connection->answer(
+            m_connection->m_problemAnswer(500, QStringLiteral("The server did not answer.")));
+    }
+}
+
+void HttpResponder::respond(HttpResponse response)
+{
+    if (const QPointer<HttpConnection> connection = std::exchange(m_connection, nullptr))
+        connection->answer(std::move(response));
+}
+
+HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRequestParser::Limits &limits,
+                               const Timeouts &timeouts, Handler handler,
+                               ProblemAnswer problemAnswer, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_parser(limits)
+    , m_timeouts(timeouts)
+    , m_handler(std::move(handler))
+    , m_problemAnswer(std::move(problemAnswer))
+{
+    m_socket->setParent(this);
+    m_socket->setReadBufferSize(kReadBufferBytes);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &HttpConnection::timedOut);
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readRequests);
+    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
+        m_timer.stop();
+        Q_EMIT closed();
+        deleteLater();
+    });
+    armTimer();
+    // Bytes may have arrived before this object listened for them.
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HttpConnection::readRequests, Qt::QueuedConnection);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::readRequests()
+{
+    if (m_waiting == Waiting::Answer || m_waiting == Waiting::Closing)
+        return;
+    m_unread += m_socket->readAll();
+    while (!m_unread.isEmpty()) {
+        const qsizetype used = m_parser.feed(m_unread);
+        m_unread.remove(0, used);
+        if (m_parser.problem() != HttpRequestParser::Problem::None) {
+            refuse(statusFor(m_parser.problem()), m_parser.problemText());
+            return;
+        }
+        if (m_parser.hasRequest()) {
+            HttpRequest request = m_parser.takeRequest();
+            m_isHead = request.method == "HEAD";
+            m_keepAlive = request.keepAlive;
+            m_continueSent = false;
+            m_waiting = Waiting::Answer;
+            m_timer.stop();
+            m_handler(std::move(request), HttpResponder(this));
+            return;
+        }
+        if (used == 0)
+            break;
+    }
+    // RFC 9110 10.1.1: a client that asked waits for this before sending the body; a body
+    // refused by its length never gets it, and is never sent.
+    if (m_parser.hasHead() && !m_continueSent &&
+        m_parser.current().header("Expect").compare("100-continue", Qt::CaseInsensitive) == 0) {
+        m_continueSent = true;
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    armTimer();
+}
+
+void HttpConnection::answer(HttpResponse response)
+{
+    if (m_waiting != Waiting::Answer)
+        return;
+    write(response, !m_isHead, !m_keepAlive);
+    if (!m_keepAlive) {
+        m_waiting = Waiting::Closing;
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_waiting = Waiting::Idle;
+    // Queued, not called: a pipeline of answers made at once must not nest one call per request.
+    QMetaObject::invokeMethod(this, &HttpConnection::readRequests, Qt::QueuedConnection);
+}
+
+void HttpConnection::refuse(int status, const QString &message)
+{
+    qCDebug(lcApi).noquote() << "Closing a connection:" << status << message;
+    m_timer.stop();
+    write(m_problemAnswer(status, message), true, true);
+    m_waiting = Waiting::Closing;
+    m_socket->disconnectFromHost();
+}
+
+void HttpConnection::write(const HttpResponse &response, bool withBody, bool close)
+{
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' +
+                     http_status_str(static_cast<http_status>(response.status)) + "\r\n";
+    for (const auto &[name, value] : response.headers) {
+        if (!isFramingHeader(name))
+            out += name + ": " + value + "\r\n";
+    }
+    const bool hasBody = mayHaveBody(response.status);
+    // A HEAD answer says how long the GET's body would be.
+    if (hasBody)
+        out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    out += close ? "Connection: close\r\n\r\n" : "\r\n";
+    if (hasBody && withBody)
+        out += response.body;
+    m_socket->write(out);
+}
+
+void HttpConnection::armTimer()
+{
+    if (m_parser.isIdle() && m_unread.isEmpty()) {
+        m_waiting = Waiting::Idle;
+        m_timer.start(m_timeouts.idle);
+    } else if (!m_parser.hasHead()) {
+        if (m_waiting != Waiting::Head) {
+            m_waiting = Waiting::Head;
+            m_timer.start(m_timeouts.head);
+        }
+    } else if (m_waiting != Waiting::Body) {
+        m_waiting = Waiting::Body;
+        m_timer.start(m_timeouts.body);
+    }
+}
+
+void HttpConnection::timedOut()
+{
+    if (m_waiting == Waiting::Idle) {
+        m_waiting = Waiting::Closing;
+        m_socket->disconnectFromHost();
+        return;
+    }
+    refuse(408, m_waiting == Waiting::Head
+                    ? QStringLiteral("The request's head took too long to arrive.")
+                    : QStringLiteral("The request's body took too long to arrive."));
+}

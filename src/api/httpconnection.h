@@ -1,0 +1,95 @@
+#pragma once
+
+#include "httprequestparser.h"
+#include "httpresponse.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+
+class QTcpSocket;
+class HttpConnection;
+
+// The one way to answer a request HttpConnection handed out: once, from the connection's thread,
+// now or later. An answer to a client that has gone is dropped.
+class HttpResponder final
+{
+public:
+    HttpResponder(HttpResponder &&other) noexcept;
+    HttpResponder &operator=(HttpResponder &&other) noexcept;
+    Q_DISABLE_COPY(HttpResponder)
+    ~HttpResponder();
+
+    void respond(HttpResponse response);
+    // The client has gone, so nobody will read an answer.
+    bool isGone() const { return !m_connection; }
+
+private:
+    friend class HttpConnection;
+    explicit HttpResponder(HttpConnection *connection);
+
+    QPointer<HttpConnection> m_connection;
+};
+
+// One client's connection: reads its requests with HttpRequestParser, hands each to the handler
+// and writes the answers, one request at a time, so they leave in request order and a client
+// that pipelines waits in its own socket buffer, not in this process's memory. It answers framing
+// problems itself and closes, honours "Connection: close" and HTTP/1.0, sends no body for HEAD,
+// and closes a connection whose head or body is too slow in coming, or that idles between
+// requests too long. A request being answered is never idle, however long it waits.
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Timeouts
+    {
+        // From a request's first byte to the end of its head: a slowloris client's limit.
+        std::chrono::milliseconds head{10'000};
+        // From the end of the head to the end of the body.
+        std::chrono::milliseconds body{30'000};
+        // Between requests, and before the first.
+        std::chrono::milliseconds idle{60'000};
+    };
+    using Handler = std::function<void(HttpRequest &&, HttpResponder &&)>;
+    // The answer to a request refused before any handler saw it: its status and why.
+    using ProblemAnswer = std::function<HttpResponse(int status, const QString &message)>;
+
+    // Takes the socket, connected, on this thread, and closes and deletes itself with it.
+    HttpConnection(QTcpSocket *socket, const HttpRequestParser::Limits &limits,
+                   const Timeouts &timeouts, Handler handler, ProblemAnswer problemAnswer,
+                   QObject *parent = nullptr);
+    ~HttpConnection() override;
+    Q_DISABLE_COPY_MOVE(HttpConnection)
+
+    QTcpSocket *socket() const { return m_socket; }
+
+Q_SIGNALS:
+    void closed();
+
+private:
+    friend class HttpResponder;
+    void readRequests();
+    void answer(HttpResponse response);
+    void refuse(int status, const QString &message);
+    void write(const HttpResponse &response, bool withBody, bool close);
+    void armTimer();
+    void timedOut();
+
+    QTcpSocket *m_socket;
+    HttpRequestParser m_parser;
+    Timeouts m_timeouts;
+    Handler m_handler;
+    ProblemAnswer m_problemAnswer;
+    QByteArray m_unread;
+    QTimer m_timer;
+    enum class Waiting { Idle, Head, Body, Answer, Closing };
+    Waiting m_waiting = Waiting::Idle;
+    // Of the request being answered.
+    bool m_isHead = false;
+    bool m_keepAlive = true;
+    bool m_continueSent = false;
+};
