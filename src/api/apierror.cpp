@@ -91,6 +91,18 @@ QHttpServerResponse::StatusCode ApiError::status() const
         return StatusCode::PreconditionFailed;
     case Kind::TooManyRequests:
         return StatusCode::TooManyRequests;
+    case Kind::BadRequest:
+        return StatusCode::BadRequest;
+    case Kind::RequestTimeout:
+        return StatusCode::RequestTimeout;
+    case Kind::UriTooLong:
+        return StatusCode::UriTooLong;
+    case Kind::HeaderFieldsTooLarge:
+        return StatusCode::RequestHeaderFieldsTooLarge;
+    case Kind::NotImplemented:
+        return StatusCode::NotImplemented;
+    case Kind::VersionNotSupported:
+        return StatusCode::HttpVersionNotSupported;
     }
     Q_UNREACHABLE();
     return StatusCode::InternalServerError;
@@ -129,23 +141,60 @@ QLatin1String ApiError::code() const
         return QLatin1String("precondition_failed");
     case Kind::TooManyRequests:
         return QLatin1String("too_many_requests");
+    case Kind::BadRequest:
+        return QLatin1String("bad_request");
+    case Kind::RequestTimeout:
+        return QLatin1String("request_timeout");
+    case Kind::UriTooLong:
+        return QLatin1String("uri_too_long");
+    case Kind::HeaderFieldsTooLarge:
+        return QLatin1String("header_fields_too_large");
+    case Kind::NotImplemented:
+        return QLatin1String("not_implemented");
+    case Kind::VersionNotSupported:
+        return QLatin1String("http_version_not_supported");
     }
     Q_UNREACHABLE();
     return QLatin1String();
 }
 
-QHttpServerResponse ApiError::toResponse() const
+HttpResponse ApiError::toResponse() const
 {
     const QJsonObject envelope{{JsonKey::error, QJsonObject{{JsonKey::code, code()},
                                                             {JsonKey::message, message},
                                                             {JsonKey::details, details}}}};
-    QHttpServerResponse response(envelope, status());
-    if (!allowedMethods.isEmpty())
-        response.setHeader(QByteArrayLiteral("Allow"),
-                           allowedMethods.join(QLatin1String(", ")).toLatin1());
-    for (const auto &[name, value] : headers)
-        response.setHeader(name, value);
+    HttpResponse response{
+        int(status()),
+        {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}},
+        QJsonDocument(envelope).toJson(QJsonDocument::Compact)};
+    if (!allowedMethods.isEmpty()) {
+        response.headers.append(
+            {QByteArrayLiteral("Allow"), allowedMethods.join(QLatin1String(", ")).toLatin1()});
+    }
+    response.headers.append(headers);
     return response;
+}
+
+ApiError ApiError::forStatus(int status, const QString &message)
+{
+    switch (status) {
+    case 408:
+        return make(Kind::RequestTimeout, message);
+    case 413:
+        return make(Kind::PayloadTooLarge, message);
+    case 414:
+        return make(Kind::UriTooLong, message);
+    case 431:
+        return make(Kind::HeaderFieldsTooLarge, message);
+    case 500:
+        return make(Kind::Internal, message);
+    case 501:
+        return make(Kind::NotImplemented, message);
+    case 505:
+        return make(Kind::VersionNotSupported, message);
+    default:
+        return make(Kind::BadRequest, message);
+    }
 }
 
 ApiReply ApiReply::json(const QJsonObject &object, QHttpServerResponse::StatusCode status)

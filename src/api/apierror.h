@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fielderror.h"
+#include "httpresponse.h"
 #include "ticketrepository.h"
 
 #include <QFuture>
@@ -33,6 +34,13 @@ struct ApiError
         MisdirectedRequest,
         PreconditionFailed,
         TooManyRequests,
+        // Refused by the connection before any handler saw the request.
+        BadRequest,
+        RequestTimeout,
+        UriTooLong,
+        HeaderFieldsTooLarge,
+        NotImplemented,
+        VersionNotSupported,
     };
 
     Kind kind = Kind::Internal;
@@ -48,10 +56,12 @@ struct ApiError
     static ApiError validationFailed(const FieldErrors &errors);
     static ApiError notFound(const QString &message);
     static ApiError internal();
+    // For a status the connection refused a request with.
+    static ApiError forStatus(int status, const QString &message);
 
     QHttpServerResponse::StatusCode status() const;
     QLatin1String code() const;
-    QHttpServerResponse toResponse() const;
+    HttpResponse toResponse() const;
 };
 
 // A successful answer: a serialised JSON body, its status and any extra headers.

@@ -45,13 +45,13 @@ ApiGuard::ApiGuard(TokenVerifier &tokens, CredentialFailureTracker &failures, Ho
     , m_addressLimiter(limits.perAddress)
 {}
 
-QHostAddress ApiGuard::clientAddress(const QHttpServerRequest &request) const
+QHostAddress ApiGuard::clientAddress(const HttpRequest &request) const
 {
-    const QHostAddress peer = request.remoteAddress();
+    const QHostAddress &peer = request.peer;
     // Most requests come straight from their client; then the header is not even read.
     if (m_proxies.trustedProxies().isEmpty())
         return ClientAddressResolver::normalized(peer);
-    return m_proxies.resolve(peer, {request.value(QByteArrayLiteral("X-Forwarded-For"))});
+    return m_proxies.resolve(peer, request.headerValues("X-Forwarded-For"));
 }
 
 bool ApiGuard::isLimited(const QHostAddress &client) const
@@ -59,10 +59,9 @@ bool ApiGuard::isLimited(const QHostAddress &client) const
     return m_limitLoopback || !client.isLoopback();
 }
 
-std::optional<ApiError> ApiGuard::admit(const QHttpServerRequest &request,
-                                        const QHostAddress &client)
+std::optional<ApiError> ApiGuard::admit(const HttpRequest &request, const QHostAddress &client)
 {
-    const QByteArray host = request.value(QByteArrayLiteral("Host"));
+    const QByteArray host = request.header("Host");
     if (!m_hosts.allows(host)) {
         qCInfo(lcApi).noquote() << "Refused a request for host"
                                 << QString::fromLatin1(host).left(100) << "from"
@@ -115,9 +114,9 @@ ApiError ApiGuard::refusedCredential(const QString &reason, Scope needed,
 }
 
 std::variant<ApiGuard::Authorized, ApiError>
-ApiGuard::authorize(const QHttpServerRequest &request, const QHostAddress &client, Scope needed)
+ApiGuard::authorize(const HttpRequest &request, const QHostAddress &client, Scope needed)
 {
-    const QByteArray authorization = request.value(QByteArrayLiteral("Authorization"));
+    const QByteArray authorization = request.header("Authorization");
     // No credential at all is a client that has not been set up yet, not a guess.
     if (authorization.isEmpty())
         return unauthorized(QStringLiteral("Send a token: Authorization: Bearer <token>."), needed);

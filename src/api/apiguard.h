@@ -5,10 +5,9 @@
 #include "clientaddressresolver.h"
 #include "corspolicy.h"
 #include "hostallowlist.h"
+#include "httprequest.h"
 #include "ratelimiter.h"
 #include "scope.h"
-
-#include <QHttpServerRequest>
 
 #include <optional>
 #include <variant>
@@ -44,9 +43,9 @@ public:
 
     // The client the request comes from: the socket's peer, or the address a trusted proxy
     // forwarded.
-    QHostAddress clientAddress(const QHttpServerRequest &request) const;
+    QHostAddress clientAddress(const HttpRequest &request) const;
     // 421 for a Host the API is not known by; 429 for a banned or too busy client.
-    std::optional<ApiError> admit(const QHttpServerRequest &request, const QHostAddress &client);
+    std::optional<ApiError> admit(const HttpRequest &request, const QHostAddress &client);
 
     struct Authorized
     {
@@ -56,7 +55,7 @@ public:
     };
     // The integration the request acts for; or 401 (possibly to be answered after a delay),
     // 403, or 429. Throws StorageError when the token cannot be looked up.
-    std::variant<Authorized, ApiError> authorize(const QHttpServerRequest &request,
+    std::variant<Authorized, ApiError> authorize(const HttpRequest &request,
                                                  const QHostAddress &client, Scope needed);
 
 private:

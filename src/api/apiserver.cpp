@@ -13,7 +13,6 @@
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMetaEnum>
@@ -31,22 +30,27 @@ QString methodToken(Method method)
     return QString::fromLatin1(QMetaEnum::fromType<Method>().valueToKey(int(method))).toUpper();
 }
 
+// RFC 9110's methods by their case-sensitive names; the other methods HTTP defines elsewhere
+// (WebDAV's, say) are Unknown here, and answered 405 like any this API does not take.
+Method methodFromToken(QByteArrayView token)
+{
+    static const std::pair<QByteArrayView, Method> kMethods[] = {
+        {"GET", Method::Get},         {"HEAD", Method::Head},     {"POST", Method::Post},
+        {"PUT", Method::Put},         {"DELETE", Method::Delete}, {"PATCH", Method::Patch},
+        {"OPTIONS", Method::Options}, {"TRACE", Method::Trace},   {"CONNECT", Method::Connect},
+    };
+    for (const auto &[name, method] : kMethods) {
+        if (token == name)
+            return method;
+    }
+    return Method::Unknown;
+}
+
 bool isJsonContentType(const QByteArray &contentType)
 {
     const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
     // A PATCH body is a JSON merge patch (RFC 7396): null unassigns, absent keeps.
     return mediaType == "application/json" || mediaType == "application/merge-patch+json";
-}
-
-// A header's value: null when the request has none, empty (not null) when it has an empty one,
-// which for some headers is an error rather than an absence.
-QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
-{
-    for (const auto &[headerName, value] : request.headers()) {
-        if (headerName.compare(name, Qt::CaseInsensitive) == 0)
-            return value.isNull() ? QByteArray("") : value;
-    }
-    return {};
 }
 
 // RFC 8259 allows no raw control character in a JSON string, and outside strings only white
@@ -98,17 +102,18 @@ QString nonObjectJson(const QByteArray &body)
 }
 
 // HTML forms and many clients write a space in the query as '+'; QUrlQuery leaves it alone.
-QUrlQuery formQuery(const QHttpServerRequest &request)
+QUrlQuery formQuery(const HttpRequest &request)
 {
-    QString raw = request.url().query(QUrl::FullyEncoded);
+    QString raw = QString::fromLatin1(request.query());
     raw.replace(u'+', QLatin1String("%20"));
     return QUrlQuery(raw);
 }
 
-// RFC 7240: "Prefer: wait=10", possibly among other preferences ("respond-async, wait=10").
-std::optional<int> preferredWaitSeconds(const QHttpServerRequest &request)
+// RFC 7240: "Prefer: wait=10", possibly among other preferences ("respond-async, wait=10"),
+// possibly over several header lines.
+std::optional<int> preferredWaitSeconds(const HttpRequest &request)
 {
-    const QByteArray prefer = request.value(QByteArrayLiteral("Prefer"));
+    const QByteArray prefer = request.headerValues("Prefer").join(',');
     for (const QByteArray &preference : prefer.split(',')) {
         // RFC 7240 allows spaces around "=" and a quoted value: wait = "5".
         const QList<QByteArray> nameAndValue = preference.split(';').first().split('=');
@@ -121,6 +126,46 @@ std::optional<int> preferredWaitSeconds(const QHttpServerRequest &request)
         const int seconds = value.toInt(&ok);
         if (ok && seconds >= 0)
             return std::min(seconds, ApiServer::kMaxWaitSeconds);
+    }
+    return std::nullopt;
+}
+
+// "/requests/7" as {"requests", "7"}; "/" as {""}.
+QList<QByteArrayView> pathSegments(QByteArrayView path)
+{
+    QList<QByteArrayView> segments;
+    qsizetype start = 1;
+    for (qsizetype i = 1; i <= path.size(); ++i) {
+        if (i == path.size() || path.at(i) == '/') {
+            segments.append(path.sliced(start, i - start));
+            start = i + 1;
+        }
+    }
+    return segments;
+}
+
+// The endpoint path a request's path is for, and its {id}, matched segment by segment on the
+// path as sent: "%2f" inside a segment is part of it, not a separator, and "/requests/" or
+// "//requests" are other paths.
+std::optional<std::pair<QLatin1String, QString>> matchRoute(QByteArrayView path,
+                                                            const QList<QLatin1String> &patterns)
+{
+    const QList<QByteArrayView> segments = pathSegments(path);
+    for (const QLatin1String &pattern : patterns) {
+        const QList<QByteArrayView> wanted =
+            pathSegments(QByteArrayView(pattern.data(), pattern.size()));
+        if (wanted.size() != segments.size())
+            continue;
+        QString argument;
+        bool matches = true;
+        for (qsizetype i = 0; i < wanted.size() && matches; ++i) {
+            if (wanted.at(i) == "{id}")
+                argument = QUrl::fromPercentEncoding(segments.at(i).toByteArray());
+            else
+                matches = wanted.at(i) == segments.at(i);
+        }
+        if (matches)
+            return std::pair{pattern, argument};
     }
     return std::nullopt;
 }
@@ -156,55 +201,14 @@ ApiServer::ApiServer(TicketService &tickets, std::shared_ptr<ApiGuard> guard, QO
     : QObject(parent)
     , m_tickets(tickets)
     , m_guard(std::move(guard))
-    , m_http(new QHttpServer(this))
 {
+    m_limits.maxBodyBytes = kMaxBodyBytes;
     if (ClassificationService *classification = m_tickets.classification()) {
         connect(classification, &ClassificationService::classificationsStored, this,
                 &ApiServer::answerWaiters);
         connect(classification, &ClassificationService::classificationsFailed, this,
                 &ApiServer::answerWaiters);
     }
-    QStringList registered;
-    for (const Endpoint &endpoint : endpoints()) {
-        const QLatin1String path = endpoint.path;
-        if (registered.contains(path))
-            continue;
-        registered.append(path);
-        // Every answer goes through a responder, so that one may follow later: a commit, a
-        // classification, or the delay of a refused credential.
-        if (path.contains(QLatin1String("{id}"))) {
-            QString pattern = path;
-            pattern.replace(QLatin1String("{id}"), QLatin1String("<arg>"));
-            m_http->route(pattern, Method::AnyKnown,
-                          [this, path](const QString &argument, const QHttpServerRequest &request,
-                                       QHttpServerResponder &&responder) {
-                              serve(request, path, argument, std::move(responder));
-                          });
-        } else {
-            m_http->route(
-                path, Method::AnyKnown,
-                [this, path](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                    serve(request, path, QString(), std::move(responder));
-                });
-        }
-    }
-    m_http->setMissingHandler(
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            QElapsedTimer timer;
-            timer.start();
-            const ApiError error =
-                m_guard->admit(request, m_guard->clientAddress(request))
-                    .value_or(ApiError::notFound(
-                        QStringLiteral("There is no resource at %1.").arg(request.url().path())));
-            const QHttpServerResponse response = error.toResponse();
-            responder.write(
-                response.data(),
-                {{QByteArrayLiteral("Content-Type"), response.mimeType()},
-                 {QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")}},
-                response.statusCode());
-            logRequest(request, response, timer);
-        });
-
     QFile document(QStringLiteral(":/api/openapi.json"));
     if (document.open(QIODevice::ReadOnly))
         m_openApi = document.readAll();
@@ -213,6 +217,13 @@ ApiServer::ApiServer(TicketService &tickets, std::shared_ptr<ApiGuard> guard, QO
 ApiServer::~ApiServer()
 {
     closeSession();
+}
+
+void ApiServer::setConnectionLimits(const HttpRequestParser::Limits &limits,
+                                    const HttpConnection::Timeouts &timeouts)
+{
+    m_limits = limits;
+    m_timeouts = timeouts;
 }
 
 bool ApiServer::serve(qintptr listeningSocket, std::shared_ptr<BalancedTcpServer::Ring> ring)
@@ -230,86 +241,120 @@ bool ApiServer::serve(qintptr listeningSocket, std::shared_ptr<BalancedTcpServer
         m_errorString = tcpServer->errorString();
         return false;
     }
-    m_http->bind(tcpServer);
+    // A TLS connection is pending once its handshake is done; a plain one at once.
+    const auto takePending = [this, tcpServer] {
+        while (QTcpSocket *socket = tcpServer->nextPendingConnection())
+            accept(socket);
+    };
+    connect(tcpServer, &QTcpServer::pendingConnectionAvailable, this, takePending);
+    connect(tcpServer, &QTcpServer::newConnection, this, takePending);
     return true;
 }
 
-QHttpServerResponse ApiServer::toResponse(ApiResult &&result)
+void ApiServer::accept(QTcpSocket *socket)
 {
-    QHttpServerResponse response(StatusCode::NoContent);
+    new HttpConnection(
+        socket, m_limits, m_timeouts,
+        [this](HttpRequest &&request, HttpResponder &&responder) {
+            serve(std::move(request), std::move(responder));
+        },
+        [](int status, const QString &message) {
+            return toResponse(ApiError::forStatus(status, message));
+        },
+        this);
+}
+
+HttpResponse ApiServer::toResponse(ApiResult &&result)
+{
+    HttpResponse response;
     if (auto *error = std::get_if<ApiError>(&result)) {
         response = error->toResponse();
     } else {
         auto &reply = std::get<ApiReply>(result);
-        if (reply.status != StatusCode::NoContent)
-            response = QHttpServerResponse(QByteArrayLiteral("application/json"),
-                                           std::move(reply.body), reply.status);
-        for (auto &[name, value] : reply.headers)
-            response.setHeader(name, value);
+        response.status = int(reply.status);
+        if (reply.status != StatusCode::NoContent) {
+            response.headers.append(
+                {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+            response.body = std::move(reply.body);
+        }
+        response.headers.append(reply.headers);
     }
     // Ticket text is user input: a browser must never guess it is HTML.
-    response.setHeader(QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff"));
+    response.headers.append(
+        {QByteArrayLiteral("X-Content-Type-Options"), QByteArrayLiteral("nosniff")});
     return response;
 }
 
-void ApiServer::serve(const QHttpServerRequest &request, QLatin1String path,
-                      const QString &pathArgument, QHttpServerResponder &&responder)
+void ApiServer::serve(HttpRequest &&request, HttpResponder &&responder)
 {
     QElapsedTimer timer;
     timer.start();
-    ApiResult result = dispatch(request, path, pathArgument);
-    addCorsHeaders(request, result);
-    const std::optional<int> waitSeconds =
-        request.method() == Method::Post ? preferredWaitSeconds(request) : std::nullopt;
-    // The request is gone once this returns; a later answer logs this line instead.
+    // The request line is built only when someone reads it: this runs for every request.
     const QString line = lcApiRequests().isInfoEnabled() ? requestLine(request) : QString();
+    static const QList<QLatin1String> patterns = [] {
+        QList<QLatin1String> paths;
+        for (const Endpoint &endpoint : endpoints()) {
+            if (!paths.contains(endpoint.path))
+                paths.append(endpoint.path);
+        }
+        return paths;
+    }();
+    const auto route = matchRoute(request.path(), patterns);
+    if (!route) {
+        const ApiError error = m_guard->admit(request, m_guard->clientAddress(request))
+                                   .value_or(ApiError::notFound(
+                                       QStringLiteral("There is no resource at %1.")
+                                           .arg(QString::fromLatin1(request.path().left(200)))));
+        respond(error, std::nullopt, std::move(responder), line, timer);
+        return;
+    }
+    ApiResult result = dispatch(request, route->first, route->second);
+    addCorsHeaders(request, result);
+    const std::optional<int> waitSeconds = methodFromToken(request.method) == Method::Post
+                                               ? preferredWaitSeconds(request)
+                                               : std::nullopt;
     auto *reply = std::get_if<ApiReply>(&result);
     if (!reply || !reply->storing) {
         respond(std::move(result), waitSeconds, std::move(responder), line, timer);
         return;
     }
     // The ticket is in the writer's next batch: answer once it is committed, on this thread.
-    auto waiting = std::make_shared<QHttpServerResponder>(std::move(responder));
-    const QPointer<QTcpSocket> socket = waiting->socket();
+    auto waiting = std::make_shared<HttpResponder>(std::move(responder));
     // What the edge added (rate limits, CORS) belongs to the answer whatever storing says.
-    reply->storing->then(this, [this, waiting, socket, waitSeconds, line, timer,
-                                edgeHeaders = std::move(reply->headers)](
-                                   const TicketRepository::IdempotentCreate &created) {
-        ApiResult stored;
-        try {
-            stored = RequestsController::stored(created);
-        } catch (const StorageError &error) {
-            qCWarning(lcApi) << "Request failed:" << error.message();
-            stored = ApiError::internal();
-        }
-        if (auto *storedReply = std::get_if<ApiReply>(&stored))
-            storedReply->headers.append(edgeHeaders);
-        else
-            std::get<ApiError>(stored).headers.append(edgeHeaders);
-        // A client that left has no socket to answer on; its ticket is stored.
-        if (!socket)
-            return;
-        respond(std::move(stored), waitSeconds, std::move(*waiting), line, timer);
-        socket->flush();
-    });
+    reply->storing->then(
+        this, [this, waiting, waitSeconds, line, timer, edgeHeaders = std::move(reply->headers)](
+                  const TicketRepository::IdempotentCreate &created) {
+            ApiResult stored;
+            try {
+                stored = RequestsController::stored(created);
+            } catch (const StorageError &error) {
+                qCWarning(lcApi) << "Request failed:" << error.message();
+                stored = ApiError::internal();
+            }
+            if (auto *storedReply = std::get_if<ApiReply>(&stored))
+                storedReply->headers.append(edgeHeaders);
+            else
+                std::get<ApiError>(stored).headers.append(edgeHeaders);
+            // A client that left has nobody to answer; its ticket is stored.
+            if (waiting->isGone())
+                return;
+            respond(std::move(stored), waitSeconds, std::move(*waiting), line, timer);
+        });
 }
 
 void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
-                        QHttpServerResponder &&responder, const QString &requestLine,
+                        HttpResponder &&responder, const QString &requestLine,
                         const QElapsedTimer &timer)
 {
     if (auto *error = std::get_if<ApiError>(&result); error && error->delay.count() > 0) {
         const std::chrono::milliseconds delay = std::exchange(error->delay, {});
-        auto delayed = std::make_shared<QHttpServerResponder>(std::move(responder));
-        QTimer::singleShot(delay, this,
-                           [this, delayed, socket = QPointer<QTcpSocket>(delayed->socket()),
-                            error = std::move(*error), requestLine, timer]() mutable {
-                               if (!socket)
-                                   return;
-                               respond(std::move(error), std::nullopt, std::move(*delayed),
-                                       requestLine, timer);
-                               socket->flush();
-                           });
+        auto delayed = std::make_shared<HttpResponder>(std::move(responder));
+        QTimer::singleShot(
+            delay, this, [this, delayed, error = std::move(*error), requestLine, timer]() mutable {
+                if (delayed->isGone())
+                    return;
+                respond(std::move(error), std::nullopt, std::move(*delayed), requestLine, timer);
+            });
         return;
     }
     auto *reply = std::get_if<ApiReply>(&result);
@@ -318,9 +363,8 @@ void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
             {QByteArrayLiteral("Preference-Applied"), "wait=" + QByteArray::number(*waitSeconds)});
         if (*waitSeconds > 0) {
             const qint64 ticketId = reply->pendingClassification;
-            QTcpSocket *socket = responder.socket();
             auto waiter = std::make_shared<Waiter>(
-                Waiter{std::move(responder), socket, std::move(*reply), requestLine, timer});
+                Waiter{std::move(responder), std::move(*reply), requestLine, timer});
             m_waiters.insert(ticketId, waiter);
             QTimer::singleShot(std::chrono::seconds(*waitSeconds), this,
                                [this, ticketId, weak = std::weak_ptr(waiter)] {
@@ -330,9 +374,9 @@ void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
             return;
         }
     }
-    const QHttpServerResponse response = toResponse(std::move(result));
+    HttpResponse response = toResponse(std::move(result));
     logRequest(requestLine, response, timer);
-    response.write(std::move(responder));
+    responder.respond(std::move(response));
 }
 
 void ApiServer::answerAllWaiters()
@@ -356,8 +400,8 @@ void ApiServer::answerWaiters(const QList<qint64> &ticketIds)
 void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter)
 {
     m_waiters.remove(ticketId, waiter);
-    // The client gave up and its connection is gone; so is the responder's socket.
-    if (!waiter->socket)
+    // The client gave up and its connection is gone.
+    if (waiter->responder.isGone())
         return;
     ApiReply reply = std::move(waiter->reply);
     try {
@@ -376,18 +420,17 @@ void ApiServer::answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &wai
         // The ticket is stored; answering with it as submitted beats failing the request.
         qCWarning(lcApi) << "Could not re-read ticket" << ticketId << error.message();
     }
-    const QHttpServerResponse response = toResponse(std::move(reply));
+    HttpResponse response = toResponse(std::move(reply));
     logRequest(waiter->requestLine, response, waiter->timer);
-    response.write(std::move(waiter->responder));
-    waiter->socket->flush();
+    waiter->responder.respond(std::move(response));
 }
 
-void ApiServer::addCorsHeaders(const QHttpServerRequest &request, ApiResult &result) const
+void ApiServer::addCorsHeaders(const HttpRequest &request, ApiResult &result) const
 {
     const CorsPolicy &cors = m_guard->cors();
     if (cors.isEmpty())
         return;
-    const QByteArray origin = request.value(QByteArrayLiteral("Origin"));
+    const QByteArray origin = request.header("Origin");
     if (origin.isEmpty())
         return;
     auto &headers = std::holds_alternative<ApiReply>(result) ? std::get<ApiReply>(result).headers
@@ -398,37 +441,38 @@ void ApiServer::addCorsHeaders(const QHttpServerRequest &request, ApiResult &res
             allowed = value;
     }
     // A preflight is the OPTIONS answer, which lists the path's methods in Allow.
-    headers.append(request.method() == Method::Options && !allowed.isEmpty()
+    headers.append(methodFromToken(request.method) == Method::Options && !allowed.isEmpty()
                        ? cors.preflightHeaders(origin, allowed)
                        : cors.responseHeaders(origin));
 }
 
-ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String path,
+ApiResult ApiServer::dispatch(const HttpRequest &request, QLatin1String path,
                               const QString &pathArgument)
 {
     // Checks that hold for every endpoint come before any handler runs.
     const QHostAddress client = m_guard->clientAddress(request);
     if (std::optional<ApiError> refused = m_guard->admit(request, client))
         return *std::move(refused);
-    if (request.body().size() > kMaxBodyBytes) {
-        return ApiError::make(
-            ApiError::Kind::PayloadTooLarge,
-            QStringLiteral("The request body is larger than %1 KiB.").arg(kMaxBodyBytes / 1024));
-    }
 
+    const Method method = methodFromToken(request.method);
+    // HEAD is GET without the body, which the connection leaves out.
+    const Method served = method == Method::Head ? Method::Get : method;
     const Endpoint *endpoint = nullptr;
     for (const Endpoint &candidate : endpoints()) {
-        if (candidate.path == path && candidate.method == request.method())
+        if (candidate.path == path && candidate.method == served)
             endpoint = &candidate;
     }
     if (!endpoint) {
         QStringList allowed;
         for (const Endpoint &candidate : endpoints()) {
-            if (candidate.path == path)
-                allowed.append(methodToken(candidate.method));
+            if (candidate.path != path)
+                continue;
+            allowed.append(methodToken(candidate.method));
+            if (candidate.method == Method::Get)
+                allowed.append(QStringLiteral("HEAD"));
         }
         allowed.append(QStringLiteral("OPTIONS"));
-        if (request.method() == Method::Options) {
+        if (method == Method::Options) {
             return ApiReply{
                 {},
                 StatusCode::NoContent,
@@ -436,7 +480,7 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
         }
         return ApiError{ApiError::Kind::MethodNotAllowed,
                         QStringLiteral("%1 is not allowed on %2; use %3.")
-                            .arg(methodToken(request.method()), QString(path),
+                            .arg(QString::fromLatin1(request.method), QString(path),
                                  allowed.join(QLatin1String(", "))),
                         {},
                         allowed,
@@ -462,25 +506,24 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
                                                  "again shortly."));
         }
     }
-    if (request.method() == Method::Post || request.method() == Method::Patch) {
-        if (!isJsonContentType(request.value(QByteArrayLiteral("Content-Type")))) {
+    if (method == Method::Post || method == Method::Patch) {
+        if (!isJsonContentType(request.header("Content-Type"))) {
             return ApiError::make(ApiError::Kind::UnsupportedMediaType,
                                   QStringLiteral("Send the body as application/json."));
         }
-        if (const qsizetype offset = rawControlCharacter(request.body()); offset >= 0) {
-            return ApiError::make(
-                ApiError::Kind::MalformedJson,
-                QStringLiteral("The body is not valid JSON: a raw control "
-                               "character at offset %1; write it escaped, as "
-                               "\\u%2.")
-                    .arg(offset)
-                    .arg(int(request.body().at(offset)), 4, 16, QLatin1Char('0')));
+        if (const qsizetype offset = rawControlCharacter(request.body); offset >= 0) {
+            return ApiError::make(ApiError::Kind::MalformedJson,
+                                  QStringLiteral("The body is not valid JSON: a raw control "
+                                                 "character at offset %1; write it escaped, as "
+                                                 "\\u%2.")
+                                      .arg(offset)
+                                      .arg(int(request.body.at(offset)), 4, 16, QLatin1Char('0')));
         }
         QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(request.body(), &parseError);
+        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
         if (document.isObject()) {
             call.json = document.object();
-        } else if (const QString held = nonObjectJson(request.body()); !held.isEmpty()) {
+        } else if (const QString held = nonObjectJson(request.body); !held.isEmpty()) {
             return ApiError::make(
                 ApiError::Kind::ValidationFailed,
                 QStringLiteral("The body must be a JSON object, not %1.").arg(held));
@@ -508,7 +551,7 @@ ApiResult ApiServer::dispatch(const QHttpServerRequest &request, QLatin1String p
             if (m_session && !m_tickets.database().isThreadConnectionLost())
                 return ApiError::internal();
             closeSession();
-            if (attempt == 2 || request.method() != Method::Get)
+            if (attempt == 2 || served != Method::Get)
                 return ApiError::make(
                     ApiError::Kind::Unavailable,
                     QStringLiteral("The database is unreachable; try again shortly."));
@@ -531,41 +574,34 @@ void ApiServer::closeSession()
     m_tickets.database().closeThreadConnection();
 }
 
-QString ApiServer::requestLine(const QHttpServerRequest &request) const
+QString ApiServer::requestLine(const HttpRequest &request) const
 {
-    const QUrl &url = request.url();
-    QString query = url.query(QUrl::FullyEncoded);
+    QString query = QString::fromLatin1(request.query());
     // What customers wrote is not the log's business: search text stays out of it.
     if (QUrlQuery parameters(query); parameters.hasQueryItem(QStringLiteral("q"))) {
         parameters.removeAllQueryItems(QStringLiteral("q"));
         parameters.addQueryItem(QStringLiteral("q"), QStringLiteral("..."));
         query = parameters.query(QUrl::FullyEncoded);
     }
-    return m_guard->clientAddress(request).toString() + u' ' + methodToken(request.method()) +
-           u' ' + url.path(QUrl::FullyEncoded) + (query.isEmpty() ? QString() : u'?' + query);
+    return m_guard->clientAddress(request).toString() + u' ' + QString::fromLatin1(request.method) +
+           u' ' + QString::fromLatin1(request.path()) +
+           (query.isEmpty() ? QString() : u'?' + query);
 }
 
-void ApiServer::logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
-                           const QElapsedTimer &timer)
-{
-    // The request line is built only when someone reads it: this runs for every request.
-    logRequest(lcApiRequests().isInfoEnabled() ? requestLine(request) : QString(), response, timer);
-}
-
-void ApiServer::logRequest(const QString &requestLine, const QHttpServerResponse &response,
+void ApiServer::logRequest(const QString &requestLine, const HttpResponse &response,
                            const QElapsedTimer &timer)
 {
     if (m_requestCounter)
         m_requestCounter->fetch_add(1, std::memory_order_relaxed);
-    qCInfo(lcApiRequests).noquote() << requestLine << int(response.statusCode())
+    qCInfo(lcApiRequests).noquote() << requestLine << response.status
                                     << QStringLiteral("%1B %2ms")
-                                           .arg(response.data().size())
+                                           .arg(response.body.size())
                                            .arg(double(timer.nsecsElapsed()) / 1e6, 0, 'f', 2);
 }
 
 ApiResult ApiServer::createRequest(const Call &call)
 {
-    const QByteArray idempotencyKey = headerValue(call.request, "Idempotency-Key");
+    const QByteArray idempotencyKey = call.request.header("Idempotency-Key");
     auto prepared = RequestsController::prepareCreate(call.json, idempotencyKey, call.actor.name);
     if (auto *error = std::get_if<ApiError>(&prepared))
         return std::move(*error);
@@ -582,8 +618,8 @@ ApiResult ApiServer::getRequest(const Call &call)
 
 ApiResult ApiServer::changeRequest(const Call &call)
 {
-    return m_requests->change(call.pathArgument, call.json,
-                              call.request.value(QByteArrayLiteral("If-Match")), call.actor);
+    return m_requests->change(call.pathArgument, call.json, call.request.header("If-Match"),
+                              call.actor);
 }
 
 ApiResult ApiServer::getRequestHistory(const Call &call)

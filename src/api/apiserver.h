@@ -3,14 +3,13 @@
 #include "actor.h"
 #include "apierror.h"
 #include "balancedtcpserver.h"
+#include "httpconnection.h"
 #include "scope.h"
 
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
-#include <QHttpServerResponder>
 #include <QMultiHash>
 #include <QObject>
-#include <QPointer>
 
 #include <atomic>
 #include <memory>
@@ -18,14 +17,15 @@
 class QTcpSocket;
 class ApiGuard;
 class HealthController;
-class QHttpServer;
 class RequestsController;
 class StatsController;
 class TicketService;
 class TicketSession;
 
 // The HTTP API as served by one thread: construct it, move it to its thread and call serve()
-// there with a listening socket. It opens that thread's own TicketSession and closes the
+// there with a listening socket. Each client's connection is an HttpConnection, which frames
+// requests strictly and within limits; this routes them, checks them with the guard and
+// answers with the JSON envelope. It opens that thread's own TicketSession and closes the
 // thread's connection when destroyed. ApiService runs several of these on one port.
 class ApiServer final : public QObject
 {
@@ -33,6 +33,9 @@ class ApiServer final : public QObject
 
 public:
     static constexpr qsizetype kMaxBodyBytes = 64 * 1024;
+    // The framing limits and timeouts of every connection; set before serve().
+    void setConnectionLimits(const HttpRequestParser::Limits &limits,
+                             const HttpConnection::Timeouts &timeouts);
     // The longest "Prefer: wait=N" honoured; a larger N waits this long.
     static constexpr int kMaxWaitSeconds = 30;
 
@@ -64,7 +67,7 @@ public:
 private:
     struct Call
     {
-        const QHttpServerRequest &request;
+        const HttpRequest &request;
         QString pathArgument;
         QJsonObject json;
         // Who the credential says is acting; the system for open endpoints.
@@ -83,8 +86,7 @@ private:
     // A client that asked to wait for the classification of the ticket it submitted.
     struct Waiter
     {
-        QHttpServerResponder responder;
-        QPointer<QTcpSocket> socket;
+        HttpResponder responder;
         ApiReply reply;
         QString requestLine;
         QElapsedTimer timer;
@@ -92,26 +94,22 @@ private:
 
     // The answer to a request that serve() took, once it is known; parked until its
     // classification is stored when the client sent "Prefer: wait".
-    void respond(ApiResult &&result, std::optional<int> waitSeconds,
-                 QHttpServerResponder &&responder, const QString &requestLine,
-                 const QElapsedTimer &timer);
-    // Every route: its answer may follow a commit, a classification or a refusal's delay.
-    void serve(const QHttpServerRequest &request, QLatin1String path, const QString &pathArgument,
-               QHttpServerResponder &&responder);
-    static QHttpServerResponse toResponse(ApiResult &&result);
+    void respond(ApiResult &&result, std::optional<int> waitSeconds, HttpResponder &&responder,
+                 const QString &requestLine, const QElapsedTimer &timer);
+    void accept(QTcpSocket *socket);
+    // Every request: its answer may follow a commit, a classification or a refusal's delay.
+    void serve(HttpRequest &&request, HttpResponder &&responder);
+    static HttpResponse toResponse(ApiResult &&result);
     void answerWaiters(const QList<qint64> &ticketIds);
     void answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter);
     // Browsers' cross-origin headers, for an origin the guard's policy allows.
-    void addCorsHeaders(const QHttpServerRequest &request, ApiResult &result) const;
-    ApiResult dispatch(const QHttpServerRequest &request, QLatin1String path,
-                       const QString &pathArgument);
+    void addCorsHeaders(const HttpRequest &request, ApiResult &result) const;
+    ApiResult dispatch(const HttpRequest &request, QLatin1String path, const QString &pathArgument);
     // This thread's session and the controllers that use it. openSession() throws StorageError.
     void openSession();
     void closeSession();
-    QString requestLine(const QHttpServerRequest &request) const;
-    void logRequest(const QHttpServerRequest &request, const QHttpServerResponse &response,
-                    const QElapsedTimer &timer);
-    void logRequest(const QString &requestLine, const QHttpServerResponse &response,
+    QString requestLine(const HttpRequest &request) const;
+    void logRequest(const QString &requestLine, const HttpResponse &response,
                     const QElapsedTimer &timer);
 
     ApiResult createRequest(const Call &call);
@@ -125,7 +123,8 @@ private:
 
     TicketService &m_tickets;
     std::shared_ptr<ApiGuard> m_guard;
-    QHttpServer *m_http;
+    HttpRequestParser::Limits m_limits;
+    HttpConnection::Timeouts m_timeouts;
     std::unique_ptr<TicketSession> m_session;
     std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<StatsController> m_stats;

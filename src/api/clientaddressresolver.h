@@ -34,8 +34,8 @@ public:
     static ParsedSubnets parseSubnets(const QString &list);
 
     // The client's address. peer is the socket's; forwardedFor holds the X-Forwarded-For field
-    // lines in the order received (QHttpServerRequest::value() already joins them in order,
-    // so one element holding that is the same). Unless peer is a trusted proxy the header is
+    // lines in the order received (one element holding them joined by commas is the same).
+    // Unless peer is a trusted proxy the header is
     // ignored, since anyone can send it. Otherwise the list is read from the right, each
     // trusted proxy naming the hop before it, and the first address that is not a trusted
     // proxy is the client. An entry that is not an address ends the walk: the client is then

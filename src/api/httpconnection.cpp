@@ -5,12 +5,16 @@
 #include <QTcpSocket>
 
 #include <http_parser.h>
+#include <sys/socket.h>
 
 namespace {
 
 // What the client's socket buffers while a request is answered; beyond it TCP makes the client
 // wait, so a pipelining client cannot fill this process's memory.
 constexpr qint64 kReadBufferBytes = 64 * 1024;
+// How long, and how much, a refused client may go on sending before the connection is reset.
+constexpr std::chrono::milliseconds kLinger{2000};
+constexpr qint64 kMaxLingerBytes = 16 * 1024 * 1024;
 
 int statusFor(HttpRequestParser::Problem problem)
 {
@@ -92,11 +96,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRequestParser::Limi
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpConnection::timedOut);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readRequests);
-    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
-        m_timer.stop();
-        Q_EMIT closed();
-        deleteLater();
-    });
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::finish);
     armTimer();
     // Bytes may have arrived before this object listened for them.
     if (m_socket->bytesAvailable() > 0)
@@ -107,6 +107,10 @@ HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::readRequests()
 {
+    if (m_waiting == Waiting::Lingering) {
+        discardUntilClosed();
+        return;
+    }
     if (m_waiting == Waiting::Answer || m_waiting == Waiting::Closing)
         return;
     m_unread += m_socket->readAll();
@@ -119,6 +123,7 @@ void HttpConnection::readRequests()
         }
         if (m_parser.hasRequest()) {
             HttpRequest request = m_parser.takeRequest();
+            request.peer = m_socket->peerAddress();
             m_isHead = request.method == "HEAD";
             m_keepAlive = request.keepAlive;
             m_continueSent = false;
@@ -160,8 +165,47 @@ void HttpConnection::refuse(int status, const QString &message)
     qCDebug(lcApi).noquote() << "Closing a connection:" << status << message;
     m_timer.stop();
     write(m_problemAnswer(status, message), true, true);
-    m_waiting = Waiting::Closing;
-    m_socket->disconnectFromHost();
+    lingerAndClose();
+}
+
+void HttpConnection::lingerAndClose()
+{
+    m_waiting = Waiting::Lingering;
+    m_unread.clear();
+    m_timer.start(kLinger);
+    const auto shutWrite = [this] {
+        if (m_socket->bytesToWrite() > 0)
+            return;
+        // Qt has no half-close; the descriptor does, and the client reads the answer, then EOF.
+        if (m_socket->flush(); m_socket->bytesToWrite() == 0)
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    };
+    connect(m_socket, &QTcpSocket::bytesWritten, this, shutWrite);
+    shutWrite();
+    discardUntilClosed();
+}
+
+void HttpConnection::abort()
+{
+    m_socket->abort();
+    finish();
+}
+
+void HttpConnection::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_timer.stop();
+    Q_EMIT closed();
+    deleteLater();
+}
+
+void HttpConnection::discardUntilClosed()
+{
+    m_discarded += m_socket->skip(m_socket->bytesAvailable());
+    if (m_discarded > kMaxLingerBytes)
+        abort();
 }
 
 void HttpConnection::write(const HttpResponse &response, bool withBody, bool close)
@@ -200,6 +244,10 @@ void HttpConnection::armTimer()
 
 void HttpConnection::timedOut()
 {
+    if (m_waiting == Waiting::Lingering) {
+        abort();
+        return;
+    }
     if (m_waiting == Waiting::Idle) {
         m_waiting = Waiting::Closing;
         m_socket->disconnectFromHost();

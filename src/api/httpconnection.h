@@ -78,6 +78,14 @@ private:
     void write(const HttpResponse &response, bool withBody, bool close);
     void armTimer();
     void timedOut();
+    // After a refusal the client may still be sending what was refused; closing at once would
+    // reset the connection and lose the answer. So the answer goes out, the sending side shuts,
+    // and what still comes is read and dropped, for a short while and up to a bound.
+    void lingerAndClose();
+    void discardUntilClosed();
+    void abort();
+    // Once, however the connection ended.
+    void finish();
 
     QTcpSocket *m_socket;
     HttpRequestParser m_parser;
@@ -86,10 +94,12 @@ private:
     ProblemAnswer m_problemAnswer;
     QByteArray m_unread;
     QTimer m_timer;
-    enum class Waiting { Idle, Head, Body, Answer, Closing };
+    enum class Waiting { Idle, Head, Body, Answer, Closing, Lingering };
     Waiting m_waiting = Waiting::Idle;
     // Of the request being answered.
     bool m_isHead = false;
     bool m_keepAlive = true;
     bool m_continueSent = false;
+    qint64 m_discarded = 0;
+    bool m_finished = false;
 };

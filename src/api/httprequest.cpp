@@ -9,6 +9,16 @@ QByteArray HttpRequest::header(QByteArrayView name) const
     return {};
 }
 
+QList<QByteArray> HttpRequest::headerValues(QByteArrayView name) const
+{
+    QList<QByteArray> values;
+    for (const auto &[headerName, value] : headers) {
+        if (headerName.compare(name, Qt::CaseInsensitive) == 0)
+            values.append(value);
+    }
+    return values;
+}
+
 QByteArray HttpRequest::path() const
 {
     const qsizetype question = target.indexOf('?');

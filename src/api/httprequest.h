@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QHostAddress>
 #include <QList>
 
 #include <utility>
@@ -17,6 +18,8 @@ struct HttpRequest
     int versionMinor = 1;
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // The socket's peer: the client, or a proxy in front of it.
+    QHostAddress peer;
     // The connection may carry another request after this one: HTTP/1.1 without
     // "Connection: close", or HTTP/1.0 with "Connection: keep-alive".
     bool keepAlive = true;
@@ -24,6 +27,8 @@ struct HttpRequest
     // Null when the request has no such header, empty (not null) when it has an empty one; the
     // first when there are several.
     QByteArray header(QByteArrayView name) const;
+    // Every line of a header that may come in several, in the order received.
+    QList<QByteArray> headerValues(QByteArrayView name) const;
     // The target up to the query, still percent-encoded.
     QByteArray path() const;
     // After the '?', still percent-encoded; null without one.

@@ -112,7 +112,9 @@ struct HttpRequestParserCallbacks
         that.m_headDone = true;
         request.method = http_method_str(static_cast<http_method>(parser->method));
         request.versionMinor = parser->http_minor;
-        request.keepAlive = http_should_keep_alive(parser) != 0;
+        // Nothing is upgraded here; after answering, the connection closes rather than guess
+        // what the client sends next.
+        request.keepAlive = http_should_keep_alive(parser) != 0 && !(parser->flags & F_UPGRADE);
         if (parser->http_major != 1 || parser->http_minor > 1) {
             return that.fail(Problem::UnsupportedVersion,
                              QStringLiteral("Only HTTP/1.0 and HTTP/1.1 are served."));

@@ -386,10 +386,11 @@ void TestApiAuth::optionsNeedsNoToken_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QStringList>("allowed");
 
-    QTest::newRow("/requests") << u"/requests"_s << QStringList{u"GET"_s, u"POST"_s, u"OPTIONS"_s};
+    QTest::newRow("/requests") << u"/requests"_s
+                               << QStringList{u"GET"_s, u"HEAD"_s, u"POST"_s, u"OPTIONS"_s};
     QTest::newRow("/requests/1") << u"/requests/1"_s
-                                 << QStringList{u"GET"_s, u"OPTIONS"_s, u"PATCH"_s};
-    QTest::newRow("/stats") << u"/stats"_s << QStringList{u"GET"_s, u"OPTIONS"_s};
+                                 << QStringList{u"GET"_s, u"HEAD"_s, u"OPTIONS"_s, u"PATCH"_s};
+    QTest::newRow("/stats") << u"/stats"_s << QStringList{u"GET"_s, u"HEAD"_s, u"OPTIONS"_s};
 }
 
 void TestApiAuth::optionsNeedsNoToken()

@@ -631,12 +631,13 @@ void TestApiServer::wrongMethodIsNotAllowed_data()
     QTest::addColumn<QByteArray>("allow");
 
     QTest::newRow("DELETE /requests")
-        << QByteArray("DELETE") << u"/requests"_s << QByteArray("POST, GET, OPTIONS");
+        << QByteArray("DELETE") << u"/requests"_s << QByteArray("POST, GET, HEAD, OPTIONS");
     QTest::newRow("PUT /requests/1")
-        << QByteArray("PUT") << u"/requests/1"_s << QByteArray("GET, PATCH, OPTIONS");
-    QTest::newRow("POST /stats") << QByteArray("POST") << u"/stats"_s << QByteArray("GET, OPTIONS");
+        << QByteArray("PUT") << u"/requests/1"_s << QByteArray("GET, HEAD, PATCH, OPTIONS");
+    QTest::newRow("POST /stats") << QByteArray("POST") << u"/stats"_s
+                                 << QByteArray("GET, HEAD, OPTIONS");
     QTest::newRow("PATCH /health")
-        << QByteArray("PATCH") << u"/health"_s << QByteArray("GET, OPTIONS");
+        << QByteArray("PATCH") << u"/health"_s << QByteArray("GET, HEAD, OPTIONS");
 }
 
 void TestApiServer::wrongMethodIsNotAllowed()
@@ -655,7 +656,7 @@ void TestApiServer::optionsListsAllowedMethods()
 {
     const HttpClient::Response response = client().send("OPTIONS", u"/requests"_s);
     QCOMPARE(response.status, 204);
-    QCOMPARE(response.header("Allow"), "POST, GET, OPTIONS");
+    QCOMPARE(response.header("Allow"), "POST, GET, HEAD, OPTIONS");
 }
 
 void TestApiServer::unknownPathIsJsonNotFound()

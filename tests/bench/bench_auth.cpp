@@ -2,9 +2,8 @@
 // limit, which a loopback client skips) and ApiGuard::authorize, the checks ApiServer::dispatch
 // runs before GET /requests/{id}, timed on the path every request but
 // one in 500 ms takes (the token found in the verifier's memory), on 1 and on 2 threads at once
-// as the node's two API workers call them. The request they check is a real one: wrk's headers
-// sent over a socket and parsed by QtHttpServer, because Qt 6.4 cannot make a
-// QHttpServerRequest otherwise. The token is made in the benchmark database and looked up there,
+// as the node's two API workers call them. The request they check is the one wrk sends, as
+// HttpRequestParser hands it on. The token is made in the benchmark database and looked up there,
 // so the one query per 500 ms runs against the same backend; its cost is reported apart
 // (lookup_ns), since a tight loop amortises it over far more calls than a server does.
 // Prints "AUTH key=value ..." lines for run.sh.
@@ -14,19 +13,14 @@
 #include "database.h"
 #include "databaselocation.h"
 #include "hostallowlist.h"
-#include "rawhttpconnection.h"
 #include "testtoken.h"
 #include "tokenverifier.h"
 
-#include <QAbstractHttpServer>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QHttpServerResponder>
 #include <QThread>
-#include <QTimer>
 
 #include <algorithm>
 #include <atomic>
@@ -78,33 +72,10 @@ struct Options
     int lookups = 500;
 };
 
-// Answers every request by running the measurements on it. One request is enough: the checks
-// only read it.
-class MeasuringServer final : public QAbstractHttpServer
-{
-public:
-    using Measure = std::function<void(const QHttpServerRequest &)>;
-    explicit MeasuringServer(Measure measure)
-        : m_measure(std::move(measure))
-    {}
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        m_measure(request);
-        makeResponder(request, socket).write(QHttpServerResponder::StatusCode::Ok);
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-
-private:
-    Measure m_measure;
-};
-
 // Runs the checks `options.calls` times on each of `threads` threads at once; medians over
 // the repeats of the per-call cost averaged over the threads. Counts refusals in *failures: a
 // refused request is a different, cheaper path and would make the numbers meaningless.
-void measureThreads(const Database &database, ApiGuard &guard, const QHttpServerRequest &request,
+void measureThreads(const Database &database, ApiGuard &guard, const HttpRequest &request,
                     int threads, const Options &options, std::atomic<qint64> *failures)
 {
     QList<double> hostCpu, authorizeCpu, doorCpu, doorWall;
@@ -229,32 +200,19 @@ int main(int argc, char *argv[])
     CredentialFailureTracker failureTracker;
     std::unique_ptr<ApiGuard> guard;
     std::atomic<qint64> failures = 0;
-    bool measured = false;
-    MeasuringServer server([&](const QHttpServerRequest &request) {
-        for (const int threads : {1, 2})
-            measureThreads(database, *guard, request, threads, options, &failures);
-        measured = true;
-    });
-    const quint16 port = server.listen(QHostAddress(QHostAddress::LocalHost), 0);
-    if (port == 0)
-        qFatal("could not listen on the loopback interface");
-    // As the node builds it for --bind 127.0.0.1 without --allowed-host.
+    // As the node builds it for --bind 127.0.0.1 --port 8080 without --allowed-host.
+    constexpr quint16 port = 8080;
     guard = std::make_unique<ApiGuard>(
         verifier, failureTracker, HostAllowList(QHostAddress(QHostAddress::LocalHost), port, {}));
-
     // The request wrk sends: GET /requests/{id} with Host 127.0.0.1:PORT and the bearer token.
-    RawHttpConnection connection(port, token);
-    QEventLoop loop;
-    QObject::connect(&connection, &RawHttpConnection::responseReceived, &loop, &QEventLoop::quit);
-    QObject::connect(&connection, &RawHttpConnection::closed, &loop, &QEventLoop::quit);
-    QObject::connect(&connection, &RawHttpConnection::opened, &loop, [&] {
-        connection.send(QByteArrayLiteral("GET"), QByteArrayLiteral("/requests/1"));
-    });
-    QTimer::singleShot(600'000, &loop, &QEventLoop::quit);
-    connection.open();
-    loop.exec();
-    if (!measured)
-        qFatal("the measuring request never arrived");
+    HttpRequest request;
+    request.method = "GET";
+    request.target = "/requests/1";
+    request.peer = QHostAddress(QHostAddress::LocalHost);
+    request.headers = {{"Host", "127.0.0.1:" + QByteArray::number(port)},
+                       {"Authorization", "Bearer " + token}};
+    for (const int threads : {1, 2})
+        measureThreads(database, *guard, request, threads, options, &failures);
 
     measureLookups(database, token, options, &failures);
     database.closeThreadConnection();
