@@ -202,7 +202,8 @@ qsizetype HttpRequestParser::feed(QByteArrayView bytes)
     if (m_complete || m_problem != Problem::None || bytes.isEmpty())
         return 0;
     if (!headHasOnlyCrLf(bytes)) {
-        fail(Problem::Malformed, QStringLiteral("The request's head holds a CR without an LF."));
+        fail(Problem::Malformed, QStringLiteral("The request's head holds a CR without an LF, "
+                                                "or a header folded over two lines."));
         return 0;
     }
     const size_t read = http_parser_execute(m_parser.get(), &HttpRequestParserCallbacks::settings(),
@@ -246,6 +247,10 @@ bool HttpRequestParser::headHasOnlyCrLf(QByteArrayView bytes)
         } else if (c == '\n') {
             m_headScanned = m_atLineStart;
             m_atLineStart = true;
+        } else if (m_atLineStart && (c == ' ' || c == '\t')) {
+            // A line folded into the header before it (obs-fold), which RFC 9112 5.2 lets a
+            // server refuse; a proxy may have read it as a header of its own.
+            return false;
         } else {
             m_atLineStart = false;
         }

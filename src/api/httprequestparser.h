@@ -65,7 +65,7 @@ private:
     void reset();
     int fail(Problem problem, const QString &text);
     // False at a CR not followed by LF in the head, which http-parser, built lenient, reads as
-    // a line end where a proxy might not (RFC 9112 2.2).
+    // a line end where a proxy might not (RFC 9112 2.2), and at a folded header line.
     bool headHasOnlyCrLf(QByteArrayView bytes);
 
     Limits m_limits;

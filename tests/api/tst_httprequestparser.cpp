@@ -164,6 +164,8 @@ void TestHttpRequestParser::refuses_data()
         << "GET /health HTTP/1.1\r\n"_ba + host + "X-A: a\0b\r\n\r\n"_ba << Problem::Malformed;
     QTest::newRow("bare LF line ends")
         << "GET /health HTTP/1.1\nHost: h\nX-A: \rb\n\n"_ba << Problem::Malformed;
+    QTest::newRow("folded header")
+        << "GET /health HTTP/1.1\r\n"_ba + host + "X-A: a\r\n b\r\n\r\n"_ba << Problem::Malformed;
     QTest::newRow("no Host in 1.1") << "GET /health HTTP/1.1\r\n\r\n"_ba << Problem::Malformed;
     QTest::newRow("two Hosts") << "GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"_ba
                                << Problem::Malformed;
