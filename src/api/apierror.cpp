@@ -184,12 +184,16 @@ ApiError ApiError::forStatus(int status, const QString &message)
         return make(Kind::PayloadTooLarge, message);
     case 414:
         return make(Kind::UriTooLong, message);
+    case 429:
+        return make(Kind::TooManyRequests, message);
     case 431:
         return make(Kind::HeaderFieldsTooLarge, message);
     case 500:
         return make(Kind::Internal, message);
     case 501:
         return make(Kind::NotImplemented, message);
+    case 503:
+        return make(Kind::Unavailable, message);
     case 505:
         return make(Kind::VersionNotSupported, message);
     default:

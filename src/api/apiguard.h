@@ -40,6 +40,8 @@ public:
     Q_DISABLE_COPY_MOVE(ApiGuard)
 
     const CorsPolicy &cors() const { return m_cors; }
+    // The peer is a reverse proxy this node believes about its clients.
+    bool isTrustedProxy(const QHostAddress &peer) const { return m_proxies.isTrusted(peer); }
 
     // The client the request comes from: the socket's peer, or the address a trusted proxy
     // forwarded.

@@ -202,7 +202,6 @@ ApiServer::ApiServer(TicketService &tickets, std::shared_ptr<ApiGuard> guard, QO
     , m_tickets(tickets)
     , m_guard(std::move(guard))
 {
-    m_limits.maxBodyBytes = kMaxBodyBytes;
     if (ClassificationService *classification = m_tickets.classification()) {
         connect(classification, &ClassificationService::classificationsStored, this,
                 &ApiServer::answerWaiters);
@@ -219,10 +218,12 @@ ApiServer::~ApiServer()
     closeSession();
 }
 
-void ApiServer::setConnectionLimits(const HttpRequestParser::Limits &limits,
+void ApiServer::setConnectionLimits(std::shared_ptr<ConnectionLimiter> limiter,
+                                    const HttpRequestParser::Limits &framing,
                                     const HttpConnection::Timeouts &timeouts)
 {
-    m_limits = limits;
+    m_connections = std::move(limiter);
+    m_limits = framing;
     m_timeouts = timeouts;
 }
 
@@ -253,7 +254,7 @@ bool ApiServer::serve(qintptr listeningSocket, std::shared_ptr<BalancedTcpServer
 
 void ApiServer::accept(QTcpSocket *socket)
 {
-    new HttpConnection(
+    auto *connection = new HttpConnection(
         socket, m_limits, m_timeouts,
         [this](HttpRequest &&request, HttpResponder &&responder) {
             serve(std::move(request), std::move(responder));
@@ -262,6 +263,24 @@ void ApiServer::accept(QTcpSocket *socket)
             return toResponse(ApiError::forStatus(status, message));
         },
         this);
+    if (!m_connections)
+        return;
+    const QHostAddress peer = socket->peerAddress();
+    auto admitted = m_connections->admit(peer, !m_guard->isTrustedProxy(peer));
+    if (const auto *refusal = std::get_if<ConnectionLimiter::Refusal>(&admitted)) {
+        qCDebug(lcApi).noquote() << "Refused a connection from" << peer.toString() << ":"
+                                 << refusal->message;
+        connection->refuseAtOnce(refusal->status, refusal->message);
+        return;
+    }
+    // The limiter too, for the slot to return to: connections outlive this server's members.
+    struct Held
+    {
+        std::shared_ptr<ConnectionLimiter> limiter;
+        ConnectionLimiter::Slot slot;
+    };
+    connection->keepUntilClosed(std::make_shared<Held>(
+        Held{m_connections, std::get<ConnectionLimiter::Slot>(std::move(admitted))}));
 }
 
 HttpResponse ApiServer::toResponse(ApiResult &&result)

@@ -3,6 +3,7 @@
 #include "actor.h"
 #include "apierror.h"
 #include "balancedtcpserver.h"
+#include "connectionlimiter.h"
 #include "httpconnection.h"
 #include "scope.h"
 
@@ -32,9 +33,10 @@ class ApiServer final : public QObject
     Q_OBJECT
 
 public:
-    static constexpr qsizetype kMaxBodyBytes = 64 * 1024;
-    // The framing limits and timeouts of every connection; set before serve().
-    void setConnectionLimits(const HttpRequestParser::Limits &limits,
+    // How connections are capped (shared by the node's API threads), framed and timed; set
+    // before serve(). Without a limiter no connection is refused for their number.
+    void setConnectionLimits(std::shared_ptr<ConnectionLimiter> limiter,
+                             const HttpRequestParser::Limits &framing,
                              const HttpConnection::Timeouts &timeouts);
     // The longest "Prefer: wait=N" honoured; a larger N waits this long.
     static constexpr int kMaxWaitSeconds = 30;
@@ -123,6 +125,7 @@ private:
 
     TicketService &m_tickets;
     std::shared_ptr<ApiGuard> m_guard;
+    std::shared_ptr<ConnectionLimiter> m_connections;
     HttpRequestParser::Limits m_limits;
     HttpConnection::Timeouts m_timeouts;
     std::unique_ptr<TicketSession> m_session;

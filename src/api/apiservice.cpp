@@ -9,6 +9,7 @@
 #include <QThread>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 ApiService::ApiService(TicketService &tickets, QObject *parent)
@@ -95,10 +96,19 @@ quint16 ApiService::start(const Options &options)
         m_tokenVerifier, *m_credentialFailures, HostAllowList(address, bound, options.allowedHosts),
         ClientAddressResolver(options.trustedProxies), options.limits,
         CorsPolicy(options.corsOrigins));
+    ConnectionLimiter::Policy connectionPolicy = options.connections;
+    if (rlimit files{};
+        ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+        // Past the descriptors there is nothing to accept with; a cap below them answers the
+        // client that is one too many, instead of leaving it waiting.
+        connectionPolicy.total = int(std::clamp<rlim_t>(files.rlim_cur - kReservedDescriptors, 1,
+                                                        rlim_t(connectionPolicy.total)));
+    }
+    const auto connections = std::make_shared<ConnectionLimiter>(connectionPolicy);
     for (int i = 0; i < options.workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
-        if (descriptor < 0 || !startWorker(descriptor, ring, guard)) {
+        if (descriptor < 0 || !startWorker(descriptor, ring, guard, connections, options)) {
             // A worker that failed did not adopt its descriptor.
             if (descriptor >= 0)
                 ::close(descriptor);
@@ -109,18 +119,23 @@ quint16 ApiService::start(const Options &options)
         }
     }
     qCInfo(lcApi).noquote() << "Listening on" << address.toString() << "port" << bound << "with"
-                            << options.workers << "threads" << (tls ? "(HTTPS)" : "(HTTP)");
+                            << options.workers << "threads" << (tls ? "(HTTPS)" : "(HTTP)")
+                            << "for at most" << connectionPolicy.total << "connections,"
+                            << connectionPolicy.perAddress << "per address";
     return bound;
 }
 
 bool ApiService::startWorker(qintptr listeningSocket,
                              const std::shared_ptr<BalancedTcpServer::Ring> &ring,
-                             const std::shared_ptr<ApiGuard> &guard)
+                             const std::shared_ptr<ApiGuard> &guard,
+                             const std::shared_ptr<ConnectionLimiter> &connections,
+                             const Options &options)
 {
     auto *thread = new QThread(this);
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
     auto *server = new ApiServer(m_tickets, guard);
     server->setRequestCounter(&m_requestsServed);
+    server->setConnectionLimits(connections, options.framing, options.timeouts);
     server->moveToThread(thread);
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.
     connect(thread, &QThread::finished, server, &QObject::deleteLater);

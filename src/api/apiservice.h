@@ -4,7 +4,9 @@
 #include "apitlsconfiguration.h"
 #include "balancedtcpserver.h"
 #include "clientaddressresolver.h"
+#include "connectionlimiter.h"
 #include "credentialfailuretracker.h"
+#include "httpconnection.h"
 #include "tokenverifier.h"
 
 #include <QHostAddress>
@@ -59,7 +61,15 @@ public:
         // Web origins whose pages may call the API from a browser; none by default.
         QStringList corsOrigins;
         ApiGuard::Limits limits;
+        // Open connections per client address and in all. The total is lowered, at start, to
+        // what the process's open-file limit leaves after the database and files.
+        ConnectionLimiter::Policy connections;
+        // The request line, headers and body a client may send.
+        HttpRequestParser::Limits framing;
+        HttpConnection::Timeouts timeouts;
     };
+    // Descriptors kept for the database, the model files and the log, not for clients.
+    static constexpr int kReservedDescriptors = 128;
 
     // Blocks until every worker accepts. Returns the bound port, or 0 with errorString() set.
     // A busy port leaves a running API where it was; unusable TLS files or plain HTTP where it
@@ -75,7 +85,8 @@ public:
 
 private:
     bool startWorker(qintptr listeningSocket, const std::shared_ptr<BalancedTcpServer::Ring> &ring,
-                     const std::shared_ptr<ApiGuard> &guard);
+                     const std::shared_ptr<ApiGuard> &guard,
+                     const std::shared_ptr<ConnectionLimiter> &connections, const Options &options);
 
     TicketService &m_tickets;
     TokenVerifier m_tokenVerifier;

@@ -2,8 +2,11 @@
 
 #include "apilogging.h"
 
+#include <QDateTime>
 #include <QMutexLocker>
+#include <QTimer>
 
+#include <atomic>
 #include <unistd.h>
 
 BalancedTcpServer::Ring::Ring(QSslConfiguration tls, std::chrono::milliseconds handshakeTimeout)
@@ -28,6 +31,22 @@ BalancedTcpServer::BalancedTcpServer(std::shared_ptr<Ring> ring, QObject *parent
                                 : socket->errorString());
                 });
     }
+    // Out of descriptors, QTcpServer stops accepting for good; this pauses instead, since
+    // descriptors come back as connections close, and meanwhile nothing spins on the socket.
+    connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        if (error != QAbstractSocket::SocketResourceError)
+            return;
+        // Once a shortage: while it lasts this comes four times a second per thread, and a
+        // minute without it ends it.
+        static std::atomic<qint64> lastWarningMs = 0;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (now - lastWarningMs.exchange(now) > 60'000) {
+            qCWarning(lcApi) << "Out of file descriptors; accepting again every"
+                             << kResumeAfterResourceError.count() << "ms until some are free";
+        }
+        pauseAccepting();
+        QTimer::singleShot(kResumeAfterResourceError, this, &QTcpServer::resumeAccepting);
+    });
     const QMutexLocker lock(&m_ring->m_mutex);
     m_ring->m_members.append(this);
 }

@@ -41,6 +41,8 @@ public:
         const std::chrono::milliseconds m_handshakeTimeout{0};
     };
 
+    static constexpr std::chrono::milliseconds kResumeAfterResourceError{250};
+
     explicit BalancedTcpServer(std::shared_ptr<Ring> ring, QObject *parent = nullptr);
     ~BalancedTcpServer() override;
     Q_DISABLE_COPY_MOVE(BalancedTcpServer)

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 class QTcpSocket;
 class HttpConnection;
@@ -66,6 +67,11 @@ public:
     Q_DISABLE_COPY_MOVE(HttpConnection)
 
     QTcpSocket *socket() const { return m_socket; }
+    // Answers with this status before reading anything, and closes: the client may not be
+    // served at all now.
+    void refuseAtOnce(int status, const QString &message) { refuse(status, message); }
+    // Held until the connection closes, such as its place among the node's connections.
+    void keepUntilClosed(std::shared_ptr<void> resource) { m_kept = std::move(resource); }
 
 Q_SIGNALS:
     void closed();
@@ -102,4 +108,5 @@ private:
     bool m_continueSent = false;
     qint64 m_discarded = 0;
     bool m_finished = false;
+    std::shared_ptr<void> m_kept;
 };

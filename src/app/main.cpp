@@ -11,9 +11,26 @@
 #include <QTextStream>
 
 #include <memory>
+#include <sys/resource.h>
+
+namespace {
+
+// A server holds a descriptor per client; the usual soft limit of 1,024 would cap it there
+// although the hard limit allows far more.
+void raiseOpenFileLimit()
+{
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    raiseOpenFileLimit();
     QCoreApplication::setOrganizationName(QStringLiteral("SupportConsole"));
     QCoreApplication::setApplicationName(QStringLiteral("support-console"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SUPPORT_CONSOLE_VERSION));
