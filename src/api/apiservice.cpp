@@ -3,12 +3,14 @@
 #include "apiguard.h"
 #include "apilogging.h"
 #include "apiserver.h"
+#include "settingskeys.h"
 #include "ticketservice.h"
 
 #include <QTcpServer>
 #include <QThread>
 
 #include <fcntl.h>
+#include <functional>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -123,6 +125,66 @@ quint16 ApiService::start(const Options &options)
                             << "for at most" << connectionPolicy.total << "connections,"
                             << connectionPolicy.perAddress << "per address";
     return bound;
+}
+
+void ApiService::readLimits(const QSettings &settings, Options &options, QStringList *problems)
+{
+    // Each key with its range, and where its value goes.
+    struct Limit
+    {
+        QLatin1StringView key;
+        qint64 minimum;
+        qint64 maximum;
+        std::function<void(qint64)> apply;
+    };
+    const auto seconds = [](std::chrono::milliseconds &target) {
+        return [&target](qint64 value) {
+            target = std::chrono::seconds(value);
+        };
+    };
+    const QList<Limit> limits{
+        {SettingsKeys::apiMaxConnections, 1, 1'000'000,
+         [&](qint64 v) {
+             options.connections.total = int(v);
+         }},
+        {SettingsKeys::apiMaxConnectionsPerAddress, 1, 1'000'000,
+         [&](qint64 v) {
+             options.connections.perAddress = int(v);
+         }},
+        {SettingsKeys::apiHeaderTimeoutSeconds, 1, 3600, seconds(options.timeouts.head)},
+        {SettingsKeys::apiBodyTimeoutSeconds, 1, 3600, seconds(options.timeouts.body)},
+        {SettingsKeys::apiIdleTimeoutSeconds, 1, 86400, seconds(options.timeouts.idle)},
+        {SettingsKeys::apiMaxUrlBytes, 256, 1024 * 1024,
+         [&](qint64 v) {
+             options.framing.maxTargetBytes = v;
+         }},
+        {SettingsKeys::apiMaxHeaderBytes, 1024, 1024 * 1024,
+         [&](qint64 v) {
+             options.framing.maxHeadBytes = v;
+         }},
+        {SettingsKeys::apiMaxHeaders, 8, 10'000,
+         [&](qint64 v) {
+             options.framing.maxHeaderCount = int(v);
+         }},
+        {SettingsKeys::apiMaxBodyBytes, 1024, 64 * 1024 * 1024,
+         [&](qint64 v) {
+             options.framing.maxBodyBytes = v;
+         }},
+    };
+    for (const Limit &limit : limits) {
+        if (!settings.contains(limit.key))
+            continue;
+        bool ok = false;
+        const qint64 value = settings.value(limit.key).toLongLong(&ok);
+        if (ok && value >= limit.minimum && value <= limit.maximum) {
+            limit.apply(value);
+        } else if (problems) {
+            problems->append(tr("%1 must be a whole number from %2 to %3; the default applies.")
+                                 .arg(limit.key)
+                                 .arg(limit.minimum)
+                                 .arg(limit.maximum));
+        }
+    }
 }
 
 bool ApiService::startWorker(qintptr listeningSocket,

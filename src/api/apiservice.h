@@ -12,6 +12,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSettings>
 
 #include <atomic>
 #include <memory>
@@ -70,6 +71,9 @@ public:
     };
     // Descriptors kept for the database, the model files and the log, not for clients.
     static constexpr int kReservedDescriptors = 128;
+    // The limits on clients that the settings name (SettingsKeys::apiMax...), over the
+    // defaults; a value out of its range is left at the default and described in *problems.
+    static void readLimits(const QSettings &settings, Options &options, QStringList *problems);
 
     // Blocks until every worker accepts. Returns the bound port, or 0 with errorString() set.
     // A busy port leaves a running API where it was; unusable TLS files or plain HTTP where it

@@ -60,6 +60,10 @@ ApiService::Options apiOptions(const CommandLine &commandLine, const QHostAddres
     }
     options.allowInsecureHttp = commandLine.allowInsecureHttp ||
                                 settings.value(SettingsKeys::apiAllowInsecureHttp).toBool();
+    QStringList problems;
+    ApiService::readLimits(settings, options, &problems);
+    for (const QString &problem : std::as_const(problems))
+        qWarning().noquote() << problem;
     options.allowedHosts = commandLine.allowedHosts.isEmpty()
                                ? settings.value(SettingsKeys::apiAllowedHosts).toStringList()
                                : commandLine.allowedHosts;

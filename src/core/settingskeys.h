@@ -16,6 +16,16 @@ inline constexpr QLatin1StringView apiTlsCertificate{"api/tls_certificate"};
 inline constexpr QLatin1StringView apiTlsKey{"api/tls_key"};
 // Plain HTTP on an address other computers can reach, which the API otherwise refuses.
 inline constexpr QLatin1StringView apiAllowInsecureHttp{"api/allow_insecure_http"};
+// The API's limits on its clients; absent keys keep the defaults README lists.
+inline constexpr QLatin1StringView apiMaxConnections{"api/max_connections"};
+inline constexpr QLatin1StringView apiMaxConnectionsPerAddress{"api/max_connections_per_address"};
+inline constexpr QLatin1StringView apiHeaderTimeoutSeconds{"api/header_timeout_seconds"};
+inline constexpr QLatin1StringView apiBodyTimeoutSeconds{"api/body_timeout_seconds"};
+inline constexpr QLatin1StringView apiIdleTimeoutSeconds{"api/idle_timeout_seconds"};
+inline constexpr QLatin1StringView apiMaxUrlBytes{"api/max_url_bytes"};
+inline constexpr QLatin1StringView apiMaxHeaderBytes{"api/max_header_bytes"};
+inline constexpr QLatin1StringView apiMaxHeaders{"api/max_headers"};
+inline constexpr QLatin1StringView apiMaxBodyBytes{"api/max_body_bytes"};
 inline constexpr QLatin1StringView databasePath{"database/path"};
 inline constexpr QLatin1StringView aiProviders{"ai/providers"};
 inline constexpr QLatin1StringView aiReviewThreshold{"ai/review_threshold"};

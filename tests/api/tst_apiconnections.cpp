@@ -1,10 +1,13 @@
 #include "apiservice.h"
 #include "rawexchange.h"
+#include "settingskeys.h"
 #include "temporarydatabase.h"
 #include "ticketservice.h"
 
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <ctime>
@@ -31,6 +34,7 @@ private Q_SLOTS:
     void slowAndIdleClientsDoNotHoldUpOthers();
     void slowHeadIsCutOff();
     void outOfDescriptorsWaitsWithoutSpinning();
+    void limitsComeFromSettings();
 
 private:
     void start(ApiService::Options options);
@@ -201,6 +205,29 @@ void TestApiConnections::outOfDescriptorsWaitsWithoutSpinning()
     // Descriptors are back: the waiting client is served.
     QByteArray answer;
     QTRY_VERIFY((answer += client.readAll()).startsWith("HTTP/1.1 200"));
+}
+
+void TestApiConnections::limitsComeFromSettings()
+{
+    QTemporaryDir directory;
+    QSettings settings(directory.filePath(u"settings.ini"_s), QSettings::IniFormat);
+    settings.setValue(SettingsKeys::apiMaxConnectionsPerAddress, 2);
+    settings.setValue(SettingsKeys::apiIdleTimeoutSeconds, 5);
+    settings.setValue(SettingsKeys::apiMaxUrlBytes, u"4096"_s);
+    settings.setValue(SettingsKeys::apiMaxBodyBytes, u"lots"_s);
+    settings.setValue(SettingsKeys::apiMaxHeaders, 3);
+    ApiService::Options options;
+    QStringList problems;
+    ApiService::readLimits(settings, options, &problems);
+    QCOMPARE(options.connections.perAddress, 2);
+    QCOMPARE(options.timeouts.idle, 5s);
+    QCOMPARE(options.framing.maxTargetBytes, 4096);
+    // Out of range or no number: the default stands, and the problem is named.
+    QCOMPARE(options.framing.maxBodyBytes, HttpRequestParser::Limits().maxBodyBytes);
+    QCOMPARE(options.framing.maxHeaderCount, HttpRequestParser::Limits().maxHeaderCount);
+    QCOMPARE(problems.size(), 2);
+    QVERIFY(problems.join(u' ').contains(SettingsKeys::apiMaxBodyBytes));
+    QVERIFY(problems.join(u' ').contains(SettingsKeys::apiMaxHeaders));
 }
 
 QTEST_MAIN(TestApiConnections)
