@@ -20,7 +20,19 @@ bool CsvReader::fillBuffer()
                 m_deviceError = m_device->errorString();
             return false;
         }
+        if (chunk.contains('\0')) {
+            m_formatError = QStringLiteral("the file holds NUL bytes, so it is binary data or "
+                                           "UTF-16 text, not UTF-8 CSV");
+            return false;
+        }
         decoded = m_decoder.decode(chunk);
+        // Replacement characters would store the text changed; the user can convert the file.
+        if (m_decoder.hasError()) {
+            m_formatError = QStringLiteral("the file is not UTF-8 text (near line %1); save it "
+                                           "as UTF-8 and import it again")
+                                .arg(m_line);
+            return false;
+        }
     }
     m_buffer = m_buffer.mid(m_position) + decoded;
     m_position = 0;
@@ -38,11 +50,14 @@ bool CsvReader::readRecord(Record *record)
     State state = State::FieldStart;
     QString field;
     bool sawAnything = false;
+    qsizetype characters = 0;
+    bool tooLong = false;
     // Only a CR read outside quotes can be the first half of a CRLF line end.
     bool endsWithUnquotedCr = false;
 
     auto endField = [&] {
-        record->fields.append(field);
+        if (!tooLong)
+            record->fields.append(field);
         field.clear();
         endsWithUnquotedCr = false;
     };
@@ -52,6 +67,14 @@ bool CsvReader::readRecord(Record *record)
             break;
         const QChar c = m_buffer.at(m_position++);
         sawAnything = true;
+        // Past the limit the record is read to its end but nothing more of it is kept.
+        if (++characters > kMaxRecordCharacters && !tooLong) {
+            tooLong = true;
+            record->fields.clear();
+        }
+        if (tooLong) {
+            field.clear();
+        }
 
         if (state == State::Quoted) {
             if (c == u'"')
@@ -79,6 +102,8 @@ bool CsvReader::readRecord(Record *record)
             if (endsWithUnquotedCr)
                 field.chop(1);
             endField();
+            if (tooLong)
+                reportTooLong(record);
             return true;
         } else if (c == u'"' && state == State::FieldStart) {
             state = State::Quoted;
@@ -97,5 +122,15 @@ bool CsvReader::readRecord(Record *record)
     if (endsWithUnquotedCr)
         field.chop(1);
     endField();
+    if (tooLong)
+        reportTooLong(record);
     return true;
+}
+
+void CsvReader::reportTooLong(Record *record)
+{
+    record->fields.clear();
+    record->error = QStringLiteral("the record starting on line %1 is longer than %2 characters")
+                        .arg(record->firstLine)
+                        .arg(kMaxRecordCharacters);
 }

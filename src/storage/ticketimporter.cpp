@@ -30,7 +30,10 @@ TicketImporter::Summary TicketImporter::import(QIODevice *device, const Options 
 {
     CsvReader reader(device);
     CsvReader::Record record;
-    if (!reader.readRecord(&record))
+    const bool hasHeader = reader.readRecord(&record);
+    if (!reader.formatError().isEmpty())
+        throw StorageError(tr("The file cannot be imported: %1.").arg(reader.formatError()));
+    if (!hasHeader)
         throw StorageError(tr("The file is empty."));
     const DatasetCsvFormat format(record.fields);
     if (!format.isValid()) {
@@ -72,6 +75,9 @@ TicketImporter::Summary TicketImporter::import(QIODevice *device, const Options 
     }
     if (!reader.deviceError().isEmpty())
         throw StorageError(tr("Reading the file failed: %1").arg(reader.deviceError()));
+    // Nothing of a file that turns out not to be CSV text is stored, not even its first rows.
+    if (!reader.formatError().isEmpty())
+        throw StorageError(tr("The file cannot be imported: %1.").arg(reader.formatError()));
     transaction.commit();
     Q_EMIT progressed(summary.read, device->pos());
     return summary;

@@ -71,6 +71,8 @@ private Q_SLOTS:
     void spreadsCreatedAtOverPastDays();
     void missingColumnsImportNothing();
     void readFailureRollsEverythingBack();
+    void hostileFiles_data();
+    void hostileFiles();
 
 private:
     TicketImporter::Summary importFile(const QString &name, TicketImporter::Options options = {});
@@ -267,6 +269,110 @@ void TestTicketImporter::readFailureRollsEverythingBack()
     QSignalSpy progress(&importer, &TicketImporter::progressed);
     QVERIFY_THROWS_EXCEPTION(StorageError, importer.import(&device, {}));
     QCOMPARE(TicketRepository(m_temporary->database()).count(), 0);
+}
+
+namespace {
+
+const QByteArray kHeader =
+    "subject,body,answer,type,queue,priority,language,tag_1,tag_2,tag_3,tag_4,tag_5,tag_6,tag_7,"
+    "tag_8\n";
+
+QByteArray row(const QByteArray &subject, const QByteArray &body)
+{
+    return subject + ',' + body + ",,Incident,Technical Support,high,en,,,,,,,,\n";
+}
+
+} // namespace
+
+// The importer's own catalogue: a malformed row is reported by its line and skipped; a file that
+// cannot be read as CSV text at all stores nothing.
+void TestTicketImporter::hostileFiles_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    // -1: the import fails as a whole.
+    QTest::addColumn<int>("imported");
+    QTest::addColumn<QList<qint64>>("rejectedLines");
+    // What the failure or the first rejection says.
+    QTest::addColumn<QString>("reason");
+
+    const QByteArray good = row("Printer", "It jams");
+    QTest::newRow("unterminated quote in the middle")
+        << kHeader + good + row("Broken", "\"never closed") + good << 1 << QList<qint64>{3}
+        << u"never closed"_s;
+    QTest::newRow("quote inside an unquoted field")
+        << kHeader + row("Say \"hi\"", "Body") << 1 << QList<qint64>{} << QString();
+    QTest::newRow("too few fields")
+        << kHeader + "Only,two\n" + good << 1 << QList<qint64>{2} << u"fields"_s;
+    QTest::newRow("too many fields") << kHeader + good.chopped(1) + ",extra,extra\n" + good << 1
+                                     << QList<qint64>{2} << u"fields"_s;
+    QTest::newRow("field of two million characters")
+        << kHeader + row("Huge", QByteArray(2'000'000, 'x')) + good << 1 << QList<qint64>{2}
+        << u"longer than"_s;
+    QTest::newRow("body over the ticket limit")
+        << kHeader + row("Long", QByteArray(20001, 'b')) + good << 1 << QList<qint64>{2}
+        << u"body"_s;
+    QTest::newRow("NUL escaped into a field by quoting")
+        << kHeader + row("Ctrl", "\"a\x1b[2Jb\"") + good << 1 << QList<qint64>{2} << u"control"_s;
+    QTest::newRow("blank body of zero-width spaces")
+        << kHeader + row("Blank", "\xe2\x80\x8b\xe2\x80\x8b") + good << 1 << QList<qint64>{2}
+        << u"blank"_s;
+    QTest::newRow("markup is kept as text")
+        << kHeader + row("<b>Bold</b>", "<script>alert(1)</script>") << 1 << QList<qint64>{}
+        << QString();
+
+    QTest::newRow("binary file") << QByteArray::fromHex("89504e470d0a1a0a0000000d49484452") +
+                                        QByteArray(4000, '\0')
+                                 << -1 << QList<qint64>{} << u"binary"_s;
+    QTest::newRow("NUL after good rows")
+        << kHeader + good + good + QByteArray("\0\0\0", 3) << -1 << QList<qint64>{} << u"binary"_s;
+    QTest::newRow("Latin-1") << kHeader + row("Caf\xe9", "Cr\xe8"
+                                                         "me br\xfb"
+                                                         "l\xe9"
+                                                         "e")
+                             << -1 << QList<qint64>{} << u"UTF-8"_s;
+    QTest::newRow("UTF-16") << QByteArray("\xff\xfes\0u\0b\0", 8) << -1 << QList<qint64>{}
+                            << u"binary"_s;
+    QTest::newRow("Windows-1252 after good rows")
+        << kHeader + good + row("Price", "5 \x80") << -1 << QList<qint64>{} << u"UTF-8"_s;
+    QTest::newRow("no header, only text")
+        << QByteArray("just some words\n") << -1 << QList<qint64>{} << u"missing column"_s;
+    QTest::newRow("empty") << QByteArray() << -1 << QList<qint64>{} << u"empty"_s;
+}
+
+void TestTicketImporter::hostileFiles()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(int, imported);
+    QFETCH(QList<qint64>, rejectedLines);
+    QFETCH(QString, reason);
+
+    QBuffer buffer(&file);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    TicketImporter importer(m_temporary->database());
+    TicketImporter::Options options;
+    options.spreadDays = 0;
+    if (imported < 0) {
+        try {
+            importer.import(&buffer, options);
+            QFAIL("the file must not import");
+        } catch (const StorageError &error) {
+            QVERIFY2(error.message().contains(reason, Qt::CaseInsensitive),
+                     qPrintable(error.message()));
+        }
+        QCOMPARE(TicketRepository(m_temporary->database()).count(), 0);
+        return;
+    }
+    const TicketImporter::Summary summary = importer.import(&buffer, options);
+    QList<qint64> lines;
+    for (const TicketImporter::RejectedRow &rejected : summary.rejected)
+        lines.append(rejected.line);
+    QCOMPARE(lines, rejectedLines);
+    if (!rejectedLines.isEmpty()) {
+        QVERIFY2(summary.rejected.first().reason.contains(reason, Qt::CaseInsensitive),
+                 qPrintable(summary.rejected.first().reason));
+    }
+    QCOMPARE(summary.imported, imported);
+    QCOMPARE(TicketRepository(m_temporary->database()).count(), imported);
 }
 
 QTEST_GUILESS_MAIN(TestTicketImporter)
