@@ -309,7 +309,7 @@ void ApiServer::serve(HttpRequest &&request, HttpResponder &&responder)
     QElapsedTimer timer;
     timer.start();
     // The request line is built only when someone reads it: this runs for every request.
-    const QString line = lcApiRequests().isInfoEnabled() ? requestLine(request) : QString();
+    const QString line = m_accessLog ? requestLine(request) : QString();
     static const QList<QLatin1String> patterns = [] {
         QList<QLatin1String> paths;
         for (const Endpoint &endpoint : endpoints()) {
@@ -612,10 +612,12 @@ void ApiServer::logRequest(const QString &requestLine, const HttpResponse &respo
 {
     if (m_requestCounter)
         m_requestCounter->fetch_add(1, std::memory_order_relaxed);
-    qCInfo(lcApiRequests).noquote() << requestLine << response.status
-                                    << QStringLiteral("%1B %2ms")
-                                           .arg(response.body.size())
-                                           .arg(double(timer.nsecsElapsed()) / 1e6, 0, 'f', 2);
+    if (!m_accessLog)
+        return;
+    m_accessLog->append(
+        QByteArray(requestLine.toUtf8() + ' ' + QByteArray::number(response.status) + ' ' +
+                   QByteArray::number(response.body.size()) + "B " +
+                   QByteArray::number(double(timer.nsecsElapsed()) / 1e6, 'f', 2) + "ms"));
 }
 
 ApiResult ApiServer::createRequest(const Call &call)

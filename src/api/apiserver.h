@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accesslog.h"
 #include "actor.h"
 #include "apierror.h"
 #include "balancedtcpserver.h"
@@ -65,6 +66,8 @@ public:
     QString errorString() const { return m_errorString; }
     // Counts every answered request there, for the window's status bar. Set before serve().
     void setRequestCounter(std::atomic<qint64> *counter) { m_requestCounter = counter; }
+    // Where answered requests are logged, shared by the node's API threads; none logs nothing.
+    void setAccessLog(std::shared_ptr<AccessLog> log) { m_accessLog = std::move(log); }
 
 private:
     struct Call
@@ -136,4 +139,5 @@ private:
     QMultiHash<qint64, std::shared_ptr<Waiter>> m_waiters;
     QString m_errorString;
     std::atomic<qint64> *m_requestCounter = nullptr;
+    std::shared_ptr<AccessLog> m_accessLog;
 };

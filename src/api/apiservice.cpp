@@ -107,6 +107,7 @@ quint16 ApiService::start(const Options &options)
                                                         rlim_t(connectionPolicy.total)));
     }
     const auto connections = std::make_shared<ConnectionLimiter>(connectionPolicy);
+    m_accessLog = AccessLog::isEnabled() ? std::make_shared<AccessLog>() : nullptr;
     for (int i = 0; i < options.workers; ++i) {
         // Close-on-exec, so a program this one starts never holds the API's port.
         const int descriptor = ::fcntl(int(listener.socketDescriptor()), F_DUPFD_CLOEXEC, 0);
@@ -197,6 +198,7 @@ bool ApiService::startWorker(qintptr listeningSocket,
     thread->setObjectName(QStringLiteral("api-%1").arg(m_threads.size() + 1));
     auto *server = new ApiServer(m_tickets, guard);
     server->setRequestCounter(&m_requestsServed);
+    server->setAccessLog(m_accessLog);
     server->setConnectionLimits(connections, options.framing, options.timeouts);
     server->moveToThread(thread);
     // Deleted on its own thread once the loop ends, which also closes that thread's connection.
@@ -233,4 +235,7 @@ void ApiService::stop()
         delete thread;
     }
     m_threads.clear();
+    // The last answers' lines are out before stop() returns, as a stopping program expects.
+    if (m_accessLog)
+        m_accessLog->flush();
 }

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <memory>
 
+class AccessLog;
 class ApiServer;
 class QThread;
 class TicketService;
@@ -100,4 +101,5 @@ private:
     QList<ApiServer *> m_servers;
     QString m_errorString;
     std::atomic<qint64> m_requestsServed = 0;
+    std::shared_ptr<AccessLog> m_accessLog;
 };
