@@ -79,14 +79,15 @@ MainWindow::MainWindow(TicketService &tickets, const UserAccount &user, QWidget 
     header->setStretchLastSection(false);
     m_ui->ticketTableView->verticalHeader()->setDefaultSectionSize(
         m_ui->ticketTableView->fontMetrics().height() + 8);
-    const std::array<std::pair<int, int>, 8> widths{{{TicketTableModel::IdColumn, 64},
-                                                     {TicketTableModel::ReceivedColumn, 125},
-                                                     {TicketTableModel::CategoryColumn, 115},
-                                                     {TicketTableModel::ConfidenceColumn, 85},
-                                                     {TicketTableModel::PriorityColumn, 70},
-                                                     {TicketTableModel::StatusColumn, 85},
-                                                     {TicketTableModel::AssigneeColumn, 95},
-                                                     {TicketTableModel::NeedsReviewColumn, 95}}};
+    // Narrow enough that the subject keeps most of the table at the window's default size.
+    const std::array<std::pair<int, int>, 8> widths{{{TicketTableModel::IdColumn, 52},
+                                                     {TicketTableModel::ReceivedColumn, 118},
+                                                     {TicketTableModel::CategoryColumn, 105},
+                                                     {TicketTableModel::ConfidenceColumn, 82},
+                                                     {TicketTableModel::PriorityColumn, 62},
+                                                     {TicketTableModel::StatusColumn, 78},
+                                                     {TicketTableModel::AssigneeColumn, 86},
+                                                     {TicketTableModel::NeedsReviewColumn, 62}}};
     for (const auto &[column, width] : widths)
         m_ui->ticketTableView->setColumnWidth(column, width);
     m_ui->mainSplitter->setStretchFactor(0, 3);

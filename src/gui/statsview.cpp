@@ -29,6 +29,7 @@
 namespace {
 
 enum CorrectionsColumn { Corrected, Confirmed, Rate, ColumnCount };
+constexpr int kMaxActorTableHeight = 180;
 
 std::size_t index(Category category)
 {
@@ -416,6 +417,12 @@ void StatsView::showCorrections()
                                                ? tr("By person and integration: no verdicts yet.")
                                                : tr("By person and integration:"));
     table->setVisible(!m_stats.correctionsByActor.isEmpty());
+    // As tall as its rows, up to a few, then it scrolls.
+    table->resizeRowsToContents();
+    int height = table->horizontalHeader()->sizeHint().height() + 2 * table->frameWidth();
+    for (int row = 0; row < table->rowCount(); ++row)
+        height += table->rowHeight(row);
+    table->setFixedHeight(std::min(height, kMaxActorTableHeight));
 }
 
 void StatsView::showConfidence()

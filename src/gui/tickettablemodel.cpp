@@ -386,6 +386,11 @@ QVariant TicketTableModel::rawValue(const Ticket &ticket, int column) const
 
 QVariant TicketTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // The short header, in full where a pointer or a screen reader asks.
+    if (orientation == Qt::Horizontal && section == NeedsReviewColumn &&
+        (role == Qt::ToolTipRole || role == Qt::AccessibleTextRole)) {
+        return tr("Needs review");
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -406,7 +411,7 @@ QVariant TicketTableModel::headerData(int section, Qt::Orientation orientation, 
     case AssigneeColumn:
         return tr("Assigned to");
     case NeedsReviewColumn:
-        return tr("Needs review");
+        return tr("Review");
     default:
         return {};
     }
