@@ -26,6 +26,7 @@ class TestApiConnections : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -47,6 +48,16 @@ private:
     std::unique_ptr<ApiService> m_service;
     quint16 m_port = 0;
 };
+
+void TestApiConnections::initTestCase()
+{
+    // Client and server ends of hundreds of connections share this process's descriptors; the
+    // program raises its soft limit at start, and so does this test.
+    rlimit files{};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &files) == 0);
+    files.rlim_cur = files.rlim_max;
+    QVERIFY(::setrlimit(RLIMIT_NOFILE, &files) == 0);
+}
 
 void TestApiConnections::init()
 {
