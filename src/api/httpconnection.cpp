@@ -224,6 +224,9 @@ void HttpConnection::write(const HttpResponse &response, bool withBody, bool clo
     if (hasBody && withBody)
         out += response.body;
     m_socket->write(out);
+    // Now, not when the event loop next runs: an answer given as the API stops (to a client
+    // waiting for a classification) must leave before its thread and socket are gone.
+    m_socket->flush();
 }
 
 void HttpConnection::armTimer()
