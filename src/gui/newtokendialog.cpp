@@ -2,24 +2,14 @@
 
 #include "ui_newtokendialog.h"
 
-#include <QPushButton>
-
 NewTokenDialog::NewTokenDialog(QWidget *parent)
-    : QDialog(parent)
+    : SubmitFormDialog(parent)
     , m_ui(std::make_unique<Ui::NewTokenDialog>())
 {
     m_ui->setupUi(this);
-    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setText(tr("&Create"));
-    QPalette errorPalette = m_ui->errorLabel->palette();
-    errorPalette.setColor(QPalette::WindowText, QColor(0xC0, 0x39, 0x2B));
-    m_ui->errorLabel->setPalette(errorPalette);
-    m_ui->errorLabel->hide();
     connect(m_ui->expiresCheckBox, &QCheckBox::toggled, m_ui->expiryDaysSpinBox,
             &QWidget::setEnabled);
-    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &NewTokenDialog::accept);
-    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &NewTokenDialog::reject);
-    const int fitted = heightForWidth(width());
-    resize(width(), fitted > 0 ? fitted : sizeHint().height());
+    setUpSubmitting(m_ui->buttonBox, tr("&Create"), m_ui->errorLabel);
 }
 
 NewTokenDialog::~NewTokenDialog() = default;
@@ -43,31 +33,4 @@ std::optional<int> NewTokenDialog::expiresInDays() const
     if (!m_ui->expiresCheckBox->isChecked())
         return std::nullopt;
     return m_ui->expiryDaysSpinBox->value();
-}
-
-void NewTokenDialog::accept()
-{
-    if (!m_ui->buttonBox->button(QDialogButtonBox::Ok)->isEnabled())
-        return;
-    m_ui->errorLabel->hide();
-    setBusy(true);
-    Q_EMIT submitted();
-}
-
-void NewTokenDialog::finish()
-{
-    setBusy(false);
-    QDialog::accept();
-}
-
-void NewTokenDialog::showProblem(const QString &problem)
-{
-    setBusy(false);
-    m_ui->errorLabel->setText(problem);
-    m_ui->errorLabel->show();
-}
-
-void NewTokenDialog::setBusy(bool busy)
-{
-    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setEnabled(!busy);
 }

@@ -1,8 +1,7 @@
 #pragma once
 
 #include "scope.h"
-
-#include <QDialog>
+#include "submitformdialog.h"
 
 #include <memory>
 #include <optional>
@@ -14,7 +13,7 @@ class NewTokenDialog;
 // The form for a new integration token: its name, its scopes and when it expires. Whoever
 // opened it makes the token off the GUI thread and either closes it with finish() or shows the
 // refusal with showProblem().
-class NewTokenDialog final : public QDialog
+class NewTokenDialog final : public SubmitFormDialog
 {
     Q_OBJECT
 
@@ -28,16 +27,6 @@ public:
     // None: never.
     std::optional<int> expiresInDays() const;
 
-    // Announces submitted(); the form stays open until finish() or showProblem().
-    void accept() override;
-    void finish();
-    void showProblem(const QString &problem);
-
-Q_SIGNALS:
-    void submitted();
-
 private:
-    void setBusy(bool busy);
-
     std::unique_ptr<Ui::NewTokenDialog> m_ui;
 };

@@ -1,8 +1,7 @@
 #pragma once
 
 #include "role.h"
-
-#include <QDialog>
+#include "submitformdialog.h"
 
 #include <memory>
 
@@ -13,7 +12,7 @@ class UserFormDialog;
 // The form for a new user (name, role, password typed twice) or a user's new password. It
 // only checks that the two entries agree; whoever opened it stores the result off the GUI
 // thread and either closes it with finish() or shows the refusal with showProblem().
-class UserFormDialog final : public QDialog
+class UserFormDialog final : public SubmitFormDialog
 {
     Q_OBJECT
 
@@ -28,17 +27,10 @@ public:
     Role role() const;
     QString password() const;
 
-    // Checks the two entries agree and announces submitted(); the form stays open until
-    // finish() or showProblem().
-    void accept() override;
-    void finish();
-    void showProblem(const QString &problem);
-
-Q_SIGNALS:
-    void submitted();
+protected:
+    // A user name, and the two passwords agree.
+    bool checkEntries() override;
 
 private:
-    void setBusy(bool busy);
-
     std::unique_ptr<Ui::UserFormDialog> m_ui;
 };
