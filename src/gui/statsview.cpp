@@ -7,6 +7,7 @@
 #include <QBarSet>
 #include <QCategoryAxis>
 #include <QChart>
+#include <QChartView>
 #include <QCursor>
 #include <QDir>
 #include <QEvent>
@@ -119,6 +120,15 @@ QIcon swatch(const QColor &color)
     return QIcon(pixmap);
 }
 
+// A QChartView made by the .ui file holds an empty chart of its own, and setChart only releases
+// it (Qt's documentation): without the delete, every statistics view would leak one.
+void installChart(QChartView *view, QChart *chart)
+{
+    QChart *placeholder = view->chart();
+    view->setChart(chart);
+    delete placeholder;
+}
+
 } // namespace
 
 StatsView::StatsView(QWidget *parent)
@@ -207,7 +217,7 @@ void StatsView::setUpDailyChart()
     // The view's width decides how many dates fit under the plot. Not the plot area's: the
     // labels themselves move its edges, and could make the choice flip back and forth.
     m_ui->dailyChartView->installEventFilter(this);
-    m_ui->dailyChartView->setChart(m_dailyChart);
+    installChart(m_ui->dailyChartView, m_dailyChart);
     m_ui->dailyChartView->setRenderHint(QPainter::Antialiasing);
 }
 
@@ -255,7 +265,7 @@ void StatsView::setUpConfidenceChart()
                                 locale.toString((bucket + 1) * width, 'f', 1)));
         });
     }
-    m_ui->confidenceChartView->setChart(m_confidenceChart);
+    installChart(m_ui->confidenceChartView, m_confidenceChart);
     m_ui->confidenceChartView->setRenderHint(QPainter::Antialiasing);
 }
 
