@@ -22,6 +22,7 @@ private Q_SLOTS:
     void preferWaitZeroAnswersAtOnce();
     void preferWaitAcceptsSpacesAndQuotes();
     void preferWaitTimesOutWithThePendingTicket();
+    void aWaitIsNotIdleTime();
     void clientLeavingDuringAWaitHarmsNothing();
     void stoppingAnswersWaitingClients();
     void healthReportsProvidersAndQueue();
@@ -179,6 +180,32 @@ void TestApiClassification::preferWaitTimesOutWithThePendingTicket()
                                   .value(u"provider"_s)
                                   .toString(),
                               u"remote"_s, 10'000);
+}
+
+void TestApiClassification::aWaitIsNotIdleTime()
+{
+    FakeLlmServer llm;
+    llm.setDefaultBehaviour(FakeLlmServer::Behaviour::slow(2500ms));
+    ApiService::Options api;
+    api.timeouts.idle = 1s;
+    RunningServer server(remoteFirst(llm), api);
+
+    // The remote answer takes 2.5 s, more than twice the idle timeout: the connection waits for
+    // it rather than being closed as idle.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(socket.waitForConnected(5'000));
+    QElapsedTimer timer;
+    timer.start();
+    socket.write(waitingPost(server, u"The app crashes on start"_s, 10));
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\"provider\":"), 8'000);
+    QVERIFY2(timer.elapsed() >= 2'000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(answer.startsWith("HTTP/1.1 201"), answer.constData());
+    QVERIFY2(answer.contains("\"provider\":\"remote\""), answer.constData());
+
+    // Answered, the connection is idle, and the idle timeout applies again.
+    QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 3'000);
 }
 
 void TestApiClassification::clientLeavingDuringAWaitHarmsNothing()

@@ -2,7 +2,8 @@
 
 #include "testtoken.h"
 
-RunningServer::RunningServer(std::optional<ClassificationOptions> classification)
+RunningServer::RunningServer(std::optional<ClassificationOptions> classification,
+                             const ApiService::Options &api)
 {
     if (classification) {
         m_classification =
@@ -11,7 +12,7 @@ RunningServer::RunningServer(std::optional<ClassificationOptions> classification
     }
     m_tickets = std::make_unique<TicketService>(m_database.database(), m_classification.get());
     m_service = std::make_unique<ApiService>(*m_tickets);
-    m_port = m_service->start(QHostAddress(QHostAddress::LocalHost), 0);
+    m_port = m_service->start(api);
     m_token = makeTestToken(m_database.database());
     m_client = std::make_unique<HttpClient>(baseUrl());
     m_client->setBearerToken(m_token);

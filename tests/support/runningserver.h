@@ -10,12 +10,14 @@
 #include <optional>
 
 // The real API server and ticket service on an ephemeral loopback port, over a fresh temporary
-// database; with classification options, also the real classification service beside it.
-// Its client sends a token with every scope.
+// database; with classification options, also the real classification service beside it; with
+// API options (limits, timeouts), the API started with those. Its client sends a token with
+// every scope.
 class RunningServer final
 {
 public:
-    explicit RunningServer(std::optional<ClassificationOptions> classification = std::nullopt);
+    explicit RunningServer(std::optional<ClassificationOptions> classification = std::nullopt,
+                           const ApiService::Options &api = {});
     ~RunningServer();
     Q_DISABLE_COPY_MOVE(RunningServer)
 
