@@ -3,6 +3,7 @@
 #include "httprequestparser.h"
 #include "httpresponse.h"
 
+#include <QDeadlineTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -83,6 +84,8 @@ private:
     void refuse(int status, const QString &message);
     void write(const HttpResponse &response, bool withBody, bool close);
     void armTimer();
+    void setDeadline(std::chrono::milliseconds timeout);
+    void deadlineCheck();
     void timedOut();
     // After a refusal the client may still be sending what was refused; closing at once would
     // reset the connection and lose the answer. So the answer goes out, the sending side shuts,
@@ -100,6 +103,10 @@ private:
     ProblemAnswer m_problemAnswer;
     QByteArray m_unread;
     QTimer m_timer;
+    // When the connection times out in its present state; forever while a request waits for its
+    // answer. The timer fires at m_timerDue, never after the deadline.
+    QDeadlineTimer m_deadline{QDeadlineTimer::Forever};
+    QDeadlineTimer m_timerDue;
     enum class Waiting { Idle, Head, Body, Answer, Closing, Lingering };
     Waiting m_waiting = Waiting::Idle;
     // Of the request being answered.
