@@ -15,7 +15,13 @@ constexpr qsizetype kFlushBytes = 64 * 1024;
 
 // "2026-12-06T13:45:01.123 ", as main()'s message pattern writes the time. The part up to the
 // second is made once a second per thread, not per line.
-QByteArray timestamp()
+struct Timestamp
+{
+    const QByteArray &prefix;
+    char milliseconds[4];
+};
+
+Timestamp timestamp()
 {
     thread_local qint64 cachedSecond = -1;
     thread_local QByteArray cachedPrefix;
@@ -27,8 +33,8 @@ QByteArray timestamp()
                            .toLatin1();
     }
     const int ms = int(nowMs % 1000);
-    return cachedPrefix + char('0' + ms / 100) + char('0' + ms / 10 % 10) + char('0' + ms % 10) +
-           ' ';
+    return {cachedPrefix,
+            {char('0' + ms / 100), char('0' + ms / 10 % 10), char('0' + ms % 10), ' '}};
 }
 
 } // namespace
@@ -54,11 +60,14 @@ bool AccessLog::isEnabled()
 
 void AccessLog::append(QByteArrayView line)
 {
-    const QByteArray stamped = timestamp() + line + '\n';
+    const Timestamp stamp = timestamp();
     bool full = false;
     {
         const std::lock_guard lock(m_mutex);
-        m_pending += stamped;
+        // Room for a whole batch at once, rather than growing line by line.
+        if (m_pending.capacity() == 0)
+            m_pending.reserve(kFlushBytes + 4096);
+        m_pending.append(stamp.prefix).append(stamp.milliseconds, 4).append(line).append('\n');
         ++m_appended;
         full = m_pending.size() >= kFlushBytes;
     }

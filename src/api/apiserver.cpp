@@ -309,7 +309,7 @@ void ApiServer::serve(HttpRequest &&request, HttpResponder &&responder)
     QElapsedTimer timer;
     timer.start();
     // The request line is built only when someone reads it: this runs for every request.
-    const QString line = m_accessLog ? requestLine(request) : QString();
+    const QByteArray line = m_accessLog ? requestLine(request) : QByteArray();
     static const QList<QLatin1String> patterns = [] {
         QList<QLatin1String> paths;
         for (const Endpoint &endpoint : endpoints()) {
@@ -362,7 +362,7 @@ void ApiServer::serve(HttpRequest &&request, HttpResponder &&responder)
 }
 
 void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
-                        HttpResponder &&responder, const QString &requestLine,
+                        HttpResponder &&responder, const QByteArray &requestLine,
                         const QElapsedTimer &timer)
 {
     if (auto *error = std::get_if<ApiError>(&result); error && error->delay.count() > 0) {
@@ -593,31 +593,44 @@ void ApiServer::closeSession()
     m_tickets.database().closeThreadConnection();
 }
 
-QString ApiServer::requestLine(const HttpRequest &request) const
+QByteArray ApiServer::requestLine(const HttpRequest &request) const
 {
-    QString query = QString::fromLatin1(request.query());
+    // The same few clients send request after request: their address is written out once.
+    thread_local QHostAddress lastClient;
+    thread_local QByteArray lastClientText;
+    if (const QHostAddress client = m_guard->clientAddress(request); client != lastClient) {
+        lastClient = client;
+        lastClientText = client.toString().toLatin1();
+    }
+    QByteArray line = lastClientText + ' ' + request.method + ' ' + request.path();
+    QByteArray query = request.query();
     // What customers wrote is not the log's business: search text stays out of it.
-    if (QUrlQuery parameters(query); parameters.hasQueryItem(QStringLiteral("q"))) {
+    if (query.startsWith("q=") || query.contains("&q=")) {
+        QUrlQuery parameters(QString::fromLatin1(query));
         parameters.removeAllQueryItems(QStringLiteral("q"));
         parameters.addQueryItem(QStringLiteral("q"), QStringLiteral("..."));
-        query = parameters.query(QUrl::FullyEncoded);
+        query = parameters.query(QUrl::FullyEncoded).toLatin1();
     }
-    return m_guard->clientAddress(request).toString() + u' ' + QString::fromLatin1(request.method) +
-           u' ' + QString::fromLatin1(request.path()) +
-           (query.isEmpty() ? QString() : u'?' + query);
+    if (!query.isEmpty())
+        line += '?' + query;
+    return line;
 }
 
-void ApiServer::logRequest(const QString &requestLine, const HttpResponse &response,
+void ApiServer::logRequest(const QByteArray &requestLine, const HttpResponse &response,
                            const QElapsedTimer &timer)
 {
     if (m_requestCounter)
         m_requestCounter->fetch_add(1, std::memory_order_relaxed);
     if (!m_accessLog)
         return;
-    m_accessLog->append(
-        QByteArray(requestLine.toUtf8() + ' ' + QByteArray::number(response.status) + ' ' +
-                   QByteArray::number(response.body.size()) + "B " +
-                   QByteArray::number(double(timer.nsecsElapsed()) / 1e6, 'f', 2) + "ms"));
+    // Milliseconds with two decimals, from whole hundredths: no floating-point formatting.
+    const qint64 hundredths = timer.nsecsElapsed() / 10'000;
+    const int fraction = int(hundredths % 100);
+    const QByteArray line = requestLine + ' ' + QByteArray::number(response.status) + ' ' +
+                            QByteArray::number(response.body.size()) + "B " +
+                            QByteArray::number(hundredths / 100) + '.' + char('0' + fraction / 10) +
+                            char('0' + fraction % 10) + "ms";
+    m_accessLog->append(line);
 }
 
 ApiResult ApiServer::createRequest(const Call &call)

@@ -93,14 +93,14 @@ private:
     {
         HttpResponder responder;
         ApiReply reply;
-        QString requestLine;
+        QByteArray requestLine;
         QElapsedTimer timer;
     };
 
     // The answer to a request that serve() took, once it is known; parked until its
     // classification is stored when the client sent "Prefer: wait".
     void respond(ApiResult &&result, std::optional<int> waitSeconds, HttpResponder &&responder,
-                 const QString &requestLine, const QElapsedTimer &timer);
+                 const QByteArray &requestLine, const QElapsedTimer &timer);
     void accept(QTcpSocket *socket);
     // Every request: its answer may follow a commit, a classification or a refusal's delay.
     void serve(HttpRequest &&request, HttpResponder &&responder);
@@ -113,8 +113,8 @@ private:
     // This thread's session and the controllers that use it. openSession() throws StorageError.
     void openSession();
     void closeSession();
-    QString requestLine(const HttpRequest &request) const;
-    void logRequest(const QString &requestLine, const HttpResponse &response,
+    QByteArray requestLine(const HttpRequest &request) const;
+    void logRequest(const QByteArray &requestLine, const HttpResponse &response,
                     const QElapsedTimer &timer);
 
     ApiResult createRequest(const Call &call);
