@@ -117,7 +117,10 @@ void TestApiConnections::perAddressCapAnswersTheOneTooMany()
     // A place freed is a place to take.
     held.front()->disconnectFromHost();
     held.erase(held.begin());
-    QTRY_COMPARE(health(crowd).answers.value(0).status, 200);
+    // QTRY_ checks its expression once more after it held; a request that succeeded must not be
+    // repeated then, while the server may still count its connection.
+    bool served = false;
+    QTRY_VERIFY(served || (served = health(crowd).answers.value(0).status == 200));
 }
 
 void TestApiConnections::totalCapAnswers503()
@@ -134,7 +137,9 @@ void TestApiConnections::totalCapAnswers503()
     QCOMPARE(full.answers.first().status, 503);
     QVERIFY(full.closed);
     held.clear();
-    QTRY_COMPARE(health(QHostAddress(u"127.0.0.20"_s)).answers.value(0).status, 200);
+    bool served = false;
+    QTRY_VERIFY(served ||
+                (served = health(QHostAddress(u"127.0.0.20"_s)).answers.value(0).status == 200));
 }
 
 void TestApiConnections::slowAndIdleClientsDoNotHoldUpOthers()
