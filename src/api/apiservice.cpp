@@ -155,11 +155,11 @@ void ApiService::readLimits(const QSettings &settings, Options &options, QString
         {SettingsKeys::apiHeaderTimeoutSeconds, 1, 3600, seconds(options.timeouts.head)},
         {SettingsKeys::apiBodyTimeoutSeconds, 1, 3600, seconds(options.timeouts.body)},
         {SettingsKeys::apiIdleTimeoutSeconds, 1, 86400, seconds(options.timeouts.idle)},
-        {SettingsKeys::apiMaxUrlBytes, 256, 1024 * 1024,
+        {SettingsKeys::apiMaxUrlBytes, 256, HttpRequestParser::kLargestHeadBytes,
          [&](qint64 v) {
              options.framing.maxTargetBytes = v;
          }},
-        {SettingsKeys::apiMaxHeaderBytes, 1024, 1024 * 1024,
+        {SettingsKeys::apiMaxHeaderBytes, 1024, HttpRequestParser::kLargestHeadBytes,
          [&](qint64 v) {
              options.framing.maxHeadBytes = v;
          }},

@@ -191,6 +191,14 @@ HttpRequestParser::HttpRequestParser(const Limits &limits)
     : m_limits(limits)
     , m_parser(std::make_unique<http_parser>())
 {
+    // http-parser stops every head at a size compiled in (80 KiB), a setting of the whole
+    // process. The limits that count are this parser's own, so it is told the largest any
+    // may be, with room for what it counts and they do not (line breaks, separators).
+    static const bool headCeilingRaised = [] {
+        http_parser_set_max_header_size(uint32_t(2 * kLargestHeadBytes));
+        return true;
+    }();
+    Q_UNUSED(headCeilingRaised)
     http_parser_init(m_parser.get(), HTTP_REQUEST);
     m_parser->data = this;
 }

@@ -16,6 +16,9 @@ struct http_parser;
 class HttpRequestParser final
 {
 public:
+    // The most a URL or a head may be configured to: the settings' ceiling.
+    static constexpr qsizetype kLargestHeadBytes = 1024 * 1024;
+
     struct Limits
     {
         // The request-target: longer is 414.

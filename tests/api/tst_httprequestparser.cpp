@@ -23,6 +23,7 @@ private Q_SLOTS:
     void refuses_data();
     void refuses();
     void emptyHeaderIsPresentButEmpty();
+    void largeHeadWithinItsLimitIsRead();
     void idleOnlyBetweenRequests();
 
 private:
@@ -229,6 +230,31 @@ void TestHttpRequestParser::emptyHeaderIsPresentButEmpty()
     const QByteArray key = parser.takeRequest().header("Idempotency-Key");
     QVERIFY(!key.isNull());
     QVERIFY(key.isEmpty());
+}
+
+void TestHttpRequestParser::largeHeadWithinItsLimitIsRead()
+{
+    // Past http-parser's own compiled-in 80 KiB: the configured limits decide.
+    HttpRequestParser::Limits limits;
+    limits.maxTargetBytes = HttpRequestParser::kLargestHeadBytes;
+    limits.maxHeadBytes = HttpRequestParser::kLargestHeadBytes;
+    HttpRequestParser parser(limits);
+    const QByteArray query = "a=1" + QByteArray("&a=1").repeated(100'000);
+    const QByteArray bytes = "GET /requests?" + query +
+                             " HTTP/1.1\r\nHost: h\r\nX-Large: " + QByteArray(300'000, 'x') +
+                             "\r\n\r\n";
+    QCOMPARE(parser.feed(bytes), bytes.size());
+    QCOMPARE(parser.problem(), Problem::None);
+    QVERIFY(parser.hasRequest());
+    const HttpRequest request = parser.takeRequest();
+    QCOMPARE(request.query(), query);
+    QCOMPARE(request.header("X-Large").size(), 300'000);
+
+    // A head over its configured limit is still 431.
+    limits.maxHeadBytes = bytes.size() - 100;
+    HttpRequestParser strict(limits);
+    strict.feed(bytes);
+    QCOMPARE(strict.problem(), Problem::HeadTooLarge);
 }
 
 void TestHttpRequestParser::idleOnlyBetweenRequests()
