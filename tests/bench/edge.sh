@@ -5,7 +5,8 @@
 # On a copy of the SQLite benchmark database (run.sh's cached seed, made here if missing):
 #  - throughput of GET /requests/{id} and POST /requests with wrk, this build against the
 #    commit before the edge work (built here from git) and a bare QHttpServer, taking turns
-#    round by round so that the machine's drift falls on all three alike;
+#    round by round (who goes first alternates) so that the machine's drift falls on all alike;
+#    the change is the median of each round's own change;
 #  - the access log on against off, on this build, taking turns the same way;
 #  - a normal client's GET latency while 2,000 idle and 50 slowloris connections, spread over
 #    127.0.0.x, stay open (bench_edge hold + probe);
@@ -20,7 +21,7 @@ SOURCE_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$SOURCE_DIR/build-bench}
 TICKETS=1000000
 DURATION=10
-ROUNDS=3
+ROUNDS=5
 CONNECTIONS=50
 BASELINE=461cbb9
 SECTIONS=throughput,log,crowd,bodies,params
@@ -187,6 +188,17 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 verdict() { awk -v a="$1" -v op="$2" -v t="$3" 'BEGIN {
     ok = (op == ">=") ? (a >= t) : (a <= t); print (ok ? "yes" : "**NO**") }'; }
 change() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", (b > 0 ? 100 * (a - b) / b : 0) }'; }
+# paired_change KEY BASE_KEY: the median over rounds of each round's change, in percent.
+paired_change() {
+    local -a ours theirs
+    read -r -a ours <<<"${RPS[$1]}"
+    read -r -a theirs <<<"${RPS[$2]}"
+    local i
+    for i in "${!ours[@]}"; do
+        change "${ours[$i]}" "${theirs[$i]}"
+        echo
+    done | tr '\n' ' ' | median | awk '{ printf "%+.1f", $1 }'
+}
 rounds() { tr -s ' ' <<<"${RPS[$1]}" | sed 's/^ //'; }
 ROWS=()
 NOTES=()
@@ -208,42 +220,58 @@ fi
 if wants throughput; then
     log "GET /requests/{id}: $ROUNDS rounds of this build, the baseline, bare QHttpServer"
     for round in $(seq 1 "$ROUNDS"); do
-        run_wrk get_head "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-        run_wrk get_baseline "$BASE_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+        if ((round % 2)); then
+            run_wrk get_head "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+            run_wrk get_baseline "$BASE_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+        else
+            run_wrk get_baseline "$BASE_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+            run_wrk get_head "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+        fi
         run_wrk get_bare "$BARE_PORT" "$DURATION" get_by_id.lua "$TICKETS"
     done
 fi
 if wants log; then
     log "Access log: $ROUNDS rounds of GET /requests/{id} with it on, then off"
     for round in $(seq 1 "$ROUNDS"); do
-        run_wrk log_on "$HEADLOG_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-        run_wrk log_off "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+        if ((round % 2)); then
+            run_wrk log_on "$HEADLOG_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+            run_wrk log_off "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+        else
+            run_wrk log_off "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+            run_wrk log_on "$HEADLOG_PORT" "$DURATION" get_by_id.lua "$TICKETS"
+        fi
     done
 fi
 if wants throughput; then
     log "POST /requests: $ROUNDS rounds, each after the last one's tickets are classified"
     for round in $(seq 1 "$ROUNDS"); do
-        run_wrk post_head "$HEAD_PORT" "$DURATION" post_requests.lua
-        wait_classified "$HEAD_PORT"
-        run_wrk post_baseline "$BASE_PORT" "$DURATION" post_requests.lua
-        wait_classified "$BASE_PORT"
+        if ((round % 2)); then
+            order=("$HEAD_PORT post_head" "$BASE_PORT post_baseline")
+        else
+            order=("$BASE_PORT post_baseline" "$HEAD_PORT post_head")
+        fi
+        for entry in "${order[@]}"; do
+            read -r port key <<<"$entry"
+            run_wrk "$key" "$port" "$DURATION" post_requests.lua
+            wait_classified "$port"
+        done
         run_wrk post_bare "$BARE_PORT" "$DURATION" post_requests.lua
     done
 fi
 cleanup
 PIDS=()
 for key in get_head get_baseline get_bare log_on log_off post_head post_baseline post_bare; do
-    declare "MEDIAN_${key^^}=$(median <<<"${RPS[$key]:-}")"
+    declare "MEDIAN_${key^^}=$(median <<<"${RPS[$key]:-}" | awk '{ printf "%.0f", $1 }')"
 done
 if wants throughput; then
-    GET_CHANGE=$(change "$MEDIAN_GET_HEAD" "$MEDIAN_GET_BASELINE")
-    POST_CHANGE=$(change "$MEDIAN_POST_HEAD" "$MEDIAN_POST_BASELINE")
+    GET_CHANGE=$(paired_change get_head get_baseline)
+    POST_CHANGE=$(paired_change post_head post_baseline)
     ROWS+=("| GET /requests/{id} req/s: this build / baseline / bare QHttpServer | $MEDIAN_GET_HEAD / $MEDIAN_GET_BASELINE / $MEDIAN_GET_BARE ($GET_CHANGE%) | ≥ -10% | $(verdict "$GET_CHANGE" ">=" -10) |")
     ROWS+=("| POST /requests req/s: this build / baseline / bare QHttpServer | $MEDIAN_POST_HEAD / $MEDIAN_POST_BASELINE / $MEDIAN_POST_BARE ($POST_CHANGE%) | ≥ -10% | $(verdict "$POST_CHANGE" ">=" -10) |")
     NOTES+=("Each round (req/s): GET $(rounds get_head) / $(rounds get_baseline) / $(rounds get_bare); POST $(rounds post_head) / $(rounds post_baseline) / $(rounds post_bare).")
 fi
 if wants log; then
-    LOG_CHANGE=$(change "$MEDIAN_LOG_ON" "$MEDIAN_LOG_OFF")
+    LOG_CHANGE=$(paired_change log_on log_off)
     ROWS+=("| Access log on / off, GET /requests/{id} req/s | $MEDIAN_LOG_ON / $MEDIAN_LOG_OFF ($LOG_CHANGE%) | ≥ -5% | $(verdict "$LOG_CHANGE" ">=" -5) |")
     NOTES+=("Access log each round (req/s): on $(rounds log_on), off $(rounds log_off).")
 fi
@@ -324,7 +352,8 @@ echo
 echo "## The HTTP edge: $COMMIT against $BASELINE_SHA, SQLite, $(printf "%'d" "$TICKETS") tickets"
 echo
 echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1);" \
-    "wrk -t1 -c$CONNECTIONS, ${DURATION} s per run, medians of $ROUNDS rounds taken in turn."
+    "wrk -t1 -c$CONNECTIONS, ${DURATION} s per run; $ROUNDS rounds taken in turn, medians of" \
+    "req/s and of each round's change."
 echo
 echo "| Measure | Result | Target | Met |"
 echo "|---|---|---|---|"
