@@ -481,6 +481,11 @@ void TestApiServer::invalidListParametersAreNamed_data()
     QTest::newRow("too many parameters")
         << QStringList(UrlQueryReader::kMaxParameters + 1, u"limit=5"_s).join(u'&')
         << QStringList{u"query"_s};
+    // Only one pair past the limit is parsed; empty pairs, which QUrlQuery skips, do not count.
+    QTest::newRow("a thousand parameters")
+        << QStringList(1000, u"a=1"_s).join(u'&') << QStringList{u"query"_s};
+    QTest::newRow("empty pairs, then too many")
+        << QString(40, u'&') + QStringList(40, u"limit=5"_s).join(u'&') << QStringList{u"query"_s};
 }
 
 void TestApiServer::invalidListParametersAreNamed()

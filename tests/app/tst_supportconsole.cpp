@@ -390,6 +390,7 @@ void TestSupportConsole::headlessServesAndStopsOnSignal()
     QCOMPARE(client->postJson(u"/requests"_s, R"({"text": "hello"})").status, 201);
     QCOMPARE(client->get(u"/requests/1"_s).status, 200);
     QCOMPARE(client->get(u"/requests?q=embarrassing%20secret&status=open"_s).status, 200);
+    QCOMPARE(client->get(u"/requests?category="_s + QString(6000, u'x')).status, 400);
 
     ::kill(pid_t(process.processId()), signalNumber);
     QVERIFY(process.waitForFinished(10000));
@@ -403,6 +404,10 @@ void TestSupportConsole::headlessServesAndStopsOnSignal()
     QVERIFY2(err.contains("GET /requests?status=open&q=... 200"), err.constData());
     QVERIFY(!err.contains("embarrassing"));
     QVERIFY(!err.contains(client->bearerToken()));
+    // A long URL is cut short in its line.
+    QVERIFY2(err.contains(QByteArray(QByteArray(100, 'x') + "... 400")), err.constData());
+    for (const QByteArray &line : err.split('\n'))
+        QVERIFY2(line.size() < 2200, line.left(200).constData());
     QVERIFY(process.readAllStandardOutput().contains("Stopped."));
 }
 
