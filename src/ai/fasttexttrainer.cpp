@@ -5,16 +5,12 @@
 #include "fasttexttokenizer.h"
 #include "rulesclassifier.h"
 #include "storageerror.h"
+#include "trainingset.h"
 
 #include <QCoreApplication>
-#include <QCryptographicHash>
-#include <QHash>
 #include <QTemporaryFile>
-#include <QtEndian>
 #include <QTextStream>
 
-#include <algorithm>
-#include <array>
 #include <fasttext/args.h>
 #include <fasttext/fasttext.h>
 
@@ -25,29 +21,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("FastTextTrainer", text);
-}
-
-quint64 textKey(QStringView text)
-{
-    const QByteArray digest = QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha256);
-    // Read as little-endian whatever the machine, so every platform splits the same way.
-    return qFromLittleEndian<quint64>(digest.constData());
-}
-
-struct KeyedExample
-{
-    quint64 key;
-    TrainingExample example;
-};
-
-// Sorted by hash, the examples are in an order that mixes sources and categories (fastText
-// learns in file order, and a file sorted by import is a poor curriculum) and that does not
-// depend on how the database happened to store them.
-void sortByKey(std::vector<KeyedExample> *examples)
-{
-    std::sort(examples->begin(), examples->end(), [](const KeyedExample &a, const KeyedExample &b) {
-        return a.key != b.key ? a.key < b.key : a.example.text < b.example.text;
-    });
 }
 
 ClassificationMetrics evaluate(const std::vector<ConfidenceCalibrator::Sample> &samples,
@@ -94,66 +67,29 @@ FastTextTrainer::FastTextTrainer(Options options)
 
 bool FastTextTrainer::isHeldOut(QStringView text, int heldOutPercent, int heldOutFrom)
 {
-    return inHeldOutShare(textKey(text), heldOutPercent, heldOutFrom);
+    return inHeldOutShare(TrainingSet::keyOf(text), heldOutPercent, heldOutFrom);
 }
 
 std::variant<FastTextTrainer::TrainedModel, QString>
 FastTextTrainer::train(const QList<TrainingExample> &examples) const
 {
-    // One example per text, whatever order the examples come in: agents' labels outrank
-    // queues' (an agent read the ticket), and within the stronger kind the majority label wins.
-    // A text whose copies are split evenly has no label to learn and is left out: keeping the
-    // first copy would make the model depend on the database's row order.
-    using Votes = std::array<int, kAllCategories.size()>;
-    struct Labels
-    {
-        QString text;
-        Votes agent{};
-        Votes queue{};
-    };
-    QHash<QString, qsizetype> byText;
-    std::vector<Labels> labels;
-    for (const TrainingExample &example : examples) {
-        auto it = byText.constFind(example.text);
-        if (it == byText.cend()) {
-            it = byText.insert(example.text, qsizetype(labels.size()));
-            labels.push_back({example.text, {}, {}});
-        }
-        Labels &entry = labels[std::size_t(*it)];
-        ++(example.fromAgent ? entry.agent : entry.queue)[std::size_t(example.category)];
-    }
-    std::vector<TrainingExample> unique;
-    qint64 conflicts = 0;
-    for (Labels &entry : labels) {
-        const bool fromAgent = std::any_of(entry.agent.cbegin(), entry.agent.cend(),
-                                           [](int votes) { return votes > 0; });
-        const Votes &votes = fromAgent ? entry.agent : entry.queue;
-        const auto top = std::max_element(votes.cbegin(), votes.cend());
-        if (std::count(votes.cbegin(), votes.cend(), *top) > 1) {
-            ++conflicts;
-            continue;
-        }
-        unique.push_back(
-            {std::move(entry.text), kAllCategories[std::size_t(top - votes.cbegin())], fromAgent});
-    }
-    if (qsizetype(unique.size()) < m_options.minimumExamples) {
+    const TrainingSet set(examples);
+    if (set.size() < m_options.minimumExamples) {
         return tr("Too few labelled tickets to train: %1 distinct, at least %2 are needed. "
                   "Import labelled tickets or have agents confirm categories.")
-            .arg(unique.size())
+            .arg(set.size())
             .arg(m_options.minimumExamples);
     }
-
-    std::vector<KeyedExample> training;
-    std::vector<KeyedExample> heldOut;
-    for (TrainingExample &example : unique) {
-        const quint64 key = textKey(example.text);
-        auto &part = inHeldOutShare(key, m_options.heldOutPercent, m_options.heldOutFrom)
+    // In key order, the examples mix sources and categories (fastText learns in file order, and
+    // a file sorted by import is a poor curriculum).
+    std::vector<TrainingSet::Entry> training;
+    std::vector<TrainingSet::Entry> heldOut;
+    for (const TrainingSet::Entry &entry : set.entries()) {
+        auto &part = inHeldOutShare(entry.key, m_options.heldOutPercent, m_options.heldOutFrom)
                          ? heldOut
                          : training;
-        part.push_back({key, std::move(example)});
+        part.push_back(entry);
     }
-    sortByKey(&training);
-    sortByKey(&heldOut);
     if (heldOut.size() < 2 || training.empty())
         return tr("Too few labelled tickets to hold some out for testing.");
 
@@ -163,7 +99,7 @@ FastTextTrainer::train(const QList<TrainingExample> &examples) const
     {
         std::string tokens;
         QByteArray line;
-        for (const KeyedExample &keyed : training) {
+        for (const TrainingSet::Entry &keyed : training) {
             FastTextTokenizer::tokenize(keyed.example.text, &tokens);
             line = "__label__" + QByteArray(categoryName(keyed.example.category).data()) + ' ' +
                    QByteArray::fromStdString(tokens) + '\n';
@@ -211,8 +147,8 @@ FastTextTrainer::train(const QList<TrainingExample> &examples) const
 
     QString error;
     TrainedModel result;
-    result.conflicts = conflicts;
-    result.duplicates = qint64(examples.size()) - qint64(labels.size());
+    result.conflicts = set.conflicts();
+    result.duplicates = set.duplicates();
     result.classifier = FastTextClassifier::fromModel(std::move(model), info, &error);
     if (!result.classifier)
         return error;
@@ -220,7 +156,7 @@ FastTextTrainer::train(const QList<TrainingExample> &examples) const
     std::vector<ConfidenceCalibrator::Sample> samples;
     samples.reserve(heldOut.size());
     const RulesClassifier rules;
-    for (KeyedExample &keyed : heldOut) {
+    for (TrainingSet::Entry &keyed : heldOut) {
         samples.push_back(
             {result.classifier->probabilities(keyed.example.text), keyed.example.category});
         const Prediction rulesPrediction = rules.predict(keyed.example.text);

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "classificationmetrics.h"
+#include "linearmodel.h"
+#include "trainingset.h"
+
+#include <vector>
+
+// Trains a LinearModel on every labelled ticket, and says how well that recipe does on tickets
+// it has not seen: each ticket is predicted by the model trained without its cross-validation
+// fold (out of fold). Those predictions choose the cost C from a short list, fit the confidence
+// calibration (cross-fitting: the calibration is fitted on model outputs for tickets those
+// models did not train on), and are what the gate compares with other classifiers. The
+// vocabulary and IDF are taken from every ticket's text, without labels; only labels stay inside
+// the folds. Deterministic; folds train in parallel.
+class LinearModelTrainer final
+{
+public:
+    struct Options
+    {
+        int folds = 5;
+        // Ascending; the first of equally accurate costs wins (the most regularised model).
+        std::vector<double> costs{0.1, 0.25, 0.5, 1.0};
+        TfidfVectorizer::Options vectorizer;
+        // Folds trained at once; 0 for one per core.
+        int threads = 0;
+    };
+
+    struct Result
+    {
+        LinearModel model;
+        double cost = 0.0;
+        // Per entry of the training set, in its order: the out-of-fold category and its
+        // confidence, calibrated by a calibration fitted on the other folds only.
+        std::vector<Category> outOfFold;
+        std::vector<double> outOfFoldConfidence;
+        ClassificationMetrics crossValidated;
+        // Out-of-fold accuracy of each cost tried, in Options::costs order.
+        std::vector<double> costAccuracy;
+    };
+
+    LinearModelTrainer();
+    explicit LinearModelTrainer(Options options);
+
+    // The set must have at least one ticket per fold.
+    Result train(const TrainingSet &set) const;
+
+private:
+    Options m_options;
+};

@@ -1,0 +1,106 @@
+#include "linearmodeltrainer.h"
+#include "trainingfixture.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+// The linear model's recipe on the project's own training fixture (180 short synthetic tickets).
+class TestLinearModelTrainer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void learnsTheFixture();
+    void everyTicketIsPredictedOutOfItsFold();
+    void choosesTheCostByOutOfFoldAccuracy();
+    void isDeterministicAndSurvivesItsBytes();
+    void calibratedConfidenceMatchesHowOftenItIsRight();
+
+private:
+    TrainingSet m_set;
+    LinearModelTrainer::Result m_result;
+};
+
+void TestLinearModelTrainer::initTestCase()
+{
+    m_set = TrainingSet(TrainingFixture::examples());
+    QVERIFY(m_set.size() >= 150);
+    m_result = LinearModelTrainer().train(m_set);
+}
+
+void TestLinearModelTrainer::learnsTheFixture()
+{
+    QVERIFY2(m_result.crossValidated.accuracy() >= 0.8,
+             qPrintable(QString::number(m_result.crossValidated.accuracy())));
+    QCOMPARE(m_result.model.classify(u"I was charged twice, please refund the invoice"_s).first,
+             Category::Billing);
+    QCOMPARE(m_result.model.classify(u"The app crashes with an error after the update"_s).first,
+             Category::Technical);
+}
+
+void TestLinearModelTrainer::everyTicketIsPredictedOutOfItsFold()
+{
+    QCOMPARE(qsizetype(m_result.outOfFold.size()), m_set.size());
+    QCOMPARE(m_result.crossValidated.count(), m_set.size());
+    for (const double confidence : m_result.outOfFoldConfidence)
+        QVERIFY(confidence >= 0.0 && confidence <= 1.0);
+
+    // Labels that have nothing to do with the text: a model can learn its own tickets' labels by
+    // heart, but out of fold, where each ticket was never seen, it is no better than chance.
+    QList<TrainingExample> noise = TrainingFixture::examples();
+    for (qsizetype i = 0; i < noise.size(); ++i)
+        noise[i].category = kAllCategories[std::size_t(TrainingSet::keyOf(noise[i].text) / 7 % 3)];
+    const TrainingSet set(noise);
+    const LinearModelTrainer::Result result = LinearModelTrainer().train(set);
+    qint64 learnt = 0;
+    for (const TrainingSet::Entry &entry : set.entries())
+        learnt += result.model.classify(entry.example.text).first == entry.example.category;
+    const double byHeart = double(learnt) / double(set.size());
+    const double outOfFold = result.crossValidated.accuracy();
+    QVERIFY2(outOfFold < 0.5 && byHeart > outOfFold + 0.15,
+             qPrintable(u"out of fold %1, own tickets %2"_s.arg(outOfFold).arg(byHeart)));
+}
+
+void TestLinearModelTrainer::choosesTheCostByOutOfFoldAccuracy()
+{
+    const LinearModelTrainer::Options options;
+    QCOMPARE(m_result.costAccuracy.size(), options.costs.size());
+    const auto best = std::max_element(m_result.costAccuracy.begin(), m_result.costAccuracy.end());
+    QCOMPARE(m_result.cost, options.costs[std::size_t(best - m_result.costAccuracy.begin())]);
+    QCOMPARE(*best, m_result.crossValidated.accuracy());
+}
+
+void TestLinearModelTrainer::isDeterministicAndSurvivesItsBytes()
+{
+    LinearModelTrainer::Options oneThread;
+    oneThread.threads = 1;
+    const LinearModelTrainer::Result again = LinearModelTrainer(oneThread).train(m_set);
+    QCOMPARE(again.model.toBytes(), m_result.model.toBytes());
+    QCOMPARE(again.outOfFold, m_result.outOfFold);
+
+    const std::optional<LinearModel> read = LinearModel::fromBytes(m_result.model.toBytes());
+    QVERIFY(read);
+    for (const TrainingSet::Entry &entry : m_set.entries()) {
+        const auto [category, confidence] = m_result.model.classify(entry.example.text);
+        const auto [readCategory, readConfidence] = read->classify(entry.example.text);
+        QCOMPARE(readCategory, category);
+        QVERIFY(std::abs(readConfidence - confidence) < 1e-5);
+    }
+    QByteArray damaged = m_result.model.toBytes();
+    QVERIFY(!LinearModel::fromBytes(damaged.left(damaged.size() - 1)));
+    damaged[0] = 'X';
+    QVERIFY(!LinearModel::fromBytes(damaged));
+    QVERIFY(!LinearModel::fromBytes(QByteArray()));
+}
+
+void TestLinearModelTrainer::calibratedConfidenceMatchesHowOftenItIsRight()
+{
+    // On tickets the folds' models never saw, with calibrations fitted on other folds.
+    QVERIFY2(m_result.crossValidated.expectedCalibrationError() <= 0.15,
+             qPrintable(QString::number(m_result.crossValidated.expectedCalibrationError())));
+}
+
+QTEST_GUILESS_MAIN(TestLinearModelTrainer)
+#include "tst_linearmodeltrainer.moc"
