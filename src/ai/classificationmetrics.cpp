@@ -1,5 +1,6 @@
 #include "classificationmetrics.h"
 
+#include <algorithm>
 #include <cmath>
 
 void ClassificationMetrics::add(Category actual, Category predicted, double confidence)
@@ -78,6 +79,42 @@ double ClassificationMetrics::expectedCalibrationError() const
     return error;
 }
 
+double ClassificationMetrics::confidenceAuroc() const
+{
+    // Mann-Whitney: the rank sum of the right answers among all, ties given their mean rank.
+    std::vector<Sample> sorted = m_samples;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Sample &a, const Sample &b) { return a.confidence < b.confidence; });
+    double rightRanks = 0.0;
+    qint64 right = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t end = i;
+        qint64 rightInRun = 0;
+        while (end < sorted.size() && sorted[end].confidence == sorted[i].confidence)
+            rightInRun += sorted[end++].correct ? 1 : 0;
+        const double meanRank = (double(i + 1) + double(end)) / 2.0;
+        rightRanks += meanRank * double(rightInRun);
+        right += rightInRun;
+        i = end;
+    }
+    const qint64 wrong = qint64(sorted.size()) - right;
+    if (right == 0 || wrong == 0)
+        return 0.5;
+    return (rightRanks - double(right) * double(right + 1) / 2.0) / (double(right) * double(wrong));
+}
+
+double ClassificationMetrics::brierScore() const
+{
+    if (m_samples.empty())
+        return 0.0;
+    double sum = 0.0;
+    for (const Sample &sample : m_samples) {
+        const double miss = sample.confidence - (sample.correct ? 1.0 : 0.0);
+        sum += miss * miss;
+    }
+    return sum / double(m_samples.size());
+}
+
 QJsonObject ClassificationMetrics::toJson() const
 {
     QJsonObject perCategory;
@@ -97,6 +134,8 @@ QJsonObject ClassificationMetrics::toJson() const
         {QStringLiteral("accuracy"), accuracy()},
         {QStringLiteral("macro_f1"), macroF1()},
         {QStringLiteral("expected_calibration_error"), expectedCalibrationError()},
+        {QStringLiteral("confidence_auroc"), confidenceAuroc()},
+        {QStringLiteral("brier_score"), brierScore()},
         {QStringLiteral("per_category"), perCategory},
         // Rows are the true category, columns the predicted one.
         {QStringLiteral("confusion"), matrix},
@@ -109,9 +148,11 @@ QString ClassificationMetrics::toText() const
         return QString::number(value, 'f', 3);
     };
     QString text;
-    text += QStringLiteral("tickets:   %1\naccuracy:  %2\nmacro-F1:  %3\nECE:       %4\n\n")
+    text += QStringLiteral("tickets:   %1\naccuracy:  %2\nmacro-F1:  %3\nECE:       %4\n"
+                           "AUROC:     %5 (confidence, right against wrong)\nBrier:     %6\n\n")
                 .arg(count())
-                .arg(number(accuracy()), number(macroF1()), number(expectedCalibrationError()));
+                .arg(number(accuracy()), number(macroF1()), number(expectedCalibrationError()),
+                     number(confidenceAuroc()), number(brierScore()));
     text += QStringLiteral("%1 %2 %3 %4\n")
                 .arg(QStringLiteral("category"), -10)
                 .arg(QStringLiteral("precision"), 9)

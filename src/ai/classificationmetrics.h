@@ -27,6 +27,12 @@ public:
     qint64 confusion(Category actual, Category predicted) const;
     // Weighted mean over equal-width confidence bins of |hit rate - mean confidence|.
     double expectedCalibrationError() const;
+    // How well confidence separates right answers from wrong ones: the chance that a right
+    // answer has the higher confidence of a random right and wrong pair (ties count half). A
+    // constant confidence scores 0.5 however well it is calibrated; so do no pairs at all.
+    double confidenceAuroc() const;
+    // Mean squared difference between confidence and being right (1) or wrong (0).
+    double brierScore() const;
 
     QJsonObject toJson() const;
     QString toText() const;

@@ -13,6 +13,7 @@ private Q_SLOTS:
     void calibration_data();
     void calibration();
     void emptyIsAllZero();
+    void aurocRanksAndCountsTiesHalf();
     void jsonAndText();
 
 private:
@@ -47,6 +48,9 @@ void TestClassificationMetrics::handComputedExample()
     QCOMPARE(metrics.confusion(Category::General, Category::Technical), 1);
     QCOMPARE(metrics.confusion(Category::Billing, Category::General), 0);
     QVERIFY(qAbs(metrics.expectedCalibrationError() - 0.3) < 1e-9);
+    // Every right answer (0.7 to 0.95) is more confident than every wrong one (0.55, 0.6).
+    QCOMPARE(metrics.confidenceAuroc(), 1.0);
+    QVERIFY(qAbs(metrics.brierScore() - 0.805 / 6.0) < 1e-9);
 }
 
 void TestClassificationMetrics::calibration_data()
@@ -83,6 +87,26 @@ void TestClassificationMetrics::emptyIsAllZero()
     QCOMPARE(metrics.accuracy(), 0.0);
     QCOMPARE(metrics.macroF1(), 0.0);
     QCOMPARE(metrics.expectedCalibrationError(), 0.0);
+    QCOMPARE(metrics.confidenceAuroc(), 0.5);
+    QCOMPARE(metrics.brierScore(), 0.0);
+}
+
+void TestClassificationMetrics::aurocRanksAndCountsTiesHalf()
+{
+    ClassificationMetrics metrics;
+    metrics.add(Category::Billing, Category::Billing, 0.8);   // right
+    metrics.add(Category::Billing, Category::Billing, 0.5);   // right
+    metrics.add(Category::Billing, Category::General, 0.5);   // wrong, tied with a right one
+    metrics.add(Category::Billing, Category::Technical, 0.9); // wrong, above both
+    // Pairs (right, wrong): (0.8, 0.5) 1, (0.8, 0.9) 0, (0.5, 0.5) 0.5, (0.5, 0.9) 0.
+    QCOMPARE(metrics.confidenceAuroc(), 1.5 / 4.0);
+
+    // The same confidence for everything says nothing about which answers are right.
+    ClassificationMetrics constant;
+    constant.add(Category::Billing, Category::Billing, 0.6);
+    constant.add(Category::Billing, Category::General, 0.6);
+    constant.add(Category::General, Category::General, 0.6);
+    QCOMPARE(constant.confidenceAuroc(), 0.5);
 }
 
 void TestClassificationMetrics::jsonAndText()
@@ -93,6 +117,7 @@ void TestClassificationMetrics::jsonAndText()
     QCOMPARE(json.value(u"accuracy"_s).toDouble(), 4.0 / 6.0);
     QCOMPARE(json[u"confusion"_s][u"general"_s][u"technical"_s].toInteger(), 1);
     QCOMPARE(json[u"per_category"_s][u"billing"_s][u"recall"_s].toDouble(), 1.0);
+    QCOMPARE(json.value(u"confidence_auroc"_s).toDouble(), 1.0);
 
     const QString text = metrics.toText();
     QVERIFY2(text.contains(u"accuracy:  0.667"_s), qPrintable(text));
