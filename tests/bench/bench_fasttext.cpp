@@ -132,16 +132,26 @@ static void linearModel(const QList<TrainingExample> &examples, QTextStream &out
     out << Qt::endl
         << "  out-of-fold: accuracy " << QString::number(result.crossValidated.accuracy(), 'f', 3)
         << ", macro-F1 " << QString::number(result.crossValidated.macroF1(), 'f', 3) << ", ECE "
-        << QString::number(result.crossValidated.expectedCalibrationError(), 'f', 3) << Qt::endl;
+        << QString::number(result.crossValidated.expectedCalibrationError(), 'f', 3) << ", AUROC "
+        << QString::number(result.crossValidated.confidenceAuroc(), 'f', 3) << Qt::endl;
     ClassificationMetrics metrics;
+    ClassificationMetrics rulesMetrics;
+    const RulesClassifier rules;
     for (const TrainingExample &example : heldOut) {
         const auto [category, confidence] = result.model.classify(example.text);
         metrics.add(example.category, category, confidence);
+        const Prediction rulesPrediction = rules.predict(example.text);
+        rulesMetrics.add(example.category, rulesPrediction.category, rulesPrediction.confidence);
     }
-    out << "  held out (" << heldOut.size() << "): accuracy "
-        << QString::number(metrics.accuracy(), 'f', 3) << ", macro-F1 "
-        << QString::number(metrics.macroF1(), 'f', 3) << ", ECE "
-        << QString::number(metrics.expectedCalibrationError(), 'f', 3) << Qt::endl;
+    const auto line = [](const ClassificationMetrics &m) {
+        return QStringLiteral("accuracy %1, macro-F1 %2, ECE %3, AUROC %4")
+            .arg(m.accuracy(), 0, 'f', 3)
+            .arg(m.macroF1(), 0, 'f', 3)
+            .arg(m.expectedCalibrationError(), 0, 'f', 3)
+            .arg(m.confidenceAuroc(), 0, 'f', 3);
+    };
+    out << "  held out (" << heldOut.size() << "): " << line(metrics) << Qt::endl
+        << "  rules on them: " << line(rulesMetrics) << Qt::endl;
     qint64 done = 0;
     int sink = 0;
     timer.restart();

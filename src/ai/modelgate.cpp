@@ -1,0 +1,94 @@
+#include "modelgate.h"
+
+#include "classificationmetrics.h"
+
+#include <cmath>
+
+double ModelGate::binomialTail(qint64 successes, qint64 trials)
+{
+    if (successes <= 0)
+        return 1.0;
+    if (successes > trials)
+        return 0.0;
+    // Summed in log space: C(n, k) / 2^n under- and overflows long before n = 100,000.
+    const double n = double(trials);
+    const double logHalfPower = -n * std::log(2.0);
+    double largest = -INFINITY;
+    std::vector<double> logTerms;
+    logTerms.reserve(std::size_t(trials - successes + 1));
+    for (qint64 k = successes; k <= trials; ++k) {
+        const double logTerm = std::lgamma(n + 1.0) - std::lgamma(double(k) + 1.0) -
+                               std::lgamma(n - double(k) + 1.0) + logHalfPower;
+        logTerms.push_back(logTerm);
+        largest = std::max(largest, logTerm);
+    }
+    double sum = 0.0;
+    for (const double logTerm : logTerms)
+        sum += std::exp(logTerm - largest);
+    return std::min(1.0, std::exp(largest) * sum);
+}
+
+ModelGate::Verdict ModelGate::compare(const std::vector<Category> &actual,
+                                      const std::vector<Category> &candidate,
+                                      const std::vector<Category> &incumbent,
+                                      const QString &candidateName, const QString &incumbentName)
+{
+    Q_ASSERT(actual.size() == candidate.size() && actual.size() == incumbent.size());
+    Verdict verdict;
+    ClassificationMetrics candidateMetrics;
+    ClassificationMetrics incumbentMetrics;
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        candidateMetrics.add(actual[i], candidate[i], 0.0);
+        incumbentMetrics.add(actual[i], incumbent[i], 0.0);
+        const bool candidateRight = candidate[i] == actual[i];
+        const bool incumbentRight = incumbent[i] == actual[i];
+        if (candidateRight && !incumbentRight)
+            ++verdict.candidateOnly;
+        else if (incumbentRight && !candidateRight)
+            ++verdict.incumbentOnly;
+    }
+    verdict.candidateAccuracy = candidateMetrics.accuracy();
+    verdict.incumbentAccuracy = incumbentMetrics.accuracy();
+    verdict.candidateMacroF1 = candidateMetrics.macroF1();
+    verdict.incumbentMacroF1 = incumbentMetrics.macroF1();
+    verdict.pValue =
+        binomialTail(verdict.candidateOnly, verdict.candidateOnly + verdict.incumbentOnly);
+
+    const auto percent = [](double value) {
+        return QString::number(100.0 * value, 'f', 1);
+    };
+    const QString scores = tr("On the same %1 tickets, %2 was right %3% of the time and %4 %5%.")
+                               .arg(actual.size())
+                               .arg(candidateName, percent(verdict.candidateAccuracy),
+                                    incumbentName, percent(verdict.incumbentAccuracy));
+    if (verdict.candidateOnly <= verdict.incumbentOnly) {
+        verdict.reason =
+            scores + u' ' +
+            tr("%1 is not more accurate, so %2 stays in use.").arg(candidateName, incumbentName);
+    } else if (verdict.pValue >= kSignificance) {
+        verdict.reason =
+            scores + u' ' +
+            tr("The difference (%1 tickets only %2 got right, %3 only %4 did) could be chance "
+               "(p = %5), so %4 stays in use.")
+                .arg(verdict.candidateOnly)
+                .arg(candidateName)
+                .arg(verdict.incumbentOnly)
+                .arg(incumbentName)
+                .arg(verdict.pValue, 0, 'f', 3);
+    } else if (verdict.candidateMacroF1 < verdict.incumbentMacroF1) {
+        verdict.reason = scores + u' ' +
+                         tr("But %1 is worse on some category (macro-F1 %2 against %3), so %4 "
+                            "stays in use.")
+                             .arg(candidateName, percent(verdict.candidateMacroF1),
+                                  percent(verdict.incumbentMacroF1), incumbentName);
+    } else {
+        verdict.accepted = true;
+        verdict.reason = scores + u' ' +
+                         tr("%1 is better by more than chance (p = %2) and at least as good "
+                            "averaged over the categories, so it replaces %3.")
+                             .arg(candidateName)
+                             .arg(verdict.pValue, 0, 'f', 3)
+                             .arg(incumbentName);
+    }
+    return verdict;
+}
