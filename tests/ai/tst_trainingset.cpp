@@ -1,3 +1,4 @@
+#include "fasttexttrainer.h"
 #include "trainingset.h"
 
 #include <QCryptographicHash>
@@ -70,7 +71,13 @@ void TestTrainingSet::keysAndFoldsAreStable()
     for (int i = 7; i >= 0; --i)
         expected = (expected << 8) | quint8(digest[i]);
     QCOMPARE(TrainingSet::keyOf(u"printer jams"_s), expected);
-    QCOMPARE(TrainingSet::foldOf(expected, 5), int(expected % 5));
+    QCOMPARE(TrainingSet::foldOf(expected, 5), int(expected % 100 / 20));
+    // Five folds are the residue ranges fastText's trainer holds out.
+    for (const QString &text : {u"a"_s, u"b"_s, u"printer jams"_s, u"refund"_s, u"crash"_s}) {
+        const int fold = TrainingSet::foldOf(TrainingSet::keyOf(text), 5);
+        for (int other = 0; other < 5; ++other)
+            QCOMPARE(FastTextTrainer::isHeldOut(text, 20, other * 20), other == fold);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestTrainingSet)
