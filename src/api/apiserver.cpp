@@ -102,6 +102,33 @@ QString nonObjectJson(const QByteArray &body)
     return {};
 }
 
+// What customers wrote is not the log's business: a search's text is replaced by "...",
+// however its name is written ("q", "%71"). The pairs stay in their order.
+QByteArray redactedQuery(QByteArrayView query)
+{
+    QByteArray redacted;
+    redacted.reserve(query.size());
+    qsizetype start = 0;
+    while (start <= query.size()) {
+        qsizetype end = query.indexOf('&', start);
+        if (end < 0)
+            end = query.size();
+        const QByteArrayView pair = query.sliced(start, end - start);
+        const qsizetype equals = pair.indexOf('=');
+        const QByteArrayView name = equals < 0 ? pair : pair.first(equals);
+        if (start > 0)
+            redacted += '&';
+        if (QByteArray::fromPercentEncoding(name.toByteArray()) == "q") {
+            redacted += name;
+            redacted += "=...";
+        } else {
+            redacted += pair;
+        }
+        start = end + 1;
+    }
+    return redacted;
+}
+
 // HTML forms and many clients write a space in the query as '+'; QUrlQuery leaves it alone.
 QUrlQuery formQuery(const HttpRequest &request)
 {
@@ -620,18 +647,12 @@ QByteArray ApiServer::requestLine(const HttpRequest &request) const
         lastClientText = client.toString().toLatin1();
     }
     QByteArray line = lastClientText + ' ' + request.method + ' ' + request.path();
-    QByteArray query = request.query();
-    // What customers wrote is not the log's business: search text stays out of it.
-    if (query.startsWith("q=") || query.contains("&q=")) {
-        QUrlQuery parameters(QString::fromLatin1(query));
-        parameters.removeAllQueryItems(QStringLiteral("q"));
-        parameters.addQueryItem(QStringLiteral("q"), QStringLiteral("..."));
-        query = parameters.query(QUrl::FullyEncoded).toLatin1();
-    }
-    if (!query.isEmpty())
-        line += '?' + query;
     // A URL can be configured up to a megabyte; a log line that long helps nobody read the log.
     constexpr qsizetype kLongestLine = 2048;
+    const QByteArray query = request.query();
+    if (!query.isEmpty())
+        line +=
+            '?' + redactedQuery(QByteArrayView(query).first(std::min(query.size(), kLongestLine)));
     if (line.size() > kLongestLine) {
         line.truncate(kLongestLine);
         line += "...";
