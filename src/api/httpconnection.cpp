@@ -151,8 +151,7 @@ void HttpConnection::answer(HttpResponse response)
         return;
     write(response, !m_isHead, !m_keepAlive);
     if (!m_keepAlive) {
-        m_waiting = Waiting::Closing;
-        m_socket->disconnectFromHost();
+        closeWhenSent();
         return;
     }
     // A pipelined request already here is read next; queued, not called, so that a pipeline of
@@ -275,15 +274,23 @@ void HttpConnection::deadlineCheck()
     timedOut();
 }
 
+// Closes once the answer is out. A client that stops reading would keep the connection open
+// for as long as its last answer waits to be sent, so that wait has the body's timeout.
+void HttpConnection::closeWhenSent()
+{
+    m_waiting = Waiting::Closing;
+    setDeadline(m_timeouts.body);
+    m_socket->disconnectFromHost();
+}
+
 void HttpConnection::timedOut()
 {
-    if (m_waiting == Waiting::Lingering) {
+    if (m_waiting == Waiting::Lingering || m_waiting == Waiting::Closing) {
         abort();
         return;
     }
     if (m_waiting == Waiting::Idle) {
-        m_waiting = Waiting::Closing;
-        m_socket->disconnectFromHost();
+        closeWhenSent();
         return;
     }
     refuse(408, m_waiting == Waiting::Head

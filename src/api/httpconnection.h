@@ -91,6 +91,7 @@ private:
     // reset the connection and lose the answer. So the answer goes out, the sending side shuts,
     // and what still comes is read and dropped, for a short while and up to a bound.
     void lingerAndClose();
+    void closeWhenSent();
     void discardUntilClosed();
     void abort();
     // Once, however the connection ended.
