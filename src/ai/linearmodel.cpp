@@ -5,6 +5,7 @@
 
 #include <QBuffer>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -132,8 +133,17 @@ std::optional<LinearModel> LinearModel::fromBytes(const QByteArray &bytes)
     float slope = 0;
     float intercept = 0;
     stream >> temperature >> slope >> intercept;
-    if (stream.status() != QDataStream::Ok || !buffer.atEnd() || !(temperature > 0.0f))
+    // A damaged model that still parses must not score NaN.
+    const auto finite = [](float value) {
+        return std::isfinite(value);
+    };
+    if (stream.status() != QDataStream::Ok || !buffer.atEnd() || !(temperature > 0.0f) ||
+        !finite(temperature) || !finite(slope) || !finite(intercept) ||
+        !std::all_of(weights.values.begin(), weights.values.end(), finite) ||
+        !std::all_of(weights.bias.begin(), weights.bias.end(),
+                     [](double value) { return std::isfinite(value); })) {
         return std::nullopt;
+    }
     return LinearModel(std::move(*vectorizer), std::move(weights),
                        ConfidenceCalibrator(temperature, slope, intercept));
 }

@@ -10,17 +10,22 @@ double ModelGate::binomialTail(qint64 successes, qint64 trials)
         return 1.0;
     if (successes > trials)
         return 0.0;
-    // Summed in log space: C(n, k) / 2^n under- and overflows long before n = 100,000.
+    // Summed in log space: C(n, k) / 2^n under- and overflows long before n = 100,000. Each
+    // coefficient follows from the one before (C(n, k+1) = C(n, k) (n - k) / (k + 1)), which
+    // needs no lgamma (whose glibc version writes a global, signgam).
     const double n = double(trials);
+    double logCoefficient = 0.0; // log C(n, 0)
+    for (qint64 k = 0; k < successes; ++k)
+        logCoefficient += std::log((n - double(k)) / double(k + 1));
     const double logHalfPower = -n * std::log(2.0);
-    double largest = -INFINITY;
     std::vector<double> logTerms;
     logTerms.reserve(std::size_t(trials - successes + 1));
+    double largest = -INFINITY;
     for (qint64 k = successes; k <= trials; ++k) {
-        const double logTerm = std::lgamma(n + 1.0) - std::lgamma(double(k) + 1.0) -
-                               std::lgamma(n - double(k) + 1.0) + logHalfPower;
+        const double logTerm = logCoefficient + logHalfPower;
         logTerms.push_back(logTerm);
         largest = std::max(largest, logTerm);
+        logCoefficient += std::log((n - double(k)) / double(k + 1));
     }
     double sum = 0.0;
     for (const double logTerm : logTerms)
@@ -57,10 +62,13 @@ ModelGate::Verdict ModelGate::compare(const std::vector<Category> &actual,
     const auto percent = [](double value) {
         return QString::number(100.0 * value, 'f', 1);
     };
-    const QString scores = tr("On the same %1 tickets, %2 was right %3% of the time and %4 %5%.")
-                               .arg(actual.size())
-                               .arg(candidateName, percent(verdict.candidateAccuracy),
-                                    incumbentName, percent(verdict.incumbentAccuracy));
+    // Two significant digits, so a p just under 0.05 never reads "0.050".
+    const QString p = QString::number(verdict.pValue, 'g', 2);
+    // One arg() call each: a name holding "%1" must not be substituted in turn.
+    const QString scores =
+        tr("On the same %1 tickets, %2 was right %3% of the time and %4 %5%.")
+            .arg(QString::number(actual.size()), candidateName, percent(verdict.candidateAccuracy),
+                 incumbentName, percent(verdict.incumbentAccuracy));
     if (verdict.candidateOnly <= verdict.incumbentOnly) {
         verdict.reason =
             scores + u' ' +
@@ -70,11 +78,8 @@ ModelGate::Verdict ModelGate::compare(const std::vector<Category> &actual,
             scores + u' ' +
             tr("The difference (%1 tickets only %2 got right, %3 only %4 did) could be chance "
                "(p = %5), so %4 stays in use.")
-                .arg(verdict.candidateOnly)
-                .arg(candidateName)
-                .arg(verdict.incumbentOnly)
-                .arg(incumbentName)
-                .arg(verdict.pValue, 0, 'f', 3);
+                .arg(QString::number(verdict.candidateOnly), candidateName,
+                     QString::number(verdict.incumbentOnly), incumbentName, p);
     } else if (verdict.candidateMacroF1 < verdict.incumbentMacroF1) {
         verdict.reason = scores + u' ' +
                          tr("But %1 is worse on some category (macro-F1 %2 against %3), so %4 "
@@ -86,9 +91,7 @@ ModelGate::Verdict ModelGate::compare(const std::vector<Category> &actual,
         verdict.reason = scores + u' ' +
                          tr("%1 is better by more than chance (p = %2) and at least as good "
                             "averaged over the categories, so it replaces %3.")
-                             .arg(candidateName)
-                             .arg(verdict.pValue, 0, 'f', 3)
-                             .arg(incumbentName);
+                             .arg(candidateName, p, incumbentName);
     }
     return verdict;
 }

@@ -95,8 +95,10 @@ std::optional<TfidfVectorizer> TfidfVectorizer::read(QDataStream &stream)
         quint64 key = 0;
         float idf = 0;
         stream >> key >> idf;
-        if (stream.status() != QDataStream::Ok || !(idf > 0.0f) || vectorizer.m_index.contains(key))
+        if (stream.status() != QDataStream::Ok || !(idf > 0.0f) || !std::isfinite(idf) ||
+            vectorizer.m_index.contains(key)) {
             return std::nullopt;
+        }
         vectorizer.m_index.insert(key, int(i));
         vectorizer.m_keys.push_back(key);
         vectorizer.m_idf.push_back(idf);
