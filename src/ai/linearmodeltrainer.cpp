@@ -19,6 +19,7 @@ LinearModelTrainer::LinearModelTrainer(Options options)
 
 LinearModelTrainer::Result LinearModelTrainer::train(const TrainingSet &set) const
 {
+    Q_ASSERT(m_options.folds >= 2 && !m_options.costs.empty());
     const std::vector<TrainingSet::Entry> &entries = set.entries();
     const std::size_t count = entries.size();
 
@@ -39,39 +40,57 @@ LinearModelTrainer::Result LinearModelTrainer::train(const TrainingSet &set) con
     const LinearSvm svm(rows, labels, vectorizer.size());
 
     const int folds = m_options.folds;
-    std::vector<std::vector<int>> trainingRows(static_cast<std::size_t>(folds));
-    std::vector<std::vector<int>> testRows(static_cast<std::size_t>(folds));
-    for (std::size_t i = 0; i < count; ++i) {
-        const int fold = TrainingSet::foldOf(entries[i].key, folds);
-        for (int other = 0; other < folds; ++other)
-            (other == fold ? testRows : trainingRows)[std::size_t(other)].push_back(int(i));
-    }
+    // Rows below `limit` only, split into training and test rows per fold.
+    struct Split
+    {
+        std::vector<std::vector<int>> training;
+        std::vector<std::vector<int>> test;
+    };
+    const auto split = [&](std::size_t limit) {
+        Split result{std::vector<std::vector<int>>(static_cast<std::size_t>(folds)),
+                     std::vector<std::vector<int>>(static_cast<std::size_t>(folds))};
+        for (std::size_t i = 0; i < limit; ++i) {
+            const int fold = TrainingSet::foldOf(entries[i].key, folds);
+            for (int other = 0; other < folds; ++other)
+                (other == fold ? result.test : result.training)[std::size_t(other)].push_back(
+                    int(i));
+        }
+        return result;
+    };
 
     QThreadPool pool;
     pool.setMaxThreadCount(m_options.threads > 0 ? m_options.threads : QThread::idealThreadCount());
     std::vector<int> foldIndexes(static_cast<std::size_t>(folds));
     std::iota(foldIndexes.begin(), foldIndexes.end(), 0);
-    const auto outOfFoldScores = [&](double cost) {
+    const auto outOfFoldScores = [&](const Split &parts, double cost) {
         std::vector<LinearModel::Scores> scores(count);
         QtConcurrent::blockingMap(&pool, foldIndexes, [&](int fold) {
-            const LinearModel::Weights weights = svm.train(trainingRows[std::size_t(fold)], cost);
-            for (const int row : testRows[std::size_t(fold)])
+            const LinearModel::Weights weights = svm.train(parts.training[std::size_t(fold)], cost);
+            for (const int row : parts.test[std::size_t(fold)])
                 scores[std::size_t(row)] = LinearModel::scores(weights, rows[std::size_t(row)]);
         });
         return scores;
     };
-
-    Result result;
-    std::vector<LinearModel::Scores> best;
-    double bestAccuracy = -1.0;
-    for (const double cost : m_options.costs) {
-        std::vector<LinearModel::Scores> scores = outOfFoldScores(cost);
+    const auto accuracyOf = [&](const std::vector<LinearModel::Scores> &scores, std::size_t limit) {
         qint64 right = 0;
-        for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t i = 0; i < limit; ++i) {
             const auto probabilities = LinearModel::probabilities(scores[i]);
             right += ConfidenceCalibrator::topCategory(probabilities) == labels[i] ? 1 : 0;
         }
-        const double accuracy = count > 0 ? double(right) / double(count) : 0.0;
+        return limit > 0 ? double(right) / double(limit) : 0.0;
+    };
+
+    Result result;
+    const Split everything = split(count);
+    // Entries are in key order, so the first ones are a random sample.
+    const std::size_t searched = std::min(count, std::size_t(m_options.costSearchTickets));
+    const Split searchSplit = searched < count ? split(searched) : everything;
+    result.costSearchTickets = qsizetype(searched);
+    std::vector<LinearModel::Scores> best;
+    double bestAccuracy = -1.0;
+    for (const double cost : m_options.costs) {
+        std::vector<LinearModel::Scores> scores = outOfFoldScores(searchSplit, cost);
+        const double accuracy = accuracyOf(scores, searched);
         result.costAccuracy.push_back(accuracy);
         if (accuracy > bestAccuracy) {
             bestAccuracy = accuracy;
@@ -79,6 +98,10 @@ LinearModelTrainer::Result LinearModelTrainer::train(const TrainingSet &set) con
             result.cost = cost;
         }
     }
+    if (searched < count)
+        best = outOfFoldScores(everything, result.cost);
+    const std::vector<std::vector<int>> &trainingRows = everything.training;
+    const std::vector<std::vector<int>> &testRows = everything.test;
 
     std::vector<ConfidenceCalibrator::Sample> samples(count);
     for (std::size_t i = 0; i < count; ++i)

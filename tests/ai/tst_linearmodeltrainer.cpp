@@ -15,6 +15,7 @@ private Q_SLOTS:
     void learnsTheFixture();
     void everyTicketIsPredictedOutOfItsFold();
     void choosesTheCostByOutOfFoldAccuracy();
+    void choosesTheCostOnASampleOfManyTickets();
     void isDeterministicAndSurvivesItsBytes();
     void calibratedConfidenceMatchesHowOftenItIsRight();
 
@@ -70,6 +71,21 @@ void TestLinearModelTrainer::choosesTheCostByOutOfFoldAccuracy()
     const auto best = std::max_element(m_result.costAccuracy.begin(), m_result.costAccuracy.end());
     QCOMPARE(m_result.cost, options.costs[std::size_t(best - m_result.costAccuracy.begin())]);
     QCOMPARE(*best, m_result.crossValidated.accuracy());
+}
+
+void TestLinearModelTrainer::choosesTheCostOnASampleOfManyTickets()
+{
+    QCOMPARE(m_result.costSearchTickets, m_set.size());
+    LinearModelTrainer::Options options;
+    options.costSearchTickets = 100;
+    const LinearModelTrainer::Result sampled = LinearModelTrainer(options).train(m_set);
+    QCOMPARE(sampled.costSearchTickets, 100);
+    QCOMPARE(sampled.costAccuracy.size(), options.costs.size());
+    // The chosen cost is still cross-validated on every ticket.
+    QCOMPARE(sampled.crossValidated.count(), m_set.size());
+    QCOMPARE(qsizetype(sampled.outOfFold.size()), m_set.size());
+    const auto best = std::max_element(sampled.costAccuracy.begin(), sampled.costAccuracy.end());
+    QCOMPARE(sampled.cost, options.costs[std::size_t(best - sampled.costAccuracy.begin())]);
 }
 
 void TestLinearModelTrainer::isDeterministicAndSurvivesItsBytes()
