@@ -260,13 +260,17 @@ public:
 
     QString report(const QString &mode) const
     {
+        // No answer at all is no latency, not a latency of 0.
+        const auto at = [this](double fraction) {
+            return m_latenciesMs.empty()
+                       ? QStringLiteral("none")
+                       : QString::number(percentile(m_latenciesMs, fraction), 'f', 2);
+        };
         return QStringLiteral("EDGE mode=probe connection=%1 requests=%2 p50_ms=%3 p99_ms=%4 "
                               "max_ms=%5 errors=%6")
             .arg(mode)
             .arg(m_latenciesMs.size())
-            .arg(percentile(m_latenciesMs, 0.50), 0, 'f', 2)
-            .arg(percentile(m_latenciesMs, 0.99), 0, 'f', 2)
-            .arg(percentile(m_latenciesMs, 1.0), 0, 'f', 2)
+            .arg(at(0.50), at(0.99), at(1.0))
             .arg(m_errors);
     }
 

@@ -111,6 +111,11 @@ start_node() {
 stop_node() {
     kill -TERM "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
+    local pid kept=()
+    for pid in "${PIDS[@]}"; do
+        [[ $pid == "$1" ]] || kept+=("$pid")
+    done
+    PIDS=("${kept[@]}")
 }
 serve() { # serve NAME LOGGING BINARY [ARGS...]: a headless node on the run database
     local name=$1 logging=$2 binary=$3
@@ -185,19 +190,26 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END {
 
 wants() { [[ ,$SECTIONS, == *,$1,* ]]; }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-verdict() { awk -v a="$1" -v op="$2" -v t="$3" 'BEGIN {
-    ok = (op == ">=") ? (a >= t) : (a <= t); print (ok ? "yes" : "**NO**") }'; }
-change() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", (b > 0 ? 100 * (a - b) / b : 0) }'; }
-# paired_change KEY BASE_KEY: the median over rounds of each round's change, in percent.
+# Anything that is not a number was not measured, and meets nothing.
+verdict() {
+    [[ $1 =~ ^[-+]?[0-9]+([.][0-9]+)?$ ]] || { echo "**NO** (not measured)"; return; }
+    awk -v a="$1" -v op="$2" -v t="$3" 'BEGIN {
+        ok = (op == ">=") ? (a >= t) : (a <= t); print (ok ? "yes" : "**NO**") }'
+}
+change() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%+.1f", 100 * (a - b) / b; else printf "?" }'; }
+# paired_change KEY BASE_KEY: the median over rounds of each round's change, in percent; "?"
+# when a round is missing or measured nothing.
 paired_change() {
-    local -a ours theirs
-    read -r -a ours <<<"${RPS[$1]}"
-    read -r -a theirs <<<"${RPS[$2]}"
+    local -a ours theirs changes=()
+    read -r -a ours <<<"${RPS[$1]:-}"
+    read -r -a theirs <<<"${RPS[$2]:-}"
     local i
+    [[ ${#ours[@]} -gt 0 && ${#ours[@]} -eq ${#theirs[@]} ]] || { echo "?"; return; }
     for i in "${!ours[@]}"; do
-        change "${ours[$i]}" "${theirs[$i]}"
-        echo
-    done | tr '\n' ' ' | median | awk '{ printf "%+.1f", $1 }'
+        changes+=("$(change "${ours[$i]:-0}" "${theirs[$i]:-0}")")
+    done
+    [[ " ${changes[*]} " != *" ? "* ]] || { echo "?"; return; }
+    median <<<"${changes[*]}" | awk '{ printf "%+.1f", $1 }'
 }
 rounds() { tr -s ' ' <<<"${RPS[$1]}" | sed 's/^ //'; }
 ROWS=()
@@ -287,6 +299,7 @@ if wants crowd; then
     log "alone: $(tr '\n' ' ' <<<"$PROBE_ALONE")"
     edge hold --idle 2000 --slowloris 50 --seconds $((2 * DURATION + 30)) >"$RESULTS/hold.txt" &
     HOLD_PID=$!
+    PIDS+=("$HOLD_PID")
     for _ in $(seq 1 300); do
         grep -q '^HOLDING' "$RESULTS/hold.txt" && break
         kill -0 "$HOLD_PID" 2>/dev/null || break
@@ -298,6 +311,7 @@ if wants crowd; then
     CPU_AFTER=$(awk '{ print $14 + $15 }' "/proc/$CROWD_PID/stat")
     log "beside the crowd: $(tr '\n' ' ' <<<"$PROBE_CROWD")"
     wait "$HOLD_PID" || true
+    stop_node "$HOLD_PID"
     HOLD_LINE=$(grep '^EDGE mode=hold' "$RESULTS/hold.txt" || true)
     log "crowd: $HOLD_LINE"
     # The node's CPU while it served the crowd and the probe: busy, not spinning.
