@@ -200,9 +200,20 @@ void TestSqlDialect::commitTokenChangesWithEveryCommit()
         QVERIFY(writer.commit());
     };
 
+    // With nothing committed between two reads they agree. On PostgreSQL any commit in the
+    // whole server moves the snapshot, and CTest runs other tests' databases on the same server
+    // at once, so an agreeing pair is looked for rather than expected from the first.
+    const auto agreesWhenNothingCommits = [&] {
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            const std::optional<QString> first = tokenInSnapshot();
+            if (first && tokenInSnapshot() == first)
+                return true;
+        }
+        return false;
+    };
     const std::optional<QString> before = tokenInSnapshot();
     QVERIFY(before);
-    QCOMPARE(tokenInSnapshot(), before);
+    QVERIFY(agreesWhenNothingCommits());
 
     // Another connection, as another node or process would have.
     const Database other(temporary.database().config());
@@ -211,7 +222,7 @@ void TestSqlDialect::commitTokenChangesWithEveryCommit()
     const std::optional<QString> afterOther = tokenInSnapshot();
     QVERIFY(afterOther);
     QVERIFY(*afterOther != *before);
-    QCOMPARE(tokenInSnapshot(), afterOther);
+    QVERIFY(agreesWhenNothingCommits());
 
     insert(temporary.database());
     const std::optional<QString> afterOwn = tokenInSnapshot();
