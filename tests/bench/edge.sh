@@ -229,29 +229,25 @@ if wants throughput || wants log; then
         run_wrk warmup "$port" 3 get_by_id.lua "$TICKETS"
     done
 fi
+# get_pair ROUND KEY PORT OTHER_KEY OTHER_PORT: GET /requests/{id} on both, the first one first
+# in odd rounds, so neither always meets the machine right after the other's load.
+get_pair() {
+    local -a first=("$2" "$3") second=("$4" "$5")
+    ((${1} % 2)) || { first=("$4" "$5"); second=("$2" "$3"); }
+    run_wrk "${first[0]}" "${first[1]}" "$DURATION" get_by_id.lua "$TICKETS"
+    run_wrk "${second[0]}" "${second[1]}" "$DURATION" get_by_id.lua "$TICKETS"
+}
 if wants throughput; then
     log "GET /requests/{id}: $ROUNDS rounds of this build, the baseline, bare QHttpServer"
     for round in $(seq 1 "$ROUNDS"); do
-        if ((round % 2)); then
-            run_wrk get_head "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-            run_wrk get_baseline "$BASE_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-        else
-            run_wrk get_baseline "$BASE_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-            run_wrk get_head "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-        fi
+        get_pair "$round" get_head "$HEAD_PORT" get_baseline "$BASE_PORT"
         run_wrk get_bare "$BARE_PORT" "$DURATION" get_by_id.lua "$TICKETS"
     done
 fi
 if wants log; then
     log "Access log: $ROUNDS rounds of GET /requests/{id} with it on, then off"
     for round in $(seq 1 "$ROUNDS"); do
-        if ((round % 2)); then
-            run_wrk log_on "$HEADLOG_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-            run_wrk log_off "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-        else
-            run_wrk log_off "$HEAD_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-            run_wrk log_on "$HEADLOG_PORT" "$DURATION" get_by_id.lua "$TICKETS"
-        fi
+        get_pair "$round" log_on "$HEADLOG_PORT" log_off "$HEAD_PORT"
     done
 fi
 if wants throughput; then
