@@ -85,21 +85,28 @@ void TicketTableModel::reload()
             snapshot.pages.insert(0, std::move(first.tickets));
             return snapshot;
         })
-        .then(this, [this, generation](const std::optional<Snapshot> &result) {
-            if (generation != m_generation || (result && result->skipped))
-                return;
-            m_reloading = false;
-            if (!result)
-                return; // storageFailed() said why; the old rows stay
-            const Snapshot &snapshot = *result;
-            beginResetModel();
-            m_count = snapshot.count;
-            m_newestId = snapshot.newestId;
-            m_pages = snapshot.pages;
-            m_pageUse.clear();
-            m_pagesRequested.clear();
-            endResetModel();
-            Q_EMIT reloaded();
+        .then(this, [this, generation](std::optional<Snapshot> result) {
+            // A future that finished before then() was attached runs this at once, inside
+            // reload(): in the constructor, nobody could have heard reloaded() yet.
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, result = std::move(result)] {
+                    if (generation != m_generation || (result && result->skipped))
+                        return;
+                    m_reloading = false;
+                    if (!result)
+                        return; // storageFailed() said why; the old rows stay
+                    const Snapshot &snapshot = *result;
+                    beginResetModel();
+                    m_count = snapshot.count;
+                    m_newestId = snapshot.newestId;
+                    m_pages = snapshot.pages;
+                    m_pageUse.clear();
+                    m_pagesRequested.clear();
+                    endResetModel();
+                    Q_EMIT reloaded();
+                },
+                Qt::QueuedConnection);
         });
 }
 
