@@ -94,17 +94,20 @@ void TicketTableModel::reload()
                     if (generation != m_generation || (result && result->skipped))
                         return;
                     m_reloading = false;
-                    if (!result)
-                        return; // storageFailed() said why; the old rows stay
-                    const Snapshot &snapshot = *result;
-                    beginResetModel();
-                    m_count = snapshot.count;
-                    m_newestId = snapshot.newestId;
-                    m_pages = snapshot.pages;
-                    m_pageUse.clear();
-                    m_pagesRequested.clear();
-                    endResetModel();
-                    Q_EMIT reloaded();
+                    // storageFailed() said why a load failed; the old rows stay.
+                    if (result) {
+                        beginResetModel();
+                        m_count = result->count;
+                        m_newestId = result->newestId;
+                        m_pages = result->pages;
+                        m_pageUse.clear();
+                        m_pagesRequested.clear();
+                        endResetModel();
+                        Q_EMIT reloaded();
+                    }
+                    // Changes heard of while this load ran may have missed it.
+                    if (std::exchange(m_refreshAgain, false))
+                        refresh();
                 },
                 Qt::QueuedConnection);
         });
@@ -112,8 +115,9 @@ void TicketTableModel::reload()
 
 void TicketTableModel::refresh()
 {
-    // One refresh at a time; changes during one are picked up by one more after it.
-    if (m_refreshRunning) {
+    // One refresh at a time, and none during a reload, whose reset it would race with;
+    // changes heard of meanwhile are picked up by one more after it.
+    if (m_refreshRunning || m_reloading) {
         m_refreshAgain = true;
         return;
     }

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void filterShowsOnlyMatchingRows();
     void newTicketsKeepTheSelectionOnItsTicket();
     void ticketLeavingTheFilterLeavesTheTable();
+    void refreshDuringAReloadFollowsIt();
 
 private:
     QList<qint64> seed(int count);
@@ -232,6 +233,29 @@ void TestTicketTableModel::ticketLeavingTheFilterLeavesTheTable()
     QVERIFY(!leaving.isValid());
     QCOMPARE(staying.row(), 0);
     QCOMPARE(staying.data(TicketTableModel::TicketIdRole).toLongLong(), stayingId);
+}
+
+// A change notification arriving while a new filter loads: the load must still land (it was once
+// dropped as stale, leaving the window on the old filter), and the change must not be lost.
+void TestTicketTableModel::refreshDuringAReloadFollowsIt()
+{
+    seed(30);
+    TicketTableModel model(m_store.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy reloaded(&model, &TicketTableModel::reloaded);
+    QSignalSpy refreshed(&model, &TicketTableModel::refreshed);
+    QTRY_COMPARE(reloaded.size(), 1);
+    TicketQuery billing;
+    billing.category = Category::Billing;
+    model.setFilter(billing);
+    model.refresh();
+    QTRY_COMPARE(reloaded.size(), 2);
+    QCOMPARE(model.rowCount(), 10);
+
+    // The refresh asked for meanwhile runs once the load has landed.
+    QTRY_COMPARE(refreshed.size(), 1);
+    QCOMPARE(reloaded.size(), 2);
+    QCOMPARE(model.rowCount(), 10);
 }
 
 QTEST_MAIN(TestTicketTableModel)
