@@ -22,7 +22,7 @@ struct ClassificationOptions
     // Tried first to last; a provider that is not set up (no URL, no trained model) is skipped,
     // one that fails hands the ticket to the next and its result is marked as a fallback.
     QList<ClassificationProvider> order{ClassificationProvider::Remote,
-                                        ClassificationProvider::FastText,
+                                        ClassificationProvider::Learned,
                                         ClassificationProvider::Rules};
     double reviewThreshold = kDefaultReviewThreshold;
     // Tickets that a local provider puts in these categories never leave the machine.

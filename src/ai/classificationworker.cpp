@@ -160,7 +160,7 @@ bool ClassificationWorker::remoteComesFirst() const
         if (provider == ClassificationProvider::Remote)
             return true;
         if (provider == ClassificationProvider::Rules ||
-            (provider == ClassificationProvider::FastText && m_fastText))
+            (provider == ClassificationProvider::Learned && m_fastText))
             return false;
     }
     return false;
@@ -277,7 +277,7 @@ void ClassificationWorker::releaseLeases()
 
 bool ClassificationWorker::usesFastText() const
 {
-    return m_options.order.contains(ClassificationProvider::FastText);
+    return m_options.order.contains(ClassificationProvider::Learned);
 }
 
 ClassificationWorker::LoadedModel ClassificationWorker::loadActiveModel() const
@@ -358,7 +358,7 @@ ClassificationWorker::Verdict ClassificationWorker::classifyLocally(
         const LocalClassifier *classifier = nullptr;
         if (provider == ClassificationProvider::Rules)
             classifier = &rules;
-        else if (provider == ClassificationProvider::FastText)
+        else if (provider == ClassificationProvider::Learned)
             classifier = fastText;
         if (!classifier)
             continue;
@@ -609,7 +609,7 @@ void ClassificationWorker::publishStatus()
     status.providers.append(remote);
     ClassificationStatus::Provider fastText{QStringLiteral("fasttext"), QStringLiteral("disabled"),
                                             QString(), m_fastTextError};
-    if (configured(ClassificationProvider::FastText)) {
+    if (configured(ClassificationProvider::Learned)) {
         fastText.state = m_fastText ? QStringLiteral("ready") : QStringLiteral("no_model");
         if (m_fastText)
             fastText.model = m_fastText->modelName();

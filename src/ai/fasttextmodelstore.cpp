@@ -58,7 +58,7 @@ bool FastTextModelStore::exists() const
 qint64 FastTextModelStore::activeModelId() const
 {
     const std::optional<LearnedModel> active =
-        LearnedModelRepository(m_database).activeVersion(kKind);
+        LearnedModelRepository(m_database).activeVersion(LearnedModel::Slot::Classifier);
     return active ? active->id : 0;
 }
 
@@ -66,7 +66,7 @@ std::unique_ptr<FastTextClassifier> FastTextModelStore::load(QString *error, qin
 {
     std::optional<LearnedModel> stored;
     try {
-        stored = LearnedModelRepository(m_database).active(kKind);
+        stored = LearnedModelRepository(m_database).active(LearnedModel::Slot::Classifier);
     } catch (const StorageError &storageError) {
         *error = storageError.message();
         return nullptr;
@@ -75,6 +75,10 @@ std::unique_ptr<FastTextClassifier> FastTextModelStore::load(QString *error, qin
         *id = stored ? stored->id : 0;
     if (!stored) {
         *error = tr("no learned model is stored in %1").arg(location());
+        return nullptr;
+    }
+    if (stored->kind != kKind) {
+        *error = tr("the active learned model in %1 is not a fastText model").arg(location());
         return nullptr;
     }
     return FastTextClassifier::fromStored(stored->metadata, stored->model, modelSource(*stored),
@@ -112,7 +116,7 @@ QString FastTextModelStore::importVersion03Files() const
     try {
         LearnedModelRepository models(m_database);
         // Checked before reading the files: once imported, every later start stops here.
-        if (!models.list(kKind).isEmpty())
+        if (!models.list(LearnedModel::Slot::Classifier).isEmpty())
             return {};
         QString error;
         const std::unique_ptr<FastTextClassifier> classifier =

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "learnedmodel.h"
+
 #include <QLatin1StringView>
 #include <QString>
 
@@ -14,17 +16,18 @@ class FastTextClassifier;
 class FastTextModelStore final
 {
 public:
-    static constexpr QLatin1StringView kKind{"fasttext"};
+    static constexpr QLatin1StringView kKind = LearnedModel::kFastText;
 
     explicit FastTextModelStore(const Database &database);
     Q_DISABLE_COPY_MOVE(FastTextModelStore)
 
-    // Whether a model is active. Throws StorageError.
+    // Whether a learned model (of any kind) is active. Throws StorageError.
     bool exists() const;
     // The active model's id, 0 when there is none: a cheap query for noticing a model stored by
     // another node. Throws StorageError.
     qint64 activeModelId() const;
-    // The active model, or null with *error set (none, unreadable, or a database failure).
+    // The active model, or null with *error set (none, not fastText, unreadable, or a database
+    // failure).
     // *id, when given, is set to the id of the model read (even if it could not be loaded) or
     // to 0 when none is stored; it is left alone when the database could not be read.
     std::unique_ptr<FastTextClassifier> load(QString *error, qint64 *id = nullptr) const;

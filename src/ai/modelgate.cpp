@@ -4,6 +4,18 @@
 
 #include <cmath>
 
+namespace {
+
+// Names start in lower case ("the built-in rules") and may open a sentence.
+QString sentence(QString text)
+{
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
+}
+
+} // namespace
+
 double ModelGate::binomialTail(qint64 successes, qint64 trials)
 {
     if (successes <= 0)
@@ -72,26 +84,27 @@ ModelGate::Verdict ModelGate::compare(const std::vector<Category> &actual,
     if (verdict.candidateOnly <= verdict.incumbentOnly) {
         verdict.reason =
             scores + u' ' +
-            tr("%1 is not more accurate, so %2 stays in use.").arg(candidateName, incumbentName);
+            sentence(tr("%1 is not more accurate, so nothing changes.").arg(candidateName));
     } else if (verdict.pValue >= kSignificance) {
         verdict.reason =
             scores + u' ' +
             tr("The difference (%1 tickets only %2 got right, %3 only %4 did) could be chance "
-               "(p = %5), so %4 stays in use.")
+               "(p = %5), so nothing changes.")
                 .arg(QString::number(verdict.candidateOnly), candidateName,
                      QString::number(verdict.incumbentOnly), incumbentName, p);
     } else if (verdict.candidateMacroF1 < verdict.incumbentMacroF1) {
         verdict.reason = scores + u' ' +
-                         tr("But %1 is worse on some category (macro-F1 %2 against %3), so %4 "
-                            "stays in use.")
+                         tr("But %1 is worse on some category (macro-F1 %2 against %3), so "
+                            "nothing changes.")
                              .arg(candidateName, percent(verdict.candidateMacroF1),
-                                  percent(verdict.incumbentMacroF1), incumbentName);
+                                  percent(verdict.incumbentMacroF1));
     } else {
         verdict.accepted = true;
-        verdict.reason = scores + u' ' +
-                         tr("%1 is better by more than chance (p = %2) and at least as good "
-                            "averaged over the categories, so it replaces %3.")
-                             .arg(candidateName, p, incumbentName);
+        verdict.reason =
+            scores + u' ' +
+            sentence(tr("%1 is better by more than chance (p = %2) and at least as good "
+                        "averaged over the categories, so it replaces %3.")
+                         .arg(candidateName, p, incumbentName));
     }
     return verdict;
 }

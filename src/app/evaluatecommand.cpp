@@ -155,7 +155,7 @@ int EvaluateCommand::run(const CommandLine &commandLine)
             bool setUp = candidate == ClassificationProvider::Rules;
             if (candidate == ClassificationProvider::Remote) {
                 setUp = options.llm.isConfigured();
-            } else if (candidate == ClassificationProvider::FastText) {
+            } else if (candidate == ClassificationProvider::Learned) {
                 learnedModel();
                 setUp = !learnedMissing;
             }

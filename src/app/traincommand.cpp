@@ -2,7 +2,7 @@
 
 #include "database.h"
 #include "fasttextmodelstore.h"
-#include "fasttexttrainer.h"
+#include "localmodeltrainer.h"
 #include "storageerror.h"
 #include "trainingexamplereader.h"
 
@@ -35,14 +35,13 @@ int TrainCommand::run(const CommandLine &commandLine)
     if (const QString imported = store.importVersion03Files(); !imported.isEmpty())
         err << tr("support-console: %1").arg(imported) << Qt::endl;
 
-    const FastTextTrainer trainer;
-    const auto result = trainer.trainAndKeep(examples, store);
+    const auto result = LocalModelTrainer().trainAndKeep(examples, database);
     database.closeThreadConnection();
     if (const QString *error = std::get_if<QString>(&result)) {
         err << tr("support-console: %1").arg(*error) << Qt::endl;
         return 1;
     }
-    const FastTextTrainer::Report &report = std::get<FastTextTrainer::Report>(result);
+    const LocalModelTrainer::Report &report = std::get<LocalModelTrainer::Report>(result);
     if (commandLine.evaluateJson)
         out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented);
     else

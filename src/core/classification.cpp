@@ -6,7 +6,7 @@ namespace {
 
 const EnumNameTable<ClassificationProvider, 4> kProviderNames{{
     {ClassificationProvider::Remote, QLatin1String("remote")},
-    {ClassificationProvider::FastText, QLatin1String("fasttext")},
+    {ClassificationProvider::Learned, QLatin1String("learned")},
     {ClassificationProvider::Rules, QLatin1String("rules")},
     {ClassificationProvider::Agent, QLatin1String("agent")},
 }};
@@ -26,6 +26,10 @@ QLatin1String classificationProviderName(ClassificationProvider provider)
 
 std::optional<ClassificationProvider> classificationProviderFromName(QStringView name)
 {
+    // Before issue 13 the learned model could only be fastText, and was named after it: in rows
+    // stored then and in configured orders.
+    if (name == QLatin1String("fasttext"))
+        return ClassificationProvider::Learned;
     return enumFromName(kProviderNames, name);
 }
 

@@ -12,7 +12,7 @@
 
 // Who produced a classification: one of the three AI providers, or an agent confirming or
 // correcting the category (which makes it training data).
-enum class ClassificationProvider { Remote, FastText, Rules, Agent };
+enum class ClassificationProvider { Remote, Learned, Rules, Agent };
 
 QLatin1String classificationProviderName(ClassificationProvider provider);
 std::optional<ClassificationProvider> classificationProviderFromName(QStringView name);

@@ -65,7 +65,7 @@ QString TicketLabels::provider(ClassificationProvider provider)
     switch (provider) {
     case ClassificationProvider::Remote:
         return translate("Remote LLM");
-    case ClassificationProvider::FastText:
+    case ClassificationProvider::Learned:
         return translate("fastText");
     case ClassificationProvider::Rules:
         return translate("Rules");

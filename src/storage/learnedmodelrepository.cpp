@@ -20,10 +20,18 @@ LearnedModel summary(const QSqlQuery &query)
     model.version = query.value(2).toString();
     model.createdAt = Timestamps::fromMs(query.value(3).toLongLong());
     model.active = query.value(4).toInt() != 0;
+    model.pinned = query.value(5).toInt() != 0;
     return model;
 }
 
-const QString kSummaryColumns = u"SELECT id, kind, version, created_at, active"_s;
+const QString kSummaryColumns = u"SELECT id, kind, version, created_at, active, pinned"_s;
+
+// The rows of a slot, as the unique index on the active model groups them.
+QString inSlot(LearnedModel::Slot slot)
+{
+    return slot == LearnedModel::Slot::RulesCalibration ? u"kind = 'rules_calibration'"_s
+                                                        : u"kind <> 'rules_calibration'"_s;
+}
 
 } // namespace
 
@@ -32,15 +40,20 @@ LearnedModelRepository::LearnedModelRepository(const Database &database)
     , m_db(database.connection())
 {}
 
+void LearnedModelRepository::switchOffActive(Slot slot)
+{
+    // Before the new active model: the unique index on the active model is checked statement
+    // by statement, not at commit.
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE learned_models SET active = 0, pinned = 0 WHERE active = 1 AND "_s +
+                  inSlot(slot));
+    StatementCache::exec(query, "switch off the active model");
+}
+
 qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
 {
-    // The old model is switched off first: the unique index on the active model is checked
-    // statement by statement, not at commit.
+    switchOffActive(LearnedModel::slotOf(model.kind));
     QSqlQuery query(m_db);
-    query.prepare(u"UPDATE learned_models SET active = 0 WHERE kind = ? AND active = 1"_s);
-    query.addBindValue(model.kind);
-    StatementCache::exec(query, "switch off the active model");
-
     query.prepare(u"INSERT INTO learned_models (kind, version, created_at, metadata, model, active)"
                   " VALUES (?, ?, ?, ?, ?, 1)"_s);
     query.addBindValue(model.kind);
@@ -70,8 +83,8 @@ qint64 LearnedModelRepository::addIfNoneStored(const LearnedModel &model)
     Transaction transaction(m_database);
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT 1 FROM learned_models WHERE kind = ? LIMIT 1"_s);
-    query.addBindValue(model.kind);
+    query.prepare(u"SELECT 1 FROM learned_models WHERE "_s +
+                  inSlot(LearnedModel::slotOf(model.kind)) + u" LIMIT 1"_s);
     StatementCache::exec(query, "look for stored models");
     const bool stored = query.next();
     query.finish();
@@ -82,43 +95,105 @@ qint64 LearnedModelRepository::addIfNoneStored(const LearnedModel &model)
     return id;
 }
 
-std::optional<LearnedModel> LearnedModelRepository::active(const QString &kind)
+qint64 LearnedModelRepository::addReplacing(const LearnedModel &model, qint64 expectedActiveId)
+{
+    Transaction transaction(m_database);
+    const Slot slot = LearnedModel::slotOf(model.kind);
+    if (expectedActiveId == 0) {
+        // Two first models stored at once: the unique index refuses the second.
+        if (activeVersion(slot))
+            return 0;
+    } else {
+        // Switching the expected model off first locks its row on PostgreSQL: a second node
+        // replacing it waits, then finds it switched off and stores nothing.
+        QSqlQuery query(m_db);
+        query.prepare(u"UPDATE learned_models SET active = 0"
+                      " WHERE id = ? AND active = 1 AND pinned = 0"_s);
+        query.addBindValue(expectedActiveId);
+        StatementCache::exec(query, "switch off the active model");
+        if (query.numRowsAffected() != 1)
+            return 0;
+    }
+    const qint64 id = insertActive(model);
+    transaction.commit();
+    return id;
+}
+
+std::optional<LearnedModel> LearnedModelRepository::active(Slot slot)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(kSummaryColumns +
-                  u", metadata, model FROM learned_models WHERE kind = ? AND active = 1"_s);
-    query.addBindValue(kind);
+                  u", metadata, model FROM learned_models WHERE active = 1 AND "_s + inSlot(slot));
     StatementCache::exec(query, "read the active model");
     if (!query.next())
         return std::nullopt;
     LearnedModel model = summary(query);
-    model.metadata = query.value(5).toString();
-    model.model = query.value(6).toByteArray();
+    model.metadata = query.value(6).toString();
+    model.model = query.value(7).toByteArray();
     return model;
 }
 
-std::optional<LearnedModel> LearnedModelRepository::activeVersion(const QString &kind)
+std::optional<LearnedModel> LearnedModelRepository::activeVersion(Slot slot)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(kSummaryColumns + u" FROM learned_models WHERE kind = ? AND active = 1"_s);
-    query.addBindValue(kind);
+    query.prepare(kSummaryColumns + u" FROM learned_models WHERE active = 1 AND "_s + inSlot(slot));
     StatementCache::exec(query, "read the active model's version");
     if (!query.next())
         return std::nullopt;
     return summary(query);
 }
 
-QList<LearnedModel> LearnedModelRepository::list(const QString &kind)
+std::optional<LearnedModel> LearnedModelRepository::find(qint64 id)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(kSummaryColumns + u" FROM learned_models WHERE kind = ? ORDER BY id DESC"_s);
-    query.addBindValue(kind);
+    query.prepare(kSummaryColumns + u", metadata FROM learned_models WHERE id = ?"_s);
+    query.addBindValue(id);
+    StatementCache::exec(query, "read a stored model");
+    if (!query.next())
+        return std::nullopt;
+    LearnedModel model = summary(query);
+    model.metadata = query.value(6).toString();
+    return model;
+}
+
+QList<LearnedModel> LearnedModelRepository::list(Slot slot)
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(kSummaryColumns + u", metadata FROM learned_models WHERE "_s + inSlot(slot) +
+                  u" ORDER BY id DESC"_s);
     StatementCache::exec(query, "list the stored models");
     QList<LearnedModel> models;
-    while (query.next())
+    while (query.next()) {
         models.append(summary(query));
+        models.last().metadata = query.value(6).toString();
+    }
     return models;
+}
+
+bool LearnedModelRepository::activate(qint64 id)
+{
+    Transaction transaction(m_database);
+    const std::optional<LearnedModel> model = find(id);
+    if (!model)
+        return false;
+    switchOffActive(LearnedModel::slotOf(model->kind));
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE learned_models SET active = 1 WHERE id = ?"_s);
+    query.addBindValue(id);
+    StatementCache::exec(query, "make a stored model the active one");
+    transaction.commit();
+    return true;
+}
+
+bool LearnedModelRepository::setActivePinned(Slot slot, bool pinned)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE learned_models SET pinned = ? WHERE active = 1 AND "_s + inSlot(slot));
+    query.addBindValue(pinned ? 1 : 0);
+    StatementCache::exec(query, "pin the active model");
+    return query.numRowsAffected() > 0;
 }

@@ -47,7 +47,7 @@ void TestClassificationOptions::defaults()
     const ClassificationOptions options =
         ClassificationOptions::fromSettings(settings(), QProcessEnvironment(), &errors);
     QVERIFY(errors.isEmpty());
-    QCOMPARE(options.order, (QList{ClassificationProvider::Remote, ClassificationProvider::FastText,
+    QCOMPARE(options.order, (QList{ClassificationProvider::Remote, ClassificationProvider::Learned,
                                    ClassificationProvider::Rules}));
     QCOMPARE(options.reviewThreshold, 0.6);
     QCOMPARE(options.leaseDuration, std::chrono::milliseconds(60'000));
@@ -63,7 +63,7 @@ void TestClassificationOptions::providers_data()
 
     QTest::newRow("rules only") << u"rules"_s << QList{ClassificationProvider::Rules} << 0;
     QTest::newRow("local first") << u"fasttext, rules, remote"_s
-                                 << QList{ClassificationProvider::FastText,
+                                 << QList{ClassificationProvider::Learned,
                                           ClassificationProvider::Rules,
                                           ClassificationProvider::Remote}
                                  << 0;
@@ -74,7 +74,7 @@ void TestClassificationOptions::providers_data()
         << u"agent,rules"_s << QList{ClassificationProvider::Rules} << 1;
     QTest::newRow("nothing valid keeps the default")
         << u"magic"_s
-        << QList{ClassificationProvider::Remote, ClassificationProvider::FastText,
+        << QList{ClassificationProvider::Remote, ClassificationProvider::Learned,
                  ClassificationProvider::Rules}
         << 1;
 }

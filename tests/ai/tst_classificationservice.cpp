@@ -186,7 +186,7 @@ void TestClassificationService::withoutAProviderJobsFailVisiblyAndAreRetried()
 {
     const qint64 id = createTickets(1).first();
     ClassificationOptions options = quickOptions();
-    options.order = {ClassificationProvider::FastText}; // no model trained
+    options.order = {ClassificationProvider::Learned}; // no model trained
     options.firstRetryDelay = 50ms;
     options.idlePollInterval = 20ms;
     options.maxFailedAttempts = 3;
@@ -272,7 +272,7 @@ void TestClassificationService::statusReportsProvidersAndQueue()
 void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
 {
     ClassificationOptions options = quickOptions();
-    options.order = {ClassificationProvider::FastText, ClassificationProvider::Rules};
+    options.order = {ClassificationProvider::Learned, ClassificationProvider::Rules};
     options.idlePollInterval = 100ms;
     ClassificationService service(m_temporary->database(), options);
     service.start();
@@ -297,7 +297,7 @@ void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
     service.wake();
     QTRY_COMPARE(m_tickets->find(after)->classificationState(), ClassificationState::Classified);
     const Classification result = *m_tickets->find(after)->classification;
-    QCOMPARE(result.provider, ClassificationProvider::FastText);
+    QCOMPARE(result.provider, ClassificationProvider::Learned);
     QCOMPARE(result.model, report.model.modelName());
     QCOMPARE(result.modelVersion, report.model.version);
     QVERIFY(!result.summary.isEmpty());
@@ -313,7 +313,7 @@ void TestClassificationService::modelStoredByAnotherNodeIsPickedUp()
     const qint64 waiting = createTickets(1, u"Refund the double charge on my invoice"_s).first();
 
     ClassificationOptions options = quickOptions();
-    options.order = {ClassificationProvider::FastText, ClassificationProvider::Rules};
+    options.order = {ClassificationProvider::Learned, ClassificationProvider::Rules};
     ClassificationService service(m_temporary->database(), options);
     service.start();
     QTRY_COMPARE(m_tickets->find(waiting)->classificationState(), ClassificationState::Classified);

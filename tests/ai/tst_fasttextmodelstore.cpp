@@ -43,7 +43,7 @@ void TestFastTextModelStore::cleanup()
 
 qsizetype TestFastTextModelStore::storedModels() const
 {
-    return LearnedModelRepository(m_temporary->database()).list(u"fasttext"_s).size();
+    return LearnedModelRepository(m_temporary->database()).list(LearnedModel::Slot::Classifier).size();
 }
 
 void TestFastTextModelStore::emptyDatabaseHasNoModel()
@@ -75,7 +75,7 @@ void TestFastTextModelStore::importsVersion03FilesIntoAnEmptyDatabase()
 
     // The bytes as v0.3 wrote them, and a model that answers exactly as the files did.
     const std::optional<LearnedModel> stored =
-        LearnedModelRepository(m_temporary->database()).active(u"fasttext"_s);
+        LearnedModelRepository(m_temporary->database()).active(LearnedModel::Slot::Classifier);
     QVERIFY(stored);
     QFile modelFile(m_temporary->folder() + u'/' + fromFiles->info().modelFile);
     QVERIFY(modelFile.open(QIODevice::ReadOnly));

@@ -241,7 +241,7 @@ void TestFastTextTrainer::keepsTheModelInTheDatabase()
     QCOMPARE(QDir(temporary.folder()).entryList({u"*fasttext*"_s}, QDir::Files), QStringList());
 
     const std::optional<LearnedModel> stored =
-        LearnedModelRepository(temporary.database()).active(u"fasttext"_s);
+        LearnedModelRepository(temporary.database()).active(LearnedModel::Slot::Classifier);
     QVERIFY(stored);
     QCOMPARE(stored->version, u"20261122-043100"_s);
     QVERIFY(!stored->model.isEmpty());
@@ -281,7 +281,7 @@ void TestFastTextTrainer::worseModelDoesNotReplaceTheKeptOne()
     LearnedModelRepository models(temporary.database());
     QVERIFY(std::holds_alternative<FastTextTrainer::Report>(
         FastTextTrainer(options()).trainAndKeep(m_examples, store)));
-    const qint64 kept = models.activeVersion(u"fasttext"_s)->id;
+    const qint64 kept = models.activeVersion(LearnedModel::Slot::Classifier)->id;
 
     // Same texts, labels rotated: held-out tickets are labelled the rotated way too, on which
     // the kept model scores nearly nothing... so rotate only the training share instead.
@@ -298,13 +298,13 @@ void TestFastTextTrainer::worseModelDoesNotReplaceTheKeptOne()
     QVERIFY(!report.replaced);
     QVERIFY(report.previousAccuracy.has_value());
     QVERIFY(*report.previousAccuracy > report.model.accuracy);
-    QCOMPARE(models.activeVersion(u"fasttext"_s)->id, kept);
-    QCOMPARE(models.list(u"fasttext"_s).size(), 1);
+    QCOMPARE(models.activeVersion(LearnedModel::Slot::Classifier)->id, kept);
+    QCOMPARE(models.list(LearnedModel::Slot::Classifier).size(), 1);
 
     // The same data again scores as well, so it replaces; the earlier model is kept, inactive.
     const auto again = FastTextTrainer(later).trainAndKeep(m_examples, store);
     QVERIFY(std::get<FastTextTrainer::Report>(again).replaced);
-    const QList<LearnedModel> stored = models.list(u"fasttext"_s);
+    const QList<LearnedModel> stored = models.list(LearnedModel::Slot::Classifier);
     QCOMPARE(stored.size(), 2);
     QCOMPARE(stored.at(0).version, u"20261123-043100"_s);
     QVERIFY(stored.at(0).active);

@@ -550,7 +550,7 @@ void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
     TestClassifications::add(m_server->database(), corrected, Category::Billing, P::Rules, 0.45);
     TestClassifications::add(m_server->database(), corrected, Category::Technical, P::Agent, 1.0);
     const qint64 confirmed = postText(u"VPN drops every hour"_s);
-    TestClassifications::add(m_server->database(), confirmed, Category::Technical, P::FastText,
+    TestClassifications::add(m_server->database(), confirmed, Category::Technical, P::Learned,
                              0.92);
     TestClassifications::add(m_server->database(), confirmed, Category::Technical, P::Agent, 1.0);
     TestClassifications::add(m_server->database(), postText(u"Opening hours?"_s), Category::General,

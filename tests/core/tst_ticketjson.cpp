@@ -369,7 +369,7 @@ void TestTicketJson::ticketClassification()
         classification.confidence = 0.875;
         classification.priority = Priority::High;
         classification.summary = u"Customer was charged twice."_s;
-        classification.provider = ClassificationProvider::FastText;
+        classification.provider = ClassificationProvider::Learned;
         classification.model = u"fasttext-20240301"_s;
         classification.modelVersion = u"3"_s;
         classification.fallback = true;

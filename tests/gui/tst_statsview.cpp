@@ -114,7 +114,7 @@ void TestStatsView::seedTickets()
         }
     }
     TestClassifications::add(m_server->database(), addTicket(12 * kDay), Category::Billing,
-                             P::FastText, 0.4);
+                             P::Learned, 0.4);
     addTicket(2 * kHour);
     // Verdicts by two people and an integration, for the corrections per actor.
     ClassificationRepository classifications(m_server->database());

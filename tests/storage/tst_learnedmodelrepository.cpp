@@ -8,6 +8,11 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+constexpr LearnedModel::Slot kClassifier = LearnedModel::Slot::Classifier;
+constexpr LearnedModel::Slot kCalibration = LearnedModel::Slot::RulesCalibration;
+} // namespace
+
 class TestLearnedModelRepository : public QObject
 {
     Q_OBJECT
@@ -22,9 +27,15 @@ private Q_SLOTS:
     void versionQueryChangesWhenAnotherConnectionStores();
     void addIfNoneStoredNeverReplaces();
     void secondActiveModelIsRefusedByTheSchema();
+    void oneClassifierIsActiveWhateverItsKind();
+    void rulesCalibrationIsActiveBesideTheClassifier();
+    void activateRollsBackAndClearsThePin();
+    void addReplacingStoresOnlyOverTheExpectedUnpinnedModel();
+    void pinIsRefusedOnAnInactiveModelBySchema();
 
 private:
-    static LearnedModel model(const QString &version, qsizetype bytes);
+    static LearnedModel model(const QString &version, qsizetype bytes,
+                              QLatin1StringView kind = LearnedModel::kFastText);
 
     std::unique_ptr<TemporaryDatabase> m_temporary;
 };
@@ -39,10 +50,11 @@ void TestLearnedModelRepository::cleanup()
     m_temporary.reset();
 }
 
-LearnedModel TestLearnedModelRepository::model(const QString &version, qsizetype bytes)
+LearnedModel TestLearnedModelRepository::model(const QString &version, qsizetype bytes,
+                                               QLatin1StringView kind)
 {
     LearnedModel model;
-    model.kind = u"fasttext"_s;
+    model.kind = kind;
     model.version = version;
     model.metadata = uR"({"version": "%1", "note": "Grüße"})"_s.arg(version);
     // Every byte value, NULs and invalid UTF-8 included, as a real model file has them.
@@ -56,9 +68,9 @@ LearnedModel TestLearnedModelRepository::model(const QString &version, qsizetype
 void TestLearnedModelRepository::emptyDatabaseHasNoModel()
 {
     LearnedModelRepository repository(m_temporary->database());
-    QVERIFY(!repository.active(u"fasttext"_s));
-    QVERIFY(!repository.activeVersion(u"fasttext"_s));
-    QVERIFY(repository.list(u"fasttext"_s).isEmpty());
+    QVERIFY(!repository.active(kClassifier));
+    QVERIFY(!repository.activeVersion(kClassifier));
+    QVERIFY(repository.list(kClassifier).isEmpty());
 }
 
 void TestLearnedModelRepository::storedModelReadsBackByteIdentical()
@@ -69,7 +81,7 @@ void TestLearnedModelRepository::storedModelReadsBackByteIdentical()
     const qint64 id = repository.add(stored);
     QVERIFY(id > 0);
 
-    const std::optional<LearnedModel> active = repository.active(u"fasttext"_s);
+    const std::optional<LearnedModel> active = repository.active(kClassifier);
     QVERIFY(active);
     QCOMPARE(active->id, id);
     QCOMPARE(active->kind, u"fasttext"_s);
@@ -80,7 +92,7 @@ void TestLearnedModelRepository::storedModelReadsBackByteIdentical()
     QVERIFY(active->model == stored.model);
     QVERIFY(active->active);
 
-    const std::optional<LearnedModel> version = repository.activeVersion(u"fasttext"_s);
+    const std::optional<LearnedModel> version = repository.activeVersion(kClassifier);
     QVERIFY(version);
     QCOMPARE(version->id, id);
     QCOMPARE(version->version, stored.version);
@@ -97,9 +109,9 @@ void TestLearnedModelRepository::newModelBecomesTheOnlyActiveOneAndEarlierOnesAr
     const qint64 third = repository.add(model(u"three"_s, 300));
     QVERIFY(first < second && second < third);
 
-    QCOMPARE(repository.active(u"fasttext"_s)->version, u"three"_s);
-    QCOMPARE(repository.active(u"fasttext"_s)->model, model(u"three"_s, 300).model);
-    const QList<LearnedModel> models = repository.list(u"fasttext"_s);
+    QCOMPARE(repository.active(kClassifier)->version, u"three"_s);
+    QCOMPARE(repository.active(kClassifier)->model, model(u"three"_s, 300).model);
+    const QList<LearnedModel> models = repository.list(kClassifier);
     QCOMPARE(models.size(), 3);
     QCOMPARE(models.at(0).id, third);
     QCOMPARE(models.at(2).id, first);
@@ -122,9 +134,9 @@ void TestLearnedModelRepository::versionQueryChangesWhenAnotherConnectionStores(
     LearnedModelRepository there(other);
 
     const qint64 first = there.add(model(u"one"_s, 10));
-    QCOMPARE(here.activeVersion(u"fasttext"_s)->id, first);
+    QCOMPARE(here.activeVersion(kClassifier)->id, first);
     const qint64 second = there.add(model(u"two"_s, 10));
-    const std::optional<LearnedModel> seen = here.activeVersion(u"fasttext"_s);
+    const std::optional<LearnedModel> seen = here.activeVersion(kClassifier);
     QVERIFY(seen);
     QCOMPARE(seen->id, second);
     QCOMPARE(seen->version, u"two"_s);
@@ -137,8 +149,8 @@ void TestLearnedModelRepository::addIfNoneStoredNeverReplaces()
     const qint64 imported = repository.addIfNoneStored(model(u"imported"_s, 50));
     QVERIFY(imported > 0);
     QCOMPARE(repository.addIfNoneStored(model(u"again"_s, 50)), 0);
-    QCOMPARE(repository.active(u"fasttext"_s)->id, imported);
-    QCOMPARE(repository.list(u"fasttext"_s).size(), 1);
+    QCOMPARE(repository.active(kClassifier)->id, imported);
+    QCOMPARE(repository.list(kClassifier).size(), 1);
 }
 
 void TestLearnedModelRepository::secondActiveModelIsRefusedByTheSchema()
@@ -150,7 +162,89 @@ void TestLearnedModelRepository::secondActiveModelIsRefusedByTheSchema()
                    "active) VALUES ('fasttext', 'rogue', 0, '{}', ?, 1)"_s);
     insert.addBindValue(QByteArray("x"));
     QVERIFY(!insert.exec());
-    QCOMPARE(repository.active(u"fasttext"_s)->version, u"one"_s);
+    QCOMPARE(repository.active(kClassifier)->version, u"one"_s);
+}
+
+void TestLearnedModelRepository::oneClassifierIsActiveWhateverItsKind()
+{
+    LearnedModelRepository repository(m_temporary->database());
+    const qint64 fastText = repository.add(model(u"one"_s, 10));
+    const qint64 linear = repository.add(model(u"two"_s, 10, LearnedModel::kLinear));
+    const std::optional<LearnedModel> active = repository.active(kClassifier);
+    QVERIFY(active);
+    QCOMPARE(active->id, linear);
+    QCOMPARE(active->kind, u"linear"_s);
+    QVERIFY(!repository.find(fastText)->active);
+    QCOMPARE(repository.list(kClassifier).size(), 2);
+    // The schema itself refuses a second active classifier of another kind.
+    QSqlQuery insert(m_temporary->database().connection());
+    insert.prepare(u"INSERT INTO learned_models (kind, version, created_at, metadata, model, "
+                   "active) VALUES ('fasttext', 'rogue', 0, '{}', ?, 1)"_s);
+    insert.addBindValue(QByteArray("x"));
+    QVERIFY(!insert.exec());
+}
+
+void TestLearnedModelRepository::rulesCalibrationIsActiveBesideTheClassifier()
+{
+    LearnedModelRepository repository(m_temporary->database());
+    const qint64 classifier = repository.add(model(u"one"_s, 10, LearnedModel::kLinear));
+    const qint64 calibration = repository.add(model(u"cal"_s, 10, LearnedModel::kRulesCalibration));
+    QCOMPARE(repository.activeVersion(kClassifier)->id, classifier);
+    QCOMPARE(repository.activeVersion(kCalibration)->id, calibration);
+    QCOMPARE(repository.list(kClassifier).size(), 1);
+    QCOMPARE(repository.list(kCalibration).size(), 1);
+    // An import of a first classifier is not stopped by a calibration, nor the other way.
+    QCOMPARE(repository.addIfNoneStored(model(u"cal2"_s, 10, LearnedModel::kRulesCalibration)), 0);
+}
+
+void TestLearnedModelRepository::activateRollsBackAndClearsThePin()
+{
+    LearnedModelRepository repository(m_temporary->database());
+    const qint64 first = repository.add(model(u"one"_s, 10));
+    const qint64 second = repository.add(model(u"two"_s, 10, LearnedModel::kLinear));
+    QVERIFY(repository.setActivePinned(kClassifier, true));
+    QVERIFY(repository.activeVersion(kClassifier)->pinned);
+
+    QVERIFY(repository.activate(first));
+    const std::optional<LearnedModel> active = repository.activeVersion(kClassifier);
+    QCOMPARE(active->id, first);
+    QVERIFY(!active->pinned);
+    QVERIFY(!repository.find(second)->active);
+    QVERIFY(!repository.find(second)->pinned);
+    QVERIFY(!repository.activate(second + 1000));
+    QCOMPARE(repository.activeVersion(kClassifier)->id, first);
+}
+
+void TestLearnedModelRepository::addReplacingStoresOnlyOverTheExpectedUnpinnedModel()
+{
+    LearnedModelRepository repository(m_temporary->database());
+    const qint64 first = repository.addReplacing(model(u"one"_s, 10, LearnedModel::kLinear), 0);
+    QVERIFY(first > 0);
+    // Trained while "one" was not yet stored: another node got there first.
+    QCOMPARE(repository.addReplacing(model(u"late"_s, 10, LearnedModel::kLinear), 0), 0);
+    const qint64 second =
+        repository.addReplacing(model(u"two"_s, 10, LearnedModel::kLinear), first);
+    QVERIFY(second > first);
+    QCOMPARE(repository.addReplacing(model(u"stale"_s, 10, LearnedModel::kLinear), first), 0);
+
+    QVERIFY(repository.setActivePinned(kClassifier, true));
+    QCOMPARE(repository.addReplacing(model(u"three"_s, 10, LearnedModel::kLinear), second), 0);
+    QCOMPARE(repository.activeVersion(kClassifier)->id, second);
+    QVERIFY(repository.setActivePinned(kClassifier, false));
+    QVERIFY(repository.addReplacing(model(u"three"_s, 10, LearnedModel::kLinear), second) > 0);
+    QCOMPARE(repository.list(kClassifier).size(), 3);
+}
+
+void TestLearnedModelRepository::pinIsRefusedOnAnInactiveModelBySchema()
+{
+    LearnedModelRepository repository(m_temporary->database());
+    QVERIFY(!repository.setActivePinned(kClassifier, true));
+    const qint64 first = repository.add(model(u"one"_s, 10));
+    repository.add(model(u"two"_s, 10));
+    QSqlQuery pin(m_temporary->database().connection());
+    pin.prepare(u"UPDATE learned_models SET pinned = 1 WHERE id = ?"_s);
+    pin.addBindValue(first);
+    QVERIFY(!pin.exec());
 }
 
 QTEST_GUILESS_MAIN(TestLearnedModelRepository)

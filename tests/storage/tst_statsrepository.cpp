@@ -196,12 +196,12 @@ void TestStatsRepository::correctionsJudgeTheMachineResultBefore()
 
     // Confirmed: the agent agreed.
     const qint64 confirmed = addTicket(nowMs - kDay);
-    classify(confirmed, Category::Technical, P::FastText);
+    classify(confirmed, Category::Technical, P::Learned);
     classify(confirmed, Category::Technical, P::Agent);
 
     // Only the latest machine result before the verdict counts: remote's billing, not general.
     const qint64 fallback = addTicket(nowMs - kDay);
-    classify(fallback, Category::General, P::FastText);
+    classify(fallback, Category::General, P::Learned);
     classify(fallback, Category::Billing, P::Remote);
     classify(fallback, Category::Billing, P::Agent);
 
@@ -267,7 +267,7 @@ void TestStatsRepository::confidenceBucketsMatchTheDomain()
 
     QCOMPARE(TicketStats::confidenceBucket(confidence), bucket);
     classify(addTicket(Timestamps::toMs(kNow) - kHour), Category::General,
-             ClassificationProvider::FastText, confidence);
+             ClassificationProvider::Learned, confidence);
     const TicketStats stats = m_stats->stats(kNow, 1);
     TicketStats::ConfidenceHistogram expected{};
     expected[std::size_t(bucket)] = 1;
@@ -285,7 +285,7 @@ void TestStatsRepository::confidenceFollowsLatestMachineResult()
     classify(reclassified, Category::Technical, P::Remote, 0.82);
     // An agent's verdict moves nothing: the histogram describes the machine.
     const qint64 judged = addTicket(nowMs - 2 * kDay);
-    classify(judged, Category::Billing, P::FastText, 0.55);
+    classify(judged, Category::Billing, P::Learned, 0.55);
     classify(judged, Category::General, P::Agent, 1.0);
     // Only an agent's verdict: no machine confidence to show.
     classify(addTicket(nowMs - kDay), Category::General, P::Agent, 1.0);
@@ -483,7 +483,7 @@ void TestStatsRepository::upgradeCountsExistingClassifications()
         const qint64 first = createTicket(nowMs - kDay);
         QVERIFY(first != 0);
         add(first, Category::General, ClassificationProvider::Rules, 0.42);
-        add(first, Category::Billing, ClassificationProvider::FastText, 0.77);
+        add(first, Category::Billing, ClassificationProvider::Remote, 0.77);
         add(first, Category::Technical, ClassificationProvider::Agent, 1.0);
         const qint64 second = createTicket(nowMs - kDay);
         QVERIFY(second != 0);

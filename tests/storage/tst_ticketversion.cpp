@@ -223,7 +223,7 @@ void TestTicketVersion::storedMachineClassificationBumps()
     classifications.add(result);
     QCOMPARE(version(m_ticketId), 2);
     // A second result with the same category is a new classification of the ticket.
-    result.provider = ClassificationProvider::FastText;
+    result.provider = ClassificationProvider::Learned;
     result.model = u"fasttext"_s;
     classifications.add(result);
     QCOMPARE(version(m_ticketId), 3);
@@ -244,7 +244,7 @@ void TestTicketVersion::pipelineBatchBumpsEachTicketOnce()
         result.ticketId = ticketId;
         result.category = ticketId == second ? Category::Technical : Category::Billing;
         result.confidence = 0.8;
-        result.provider = ClassificationProvider::FastText;
+        result.provider = ClassificationProvider::Learned;
         result.model = u"fasttext"_s;
         results.append(result);
     }

@@ -135,7 +135,7 @@ void TestTrainingExampleReader::machineResultsAreNotLabels()
         TicketRepository(m_temporary->database())
             .create(TicketDraft::fromText(u"Machine said billing"_s, TicketSource::Api))
             .id;
-    classify(other, Category::Billing, ClassificationProvider::FastText);
+    classify(other, Category::Billing, ClassificationProvider::Learned);
     const QList<TrainingExample> examples = TrainingExampleReader(m_temporary->database()).read();
     QCOMPARE(examples.size(), 4);
     QCOMPARE(find(examples, u"VPN keeps dropping"_s)->category, Category::Technical);
