@@ -1,8 +1,12 @@
 #pragma once
 
+#include "learnedmodelstore.h"
+
 #include <QList>
 #include <QMetaType>
 #include <QString>
+
+#include <optional>
 
 // A snapshot of the classification pipeline for /health and the status bar.
 struct ClassificationStatus
@@ -23,6 +27,8 @@ struct ClassificationStatus
     qint64 pending = 0;
     qint64 failed = 0;
     qint64 classifiedSinceStart = 0;
+    // The learned model in use, with how it measured against the rules when it was trained.
+    std::optional<LearnedModelStore::Summary> learnedModel;
 };
 
 Q_DECLARE_METATYPE(ClassificationStatus)

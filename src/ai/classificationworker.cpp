@@ -2,8 +2,8 @@
 
 #include "ailogging.h"
 #include "database.h"
-#include "fasttextclassifier.h"
 #include "llmclient.h"
+#include "localclassifier.h"
 #include "sentencesummarizer.h"
 #include "storageerror.h"
 
@@ -77,11 +77,11 @@ void ClassificationWorker::start()
     }
     m_running = true;
     ++m_generation;
-    if (usesFastText()) {
+    if (usesLearnedModel()) {
         // Nothing is being classified yet, so the first batch waits for the model here instead
         // of going to the next provider while it loads.
         try {
-            if (!m_fastText || m_models.activeModelId() != m_fastTextId)
+            if (!m_learned || m_models.activeModelId() != m_learnedId)
                 applyModel(loadActiveModel());
         } catch (const StorageError &error) {
             qCWarning(lcAi, "Could not check for a learned model: %s",
@@ -89,9 +89,10 @@ void ClassificationWorker::start()
         }
         m_modelTimer.start();
     } else {
-        m_fastText.reset();
-        m_fastTextId = 0;
-        m_fastTextError.clear();
+        m_learned.reset();
+        m_learnedSummary.reset();
+        m_learnedId = 0;
+        m_learnedError.clear();
     }
     // A third of the lease: one renewal may fail (a busy database, a dropped connection) and
     // the next still comes before the lease runs out.
@@ -160,7 +161,7 @@ bool ClassificationWorker::remoteComesFirst() const
         if (provider == ClassificationProvider::Remote)
             return true;
         if (provider == ClassificationProvider::Rules ||
-            (provider == ClassificationProvider::Learned && m_fastText))
+            (provider == ClassificationProvider::Learned && m_learned))
             return false;
     }
     return false;
@@ -222,9 +223,9 @@ void ClassificationWorker::poll()
     m_batchRunning = true;
     const bool gateWithRules = m_llm && !m_options.localOnlyCategories.isEmpty();
     QtConcurrent::mapped(&m_pool, entries,
-                         [order = m_options.order, fastText = m_fastText, gateWithRules,
+                         [order = m_options.order, learned = m_learned, gateWithRules,
                           this](const ClassificationQueue::Entry &entry) {
-                             return classifyLocally(entry, order, fastText.get(), m_rules,
+                             return classifyLocally(entry, order, learned.get(), m_rules,
                                                     gateWithRules);
                          })
         .then(this, [this, generation = m_generation](QFuture<Verdict> batch) {
@@ -275,7 +276,7 @@ void ClassificationWorker::releaseLeases()
     }
 }
 
-bool ClassificationWorker::usesFastText() const
+bool ClassificationWorker::usesLearnedModel() const
 {
     return m_options.order.contains(ClassificationProvider::Learned);
 }
@@ -283,8 +284,18 @@ bool ClassificationWorker::usesFastText() const
 ClassificationWorker::LoadedModel ClassificationWorker::loadActiveModel() const
 {
     LoadedModel loaded;
-    std::unique_ptr<FastTextClassifier> classifier = m_models.load(&loaded.error, &loaded.id);
+    std::unique_ptr<LocalClassifier> classifier = m_models.load(&loaded.error, &loaded.id);
     loaded.classifier = std::move(classifier);
+    if (loaded.classifier) {
+        try {
+            // Another model may have been stored since the load read this one.
+            loaded.summary = m_models.active();
+            if (loaded.summary && loaded.summary->id != loaded.id)
+                loaded.summary.reset();
+        } catch (const StorageError &) {
+            // Only the status line lacks the numbers; the next model check reads them again.
+        }
+    }
     return loaded;
 }
 
@@ -304,7 +315,7 @@ void ClassificationWorker::checkForNewModel()
         return;
     }
     m_modelCheckFailing = false;
-    if (id == m_fastTextId)
+    if (id == m_learnedId)
         return;
     // Reading megabytes of model and parsing them happens off this thread, so batches keep
     // being taken and stored with the model already loaded. The pool thread opens a connection
@@ -329,18 +340,20 @@ void ClassificationWorker::applyModel(const LoadedModel &loaded)
         qCWarning(lcAi, "Could not read the learned model: %s", qUtf8Printable(loaded.error));
         return;
     }
-    m_fastTextId = loaded.id;
+    m_learnedId = loaded.id;
     if (loaded.id == 0) {
-        m_fastText.reset();
-        m_fastTextError.clear();
+        m_learned.reset();
+        m_learnedSummary.reset();
+        m_learnedError.clear();
     } else if (loaded.classifier) {
-        m_fastText = loaded.classifier;
-        m_fastTextError.clear();
-        qCInfo(lcAi, "Learned model %s loaded", qUtf8Printable(m_fastText->modelName()));
+        m_learned = loaded.classifier;
+        m_learnedSummary = loaded.summary;
+        m_learnedError.clear();
+        qCInfo(lcAi, "Learned model %s loaded", qUtf8Printable(m_learned->modelName()));
     } else {
         // Keep the model already loaded, if any: a broken model must not stop classification.
         // It is not tried again until another model is stored.
-        m_fastTextError = loaded.error;
+        m_learnedError = loaded.error;
         qCWarning(lcAi, "Could not load the learned model: %s", qUtf8Printable(loaded.error));
     }
     publishStatus();
@@ -348,7 +361,7 @@ void ClassificationWorker::applyModel(const LoadedModel &loaded)
 
 ClassificationWorker::Verdict ClassificationWorker::classifyLocally(
     const ClassificationQueue::Entry &entry, const QList<ClassificationProvider> &order,
-    const LocalClassifier *fastText, const LocalClassifier &rules, bool gateWithRules)
+    const LocalClassifier *learned, const LocalClassifier &rules, bool gateWithRules)
 {
     QElapsedTimer timer;
     timer.start();
@@ -359,7 +372,7 @@ ClassificationWorker::Verdict ClassificationWorker::classifyLocally(
         if (provider == ClassificationProvider::Rules)
             classifier = &rules;
         else if (provider == ClassificationProvider::Learned)
-            classifier = fastText;
+            classifier = learned;
         if (!classifier)
             continue;
         verdict.provider = provider;
@@ -607,14 +620,16 @@ void ClassificationWorker::publishStatus()
         remote.lastError = m_llm->lastError();
     }
     status.providers.append(remote);
-    ClassificationStatus::Provider fastText{QStringLiteral("fasttext"), QStringLiteral("disabled"),
-                                            QString(), m_fastTextError};
+    ClassificationStatus::Provider learned{QStringLiteral("learned"), QStringLiteral("disabled"),
+                                           QString(), m_learnedError};
     if (configured(ClassificationProvider::Learned)) {
-        fastText.state = m_fastText ? QStringLiteral("ready") : QStringLiteral("no_model");
-        if (m_fastText)
-            fastText.model = m_fastText->modelName();
+        learned.state = m_learned ? QStringLiteral("ready") : QStringLiteral("no_model");
+        if (m_learned) {
+            learned.model = m_learned->modelName();
+            status.learnedModel = m_learnedSummary;
+        }
     }
-    status.providers.append(fastText);
+    status.providers.append(learned);
     status.providers.append({QStringLiteral("rules"),
                              configured(ClassificationProvider::Rules) ? QStringLiteral("ready")
                                                                        : QStringLiteral("disabled"),

@@ -3,7 +3,7 @@
 #include "classificationoptions.h"
 #include "classificationqueue.h"
 #include "classificationstatus.h"
-#include "fasttextmodelstore.h"
+#include "learnedmodelstore.h"
 #include "llmoutcome.h"
 #include "prediction.h"
 #include "rulesclassifier.h"
@@ -73,6 +73,7 @@ private:
         // The stored model's id; 0 when none is stored, -1 when the database could not say.
         qint64 id = -1;
         std::shared_ptr<const LocalClassifier> classifier;
+        std::optional<LearnedModelStore::Summary> summary;
         QString error;
     };
 
@@ -85,11 +86,11 @@ private:
     // stays alive until the batch that uses it is done.
     static Verdict classifyLocally(const ClassificationQueue::Entry &entry,
                                    const QList<ClassificationProvider> &order,
-                                   const LocalClassifier *fastText, const LocalClassifier &rules,
+                                   const LocalClassifier *learned, const LocalClassifier &rules,
                                    bool gateWithRules);
     int capacity() const;
     bool remoteComesFirst() const;
-    bool usesFastText() const;
+    bool usesLearnedModel() const;
     LoadedModel loadActiveModel() const;
     void checkForNewModel();
     void applyModel(const LoadedModel &loaded);
@@ -122,11 +123,12 @@ private:
     const QString m_leaseOwner;
     std::unique_ptr<ClassificationQueue> m_queue;
     const RulesClassifier m_rules;
-    const FastTextModelStore m_models;
-    std::shared_ptr<const LocalClassifier> m_fastText;
-    // The stored model m_fastText came from, or that failed to load; 0 for none.
-    qint64 m_fastTextId = 0;
-    QString m_fastTextError;
+    const LearnedModelStore m_models;
+    std::shared_ptr<const LocalClassifier> m_learned;
+    // The stored model m_learned came from, or that failed to load; 0 for none.
+    qint64 m_learnedId = 0;
+    QString m_learnedError;
+    std::optional<LearnedModelStore::Summary> m_learnedSummary;
     bool m_loadingModel = false;
     bool m_modelCheckFailing = false;
     // Created on the worker's thread, which then owns its network manager.

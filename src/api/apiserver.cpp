@@ -228,6 +228,8 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
          Scope::TicketsRead},
         {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
         {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
+        {Method::Get, QLatin1String("/health/detail"), &ApiServer::getHealthDetail,
+         Scope::StatsRead},
         {Method::Get, QLatin1String("/openapi.json"), &ApiServer::getOpenApi, std::nullopt},
     };
     return table;
@@ -718,6 +720,11 @@ ApiResult ApiServer::getStats(const Call &call)
 ApiResult ApiServer::getHealth(const Call &)
 {
     return m_health->get();
+}
+
+ApiResult ApiServer::getHealthDetail(const Call &)
+{
+    return m_health->detail();
 }
 
 ApiResult ApiServer::getOpenApi(const Call &)

@@ -124,6 +124,7 @@ private:
     ApiResult listRequests(const Call &call);
     ApiResult getStats(const Call &call);
     ApiResult getHealth(const Call &call);
+    ApiResult getHealthDetail(const Call &call);
     ApiResult getOpenApi(const Call &call);
 
     TicketService &m_tickets;

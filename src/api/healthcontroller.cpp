@@ -38,24 +38,44 @@ QJsonValue HealthController::classificationJson() const
     };
 }
 
-ApiResult HealthController::get()
+QJsonObject HealthController::body(bool *healthy) const
 {
     QJsonObject database{{QStringLiteral("driver"), m_database.config().driver}};
-    bool healthy = true;
+    *healthy = true;
     try {
         database.insert(QStringLiteral("schema_version"), m_database.schemaVersion());
         database.insert(QStringLiteral("status"), QStringLiteral("ok"));
     } catch (const StorageError &error) {
         qCWarning(lcApi) << "Health check failed:" << error.message();
         database.insert(QStringLiteral("status"), QStringLiteral("unavailable"));
-        healthy = false;
+        *healthy = false;
     }
-    const QJsonObject body{
-        {QStringLiteral("status"), healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
+    return {
+        {QStringLiteral("status"), *healthy ? QStringLiteral("ok") : QStringLiteral("unavailable")},
         {QStringLiteral("version"), QStringLiteral(SUPPORT_CONSOLE_VERSION)},
         {QStringLiteral("database"), database},
         {QStringLiteral("classification"), classificationJson()},
     };
-    return ApiReply::json(body, healthy ? QHttpServerResponse::StatusCode::Ok
-                                        : QHttpServerResponse::StatusCode::ServiceUnavailable);
+}
+
+ApiResult HealthController::get()
+{
+    bool healthy = false;
+    const QJsonObject reply = body(&healthy);
+    return ApiReply::json(reply, healthy ? QHttpServerResponse::StatusCode::Ok
+                                         : QHttpServerResponse::StatusCode::ServiceUnavailable);
+}
+
+ApiResult HealthController::detail()
+{
+    bool healthy = false;
+    QJsonObject reply = body(&healthy);
+    // The worker's snapshot: read when the model was loaded, no query per request.
+    std::optional<LearnedModelStore::Summary> learned;
+    if (m_classification)
+        learned = m_classification->status().learnedModel;
+    reply.insert(QStringLiteral("learned_model"),
+                 learned ? QJsonValue(learned->toJson()) : QJsonValue(QJsonValue::Null));
+    return ApiReply::json(reply, healthy ? QHttpServerResponse::StatusCode::Ok
+                                         : QHttpServerResponse::StatusCode::ServiceUnavailable);
 }

@@ -38,7 +38,10 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
            "                     Make an API token for an integration; prints its secret once, "
            "on the last line.\n"
            "  tokens list | revoke NAME\n"
-           "                     List tokens, or revoke one on every node within a second."));
+           "                     List tokens, or revoke one on every node within a second.\n"
+           "  models list | activate ID | pin | unpin\n"
+           "                     List the trained models, roll back to one, or keep the active\n"
+           "                     one in use whatever training finds."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -126,8 +129,9 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
                        json,     model,          role,        scopes,         expires});
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        tr("Optional command: import, evaluate, train, users or tokens."),
-        tr("[import|evaluate FILE.csv|train|users ACTION [NAME]|tokens ACTION [NAME]]"));
+        tr("Optional command: import, evaluate, train, users, tokens or models."),
+        tr("[import|evaluate FILE.csv|train|users ACTION [NAME]|tokens ACTION [NAME]|models "
+           "ACTION [ID]]"));
     if (!parser.parse(arguments))
         return parser.errorText();
     if (parser.isSet(version))
@@ -196,6 +200,24 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
                         .arg(option->names().constFirst());
             }
         }
+    } else if (command == QLatin1String("models")) {
+        const QString action = positional.value(1);
+        const QStringList bareActions{QStringLiteral("list"), QStringLiteral("pin"),
+                                      QStringLiteral("unpin")};
+        if (action == QLatin1String("activate")) {
+            bool ok = false;
+            if (positional.size() != 3 || positional.at(2).toLongLong(&ok) <= 0 || !ok)
+                return tr("models activate needs a model's id from models list: support-console "
+                          "models activate ID");
+        } else if (bareActions.contains(action)) {
+            if (positional.size() != 2)
+                return tr("models %1 takes nothing more.").arg(action);
+        } else {
+            return tr("models needs an action: list, activate, pin or unpin.");
+        }
+        result.command = Command::Models;
+        result.adminAction = action;
+        result.adminName = positional.value(2);
     } else if (!positional.isEmpty()) {
         return tr("Unknown command \"%1\". See --help.").arg(positional.first());
     } else if (parser.isSet(headless)) {

@@ -13,7 +13,7 @@
 // What the user asked for on the command line, checked and with defaults filled in.
 struct CommandLine
 {
-    enum class Command { Console, Headless, Import, Evaluate, Train, Users, Tokens };
+    enum class Command { Console, Headless, Import, Evaluate, Train, Users, Tokens, Models };
 
     static constexpr quint16 kDefaultPort = 8080;
 
@@ -42,7 +42,8 @@ struct CommandLine
     std::optional<qint64> importLimit;
     int importSpreadDays = 30;
 
-    // users and tokens: the action ("add", "list", ...) and the name it acts on.
+    // users, tokens and models: the action ("add", "list", ...) and the name (or model id) it
+    // acts on.
     QString adminAction;
     QString adminName;
     // users add

@@ -8,6 +8,7 @@
 #include "datasetcsvformat.h"
 #include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
+#include "learnedmodelstore.h"
 #include "llmclient.h"
 #include "rulesclassifier.h"
 #include "storageerror.h"
@@ -96,8 +97,8 @@ Evaluation evaluateRemotely(const LlmSettings &settings, const QList<LabelledTex
 
 // The learned model to evaluate: the metadata file --model names, else the database's active
 // model. Null with *error set when there is none; *missing tells "none" from "unreadable".
-std::unique_ptr<FastTextClassifier> loadLearnedModel(const CommandLine &commandLine, QString *error,
-                                                     bool *missing)
+std::unique_ptr<LocalClassifier> loadLearnedModel(const CommandLine &commandLine, QString *error,
+                                                  bool *missing)
 {
     *missing = false;
     if (!commandLine.modelPath.isEmpty()) {
@@ -112,14 +113,14 @@ std::unique_ptr<FastTextClassifier> loadLearnedModel(const CommandLine &commandL
         return nullptr;
     }
     const Database database(config);
-    std::unique_ptr<FastTextClassifier> classifier;
+    std::unique_ptr<LocalClassifier> classifier;
     try {
         database.migrate();
-        const FastTextModelStore store(database);
-        if (const QString imported = store.importVersion03Files(); !imported.isEmpty())
+        if (const QString imported = FastTextModelStore(database).importVersion03Files();
+            !imported.isEmpty())
             QTextStream(stderr) << tr("support-console: %1").arg(imported) << Qt::endl;
         qint64 id = -1;
-        classifier = store.load(error, &id);
+        classifier = LearnedModelStore(database).load(error, &id);
         *missing = id == 0;
     } catch (const StorageError &storageError) {
         *error = storageError.message();
@@ -138,10 +139,10 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     const ClassificationOptions options = ClassificationOptions::fromSettings(
         QSettings(), QProcessEnvironment::systemEnvironment(), &settingsErrors);
     // Read at most once, and only when the learned model may be the one evaluated.
-    std::optional<std::unique_ptr<FastTextClassifier>> learned;
+    std::optional<std::unique_ptr<LocalClassifier>> learned;
     QString learnedError;
     bool learnedMissing = false;
-    const auto learnedModel = [&]() -> std::unique_ptr<FastTextClassifier> & {
+    const auto learnedModel = [&]() -> std::unique_ptr<LocalClassifier> & {
         if (!learned)
             learned = loadLearnedModel(commandLine, &learnedError, &learnedMissing);
         return *learned;
@@ -169,7 +170,9 @@ int EvaluateCommand::run(const CommandLine &commandLine)
     std::unique_ptr<LocalClassifier> classifier;
     if (provider == QLatin1String("rules")) {
         classifier = std::make_unique<RulesClassifier>();
-    } else if (provider == QLatin1String("fasttext")) {
+    } else if (const QStringList learnedNames{QStringLiteral("learned"), QStringLiteral("linear"),
+                                              QStringLiteral("fasttext")};
+               learnedNames.contains(provider)) {
         classifier = std::move(learnedModel());
         if (!classifier && learnedMissing) {
             err << tr("support-console: no trained model (%1); run support-console train "
@@ -182,6 +185,15 @@ int EvaluateCommand::run(const CommandLine &commandLine)
             err << tr("support-console: %1").arg(learnedError) << Qt::endl;
             return 1;
         }
+        // "learned" is whichever model is active; a recipe's name asks for that recipe.
+        if (provider != QLatin1String("learned") &&
+            !classifier->modelName().startsWith(provider + u'-')) {
+            err << tr("support-console: the learned model in use is %1, not a %2 model; use "
+                      "--provider learned to evaluate it")
+                       .arg(classifier->modelName(), provider)
+                << Qt::endl;
+            return 1;
+        }
     } else if (provider == QLatin1String("remote")) {
         if (!options.llm.isConfigured()) {
             err << tr("support-console: the remote provider is not set up; set "
@@ -190,7 +202,8 @@ int EvaluateCommand::run(const CommandLine &commandLine)
             return 1;
         }
     } else {
-        err << tr("support-console: unknown provider \"%1\"; available: remote, fasttext, rules")
+        err << tr("support-console: unknown provider \"%1\"; available: remote, learned (or "
+                  "linear, fasttext), rules")
                    .arg(provider)
             << Qt::endl;
         return 2;

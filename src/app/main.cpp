@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "evaluatecommand.h"
 #include "importcommand.h"
+#include "modelscommand.h"
 #include "servecommand.h"
 #include "tokenscommand.h"
 #include "traincommand.h"
@@ -76,6 +77,8 @@ int main(int argc, char *argv[])
         return UsersCommand::run(commandLine);
     case CommandLine::Command::Tokens:
         return TokensCommand::run(commandLine);
+    case CommandLine::Command::Models:
+        return ModelsCommand::run(commandLine);
     case CommandLine::Command::Console:
         return ServeCommand::run(commandLine, ServeCommand::Mode::Window);
     case CommandLine::Command::Headless:

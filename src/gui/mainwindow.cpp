@@ -876,9 +876,26 @@ void MainWindow::updateStatusBar()
             active = provider.model.isEmpty() ? provider.name : provider.model;
     }
     QString ai = active.isEmpty() ? tr("AI: no provider") : tr("AI: %1").arg(active);
+    QString aiDetail;
+    if (const auto &learned = status.learnedModel;
+        learned && learned->accuracy && learned->rulesAccuracy) {
+        const auto percent = [&locale](double value, int decimals) -> QString {
+            return locale.toString(100.0 * value, 'f', decimals) + u'%';
+        };
+        ai += tr(" · local model %1 right, rules %2")
+                  .arg(percent(*learned->accuracy, 0), percent(*learned->rulesAccuracy, 0));
+        aiDetail = tr("The local model %1 was trained on %2 of the team's labelled tickets. On "
+                      "tickets it had not seen it was right %3 of the time; the built-in rules "
+                      "were right %4 on the same tickets.")
+                       .arg(learned->name, locale.toString(learned->trainingSize),
+                            percent(*learned->accuracy, 1), percent(*learned->rulesAccuracy, 1));
+        if (learned->pinned)
+            aiDetail += u' ' + tr("An admin pinned it: training does not replace it.");
+    }
     if (!notes.isEmpty())
         ai += u" (" + notes.join(QLatin1String(", ")) + u')';
     m_aiLabel->setText(ai);
+    m_aiLabel->setToolTip(aiDetail);
     m_queueLabel->setText(
         tr("%1 pending · %2 failed")
             .arg(locale.toString(status.pending), locale.toString(status.failed)));

@@ -1,5 +1,7 @@
 #include "fakellmserver.h"
+#include "localmodeltrainer.h"
 #include "runningserver.h"
+#include "trainingfixture.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void clientLeavingDuringAWaitHarmsNothing();
     void stoppingAnswersWaitingClients();
     void healthReportsProvidersAndQueue();
+    void healthDetailShowsTheLearnedModelToACredential();
     void needsReviewFilter();
     void needsReviewFilterRejectsOtherValues();
 
@@ -267,6 +270,49 @@ void TestApiClassification::healthReportsProvidersAndQueue()
     QCOMPARE(providers.at(2).toObject().value(u"name"_s).toString(), u"rules"_s);
     QCOMPARE(providers.at(2).toObject().value(u"state"_s).toString(), u"ready"_s);
     QCOMPARE(providers.at(2).toObject().value(u"model"_s).toString(), u"rules-v1"_s);
+}
+
+void TestApiClassification::healthDetailShowsTheLearnedModelToACredential()
+{
+    ClassificationOptions options = rulesOnly();
+    options.order = {ClassificationProvider::Learned, ClassificationProvider::Rules};
+    RunningServer server(options);
+    QTRY_VERIFY(server.classification()->status().running);
+    HttpClient anonymous(server.baseUrl());
+    QCOMPARE(anonymous.get(u"/health/detail"_s).status, 401);
+    HttpClient::Response detail = server.client().get(u"/health/detail"_s);
+    QCOMPARE(detail.status, 200);
+    QVERIFY(detail.json().value(u"learned_model"_s).isNull());
+
+    const auto trained =
+        LocalModelTrainer().trainAndKeep(TrainingFixture::teamExamples(), server.database());
+    QVERIFY(std::holds_alternative<LocalModelTrainer::Report>(trained));
+    const LocalModelTrainer::Report &report = std::get<LocalModelTrainer::Report>(trained);
+    QVERIFY2(report.replaced, qPrintable(report.decision));
+    QTRY_VERIFY_WITH_TIMEOUT(server.classification()->status().learnedModel, 10'000);
+
+    detail = server.client().get(u"/health/detail"_s);
+    QCOMPARE(detail.status, 200);
+    const QJsonObject learned = detail.json().value(u"learned_model"_s).toObject();
+    QCOMPARE(learned.value(u"model"_s).toString(), report.candidate.modelName());
+    QCOMPARE(learned.value(u"kind"_s).toString(), u"linear"_s);
+    QCOMPARE(learned.value(u"accuracy"_s).toDouble(), report.candidate.accuracy);
+    QCOMPARE(learned.value(u"rules_accuracy"_s).toDouble(), report.candidate.rulesAccuracy);
+    QCOMPARE(learned.value(u"pinned"_s).toBool(), false);
+
+    // The open /health names the provider's model, never how well it does.
+    const QJsonObject health = anonymous.get(u"/health"_s).json();
+    QVERIFY(!health.contains(u"learned_model"_s));
+    const QJsonObject provider = health.value(u"classification"_s)
+                                     .toObject()
+                                     .value(u"providers"_s)
+                                     .toArray()
+                                     .at(1)
+                                     .toObject();
+    QCOMPARE(provider.value(u"name"_s).toString(), u"learned"_s);
+    QCOMPARE(provider.value(u"state"_s).toString(), u"ready"_s);
+    QCOMPARE(provider.value(u"model"_s).toString(), report.candidate.modelName());
+    QVERIFY(!QJsonDocument(health).toJson().contains("accuracy"));
 }
 
 void TestApiClassification::needsReviewFilter()

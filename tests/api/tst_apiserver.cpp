@@ -604,7 +604,7 @@ void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
 void TestApiServer::statsMatchOpenApiSchema()
 {
     const QJsonObject document = client().get(u"/openapi.json"_s).json();
-    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.5.0"_s);
+    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.6.0"_s);
     const QJsonObject schema{{u"$ref"_s, u"#/components/schemas/Stats"_s}};
 
     // Empty: rates and the oldest age are null.

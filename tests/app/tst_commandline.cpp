@@ -15,6 +15,7 @@ private Q_SLOTS:
     void importOptions();
     void evaluateOptions();
     void trainOptions();
+    void modelsActions();
     void databaseFromEnvironment();
     void postgresUri();
     void passwordOnCommandLineWarns();
@@ -194,6 +195,20 @@ void TestCommandLine::signInUser()
     QCOMPARE(std::get<CommandLine>(parsed).signInUser, u"alice"_s);
 }
 
+void TestCommandLine::modelsActions()
+{
+    const auto activate = parse({u"models"_s, u"activate"_s, u"12"_s});
+    QVERIFY(std::holds_alternative<CommandLine>(activate));
+    QCOMPARE(std::get<CommandLine>(activate).command, CommandLine::Command::Models);
+    QCOMPARE(std::get<CommandLine>(activate).adminAction, u"activate"_s);
+    QCOMPARE(std::get<CommandLine>(activate).adminName, u"12"_s);
+    for (const QString &action : {u"list"_s, u"pin"_s, u"unpin"_s}) {
+        const auto parsed = parse({u"models"_s, action});
+        QVERIFY(std::holds_alternative<CommandLine>(parsed));
+        QCOMPARE(std::get<CommandLine>(parsed).adminAction, action);
+    }
+}
+
 void TestCommandLine::errors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -213,6 +228,13 @@ void TestCommandLine::errors_data()
                        u"--insecure-http"_s}
         << u"--insecure-http"_s;
     QTest::newRow("unknown command") << QStringList{u"serve"_s} << u"serve"_s;
+    QTest::newRow("models without action") << QStringList{u"models"_s} << u"activate"_s;
+    QTest::newRow("models activate without id")
+        << QStringList{u"models"_s, u"activate"_s} << u"models list"_s;
+    QTest::newRow("models activate with a name")
+        << QStringList{u"models"_s, u"activate"_s, u"latest"_s} << u"models list"_s;
+    QTest::newRow("models pin with an id")
+        << QStringList{u"models"_s, u"pin"_s, u"3"_s} << u"pin"_s;
     QTest::newRow("unknown option") << QStringList{u"--colour"_s} << u"colour"_s;
     QTest::newRow("import without file") << QStringList{u"import"_s} << u"import"_s;
     QTest::newRow("import with two files")

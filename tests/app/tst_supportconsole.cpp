@@ -42,6 +42,7 @@ private Q_SLOTS:
     void evaluateRemoteProvider();
     void trainKeepsAModelThatEvaluateUses();
     void trainWithTooFewTicketsFails();
+    void modelsAreListedRolledBackAndPinned();
     void version03ModelFilesAreImportedOnUpgrade();
     void headlessServesAndStopsOnSignal_data();
     void headlessServesAndStopsOnSignal();
@@ -244,7 +245,8 @@ void TestSupportConsole::evaluateReportsQuality()
 
 void TestSupportConsole::trainKeepsAModelThatEvaluateUses()
 {
-    const QString fixture = QStringLiteral(SC_FIXTURES_DIR "/training-tickets.csv");
+    // Tickets about the team's own products: a model learns what the rules cannot know.
+    const QString fixture = QStringLiteral(SC_FIXTURES_DIR "/team-tickets.csv");
     QByteArray out, err;
     int exitCode = -1;
     run({u"import"_s, fixture, u"--database"_s, databasePath()}, &out, &err, &exitCode);
@@ -257,27 +259,36 @@ void TestSupportConsole::trainKeepsAModelThatEvaluateUses()
     QCOMPARE(exitCode, 0);
     const QJsonObject report = QJsonDocument::fromJson(out).object();
     QVERIFY2(report.value(u"replaced"_s).toBool(), out.constData());
-    const QJsonObject model = report.value(u"model"_s).toObject();
-    QVERIFY(model.value(u"version"_s).toString().size() >= 15);
-    QVERIFY(model.value(u"training_size"_s).toInteger() > 100);
-    QVERIFY(model.value(u"accuracy"_s).toDouble() >= 0.9);
+    const QJsonObject candidate = report.value(u"candidate"_s).toObject();
+    QVERIFY(candidate.value(u"version"_s).toString().size() >= 15);
+    QVERIFY(candidate.value(u"training_size"_s).toInteger() > 100);
+    QVERIFY(candidate.value(u"accuracy"_s).toDouble() >= 0.9);
+    QVERIFY(candidate.value(u"rules_accuracy"_s).toDouble() < 0.5);
+    QCOMPARE(report.value(u"active_model"_s).toString(), report.value(u"model"_s).toString());
+    QVERIFY2(report.value(u"decision"_s).toString().contains(u"now in use"_s), out.constData());
     QCOMPARE(report.value(u"stored_in"_s).toString(), databasePath());
     // The model is in the database, nothing beside it.
-    QCOMPARE(QDir(m_dir->path()).entryList({u"*fasttext*"_s}, QDir::Files), QStringList());
+    QCOMPARE(QDir(m_dir->path()).entryList({u"*.json"_s, u"*.bin"_s}, QDir::Files), QStringList());
 
     run({u"train"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
-    for (const char *mention : {"held-out accuracy", "calibration error", "previous model:"})
+    for (const char *mention : {"built-in rules on the same tickets", "calibration error", "AUROC",
+                                "active before:", "why:"})
         QVERIFY2(out.contains(mention), out.constData());
 
-    run({u"evaluate"_s, fixture, u"--provider"_s, u"fasttext"_s, u"--database"_s, databasePath(),
+    run({u"evaluate"_s, fixture, u"--provider"_s, u"learned"_s, u"--database"_s, databasePath(),
          u"--json"_s},
         &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);
     const QJsonObject evaluation = QJsonDocument::fromJson(out).object();
-    QCOMPARE(evaluation.value(u"provider"_s).toString(), u"fasttext"_s);
-    QVERIFY(evaluation.value(u"model"_s).toString().startsWith(u"fasttext-"_s));
+    QCOMPARE(evaluation.value(u"provider"_s).toString(), u"learned"_s);
+    QVERIFY(evaluation.value(u"model"_s).toString().startsWith(u"linear-"_s));
     QVERIFY(evaluation.value(u"accuracy"_s).toDouble() >= 0.9);
+    // Asking for a recipe that is not the one in use says so.
+    run({u"evaluate"_s, fixture, u"--provider"_s, u"fasttext"_s, u"--database"_s, databasePath()},
+        &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("not a fasttext model"), err.constData());
 
     // An explicit model file, for offline evaluation.
     QString error;
@@ -309,7 +320,7 @@ void TestSupportConsole::version03ModelFilesAreImportedOnUpgrade()
     QVERIFY2(err.contains("Imported the learned model") && err.contains(imported.toUtf8()),
              err.constData());
     const QJsonObject report = QJsonDocument::fromJson(out).object();
-    QCOMPARE(report.value(u"previous_model"_s).toString(), imported);
+    QCOMPARE(report.value(u"previous"_s).toObject().value(u"model"_s).toString(), imported);
 
     // Imported once only.
     run({u"train"_s, u"--database"_s, databasePath(), u"--json"_s}, &out, &err, &exitCode);
@@ -339,6 +350,59 @@ void TestSupportConsole::trainWithTooFewTicketsFails()
 
     run({u"train"_s, u"extra.csv"_s}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 2);
+}
+
+void TestSupportConsole::modelsAreListedRolledBackAndPinned()
+{
+    const QString fixture = QStringLiteral(SC_FIXTURES_DIR "/team-tickets.csv");
+    QByteArray out, err;
+    int exitCode = -1;
+    run({u"models"_s, u"list"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(out.contains("built-in rules classify"), out.constData());
+    run({u"models"_s, u"pin"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 1);
+
+    run({u"import"_s, fixture, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QStringList names;
+    for (int i = 0; i < 2; ++i) {
+        run({u"train"_s, u"--database"_s, databasePath(), u"--json"_s}, &out, &err, &exitCode);
+        QCOMPARE(exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(out).object();
+        QVERIFY2(report.value(u"replaced"_s).toBool(), out.constData());
+        names.append(report.value(u"model"_s).toString());
+    }
+    run({u"models"_s, u"list"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    QStringList lines = QString::fromUtf8(out).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QVERIFY2(lines.at(1).contains(names.at(1)) && lines.at(1).endsWith(u"active"_s),
+             out.constData());
+    QVERIFY2(lines.at(2).contains(names.at(0)) && !lines.at(2).contains(u"active"_s),
+             out.constData());
+
+    // Back to the first, pinned: training keeps it.
+    const QString firstId = lines.at(2).trimmed().section(u' ', 0, 0);
+    run({u"models"_s, u"activate"_s, firstId, u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(out.contains(names.at(0).toUtf8()), out.constData());
+    run({u"models"_s, u"pin"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    run({u"train"_s, u"--database"_s, databasePath(), u"--json"_s}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const QJsonObject pinned = QJsonDocument::fromJson(out).object();
+    QCOMPARE(pinned.value(u"replaced"_s).toBool(), false);
+    QCOMPARE(pinned.value(u"active_model"_s).toString(), names.at(0));
+    QVERIFY2(pinned.value(u"decision"_s).toString().contains(u"pinned"_s), out.constData());
+
+    run({u"models"_s, u"unpin"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    run({u"models"_s, u"activate"_s, u"9999"_s, u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(err.contains("no trained model with id 9999"), err.constData());
 }
 
 void TestSupportConsole::evaluateRemoteProvider()

@@ -391,7 +391,7 @@ void TestTicketJson::ticketClassification()
         QCOMPARE(object.value(u"confidence"_s).toDouble(), 0.875);
         QCOMPARE(object.value(u"priority"_s).toString(), u"high"_s);
         QCOMPARE(object.value(u"summary"_s).toString(), u"Customer was charged twice."_s);
-        QCOMPARE(object.value(u"provider"_s).toString(), u"fasttext"_s);
+        QCOMPARE(object.value(u"provider"_s).toString(), u"learned"_s);
         QCOMPARE(object.value(u"model"_s).toString(), u"fasttext-20240301"_s);
         QCOMPARE(object.value(u"model_version"_s).toString(), u"3"_s);
         QCOMPARE(object.value(u"fallback"_s), QJsonValue(true));

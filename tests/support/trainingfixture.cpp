@@ -10,16 +10,16 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
-QString TrainingFixture::path()
+QString TrainingFixture::path(const QString &file)
 {
-    return QStringLiteral(SC_FIXTURES_DIR "/training-tickets.csv");
+    return QStringLiteral(SC_FIXTURES_DIR "/") + file;
 }
 
-QList<TrainingExample> TrainingFixture::examples()
+QList<TrainingExample> TrainingFixture::examples(const QString &fileName)
 {
-    QFile file(path());
+    QFile file(path(fileName));
     if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot open %s", qPrintable(path()));
+        qFatal("cannot open %s", qPrintable(file.fileName()));
     CsvReader reader(&file);
     CsvReader::Record record;
     reader.readRecord(&record);
