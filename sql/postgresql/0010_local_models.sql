@@ -18,3 +18,15 @@ ALTER TABLE learned_models ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0
 DROP INDEX learned_models_one_active;
 CREATE UNIQUE INDEX learned_models_one_active ON learned_models
     ((CASE WHEN kind = 'rules_calibration' THEN kind ELSE 'classifier' END)) WHERE active = 1;
+
+-- Background retraining: one node at a time trains (it holds the lease until lease_until, in
+-- milliseconds since the epoch), once enough agent verdicts are newer than the last training's.
+CREATE TABLE model_training (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    lease_owner     TEXT,
+    lease_until     BIGINT,
+    -- The newest agent verdict (classifications.id) the last training read.
+    trained_through BIGINT  NOT NULL DEFAULT 0,
+    finished_at     BIGINT
+);
+INSERT INTO model_training (id) VALUES (1);

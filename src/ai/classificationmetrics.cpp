@@ -55,26 +55,35 @@ double ClassificationMetrics::macroF1() const
     return sum / double(kAllCategories.size());
 }
 
+std::array<ClassificationMetrics::ReliabilityBin, ClassificationMetrics::kCalibrationBins>
+ClassificationMetrics::reliability() const
+{
+    std::array<ReliabilityBin, kCalibrationBins> bins{};
+    for (const Sample &sample : m_samples) {
+        // A confidence of exactly 1.0 belongs to the top bin, not to an eleventh one.
+        ReliabilityBin &bin = bins[std::size_t(
+            qMin(kCalibrationBins - 1, int(sample.confidence * kCalibrationBins)))];
+        bin.meanConfidence += sample.confidence;
+        bin.accuracy += sample.correct ? 1.0 : 0.0;
+        ++bin.count;
+    }
+    for (ReliabilityBin &bin : bins) {
+        if (bin.count > 0) {
+            bin.meanConfidence /= double(bin.count);
+            bin.accuracy /= double(bin.count);
+        }
+    }
+    return bins;
+}
+
 double ClassificationMetrics::expectedCalibrationError() const
 {
     if (m_samples.empty())
         return 0.0;
-    std::array<double, kCalibrationBins> confidenceSum{};
-    std::array<double, kCalibrationBins> hits{};
-    std::array<qint64, kCalibrationBins> counts{};
-    for (const Sample &sample : m_samples) {
-        // A confidence of exactly 1.0 belongs to the top bin, not to an eleventh one.
-        const int bin = qMin(kCalibrationBins - 1, int(sample.confidence * kCalibrationBins));
-        confidenceSum[bin] += sample.confidence;
-        hits[bin] += sample.correct ? 1.0 : 0.0;
-        ++counts[bin];
-    }
     double error = 0.0;
-    for (int bin = 0; bin < kCalibrationBins; ++bin) {
-        if (counts[bin] == 0)
-            continue;
-        const double gap = std::abs(hits[bin] / counts[bin] - confidenceSum[bin] / counts[bin]);
-        error += gap * double(counts[bin]) / double(m_samples.size());
+    for (const ReliabilityBin &bin : reliability()) {
+        error += std::abs(bin.accuracy - bin.meanConfidence) * double(bin.count) /
+                 double(m_samples.size());
     }
     return error;
 }
@@ -174,6 +183,19 @@ QString ClassificationMetrics::toText() const
         for (Category predicted : kAllCategories)
             text += QStringLiteral(" %1").arg(confusion(actual, predicted), 9);
         text += u'\n';
+    }
+    // How far to trust a confidence: in each band, how often the answers were right.
+    text += QStringLiteral("\nreliability (confidence band: tickets, mean confidence, right)\n");
+    const auto bins = reliability();
+    for (int i = 0; i < kCalibrationBins; ++i) {
+        if (bins[std::size_t(i)].count == 0)
+            continue;
+        text += QStringLiteral("%1-%2 %3 %4 %5\n")
+                    .arg(QString::number(double(i) / kCalibrationBins, 'f', 1))
+                    .arg(QString::number(double(i + 1) / kCalibrationBins, 'f', 1))
+                    .arg(bins[std::size_t(i)].count, 9)
+                    .arg(number(bins[std::size_t(i)].meanConfidence), 9)
+                    .arg(number(bins[std::size_t(i)].accuracy), 9);
     }
     return text;
 }

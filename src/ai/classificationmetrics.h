@@ -25,6 +25,15 @@ public:
     double f1(Category category) const;
     double macroF1() const;
     qint64 confusion(Category actual, Category predicted) const;
+    // One equal-width confidence bin of a reliability table.
+    struct ReliabilityBin
+    {
+        qint64 count = 0;
+        double meanConfidence = 0.0;
+        double accuracy = 0.0;
+    };
+    // kCalibrationBins bins from [0, 0.1) to [0.9, 1]; an empty bin has count 0.
+    std::array<ReliabilityBin, kCalibrationBins> reliability() const;
     // Weighted mean over equal-width confidence bins of |hit rate - mean confidence|.
     double expectedCalibrationError() const;
     // How well confidence separates right answers from wrong ones: the chance that a right

@@ -77,6 +77,16 @@ ClassificationOptions ClassificationOptions::fromSettings(const QSettings &setti
             errors->append(QStringLiteral("%1: must be a whole number of seconds above 0")
                                .arg(kLeaseVariable));
     }
+    const QString retrainKey = SettingsKeys::aiRetrainAfterVerdicts;
+    if (settings.contains(retrainKey)) {
+        bool ok = false;
+        const int verdicts = settings.value(retrainKey).toInt(&ok);
+        if (ok && verdicts >= 0)
+            options.retrainAfterVerdicts = verdicts;
+        else
+            errors->append(
+                QStringLiteral("%1: must be a whole number, 0 to turn it off").arg(retrainKey));
+    }
     options.llm = LlmSettings::fromEnvironment(environment, &settings);
     return options;
 }

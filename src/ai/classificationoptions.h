@@ -41,6 +41,8 @@ struct ClassificationOptions
     // it while the job is worked on, so only a node that died (or lost the database for that
     // long) loses its jobs to another.
     std::chrono::milliseconds leaseDuration{60'000};
+    // New agent verdicts after which the local model is retrained in the background; 0: never.
+    int retrainAfterVerdicts = 50;
 
     static constexpr QLatin1StringView kProvidersVariable{"SUPPORT_CONSOLE_AI_PROVIDERS"};
     // Overrides leaseDuration, in seconds: for tests that kill a node, and for nodes whose

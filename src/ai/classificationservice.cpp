@@ -1,11 +1,26 @@
 #include "classificationservice.h"
 
 #include "classificationworker.h"
+#include "modelretrainer.h"
+
+namespace {
+
+std::unique_ptr<ModelRetrainer> makeRetrainer(const Database &database,
+                                              const ClassificationOptions &options)
+{
+    ModelRetrainer::Options retraining;
+    retraining.verdictsToRetrain = options.retrainAfterVerdicts;
+    return std::make_unique<ModelRetrainer>(database, retraining);
+}
+
+} // namespace
 
 ClassificationService::ClassificationService(const Database &database,
                                              ClassificationOptions options, QObject *parent)
     : QObject(parent)
-    , m_worker(new ClassificationWorker(database, std::move(options)))
+    , m_worker(new ClassificationWorker(database, options))
+    , m_database(database)
+    , m_retrainer(makeRetrainer(database, options))
 {
     m_thread.setObjectName(QStringLiteral("classification"));
     m_worker->moveToThread(&m_thread);
@@ -31,12 +46,14 @@ void ClassificationService::start()
         return;
     m_thread.start();
     QMetaObject::invokeMethod(m_worker, &ClassificationWorker::start, Qt::QueuedConnection);
+    m_retrainer->start();
 }
 
 void ClassificationService::stop()
 {
     if (!m_thread.isRunning())
         return;
+    m_retrainer->stop();
     QMetaObject::invokeMethod(m_worker, &ClassificationWorker::stop, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
@@ -47,6 +64,7 @@ void ClassificationService::reconfigure(ClassificationOptions options)
     const bool wasRunning = m_thread.isRunning();
     stop();
     // The worker's thread is not running, so nothing else touches it now.
+    m_retrainer = makeRetrainer(m_database, options);
     m_worker->setOptions(std::move(options));
     if (wasRunning)
         start();

@@ -8,8 +8,10 @@
 #include <QThread>
 
 #include <atomic>
+#include <memory>
 
 class ClassificationWorker;
+class ModelRetrainer;
 class Database;
 
 // Classifies every stored ticket in the background, on a thread of its own with a worker pool,
@@ -45,6 +47,9 @@ private:
 
     QThread m_thread;
     ClassificationWorker *m_worker;
+    const Database &m_database;
+    // Lives on the owner's thread; it trains on a thread of its own.
+    std::unique_ptr<ModelRetrainer> m_retrainer;
     std::atomic_bool m_wakePosted = false;
     mutable QMutex m_statusMutex;
     ClassificationStatus m_status;

@@ -40,6 +40,8 @@ ClassificationWorker::ClassificationWorker(const Database &database, Classificat
 {
     m_modelTimer.setInterval(kModelCheckInterval);
     connect(&m_modelTimer, &QTimer::timeout, this, &ClassificationWorker::checkForNewModel);
+    connect(&m_modelTimer, &QTimer::timeout, this,
+            &ClassificationWorker::checkForNewRulesCalibration);
     m_modelPool.setMaxThreadCount(1);
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &ClassificationWorker::poll);
@@ -87,13 +89,14 @@ void ClassificationWorker::start()
             qCWarning(lcAi, "Could not check for a learned model: %s",
                       qUtf8Printable(error.message()));
         }
-        m_modelTimer.start();
     } else {
         m_learned.reset();
         m_learnedSummary.reset();
         m_learnedId = 0;
         m_learnedError.clear();
     }
+    checkForNewRulesCalibration();
+    m_modelTimer.start();
     // A third of the lease: one renewal may fail (a busy database, a dropped connection) and
     // the next still comes before the lease runs out.
     m_leaseTimer.start(std::max<std::chrono::milliseconds>(m_options.leaseDuration / 3, 1ms));
@@ -223,9 +226,9 @@ void ClassificationWorker::poll()
     m_batchRunning = true;
     const bool gateWithRules = m_llm && !m_options.localOnlyCategories.isEmpty();
     QtConcurrent::mapped(&m_pool, entries,
-                         [order = m_options.order, learned = m_learned, gateWithRules,
-                          this](const ClassificationQueue::Entry &entry) {
-                             return classifyLocally(entry, order, learned.get(), m_rules,
+                         [order = m_options.order, learned = m_learned, rules = m_rules,
+                          gateWithRules](const ClassificationQueue::Entry &entry) {
+                             return classifyLocally(entry, order, learned.get(), *rules,
                                                     gateWithRules);
                          })
         .then(this, [this, generation = m_generation](QFuture<Verdict> batch) {
@@ -299,9 +302,26 @@ ClassificationWorker::LoadedModel ClassificationWorker::loadActiveModel() const
     return loaded;
 }
 
+void ClassificationWorker::checkForNewRulesCalibration()
+{
+    if (!m_running)
+        return;
+    try {
+        // A few hundred bytes of JSON: read here, between batches, like the queue itself.
+        if (m_models.activeRulesCalibrationId() == m_rulesCalibrationId)
+            return;
+        qint64 id = 0;
+        m_rules = m_models.loadRules(&id);
+        m_rulesCalibrationId = id;
+        qCInfo(lcAi, "Rules confidence: %s", qUtf8Printable(m_rules->modelVersion()));
+    } catch (const StorageError &) {
+        // checkForNewModel() and the queue report the database's trouble.
+    }
+}
+
 void ClassificationWorker::checkForNewModel()
 {
-    if (!m_running || m_loadingModel)
+    if (!m_running || m_loadingModel || !usesLearnedModel())
         return;
     qint64 id = 0;
     try {
@@ -633,6 +653,6 @@ void ClassificationWorker::publishStatus()
     status.providers.append({QStringLiteral("rules"),
                              configured(ClassificationProvider::Rules) ? QStringLiteral("ready")
                                                                        : QStringLiteral("disabled"),
-                             m_rules.modelName(), QString()});
+                             m_rules->modelName(), QString()});
     Q_EMIT statusChanged(status);
 }

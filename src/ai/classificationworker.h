@@ -93,6 +93,7 @@ private:
     bool usesLearnedModel() const;
     LoadedModel loadActiveModel() const;
     void checkForNewModel();
+    void checkForNewRulesCalibration();
     void applyModel(const LoadedModel &loaded);
     void finishLocalBatch(const QList<Verdict> &verdicts);
     bool asksRemoteFirst(const Verdict &verdict) const;
@@ -122,7 +123,10 @@ private:
     // still its own.
     const QString m_leaseOwner;
     std::unique_ptr<ClassificationQueue> m_queue;
-    const RulesClassifier m_rules;
+    // Replaced when a calibration of the rules fitted on the team's labels is stored; batches
+    // hold the one they started with.
+    std::shared_ptr<const RulesClassifier> m_rules = std::make_shared<RulesClassifier>();
+    qint64 m_rulesCalibrationId = 0;
     const LearnedModelStore m_models;
     std::shared_ptr<const LocalClassifier> m_learned;
     // The stored model m_learned came from, or that failed to load; 0 for none.

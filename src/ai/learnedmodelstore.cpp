@@ -7,6 +7,7 @@
 #include "learnedmodelrepository.h"
 #include "linearclassifier.h"
 #include "linearmodel.h"
+#include "rulesclassifier.h"
 #include "storageerror.h"
 
 #include <QJsonDocument>
@@ -156,4 +157,27 @@ bool LearnedModelStore::activate(qint64 id) const
 bool LearnedModelStore::setPinned(bool pinned) const
 {
     return LearnedModelRepository(m_database).setActivePinned(kClassifier, pinned);
+}
+
+qint64 LearnedModelStore::activeRulesCalibrationId() const
+{
+    const std::optional<LearnedModel> active =
+        LearnedModelRepository(m_database).activeVersion(LearnedModel::Slot::RulesCalibration);
+    return active ? active->id : 0;
+}
+
+std::shared_ptr<const RulesClassifier> LearnedModelStore::loadRules(qint64 *id) const
+{
+    const std::optional<LearnedModel> stored =
+        LearnedModelRepository(m_database).active(LearnedModel::Slot::RulesCalibration);
+    *id = stored ? stored->id : 0;
+    if (!stored)
+        return std::make_shared<RulesClassifier>();
+    const std::optional<ConfidenceCalibrator> calibrator =
+        ConfidenceCalibrator::fromJson(QJsonDocument::fromJson(stored->model).object());
+    if (!calibrator) {
+        // The cautious default is honest; a damaged calibration must not stop classification.
+        return std::make_shared<RulesClassifier>();
+    }
+    return std::make_shared<RulesClassifier>(*calibrator, stored->version);
 }

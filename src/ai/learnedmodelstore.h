@@ -14,6 +14,7 @@
 class Database;
 class LinearModel;
 class LocalClassifier;
+class RulesClassifier;
 
 // The learned local classifier every node of a database uses, whatever its recipe (fastText or
 // linear): loading the active one, storing a newly trained one, and an admin's rollback and pin.
@@ -65,6 +66,13 @@ public:
     bool activate(qint64 id) const;
     // False when no model is active. Throws StorageError.
     bool setPinned(bool pinned) const;
+
+    // The active calibration of the rules' confidence, 0 when none: cheap enough to poll.
+    // Throws StorageError.
+    qint64 activeRulesCalibrationId() const;
+    // The rules with the active calibration, or with their cautious default when none is
+    // stored or it cannot be read; *id is the calibration's id (0: none). Throws StorageError.
+    std::shared_ptr<const RulesClassifier> loadRules(qint64 *id) const;
 
     static Summary summarize(const LearnedModel &model);
 

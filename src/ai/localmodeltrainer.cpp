@@ -3,12 +3,14 @@
 #include "database.h"
 #include "databaselocation.h"
 #include "fasttexttrainer.h"
+#include "learnedmodelrepository.h"
 #include "localclassifier.h"
 #include "rulesclassifier.h"
 #include "storageerror.h"
 #include "trainingset.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -119,6 +121,12 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
         }
     }
 
+    try {
+        report.rulesCalibration = calibrateRules(set, database, info);
+    } catch (const StorageError &error) {
+        return error.message();
+    }
+
     const bool pinned = report.previous && report.previous->pinned;
     const bool earned =
         report.againstRules.accepted && (!report.againstActive || report.againstActive->accepted);
@@ -153,6 +161,59 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
     return report;
 }
 
+LocalModelTrainer::RulesCalibration
+LocalModelTrainer::calibrateRules(const TrainingSet &set, const Database &database,
+                                  const LinearModelInfo &info) const
+{
+    RulesCalibration result;
+    const RulesClassifier rules;
+    const int folds = m_options.linear.folds;
+    std::vector<std::vector<ConfidenceCalibrator::Sample>> byFold(static_cast<std::size_t>(folds));
+    std::vector<ConfidenceCalibrator::Sample> all;
+    all.reserve(set.entries().size());
+    for (const TrainingSet::Entry &entry : set.entries()) {
+        const ConfidenceCalibrator::Sample sample{rules.probabilities(entry.example.text),
+                                                  entry.example.category};
+        byFold[std::size_t(TrainingSet::foldOf(entry.key, folds))].push_back(sample);
+        all.push_back(sample);
+        const Prediction prior = rules.predict(entry.example.text);
+        result.prior.add(entry.example.category, prior.category, prior.confidence);
+    }
+    // Each fold's tickets judged by a calibration fitted on the other folds only.
+    for (int fold = 0; fold < folds; ++fold) {
+        std::vector<ConfidenceCalibrator::Sample> others;
+        for (int other = 0; other < folds; ++other) {
+            if (other != fold)
+                others.insert(others.end(), byFold[std::size_t(other)].cbegin(),
+                              byFold[std::size_t(other)].cend());
+        }
+        const ConfidenceCalibrator calibrator = ConfidenceCalibrator::fit(others);
+        for (const ConfidenceCalibrator::Sample &sample : byFold[std::size_t(fold)]) {
+            result.crossFitted.add(sample.actual,
+                                   ConfidenceCalibrator::topCategory(sample.probabilities),
+                                   calibrator.confidence(sample.probabilities));
+        }
+    }
+    result.calibrator = ConfidenceCalibrator::fit(all);
+    if (result.crossFitted.expectedCalibrationError() >= result.prior.expectedCalibrationError())
+        return result;
+    LearnedModel stored;
+    stored.kind = LearnedModel::kRulesCalibration;
+    stored.version = info.version;
+    stored.createdAt = info.trainedAt;
+    stored.metadata = QString::fromUtf8(
+        QJsonDocument(QJsonObject{{u"format_version"_s, 1},
+                                  {u"version"_s, info.version},
+                                  {u"tickets"_s, qint64(all.size())},
+                                  {u"prior"_s, result.prior.toJson()},
+                                  {u"cross_fitted"_s, result.crossFitted.toJson()}})
+            .toJson(QJsonDocument::Compact));
+    stored.model = QJsonDocument(result.calibrator.toJson()).toJson(QJsonDocument::Compact);
+    LearnedModelRepository(database).add(stored);
+    result.stored = true;
+    return result;
+}
+
 QJsonObject LocalModelTrainer::Report::toJson() const
 {
     QJsonObject json{{u"model"_s, candidate.modelName()},
@@ -167,6 +228,15 @@ QJsonObject LocalModelTrainer::Report::toJson() const
                      {u"stored_in"_s, location}};
     if (againstActive)
         json.insert(u"against_active"_s, verdictJson(*againstActive));
+    const auto confidenceJson = [](const ClassificationMetrics &measured) {
+        return QJsonObject{{u"expected_calibration_error"_s, measured.expectedCalibrationError()},
+                           {u"confidence_auroc"_s, measured.confidenceAuroc()},
+                           {u"brier_score"_s, measured.brierScore()}};
+    };
+    json.insert(u"rules_calibration"_s,
+                QJsonObject{{u"stored"_s, rulesCalibration.stored},
+                            {u"prior"_s, confidenceJson(rulesCalibration.prior)},
+                            {u"cross_fitted"_s, confidenceJson(rulesCalibration.crossFitted)}});
     if (previous)
         json.insert(u"previous"_s, previous->toJson());
     if (!previousError.isEmpty())
@@ -204,6 +274,13 @@ QString LocalModelTrainer::Report::toText() const
               "from wrong ones; 0.5 is chance)")
                .arg(candidate.expectedCalibrationError, 0, 'f', 3)
                .arg(candidate.confidenceAuroc, 0, 'f', 3)
+        << '\n';
+    out << tr("rules confidence: calibration error %1 with the cautious default, %2 fitted on "
+              "these tickets (measured on folds it was not fitted on); %3")
+               .arg(rulesCalibration.prior.expectedCalibrationError(), 0, 'f', 3)
+               .arg(rulesCalibration.crossFitted.expectedCalibrationError(), 0, 'f', 3)
+               .arg(rulesCalibration.stored ? tr("the fitted one is kept")
+                                            : tr("the default stays"))
         << '\n';
     if (previous) {
         out << tr("active before:    %1%2")

@@ -6,6 +6,7 @@
 #include "linearmodeltrainer.h"
 #include "modelgate.h"
 #include "trainingexample.h"
+#include "trainingset.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -38,6 +39,16 @@ public:
         QDateTime now;
     };
 
+    // The rules' confidence, fitted on the same labelled tickets. Kept when its calibration
+    // error, measured on folds it was not fitted on, beats the conservative prior's.
+    struct RulesCalibration
+    {
+        ClassificationMetrics prior;
+        ClassificationMetrics crossFitted;
+        ConfidenceCalibrator calibrator;
+        bool stored = false;
+    };
+
     struct Report
     {
         LinearModelInfo candidate;
@@ -49,6 +60,7 @@ public:
         ModelGate::Verdict againstRules;
         // Against the active model of another recipe, on the tickets it never trained on.
         std::optional<ModelGate::Verdict> againstActive;
+        RulesCalibration rulesCalibration;
         // The model active before, and why it could not be compared if it could not.
         std::optional<LearnedModelStore::Summary> previous;
         QString previousError;
@@ -71,5 +83,9 @@ public:
                                                const Database &database) const;
 
 private:
+    // Fits and, when it earns it, stores the rules' calibration; throws StorageError.
+    RulesCalibration calibrateRules(const TrainingSet &set, const Database &database,
+                                    const LinearModelInfo &info) const;
+
     Options m_options;
 };

@@ -426,7 +426,7 @@ struct Tokens
 
 } // namespace
 
-Prediction RulesClassifier::predict(QStringView text) const
+RulesClassifier::Evidence RulesClassifier::evidence(QStringView text) const
 {
     const Index &index = lexiconIndex();
     const Tokens tokens(text);
@@ -478,7 +478,9 @@ Prediction RulesClassifier::predict(QStringView text) const
     std::array<double, 3> logits = scores;
     logits[general] += kGeneralPrior;
     const double top = *std::max_element(logits.cbegin(), logits.cend());
-    std::array<double, 3> probabilities{};
+    Evidence result;
+    result.urgency = urgency;
+    ConfidenceCalibrator::Probabilities &probabilities = result.probabilities;
     double sum = 0.0;
     for (size_t c = 0; c < logits.size(); ++c) {
         probabilities[c] = std::exp((logits[c] - top) / kTemperature);
@@ -487,7 +489,6 @@ Prediction RulesClassifier::predict(QStringView text) const
     for (double &p : probabilities)
         p /= sum;
 
-    Prediction prediction;
     // Evidence split evenly between technical and billing says neither: general, with its
     // (low) probability as the confidence.
     std::size_t best = general;
@@ -495,9 +496,40 @@ Prediction RulesClassifier::predict(QStringView text) const
         best = technical;
     else if (logits[billing] > logits[general] && logits[billing] > logits[technical])
         best = billing;
-    prediction.category = kAllCategories[best];
-    prediction.confidence = std::clamp(probabilities[best], 0.0, 1.0);
+    result.category = kAllCategories[best];
+    return result;
+}
 
+RulesClassifier::RulesClassifier(ConfidenceCalibrator fitted, QString calibrationVersion)
+    : m_fitted(fitted)
+    , m_calibrationVersion(std::move(calibrationVersion))
+{}
+
+double RulesClassifier::priorConfidence(double probability)
+{
+    constexpr double chance = 1.0 / 3.0;
+    // Below chance (general chosen because technical and billing cancel out) it stays as low.
+    if (probability <= chance)
+        return std::max(probability, 0.0);
+    return chance +
+           (std::min(probability, 1.0) - chance) * (kPriorCeiling - chance) / (1.0 - chance);
+}
+
+ConfidenceCalibrator::Probabilities RulesClassifier::probabilities(QStringView text) const
+{
+    return evidence(text).probabilities;
+}
+
+Prediction RulesClassifier::predict(QStringView text) const
+{
+    const Evidence found = evidence(text);
+    Prediction prediction;
+    prediction.category = found.category;
+    const double probability = found.probabilities[std::size_t(found.category)];
+    prediction.confidence = std::clamp(m_fitted ? m_fitted->confidence(found.probabilities)
+                                                : priorConfidence(probability),
+                                       0.0, 1.0);
+    const double urgency = found.urgency;
     if (urgency >= kHighUrgency)
         prediction.priority = Priority::High;
     else if (urgency <= kLowUrgency)
@@ -514,5 +546,5 @@ QString RulesClassifier::modelName() const
 
 QString RulesClassifier::modelVersion() const
 {
-    return u"1"_s;
+    return m_fitted ? u"1+cal-"_s + m_calibrationVersion : u"1+prior"_s;
 }

@@ -29,6 +29,7 @@ inline constexpr QLatin1StringView apiMaxBodyBytes{"api/max_body_bytes"};
 inline constexpr QLatin1StringView databasePath{"database/path"};
 inline constexpr QLatin1StringView aiProviders{"ai/providers"};
 inline constexpr QLatin1StringView aiReviewThreshold{"ai/review_threshold"};
+inline constexpr QLatin1StringView aiRetrainAfterVerdicts{"ai/retrain_after_verdicts"};
 inline constexpr QLatin1StringView aiLocalOnlyCategories{"ai/local_only_categories"};
 inline constexpr QLatin1StringView aiUrl{"ai/url"};
 inline constexpr QLatin1StringView aiModel{"ai/model"};

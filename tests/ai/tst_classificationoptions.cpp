@@ -19,6 +19,7 @@ private Q_SLOTS:
     void threshold_data();
     void threshold();
     void localOnlyCategories();
+    void retrainAfterVerdicts();
     void remoteComesFromTheEnvironment();
     void leaseDuration_data();
     void leaseDuration();
@@ -51,6 +52,7 @@ void TestClassificationOptions::defaults()
                                    ClassificationProvider::Rules}));
     QCOMPARE(options.reviewThreshold, 0.6);
     QCOMPARE(options.leaseDuration, std::chrono::milliseconds(60'000));
+    QCOMPARE(options.retrainAfterVerdicts, 50);
     QVERIFY(options.localOnlyCategories.isEmpty());
     QVERIFY(!options.llm.isConfigured());
 }
@@ -62,6 +64,10 @@ void TestClassificationOptions::providers_data()
     QTest::addColumn<int>("errorCount");
 
     QTest::newRow("rules only") << u"rules"_s << QList{ClassificationProvider::Rules} << 0;
+    QTest::newRow("learned") << u"learned,rules"_s
+                             << QList{ClassificationProvider::Learned,
+                                      ClassificationProvider::Rules}
+                             << 0;
     QTest::newRow("local first") << u"fasttext, rules, remote"_s
                                  << QList{ClassificationProvider::Learned,
                                           ClassificationProvider::Rules,
@@ -152,6 +158,22 @@ void TestClassificationOptions::threshold()
         ClassificationOptions::fromSettings(file, QProcessEnvironment(), &errors).reviewThreshold,
         threshold);
     QCOMPARE(errors.size(), errorCount);
+}
+
+void TestClassificationOptions::retrainAfterVerdicts()
+{
+    QSettings &file = settings();
+    QStringList errors;
+    file.setValue(u"ai/retrain_after_verdicts"_s, 0);
+    QCOMPARE(ClassificationOptions::fromSettings(file, QProcessEnvironment(), &errors)
+                 .retrainAfterVerdicts,
+             0);
+    file.setValue(u"ai/retrain_after_verdicts"_s, u"lots"_s);
+    QCOMPARE(ClassificationOptions::fromSettings(file, QProcessEnvironment(), &errors)
+                 .retrainAfterVerdicts,
+             50);
+    QCOMPARE(errors.size(), 1);
+    QVERIFY(errors.constFirst().contains(u"ai/retrain_after_verdicts"_s));
 }
 
 void TestClassificationOptions::localOnlyCategories()

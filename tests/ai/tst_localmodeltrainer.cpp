@@ -1,3 +1,4 @@
+#include "classificationmetrics.h"
 #include "fasttextmodelstore.h"
 #include "fasttexttrainer.h"
 #include "learnedmodelrepository.h"
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void pinnedModelStays();
     void anotherRecipeIsBeatenOnTheTicketsItNeverSaw();
     void tooFewTicketsSaySoAndStoreNothing();
+    void rulesCalibrationIsFittedOnLabelsAndHoldsOnNewTickets();
 
 private:
     // Tickets whose category hangs on made-up product names: the rules have never heard of
@@ -203,6 +205,58 @@ void TestLocalModelTrainer::tooFewTicketsSaySoAndStoreNothing()
     QVERIFY(error);
     QVERIFY2(error->contains(u"only 40"_s) && error->contains(u"100"_s), qPrintable(*error));
     QVERIFY(!LearnedModelStore(m_temporary->database()).active());
+}
+
+void TestLocalModelTrainer::rulesCalibrationIsFittedOnLabelsAndHoldsOnNewTickets()
+{
+    // A team whose tickets the rules get right about half the time: the fixture's plain
+    // tickets, which the lexicon knows, and tickets about the team's own products, which it
+    // does not. Every other fixture ticket is kept back to check the calibration on.
+    const QList<TrainingExample> plain = TrainingFixture::examples();
+    QList<TrainingExample> training = teamTickets(180);
+    QList<TrainingExample> heldOut = teamTickets(360).mid(180);
+    for (qsizetype i = 0; i < plain.size(); ++i)
+        (i % 2 == 0 ? training : heldOut).append(plain.at(i));
+    const LocalModelTrainer::Report report = train(training);
+    const LocalModelTrainer::RulesCalibration &calibration = report.rulesCalibration;
+    QVERIFY(calibration.stored);
+    QVERIFY(calibration.crossFitted.expectedCalibrationError() <
+            calibration.prior.expectedCalibrationError());
+
+    qint64 id = 0;
+    const std::shared_ptr<const RulesClassifier> rules =
+        LearnedModelStore(m_temporary->database()).loadRules(&id);
+    QVERIFY(id > 0);
+    QVERIFY(rules->isFitted());
+    QCOMPARE(rules->modelVersion(), u"1+cal-"_s + report.candidate.version);
+
+    // The reliability table on tickets the calibration never saw: in each band with enough
+    // tickets, the share right is close to the confidence claimed.
+    ClassificationMetrics fitted;
+    ClassificationMetrics prior;
+    const RulesClassifier uncalibrated;
+    for (const TrainingExample &example : heldOut) {
+        const Prediction prediction = rules->predict(example.text);
+        fitted.add(example.category, prediction.category, prediction.confidence);
+        const Prediction cautious = uncalibrated.predict(example.text);
+        prior.add(example.category, cautious.category, cautious.confidence);
+    }
+    qint64 checked = 0;
+    for (const ClassificationMetrics::ReliabilityBin &bin : fitted.reliability()) {
+        if (bin.count < 30)
+            continue;
+        checked += bin.count;
+        QVERIFY2(std::abs(bin.accuracy - bin.meanConfidence) < 0.1,
+                 qPrintable(u"%1 tickets at %2 were right %3"_s.arg(bin.count)
+                                .arg(bin.meanConfidence)
+                                .arg(bin.accuracy)));
+    }
+    QVERIFY(checked > fitted.count() / 2);
+    QVERIFY2(fitted.expectedCalibrationError() < 0.08,
+             qPrintable(QString::number(fitted.expectedCalibrationError())));
+    // Still ranking: right answers mostly have the higher confidence.
+    QVERIFY(fitted.confidenceAuroc() > 0.75);
+    QCOMPARE(fitted.accuracy(), prior.accuracy());
 }
 
 QTEST_GUILESS_MAIN(TestLocalModelTrainer)

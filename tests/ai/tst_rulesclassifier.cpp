@@ -104,6 +104,8 @@ private Q_SLOTS:
     void apostrophesAndPlurals();
     void summaryLeftEmpty();
     void modelName();
+    void priorClaimsChanceForNothingAndNeverMoreThanItsCeiling();
+    void fittedCalibrationReplacesThePrior();
 };
 
 void TestRulesClassifier::category_data()
@@ -326,6 +328,44 @@ void TestRulesClassifier::summaryLeftEmpty()
 void TestRulesClassifier::modelName()
 {
     QCOMPARE(RulesClassifier().modelName(), u"rules-v1"_s);
+    QCOMPARE(RulesClassifier().modelVersion(), u"1+prior"_s);
+}
+
+void TestRulesClassifier::priorClaimsChanceForNothingAndNeverMoreThanItsCeiling()
+{
+    QCOMPARE(RulesClassifier::priorConfidence(1.0 / 3.0), 1.0 / 3.0);
+    QCOMPARE(RulesClassifier::priorConfidence(1.0), RulesClassifier::kPriorCeiling);
+    QCOMPARE(RulesClassifier::priorConfidence(0.1), 0.1);
+    // Monotone, so the confidence ranks answers exactly as the lexicon's probability does.
+    double previous = 0.0;
+    for (double p = 0.01; p <= 1.0; p += 0.01) {
+        const double confidence = RulesClassifier::priorConfidence(p);
+        QVERIFY(confidence > previous);
+        QVERIFY(confidence <= p);
+        previous = confidence;
+    }
+    // Even the strongest evidence the lexicon can give claims no more than the ceiling.
+    const Prediction strong = RulesClassifier().predict(
+        u"Refund the invoice: the payment was charged twice on my credit card, billing error"_s);
+    QCOMPARE(strong.category, Category::Billing);
+    QVERIFY(strong.confidence <= RulesClassifier::kPriorCeiling);
+    QVERIFY(strong.confidence > 0.6);
+}
+
+void TestRulesClassifier::fittedCalibrationReplacesThePrior()
+{
+    const QString text = u"The VPN client crashes with an error"_s;
+    const RulesClassifier prior;
+    // A calibration that makes every answer a coin toss, whatever the lexicon says.
+    const RulesClassifier fitted(ConfidenceCalibrator(1.0, 0.0, 0.0), u"20261206-120000"_s);
+    QVERIFY(fitted.isFitted());
+    QCOMPARE(fitted.modelVersion(), u"1+cal-20261206-120000"_s);
+    const Prediction before = prior.predict(text);
+    const Prediction after = fitted.predict(text);
+    QCOMPARE(after.category, before.category);
+    QCOMPARE(after.priority, before.priority);
+    QCOMPARE(after.confidence, 0.5);
+    QCOMPARE(fitted.probabilities(text), prior.probabilities(text));
 }
 
 QTEST_GUILESS_MAIN(TestRulesClassifier)

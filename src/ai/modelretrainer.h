@@ -1,0 +1,67 @@
+#pragma once
+
+#include "localmodeltrainer.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <chrono>
+
+class Database;
+
+// Retrains the local model in the background once agents have given enough new verdicts, so a
+// team need not remember to run `train`: the same training and gate as `train`, on a thread of
+// its own (never the window's or the API's), and on one node at a time of a shared database (a
+// lease in the database). A node that dies while training loses the lease when it runs out.
+class ModelRetrainer final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        // New agent verdicts since the last training that start the next; 0 turns it off.
+        int verdictsToRetrain = 50;
+        std::chrono::milliseconds checkInterval = std::chrono::minutes(1);
+        // Longer than any training: another node takes over only after a crash.
+        std::chrono::milliseconds leaseDuration = std::chrono::minutes(15);
+        LocalModelTrainer::Options training;
+    };
+
+    // What one check did.
+    struct Outcome
+    {
+        enum class Kind { NotDue, Busy, Trained, Failed };
+        Kind kind = Kind::NotDue;
+        qint64 newVerdicts = 0;
+        // For Trained: the gate's words and whether the model was replaced; for Failed: why.
+        QString message;
+        bool replaced = false;
+    };
+
+    ModelRetrainer(const Database &database, Options options, QObject *parent = nullptr);
+    // Waits for a training in progress.
+    ~ModelRetrainer() override;
+    Q_DISABLE_COPY_MOVE(ModelRetrainer)
+
+    void start();
+    void stop();
+    // Checks at once instead of at the next interval; a check already running is not doubled.
+    void checkNow();
+
+Q_SIGNALS:
+    void checked(const ModelRetrainer::Outcome &outcome);
+
+private:
+    Outcome check() const;
+
+    const Database &m_database;
+    const Options m_options;
+    const QString m_owner;
+    QThreadPool m_pool;
+    QTimer m_timer;
+    QFuture<void> m_running;
+};
+Q_DECLARE_METATYPE(ModelRetrainer::Outcome)
