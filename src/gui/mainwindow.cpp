@@ -246,6 +246,9 @@ void MainWindow::setUpActions()
             showHolders(HolderFilter::MineOrNobody);
         }
         m_ui->needsReviewCheckBox->setChecked(true);
+        // The least sure first: each verdict there teaches the model the most. A click on
+        // another column still orders it otherwise.
+        m_ui->ticketTableView->sortByColumn(TicketTableModel::ConfidenceColumn, Qt::AscendingOrder);
         m_ui->ticketTableView->setFocus(Qt::ShortcutFocusReason);
     });
     connect(m_ui->actionShowMine, &QAction::triggered, this, [this] {

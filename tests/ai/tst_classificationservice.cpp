@@ -3,11 +3,14 @@
 #include "classificationservice.h"
 #include "fasttextmodelstore.h"
 #include "fasttexttrainer.h"
+#include "learnedmodelrepository.h"
+#include "rulesclassifier.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
 #include "trainingfixture.h"
 
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void modelStoredByAnotherNodeIsPickedUp();
     void wakeDuringABatchIsNotLost();
     void reconfigureAppliesToLaterTickets();
+    void rulesUseTheStoredCalibrationOnceItArrives();
 
 private:
     QList<qint64> createTickets(int count, const QString &text = u"My invoice is wrong"_s);
@@ -134,7 +138,8 @@ void TestClassificationService::resultCarriesProvenanceAndSummary()
     QCOMPARE(ticket.category, Category::Technical);
     QVERIFY(!result.fallback);
     QCOMPARE(result.attempts, 0);
-    QVERIFY(result.confidence > 0.0 && result.confidence <= 1.0);
+    QVERIFY(result.confidence > 0.0 && result.confidence <= RulesClassifier::kPriorCeiling);
+    QCOMPARE(result.modelVersion, u"1+prior"_s);
     QCOMPARE(result.summary, u"The app crashes with an error whenever I log in."_s);
     QVERIFY(result.createdAt.isValid());
 }
@@ -363,6 +368,46 @@ void TestClassificationService::wakeDuringABatchIsNotLost()
     // Storing 20,000 results takes seconds, most on PostgreSQL; what matters is that it comes.
     QTRY_COMPARE_WITH_TIMEOUT(m_tickets->find(late)->classificationState(),
                               ClassificationState::Classified, 60'000);
+}
+
+void TestClassificationService::rulesUseTheStoredCalibrationOnceItArrives()
+{
+    ClassificationService service(m_temporary->database(), quickOptions());
+    service.start();
+    QTRY_VERIFY(service.status().running);
+    // As `train` would store it: here, a calibration that calls every answer a coin toss.
+    LearnedModel calibration;
+    calibration.kind = LearnedModel::kRulesCalibration;
+    calibration.version = u"20261206-120000"_s;
+    calibration.metadata = u"{}"_s;
+    calibration.model =
+        QJsonDocument(ConfidenceCalibrator(1.0, 0.0, 0.0).toJson()).toJson(QJsonDocument::Compact);
+    LearnedModelRepository(m_temporary->database()).add(calibration);
+
+    // Picked up within the model check's second; tickets after it are judged by it.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const qint64 id = createTickets(1, u"The app crashes with an error"_s).first();
+            service.wake();
+            if (!QTest::qWaitFor(
+                    [&] {
+                        return m_tickets->find(id)->classificationState() ==
+                               ClassificationState::Classified;
+                    },
+                    5000))
+                return false;
+            return m_tickets->find(id)->classification->modelVersion == u"1+cal-20261206-120000"_s;
+        }(),
+        10'000);
+    const QList<qint64> ids = createTickets(1, u"The app crashes with an error"_s);
+    service.wake();
+    QTRY_COMPARE(m_tickets->find(ids.first())->classificationState(),
+                 ClassificationState::Classified);
+    const Classification result = *m_tickets->find(ids.first())->classification;
+    QCOMPARE(result.confidence, 0.5);
+    QCOMPARE(result.category, Category::Technical);
+    // Under the review threshold: flagged, as a coin toss should be.
+    QVERIFY(m_tickets->find(ids.first())->needsReview);
 }
 
 QTEST_GUILESS_MAIN(TestClassificationService)

@@ -303,14 +303,20 @@ void TestMainWindow::ticketTextIsShownAsPlainText()
 void TestMainWindow::reviewQueueIsWalkedWithTheKeyboard()
 {
     const qint64 sure = addTicket(u"Sure"_s, u"b"_s, Category::General, 0.95);
-    const qint64 third = addTicket(u"Third"_s, u"b"_s, Category::General, 0.3);
+    // The queue puts the least certain first, whatever the order of arrival.
+    const qint64 first = addTicket(u"First"_s, u"b"_s, Category::Billing, 0.2);
+    const qint64 third = addTicket(u"Third"_s, u"b"_s, Category::General, 0.45);
     const qint64 second = addTicket(u"Second"_s, u"b"_s, Category::Technical, 0.3);
-    const qint64 first = addTicket(u"First"_s, u"b"_s, Category::Billing, 0.3);
     showWindow();
     QTRY_COMPARE(model()->rowCount(), 4);
     QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
     QVERIFY(m_window->findChild<QCheckBox *>(u"needsReviewCheckBox"_s)->isChecked());
     QTRY_COMPARE(model()->rowCount(), 3);
+    QCOMPARE(table()->horizontalHeader()->sortIndicatorSection(),
+             int(TicketTableModel::ConfidenceColumn));
+    QCOMPARE(table()->horizontalHeader()->sortIndicatorOrder(), Qt::AscendingOrder);
+    QTRY_COMPARE(cell(1, TicketTableModel::SubjectColumn), u"Second"_s);
+    QCOMPARE(cell(2, TicketTableModel::SubjectColumn), u"Third"_s);
     selectRow(0);
     QCOMPARE(cell(0, TicketTableModel::SubjectColumn), u"First"_s);
     // The key acts on what the agent sees: wait until the detail pane shows the row, which also
