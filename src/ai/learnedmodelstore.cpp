@@ -60,6 +60,7 @@ LearnedModelStore::Summary LearnedModelStore::summarize(const LearnedModel &mode
             summary.trainingSize = info->trainingSize;
             summary.accuracy = info->accuracy;
             summary.rulesAccuracy = info->rulesAccuracy;
+            summary.learningCurve = info->learningCurve;
         }
     } else if (model.kind == LearnedModel::kFastText) {
         if (const auto info = FastTextModelInfo::fromJson(metadataObject(model), &ignored)) {

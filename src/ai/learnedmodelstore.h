@@ -38,6 +38,8 @@ public:
         // built-in rules on the same tickets; none when the metadata could not be read.
         std::optional<double> accuracy;
         std::optional<double> rulesAccuracy;
+        // Linear models only: accuracy by training tickets, measured when it was trained.
+        LearningCurve learningCurve;
 
         QJsonObject toJson() const;
     };

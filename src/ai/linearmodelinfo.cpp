@@ -17,7 +17,8 @@ QJsonObject LinearModelInfo::toJson() const
             {u"expected_calibration_error"_s, expectedCalibrationError},
             {u"confidence_auroc"_s, confidenceAuroc},
             {u"rules_accuracy"_s, rulesAccuracy},
-            {u"rules_macro_f1"_s, rulesMacroF1}};
+            {u"rules_macro_f1"_s, rulesMacroF1},
+            {u"learning_curve"_s, learningCurve.toJson()}};
 }
 
 std::optional<LinearModelInfo> LinearModelInfo::fromJson(const QJsonObject &json, QString *error)
@@ -47,5 +48,6 @@ std::optional<LinearModelInfo> LinearModelInfo::fromJson(const QJsonObject &json
     info.confidenceAuroc = json.value(u"confidence_auroc"_s).toDouble();
     info.rulesAccuracy = json.value(u"rules_accuracy"_s).toDouble();
     info.rulesMacroF1 = json.value(u"rules_macro_f1"_s).toDouble();
+    info.learningCurve = LearningCurve::fromJson(json.value(u"learning_curve"_s).toObject());
     return info;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "learningcurve.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -28,6 +30,8 @@ struct LinearModelInfo
     // The built-in rules on the same tickets.
     double rulesAccuracy = 0.0;
     double rulesMacroF1 = 0.0;
+    // Accuracy by training tickets up to 20,000, on the same held-out fold, for the chart.
+    LearningCurve learningCurve;
 
     QString modelName() const { return QStringLiteral("linear-") + version; }
 

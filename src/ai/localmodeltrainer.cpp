@@ -91,6 +91,11 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
     }
     info.rulesAccuracy = report.rulesMetrics.accuracy();
     info.rulesMacroF1 = report.rulesMetrics.macroF1();
+    // Capped: beyond 20,000 tickets the curve is flat and the training budget is better spent.
+    LearningCurve::Options curve;
+    curve.folds = m_options.linear.folds;
+    curve.largestSize = kLearningCurveLargest;
+    info.learningCurve = LearningCurve::measure(set, curve);
     const QString candidateName = tr("the new linear model");
     report.againstRules = ModelGate::compare(actual, trained.outOfFold, rulesAnswers, candidateName,
                                              tr("the built-in rules"));

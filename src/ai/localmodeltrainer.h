@@ -30,6 +30,7 @@ class LocalModelTrainer final
 
 public:
     static constexpr int kMinimumExamples = 100;
+    static constexpr qint64 kLearningCurveLargest = 20'000;
 
     struct Options
     {

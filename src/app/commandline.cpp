@@ -88,10 +88,14 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("import: spread the tickets' received dates over the past N days (default: 30)."),
         tr("N"));
     const QCommandLineOption provider(QStringLiteral("provider"),
-                                      tr("evaluate: the classifier to measure: remote, fasttext "
-                                         "or rules (default: the first one set up in the "
-                                         "configured order)."),
+                                      tr("evaluate: the classifier to measure: remote, learned "
+                                         "(or linear, fasttext) or rules (default: the first one "
+                                         "set up in the configured order)."),
                                       tr("name"));
+    const QCommandLineOption learningCurve(
+        QStringLiteral("learning-curve"),
+        tr("evaluate: instead of a CSV, measure how accuracy grows with the number of the "
+           "database's labelled tickets."));
     const QCommandLineOption json(QStringLiteral("json"),
                                   tr("evaluate, train: print the report as JSON."));
     const QCommandLineOption model(
@@ -123,10 +127,10 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
         tr("A web origin (https://crm.example.com) whose pages may call the API from a browser, "
            "with a token. Repeatable; none by default."),
         tr("origin"));
-    parser.addOptions({headless, databaseOption, bind,        port,           tlsCertificate,
-                       tlsKey,   insecureHttp,   allowedHost, trustedProxies, corsOrigin,
-                       user,     language,       limit,       spreadDays,     provider,
-                       json,     model,          role,        scopes,         expires});
+    parser.addOptions(
+        {headless,    databaseOption, bind,       port, tlsCertificate, tlsKey,  insecureHttp,
+         allowedHost, trustedProxies, corsOrigin, user, language,       limit,   spreadDays,
+         provider,    json,           model,      role, scopes,         expires, learningCurve});
     parser.addPositionalArgument(
         QStringLiteral("command"),
         tr("Optional command: import, evaluate, train, users, tokens or models."),
@@ -145,7 +149,16 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     const bool importing = command == QLatin1String("import");
     const bool evaluating = command == QLatin1String("evaluate");
     const bool training = command == QLatin1String("train");
-    if (importing || evaluating) {
+    if (evaluating && parser.isSet(learningCurve)) {
+        if (positional.size() != 1)
+            return tr("evaluate --learning-curve reads the database's labelled tickets, not a "
+                      "file.");
+        if (parser.isSet(provider) || parser.isSet(model))
+            return tr("evaluate --learning-curve measures the linear recipe; --provider and "
+                      "--model do not apply.");
+        result.command = Command::Evaluate;
+        result.evaluateLearningCurve = true;
+    } else if (importing || evaluating) {
         if (positional.size() != 2)
             return tr("%1 needs exactly one CSV file: support-console %1 FILE.csv").arg(command);
         result.command = importing ? Command::Import : Command::Evaluate;
@@ -244,6 +257,8 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
                 return tr("--%1 only applies to evaluate.").arg(option->names().constFirst());
         }
     }
+    if (!evaluating && parser.isSet(learningCurve))
+        return tr("--learning-curve only applies to evaluate.");
     if (!evaluating && !training && parser.isSet(json))
         return tr("--json only applies to evaluate and train.");
     if (parser.isSet(provider))

@@ -35,6 +35,8 @@ struct CommandLine
     QString importLanguage = QStringLiteral("en");
     // Empty: the first usable provider of the configured order.
     QString evaluateProvider;
+    // evaluate --learning-curve: from the database's labelled tickets, no file.
+    bool evaluateLearningCurve = false;
     // evaluate and train
     bool evaluateJson = false;
     // evaluate --provider fasttext: the model's metadata file; empty means beside the database.

@@ -9,9 +9,12 @@
 #include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
 #include "learnedmodelstore.h"
+#include "learningcurve.h"
 #include "llmclient.h"
 #include "rulesclassifier.h"
 #include "storageerror.h"
+#include "trainingexamplereader.h"
+#include "trainingset.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -131,8 +134,45 @@ std::unique_ptr<LocalClassifier> loadLearnedModel(const CommandLine &commandLine
 
 } // namespace
 
+namespace {
+
+// evaluate --learning-curve: the linear recipe on more and more of the database's labelled
+// tickets, measured on the same held-out fifth.
+int learningCurve(const CommandLine &commandLine)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const DatabaseConfig &config = commandLine.database;
+    if (config.driver == QLatin1String("QSQLITE") && !QFileInfo::exists(config.databaseName)) {
+        err << tr("support-console: no database at %1").arg(config.databaseName) << Qt::endl;
+        return 1;
+    }
+    const Database database(config);
+    QList<TrainingExample> examples;
+    try {
+        database.migrate();
+        examples = TrainingExampleReader(database).read();
+    } catch (const StorageError &error) {
+        err << tr("support-console: cannot read the labelled tickets: %1").arg(error.message())
+            << Qt::endl;
+        database.closeThreadConnection();
+        return 1;
+    }
+    database.closeThreadConnection();
+    const LearningCurve curve = LearningCurve::measure(TrainingSet(examples));
+    if (commandLine.evaluateJson)
+        out << QJsonDocument(curve.toJson()).toJson(QJsonDocument::Indented);
+    else
+        out << curve.toText();
+    return curve.points.empty() ? 1 : 0;
+}
+
+} // namespace
+
 int EvaluateCommand::run(const CommandLine &commandLine)
 {
+    if (commandLine.evaluateLearningCurve)
+        return learningCurve(commandLine);
     QTextStream out(stdout);
     QTextStream err(stderr);
     QStringList settingsErrors;

@@ -899,6 +899,13 @@ void MainWindow::updateStatusBar()
         ai += u" (" + notes.join(QLatin1String(", ")) + u')';
     m_aiLabel->setText(ai);
     m_aiLabel->setToolTip(aiDetail);
+    // Redrawn only when another model comes into use.
+    const qint64 learnedId = status.learnedModel ? status.learnedModel->id : 0;
+    if (m_statsView && learnedId != m_chartedModelId) {
+        m_chartedModelId = learnedId;
+        m_statsView->setLearningCurve(status.learnedModel ? status.learnedModel->learningCurve
+                                                          : LearningCurve());
+    }
     m_queueLabel->setText(
         tr("%1 pending · %2 failed")
             .arg(locale.toString(status.pending), locale.toString(status.failed)));

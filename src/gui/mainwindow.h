@@ -138,6 +138,8 @@ private:
     QString m_apiProblem;
     // Null when the role may not read statistics.
     StatsView *m_statsView = nullptr;
+    // The learned model whose learning curve the statistics show; 0 for none.
+    qint64 m_chartedModelId = 0;
     QLabel *m_apiLabel;
     QLabel *m_aiLabel;
     QLabel *m_queueLabel;

@@ -15,6 +15,7 @@
 #include <QFontMetrics>
 #include <QHeaderView>
 #include <QLegend>
+#include <QLineSeries>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPainter>
@@ -141,6 +142,7 @@ StatsView::StatsView(QWidget *parent)
 
     setUpDailyChart();
     setUpConfidenceChart();
+    setUpLearningChart();
     setUpCorrectionsTable();
     followPalette();
 
@@ -267,6 +269,69 @@ void StatsView::setUpConfidenceChart()
     }
     installChart(m_ui->confidenceChartView, m_confidenceChart);
     m_ui->confidenceChartView->setRenderHint(QPainter::Antialiasing);
+}
+
+void StatsView::setUpLearningChart()
+{
+    m_learningChart = new QChart;
+    m_learningChart->setAnimationOptions(QChart::NoAnimation);
+    m_learningChart->setMargins(QMargins(2, 2, 2, 2));
+    m_modelSeries = new QLineSeries;
+    m_modelSeries->setName(tr("Local model"));
+    m_modelSeries->setPointsVisible(true);
+    m_rulesSeries = new QLineSeries;
+    m_rulesSeries->setName(tr("Built-in rules"));
+    QPen dashed = m_rulesSeries->pen();
+    dashed.setStyle(Qt::DashLine);
+    m_rulesSeries->setPen(dashed);
+    m_learningChart->addSeries(m_modelSeries);
+    m_learningChart->addSeries(m_rulesSeries);
+    m_ticketsAxis = new QValueAxis;
+    m_ticketsAxis->setTitleText(tr("Labelled tickets"));
+    m_ticketsAxis->setLabelFormat(QStringLiteral("%d"));
+    m_accuracyAxis = new QValueAxis;
+    m_accuracyAxis->setTitleText(tr("Right"));
+    m_accuracyAxis->setLabelFormat(QStringLiteral("%.1f"));
+    m_accuracyAxis->setRange(0.0, 1.0);
+    m_accuracyAxis->setTickCount(6);
+    m_learningChart->addAxis(m_ticketsAxis, Qt::AlignBottom);
+    m_learningChart->addAxis(m_accuracyAxis, Qt::AlignLeft);
+    for (QLineSeries *series : {m_modelSeries, m_rulesSeries}) {
+        series->attachAxis(m_ticketsAxis);
+        series->attachAxis(m_accuracyAxis);
+    }
+    installChart(m_ui->learningChartView, m_learningChart);
+    m_ui->learningChartView->setRenderHint(QPainter::Antialiasing);
+    setLearningCurve({});
+}
+
+void StatsView::setLearningCurve(const LearningCurve &curve)
+{
+    QList<QPointF> model;
+    for (const LearningCurve::Point &point : curve.points)
+        model.append(QPointF(qreal(point.tickets), point.accuracy));
+    m_modelSeries->replace(model);
+    const qreal last = model.isEmpty() ? 1.0 : model.constLast().x();
+    m_rulesSeries->replace(model.isEmpty() ? QList<QPointF>()
+                                           : QList<QPointF>{QPointF(0.0, curve.rulesAccuracy),
+                                                            QPointF(last, curve.rulesAccuracy)});
+    m_ticketsAxis->setRange(0.0, last);
+    m_ui->learningChartView->setVisible(!model.isEmpty());
+    const QLocale locale;
+    if (model.isEmpty()) {
+        m_ui->learningLabel->setText(
+            tr("No local model yet. Confirm or correct categories (Review Queue, Ctrl+R): after "
+               "50 verdicts the console trains one, and shows here what each batch of "
+               "corrections taught it."));
+    } else {
+        m_ui->learningLabel->setText(
+            tr("On %1 tickets it had not seen: %2 right after %3 labelled tickets, against %4 "
+               "for the built-in rules.")
+                .arg(locale.toString(curve.heldOut),
+                     locale.toString(100.0 * curve.points.back().accuracy, 'f', 0) + u'%',
+                     locale.toString(curve.points.back().tickets),
+                     locale.toString(100.0 * curve.rulesAccuracy, 'f', 0) + u'%'));
+    }
 }
 
 void StatsView::setUpCorrectionsTable()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "learningcurve.h"
 #include "ticketstats.h"
 
 #include <QWidget>
@@ -7,6 +8,7 @@
 #include <memory>
 
 class QBarSet;
+class QLineSeries;
 class QCategoryAxis;
 class QChart;
 class QStackedBarSeries;
@@ -32,6 +34,8 @@ public:
     static constexpr std::array<int, 3> kRangeChoices{7, 30, 90};
 
     void setStats(const TicketStats &stats);
+    // The active local model's learning curve; an empty one says how to get one.
+    void setLearningCurve(const LearningCurve &curve);
     const TicketStats &stats() const { return m_stats; }
     // The range selected, which the shown stats may not cover yet while they load.
     int rangeDays() const;
@@ -52,6 +56,7 @@ protected:
 private:
     void setUpDailyChart();
     void setUpConfidenceChart();
+    void setUpLearningChart();
     void setUpCorrectionsTable();
     // Charts draw with their own theme; this paints them in the window's light or dark palette.
     void followPalette();
@@ -76,4 +81,9 @@ private:
     QStackedBarSeries *m_confidenceSeries = nullptr;
     QCategoryAxis *m_confidenceAxis = nullptr;
     QValueAxis *m_confidenceCountAxis = nullptr;
+    QChart *m_learningChart = nullptr;
+    QLineSeries *m_modelSeries = nullptr;
+    QLineSeries *m_rulesSeries = nullptr;
+    QValueAxis *m_ticketsAxis = nullptr;
+    QValueAxis *m_accuracyAxis = nullptr;
 };

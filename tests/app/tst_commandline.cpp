@@ -229,6 +229,13 @@ void TestCommandLine::errors_data()
         << u"--insecure-http"_s;
     QTest::newRow("unknown command") << QStringList{u"serve"_s} << u"serve"_s;
     QTest::newRow("models without action") << QStringList{u"models"_s} << u"activate"_s;
+    QTest::newRow("learning curve of a file")
+        << QStringList{u"evaluate"_s, u"a.csv"_s, u"--learning-curve"_s} << u"not a file"_s;
+    QTest::newRow("learning curve of a provider")
+        << QStringList{u"evaluate"_s, u"--learning-curve"_s, u"--provider"_s, u"rules"_s}
+        << u"--provider"_s;
+    QTest::newRow("learning curve outside evaluate")
+        << QStringList{u"train"_s, u"--learning-curve"_s} << u"--learning-curve"_s;
     QTest::newRow("models activate without id")
         << QStringList{u"models"_s, u"activate"_s} << u"models list"_s;
     QTest::newRow("models activate with a name")

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -284,6 +285,19 @@ void TestSupportConsole::trainKeepsAModelThatEvaluateUses()
     QCOMPARE(evaluation.value(u"provider"_s).toString(), u"learned"_s);
     QVERIFY(evaluation.value(u"model"_s).toString().startsWith(u"linear-"_s));
     QVERIFY(evaluation.value(u"accuracy"_s).toDouble() >= 0.9);
+    // How accuracy grew with the team's tickets, from the same database.
+    run({u"evaluate"_s, u"--learning-curve"_s, u"--database"_s, databasePath(), u"--json"_s}, &out,
+        &err, &exitCode);
+    QCOMPARE(exitCode, 0);
+    const QJsonObject curve = QJsonDocument::fromJson(out).object();
+    const QJsonArray points = curve.value(u"points"_s).toArray();
+    QVERIFY2(points.size() >= 2, out.constData());
+    QCOMPARE(points.first().toObject().value(u"tickets"_s).toInt(), 100);
+    QVERIFY(points.last().toObject().value(u"accuracy"_s).toDouble() >
+            curve.value(u"rules_accuracy"_s).toDouble());
+    // The trained model carries the same curve, for the statistics view.
+    QCOMPARE(report.value(u"candidate"_s).toObject().value(u"learning_curve"_s).toObject(), curve);
+
     // Asking for a recipe that is not the one in use says so.
     run({u"evaluate"_s, fixture, u"--provider"_s, u"fasttext"_s, u"--database"_s, databasePath()},
         &out, &err, &exitCode);

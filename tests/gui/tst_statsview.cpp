@@ -15,6 +15,7 @@
 #include <QImage>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLineSeries>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStackedBarSeries>
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void showsWhatTheApiServes();
     void rangeSelectionAsksForNewStats();
     void exportFailureIsReported();
+    void learningCurveShowsWhatCorrectionsTaught();
 
 private:
     void seedTickets();
@@ -314,6 +316,47 @@ void TestStatsView::exportFailureIsReported()
     QVERIFY(!view.exportPng(folder.filePath(u"no such folder/stats.png"_s), &error));
     QVERIFY(!error.isEmpty());
     QVERIFY(!QFile::exists(missing));
+}
+
+void TestStatsView::learningCurveShowsWhatCorrectionsTaught()
+{
+    StatsView view;
+    view.resize(1100, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto *chartView = view.findChild<QChartView *>(u"learningChartView"_s);
+    auto *label = view.findChild<QLabel *>(u"learningLabel"_s);
+    QVERIFY(chartView && label);
+    // Before any model: how to get one, and no empty chart.
+    QVERIFY(!chartView->isVisible());
+    QVERIFY2(label->text().contains(u"No local model yet"_s), qPrintable(label->text()));
+
+    LearningCurve curve;
+    curve.points = {{100, 0.52}, {200, 0.58}, {400, 0.63}, {800, 0.66}};
+    curve.heldOut = 250;
+    curve.rulesAccuracy = 0.6;
+    view.setLearningCurve(curve);
+    QVERIFY(chartView->isVisible());
+    const QList<QAbstractSeries *> series = chartView->chart()->series();
+    QCOMPARE(series.size(), 2);
+    const auto *model = qobject_cast<QLineSeries *>(series.at(0));
+    const auto *rules = qobject_cast<QLineSeries *>(series.at(1));
+    QVERIFY(model && rules);
+    QCOMPARE(model->count(), 4);
+    QCOMPARE(model->at(3), QPointF(800, 0.66));
+    QCOMPARE(rules->count(), 2);
+    QCOMPARE(rules->at(1), QPointF(800, 0.6));
+    QVERIFY2(label->text().contains(u"66%"_s) && label->text().contains(u"60%"_s) &&
+                 label->text().contains(u"800"_s),
+             qPrintable(label->text()));
+
+    const QString screenshot = qEnvironmentVariable("SC_STATSVIEW_SCREENSHOT");
+    if (!screenshot.isEmpty())
+        QVERIFY(view.grab().save(QString(screenshot).replace(u".png"_s, u"-learning.png"_s)));
+
+    view.setLearningCurve({});
+    QVERIFY(!chartView->isVisible());
+    QCOMPARE(model->count(), 0);
 }
 
 QTEST_MAIN(TestStatsView)
