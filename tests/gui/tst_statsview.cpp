@@ -20,6 +20,7 @@
 #include <QSignalSpy>
 #include <QStackedBarSeries>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -324,9 +325,13 @@ void TestStatsView::learningCurveShowsWhatCorrectionsTaught()
     view.resize(1100, 900);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto *tabs = view.findChild<QTabWidget *>(u"machineTabWidget"_s);
     auto *chartView = view.findChild<QChartView *>(u"learningChartView"_s);
     auto *label = view.findChild<QLabel *>(u"learningLabel"_s);
-    QVERIFY(chartView && label);
+    QVERIFY(tabs && chartView && label);
+    // Beside the confidence histogram, one tab over.
+    QCOMPARE(tabs->tabText(1), u"What corrections teach"_s);
+    tabs->setCurrentIndex(1);
     // Before any model: how to get one, and no empty chart.
     QVERIFY(!chartView->isVisible());
     QVERIFY2(label->text().contains(u"No local model yet"_s), qPrintable(label->text()));
