@@ -31,6 +31,7 @@ class LocalModelTrainer final
 public:
     static constexpr int kMinimumExamples = 100;
     static constexpr qint64 kLearningCurveLargest = 20'000;
+    static constexpr qint64 kFewerFoldsAbove = 40'000;
 
     struct Options
     {
@@ -86,7 +87,7 @@ public:
 private:
     // Fits and, when it earns it, stores the rules' calibration; throws StorageError.
     RulesCalibration calibrateRules(const TrainingSet &set, const Database &database,
-                                    const LinearModelInfo &info) const;
+                                    const LinearModelInfo &info, int folds) const;
 
     Options m_options;
 };
