@@ -19,7 +19,6 @@ ClassificationService::ClassificationService(const Database &database,
                                              ClassificationOptions options, QObject *parent)
     : QObject(parent)
     , m_worker(new ClassificationWorker(database, options))
-    , m_database(database)
     , m_retrainer(makeRetrainer(database, options))
 {
     m_thread.setObjectName(QStringLiteral("classification"));
@@ -64,7 +63,8 @@ void ClassificationService::reconfigure(ClassificationOptions options)
     const bool wasRunning = m_thread.isRunning();
     stop();
     // The worker's thread is not running, so nothing else touches it now.
-    m_retrainer = makeRetrainer(m_database, options);
+    // Not rebuilt: that would wait here for a training in progress.
+    m_retrainer->setVerdictsToRetrain(options.retrainAfterVerdicts);
     m_worker->setOptions(std::move(options));
     if (wasRunning)
         start();

@@ -47,7 +47,6 @@ private:
 
     QThread m_thread;
     ClassificationWorker *m_worker;
-    const Database &m_database;
     // Lives on the owner's thread; it trains on a thread of its own.
     std::unique_ptr<ModelRetrainer> m_retrainer;
     std::atomic_bool m_wakePosted = false;

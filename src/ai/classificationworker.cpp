@@ -12,6 +12,7 @@
 #include <QThread>
 
 #include <cmath>
+#include <tuple>
 
 using namespace std::chrono_literals;
 
@@ -324,8 +325,9 @@ void ClassificationWorker::checkForNewModel()
     if (!m_running || m_loadingModel || !usesLearnedModel())
         return;
     qint64 id = 0;
+    bool pinned = false;
     try {
-        id = m_models.activeModelId();
+        std::tie(id, pinned) = m_models.activeModelIdAndPin();
     } catch (const StorageError &error) {
         // Once per outage: the queue's own reads report the database's trouble as well.
         if (!std::exchange(m_modelCheckFailing, true)) {
@@ -335,8 +337,14 @@ void ClassificationWorker::checkForNewModel()
         return;
     }
     m_modelCheckFailing = false;
-    if (id == m_learnedId)
+    if (id == m_learnedId) {
+        // An admin pinned or unpinned it: the status says so without reloading the model.
+        if (m_learnedSummary && m_learnedSummary->pinned != pinned) {
+            m_learnedSummary->pinned = pinned;
+            publishStatus();
+        }
         return;
+    }
     // Reading megabytes of model and parsing them happens off this thread, so batches keep
     // being taken and stored with the model already loaded. The pool thread opens a connection
     // of its own and closes it, as the pool may end the thread.

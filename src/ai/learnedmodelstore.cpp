@@ -79,6 +79,13 @@ qint64 LearnedModelStore::activeModelId() const
     return active ? active->id : 0;
 }
 
+std::pair<qint64, bool> LearnedModelStore::activeModelIdAndPin() const
+{
+    const std::optional<LearnedModel> active =
+        LearnedModelRepository(m_database).activeVersion(kClassifier);
+    return active ? std::pair(active->id, active->pinned) : std::pair(qint64(0), false);
+}
+
 std::unique_ptr<LocalClassifier> LearnedModelStore::load(QString *error, qint64 *id) const
 {
     std::optional<LearnedModel> stored;

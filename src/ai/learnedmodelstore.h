@@ -49,6 +49,8 @@ public:
 
     // The active model's id, 0 when there is none: cheap enough to poll. Throws StorageError.
     qint64 activeModelId() const;
+    // The same, and whether it is pinned (false for none). Throws StorageError.
+    std::pair<qint64, bool> activeModelIdAndPin() const;
     // The active model as a classifier, or null with *error set (none, unreadable, or a
     // database failure). *id, when given, is set to the id of the model read (even if it could
     // not be loaded) or to 0 when none is stored; it is left alone when the database could not

@@ -61,11 +61,7 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
     report.location = DatabaseLocation::redacted(database.config());
     report.duplicates = set.duplicates();
     report.conflicts = set.conflicts();
-    try {
-        report.previous = store.active();
-    } catch (const StorageError &error) {
-        return error.message();
-    }
+    report.previous = store.active();
 
     // Past this many tickets three folds estimate as well as five (each fold model still sees
     // tens of thousands), and two fewer trainings keep 100,000 tickets within a minute.
@@ -138,11 +134,7 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
         }
     }
 
-    try {
-        report.rulesCalibration = calibrateRules(set, database, info, linear.folds);
-    } catch (const StorageError &error) {
-        return error.message();
-    }
+    report.rulesCalibration = calibrateRules(set, database, info, linear.folds);
     qCDebug(lcAi,
             "Training on %lld tickets: set %lld ms, cross-validation %lld ms, learning curve "
             "%lld ms, rules %lld ms",
@@ -175,6 +167,12 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
             report.decision =
                 (report.againstActive ? report.againstActive->reason : report.againstRules.reason) +
                 u' ' + tr("%1 is now in use on every node of this database.").arg(info.modelName());
+            // Not compared with it: a recipe against itself is always a tie.
+            if (report.previous && !report.againstActive) {
+                report.decision += u' ' + tr("It replaces %1, the same recipe trained on the "
+                                             "tickets labelled until then.")
+                                              .arg(report.previous->name);
+            }
         } else {
             report.decision = tr("Another node stored or pinned a model while this one trained; "
                                  "that model stays in use.");
@@ -190,30 +188,44 @@ LocalModelTrainer::RulesCalibration LocalModelTrainer::calibrateRules(const Trai
 {
     RulesCalibration result;
     const RulesClassifier rules;
-    std::vector<std::vector<ConfidenceCalibrator::Sample>> byFold(static_cast<std::size_t>(folds));
+    // The calibration speaks for the most probable category only: a tie the rules settle as
+    // general keeps the cautious map, in use as here.
+    struct Judged
+    {
+        ConfidenceCalibrator::Sample sample;
+        Prediction prior;
+        bool calibrated = false;
+    };
+    std::vector<std::vector<Judged>> byFold(static_cast<std::size_t>(folds));
     std::vector<ConfidenceCalibrator::Sample> all;
     all.reserve(set.entries().size());
     for (const TrainingSet::Entry &entry : set.entries()) {
-        const ConfidenceCalibrator::Sample sample{rules.probabilities(entry.example.text),
-                                                  entry.example.category};
-        byFold[std::size_t(TrainingSet::foldOf(entry.key, folds))].push_back(sample);
-        all.push_back(sample);
-        const Prediction prior = rules.predict(entry.example.text);
-        result.prior.add(entry.example.category, prior.category, prior.confidence);
+        Judged judged{{rules.probabilities(entry.example.text), entry.example.category},
+                      rules.predict(entry.example.text)};
+        judged.calibrated =
+            judged.prior.category == ConfidenceCalibrator::topCategory(judged.sample.probabilities);
+        result.prior.add(entry.example.category, judged.prior.category, judged.prior.confidence);
+        if (judged.calibrated)
+            all.push_back(judged.sample);
+        byFold[std::size_t(TrainingSet::foldOf(entry.key, folds))].push_back(judged);
     }
     // Each fold's tickets judged by a calibration fitted on the other folds only.
     for (int fold = 0; fold < folds; ++fold) {
         std::vector<ConfidenceCalibrator::Sample> others;
         for (int other = 0; other < folds; ++other) {
-            if (other != fold)
-                others.insert(others.end(), byFold[std::size_t(other)].cbegin(),
-                              byFold[std::size_t(other)].cend());
+            if (other == fold)
+                continue;
+            for (const Judged &judged : byFold[std::size_t(other)]) {
+                if (judged.calibrated)
+                    others.push_back(judged.sample);
+            }
         }
         const ConfidenceCalibrator calibrator = ConfidenceCalibrator::fit(others);
-        for (const ConfidenceCalibrator::Sample &sample : byFold[std::size_t(fold)]) {
-            result.crossFitted.add(sample.actual,
-                                   ConfidenceCalibrator::topCategory(sample.probabilities),
-                                   calibrator.confidence(sample.probabilities));
+        for (const Judged &judged : byFold[std::size_t(fold)]) {
+            result.crossFitted.add(judged.sample.actual, judged.prior.category,
+                                   judged.calibrated
+                                       ? calibrator.confidence(judged.sample.probabilities)
+                                       : judged.prior.confidence);
         }
     }
     result.calibrator = ConfidenceCalibrator::fit(all);

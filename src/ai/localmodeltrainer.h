@@ -79,8 +79,8 @@ public:
     LocalModelTrainer();
     explicit LocalModelTrainer(Options options);
 
-    // Returns the report, or why nothing could be trained (too few labelled tickets, a database
-    // failure). Blocks for as long as training takes: call it off the GUI and API threads.
+    // Returns the report, or why nothing could be trained (too few labelled tickets). Throws
+    // StorageError. Blocks for as long as training takes: call it off the GUI and API threads.
     std::variant<Report, QString> trainAndKeep(const QList<TrainingExample> &examples,
                                                const Database &database) const;
 

@@ -102,8 +102,8 @@ ModelGate::Verdict ModelGate::compare(const std::vector<Category> &actual,
         verdict.accepted = true;
         verdict.reason =
             scores + u' ' +
-            sentence(tr("%1 is better by more than chance (p = %2) and at least as good "
-                        "averaged over the categories, so it replaces %3.")
+            sentence(tr("%1 is better than %3 by more than chance (p = %2) and at least as "
+                        "good averaged over the categories.")
                          .arg(candidateName, p, incumbentName));
     }
     return verdict;

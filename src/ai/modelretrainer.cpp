@@ -39,46 +39,57 @@ void ModelRetrainer::stop()
     m_timer.stop();
 }
 
-void ModelRetrainer::checkNow()
+void ModelRetrainer::setVerdictsToRetrain(int verdicts)
 {
-    if (m_options.verdictsToRetrain <= 0 || m_running.isRunning())
-        return;
-    m_running = QtConcurrent::run(&m_pool, [this] {
-                    const Outcome outcome = check();
-                    // The pool may end this thread; its connection must not outlive it.
-                    m_database.closeThreadConnection();
-                    return outcome;
-                }).then(this, [this](const Outcome &outcome) { Q_EMIT checked(outcome); });
+    m_options.verdictsToRetrain = verdicts;
+    if (verdicts <= 0)
+        m_timer.stop();
 }
 
-ModelRetrainer::Outcome ModelRetrainer::check() const
+void ModelRetrainer::checkNow()
+{
+    if (m_options.verdictsToRetrain <= 0 || m_checking)
+        return;
+    m_checking = true;
+    QtConcurrent::run(&m_pool, [this, options = m_options] {
+        const Outcome outcome = check(options);
+        // The pool may end this thread; its connection must not outlive it.
+        m_database.closeThreadConnection();
+        return outcome;
+    }).then(this, [this](const Outcome &outcome) {
+        m_checking = false;
+        Q_EMIT checked(outcome);
+    });
+}
+
+ModelRetrainer::Outcome ModelRetrainer::check(const Options &options) const
 {
     Outcome outcome;
     try {
         ModelTrainingRepository training(m_database);
         const ModelTrainingRepository::Verdicts verdicts = training.verdicts();
         outcome.newVerdicts = verdicts.newSinceTraining;
-        if (verdicts.newSinceTraining < m_options.verdictsToRetrain)
+        if (verdicts.newSinceTraining < options.verdictsToRetrain)
             return outcome;
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        if (!training.claim(m_owner, now, now.addMSecs(m_options.leaseDuration.count()))) {
+        if (!training.claim(m_owner, now, now.addMSecs(options.leaseDuration.count()))) {
             outcome.kind = Outcome::Kind::Busy;
             return outcome;
         }
         // Another node may have trained between the count and the claim.
         const ModelTrainingRepository::Verdicts claimed = training.verdicts();
         outcome.newVerdicts = claimed.newSinceTraining;
-        if (claimed.newSinceTraining < m_options.verdictsToRetrain) {
+        if (claimed.newSinceTraining < options.verdictsToRetrain) {
             training.release(m_owner, 0, QDateTime());
             return outcome;
         }
         qCInfo(lcAi, "Retraining the local model after %lld new verdicts",
                claimed.newSinceTraining);
         const QList<TrainingExample> examples = TrainingExampleReader(m_database).read();
-        const auto result =
-            LocalModelTrainer(m_options.training).trainAndKeep(examples, m_database);
+        const auto result = LocalModelTrainer(options.training).trainAndKeep(examples, m_database);
         if (const QString *error = std::get_if<QString>(&result)) {
-            // Too few tickets is not a failure to repeat every minute: the mark moves on.
+            // Too few tickets is not worth another try every minute: the mark moves on. A
+            // database failure throws instead, and leaves the mark for the next check.
             training.release(m_owner, claimed.newestId, QDateTime::currentDateTimeUtc());
             outcome.kind = Outcome::Kind::Failed;
             outcome.message = *error;

@@ -2,7 +2,6 @@
 
 #include "localmodeltrainer.h"
 
-#include <QFuture>
 #include <QObject>
 #include <QThreadPool>
 #include <QTimer>
@@ -48,6 +47,8 @@ public:
 
     void start();
     void stop();
+    // Applies from the next check; 0 stops checking.
+    void setVerdictsToRetrain(int verdicts);
     // Checks at once instead of at the next interval; a check already running is not doubled.
     void checkNow();
 
@@ -55,13 +56,13 @@ Q_SIGNALS:
     void checked(const ModelRetrainer::Outcome &outcome);
 
 private:
-    Outcome check() const;
+    Outcome check(const Options &options) const;
 
     const Database &m_database;
-    const Options m_options;
+    Options m_options;
     const QString m_owner;
     QThreadPool m_pool;
     QTimer m_timer;
-    QFuture<void> m_running;
+    bool m_checking = false;
 };
 Q_DECLARE_METATYPE(ModelRetrainer::Outcome)

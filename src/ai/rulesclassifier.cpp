@@ -526,8 +526,12 @@ Prediction RulesClassifier::predict(QStringView text) const
     Prediction prediction;
     prediction.category = found.category;
     const double probability = found.probabilities[std::size_t(found.category)];
-    prediction.confidence = std::clamp(m_fitted ? m_fitted->confidence(found.probabilities)
-                                                : priorConfidence(probability),
+    // A calibration speaks for the most probable category; a tie the rules settle as general
+    // keeps the cautious map.
+    const bool fitted =
+        m_fitted && found.category == ConfidenceCalibrator::topCategory(found.probabilities);
+    prediction.confidence = std::clamp(fitted ? m_fitted->confidence(found.probabilities)
+                                              : priorConfidence(probability),
                                        0.0, 1.0);
     const double urgency = found.urgency;
     if (urgency >= kHighUrgency)

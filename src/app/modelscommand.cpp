@@ -72,7 +72,8 @@ int ModelsCommand::run(const CommandLine &commandLine)
             const qint64 id = commandLine.adminName.toLongLong();
             if (store.activate(id)) {
                 out << tr("Model %1 (%2) is in use again; every node switches to it within a "
-                          "second. A later train replaces it only if it does better; pin it to "
+                          "second. The next training (by hand, or in the background after new "
+                          "verdicts) replaces it with any model that beats the rules: pin it to "
                           "keep it.")
                            .arg(id)
                            .arg(store.active()->name)
@@ -98,7 +99,8 @@ int ModelsCommand::run(const CommandLine &commandLine)
                            .arg(active->name)
                     << Qt::endl;
             } else {
-                out << tr("Unpinned %1: the next training replaces it if it does better.")
+                out << tr("Unpinned %1: the next training replaces it with any model that beats "
+                          "the rules.")
                            .arg(active->name)
                     << Qt::endl;
             }

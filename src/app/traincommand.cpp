@@ -35,7 +35,12 @@ int TrainCommand::run(const CommandLine &commandLine)
     if (const QString imported = store.importVersion03Files(); !imported.isEmpty())
         err << tr("support-console: %1").arg(imported) << Qt::endl;
 
-    const auto result = LocalModelTrainer().trainAndKeep(examples, database);
+    std::variant<LocalModelTrainer::Report, QString> result;
+    try {
+        result = LocalModelTrainer().trainAndKeep(examples, database);
+    } catch (const StorageError &error) {
+        result = error.message();
+    }
     database.closeThreadConnection();
     if (const QString *error = std::get_if<QString>(&result)) {
         err << tr("support-console: %1").arg(*error) << Qt::endl;

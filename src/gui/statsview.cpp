@@ -320,9 +320,10 @@ void StatsView::setLearningCurve(const LearningCurve &curve)
     const QLocale locale;
     if (model.isEmpty()) {
         m_ui->learningLabel->setText(
-            tr("No local model yet. Confirm or correct categories (Review Queue, Ctrl+R): after "
-               "50 verdicts the console trains one, and shows here what each batch of "
-               "corrections taught it."));
+            tr("No learning curve yet: it comes with a linear model trained on at least 125 of "
+               "the team's labelled tickets. Confirm or correct categories (Review Queue, "
+               "Ctrl+R); the console retrains as verdicts arrive and shows here what they "
+               "taught it."));
     } else {
         m_ui->learningLabel->setText(
             tr("On %1 tickets it had not seen: %2 right after %3 labelled tickets, against %4 "

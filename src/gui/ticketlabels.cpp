@@ -66,7 +66,7 @@ QString TicketLabels::provider(ClassificationProvider provider)
     case ClassificationProvider::Remote:
         return translate("Remote LLM");
     case ClassificationProvider::Learned:
-        return translate("fastText");
+        return translate("Learned model");
     case ClassificationProvider::Rules:
         return translate("Rules");
     case ClassificationProvider::Agent:

@@ -66,6 +66,13 @@ qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
     StatementCache::exec(query, "store the model");
     const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
+    // Retraining in the background stores a model a day or more: the newest are enough to roll
+    // back to, and a model's megabytes should not pile up for years.
+    const QString slot = inSlot(LearnedModel::slotOf(model.kind));
+    query.prepare(u"DELETE FROM learned_models WHERE active = 0 AND "_s + slot +
+                  u" AND id < (SELECT MIN(id) FROM (SELECT id FROM learned_models WHERE "_s + slot +
+                  u" ORDER BY id DESC LIMIT %1) AS newest)"_s.arg(LearnedModelRepository::kKept));
+    StatementCache::exec(query, "forget the oldest models");
     return id;
 }
 

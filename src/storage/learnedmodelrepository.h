@@ -16,6 +16,8 @@ class LearnedModelRepository final
 {
 public:
     using Slot = LearnedModel::Slot;
+    // Models kept per slot, the active one included; storing one more forgets the oldest.
+    static constexpr int kKept = 20;
 
     explicit LearnedModelRepository(const Database &database);
     Q_DISABLE_COPY_MOVE(LearnedModelRepository)

@@ -51,6 +51,8 @@ ModelTrainingRepository::Verdicts ModelTrainingRepository::verdicts()
     query.setForwardOnly(true);
     query.prepare(u"SELECT COUNT(c.id), COALESCE(MAX(c.id), 0) FROM classifications c"
                   " WHERE c.provider = 'agent'"
+                  // As TrainingExampleReader: an integration's verdict teaches nothing.
+                  " AND COALESCE(c.actor_kind, '') <> 'integration'"
                   " AND c.id > (SELECT trained_through FROM model_training WHERE id = 1)"_s);
     StatementCache::exec(query, "count the verdicts since the last training");
     Verdicts verdicts;

@@ -1,3 +1,4 @@
+#include "actor.h"
 #include "classificationrepository.h"
 #include "learnedmodelstore.h"
 #include "modelretrainer.h"
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void trainingLeavesTheCallingThreadFree();
     void oneNodeAtATimeOnASharedDatabase();
     void anotherNodesLeaseHoldsUntilItRunsOut();
+    void integrationsVerdictsDoNotCount();
 
 private:
     // Stores the team fixture's tickets, each labelled by an agent's verdict.
@@ -172,6 +174,24 @@ void TestModelRetrainer::anotherNodesLeaseHoldsUntilItRunsOut()
     // Released: anyone may claim it again.
     QVERIFY(training.claim(u"other"_s, QDateTime::currentDateTimeUtc(),
                            QDateTime::currentDateTimeUtc().addSecs(60)));
+}
+
+void TestModelRetrainer::integrationsVerdictsDoNotCount()
+{
+    // A CRM setting categories is its own system's opinion: it neither teaches nor starts a
+    // training (which would learn nothing new).
+    const QList<TrainingExample> examples = TrainingFixture::teamExamples();
+    TicketRepository tickets(m_temporary->database());
+    ClassificationRepository classifications(m_temporary->database());
+    for (int i = 0; i < 120; ++i) {
+        const Ticket ticket = tickets.create(TicketDraft::fromSubjectAndBody(
+            u"CRM %1"_s.arg(i), examples.at(i).text, TicketSource::Api));
+        classifications.addVerdict({ticket.id}, examples.at(i).category,
+                                   Actor::integration(u"crm"_s));
+    }
+    QCOMPARE(ModelTrainingRepository(m_temporary->database()).verdicts().newSinceTraining, 0);
+    storeVerdicts(30);
+    QCOMPARE(ModelTrainingRepository(m_temporary->database()).verdicts().newSinceTraining, 30);
 }
 
 QTEST_GUILESS_MAIN(TestModelRetrainer)

@@ -334,7 +334,7 @@ void TestStatsView::learningCurveShowsWhatCorrectionsTaught()
     tabs->setCurrentIndex(1);
     // Before any model: how to get one, and no empty chart.
     QVERIFY(!chartView->isVisible());
-    QVERIFY2(label->text().contains(u"No local model yet"_s), qPrintable(label->text()));
+    QVERIFY2(label->text().contains(u"No learning curve yet"_s), qPrintable(label->text()));
 
     LearningCurve curve;
     curve.points = {{100, 0.52}, {200, 0.58}, {400, 0.63}, {800, 0.66}};

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void activateRollsBackAndClearsThePin();
     void addReplacingStoresOnlyOverTheExpectedUnpinnedModel();
     void pinIsRefusedOnAnInactiveModelBySchema();
+    void onlyTheNewestModelsAreKept();
 
 private:
     static LearnedModel model(const QString &version, qsizetype bytes,
@@ -245,6 +246,28 @@ void TestLearnedModelRepository::pinIsRefusedOnAnInactiveModelBySchema()
     pin.prepare(u"UPDATE learned_models SET pinned = 1 WHERE id = ?"_s);
     pin.addBindValue(first);
     QVERIFY(!pin.exec());
+}
+
+void TestLearnedModelRepository::onlyTheNewestModelsAreKept()
+{
+    LearnedModelRepository repository(m_temporary->database());
+    const qint64 calibration = repository.add(model(u"cal"_s, 10, LearnedModel::kRulesCalibration));
+    const qint64 first = repository.add(model(u"first"_s, 10));
+    QList<qint64> ids;
+    for (int i = 0; i < LearnedModelRepository::kKept + 5; ++i)
+        ids.append(repository.add(model(u"m%1"_s.arg(i), 10, LearnedModel::kLinear)));
+    const QList<LearnedModel> kept = repository.list(kClassifier);
+    QCOMPARE(kept.size(), LearnedModelRepository::kKept);
+    QCOMPARE(kept.first().id, ids.last());
+    QCOMPARE(kept.last().id, ids.at(ids.size() - LearnedModelRepository::kKept));
+    QVERIFY(!repository.find(first));
+    // Another slot is counted apart.
+    QCOMPARE(repository.activeVersion(kCalibration)->id, calibration);
+
+    // Rolling back to the oldest kept forgets nothing.
+    QVERIFY(repository.activate(kept.last().id));
+    QCOMPARE(repository.list(kClassifier).size(), LearnedModelRepository::kKept);
+    QVERIFY(repository.find(kept.last().id)->active);
 }
 
 QTEST_GUILESS_MAIN(TestLearnedModelRepository)
