@@ -17,6 +17,9 @@ constexpr int kNewtonSteps = 100;
 // A light pull of the logistic map towards the identity keeps it finite when the samples are
 // separable (every one right, say), the usual case for a small, easy fixture.
 constexpr double kRidge = 1e-3;
+// A category's shift is pulled towards none as strongly as a handful of tickets would pull it,
+// so a category the model rarely names keeps the shared map instead of following a few tickets.
+constexpr double kOffsetRidge = 2.0;
 
 double clampProbability(double p)
 {
@@ -149,12 +152,36 @@ std::pair<double, double> fitLogistic(const std::vector<Point> &points)
     return {slope, intercept};
 }
 
+// The shift of one category's answers, with the shared map fixed: a one-parameter logistic fit
+// by Newton steps. Its loss is convex with a positive second derivative (the ridge), so the
+// steps converge without a line search.
+double fitOffset(const std::vector<Point> &points, double slope, double intercept)
+{
+    double offset = 0.0;
+    for (int step = 0; step < kNewtonSteps; ++step) {
+        double gradient = 2.0 * kOffsetRidge * offset;
+        double curvature = 2.0 * kOffsetRidge;
+        for (const Point &point : points) {
+            const double p = sigmoid(slope * point.x + intercept + offset);
+            gradient += p - point.target;
+            curvature += p * (1.0 - p);
+        }
+        const double delta = gradient / curvature;
+        offset -= delta;
+        if (std::abs(delta) < 1e-10)
+            break;
+    }
+    return offset;
+}
+
 } // namespace
 
-ConfidenceCalibrator::ConfidenceCalibrator(double temperature, double slope, double intercept)
+ConfidenceCalibrator::ConfidenceCalibrator(double temperature, double slope, double intercept,
+                                           const Offsets &offsets)
     : m_temperature(temperature)
     , m_slope(slope)
     , m_intercept(intercept)
+    , m_offsets(offsets)
 {}
 
 ConfidenceCalibrator ConfidenceCalibrator::fit(const std::vector<Sample> &samples)
@@ -164,13 +191,17 @@ ConfidenceCalibrator ConfidenceCalibrator::fit(const std::vector<Sample> &sample
     const double temperature = fitTemperature(samples);
 
     std::vector<Point> points;
+    std::vector<std::size_t> named;
     points.reserve(samples.size());
+    named.reserve(samples.size());
     std::size_t hits = 0;
     for (const Sample &sample : samples) {
         const Probabilities p = temper(sample.probabilities, temperature);
-        const bool hit = topCategory(p) == sample.actual;
+        const Category top = topCategory(p);
+        const bool hit = top == sample.actual;
         hits += hit ? 1 : 0;
-        points.push_back({logit(p[std::size_t(topCategory(p))]), hit ? 1.0 : 0.0});
+        points.push_back({logit(p[std::size_t(top)]), hit ? 1.0 : 0.0});
+        named.push_back(std::size_t(top));
     }
     const double hitTarget = (double(hits) + 1.0) / (double(hits) + 2.0);
     const double missTarget = 1.0 / (double(samples.size() - hits) + 2.0);
@@ -183,7 +214,16 @@ ConfidenceCalibrator ConfidenceCalibrator::fit(const std::vector<Sample> &sample
         slope = 0.0;
         intercept = logit(double(hits + 1) / double(samples.size() + 2));
     }
-    return ConfidenceCalibrator(temperature, slope, intercept);
+    Offsets offsets{};
+    for (std::size_t c = 0; c < offsets.size(); ++c) {
+        std::vector<Point> answers;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            if (named[i] == c)
+                answers.push_back(points[i]);
+        }
+        offsets[c] = fitOffset(answers, slope, intercept);
+    }
+    return ConfidenceCalibrator(temperature, slope, intercept, offsets);
 }
 
 Category ConfidenceCalibrator::topCategory(const Probabilities &probabilities)
@@ -201,16 +241,20 @@ ConfidenceCalibrator::tempered(const Probabilities &probabilities) const
 double ConfidenceCalibrator::confidence(const Probabilities &probabilities) const
 {
     const Probabilities p = tempered(probabilities);
-    const double top = p[std::size_t(topCategory(p))];
-    return std::clamp(sigmoid(m_slope * logit(top) + m_intercept), 0.0, 1.0);
+    const std::size_t top = std::size_t(topCategory(p));
+    return std::clamp(sigmoid(m_slope * logit(p[top]) + m_intercept + m_offsets[top]), 0.0, 1.0);
 }
 
 QJsonObject ConfidenceCalibrator::toJson() const
 {
+    QJsonObject offsets;
+    for (const Category category : kAllCategories)
+        offsets.insert(categoryName(category), m_offsets[std::size_t(category)]);
     return {{u"method"_s, u"temperature+platt"_s},
             {u"temperature"_s, m_temperature},
             {u"slope"_s, m_slope},
-            {u"intercept"_s, m_intercept}};
+            {u"intercept"_s, m_intercept},
+            {u"offsets"_s, offsets}};
 }
 
 std::optional<ConfidenceCalibrator> ConfidenceCalibrator::fromJson(const QJsonObject &json)
@@ -222,5 +266,14 @@ std::optional<ConfidenceCalibrator> ConfidenceCalibrator::fromJson(const QJsonOb
     const QJsonValue intercept = json.value(u"intercept"_s);
     if (!(temperature > 0.0) || !slope.isDouble() || !intercept.isDouble())
         return std::nullopt;
-    return ConfidenceCalibrator(temperature, slope.toDouble(), intercept.toDouble());
+    // A calibration stored before categories had their own shift has none.
+    Offsets offsets{};
+    const QJsonObject storedOffsets = json.value(u"offsets"_s).toObject();
+    for (const Category category : kAllCategories) {
+        const QJsonValue offset = storedOffsets.value(categoryName(category));
+        if (!offset.isUndefined() && !offset.isDouble())
+            return std::nullopt;
+        offsets[std::size_t(category)] = offset.toDouble(0.0);
+    }
+    return ConfidenceCalibrator(temperature, slope.toDouble(), intercept.toDouble(), offsets);
 }

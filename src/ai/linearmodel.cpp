@@ -1,7 +1,6 @@
 #include "linearmodel.h"
 
 #include "fasttexttokenizer.h"
-#include "textngrams.h"
 
 #include <QBuffer>
 
@@ -12,16 +11,18 @@
 namespace {
 
 constexpr quint32 kMagic = 0x53434c4d; // "SCLM"
-constexpr quint32 kFormat = 1;
+// Format 2 added each category's calibration offset.
+constexpr quint32 kFormat = 2;
 constexpr std::size_t kCategories = kAllCategories.size();
 
 } // namespace
 
 LinearModel::LinearModel(TfidfVectorizer vectorizer, Weights weights,
-                         ConfidenceCalibrator calibrator)
+                         ConfidenceCalibrator calibrator, int ngramsVersion)
     : m_vectorizer(std::move(vectorizer))
     , m_weights(std::move(weights))
     , m_calibrator(calibrator)
+    , m_ngramsVersion(ngramsVersion)
 {}
 
 LinearModel::Scores LinearModel::scores(const Weights &weights,
@@ -46,7 +47,7 @@ LinearModel::Scores LinearModel::scores(QStringView text) const
 {
     thread_local std::vector<quint64> keys;
     thread_local TfidfVectorizer::Vector vector;
-    TextNgrams::keys(text, &keys);
+    TextNgrams::keys(text, &keys, m_ngramsVersion);
     m_vectorizer.transform(keys, &vector);
     return scores(vector);
 }
@@ -80,8 +81,7 @@ QByteArray LinearModel::toBytes() const
     stream.setVersion(QDataStream::Qt_6_4);
     // Weights need no more than a float's precision, and the model is half the size.
     stream.setFloatingPointPrecision(QDataStream::SinglePrecision);
-    stream << kMagic << kFormat << qint32(FastTextTokenizer::kVersion)
-           << qint32(TextNgrams::kVersion);
+    stream << kMagic << kFormat << qint32(FastTextTokenizer::kVersion) << qint32(m_ngramsVersion);
     m_vectorizer.write(stream);
     stream << qint32(m_weights.featureCount);
     for (const float value : m_weights.values)
@@ -90,6 +90,8 @@ QByteArray LinearModel::toBytes() const
         stream << float(m_weights.bias[c]) << m_weights.known[c];
     stream << float(m_calibrator.temperature()) << float(m_calibrator.slope())
            << float(m_calibrator.intercept());
+    for (const double offset : m_calibrator.offsets())
+        stream << float(offset);
     return bytes;
 }
 
@@ -106,8 +108,8 @@ std::optional<LinearModel> LinearModel::fromBytes(const QByteArray &bytes)
     qint32 tokenizer = 0;
     qint32 ngrams = 0;
     stream >> magic >> format >> tokenizer >> ngrams;
-    if (stream.status() != QDataStream::Ok || magic != kMagic || format != kFormat ||
-        tokenizer != FastTextTokenizer::kVersion || ngrams != TextNgrams::kVersion) {
+    if (stream.status() != QDataStream::Ok || magic != kMagic || format < 1 || format > kFormat ||
+        tokenizer != FastTextTokenizer::kVersion || ngrams < 1 || ngrams > TextNgrams::kVersion) {
         return std::nullopt;
     }
     std::optional<TfidfVectorizer> vectorizer = TfidfVectorizer::read(stream);
@@ -133,17 +135,26 @@ std::optional<LinearModel> LinearModel::fromBytes(const QByteArray &bytes)
     float slope = 0;
     float intercept = 0;
     stream >> temperature >> slope >> intercept;
+    std::array<float, kCategories> offsets{};
+    if (format >= 2) {
+        for (float &offset : offsets)
+            stream >> offset;
+    }
     // A damaged model that still parses must not score NaN.
     const auto finite = [](float value) {
         return std::isfinite(value);
     };
     if (stream.status() != QDataStream::Ok || !buffer.atEnd() || !(temperature > 0.0f) ||
         !finite(temperature) || !finite(slope) || !finite(intercept) ||
+        !std::all_of(offsets.begin(), offsets.end(), finite) ||
         !std::all_of(weights.values.begin(), weights.values.end(), finite) ||
         !std::all_of(weights.bias.begin(), weights.bias.end(),
                      [](double value) { return std::isfinite(value); })) {
         return std::nullopt;
     }
+    ConfidenceCalibrator::Offsets calibrationOffsets{};
+    std::copy(offsets.begin(), offsets.end(), calibrationOffsets.begin());
     return LinearModel(std::move(*vectorizer), std::move(weights),
-                       ConfidenceCalibrator(temperature, slope, intercept));
+                       ConfidenceCalibrator(temperature, slope, intercept, calibrationOffsets),
+                       ngrams);
 }

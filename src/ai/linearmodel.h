@@ -2,6 +2,7 @@
 
 #include "category.h"
 #include "confidencecalibrator.h"
+#include "textngrams.h"
 #include "tfidfvectorizer.h"
 
 #include <QByteArray>
@@ -31,7 +32,10 @@ public:
     };
 
     LinearModel() = default;
-    LinearModel(TfidfVectorizer vectorizer, Weights weights, ConfidenceCalibrator calibrator);
+    // ngramsVersion: the TextNgrams keys the vectorizer was built from; a model stored before
+    // stemming keeps reading tickets as it was trained to.
+    LinearModel(TfidfVectorizer vectorizer, Weights weights, ConfidenceCalibrator calibrator,
+                int ngramsVersion = TextNgrams::kVersion);
 
     // The categories' scores for a vector of this model's vectorizer; an unknown category scores
     // -infinity.
@@ -46,6 +50,7 @@ public:
     const TfidfVectorizer &vectorizer() const { return m_vectorizer; }
     const Weights &weights() const { return m_weights; }
     const ConfidenceCalibrator &calibrator() const { return m_calibrator; }
+    int ngramsVersion() const { return m_ngramsVersion; }
 
     QByteArray toBytes() const;
     // Null when the bytes are not a whole model of this format.
@@ -55,4 +60,5 @@ private:
     TfidfVectorizer m_vectorizer;
     Weights m_weights;
     ConfidenceCalibrator m_calibrator;
+    int m_ngramsVersion = TextNgrams::kVersion;
 };

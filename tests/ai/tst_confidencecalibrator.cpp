@@ -18,7 +18,9 @@ private Q_SLOTS:
     void fitIsDeterministic();
     void allCorrectStaysFiniteAndHigh();
     void tooFewSamplesGiveTheIdentity();
+    void aCategoryRightMoreOftenGetsMoreConfidence();
     void jsonRoundTrip();
+    void jsonWithoutOffsetsReadsAsNone();
     void invalidJsonIsRefused_data();
     void invalidJsonIsRefused();
 };
@@ -117,6 +119,7 @@ void TestConfidenceCalibrator::fitIsDeterministic()
     QCOMPARE(a.temperature(), b.temperature());
     QCOMPARE(a.slope(), b.slope());
     QCOMPARE(a.intercept(), b.intercept());
+    QCOMPARE(a.offsets(), b.offsets());
 }
 
 void TestConfidenceCalibrator::allCorrectStaysFiniteAndHigh()
@@ -139,14 +142,75 @@ void TestConfidenceCalibrator::tooFewSamplesGiveTheIdentity()
     QCOMPARE(calibrator.intercept(), 0.0);
 }
 
+// The rules' shape: a billing answer is nearly always right and a technical one right half the
+// time, at the same probabilities. Confidence must tell them apart and match each hit rate, and a
+// category named only a few times keeps close to the shared map.
+void TestConfidenceCalibrator::aCategoryRightMoreOftenGetsMoreConfidence()
+{
+    const auto samplesFrom = [](quint32 seed) {
+        QRandomGenerator random(seed);
+        std::vector<ConfidenceCalibrator::Sample> samples;
+        for (int i = 0; i < 3000; ++i) {
+            const bool billing = i % 2 == 0;
+            const double top = 0.5 + 0.4 * random.generateDouble();
+            const double hitRate = billing ? 0.9 : 0.5;
+            Probabilities p{(1.0 - top) / 2.0, (1.0 - top) / 2.0, (1.0 - top) / 2.0};
+            const Category predicted = billing ? Category::Billing : Category::Technical;
+            p[std::size_t(predicted)] = top;
+            const bool hit = random.generateDouble() < hitRate;
+            samples.push_back({p, hit ? predicted : Category::General});
+        }
+        // Three general answers, all wrong: too few to move general far from the shared map.
+        for (int i = 0; i < 3; ++i)
+            samples.push_back({Probabilities{0.2, 0.1, 0.7}, Category::Technical});
+        return samples;
+    };
+    const ConfidenceCalibrator calibrator = ConfidenceCalibrator::fit(samplesFrom(5));
+    const Probabilities billing{0.15, 0.7, 0.15};
+    const Probabilities technical{0.7, 0.15, 0.15};
+    QVERIFY2(qAbs(calibrator.confidence(billing) - 0.9) < 0.04,
+             qPrintable(QString::number(calibrator.confidence(billing))));
+    QVERIFY2(qAbs(calibrator.confidence(technical) - 0.5) < 0.04,
+             qPrintable(QString::number(calibrator.confidence(technical))));
+    QVERIFY(calibrator.offsets()[std::size_t(Category::Billing)] >
+            calibrator.offsets()[std::size_t(Category::Technical)]);
+    QVERIFY2(qAbs(calibrator.offsets()[std::size_t(Category::General)]) < 1.0,
+             qPrintable(QString::number(calibrator.offsets()[std::size_t(Category::General)])));
+
+    ClassificationMetrics metrics;
+    for (const auto &sample : samplesFrom(6)) {
+        metrics.add(sample.actual, ConfidenceCalibrator::topCategory(sample.probabilities),
+                    calibrator.confidence(sample.probabilities));
+    }
+    QVERIFY2(metrics.confidenceAuroc() > 0.7,
+             qPrintable(QString::number(metrics.confidenceAuroc())));
+    QVERIFY2(metrics.expectedCalibrationError() < 0.04,
+             qPrintable(QString::number(metrics.expectedCalibrationError())));
+}
+
 void TestConfidenceCalibrator::jsonRoundTrip()
 {
-    const ConfidenceCalibrator calibrator(2.5, 0.75, -0.25);
+    const ConfidenceCalibrator calibrator(2.5, 0.75, -0.25, {0.5, -1.0, 0.125});
     const auto read = ConfidenceCalibrator::fromJson(calibrator.toJson());
     QVERIFY(read.has_value());
     QCOMPARE(read->temperature(), 2.5);
     QCOMPARE(read->slope(), 0.75);
     QCOMPARE(read->intercept(), -0.25);
+    QCOMPARE(read->offsets(), (ConfidenceCalibrator::Offsets{0.5, -1.0, 0.125}));
+    QCOMPARE(calibrator.toJson().value(u"offsets"_s).toObject().value(u"billing"_s).toDouble(),
+             -1.0);
+}
+
+// As the rules' calibration was stored before categories had their own shift.
+void TestConfidenceCalibrator::jsonWithoutOffsetsReadsAsNone()
+{
+    QJsonObject stored = ConfidenceCalibrator(2.0, 0.5, 0.25, {1.0, 1.0, 1.0}).toJson();
+    stored.remove(u"offsets"_s);
+    const auto read = ConfidenceCalibrator::fromJson(stored);
+    QVERIFY(read.has_value());
+    QCOMPARE(read->offsets(), ConfidenceCalibrator::Offsets{});
+    QCOMPARE(read->confidence({0.6, 0.2, 0.2}),
+             ConfidenceCalibrator(2.0, 0.5, 0.25).confidence({0.6, 0.2, 0.2}));
 }
 
 void TestConfidenceCalibrator::invalidJsonIsRefused_data()
@@ -159,10 +223,13 @@ void TestConfidenceCalibrator::invalidJsonIsRefused_data()
     zeroTemperature.insert(u"temperature"_s, 0.0);
     QJsonObject noSlope = valid;
     noSlope.remove(u"slope"_s);
+    QJsonObject textOffset = valid;
+    textOffset.insert(u"offsets"_s, QJsonObject{{u"general"_s, u"high"_s}});
     QTest::newRow("empty") << QJsonObject();
     QTest::newRow("other method") << otherMethod;
     QTest::newRow("zero temperature") << zeroTemperature;
     QTest::newRow("no slope") << noSlope;
+    QTest::newRow("offset not a number") << textOffset;
 }
 
 void TestConfidenceCalibrator::invalidJsonIsRefused()

@@ -1,6 +1,7 @@
 #include "linearmodeltrainer.h"
 #include "trainingfixture.h"
 
+#include <QtEndian>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -18,6 +19,7 @@ private Q_SLOTS:
     void choosesTheCostOnASampleOfManyTickets();
     void isDeterministicAndSurvivesItsBytes();
     void calibratedConfidenceMatchesHowOftenItIsRight();
+    void aModelStoredBeforeStemmingStillReads();
 
 private:
     TrainingSet m_set;
@@ -116,6 +118,39 @@ void TestLinearModelTrainer::calibratedConfidenceMatchesHowOftenItIsRight()
     // On tickets the folds' models never saw, with calibrations fitted on other folds.
     QVERIFY2(m_result.crossValidated.expectedCalibrationError() <= 0.15,
              qPrintable(QString::number(m_result.crossValidated.expectedCalibrationError())));
+}
+
+// Format 1 had no calibration offsets and ngrams version 1 read unstemmed words: such a model,
+// trained before this release, must load and answer as it did rather than be thrown away.
+void TestLinearModelTrainer::aModelStoredBeforeStemmingStillReads()
+{
+    const LinearModel &current = m_result.model;
+    const LinearModel unstemmed(current.vectorizer(), current.weights(),
+                                ConfidenceCalibrator(current.calibrator().temperature(),
+                                                     current.calibrator().slope(),
+                                                     current.calibrator().intercept()),
+                                1);
+    QByteArray bytes = unstemmed.toBytes();
+    // Header: magic, format, tokenizer version, ngrams version, each a big-endian 32-bit word.
+    QCOMPARE(qFromBigEndian<quint32>(bytes.constData() + 4), 2u);
+    QCOMPARE(qFromBigEndian<quint32>(bytes.constData() + 12), 1u);
+    bytes.chop(3 * 4); // format 1 ended at the intercept
+    qToBigEndian<quint32>(1, bytes.data() + 4);
+    const std::optional<LinearModel> read = LinearModel::fromBytes(bytes);
+    QVERIFY(read);
+    QCOMPARE(read->ngramsVersion(), 1);
+    QCOMPARE(read->calibrator().offsets(), ConfidenceCalibrator::Offsets{});
+    for (const TrainingSet::Entry &entry : m_set.entries()) {
+        const LinearModel::Scores stored = read->scores(entry.example.text);
+        const LinearModel::Scores inMemory = unstemmed.scores(entry.example.text);
+        for (std::size_t c = 0; c < stored.size(); ++c)
+            QVERIFY(std::abs(stored[c] - inMemory[c]) < 1e-5); // biases are stored as floats
+        std::vector<quint64> keys;
+        TextNgrams::keys(entry.example.text, &keys, 1);
+        TfidfVectorizer::Vector vector;
+        read->vectorizer().transform(keys, &vector);
+        QCOMPARE(read->scores(entry.example.text), read->scores(vector));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestLinearModelTrainer)
