@@ -52,10 +52,12 @@ void LearnedModelRepository::switchOffActive(Slot slot)
 
 qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
 {
-    switchOffActive(LearnedModel::slotOf(model.kind));
+    // Another writer's model may have become active since this transaction looked (PostgreSQL
+    // reads what others committed statement by statement): the unique index on the active model
+    // then refuses this one, which is the answer "someone else stored first", not an error.
     QSqlQuery query(m_db);
     query.prepare(u"INSERT INTO learned_models (kind, version, created_at, metadata, model, active)"
-                  " VALUES (?, ?, ?, ?, ?, 1)"_s);
+                  " VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING"_s);
     query.addBindValue(model.kind);
     query.addBindValue(SqlRow::text(model.version));
     query.addBindValue(model.createdAt.isValid() ? Timestamps::toMs(model.createdAt)
@@ -64,6 +66,8 @@ qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
     // A null QByteArray would bind as NULL; an empty model is still a (broken) value.
     query.addBindValue(model.model.isNull() ? QByteArray("") : model.model);
     StatementCache::exec(query, "store the model");
+    if (query.numRowsAffected() != 1)
+        return 0;
     const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
     // Retraining in the background stores a model a day or more: the newest are enough to roll
@@ -79,6 +83,7 @@ qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
 qint64 LearnedModelRepository::add(const LearnedModel &model)
 {
     Transaction transaction(m_database);
+    switchOffActive(LearnedModel::slotOf(model.kind));
     const qint64 id = insertActive(model);
     transaction.commit();
     return id;
@@ -187,6 +192,9 @@ bool LearnedModelRepository::activate(qint64 id)
     const std::optional<LearnedModel> model = find(id);
     if (!model)
         return false;
+    // Already in use: switching it off and on again would drop its pin.
+    if (model->active)
+        return true;
     switchOffActive(LearnedModel::slotOf(model->kind));
     QSqlQuery query(m_db);
     query.prepare(u"UPDATE learned_models SET active = 1 WHERE id = ?"_s);

@@ -23,7 +23,8 @@ public:
     Q_DISABLE_COPY_MOVE(LearnedModelRepository)
 
     // Stores the model (kind, version, metadata, model; createdAt or now) and makes it its
-    // slot's active model, in one transaction. Returns its id. Throws StorageError.
+    // slot's active model, in one transaction. Returns its id, or 0 when another writer's model
+    // became active at the same moment. Throws StorageError.
     qint64 add(const LearnedModel &model);
     // Like add(), but only when the model's slot has no model at all; returns 0 otherwise. For
     // imports that must not replace a model trained meanwhile. Throws StorageError.
@@ -42,14 +43,15 @@ public:
     // Every model of the slot, newest first, with metadata but without bytes. Throws
     // StorageError.
     QList<LearnedModel> list(Slot slot);
-    // Makes the stored model its slot's active one, unpinned. False when there is no such
-    // model. Throws StorageError.
+    // Makes the stored model its slot's active one, unpinned (the active one stays as it is,
+    // pin included). False when there is no such model. Throws StorageError.
     bool activate(qint64 id);
     // Pins or unpins the slot's active model. False when the slot has no active model. Throws
     // StorageError.
     bool setActivePinned(Slot slot, bool pinned);
 
 private:
+    // 0 when the slot has an active model already.
     qint64 insertActive(const LearnedModel &model);
     void switchOffActive(Slot slot);
 

@@ -3,8 +3,12 @@
 #include "temporarydatabase.h"
 
 #include <QRandomGenerator>
+#include <QSemaphore>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
+
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -31,6 +35,7 @@ private Q_SLOTS:
     void rulesCalibrationIsActiveBesideTheClassifier();
     void activateRollsBackAndClearsThePin();
     void addReplacingStoresOnlyOverTheExpectedUnpinnedModel();
+    void twoFirstModelsAtOnceStoreOneAndRefuseTheOther();
     void pinIsRefusedOnAnInactiveModelBySchema();
     void onlyTheNewestModelsAreKept();
 
@@ -214,6 +219,12 @@ void TestLearnedModelRepository::activateRollsBackAndClearsThePin()
     QVERIFY(!repository.find(second)->pinned);
     QVERIFY(!repository.activate(second + 1000));
     QCOMPARE(repository.activeVersion(kClassifier)->id, first);
+
+    // Activating the model already in use changes nothing, its pin included.
+    QVERIFY(repository.setActivePinned(kClassifier, true));
+    QVERIFY(repository.activate(first));
+    QCOMPARE(repository.activeVersion(kClassifier)->id, first);
+    QVERIFY(repository.activeVersion(kClassifier)->pinned);
 }
 
 void TestLearnedModelRepository::addReplacingStoresOnlyOverTheExpectedUnpinnedModel()
@@ -234,6 +245,41 @@ void TestLearnedModelRepository::addReplacingStoresOnlyOverTheExpectedUnpinnedMo
     QVERIFY(repository.setActivePinned(kClassifier, false));
     QVERIFY(repository.addReplacing(model(u"three"_s, 10, LearnedModel::kLinear), second) > 0);
     QCOMPARE(repository.list(kClassifier).size(), 3);
+}
+
+// `train` on one machine and background retraining on another finishing together on an empty
+// database: the second to store finds the first's model and stores nothing, rather than failing
+// on the unique index (PostgreSQL's transactions see the other's row only once it commits).
+void TestLearnedModelRepository::twoFirstModelsAtOnceStoreOneAndRefuseTheOther()
+{
+    const Database other(m_temporary->database().config());
+    QSemaphore inserted;
+    QSemaphore mayCommit;
+    std::thread otherNode([&] {
+        QSqlDatabase db = other.connection();
+        QVERIFY(db.transaction());
+        {
+            QSqlQuery insert(db);
+            insert.prepare(u"INSERT INTO learned_models (kind, version, created_at, metadata, "
+                           "model, active) VALUES ('linear', 'there', 0, '{}', ?, 1)"_s);
+            insert.addBindValue(QByteArray("x"));
+            QVERIFY(insert.exec());
+        }
+        inserted.release();
+        mayCommit.acquire();
+        // Long enough for this node to be waiting on the other's row.
+        QThread::msleep(300);
+        QVERIFY(db.commit());
+        other.closeThreadConnection();
+    });
+    inserted.acquire();
+    mayCommit.release();
+    LearnedModelRepository here(m_temporary->database());
+    const qint64 stored = here.addReplacing(model(u"here"_s, 10, LearnedModel::kLinear), 0);
+    otherNode.join();
+    QCOMPARE(stored, 0);
+    QCOMPARE(here.activeVersion(kClassifier)->version, u"there"_s);
+    QCOMPARE(here.list(kClassifier).size(), 1);
 }
 
 void TestLearnedModelRepository::pinIsRefusedOnAnInactiveModelBySchema()
