@@ -3,6 +3,7 @@
 #include "linearsvm.h"
 #include "rulesclassifier.h"
 #include "textngrams.h"
+#include "trainingcancelled.h"
 
 #include <QCoreApplication>
 
@@ -36,6 +37,7 @@ LearningCurve LearningCurve::measure(const TrainingSet &set, const Options &opti
         sizes.push_back(size);
     sizes.push_back(available);
     for (const qint64 size : sizes) {
+        TrainingCancelled::throwIfRequested(options.stop);
         // The vocabulary too comes from the training tickets alone, as it would in a real team
         // with that many tickets.
         std::vector<std::vector<quint64>> keys(static_cast<std::size_t>(size));

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <stop_token>
 #include <vector>
 
 // How accuracy grows with the number of labelled tickets, from a team's own tickets: the linear
@@ -28,6 +29,8 @@ public:
         qint64 firstSize = 100;
         // The largest training share measured; 0 for all of it.
         qint64 largestSize = 0;
+        // Looked at before each size: measure() then throws TrainingCancelled.
+        std::stop_token stop;
     };
 
     std::vector<Point> points;

@@ -2,6 +2,7 @@
 
 #include "linearsvm.h"
 #include "textngrams.h"
+#include "trainingcancelled.h"
 
 #include <QtConcurrent/QtConcurrentMap>
 #include <QThread>
@@ -65,10 +66,13 @@ LinearModelTrainer::Result LinearModelTrainer::train(const TrainingSet &set) con
     const auto outOfFoldScores = [&](const Split &parts, double cost) {
         std::vector<LinearModel::Scores> scores(count);
         QtConcurrent::blockingMap(&pool, foldIndexes, [&](int fold) {
+            if (m_options.stop.stop_requested())
+                return;
             const LinearModel::Weights weights = svm.train(parts.training[std::size_t(fold)], cost);
             for (const int row : parts.test[std::size_t(fold)])
                 scores[std::size_t(row)] = LinearModel::scores(weights, rows[std::size_t(row)]);
         });
+        TrainingCancelled::throwIfRequested(m_options.stop);
         return scores;
     };
     const auto accuracyOf = [&](const std::vector<LinearModel::Scores> &scores, std::size_t limit) {

@@ -4,6 +4,7 @@
 #include "linearmodel.h"
 #include "trainingset.h"
 
+#include <stop_token>
 #include <vector>
 
 // Trains a LinearModel on every labelled ticket, and says how well that recipe does on tickets
@@ -28,6 +29,9 @@ public:
         TfidfVectorizer::Options vectorizer;
         // Folds trained at once; 0 for one per core.
         int threads = 0;
+        // Looked at between one fold's training and the next: train() then throws
+        // TrainingCancelled.
+        std::stop_token stop;
     };
 
     struct Result
@@ -48,7 +52,7 @@ public:
     LinearModelTrainer();
     explicit LinearModelTrainer(Options options);
 
-    // The set must have at least one ticket per fold.
+    // The set must have at least one ticket per fold. Throws TrainingCancelled.
     Result train(const TrainingSet &set) const;
 
 private:

@@ -8,6 +8,7 @@
 #include "localclassifier.h"
 #include "rulesclassifier.h"
 #include "storageerror.h"
+#include "trainingcancelled.h"
 #include "trainingset.h"
 
 #include <QElapsedTimer>
@@ -102,6 +103,7 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
     LearningCurve::Options curve;
     curve.folds = linear.folds;
     curve.largestSize = kLearningCurveLargest;
+    curve.stop = linear.stop;
     info.learningCurve = LearningCurve::measure(set, curve);
     const qint64 curveMs = clock.elapsed();
     const QString candidateName = tr("the new linear model");
@@ -134,7 +136,9 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
         }
     }
 
+    TrainingCancelled::throwIfRequested(linear.stop);
     report.rulesCalibration = calibrateRules(set, database, info, linear.folds);
+    TrainingCancelled::throwIfRequested(linear.stop);
     qCDebug(lcAi,
             "Training on %lld tickets: set %lld ms, cross-validation %lld ms, learning curve "
             "%lld ms, rules %lld ms",

@@ -80,7 +80,8 @@ public:
     explicit LocalModelTrainer(Options options);
 
     // Returns the report, or why nothing could be trained (too few labelled tickets). Throws
-    // StorageError. Blocks for as long as training takes: call it off the GUI and API threads.
+    // StorageError, and TrainingCancelled when options.linear.stop is requested before the
+    // model is stored. Blocks for as long as training takes: call it off the GUI and API threads.
     std::variant<Report, QString> trainAndKeep(const QList<TrainingExample> &examples,
                                                const Database &database) const;
 

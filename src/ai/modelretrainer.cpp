@@ -4,6 +4,7 @@
 #include "database.h"
 #include "modeltrainingrepository.h"
 #include "storageerror.h"
+#include "trainingcancelled.h"
 #include "trainingexamplereader.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -25,6 +26,7 @@ ModelRetrainer::ModelRetrainer(const Database &database, Options options, QObjec
 ModelRetrainer::~ModelRetrainer()
 {
     m_timer.stop();
+    m_stop.request_stop();
     m_pool.waitForDone();
 }
 
@@ -51,7 +53,9 @@ void ModelRetrainer::checkNow()
     if (m_options.verdictsToRetrain <= 0 || m_checking)
         return;
     m_checking = true;
-    QtConcurrent::run(&m_pool, [this, options = m_options] {
+    Options options = m_options;
+    options.training.linear.stop = m_stop.get_token();
+    QtConcurrent::run(&m_pool, [this, options = std::move(options)] {
         const Outcome outcome = check(options);
         // The pool may end this thread; its connection must not outlive it.
         m_database.closeThreadConnection();
@@ -102,15 +106,26 @@ ModelRetrainer::Outcome ModelRetrainer::check(const Options &options) const
         outcome.replaced = report.replaced;
         outcome.message = report.decision;
         qCInfo(lcAi, "Retrained: %s", qUtf8Printable(report.decision));
+    } catch (const TrainingCancelled &) {
+        // The verdicts are still to be learned from: the mark stays for the next start.
+        outcome.kind = Outcome::Kind::Failed;
+        outcome.message = tr("Retraining stopped because the program is closing.");
+        qCInfo(lcAi, "Retraining stopped: the program is closing");
+        releaseQuietly();
     } catch (const StorageError &error) {
         outcome.kind = Outcome::Kind::Failed;
         outcome.message = error.message();
         qCWarning(lcAi, "Retraining failed: %s", qUtf8Printable(error.message()));
-        // The lease runs out by itself if it cannot be given back now.
-        try {
-            ModelTrainingRepository(m_database).release(m_owner, 0, QDateTime());
-        } catch (const StorageError &) {
-        }
+        releaseQuietly();
     }
     return outcome;
+}
+
+void ModelRetrainer::releaseQuietly() const
+{
+    // The lease runs out by itself if it cannot be given back now.
+    try {
+        ModelTrainingRepository(m_database).release(m_owner, 0, QDateTime());
+    } catch (const StorageError &) {
+    }
 }

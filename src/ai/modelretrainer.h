@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <stop_token>
 
 class Database;
 
@@ -41,7 +42,8 @@ public:
     };
 
     ModelRetrainer(const Database &database, Options options, QObject *parent = nullptr);
-    // Waits for a training in progress.
+    // Stops a training in progress at its next step (a second or two at most), and waits for
+    // that: closing the window must not wait for a whole training.
     ~ModelRetrainer() override;
     Q_DISABLE_COPY_MOVE(ModelRetrainer)
 
@@ -57,10 +59,13 @@ Q_SIGNALS:
 
 private:
     Outcome check(const Options &options) const;
+    // Gives the lease back without moving the mark, ignoring a database that fails meanwhile.
+    void releaseQuietly() const;
 
     const Database &m_database;
     Options m_options;
     const QString m_owner;
+    std::stop_source m_stop;
     QThreadPool m_pool;
     QTimer m_timer;
     bool m_checking = false;

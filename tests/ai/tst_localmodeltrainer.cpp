@@ -7,6 +7,7 @@
 #include "localmodeltrainer.h"
 #include "rulesclassifier.h"
 #include "temporarydatabase.h"
+#include "trainingcancelled.h"
 #include "trainingfixture.h"
 
 #include <QJsonObject>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void pinnedModelStays();
     void anotherRecipeIsBeatenOnTheTicketsItNeverSaw();
     void tooFewTicketsSaySoAndStoreNothing();
+    void aStoppedTrainingStoresNothing();
     void rulesCalibrationIsFittedOnLabelsAndHoldsOnNewTickets();
 
 private:
@@ -205,6 +207,21 @@ void TestLocalModelTrainer::tooFewTicketsSaySoAndStoreNothing()
     QVERIFY(error);
     QVERIFY2(error->contains(u"only 40"_s) && error->contains(u"100"_s), qPrintable(*error));
     QVERIFY(!LearnedModelStore(m_temporary->database()).active());
+}
+
+void TestLocalModelTrainer::aStoppedTrainingStoresNothing()
+{
+    std::stop_source stop;
+    stop.request_stop();
+    LocalModelTrainer::Options stopped = options(0);
+    stopped.linear.stop = stop.get_token();
+    QVERIFY_THROWS_EXCEPTION(TrainingCancelled, LocalModelTrainer(stopped).trainAndKeep(
+                                                    teamTickets(300), m_temporary->database()));
+    const LearnedModelStore store(m_temporary->database());
+    QVERIFY(!store.active());
+    QVERIFY(store.list().isEmpty());
+    // The same tickets train once nothing stops them.
+    QVERIFY(train(teamTickets(300), 1).replaced);
 }
 
 void TestLocalModelTrainer::rulesCalibrationIsFittedOnLabelsAndHoldsOnNewTickets()

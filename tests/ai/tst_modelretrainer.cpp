@@ -7,9 +7,14 @@
 #include "ticketrepository.h"
 #include "trainingfixture.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -28,6 +33,7 @@ private Q_SLOTS:
     void oneNodeAtATimeOnASharedDatabase();
     void anotherNodesLeaseHoldsUntilItRunsOut();
     void integrationsVerdictsDoNotCount();
+    void closingStopsATrainingInProgress();
 
 private:
     // Stores the team fixture's tickets, each labelled by an agent's verdict.
@@ -192,6 +198,38 @@ void TestModelRetrainer::integrationsVerdictsDoNotCount()
     QCOMPARE(ModelTrainingRepository(m_temporary->database()).verdicts().newSinceTraining, 0);
     storeVerdicts(30);
     QCOMPARE(ModelTrainingRepository(m_temporary->database()).verdicts().newSinceTraining, 30);
+}
+
+// Closing the window destroys the retrainer: it must not wait for the whole training, must
+// store nothing half-judged, and must leave the verdicts to be learned from and the lease free.
+void TestModelRetrainer::closingStopsATrainingInProgress()
+{
+    storeVerdicts(900);
+    auto retrainer = std::make_unique<ModelRetrainer>(m_temporary->database(), options(100));
+    retrainer->checkNow();
+    // Started once the lease is taken; the training itself takes far longer than this wait.
+    QSqlQuery lease(m_temporary->database().connection());
+    QElapsedTimer waited;
+    waited.start();
+    bool claimed = false;
+    while (!claimed && waited.elapsed() < 10'000) {
+        QVERIFY(lease.exec(u"SELECT lease_owner FROM model_training"_s) && lease.next());
+        claimed = !lease.value(0).isNull();
+        lease.finish();
+        if (!claimed)
+            QThread::msleep(1);
+    }
+    QVERIFY(claimed);
+    QElapsedTimer closing;
+    closing.start();
+    retrainer.reset();
+    qInfo("closing took %lld ms", closing.elapsed());
+
+    QVERIFY(LearnedModelStore(m_temporary->database()).list().isEmpty());
+    ModelTrainingRepository training(m_temporary->database());
+    QCOMPARE(training.verdicts().newSinceTraining, 900);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QVERIFY(training.claim(u"next start"_s, now, now.addSecs(60)));
 }
 
 QTEST_GUILESS_MAIN(TestModelRetrainer)
