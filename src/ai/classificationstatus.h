@@ -1,11 +1,13 @@
 #pragma once
 
 #include "learnedmodelstore.h"
+#include "localclassifier.h"
 
 #include <QList>
 #include <QMetaType>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 // A snapshot of the classification pipeline for /health and the status bar.
@@ -29,6 +31,9 @@ struct ClassificationStatus
     qint64 classifiedSinceStart = 0;
     // The learned model in use, with how it measured against the rules when it was trained.
     std::optional<LearnedModelStore::Summary> learnedModel;
+    // What suggests a category while a ticket is being written: the learned model in use, else
+    // the rules with their calibration. Safe to call from any thread.
+    std::shared_ptr<const LocalClassifier> suggester;
 };
 
 Q_DECLARE_METATYPE(ClassificationStatus)

@@ -315,6 +315,7 @@ void ClassificationWorker::checkForNewRulesCalibration()
         m_rules = m_models.loadRules(&id);
         m_rulesCalibrationId = id;
         qCInfo(lcAi, "Rules confidence: %s", qUtf8Printable(m_rules->modelVersion()));
+        publishStatus();
     } catch (const StorageError &) {
         // checkForNewModel() and the queue report the database's trouble.
     }
@@ -655,8 +656,11 @@ void ClassificationWorker::publishStatus()
         if (m_learned) {
             learned.model = m_learned->modelName();
             status.learnedModel = m_learnedSummary;
+            status.suggester = m_learned;
         }
     }
+    if (!status.suggester)
+        status.suggester = m_rules;
     status.providers.append(learned);
     status.providers.append({QStringLiteral("rules"),
                              configured(ClassificationProvider::Rules) ? QStringLiteral("ready")

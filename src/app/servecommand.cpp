@@ -4,10 +4,8 @@
 #include "classificationservice.h"
 #include "database.h"
 #include "databaselocation.h"
-#include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
 #include "mainwindow.h"
-#include "rulesclassifier.h"
 #include "settingskeys.h"
 #include "storageerror.h"
 #include "ticketservice.h"
@@ -20,15 +18,6 @@
 #include <QTextStream>
 
 namespace {
-
-// The new-ticket form suggests with the learned model when there is one, else with the rules.
-std::shared_ptr<const LocalClassifier> formSuggester(const Database &database)
-{
-    QString error;
-    if (std::shared_ptr<const LocalClassifier> model = FastTextModelStore(database).load(&error))
-        return model;
-    return std::make_shared<RulesClassifier>();
-}
 
 QString hostForUrl(const QHostAddress &address)
 {
@@ -186,7 +175,6 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
         window->setApi(port != 0 ? &api : nullptr, listening,
                        port != 0 ? QString() : api.errorString());
         window->setClassification(&classification);
-        window->setSuggester(formSuggester(database));
         // What the settings dialog changes applies now, except the database location.
         QObject::connect(
             window.get(), &MainWindow::settingsChanged, window.get(), [&](const QStringList &keys) {

@@ -758,7 +758,13 @@ void MainWindow::newTicket()
 
 void MainWindow::openNewTicketForm(const std::optional<NewTicketForm> &restored)
 {
-    auto *dialog = new NewTicketDialog(m_suggester, this);
+    // The model classifying tickets right now, retrained or rolled back since the window opened.
+    std::shared_ptr<const LocalClassifier> suggester = m_suggester;
+    if (m_classification) {
+        if (auto inUse = m_classification->status().suggester)
+            suggester = std::move(inUse);
+    }
+    auto *dialog = new NewTicketDialog(std::move(suggester), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (restored)
         dialog->restore(restored->draft, restored->category);

@@ -50,7 +50,8 @@ public:
     // Optional services running beside the window, shown in the status bar.
     void setApi(ApiService *api, const QUrl &address, const QString &problem = QString());
     void setClassification(ClassificationService *classification);
-    // What suggests a category in the new-ticket form; none shows no suggestion.
+    // What suggests a category in the new-ticket form without a classification service (with
+    // one, the model it classifies with suggests); none shows no suggestion.
     void setSuggester(std::shared_ptr<const LocalClassifier> suggester);
 
     TicketTableModel *ticketModel() const { return m_model; }

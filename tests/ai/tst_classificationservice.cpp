@@ -289,6 +289,9 @@ void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
     QCOMPARE(m_tickets->find(before)->classification->provider, ClassificationProvider::Rules);
     QVERIFY(!m_tickets->find(before)->classification->fallback);
     QTRY_COMPARE(service.status().providers.at(1).state, u"no_model"_s);
+    // The new-ticket form suggests with what classifies: the rules, until a model arrives.
+    QVERIFY(service.status().suggester);
+    QCOMPARE(service.status().suggester->modelName(), u"rules-v1"_s);
 
     // `support-console train` stores the model in the database.
     const FastTextModelStore store(m_temporary->database());
@@ -297,6 +300,7 @@ void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
     const FastTextTrainer::Report report = std::get<FastTextTrainer::Report>(trained);
     QTRY_COMPARE_WITH_TIMEOUT(service.status().providers.at(1).state, u"ready"_s, 5'000);
     QCOMPARE(service.status().providers.at(1).model, report.model.modelName());
+    QCOMPARE(service.status().suggester->modelName(), report.model.modelName());
 
     const qint64 after = createTickets(1, u"My invoice shows a double charge"_s).first();
     service.wake();
@@ -405,6 +409,8 @@ void TestClassificationService::rulesUseTheStoredCalibrationOnceItArrives()
                  ClassificationState::Classified);
     const Classification result = *m_tickets->find(ids.first())->classification;
     QCOMPARE(result.confidence, 0.5);
+    QCOMPARE(service.status().suggester->predict(u"The app crashes with an error"_s).confidence,
+             0.5);
     QCOMPARE(result.category, Category::Technical);
     // Under the review threshold: flagged, as a coin toss should be.
     QVERIFY(m_tickets->find(ids.first())->needsReview);

@@ -1,4 +1,5 @@
 #include "classificationrepository.h"
+#include "localmodeltrainer.h"
 #include "mainwindow.h"
 #include "newticketdialog.h"
 #include "rejectingtrigger.h"
@@ -12,6 +13,7 @@
 #include "ticketdetailwidget.h"
 #include "ticketrepository.h"
 #include "tickettablemodel.h"
+#include "trainingfixture.h"
 
 #include <QBarSet>
 #include <QChartView>
@@ -68,6 +70,7 @@ private Q_SLOTS:
     void layoutIsKeptAcrossRestarts();
     void statisticsEqualTheApiAndFollowChanges();
     void statusBarShowsApiAiAndQueue();
+    void newTicketFormSuggestsWithTheModelInUse();
     void agentSeesNoAdministrationNorStatistics();
     void managerSeesStatisticsButNoAdministration();
     void adminSeesEverything();
@@ -580,6 +583,46 @@ void TestMainWindow::statusBarShowsApiAiAndQueue()
     QTRY_VERIFY2(api->text().contains(u"2 requests"_s), qPrintable(api->text()));
     QTRY_VERIFY2(ai->text().contains(u"rules"_s), qPrintable(ai->text()));
     QTRY_VERIFY2(queue->text().contains(u"0 pending"_s), qPrintable(queue->text()));
+}
+
+// A model trained after the window opened suggests in the form, not the rules the window
+// started with: on the team's tickets the two disagree.
+void TestMainWindow::newTicketFormSuggestsWithTheModelInUse()
+{
+    ClassificationOptions options;
+    options.order = {ClassificationProvider::Learned, ClassificationProvider::Rules};
+    RunningServer server(options);
+    MainWindow window(server.tickets(), testAccount(Role::Admin));
+    window.setClassification(server.classification());
+    window.setSuggester(std::make_shared<RulesClassifier>());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    const QList<TrainingExample> examples = TrainingFixture::teamExamples();
+    const auto trained = LocalModelTrainer().trainAndKeep(examples, server.database());
+    QVERIFY(std::holds_alternative<LocalModelTrainer::Report>(trained));
+    QVERIFY(std::get<LocalModelTrainer::Report>(trained).replaced);
+    QTRY_VERIFY_WITH_TIMEOUT(server.classification()->status().learnedModel.has_value(), 5'000);
+    const std::shared_ptr<const LocalClassifier> model =
+        server.classification()->status().suggester;
+    QVERIFY(model->modelName().startsWith(u"linear"_s));
+    const RulesClassifier rules;
+    const auto disputed = std::find_if(examples.cbegin(), examples.cend(), [&](const auto &e) {
+        return model->predict(e.text).category == e.category &&
+               rules.predict(e.text).category != e.category;
+    });
+    QVERIFY(disputed != examples.cend());
+
+    QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier);
+    NewTicketDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<NewTicketDialog *>()) != nullptr);
+    QSignalSpy suggested(dialog, &NewTicketDialog::suggestionChanged);
+    // Pasted: the fixture's text has characters keyClicks cannot type.
+    dialog->findChild<QPlainTextEdit *>(u"bodyPlainTextEdit"_s)->setPlainText(disputed->text);
+    QTRY_VERIFY(!suggested.isEmpty());
+    QVERIFY(dialog->suggestion());
+    QCOMPARE(dialog->suggestion()->category, disputed->category);
+    dialog->reject();
 }
 
 TestMainWindow::Offered TestMainWindow::offered()
