@@ -252,22 +252,3 @@ bool FastTextClassifier::saveModelFile(const QString &path, QString *error) cons
     }
     return true;
 }
-
-QByteArray FastTextClassifier::modelFileBytes(QString *error) const
-{
-    // fastText writes only to a path; its stream writers are private.
-    QTemporaryFile file;
-    if (!file.open()) {
-        *error = tr("cannot write a temporary model file: %1").arg(file.errorString());
-        return {};
-    }
-    if (!saveModelFile(file.fileName(), error))
-        return {};
-    // fastText wrote through its own stream to the same path; read what it wrote.
-    QFile written(file.fileName());
-    if (!written.open(QIODevice::ReadOnly)) {
-        *error = tr("cannot read %1: %2").arg(file.fileName(), written.errorString());
-        return {};
-    }
-    return written.readAll();
-}

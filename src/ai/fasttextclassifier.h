@@ -53,8 +53,6 @@ public:
 
     // Writes the fastText model file. Not safe while another thread changes this object.
     bool saveModelFile(const QString &path, QString *error) const;
-    // The model file's bytes, as saveModelFile() would write them; null with *error set.
-    QByteArray modelFileBytes(QString *error) const;
 
     // The word and n-gram ids fastText itself would read for these tokens followed by a line
     // end; public so tests can compare it with fastText's own tokeniser.

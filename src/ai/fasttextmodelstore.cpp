@@ -1,7 +1,6 @@
 #include "fasttextmodelstore.h"
 
 #include "database.h"
-#include "databaselocation.h"
 #include "fasttextclassifier.h"
 #include "learnedmodelrepository.h"
 #include "storageerror.h"
@@ -21,17 +20,12 @@ QString tr(const char *text)
     return QCoreApplication::translate("FastTextModelStore", text);
 }
 
-QString modelSource(const LearnedModel &model)
-{
-    return tr("the stored model %1 (id %2)").arg(model.version).arg(model.id);
-}
-
 // The row for a model: its metadata names no file, the bytes are beside it in the table.
 LearnedModel storedModel(FastTextModelInfo info, QByteArray bytes)
 {
     info.modelFile.clear();
     LearnedModel stored;
-    stored.kind = FastTextModelStore::kKind;
+    stored.kind = LearnedModel::kFastText;
     stored.version = info.version;
     stored.metadata =
         QString::fromUtf8(QJsonDocument(info.toJson()).toJson(QJsonDocument::Compact));
@@ -44,64 +38,6 @@ LearnedModel storedModel(FastTextModelInfo info, QByteArray bytes)
 FastTextModelStore::FastTextModelStore(const Database &database)
     : m_database(database)
 {}
-
-QString FastTextModelStore::location() const
-{
-    return DatabaseLocation::redacted(m_database.config());
-}
-
-bool FastTextModelStore::exists() const
-{
-    return activeModelId() != 0;
-}
-
-qint64 FastTextModelStore::activeModelId() const
-{
-    const std::optional<LearnedModel> active =
-        LearnedModelRepository(m_database).activeVersion(LearnedModel::Slot::Classifier);
-    return active ? active->id : 0;
-}
-
-std::unique_ptr<FastTextClassifier> FastTextModelStore::load(QString *error, qint64 *id) const
-{
-    std::optional<LearnedModel> stored;
-    try {
-        stored = LearnedModelRepository(m_database).active(LearnedModel::Slot::Classifier);
-    } catch (const StorageError &storageError) {
-        *error = storageError.message();
-        return nullptr;
-    }
-    if (id)
-        *id = stored ? stored->id : 0;
-    if (!stored) {
-        *error = tr("no learned model is stored in %1").arg(location());
-        return nullptr;
-    }
-    if (stored->kind != kKind) {
-        *error = tr("the active learned model in %1 is not a fastText model").arg(location());
-        return nullptr;
-    }
-    return FastTextClassifier::fromStored(stored->metadata, stored->model, modelSource(*stored),
-                                          error);
-}
-
-bool FastTextModelStore::save(FastTextClassifier *classifier, QString *error) const
-{
-    QByteArray bytes = classifier->modelFileBytes(error);
-    if (bytes.isNull())
-        return false;
-    const LearnedModel stored = storedModel(classifier->info(), std::move(bytes));
-    try {
-        LearnedModelRepository(m_database).add(stored);
-    } catch (const StorageError &storageError) {
-        *error = storageError.message();
-        return false;
-    }
-    FastTextModelInfo info = classifier->info();
-    info.modelFile.clear();
-    classifier->setInfo(info);
-    return true;
-}
 
 QString FastTextModelStore::importVersion03Files() const
 {

@@ -1,15 +1,12 @@
 #include "fasttexttrainer.h"
 
 #include "fasttextclassifier.h"
-#include "fasttextmodelstore.h"
 #include "fasttexttokenizer.h"
 #include "rulesclassifier.h"
-#include "storageerror.h"
 #include "trainingset.h"
 
 #include <QCoreApplication>
 #include <QTemporaryFile>
-#include <QTextStream>
 
 #include <fasttext/args.h>
 #include <fasttext/fasttext.h>
@@ -183,118 +180,4 @@ FastTextTrainer::train(const QList<TrainingExample> &examples) const
     info.rulesAccuracy = result.rulesMetrics.accuracy();
     result.classifier->setInfo(info);
     return result;
-}
-
-std::variant<FastTextTrainer::Report, QString>
-FastTextTrainer::trainAndKeep(const QList<TrainingExample> &examples,
-                              const FastTextModelStore &store) const
-{
-    auto trained = train(examples);
-    if (QString *error = std::get_if<QString>(&trained))
-        return *error;
-    TrainedModel &model = std::get<TrainedModel>(trained);
-
-    Report report;
-    report.metrics = model.metrics;
-    report.rulesMetrics = model.rulesMetrics;
-    report.duplicates = model.duplicates;
-    report.conflicts = model.conflicts;
-    report.location = store.location();
-    report.replaced = true;
-    bool previousExists = false;
-    try {
-        previousExists = store.exists();
-    } catch (const StorageError &error) {
-        return error.message();
-    }
-    if (previousExists) {
-        QString loadError;
-        const std::unique_ptr<FastTextClassifier> previous = store.load(&loadError);
-        if (previous) {
-            // The split depends only on each text, so these tickets were held out from the
-            // previous model too: both are measured on tickets neither has seen.
-            ClassificationMetrics previousMetrics;
-            for (const TrainingExample &example : model.heldOut) {
-                const Prediction prediction = previous->predict(example.text);
-                previousMetrics.add(example.category, prediction.category, prediction.confidence);
-            }
-            report.previous = previous->info();
-            report.previousAccuracy = previousMetrics.accuracy();
-            report.replaced = model.metrics.accuracy() >= previousMetrics.accuracy();
-            if (previous->info().version == model.classifier->info().version) {
-                FastTextModelInfo info = model.classifier->info();
-                info.version += u"-2"_s;
-                model.classifier->setInfo(info);
-            }
-        } else {
-            report.previousError = loadError;
-        }
-    }
-    if (report.replaced) {
-        QString saveError;
-        if (!store.save(model.classifier.get(), &saveError))
-            return saveError;
-    }
-    report.model = model.classifier->info();
-    return report;
-}
-
-QJsonObject FastTextTrainer::Report::toJson() const
-{
-    QJsonObject json{{u"model"_s, model.toJson()},
-                     {u"held_out"_s, metrics.toJson()},
-                     {u"rules_held_out"_s, rulesMetrics.toJson()},
-                     {u"duplicates_skipped"_s, duplicates},
-                     {u"label_conflicts_skipped"_s, conflicts},
-                     {u"replaced"_s, replaced},
-                     {u"stored_in"_s, location}};
-    if (previous) {
-        json.insert(u"previous_model"_s, previous->modelName());
-        json.insert(u"previous_accuracy"_s, previousAccuracy.value_or(0.0));
-    }
-    if (!previousError.isEmpty())
-        json.insert(u"previous_error"_s, previousError);
-    return json;
-}
-
-QString FastTextTrainer::Report::toText() const
-{
-    QString text;
-    QTextStream out(&text);
-    out << tr("model:            %1").arg(model.modelName()) << '\n'
-        << tr("training tickets: %1 (%2 held out for testing and calibration, %3 duplicates "
-              "skipped)")
-               .arg(model.trainingSize)
-               .arg(model.heldOutSize)
-               .arg(duplicates)
-        << '\n';
-    if (conflicts > 0) {
-        out << tr("label conflicts:  %1 texts skipped (their copies are labelled differently, "
-                  "none by a majority)")
-                   .arg(conflicts)
-            << '\n';
-    }
-    out << tr("held-out accuracy %1, macro-F1 %2 (built-in rules: accuracy %3)")
-               .arg(model.accuracy, 0, 'f', 3)
-               .arg(model.macroF1, 0, 'f', 3)
-               .arg(model.rulesAccuracy, 0, 'f', 3)
-        << '\n'
-        << tr("calibration error %1 (expected calibration error, 10 bins, on tickets the "
-              "calibration was not fitted on)")
-               .arg(model.expectedCalibrationError, 0, 'f', 3)
-        << '\n';
-    if (previous && previousAccuracy) {
-        out << tr("previous model:   %1, accuracy %2 on the same held-out tickets")
-                   .arg(previous->modelName())
-                   .arg(*previousAccuracy, 0, 'f', 3)
-            << '\n';
-    } else if (!previousError.isEmpty()) {
-        out << tr("previous model:   unreadable (%1)").arg(previousError) << '\n';
-    }
-    out << (replaced ? tr("kept:             %1").arg(location)
-                     : tr("not kept: the previous model scores better on these tickets"))
-        << '\n'
-        << '\n'
-        << metrics.toText();
-    return text;
 }

@@ -5,21 +5,19 @@
 #include "trainingexample.h"
 
 #include <QDateTime>
-#include <QJsonObject>
 #include <QList>
 #include <QString>
 
 #include <memory>
-#include <optional>
 #include <variant>
 #include <vector>
 
 class FastTextClassifier;
-class FastTextModelStore;
 
-// Trains the learned model from labelled tickets, deterministically: the same examples give the
+// Trains a fastText model from labelled tickets, deterministically: the same examples give the
 // same model file. A fixed share of the tickets, chosen by a hash of their text, is held out to
-// calibrate the confidence and to measure the model against the rules and the previous model.
+// calibrate the confidence and to measure the model against the rules. The program no longer
+// trains it (LocalModelTrainer trains the linear model); bench_fasttext and the tests do.
 class FastTextTrainer final
 {
 public:
@@ -60,25 +58,6 @@ public:
         qint64 conflicts = 0;
     };
 
-    struct Report
-    {
-        FastTextModelInfo model;
-        ClassificationMetrics metrics;
-        ClassificationMetrics rulesMetrics;
-        qint64 duplicates = 0;
-        qint64 conflicts = 0;
-        // The model that was in place, and its accuracy on this training's held-out tickets.
-        std::optional<FastTextModelInfo> previous;
-        std::optional<double> previousAccuracy;
-        QString previousError;
-        bool replaced = false;
-        // Where the model was kept: the database, without passwords.
-        QString location;
-
-        QJsonObject toJson() const;
-        QString toText() const;
-    };
-
     FastTextTrainer();
     explicit FastTextTrainer(Options options);
 
@@ -87,11 +66,6 @@ public:
 
     // Returns the trained model, or a message saying why it could not be trained.
     std::variant<TrainedModel, QString> train(const QList<TrainingExample> &examples) const;
-    // Trains, then keeps the new model in the store only if it scores at least as well on this
-    // training's held-out tickets as the model already there. A database failure is returned
-    // as the message.
-    std::variant<Report, QString> trainAndKeep(const QList<TrainingExample> &examples,
-                                               const FastTextModelStore &store) const;
 
 private:
     Options m_options;

@@ -1,8 +1,6 @@
 #include "classificationqueue.h"
 #include "classificationrepository.h"
 #include "classificationservice.h"
-#include "fasttextmodelstore.h"
-#include "fasttexttrainer.h"
 #include "learnedmodelrepository.h"
 #include "rulesclassifier.h"
 #include "temporarydatabase.h"
@@ -293,32 +291,33 @@ void TestClassificationService::learnedModelIsUsedAndPickedUpWhenTrained()
     QVERIFY(service.status().suggester);
     QCOMPARE(service.status().suggester->modelName(), u"rules-v1"_s);
 
-    // `support-console train` stores the model in the database.
-    const FastTextModelStore store(m_temporary->database());
-    auto trained = FastTextTrainer().trainAndKeep(TrainingFixture::examples(), store);
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(trained));
-    const FastTextTrainer::Report report = std::get<FastTextTrainer::Report>(trained);
+    // A model stored in the database (a fastText one, as v0.5 trained and stored them).
+    QString error;
+    const TrainingFixture::StoredFastTextModel stored =
+        TrainingFixture::storeFastTextModel(m_temporary->database(), &error);
+    QVERIFY2(stored.id != 0, qPrintable(error));
     QTRY_COMPARE_WITH_TIMEOUT(service.status().providers.at(1).state, u"ready"_s, 5'000);
-    QCOMPARE(service.status().providers.at(1).model, report.model.modelName());
-    QCOMPARE(service.status().suggester->modelName(), report.model.modelName());
+    QCOMPARE(service.status().providers.at(1).model, stored.info.modelName());
+    QCOMPARE(service.status().suggester->modelName(), stored.info.modelName());
 
     const qint64 after = createTickets(1, u"My invoice shows a double charge"_s).first();
     service.wake();
     QTRY_COMPARE(m_tickets->find(after)->classificationState(), ClassificationState::Classified);
     const Classification result = *m_tickets->find(after)->classification;
     QCOMPARE(result.provider, ClassificationProvider::Learned);
-    QCOMPARE(result.model, report.model.modelName());
-    QCOMPARE(result.modelVersion, report.model.version);
+    QCOMPARE(result.model, stored.info.modelName());
+    QCOMPARE(result.modelVersion, stored.info.version);
     QVERIFY(!result.summary.isEmpty());
 }
 
 void TestClassificationService::modelStoredByAnotherNodeIsPickedUp()
 {
     // The model already active when the service starts is loaded before the first batch.
-    const FastTextModelStore here(m_temporary->database());
-    auto first = FastTextTrainer().trainAndKeep(TrainingFixture::examples(), here);
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(first));
-    const QString firstName = std::get<FastTextTrainer::Report>(first).model.modelName();
+    QString error;
+    const TrainingFixture::StoredFastTextModel first =
+        TrainingFixture::storeFastTextModel(m_temporary->database(), &error);
+    QVERIFY2(first.id != 0, qPrintable(error));
+    const QString firstName = first.info.modelName();
     const qint64 waiting = createTickets(1, u"Refund the double charge on my invoice"_s).first();
 
     ClassificationOptions options = quickOptions();
@@ -328,28 +327,25 @@ void TestClassificationService::modelStoredByAnotherNodeIsPickedUp()
     QTRY_COMPARE(m_tickets->find(waiting)->classificationState(), ClassificationState::Classified);
     QCOMPARE(m_tickets->find(waiting)->classification->model, firstName);
 
-    // Another node: its own Database object and connection on the same database, training a
-    // day later. The service's idle poll is an hour away; only the model check can see it.
+    // Another node: its own Database object and connection on the same database, storing a
+    // model trained a day later. The service's idle poll is an hour away; only the model check
+    // can see it.
     const Database other(m_temporary->database().config());
-    FastTextTrainer::Options later;
-    later.now = QDateTime::currentDateTimeUtc().addDays(1);
-    auto second =
-        FastTextTrainer(later).trainAndKeep(TrainingFixture::examples(), FastTextModelStore(other));
+    const TrainingFixture::StoredFastTextModel second = TrainingFixture::storeFastTextModel(
+        other, &error, TrainingFixture::examples(), QDateTime::currentDateTimeUtc().addDays(1));
     other.closeThreadConnection();
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(second));
-    const FastTextTrainer::Report report = std::get<FastTextTrainer::Report>(second);
-    QVERIFY(report.replaced);
-    QVERIFY(report.model.modelName() != firstName);
+    QVERIFY2(second.id != 0, qPrintable(error));
+    QVERIFY(second.info.modelName() != firstName);
     QElapsedTimer noticed;
     noticed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(service.status().providers.at(1).model, report.model.modelName(),
+    QTRY_COMPARE_WITH_TIMEOUT(service.status().providers.at(1).model, second.info.modelName(),
                               5'000);
     qInfo("Noticed the new model after %lld ms", noticed.elapsed());
 
     const qint64 after = createTickets(1, u"Refund the double charge on my invoice"_s).first();
     service.wake();
     QTRY_COMPARE(m_tickets->find(after)->classificationState(), ClassificationState::Classified);
-    QCOMPARE(m_tickets->find(after)->classification->model, report.model.modelName());
+    QCOMPARE(m_tickets->find(after)->classification->model, second.info.modelName());
 }
 
 void TestClassificationService::wakeDuringABatchIsNotLost()

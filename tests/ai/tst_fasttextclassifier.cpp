@@ -1,11 +1,13 @@
 #include "fasttextclassifier.h"
-#include "fasttextmodelstore.h"
 #include "fasttexttokenizer.h"
 #include "fasttexttrainer.h"
+#include "learnedmodelrepository.h"
+#include "learnedmodelstore.h"
 #include "temporarydatabase.h"
 #include "trainingfixture.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QtConcurrent>
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,19 +18,13 @@
 
 using namespace Qt::StringLiterals;
 
-// The error a training returned, or nothing; safe to call on a success.
-template<typename Result> static QString errorOf(const Result &result)
-{
-    const QString *error = std::get_if<QString>(&result);
-    return error ? *error : QString();
-}
-
 class TestFastTextClassifier : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
     void initTestCase();
+    void storedModelIsReadBackAsTrained();
     void featuresMatchFastTextsOwnReader_data();
     void featuresMatchFastTextsOwnReader();
     void concurrentPredictionsEqualSequentialOnes();
@@ -36,7 +32,12 @@ private Q_SLOTS:
     void missingOrBrokenModelsAreReported();
 
 private:
+    static QDateTime trainedAt() { return QDateTime(QDate(2026, 11, 22), QTime(4, 31), Qt::UTC); }
+
     QTemporaryDir m_dir;
+    std::unique_ptr<TemporaryDatabase> m_temporary;
+    TrainingFixture::StoredFastTextModel m_stored;
+    // The stored model as the program reads it.
     std::unique_ptr<FastTextClassifier> m_classifier;
     fasttext::FastText m_reference;
 };
@@ -44,16 +45,63 @@ private:
 void TestFastTextClassifier::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    TemporaryDatabase temporary;
-    const FastTextModelStore store(temporary.database());
-    const auto result = FastTextTrainer().trainAndKeep(TrainingFixture::examples(), store);
-    QVERIFY2(std::holds_alternative<FastTextTrainer::Report>(result), qPrintable(errorOf(result)));
+    m_temporary = std::make_unique<TemporaryDatabase>();
     QString error;
-    m_classifier = store.load(&error);
-    QVERIFY2(m_classifier, qPrintable(error));
+    m_stored = TrainingFixture::storeFastTextModel(m_temporary->database(), &error,
+                                                   TrainingFixture::examples(), trainedAt());
+    QVERIFY2(m_stored.id != 0, qPrintable(error));
+    std::unique_ptr<LocalClassifier> loaded =
+        LearnedModelStore(m_temporary->database()).load(&error);
+    QVERIFY2(loaded, qPrintable(error));
+    QVERIFY(dynamic_cast<FastTextClassifier *>(loaded.get()));
+    m_classifier.reset(static_cast<FastTextClassifier *>(loaded.release()));
     const QString modelPath = m_dir.filePath(u"model.bin"_s);
     QVERIFY2(m_classifier->saveModelFile(modelPath, &error), qPrintable(error));
     m_reference.loadModel(QFile::encodeName(modelPath).toStdString());
+}
+
+// A fastText model stored by v0.5 is still read and used: it classifies every ticket exactly as
+// the model in memory did, probabilities and calibrated confidence alike, and its summary comes
+// from its metadata.
+void TestFastTextClassifier::storedModelIsReadBackAsTrained()
+{
+    QCOMPARE(m_classifier->modelName(), u"fasttext-20261122-043100"_s);
+    QCOMPARE(m_classifier->info().accuracy, m_stored.info.accuracy);
+    QVERIFY(m_classifier->info().modelFile.isEmpty());
+
+    const std::optional<LearnedModel> stored =
+        LearnedModelRepository(m_temporary->database()).active(LearnedModel::Slot::Classifier);
+    QVERIFY(stored);
+    QCOMPARE(stored->version, u"20261122-043100"_s);
+    const QJsonObject json = QJsonDocument::fromJson(stored->metadata.toUtf8()).object();
+    for (const QString &key :
+         {u"version"_s, u"trained_at"_s, u"training_size"_s, u"accuracy"_s, u"macro_f1"_s,
+          u"expected_calibration_error"_s, u"hyper_parameters"_s, u"calibration"_s})
+        QVERIFY2(json.contains(key), qPrintable(key));
+    const std::optional<LearnedModelStore::Summary> summary =
+        LearnedModelStore(m_temporary->database()).active();
+    QVERIFY(summary);
+    QCOMPARE(summary->id, m_stored.id);
+    QCOMPARE(summary->kind, u"fasttext"_s);
+    QCOMPARE(summary->name, m_classifier->modelName());
+    QCOMPARE(summary->trainingSize, m_stored.info.trainingSize);
+    QCOMPARE(*summary->accuracy, m_stored.info.accuracy);
+    QCOMPARE(*summary->rulesAccuracy, m_stored.info.rulesAccuracy);
+
+    FastTextTrainer::Options options;
+    options.now = trainedAt();
+    auto again = FastTextTrainer(options).train(TrainingFixture::examples());
+    QVERIFY(std::holds_alternative<FastTextTrainer::TrainedModel>(again));
+    const FastTextClassifier &trained = *std::get<FastTextTrainer::TrainedModel>(again).classifier;
+    for (const TrainingExample &example : TrainingFixture::examples()) {
+        const Prediction expected = trained.predict(example.text);
+        const Prediction actual = m_classifier->predict(example.text);
+        QCOMPARE(actual.category, expected.category);
+        QCOMPARE(actual.confidence, expected.confidence);
+        QCOMPARE(actual.priority, expected.priority);
+    }
+    QCOMPARE(m_classifier->predict(u"Refund for my last invoice, I was charged twice"_s).category,
+             Category::Billing);
 }
 
 void TestFastTextClassifier::featuresMatchFastTextsOwnReader_data()

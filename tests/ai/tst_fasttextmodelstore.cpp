@@ -1,7 +1,7 @@
 #include "fasttextclassifier.h"
 #include "fasttextmodelstore.h"
-#include "fasttexttrainer.h"
 #include "learnedmodelrepository.h"
+#include "learnedmodelstore.h"
 #include "temporarydatabase.h"
 #include "trainingfixture.h"
 
@@ -10,7 +10,8 @@
 
 using namespace Qt::StringLiterals;
 
-// The store over a real SQLite database, and the upgrade from v0.3's model files beside it.
+// The upgrade from v0.3's model files beside a real SQLite database, read back as the program
+// reads its learned model.
 class TestFastTextModelStore : public QObject
 {
     Q_OBJECT
@@ -43,21 +44,22 @@ void TestFastTextModelStore::cleanup()
 
 qsizetype TestFastTextModelStore::storedModels() const
 {
-    return LearnedModelRepository(m_temporary->database()).list(LearnedModel::Slot::Classifier).size();
+    return LearnedModelRepository(m_temporary->database())
+        .list(LearnedModel::Slot::Classifier)
+        .size();
 }
 
 void TestFastTextModelStore::emptyDatabaseHasNoModel()
 {
-    const FastTextModelStore store(m_temporary->database());
-    QVERIFY(!store.exists());
-    QCOMPARE(store.activeModelId(), 0);
+    // Nothing beside the database to import: nothing to say, and still no model.
+    QCOMPARE(FastTextModelStore(m_temporary->database()).importVersion03Files(), QString());
+    const LearnedModelStore models(m_temporary->database());
+    QCOMPARE(models.activeModelId(), 0);
     QString error;
     qint64 id = -1;
-    QVERIFY(!store.load(&error, &id));
+    QVERIFY(!models.load(&error, &id));
     QCOMPARE(id, 0);
     QVERIFY2(error.contains(u"no learned model"_s), qPrintable(error));
-    // Nothing beside the database to import: nothing to say.
-    QCOMPARE(store.importVersion03Files(), QString());
 }
 
 void TestFastTextModelStore::importsVersion03FilesIntoAnEmptyDatabase()
@@ -80,10 +82,13 @@ void TestFastTextModelStore::importsVersion03FilesIntoAnEmptyDatabase()
     QFile modelFile(m_temporary->folder() + u'/' + fromFiles->info().modelFile);
     QVERIFY(modelFile.open(QIODevice::ReadOnly));
     QVERIFY(stored->model == modelFile.readAll());
-    const std::unique_ptr<FastTextClassifier> fromDatabase = store.load(&error);
+    const std::unique_ptr<LocalClassifier> fromDatabase =
+        LearnedModelStore(m_temporary->database()).load(&error);
     QVERIFY2(fromDatabase, qPrintable(error));
     QCOMPARE(fromDatabase->modelName(), name);
-    QVERIFY(fromDatabase->info().modelFile.isEmpty());
+    const auto *fastText = dynamic_cast<const FastTextClassifier *>(fromDatabase.get());
+    QVERIFY(fastText);
+    QVERIFY(fastText->info().modelFile.isEmpty());
     for (const TrainingExample &example : TrainingFixture::examples()) {
         const Prediction expected = fromFiles->predict(example.text);
         const Prediction actual = fromDatabase->predict(example.text);
@@ -99,18 +104,19 @@ void TestFastTextModelStore::importsVersion03FilesIntoAnEmptyDatabase()
 
 void TestFastTextModelStore::importNeverReplacesAStoredModel()
 {
-    const FastTextModelStore store(m_temporary->database());
-    FastTextTrainer::Options options;
-    options.now = QDateTime(QDate(2027, 1, 2), QTime(3, 4), Qt::UTC);
-    const auto trained = FastTextTrainer(options).trainAndKeep(TrainingFixture::examples(), store);
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(trained));
     QString error;
+    const TrainingFixture::StoredFastTextModel stored = TrainingFixture::storeFastTextModel(
+        m_temporary->database(), &error, TrainingFixture::examples(),
+        QDateTime(QDate(2027, 1, 2), QTime(3, 4), Qt::UTC));
+    QVERIFY2(stored.id != 0, qPrintable(error));
     QVERIFY2(!TrainingFixture::writeVersion03Files(m_temporary->path(), &error).isEmpty(),
              qPrintable(error));
 
-    QCOMPARE(store.importVersion03Files(), QString());
+    QCOMPARE(FastTextModelStore(m_temporary->database()).importVersion03Files(), QString());
     QCOMPARE(storedModels(), 1);
-    QCOMPARE(store.load(&error)->info().version, u"20270102-030400"_s);
+    const LearnedModelStore models(m_temporary->database());
+    QCOMPARE(models.activeModelId(), stored.id);
+    QCOMPARE(models.load(&error)->modelVersion(), u"20270102-030400"_s);
 }
 
 void TestFastTextModelStore::brokenVersion03FilesAreReportedNotImported()

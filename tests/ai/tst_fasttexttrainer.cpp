@@ -1,14 +1,9 @@
 #include "fasttextclassifier.h"
-#include "fasttextmodelstore.h"
 #include "fasttexttrainer.h"
-#include "learnedmodelrepository.h"
-#include "temporarydatabase.h"
 #include "trainingfixture.h"
 
 #include <QCryptographicHash>
-#include <QDir>
 #include <QFile>
-#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,9 +29,6 @@ private Q_SLOTS:
     void tooFewExamplesSaySoAndHowMany();
     void agentLabelWinsOverDuplicateQueueLabel();
     void conflictingQueueLabelsDoNotDependOnOrder();
-    void keepsTheModelInTheDatabase();
-    void worseModelDoesNotReplaceTheKeptOne();
-    void unreadablePreviousModelIsReplaced();
 
 private:
     static FastTextTrainer::Options options();
@@ -223,113 +215,6 @@ void TestFastTextTrainer::conflictingQueueLabelsDoNotDependOnOrder()
                      [&](const TrainingExample &e) { return e.text == relabelled.text; });
     if (heldOut != model.heldOut.cend())
         QCOMPARE(heldOut->category, relabelled.category);
-}
-
-void TestFastTextTrainer::keepsTheModelInTheDatabase()
-{
-    TemporaryDatabase temporary;
-    const FastTextModelStore store(temporary.database());
-    QVERIFY(!store.exists());
-
-    const auto result = FastTextTrainer(options()).trainAndKeep(m_examples, store);
-    QVERIFY2(std::holds_alternative<FastTextTrainer::Report>(result), qPrintable(errorOf(result)));
-    const auto &report = std::get<FastTextTrainer::Report>(result);
-    QVERIFY(report.replaced);
-    QVERIFY(!report.previous.has_value());
-    QCOMPARE(report.location, temporary.path());
-    // Nothing beside the database any more.
-    QCOMPARE(QDir(temporary.folder()).entryList({u"*fasttext*"_s}, QDir::Files), QStringList());
-
-    const std::optional<LearnedModel> stored =
-        LearnedModelRepository(temporary.database()).active(LearnedModel::Slot::Classifier);
-    QVERIFY(stored);
-    QCOMPARE(stored->version, u"20261122-043100"_s);
-    QVERIFY(!stored->model.isEmpty());
-    const QJsonObject json = QJsonDocument::fromJson(stored->metadata.toUtf8()).object();
-    for (const QString &key :
-         {u"version"_s, u"trained_at"_s, u"training_size"_s, u"accuracy"_s, u"macro_f1"_s,
-          u"expected_calibration_error"_s, u"hyper_parameters"_s, u"calibration"_s})
-        QVERIFY2(json.contains(key), qPrintable(key));
-    QCOMPARE(json.value(u"training_size"_s).toInteger(), report.model.trainingSize);
-
-    QString error;
-    const auto loaded = store.load(&error);
-    QVERIFY2(loaded, qPrintable(error));
-    QCOMPARE(loaded->modelName(), u"fasttext-20261122-043100"_s);
-    QCOMPARE(loaded->info().accuracy, report.model.accuracy);
-    const QString text = u"Refund for my last invoice, I was charged twice"_s;
-    QCOMPARE(loaded->predict(text).category, Category::Billing);
-
-    // The stored model is the trained one: it classifies every ticket exactly as the model in
-    // memory did, probabilities and calibrated confidence alike.
-    auto again = FastTextTrainer(options()).train(m_examples);
-    QVERIFY(std::holds_alternative<FastTextTrainer::TrainedModel>(again));
-    const FastTextClassifier &trained = *std::get<FastTextTrainer::TrainedModel>(again).classifier;
-    for (const TrainingExample &example : std::as_const(m_examples)) {
-        const Prediction expected = trained.predict(example.text);
-        const Prediction actual = loaded->predict(example.text);
-        QCOMPARE(actual.category, expected.category);
-        QCOMPARE(actual.confidence, expected.confidence);
-        QCOMPARE(actual.priority, expected.priority);
-    }
-}
-
-void TestFastTextTrainer::worseModelDoesNotReplaceTheKeptOne()
-{
-    TemporaryDatabase temporary;
-    const FastTextModelStore store(temporary.database());
-    LearnedModelRepository models(temporary.database());
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(
-        FastTextTrainer(options()).trainAndKeep(m_examples, store)));
-    const qint64 kept = models.activeVersion(LearnedModel::Slot::Classifier)->id;
-
-    // Same texts, labels rotated: held-out tickets are labelled the rotated way too, on which
-    // the kept model scores nearly nothing... so rotate only the training share instead.
-    QList<TrainingExample> spoiled = m_examples;
-    for (TrainingExample &example : spoiled) {
-        if (!FastTextTrainer::isHeldOut(example.text, 20))
-            example.category = kAllCategories[(std::size_t(example.category) + 1) % 3];
-    }
-    FastTextTrainer::Options later = options();
-    later.now = later.now.addDays(1);
-    const auto result = FastTextTrainer(later).trainAndKeep(spoiled, store);
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(result));
-    const auto &report = std::get<FastTextTrainer::Report>(result);
-    QVERIFY(!report.replaced);
-    QVERIFY(report.previousAccuracy.has_value());
-    QVERIFY(*report.previousAccuracy > report.model.accuracy);
-    QCOMPARE(models.activeVersion(LearnedModel::Slot::Classifier)->id, kept);
-    QCOMPARE(models.list(LearnedModel::Slot::Classifier).size(), 1);
-
-    // The same data again scores as well, so it replaces; the earlier model is kept, inactive.
-    const auto again = FastTextTrainer(later).trainAndKeep(m_examples, store);
-    QVERIFY(std::get<FastTextTrainer::Report>(again).replaced);
-    const QList<LearnedModel> stored = models.list(LearnedModel::Slot::Classifier);
-    QCOMPARE(stored.size(), 2);
-    QCOMPARE(stored.at(0).version, u"20261123-043100"_s);
-    QVERIFY(stored.at(0).active);
-    QCOMPARE(stored.at(1).id, kept);
-    QVERIFY(!stored.at(1).active);
-}
-
-void TestFastTextTrainer::unreadablePreviousModelIsReplaced()
-{
-    TemporaryDatabase temporary;
-    const FastTextModelStore store(temporary.database());
-    LearnedModel broken;
-    broken.kind = u"fasttext"_s;
-    broken.version = u"broken"_s;
-    broken.metadata = u"{ not json"_s;
-    broken.model = QByteArray("not a model");
-    LearnedModelRepository(temporary.database()).add(broken);
-
-    const auto result = FastTextTrainer(options()).trainAndKeep(m_examples, store);
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(result));
-    const auto &report = std::get<FastTextTrainer::Report>(result);
-    QVERIFY(report.replaced);
-    QVERIFY(!report.previousError.isEmpty());
-    QString error;
-    QVERIFY2(store.load(&error), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestFastTextTrainer)

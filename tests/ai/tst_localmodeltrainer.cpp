@@ -1,6 +1,4 @@
 #include "classificationmetrics.h"
-#include "fasttextmodelstore.h"
-#include "fasttexttrainer.h"
 #include "learnedmodelrepository.h"
 #include "learnedmodelstore.h"
 #include "localclassifier.h"
@@ -32,6 +30,7 @@ private Q_SLOTS:
     void sameRecipeWithNewTicketsReplacesTheActiveModel();
     void pinnedModelStays();
     void anotherRecipeIsBeatenOnTheTicketsItNeverSaw();
+    void unreadableActiveModelGivesWayToOneThatBeatsTheRules();
     void tooFewTicketsSaySoAndStoreNothing();
     void aStoppedTrainingStoresNothing();
     void rulesCalibrationIsFittedOnLabelsAndHoldsOnNewTickets();
@@ -179,24 +178,43 @@ void TestLocalModelTrainer::pinnedModelStays()
 
 void TestLocalModelTrainer::anotherRecipeIsBeatenOnTheTicketsItNeverSaw()
 {
-    const FastTextModelStore fastTextStore(m_temporary->database());
-    const auto fastText = FastTextTrainer().trainAndKeep(teamTickets(300), fastTextStore);
-    QVERIFY(std::holds_alternative<FastTextTrainer::Report>(fastText));
-    const qint64 fastTextId = fastTextStore.activeModelId();
+    QString error;
+    const TrainingFixture::StoredFastTextModel fastText =
+        TrainingFixture::storeFastTextModel(m_temporary->database(), &error, teamTickets(300));
+    QVERIFY2(fastText.id != 0, qPrintable(error));
 
     const LocalModelTrainer::Report report = train(teamTickets(300));
     QVERIFY(report.previous);
     QCOMPARE(report.previous->kind, u"fasttext"_s);
     QVERIFY2(report.againstActive, qPrintable(report.previousError));
     // Compared on the fastText model's held-out tickets only.
-    const auto heldOut = std::get<FastTextTrainer::Report>(fastText).model.heldOutSize;
-    QCOMPARE(report.againstActive->candidateOnly + report.againstActive->incumbentOnly <= heldOut,
+    QCOMPARE(report.againstActive->candidateOnly + report.againstActive->incumbentOnly <=
+                 fastText.info.heldOutSize,
              true);
     const qint64 active = LearnedModelStore(m_temporary->database()).activeModelId();
     QCOMPARE(active == report.storedId, report.replaced);
     QCOMPARE(report.replaced, report.againstRules.accepted && report.againstActive->accepted);
     if (!report.replaced)
-        QCOMPARE(active, fastTextId);
+        QCOMPARE(active, fastText.id);
+}
+
+void TestLocalModelTrainer::unreadableActiveModelGivesWayToOneThatBeatsTheRules()
+{
+    LearnedModel broken;
+    broken.kind = LearnedModel::kFastText;
+    broken.version = u"broken"_s;
+    broken.metadata = u"{ not json"_s;
+    broken.model = QByteArray("not a model");
+    const qint64 brokenId = LearnedModelRepository(m_temporary->database()).add(broken);
+
+    const LocalModelTrainer::Report report = train(teamTickets(300));
+    QVERIFY(report.previous);
+    QCOMPARE(report.previous->id, brokenId);
+    QVERIFY(!report.previousError.isEmpty());
+    QVERIFY(!report.againstActive);
+    QVERIFY2(report.againstRules.accepted, qPrintable(report.decision));
+    QVERIFY(report.replaced);
+    QCOMPARE(LearnedModelStore(m_temporary->database()).activeModelId(), report.storedId);
 }
 
 void TestLocalModelTrainer::tooFewTicketsSaySoAndStoreNothing()

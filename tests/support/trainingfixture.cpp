@@ -5,10 +5,13 @@
 #include "datasetcsvformat.h"
 #include "fasttextclassifier.h"
 #include "fasttexttrainer.h"
+#include "learnedmodelrepository.h"
+#include "storageerror.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QTemporaryFile>
 
 QString TrainingFixture::path(const QString &file)
 {
@@ -57,4 +60,52 @@ QString TrainingFixture::writeVersion03Files(const QString &databasePath, QStrin
     }
     metadata.write(QJsonDocument(info.toJson()).toJson(QJsonDocument::Indented));
     return info.modelName();
+}
+
+TrainingFixture::StoredFastTextModel
+TrainingFixture::storeFastTextModel(const Database &database, QString *error,
+                                    const QList<TrainingExample> &tickets, const QDateTime &now)
+{
+    FastTextTrainer::Options options;
+    options.now = now;
+    auto trained = FastTextTrainer(options).train(tickets);
+    if (const QString *message = std::get_if<QString>(&trained)) {
+        *error = *message;
+        return {};
+    }
+    const FastTextClassifier &classifier =
+        *std::get<FastTextTrainer::TrainedModel>(trained).classifier;
+    // fastText writes a model only to a path, through its own stream: read back what it wrote.
+    QTemporaryFile file;
+    if (!file.open()) {
+        *error = file.errorString();
+        return {};
+    }
+    if (!classifier.saveModelFile(file.fileName(), error))
+        return {};
+    QFile written(file.fileName());
+    if (!written.open(QIODevice::ReadOnly)) {
+        *error = written.errorString();
+        return {};
+    }
+
+    // The row as those versions wrote it: metadata naming no file, the bytes beside it.
+    StoredFastTextModel stored;
+    stored.info = classifier.info();
+    stored.info.modelFile.clear();
+    LearnedModel model;
+    model.kind = LearnedModel::kFastText;
+    model.version = stored.info.version;
+    model.metadata =
+        QString::fromUtf8(QJsonDocument(stored.info.toJson()).toJson(QJsonDocument::Compact));
+    model.model = written.readAll();
+    try {
+        stored.id = LearnedModelRepository(database).add(model);
+    } catch (const StorageError &storageError) {
+        *error = storageError.message();
+        return {};
+    }
+    if (stored.id == 0)
+        *error = QStringLiteral("another model became active at the same moment");
+    return stored;
 }
