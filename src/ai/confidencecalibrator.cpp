@@ -152,12 +152,24 @@ std::pair<double, double> fitLogistic(const std::vector<Point> &points)
     return {slope, intercept};
 }
 
+double offsetLoss(const std::vector<Point> &points, double slope, double intercept, double offset)
+{
+    double loss = kOffsetRidge * offset * offset;
+    for (const Point &point : points) {
+        const double p =
+            std::clamp(sigmoid(slope * point.x + intercept + offset), 1e-12, 1.0 - 1e-12);
+        loss -= point.target * std::log(p) + (1.0 - point.target) * std::log(1.0 - p);
+    }
+    return loss;
+}
+
 // The shift of one category's answers, with the shared map fixed: a one-parameter logistic fit
-// by Newton steps. Its loss is convex with a positive second derivative (the ridge), so the
-// steps converge without a line search.
+// by Newton steps, each halved until the loss falls. A full step can overshoot where the loss is
+// nearly flat (answers far out on the map, all wrong) and swing back and forth for ever.
 double fitOffset(const std::vector<Point> &points, double slope, double intercept)
 {
     double offset = 0.0;
+    double loss = offsetLoss(points, slope, intercept, offset);
     for (int step = 0; step < kNewtonSteps; ++step) {
         double gradient = 2.0 * kOffsetRidge * offset;
         double curvature = 2.0 * kOffsetRidge;
@@ -167,8 +179,18 @@ double fitOffset(const std::vector<Point> &points, double slope, double intercep
             curvature += p * (1.0 - p);
         }
         const double delta = gradient / curvature;
-        offset -= delta;
-        if (std::abs(delta) < 1e-10)
+        double scale = 1.0;
+        double nextLoss = offsetLoss(points, slope, intercept, offset - delta);
+        while (nextLoss > loss && scale > 1e-6) {
+            scale /= 2.0;
+            nextLoss = offsetLoss(points, slope, intercept, offset - scale * delta);
+        }
+        if (nextLoss > loss)
+            break;
+        offset -= scale * delta;
+        const bool converged = loss - nextLoss < 1e-12;
+        loss = nextLoss;
+        if (converged)
             break;
     }
     return offset;

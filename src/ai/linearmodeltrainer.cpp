@@ -132,6 +132,7 @@ LinearModelTrainer::Result LinearModelTrainer::train(const TrainingSet &set) con
 
     std::vector<int> everyRow(count);
     std::iota(everyRow.begin(), everyRow.end(), 0);
+    TrainingCancelled::throwIfRequested(m_options.stop);
     LinearModel::Weights weights = svm.train(everyRow, result.cost);
     result.model =
         LinearModel(std::move(vectorizer), std::move(weights), ConfidenceCalibrator::fit(samples));

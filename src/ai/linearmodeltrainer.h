@@ -29,8 +29,8 @@ public:
         TfidfVectorizer::Options vectorizer;
         // Folds trained at once; 0 for one per core.
         int threads = 0;
-        // Looked at between one fold's training and the next: train() then throws
-        // TrainingCancelled.
+        // Looked at before each SVM training (a few seconds at most, at 100,000 tickets): train()
+        // then throws TrainingCancelled.
         std::stop_token stop;
     };
 

@@ -138,7 +138,6 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
 
     TrainingCancelled::throwIfRequested(linear.stop);
     report.rulesCalibration = calibrateRules(set, database, info, linear.folds);
-    TrainingCancelled::throwIfRequested(linear.stop);
     qCDebug(lcAi,
             "Training on %lld tickets: set %lld ms, cross-validation %lld ms, learning curve "
             "%lld ms, rules %lld ms",
@@ -172,7 +171,7 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
                 (report.againstActive ? report.againstActive->reason : report.againstRules.reason) +
                 u' ' + tr("%1 is now in use on every node of this database.").arg(info.modelName());
             // Not compared with it: a recipe against itself is always a tie.
-            if (report.previous && !report.againstActive) {
+            if (report.previous && report.previous->kind == LearnedModel::kLinear) {
                 report.decision += u' ' + tr("It replaces %1, the same recipe trained on the "
                                              "tickets labelled until then.")
                                               .arg(report.previous->name);
@@ -247,8 +246,9 @@ LocalModelTrainer::RulesCalibration LocalModelTrainer::calibrateRules(const Trai
                                   {u"cross_fitted"_s, result.crossFitted.toJson()}})
             .toJson(QJsonDocument::Compact));
     stored.model = QJsonDocument(result.calibrator.toJson()).toJson(QJsonDocument::Compact);
-    LearnedModelRepository(database).add(stored);
-    result.stored = true;
+    TrainingCancelled::throwIfRequested(m_options.linear.stop);
+    // 0 when another node's calibration became active at the same moment: that one is in use.
+    result.stored = LearnedModelRepository(database).add(stored) != 0;
     return result;
 }
 

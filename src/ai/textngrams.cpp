@@ -1,12 +1,10 @@
 #include "textngrams.h"
 
 #include "fasttexttokenizer.h"
+#include "wordstemmer.h"
 
-#include <libstemmer.h>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace {
 
@@ -24,51 +22,12 @@ quint64 fold(quint64 hash, std::string_view bytes)
     return hash;
 }
 
-struct StemmerDeleter
-{
-    void operator()(sb_stemmer *stemmer) const { sb_stemmer_delete(stemmer); }
-};
-
-// A Snowball stemmer keeps state between calls, so each thread has its own. Tickets repeat the
-// same few thousand words, and remembering their stems keeps classification fast.
-class Stemmer final
-{
-public:
-    Stemmer()
-        : m_stemmer(sb_stemmer_new("english", "UTF_8"))
-    {}
-
-    std::string_view stem(std::string_view word)
-    {
-        if (!m_stemmer)
-            return word;
-        const auto known = m_stems.find(std::string(word));
-        if (known != m_stems.end())
-            return known->second;
-        if (m_stems.size() >= kRemembered)
-            m_stems.clear();
-        const sb_symbol *stem = sb_stemmer_stem(
-            m_stemmer.get(), reinterpret_cast<const sb_symbol *>(word.data()), int(word.size()));
-        // Null only when memory ran out: the word as it is then.
-        const std::string_view result =
-            stem ? std::string_view(reinterpret_cast<const char *>(stem),
-                                    std::size_t(sb_stemmer_length(m_stemmer.get())))
-                 : word;
-        return m_stems.emplace(std::string(word), std::string(result)).first->second;
-    }
-
-private:
-    static constexpr std::size_t kRemembered = 1 << 16;
-    std::unique_ptr<sb_stemmer, StemmerDeleter> m_stemmer;
-    std::unordered_map<std::string, std::string> m_stems;
-};
-
 } // namespace
 
 void TextNgrams::keys(QStringView text, std::vector<quint64> *keys, int version)
 {
     keys->clear();
-    thread_local Stemmer stemmer;
+    thread_local WordStemmer stemmer;
     thread_local std::string tokens;
     FastTextTokenizer::tokenize(text, &tokens);
     const std::string_view all(tokens);

@@ -6,12 +6,11 @@
 #include <vector>
 
 // What the linear model reads of a ticket: every word and every pair of neighbouring words of
-// FastTextTokenizer's tokens, each word reduced to its stem by the Snowball English stemmer
-// (libstemmer), each as a 64-bit FNV-1a key of its UTF-8 bytes. Stems let "invoices", "invoiced"
-// and "invoice" teach the model one thing, which matters most when a team has few tickets. A model
-// then keeps numbers rather than strings, a prediction allocates nothing per word, and the keys are
-// the same on every node and every run (unlike qHash, which is seeded and may use the CPU's AES
-// unit).
+// FastTextTokenizer's tokens, each word reduced to its stem by WordStemmer, each as a 64-bit
+// FNV-1a key of its UTF-8 bytes. Stems matter most when a team has few tickets. A model then
+// keeps numbers rather than strings, a prediction allocates nothing for a word whose stem is
+// known, and the keys are the same on every node and every run (unlike qHash, which is seeded and
+// may use the CPU's AES unit).
 class TextNgrams final
 {
 public:

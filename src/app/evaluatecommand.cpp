@@ -13,7 +13,7 @@
 #include "llmclient.h"
 #include "rulesclassifier.h"
 #include "storageerror.h"
-#include "trainingexamplereader.h"
+#include "traincommand.h"
 #include "trainingset.h"
 
 #include <QCoreApplication>
@@ -148,18 +148,12 @@ int learningCurve(const CommandLine &commandLine)
         return 1;
     }
     const Database database(config);
-    QList<TrainingExample> examples;
-    try {
-        database.migrate();
-        examples = TrainingExampleReader(database).read();
-    } catch (const StorageError &error) {
-        err << tr("support-console: cannot read the labelled tickets: %1").arg(error.message())
-            << Qt::endl;
-        database.closeThreadConnection();
+    const std::optional<QList<TrainingExample>> examples =
+        TrainCommand::readLabelledTickets(database);
+    if (!examples)
         return 1;
-    }
     database.closeThreadConnection();
-    const LearningCurve curve = LearningCurve::measure(TrainingSet(examples));
+    const LearningCurve curve = LearningCurve::measure(TrainingSet(*examples));
     if (commandLine.evaluateJson)
         out << QJsonDocument(curve.toJson()).toJson(QJsonDocument::Indented);
     else

@@ -71,13 +71,21 @@ int ModelsCommand::run(const CommandLine &commandLine)
         } else if (action == QLatin1String("activate")) {
             const qint64 id = commandLine.adminName.toLongLong();
             if (store.activate(id)) {
-                out << tr("Model %1 (%2) is in use again; every node switches to it within a "
-                          "second. The next training (by hand, or in the background after new "
-                          "verdicts) replaces it with any model that beats the rules: pin it to "
-                          "keep it.")
-                           .arg(id)
-                           .arg(store.active()->name)
-                    << Qt::endl;
+                const std::optional<LearnedModelStore::Summary> active = store.active();
+                if (active && active->pinned) {
+                    out << tr("Model %1 (%2) is in use and pinned; nothing changed.")
+                               .arg(id)
+                               .arg(active->name)
+                        << Qt::endl;
+                } else {
+                    out << tr("Model %1 (%2) is in use; every node switches to it within a "
+                              "second. The next training (by hand, or in the background after "
+                              "new verdicts) replaces it with any model that beats the rules: "
+                              "pin it to keep it.")
+                               .arg(id)
+                               .arg(active ? active->name : QString())
+                        << Qt::endl;
+                }
             } else {
                 err << tr("support-console: there is no trained model with id %1; see "
                           "support-console models list.")

@@ -15,21 +15,28 @@ static QString tr(const char *text)
     return QCoreApplication::translate("TrainCommand", text);
 }
 
+std::optional<QList<TrainingExample>> TrainCommand::readLabelledTickets(const Database &database)
+{
+    try {
+        database.migrate();
+        return TrainingExampleReader(database).read();
+    } catch (const StorageError &error) {
+        QTextStream(stderr)
+            << tr("support-console: cannot read the labelled tickets: %1").arg(error.message())
+            << Qt::endl;
+        database.closeThreadConnection();
+        return std::nullopt;
+    }
+}
+
 int TrainCommand::run(const CommandLine &commandLine)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
     const Database database(commandLine.database);
-    QList<TrainingExample> examples;
-    try {
-        database.migrate();
-        examples = TrainingExampleReader(database).read();
-    } catch (const StorageError &error) {
-        err << tr("support-console: cannot read the labelled tickets: %1").arg(error.message())
-            << Qt::endl;
-        database.closeThreadConnection();
+    const std::optional<QList<TrainingExample>> examples = readLabelledTickets(database);
+    if (!examples)
         return 1;
-    }
     const FastTextModelStore store(database);
     // Before training: a model kept in files by v0.3 is the one the new model must beat.
     if (const QString imported = store.importVersion03Files(); !imported.isEmpty())
@@ -37,7 +44,7 @@ int TrainCommand::run(const CommandLine &commandLine)
 
     std::variant<LocalModelTrainer::Report, QString> result;
     try {
-        result = LocalModelTrainer().trainAndKeep(examples, database);
+        result = LocalModelTrainer().trainAndKeep(*examples, database);
     } catch (const StorageError &error) {
         result = error.message();
     }

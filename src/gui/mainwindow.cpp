@@ -8,6 +8,7 @@
 #include "databaselocation.h"
 #include "localclassifier.h"
 #include "newticketdialog.h"
+#include "rulesclassifier.h"
 #include "settingsdialog.h"
 #include "settingskeys.h"
 #include "statsview.h"
@@ -211,11 +212,6 @@ void MainWindow::setClassification(ClassificationService *classification)
                 &MainWindow::refreshEverything);
     }
     updateStatusBar();
-}
-
-void MainWindow::setSuggester(std::shared_ptr<const LocalClassifier> suggester)
-{
-    m_suggester = std::move(suggester);
 }
 
 void MainWindow::setUpActions()
@@ -758,12 +754,12 @@ void MainWindow::newTicket()
 
 void MainWindow::openNewTicketForm(const std::optional<NewTicketForm> &restored)
 {
-    // The model classifying tickets right now, retrained or rolled back since the window opened.
-    std::shared_ptr<const LocalClassifier> suggester = m_suggester;
-    if (m_classification) {
-        if (auto inUse = m_classification->status().suggester)
-            suggester = std::move(inUse);
-    }
+    // The model classifying tickets right now, retrained or rolled back since the window opened;
+    // the rules before the classification service has said which.
+    std::shared_ptr<const LocalClassifier> suggester =
+        m_classification ? m_classification->status().suggester : nullptr;
+    if (!suggester)
+        suggester = std::make_shared<RulesClassifier>();
     auto *dialog = new NewTicketDialog(std::move(suggester), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (restored)

@@ -21,7 +21,6 @@
 
 class ApiService;
 class ClassificationService;
-class LocalClassifier;
 class QLabel;
 class StatsView;
 class StorageThread;
@@ -50,9 +49,6 @@ public:
     // Optional services running beside the window, shown in the status bar.
     void setApi(ApiService *api, const QUrl &address, const QString &problem = QString());
     void setClassification(ClassificationService *classification);
-    // What suggests a category in the new-ticket form without a classification service (with
-    // one, the model it classifies with suggests); none shows no suggestion.
-    void setSuggester(std::shared_ptr<const LocalClassifier> suggester);
 
     TicketTableModel *ticketModel() const { return m_model; }
     const UserAccount &user() const { return m_user; }
@@ -134,7 +130,6 @@ private:
     TicketTableModel *m_model = nullptr;
     ApiService *m_api = nullptr;
     ClassificationService *m_classification = nullptr;
-    std::shared_ptr<const LocalClassifier> m_suggester;
     QUrl m_apiAddress;
     QString m_apiProblem;
     // Null when the role may not read statistics.

@@ -66,8 +66,14 @@ qint64 LearnedModelRepository::insertActive(const LearnedModel &model)
     // A null QByteArray would bind as NULL; an empty model is still a (broken) value.
     query.addBindValue(model.model.isNull() ? QByteArray("") : model.model);
     StatementCache::exec(query, "store the model");
-    if (query.numRowsAffected() != 1)
+    if (query.numRowsAffected() != 1) {
+        query.finish();
+        // Only the active model's index may turn the row away; any other conflict is a fault.
+        if (!activeVersion(LearnedModel::slotOf(model.kind)))
+            throw StorageError(QStringLiteral("Could not store the model: the database refused "
+                                              "it without another model being in use"));
         return 0;
+    }
     const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
     // Retraining in the background stores a model a day or more: the newest are enough to roll

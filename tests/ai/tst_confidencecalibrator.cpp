@@ -19,6 +19,7 @@ private Q_SLOTS:
     void allCorrectStaysFiniteAndHigh();
     void tooFewSamplesGiveTheIdentity();
     void aCategoryRightMoreOftenGetsMoreConfidence();
+    void aCategoryAlwaysWrongFarOutOnTheMapIsBroughtDown();
     void jsonRoundTrip();
     void jsonWithoutOffsetsReadsAsNone();
     void invalidJsonIsRefused_data();
@@ -186,6 +187,23 @@ void TestConfidenceCalibrator::aCategoryRightMoreOftenGetsMoreConfidence()
              qPrintable(QString::number(metrics.confidenceAuroc())));
     QVERIFY2(metrics.expectedCalibrationError() < 0.04,
              qPrintable(QString::number(metrics.expectedCalibrationError())));
+}
+
+// Most answers right (so the shared map is confident), one category's answers all wrong: its
+// shift must bring them far down. A plain Newton step overshoots on this flat a loss and swings
+// between two wrong values.
+void TestConfidenceCalibrator::aCategoryAlwaysWrongFarOutOnTheMapIsBroughtDown()
+{
+    std::vector<ConfidenceCalibrator::Sample> samples;
+    for (int i = 0; i < 9500; ++i)
+        samples.push_back({Probabilities{0.95, 0.03, 0.02}, Category::Technical});
+    for (int i = 0; i < 500; ++i)
+        samples.push_back({Probabilities{0.02, 0.95, 0.03}, Category::General});
+    const ConfidenceCalibrator calibrator = ConfidenceCalibrator::fit(samples);
+    QVERIFY2(calibrator.confidence({0.95, 0.03, 0.02}) > 0.95,
+             qPrintable(QString::number(calibrator.confidence({0.95, 0.03, 0.02}))));
+    QVERIFY2(calibrator.confidence({0.02, 0.95, 0.03}) < 0.1,
+             qPrintable(QString::number(calibrator.confidence({0.02, 0.95, 0.03}))));
 }
 
 void TestConfidenceCalibrator::jsonRoundTrip()

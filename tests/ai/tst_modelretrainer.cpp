@@ -11,7 +11,6 @@
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
-#include <QThread>
 #include <QTimer>
 
 #include <memory>
@@ -207,19 +206,15 @@ void TestModelRetrainer::closingStopsATrainingInProgress()
     storeVerdicts(900);
     auto retrainer = std::make_unique<ModelRetrainer>(m_temporary->database(), options(100));
     retrainer->checkNow();
-    // Started once the lease is taken; the training itself takes far longer than this wait.
+    // Started once the lease is taken; the training itself takes far longer than noticing that.
     QSqlQuery lease(m_temporary->database().connection());
-    QElapsedTimer waited;
-    waited.start();
-    bool claimed = false;
-    while (!claimed && waited.elapsed() < 10'000) {
-        QVERIFY(lease.exec(u"SELECT lease_owner FROM model_training"_s) && lease.next());
-        claimed = !lease.value(0).isNull();
+    const auto leaseTaken = [&lease] {
+        const bool taken = lease.exec(u"SELECT lease_owner FROM model_training"_s) &&
+                           lease.next() && !lease.value(0).isNull();
         lease.finish();
-        if (!claimed)
-            QThread::msleep(1);
-    }
-    QVERIFY(claimed);
+        return taken;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(leaseTaken(), 10'000);
     QElapsedTimer closing;
     closing.start();
     retrainer.reset();

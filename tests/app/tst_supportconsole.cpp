@@ -410,6 +410,13 @@ void TestSupportConsole::modelsAreListedRolledBackAndPinned()
     QCOMPARE(pinned.value(u"replaced"_s).toBool(), false);
     QCOMPARE(pinned.value(u"active_model"_s).toString(), names.at(0));
     QVERIFY2(pinned.value(u"decision"_s).toString().contains(u"pinned"_s), out.constData());
+    // Activating the pinned model in use changes nothing, its pin included.
+    run({u"models"_s, u"activate"_s, firstId, u"--database"_s, databasePath()}, &out, &err,
+        &exitCode);
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(out.contains("pinned; nothing changed"), out.constData());
+    run({u"models"_s, u"list"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
+    QVERIFY2(out.contains("pinned"), out.constData());
 
     run({u"models"_s, u"unpin"_s, u"--database"_s, databasePath()}, &out, &err, &exitCode);
     QCOMPARE(exitCode, 0);

@@ -134,9 +134,14 @@ static LinearModelTrainer::Result scoreLinear(const QList<TrainingExample> &trai
 {
     LinearModelTrainer::Result result = LinearModelTrainer().train(TrainingSet(training));
     const RulesClassifier rules;
+    // As train fits it: on the answers the calibration speaks for, not the ties the rules
+    // settle as general.
     std::vector<ConfidenceCalibrator::Sample> samples;
-    for (const TrainingExample &example : training)
-        samples.push_back({rules.probabilities(example.text), example.category});
+    for (const TrainingExample &example : training) {
+        const ConfidenceCalibrator::Probabilities p = rules.probabilities(example.text);
+        if (rules.predict(example.text).category == ConfidenceCalibrator::topCategory(p))
+            samples.push_back({p, example.category});
+    }
     const RulesClassifier fittedRules(ConfidenceCalibrator::fit(samples), u"bench"_s);
     for (const TrainingExample &example : heldOut) {
         const auto [category, confidence] = result.model.classify(example.text);

@@ -137,7 +137,6 @@ void TestMainWindow::showWindow(Role role, const QString &name)
 {
     m_server->tickets().setChangePollInterval(100);
     m_window = std::make_unique<MainWindow>(m_server->tickets(), testAccount(role, name));
-    m_window->setSuggester(std::make_shared<RulesClassifier>());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     // Keys reach the window's shortcuts only while it is active.
@@ -594,7 +593,6 @@ void TestMainWindow::newTicketFormSuggestsWithTheModelInUse()
     RunningServer server(options);
     MainWindow window(server.tickets(), testAccount(Role::Admin));
     window.setClassification(server.classification());
-    window.setSuggester(std::make_shared<RulesClassifier>());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
 

@@ -3,6 +3,7 @@
 #include "temporarydatabase.h"
 
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QSqlQuery>
 #include <QTest>
@@ -255,29 +256,39 @@ void TestLearnedModelRepository::twoFirstModelsAtOnceStoreOneAndRefuseTheOther()
     const Database other(m_temporary->database().config());
     QSemaphore inserted;
     QSemaphore mayCommit;
+    // Checked on this thread: QTest's macros belong to the test's own thread.
+    bool otherInserted = false;
+    bool otherCommitted = false;
     std::thread otherNode([&] {
         QSqlDatabase db = other.connection();
-        QVERIFY(db.transaction());
-        {
+        if (db.transaction()) {
             QSqlQuery insert(db);
             insert.prepare(u"INSERT INTO learned_models (kind, version, created_at, metadata, "
                            "model, active) VALUES ('linear', 'there', 0, '{}', ?, 1)"_s);
             insert.addBindValue(QByteArray("x"));
-            QVERIFY(insert.exec());
+            otherInserted = insert.exec();
         }
         inserted.release();
-        mayCommit.acquire();
-        // Long enough for this node to be waiting on the other's row.
-        QThread::msleep(300);
-        QVERIFY(db.commit());
+        if (otherInserted && mayCommit.tryAcquire(1, 10'000)) {
+            // Long enough for this node to be waiting on the other's row.
+            QThread::msleep(300);
+            otherCommitted = db.commit();
+        }
         other.closeThreadConnection();
     });
-    inserted.acquire();
+    const auto joinOtherNode = qScopeGuard([&] {
+        mayCommit.release();
+        if (otherNode.joinable())
+            otherNode.join();
+    });
+    QVERIFY(inserted.tryAcquire(1, 10'000));
+    QVERIFY(otherInserted);
     mayCommit.release();
     LearnedModelRepository here(m_temporary->database());
     const qint64 stored = here.addReplacing(model(u"here"_s, 10, LearnedModel::kLinear), 0);
     otherNode.join();
     QCOMPARE(stored, 0);
+    QVERIFY(otherCommitted);
     QCOMPARE(here.activeVersion(kClassifier)->version, u"there"_s);
     QCOMPARE(here.list(kClassifier).size(), 1);
 }
