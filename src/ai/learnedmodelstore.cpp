@@ -181,8 +181,8 @@ std::shared_ptr<const RulesClassifier> LearnedModelStore::loadRules(qint64 *id) 
     *id = stored ? stored->id : 0;
     if (!stored)
         return std::make_shared<RulesClassifier>();
-    const std::optional<ConfidenceCalibrator> calibrator =
-        ConfidenceCalibrator::fromJson(QJsonDocument::fromJson(stored->model).object());
+    const std::optional<RulesCalibration> calibrator =
+        RulesCalibration::fromJson(QJsonDocument::fromJson(stored->model).object());
     if (!calibrator) {
         // The cautious default is honest; a damaged calibration must not stop classification.
         return std::make_shared<RulesClassifier>();

@@ -1,21 +1,13 @@
 #include "linearsvm.h"
 
 #include "ailogging.h"
+#include "liblinearoutput.h"
 
 #include <linear.h>
-#include <mutex>
 
 namespace {
 
 constexpr std::size_t kCategories = kAllCategories.size();
-
-// liblinear reports its iterations on standard output unless told otherwise, which would
-// corrupt `train --json`.
-void silenceLiblinear()
-{
-    static std::once_flag once;
-    std::call_once(once, [] { set_print_string_function([](const char *) {}); });
-}
 
 struct ModelDeleter
 {
@@ -50,7 +42,7 @@ LinearSvm::~LinearSvm() = default;
 
 LinearModel::Weights LinearSvm::train(const std::vector<int> &rowIndexes, double cost) const
 {
-    silenceLiblinear();
+    LiblinearOutput::silence();
     LinearModel::Weights weights;
     weights.featureCount = m_featureCount;
     weights.values.assign(std::size_t(m_featureCount) * kCategories, 0.0f);

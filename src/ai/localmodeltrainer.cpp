@@ -184,55 +184,50 @@ LocalModelTrainer::trainAndKeep(const QList<TrainingExample> &examples,
     return report;
 }
 
-LocalModelTrainer::RulesCalibration LocalModelTrainer::calibrateRules(const TrainingSet &set,
-                                                                      const Database &database,
-                                                                      const LinearModelInfo &info,
-                                                                      int folds) const
+LocalModelTrainer::RulesFit LocalModelTrainer::calibrateRules(const TrainingSet &set,
+                                                              const Database &database,
+                                                              const LinearModelInfo &info,
+                                                              int folds) const
 {
-    RulesCalibration result;
+    RulesFit result;
     const RulesClassifier rules;
-    // The calibration speaks for the most probable category only: a tie the rules settle as
-    // general keeps the cautious map, in use as here.
     struct Judged
     {
-        ConfidenceCalibrator::Sample sample;
+        RulesCalibration::Sample sample;
         Prediction prior;
-        bool calibrated = false;
+        Category actual = Category::General;
     };
     std::vector<std::vector<Judged>> byFold(static_cast<std::size_t>(folds));
-    std::vector<ConfidenceCalibrator::Sample> all;
+    std::vector<RulesCalibration::Sample> all;
     all.reserve(set.entries().size());
     for (const TrainingSet::Entry &entry : set.entries()) {
-        Judged judged{{rules.probabilities(entry.example.text), entry.example.category},
-                      rules.predict(entry.example.text)};
-        judged.calibrated =
-            judged.prior.category == ConfidenceCalibrator::topCategory(judged.sample.probabilities);
-        result.prior.add(entry.example.category, judged.prior.category, judged.prior.confidence);
-        if (judged.calibrated)
-            all.push_back(judged.sample);
+        const RulesCalibration::Reading reading = rules.reading(entry.example.text);
+        const Judged judged{{reading, reading.named == entry.example.category},
+                            rules.predict(entry.example.text),
+                            entry.example.category};
+        result.prior.add(judged.actual, judged.prior.category, judged.prior.confidence);
+        all.push_back(judged.sample);
         byFold[std::size_t(TrainingSet::foldOf(entry.key, folds))].push_back(judged);
     }
     // Each fold's tickets judged by a calibration fitted on the other folds only.
     for (int fold = 0; fold < folds; ++fold) {
-        std::vector<ConfidenceCalibrator::Sample> others;
+        std::vector<RulesCalibration::Sample> others;
         for (int other = 0; other < folds; ++other) {
             if (other == fold)
                 continue;
-            for (const Judged &judged : byFold[std::size_t(other)]) {
-                if (judged.calibrated)
-                    others.push_back(judged.sample);
-            }
+            for (const Judged &judged : byFold[std::size_t(other)])
+                others.push_back(judged.sample);
         }
-        const ConfidenceCalibrator calibrator = ConfidenceCalibrator::fit(others);
+        const RulesCalibration calibration = RulesCalibration::fit(others);
         for (const Judged &judged : byFold[std::size_t(fold)]) {
-            result.crossFitted.add(judged.sample.actual, judged.prior.category,
-                                   judged.calibrated
-                                       ? calibrator.confidence(judged.sample.probabilities)
-                                       : judged.prior.confidence);
+            result.crossFitted.add(judged.actual, judged.prior.category,
+                                   calibration.confidence(judged.sample.reading));
         }
     }
-    result.calibrator = ConfidenceCalibrator::fit(all);
-    if (result.crossFitted.expectedCalibrationError() >= result.prior.expectedCalibrationError())
+    result.calibration = RulesCalibration::fit(all);
+    // The Brier score rewards both what calibration error measures and telling right answers
+    // from wrong ones, so a fit that only matched the average cannot win on it.
+    if (result.crossFitted.brierScore() >= result.prior.brierScore())
         return result;
     LearnedModel stored;
     stored.kind = LearnedModel::kRulesCalibration;
@@ -245,7 +240,7 @@ LocalModelTrainer::RulesCalibration LocalModelTrainer::calibrateRules(const Trai
                                   {u"prior"_s, result.prior.toJson()},
                                   {u"cross_fitted"_s, result.crossFitted.toJson()}})
             .toJson(QJsonDocument::Compact));
-    stored.model = QJsonDocument(result.calibrator.toJson()).toJson(QJsonDocument::Compact);
+    stored.model = QJsonDocument(result.calibration.toJson()).toJson(QJsonDocument::Compact);
     TrainingCancelled::throwIfRequested(m_options.linear.stop);
     // 0 when another node's calibration became active at the same moment: that one is in use.
     result.stored = LearnedModelRepository(database).add(stored) != 0;
@@ -313,10 +308,12 @@ QString LocalModelTrainer::Report::toText() const
                .arg(candidate.expectedCalibrationError, 0, 'f', 3)
                .arg(candidate.confidenceAuroc, 0, 'f', 3)
         << '\n';
-    out << tr("rules confidence: calibration error %1 with the cautious default, %2 fitted on "
-              "these tickets (measured on folds it was not fitted on); %3")
+    out << tr("rules confidence: calibration error %1 and AUROC %2 with the cautious default, "
+              "%3 and %4 fitted on these tickets (measured on folds it was not fitted on); %5")
                .arg(rulesCalibration.prior.expectedCalibrationError(), 0, 'f', 3)
+               .arg(rulesCalibration.prior.confidenceAuroc(), 0, 'f', 3)
                .arg(rulesCalibration.crossFitted.expectedCalibrationError(), 0, 'f', 3)
+               .arg(rulesCalibration.crossFitted.confidenceAuroc(), 0, 'f', 3)
                .arg(rulesCalibration.stored ? tr("the fitted one is kept")
                                             : tr("the default stays"))
         << '\n';

@@ -5,6 +5,7 @@
 #include "linearmodelinfo.h"
 #include "linearmodeltrainer.h"
 #include "modelgate.h"
+#include "rulescalibration.h"
 #include "trainingexample.h"
 #include "trainingset.h"
 
@@ -41,13 +42,13 @@ public:
         QDateTime now;
     };
 
-    // The rules' confidence, fitted on the same labelled tickets. Kept when its calibration
-    // error, measured on folds it was not fitted on, beats the conservative prior's.
-    struct RulesCalibration
+    // The rules' confidence, fitted on the same labelled tickets. Kept when its Brier score,
+    // measured on folds it was not fitted on, beats the conservative prior's.
+    struct RulesFit
     {
         ClassificationMetrics prior;
         ClassificationMetrics crossFitted;
-        ConfidenceCalibrator calibrator;
+        RulesCalibration calibration;
         bool stored = false;
     };
 
@@ -62,7 +63,7 @@ public:
         ModelGate::Verdict againstRules;
         // Against the active model of another recipe, on the tickets it never trained on.
         std::optional<ModelGate::Verdict> againstActive;
-        RulesCalibration rulesCalibration;
+        RulesFit rulesCalibration;
         // The model active before, and why it could not be compared if it could not.
         std::optional<LearnedModelStore::Summary> previous;
         QString previousError;
@@ -87,8 +88,8 @@ public:
 
 private:
     // Fits and, when it earns it, stores the rules' calibration; throws StorageError.
-    RulesCalibration calibrateRules(const TrainingSet &set, const Database &database,
-                                    const LinearModelInfo &info, int folds) const;
+    RulesFit calibrateRules(const TrainingSet &set, const Database &database,
+                            const LinearModelInfo &info, int folds) const;
 
     Options m_options;
 };

@@ -480,6 +480,7 @@ RulesClassifier::Evidence RulesClassifier::evidence(QStringView text) const
     const double top = *std::max_element(logits.cbegin(), logits.cend());
     Evidence result;
     result.urgency = urgency;
+    result.scores = scores;
     ConfidenceCalibrator::Probabilities &probabilities = result.probabilities;
     double sum = 0.0;
     for (size_t c = 0; c < logits.size(); ++c) {
@@ -500,7 +501,7 @@ RulesClassifier::Evidence RulesClassifier::evidence(QStringView text) const
     return result;
 }
 
-RulesClassifier::RulesClassifier(ConfidenceCalibrator fitted, QString calibrationVersion)
+RulesClassifier::RulesClassifier(RulesCalibration fitted, QString calibrationVersion)
     : m_fitted(fitted)
     , m_calibrationVersion(std::move(calibrationVersion))
 {}
@@ -515,9 +516,10 @@ double RulesClassifier::priorConfidence(double probability)
            (std::min(probability, 1.0) - chance) * (kPriorCeiling - chance) / (1.0 - chance);
 }
 
-ConfidenceCalibrator::Probabilities RulesClassifier::probabilities(QStringView text) const
+RulesCalibration::Reading RulesClassifier::reading(QStringView text) const
 {
-    return evidence(text).probabilities;
+    const Evidence found = evidence(text);
+    return {found.category, found.probabilities[std::size_t(found.category)], found.scores};
 }
 
 Prediction RulesClassifier::predict(QStringView text) const
@@ -526,13 +528,10 @@ Prediction RulesClassifier::predict(QStringView text) const
     Prediction prediction;
     prediction.category = found.category;
     const double probability = found.probabilities[std::size_t(found.category)];
-    // A calibration speaks for the most probable category; a tie the rules settle as general
-    // keeps the cautious map.
-    const bool fitted =
-        m_fitted && found.category == ConfidenceCalibrator::topCategory(found.probabilities);
-    prediction.confidence = std::clamp(fitted ? m_fitted->confidence(found.probabilities)
-                                              : priorConfidence(probability),
-                                       0.0, 1.0);
+    prediction.confidence =
+        std::clamp(m_fitted ? m_fitted->confidence({found.category, probability, found.scores})
+                            : priorConfidence(probability),
+                   0.0, 1.0);
     const double urgency = found.urgency;
     if (urgency >= kHighUrgency)
         prediction.priority = Priority::High;

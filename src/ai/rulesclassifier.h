@@ -2,6 +2,7 @@
 
 #include "confidencecalibrator.h"
 #include "localclassifier.h"
+#include "rulescalibration.h"
 
 #include <QString>
 #include <QStringView>
@@ -23,13 +24,12 @@ public:
 
     RulesClassifier() = default;
     // With a calibration fitted on a team's labels; version names it in results.
-    RulesClassifier(ConfidenceCalibrator fitted, QString calibrationVersion);
+    RulesClassifier(RulesCalibration fitted, QString calibrationVersion);
 
     // Safe to call from several threads: the lexicon is built once and only read.
     Prediction predict(QStringView text) const override;
-    // The lexicon's probabilities for the three categories, before any calibration: what a
-    // calibration is fitted on.
-    ConfidenceCalibrator::Probabilities probabilities(QStringView text) const;
+    // What the lexicon saw, before any calibration: what a calibration is fitted on.
+    RulesCalibration::Reading reading(QStringView text) const;
     // The conservative map used before any labels: monotone, so it ranks as the lexicon does.
     static double priorConfidence(double probability);
     bool isFitted() const { return m_fitted.has_value(); }
@@ -44,11 +44,13 @@ private:
     struct Evidence
     {
         ConfidenceCalibrator::Probabilities probabilities{};
+        // The lexicon's summed weights per category, before the general prior.
+        std::array<double, kAllCategories.size()> scores{};
         Category category = Category::General;
         double urgency = 0.0;
     };
     Evidence evidence(QStringView text) const;
 
-    std::optional<ConfidenceCalibrator> m_fitted;
+    std::optional<RulesCalibration> m_fitted;
     QString m_calibrationVersion;
 };

@@ -380,8 +380,7 @@ void TestClassificationService::rulesUseTheStoredCalibrationOnceItArrives()
     calibration.kind = LearnedModel::kRulesCalibration;
     calibration.version = u"20261206-120000"_s;
     calibration.metadata = u"{}"_s;
-    calibration.model =
-        QJsonDocument(ConfidenceCalibrator(1.0, 0.0, 0.0).toJson()).toJson(QJsonDocument::Compact);
+    calibration.model = QJsonDocument(RulesCalibration().toJson()).toJson(QJsonDocument::Compact);
     LearnedModelRepository(m_temporary->database()).add(calibration);
 
     // Picked up within the model check's second; tickets after it are judged by it.

@@ -134,15 +134,12 @@ static LinearModelTrainer::Result scoreLinear(const QList<TrainingExample> &trai
 {
     LinearModelTrainer::Result result = LinearModelTrainer().train(TrainingSet(training));
     const RulesClassifier rules;
-    // As train fits it: on the answers the calibration speaks for, not the ties the rules
-    // settle as general.
-    std::vector<ConfidenceCalibrator::Sample> samples;
+    std::vector<RulesCalibration::Sample> samples;
     for (const TrainingExample &example : training) {
-        const ConfidenceCalibrator::Probabilities p = rules.probabilities(example.text);
-        if (rules.predict(example.text).category == ConfidenceCalibrator::topCategory(p))
-            samples.push_back({p, example.category});
+        const RulesCalibration::Reading reading = rules.reading(example.text);
+        samples.push_back({reading, reading.named == example.category});
     }
-    const RulesClassifier fittedRules(ConfidenceCalibrator::fit(samples), u"bench"_s);
+    const RulesClassifier fittedRules(RulesCalibration::fit(samples), u"bench"_s);
     for (const TrainingExample &example : heldOut) {
         const auto [category, confidence] = result.model.classify(example.text);
         const Prediction prior = rules.predict(example.text);
