@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QString>
 #include <QStringView>
 
 // What the product accepts as plain text from outside (an API client, a form, a CSV file):
@@ -16,4 +17,8 @@ public:
     // Nothing a person could read: only white space, invisible format characters such as a
     // zero-width space, and controls.
     static bool isBlank(QStringView text);
+    // What is wrong with a required field's text for a person to read ("must not be blank"),
+    // or an empty string: valid Unicode, no controls, not blank, at most maxCharacters
+    // characters as a person counts them.
+    static QString problemWith(QStringView text, qsizetype maxCharacters);
 };

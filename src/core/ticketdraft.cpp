@@ -50,15 +50,7 @@ FieldErrors TicketDraft::validate() const
         errors.append({QStringLiteral("subject"),
                        QStringLiteral("must be at most %1 characters").arg(kMaxSubjectLength)});
     }
-    if (!QStringView(body).isValidUtf16()) {
-        errors.append({bodyField, QStringLiteral("must be valid Unicode text")});
-    } else if (PlainText::hasControlCharacters(body)) {
-        errors.append({bodyField, kNoControlCharacters});
-    } else if (PlainText::isBlank(body)) {
-        errors.append({bodyField, QStringLiteral("must not be blank")});
-    } else if (characterCount(body) > kMaxBodyLength) {
-        errors.append(
-            {bodyField, QStringLiteral("must be at most %1 characters").arg(kMaxBodyLength)});
-    }
+    if (const QString problem = PlainText::problemWith(body, kMaxBodyLength); !problem.isEmpty())
+        errors.append({bodyField, problem});
     return errors;
 }

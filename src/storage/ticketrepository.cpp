@@ -2,6 +2,7 @@
 
 #include "classificationrepository.h"
 #include "database.h"
+#include "messagerepository.h"
 #include "searchtext.h"
 #include "sqlrow.h"
 #include "storageerror.h"
@@ -582,6 +583,23 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
     meta.bindValue(4, SqlRow::text(draft.dataset->language));
     meta.bindValue(5, SqlRow::text(draft.dataset->answer));
     StatementCache::exec(meta, "store the imported ticket's dataset fields");
+    meta.finish();
+    // The dataset's answer is the reply the customer got: the conversation's first agent reply,
+    // delivered long ago. An answer that is no readable plain text stays a dataset field only.
+    TicketMessage reply;
+    reply.ticketId = ticket.id;
+    reply.author = MessageAuthor::Agent;
+    reply.authorName = QStringLiteral("import");
+    reply.visibility = MessageVisibility::Public;
+    reply.body = draft.dataset->answer;
+    reply.delivery = DeliveryStatus::Delivered;
+    reply.createdAt = ticket.createdAt;
+    if (reply.validate().isEmpty()) {
+        QSqlQuery &insertReply = prepared(MessageRepository::insertStatement());
+        MessageRepository::bindInsert(insertReply, reply);
+        StatementCache::exec(insertReply, "store the imported ticket's answer");
+        insertReply.finish();
+    }
     return true;
 }
 

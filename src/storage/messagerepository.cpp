@@ -1,0 +1,134 @@
+#include "messagerepository.h"
+
+#include "database.h"
+#include "sqlrow.h"
+#include "statementcache.h"
+#include "timestamps.h"
+#include "transaction.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QVariant optionalText(const QString &text, bool present)
+{
+    return present ? QVariant(SqlRow::text(text)) : QVariant(QMetaType::fromType<QString>());
+}
+
+TicketMessage message(const QSqlQuery &query)
+{
+    TicketMessage message;
+    message.id = query.value(0).toLongLong();
+    message.ticketId = query.value(1).toLongLong();
+    // Written by this program only, under CHECK constraints.
+    message.author =
+        messageAuthorFromName(query.value(2).toString()).value_or(MessageAuthor::Agent);
+    message.authorName = query.value(3).toString();
+    message.visibility =
+        messageVisibilityFromName(query.value(4).toString()).value_or(MessageVisibility::Internal);
+    message.body = query.value(5).toString();
+    if (!query.isNull(6))
+        message.delivery = deliveryStatusFromName(query.value(6).toString());
+    message.deliveryError = query.value(7).toString();
+    if (!query.isNull(8)) {
+        message.draft = DraftOrigin{query.value(8).toString(), query.value(9).toString(),
+                                    query.value(10).toLongLong()};
+    }
+    message.createdAt = Timestamps::fromMs(query.value(11).toLongLong());
+    return message;
+}
+
+} // namespace
+
+MessageRepository::MessageRepository(const Database &database)
+    : m_database(database)
+    , m_db(database.connection())
+{}
+
+const QString &MessageRepository::insertStatement()
+{
+    static const QString sql =
+        u"INSERT INTO ticket_messages (ticket_id, author_kind, author, visibility, body, delivery, "
+        "delivery_error, draft_provider, draft_model, draft_edits, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s;
+    return sql;
+}
+
+void MessageRepository::bindInsert(QSqlQuery &query, const TicketMessage &message)
+{
+    query.bindValue(0, message.ticketId);
+    query.bindValue(1, QString(messageAuthorName(message.author)));
+    query.bindValue(2, SqlRow::text(message.authorName));
+    query.bindValue(3, QString(messageVisibilityName(message.visibility)));
+    query.bindValue(4, SqlRow::text(message.body));
+    query.bindValue(5, message.delivery ? QVariant(QString(deliveryStatusName(*message.delivery)))
+                                        : QVariant(QMetaType::fromType<QString>()));
+    query.bindValue(6, optionalText(message.deliveryError, !message.deliveryError.isEmpty()));
+    query.bindValue(7, optionalText(message.draft ? message.draft->provider : QString(),
+                                    message.draft.has_value()));
+    query.bindValue(8, optionalText(message.draft ? message.draft->model : QString(),
+                                    message.draft.has_value()));
+    query.bindValue(9, message.draft ? QVariant(message.draft->edits)
+                                     : QVariant(QMetaType::fromType<qlonglong>()));
+    query.bindValue(10, Timestamps::toMs(message.createdAt));
+}
+
+QList<TicketMessage> MessageRepository::list(qint64 ticketId)
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT id, ticket_id, author_kind, author, visibility, body, delivery, "
+                  "delivery_error, draft_provider, draft_model, draft_edits, created_at "
+                  "FROM ticket_messages WHERE ticket_id = ? ORDER BY id"_s);
+    query.addBindValue(ticketId);
+    StatementCache::exec(query, "read the ticket's messages");
+    QList<TicketMessage> messages;
+    while (query.next())
+        messages.append(message(query));
+    return messages;
+}
+
+std::optional<TicketMessage> MessageRepository::add(TicketMessage message)
+{
+    Q_ASSERT(message.validate().isEmpty());
+    if (!message.createdAt.isValid())
+        message.createdAt = QDateTime::currentDateTimeUtc();
+    message.delivery = TicketMessage::isDelivered(message.author, message.visibility)
+                           ? std::optional(DeliveryStatus::Pending)
+                           : std::nullopt;
+    message.deliveryError.clear();
+
+    Transaction transaction(m_database);
+    QSqlQuery exists(m_db);
+    exists.prepare(u"SELECT 1 FROM tickets WHERE id = ?"_s);
+    exists.addBindValue(message.ticketId);
+    StatementCache::exec(exists, "look up the ticket");
+    const bool ticketExists = exists.next();
+    exists.finish();
+    if (!ticketExists)
+        return std::nullopt;
+    QSqlQuery insert(m_db);
+    insert.prepare(insertStatement());
+    bindInsert(insert, message);
+    StatementCache::exec(insert, "store the message");
+    message.id = insert.lastInsertId().toLongLong();
+    insert.finish();
+    transaction.commit();
+    return message;
+}
+
+bool MessageRepository::setDelivery(qint64 messageId, DeliveryStatus status, const QString &error)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE ticket_messages SET delivery = ?, delivery_error = ? "
+                  "WHERE id = ? AND delivery IS NOT NULL"_s);
+    query.addBindValue(QString(deliveryStatusName(status)));
+    query.addBindValue(optionalText(error, status == DeliveryStatus::Failed && !error.isEmpty()));
+    query.addBindValue(messageId);
+    Transaction transaction(m_database);
+    StatementCache::exec(query, "record the reply's delivery");
+    const bool updated = query.numRowsAffected() == 1;
+    query.finish();
+    transaction.commit();
+    return updated;
+}

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "ticketmessage.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <optional>
+
+class Database;
+
+// The conversation on tickets: messages after the customer's opening text, in the order they
+// were added. Throws StorageError.
+class MessageRepository final
+{
+public:
+    explicit MessageRepository(const Database &database);
+    Q_DISABLE_COPY_MOVE(MessageRepository)
+
+    QList<TicketMessage> list(qint64 ticketId);
+    // Stores the message after the ticket's others, filling in its id and, when null, its time.
+    // A public reply from the team starts pending; any other message has no delivery. Null when
+    // there is no such ticket. The message must be valid (validate()).
+    std::optional<TicketMessage> add(TicketMessage message);
+    // Records how delivering a public reply went; error only for a failure. False when there is
+    // no such reply: no message of that id, a note, or a customer's message.
+    bool setDelivery(qint64 messageId, DeliveryStatus status, const QString &error = QString());
+
+    // The statement add() stores a message with, for a writer that keeps its own prepared
+    // statements (the importer), and how it binds one.
+    static const QString &insertStatement();
+    static void bindInsert(QSqlQuery &query, const TicketMessage &message);
+
+private:
+    const Database &m_database;
+    QSqlDatabase m_db;
+};

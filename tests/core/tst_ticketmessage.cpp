@@ -1,0 +1,73 @@
+#include "ticketmessage.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestTicketMessage : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void namesRoundTrip();
+    void onlyTheTeamsPublicRepliesAreDelivered();
+    void bodyIsReadablePlainText_data();
+    void bodyIsReadablePlainText();
+};
+
+void TestTicketMessage::namesRoundTrip()
+{
+    for (const MessageAuthor author :
+         {MessageAuthor::Customer, MessageAuthor::Agent, MessageAuthor::Integration})
+        QCOMPARE(messageAuthorFromName(QString(messageAuthorName(author))), author);
+    for (const MessageVisibility visibility :
+         {MessageVisibility::Public, MessageVisibility::Internal})
+        QCOMPARE(messageVisibilityFromName(QString(messageVisibilityName(visibility))), visibility);
+    for (const DeliveryStatus status :
+         {DeliveryStatus::Pending, DeliveryStatus::Delivered, DeliveryStatus::Failed})
+        QCOMPARE(deliveryStatusFromName(QString(deliveryStatusName(status))), status);
+    QCOMPARE(messageVisibilityName(MessageVisibility::Internal), "internal"_L1);
+    QCOMPARE(messageAuthorFromName(u"Agent"_s), std::nullopt); // names are exact
+    QCOMPARE(deliveryStatusFromName(u"sent"_s), std::nullopt);
+}
+
+void TestTicketMessage::onlyTheTeamsPublicRepliesAreDelivered()
+{
+    QVERIFY(TicketMessage::isDelivered(MessageAuthor::Agent, MessageVisibility::Public));
+    QVERIFY(TicketMessage::isDelivered(MessageAuthor::Integration, MessageVisibility::Public));
+    QVERIFY(!TicketMessage::isDelivered(MessageAuthor::Customer, MessageVisibility::Public));
+    QVERIFY(!TicketMessage::isDelivered(MessageAuthor::Agent, MessageVisibility::Internal));
+}
+
+void TestTicketMessage::bodyIsReadablePlainText_data()
+{
+    QTest::addColumn<QString>("body");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("reply") << u"Thanks, fixed.\n\n— Alice 👋"_s << QString();
+    QTest::newRow("html stays text") << u"<b>not bold</b>"_s << QString();
+    QTest::newRow("blank") << u" \n\t\u200b"_s << u"must not be blank"_s;
+    QTest::newRow("escape sequence") << u"hi \x1b[31m"_s << u"must not contain control"_s;
+    QTest::newRow("lone surrogate") << QString(QChar(0xd800)) << u"valid Unicode"_s;
+    QTest::newRow("longest") << QString(TicketMessage::kMaxBodyLength, u'a') << QString();
+    QTest::newRow("too long") << QString(TicketMessage::kMaxBodyLength + 1, u'a')
+                              << u"at most 20000"_s;
+}
+
+void TestTicketMessage::bodyIsReadablePlainText()
+{
+    QFETCH(QString, body);
+    QFETCH(QString, problem);
+    TicketMessage message;
+    message.body = body;
+    const FieldErrors errors = message.validate();
+    if (problem.isEmpty()) {
+        QVERIFY(errors.isEmpty());
+        return;
+    }
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().field, u"body"_s);
+    QVERIFY2(errors.first().message.contains(problem), qPrintable(errors.first().message));
+}
+
+QTEST_APPLESS_MAIN(TestTicketMessage)
+#include "tst_ticketmessage.moc"

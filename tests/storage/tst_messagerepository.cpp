@@ -1,0 +1,248 @@
+// The conversation on a ticket, on a real database of either kind.
+#include "messagerepository.h"
+#include "migrator.h"
+#include "temporarydatabase.h"
+#include "ticketrepository.h"
+
+#include <QDir>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestMessageRepository : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void threadKeepsTheOrderMessagesWereAdded();
+    void onlyTheTeamsPublicRepliesAreDelivered();
+    void deliveryIsRecordedOnRepliesOnly();
+    void aDraftsOriginIsKept();
+    void noTicketNoMessage();
+    void importedAnswerIsTheFirstAgentReply();
+    void upgradeTurnsImportedAnswersIntoReplies();
+
+private:
+    qint64 ticket(const QString &text = u"The printer is on fire"_s);
+    static TicketMessage reply(qint64 ticketId, const QString &body,
+                               MessageAuthor author = MessageAuthor::Agent,
+                               MessageVisibility visibility = MessageVisibility::Public);
+
+    std::unique_ptr<TemporaryDatabase> m_temporary;
+};
+
+void TestMessageRepository::init()
+{
+    m_temporary = std::make_unique<TemporaryDatabase>();
+}
+
+void TestMessageRepository::cleanup()
+{
+    m_temporary.reset();
+}
+
+qint64 TestMessageRepository::ticket(const QString &text)
+{
+    return TicketRepository(m_temporary->database())
+        .create(TicketDraft::fromText(text, TicketSource::Api))
+        .id;
+}
+
+TicketMessage TestMessageRepository::reply(qint64 ticketId, const QString &body,
+                                           MessageAuthor author, MessageVisibility visibility)
+{
+    TicketMessage message;
+    message.ticketId = ticketId;
+    message.author = author;
+    message.authorName = author == MessageAuthor::Customer ? QString() : u"alice"_s;
+    message.visibility = visibility;
+    message.body = body;
+    return message;
+}
+
+void TestMessageRepository::threadKeepsTheOrderMessagesWereAdded()
+{
+    MessageRepository messages(m_temporary->database());
+    const qint64 id = ticket();
+    const qint64 other = ticket(u"Another one"_s);
+    const QDateTime at(QDate(2026, 12, 6), QTime(9, 0), Qt::UTC);
+    // The same time for all: the order is the order of adding, not of the clock.
+    const QStringList bodies{u"Have you tried turning it off?"_s, u"It is still burning 🔥"_s,
+                             u"Customer sounds upset; escalating.\nLine two."_s};
+    const QList<MessageAuthor> authors{MessageAuthor::Agent, MessageAuthor::Customer,
+                                       MessageAuthor::Agent};
+    for (int i = 0; i < bodies.size(); ++i) {
+        TicketMessage message =
+            reply(id, bodies.at(i), authors.at(i),
+                  i == 2 ? MessageVisibility::Internal : MessageVisibility::Public);
+        message.createdAt = at;
+        const std::optional<TicketMessage> stored = messages.add(message);
+        QVERIFY(stored);
+        QVERIFY(stored->id > 0);
+        QCOMPARE(stored->createdAt, at);
+    }
+    QVERIFY(messages.add(reply(other, u"Elsewhere"_s)));
+
+    const QList<TicketMessage> thread = messages.list(id);
+    QCOMPARE(thread.size(), 3);
+    for (int i = 0; i < thread.size(); ++i) {
+        QCOMPARE(thread.at(i).body, bodies.at(i));
+        QCOMPARE(thread.at(i).author, authors.at(i));
+        QCOMPARE(thread.at(i).ticketId, id);
+    }
+    QCOMPARE(thread.at(1).authorName, QString());
+    QCOMPARE(thread.at(2).visibility, MessageVisibility::Internal);
+    QVERIFY(thread.at(0).id < thread.at(1).id && thread.at(1).id < thread.at(2).id);
+    QCOMPARE(messages.list(other).size(), 1);
+    QVERIFY(messages.list(other + 1000).isEmpty());
+}
+
+void TestMessageRepository::onlyTheTeamsPublicRepliesAreDelivered()
+{
+    MessageRepository messages(m_temporary->database());
+    const qint64 id = ticket();
+    TicketMessage claimsDelivered = reply(id, u"Done"_s);
+    claimsDelivered.delivery = DeliveryStatus::Delivered; // not the writer's to say
+    QCOMPARE(messages.add(claimsDelivered)->delivery, DeliveryStatus::Pending);
+    QCOMPARE(messages.add(reply(id, u"From the CRM"_s, MessageAuthor::Integration))->delivery,
+             DeliveryStatus::Pending);
+    QCOMPARE(messages.add(reply(id, u"Thanks"_s, MessageAuthor::Customer))->delivery, std::nullopt);
+    QCOMPARE(messages.add(reply(id, u"Note"_s, MessageAuthor::Agent, MessageVisibility::Internal))
+                 ->delivery,
+             std::nullopt);
+    const QList<TicketMessage> thread = messages.list(id);
+    QCOMPARE(thread.at(0).delivery, DeliveryStatus::Pending);
+    QCOMPARE(thread.at(2).delivery, std::nullopt);
+    QCOMPARE(thread.at(3).delivery, std::nullopt);
+
+    // The schema holds the rule too, whoever writes.
+    QSqlQuery rogue(m_temporary->database().connection());
+    QVERIFY(rogue.prepare(u"INSERT INTO ticket_messages (ticket_id, author_kind, visibility, body, "
+                          "delivery, created_at) VALUES (?, 'agent', 'internal', 'x', "
+                          "'pending', 0)"_s));
+    rogue.addBindValue(id);
+    QVERIFY(!rogue.exec());
+}
+
+void TestMessageRepository::deliveryIsRecordedOnRepliesOnly()
+{
+    MessageRepository messages(m_temporary->database());
+    const qint64 id = ticket();
+    const qint64 replyId = messages.add(reply(id, u"Done"_s))->id;
+    const qint64 noteId =
+        messages.add(reply(id, u"Note"_s, MessageAuthor::Agent, MessageVisibility::Internal))->id;
+
+    QVERIFY(messages.setDelivery(replyId, DeliveryStatus::Failed, u"mailbox full"_s));
+    QCOMPARE(messages.list(id).at(0).delivery, DeliveryStatus::Failed);
+    QCOMPARE(messages.list(id).at(0).deliveryError, u"mailbox full"_s);
+    // A later success clears the failure's reason.
+    QVERIFY(messages.setDelivery(replyId, DeliveryStatus::Delivered, u"ignored"_s));
+    QCOMPARE(messages.list(id).at(0).delivery, DeliveryStatus::Delivered);
+    QCOMPARE(messages.list(id).at(0).deliveryError, QString());
+
+    QVERIFY(!messages.setDelivery(noteId, DeliveryStatus::Delivered));
+    QCOMPARE(messages.list(id).at(1).delivery, std::nullopt);
+    QVERIFY(!messages.setDelivery(replyId + 1000, DeliveryStatus::Delivered));
+}
+
+void TestMessageRepository::aDraftsOriginIsKept()
+{
+    MessageRepository messages(m_temporary->database());
+    const qint64 id = ticket();
+    TicketMessage drafted = reply(id, u"Please restart the printer."_s);
+    drafted.draft = DraftOrigin{u"remote"_s, u"gpt-4o-mini"_s, 17};
+    messages.add(drafted);
+    messages.add(reply(id, u"Written by hand"_s));
+    const QList<TicketMessage> thread = messages.list(id);
+    QCOMPARE(thread.at(0).draft, drafted.draft);
+    QCOMPARE(thread.at(1).draft, std::nullopt);
+}
+
+void TestMessageRepository::noTicketNoMessage()
+{
+    MessageRepository messages(m_temporary->database());
+    QCOMPARE(messages.add(reply(4242, u"Hello?"_s)), std::nullopt);
+    QSqlQuery count(m_temporary->database().connection());
+    QVERIFY(count.exec(u"SELECT COUNT(*) FROM ticket_messages"_s) && count.next());
+    QCOMPARE(count.value(0).toInt(), 0);
+}
+
+void TestMessageRepository::importedAnswerIsTheFirstAgentReply()
+{
+    TicketRepository tickets(m_temporary->database());
+    TicketDraft draft =
+        TicketDraft::fromSubjectAndBody(u"Refund"_s, u"Charged twice"_s, TicketSource::Import);
+    draft.dataset = DatasetInfo{u"Billing and Payments"_s, u"high"_s, u"en"_s,
+                                u"We refunded the second charge."_s};
+    QVERIFY(tickets.createImported(draft, "answered"));
+    TicketDraft unanswered = draft;
+    unanswered.body = u"Charged three times"_s;
+    unanswered.dataset->answer.clear();
+    QVERIFY(tickets.createImported(unanswered, "unanswered"));
+
+    MessageRepository messages(m_temporary->database());
+    const QList<Ticket> stored = tickets.list(TicketQuery{}).items;
+    QCOMPARE(stored.size(), 2);
+    for (const Ticket &ticket : stored) {
+        const QList<TicketMessage> thread = messages.list(ticket.id);
+        if (ticket.dataset->answer.isEmpty()) {
+            QVERIFY(thread.isEmpty());
+            continue;
+        }
+        QCOMPARE(thread.size(), 1);
+        QCOMPARE(thread.first().body, u"We refunded the second charge."_s);
+        QCOMPARE(thread.first().author, MessageAuthor::Agent);
+        QCOMPARE(thread.first().visibility, MessageVisibility::Public);
+        QCOMPARE(thread.first().delivery, DeliveryStatus::Delivered);
+        QCOMPARE(thread.first().createdAt, ticket.createdAt);
+    }
+}
+
+void TestMessageRepository::upgradeTurnsImportedAnswersIntoReplies()
+{
+    TemporaryDatabase temporary(TemporaryDatabase::Schema::Empty);
+    Database &database = temporary.database();
+    const QString dialect = temporary.isPostgres() ? u"postgresql"_s : u"sqlite"_s;
+    QTemporaryDir scripts;
+    QVERIFY(QDir(scripts.path()).mkpath(dialect));
+    for (const QString &name : QDir(u":/sql/"_s + dialect).entryList(QDir::Files)) {
+        if (name < u"0011"_s) {
+            QVERIFY(QFile::copy(u":/sql/%1/%2"_s.arg(dialect, name),
+                                scripts.filePath(u"%1/%2"_s.arg(dialect, name))));
+        }
+    }
+    Migrator(database, scripts.path()).migrate();
+    QCOMPARE(Migrator(database, scripts.path()).currentVersion(), 10);
+
+    // What v0.6 stored for an imported ticket, and for one typed in.
+    QSqlQuery exec(database.connection());
+    QVERIFY(exec.exec(u"INSERT INTO tickets (id, body, form, source, status, created_at, "
+                      "updated_at) VALUES (7, 'Charged twice', 'text', 'import', 'open', "
+                      "86400000, 86400000), (8, 'Printer', 'text', 'api', 'open', 0, 0)"_s));
+    QVERIFY2(exec.exec(u"INSERT INTO imported_tickets (ticket_id, import_key, queue, priority, "
+                       "language, answer) VALUES (7, 'k', 'Billing and Payments', 'high', 'en', "
+                       "'We refunded you.')"_s),
+             qPrintable(exec.lastError().text()));
+    exec.finish();
+
+    database.migrate();
+    MessageRepository messages(database);
+    const QList<TicketMessage> thread = messages.list(7);
+    QCOMPARE(thread.size(), 1);
+    QCOMPARE(thread.first().body, u"We refunded you."_s);
+    QCOMPARE(thread.first().delivery, DeliveryStatus::Delivered);
+    QCOMPARE(thread.first().createdAt, QDateTime::fromMSecsSinceEpoch(86400000, Qt::UTC));
+    QVERIFY(messages.list(8).isEmpty());
+    // Tickets written before know nobody to answer yet.
+    QVERIFY(exec.exec(u"SELECT requester, thread_ref FROM tickets WHERE id = 7"_s) && exec.next());
+    QVERIFY(exec.isNull(0) && exec.isNull(1));
+}
+
+QTEST_GUILESS_MAIN(TestMessageRepository)
+#include "tst_messagerepository.moc"
