@@ -5,6 +5,7 @@
 #include "classificationservice.h"
 #include "database.h"
 #include "healthcontroller.h"
+#include "messagescontroller.h"
 #include "requestscontroller.h"
 #include "statscontroller.h"
 #include "storageerror.h"
@@ -226,6 +227,10 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
          Scope::TicketsWrite},
         {Method::Get, QLatin1String("/requests/{id}/history"), &ApiServer::getRequestHistory,
          Scope::TicketsRead},
+        {Method::Get, QLatin1String("/requests/{id}/messages"), &ApiServer::listMessages,
+         Scope::TicketsRead},
+        {Method::Post, QLatin1String("/requests/{id}/messages"), &ApiServer::addMessage,
+         Scope::RepliesWrite},
         {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
         {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
         {Method::Get, QLatin1String("/health/detail"), &ApiServer::getHealthDetail,
@@ -628,12 +633,14 @@ void ApiServer::openSession()
 {
     m_session = m_tickets.openSession();
     m_requests = std::make_unique<RequestsController>(*m_session);
+    m_messages = std::make_unique<MessagesController>(*m_session);
     m_stats = std::make_unique<StatsController>(*m_session);
 }
 
 void ApiServer::closeSession()
 {
     m_requests.reset();
+    m_messages.reset();
     m_stats.reset();
     m_session.reset();
     m_tickets.database().closeThreadConnection();
@@ -705,6 +712,16 @@ ApiResult ApiServer::changeRequest(const Call &call)
 ApiResult ApiServer::getRequestHistory(const Call &call)
 {
     return m_requests->history(call.pathArgument);
+}
+
+ApiResult ApiServer::listMessages(const Call &call)
+{
+    return m_messages->list(call.pathArgument);
+}
+
+ApiResult ApiServer::addMessage(const Call &call)
+{
+    return m_messages->add(call.pathArgument, call.json, call.actor);
 }
 
 ApiResult ApiServer::listRequests(const Call &call)

@@ -19,6 +19,7 @@
 class QTcpSocket;
 class ApiGuard;
 class HealthController;
+class MessagesController;
 class RequestsController;
 class StatsController;
 class TicketService;
@@ -121,6 +122,8 @@ private:
     ApiResult getRequest(const Call &call);
     ApiResult changeRequest(const Call &call);
     ApiResult getRequestHistory(const Call &call);
+    ApiResult listMessages(const Call &call);
+    ApiResult addMessage(const Call &call);
     ApiResult listRequests(const Call &call);
     ApiResult getStats(const Call &call);
     ApiResult getHealth(const Call &call);
@@ -134,6 +137,7 @@ private:
     HttpConnection::Timeouts m_timeouts;
     std::unique_ptr<TicketSession> m_session;
     std::unique_ptr<RequestsController> m_requests;
+    std::unique_ptr<MessagesController> m_messages;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;
     QByteArray m_openApi;

@@ -26,9 +26,7 @@ static ApiReply created(const Ticket &ticket)
             ticket.classificationState() == ClassificationState::Pending ? ticket.id : 0};
 }
 
-// The canonical spelling of a ticket id in a path, or nothing: "+1" or " 1" would make two URLs
-// for one ticket.
-static std::optional<qint64> ticketId(const QString &id)
+std::optional<qint64> RequestsController::ticketId(const QString &id)
 {
     bool ok = false;
     const qint64 value = id.toLongLong(&ok);
@@ -37,7 +35,7 @@ static std::optional<qint64> ticketId(const QString &id)
     return std::nullopt;
 }
 
-static ApiError unknownTicket(const QString &id)
+ApiError RequestsController::unknownTicket(const QString &id)
 {
     return ApiError::notFound(QStringLiteral("There is no request with id %1.").arg(id));
 }

@@ -29,6 +29,11 @@ public:
     ApiResult history(const QString &id);
     ApiResult list(const QUrlQuery &query);
 
+    // The canonical spelling of a ticket id in a path, or nothing: "+1" or " 1" would make two
+    // URLs for one ticket.
+    static std::optional<qint64> ticketId(const QString &id);
+    static ApiError unknownTicket(const QString &id);
+
     // The ticket's strong ETag, "<version>".
     static QByteArray entityTag(const Ticket &ticket);
     static ApiReply ticketReply(const Ticket &ticket);

@@ -70,4 +70,12 @@ inline constexpr QLatin1String field{"field"};
 inline constexpr QLatin1String byActor{"by_actor"};
 inline constexpr QLatin1String fields{"fields"};
 inline constexpr QLatin1String parameter{"parameter"};
+inline constexpr QLatin1String requestId{"request_id"};
+inline constexpr QLatin1String author{"author"};
+inline constexpr QLatin1String visibility{"visibility"};
+inline constexpr QLatin1String delivery{"delivery"};
+inline constexpr QLatin1String deliveryError{"delivery_error"};
+inline constexpr QLatin1String draft{"draft"};
+inline constexpr QLatin1String edits{"edits"};
+inline constexpr QLatin1String messages{"messages"};
 } // namespace JsonKey

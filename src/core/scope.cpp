@@ -5,10 +5,11 @@
 #include <QRegularExpression>
 #include <QStringList>
 
-static const EnumNameTable<Scope, 3> kScopeNames{{
+static const EnumNameTable<Scope, 4> kScopeNames{{
     {Scope::TicketsRead, QLatin1String("tickets:read")},
     {Scope::TicketsWrite, QLatin1String("tickets:write")},
     {Scope::StatsRead, QLatin1String("stats:read")},
+    {Scope::RepliesWrite, QLatin1String("replies:write")},
 }};
 
 QLatin1String scopeName(Scope scope)

@@ -14,12 +14,15 @@ enum class Scope : unsigned {
     TicketsRead = 1,
     TicketsWrite = 2,
     StatsRead = 4,
+    // Add to a ticket's conversation (a customer's message, a reply) and report a reply's
+    // delivery: what a mail gateway needs, without changing categories or statuses.
+    RepliesWrite = 8,
 };
 Q_DECLARE_FLAGS(Scopes, Scope)
 Q_DECLARE_OPERATORS_FOR_FLAGS(Scopes)
 
-inline constexpr std::array<Scope, 3> kAllScopes{Scope::TicketsRead, Scope::TicketsWrite,
-                                                 Scope::StatsRead};
+inline constexpr std::array<Scope, 4> kAllScopes{Scope::TicketsRead, Scope::TicketsWrite,
+                                                 Scope::StatsRead, Scope::RepliesWrite};
 
 // "tickets:read"
 QLatin1String scopeName(Scope scope);

@@ -25,6 +25,7 @@ Scopes NewTokenDialog::scopes() const
     scopes.setFlag(Scope::TicketsRead, m_ui->ticketsReadCheckBox->isChecked());
     scopes.setFlag(Scope::TicketsWrite, m_ui->ticketsWriteCheckBox->isChecked());
     scopes.setFlag(Scope::StatsRead, m_ui->statsReadCheckBox->isChecked());
+    scopes.setFlag(Scope::RepliesWrite, m_ui->repliesWriteCheckBox->isChecked());
     return scopes;
 }
 

@@ -13,6 +13,7 @@ TicketSession::TicketSession(TicketService &service)
     , m_classifications(service.database())
     , m_stats(service.database())
     , m_users(service.database())
+    , m_messages(service.database())
 {}
 
 TicketSession::~TicketSession() = default;
@@ -169,6 +170,28 @@ TicketSession::Changed TicketSession::change(qint64 ticketId, const TicketChange
 QList<TicketEvent> TicketSession::history(qint64 ticketId)
 {
     return m_tickets.events(ticketId);
+}
+
+QList<TicketMessage> TicketSession::messages(qint64 ticketId)
+{
+    return m_messages.list(ticketId);
+}
+
+std::optional<TicketMessage> TicketSession::addMessage(TicketMessage message, const Actor &actor)
+{
+    // Who wrote it is the session's to say, not the caller's: a customer has no name here, and
+    // a user or token is the actor.
+    if (message.author == MessageAuthor::Customer)
+        message.authorName.clear();
+    else
+        message.authorName = actor.name;
+    std::optional<TicketMessage> stored = m_messages.add(std::move(message));
+    if (stored) {
+        qCInfo(lcService).noquote()
+            << actor.displayName() << "added a" << messageVisibilityName(stored->visibility)
+            << messageAuthorName(stored->author) << "message to ticket" << stored->ticketId;
+    }
+    return stored;
 }
 
 QList<UserAccount> TicketSession::users()

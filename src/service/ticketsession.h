@@ -2,6 +2,7 @@
 
 #include "actor.h"
 #include "classificationrepository.h"
+#include "messagerepository.h"
 #include "statsrepository.h"
 #include "ticketrepository.h"
 #include "userrepository.h"
@@ -70,6 +71,14 @@ public:
                    std::optional<qint64> expectedVersion = std::nullopt);
     // Who changed what on the ticket, oldest first.
     QList<TicketEvent> history(qint64 ticketId);
+    // The conversation after the customer's opening text, oldest first; empty for an unknown
+    // ticket.
+    QList<TicketMessage> messages(qint64 ticketId);
+    // Adds the actor's message to the ticket's conversation: an agent's or integration's reply
+    // or note, or a customer's message an integration relays. Null for an unknown ticket. The
+    // message must be valid.
+    std::optional<TicketMessage> addMessage(TicketMessage message, const Actor &actor);
+
     // Everyone a ticket can be assigned to (the enabled ones) and who is disabled, by name.
     QList<UserAccount> users();
     // The machine's current category of each ticket becomes the actor's verdict. Tickets still
@@ -85,6 +94,7 @@ private:
     ClassificationRepository m_classifications;
     StatsRepository m_stats;
     UserRepository m_users;
+    MessageRepository m_messages;
 
     Problem checkAssignee(const QString &assignee);
 };

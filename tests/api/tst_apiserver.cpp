@@ -1,5 +1,6 @@
 #include "apiserver.h"
 #include "classificationrepository.h"
+#include "openapischema.h"
 #include "runningserver.h"
 #include "testclassifications.h"
 #include "ticketrepository.h"
@@ -88,69 +89,6 @@ qint64 TestApiServer::addTicketCreatedAgo(qint64 ageMs)
     draft.createdAt = QDateTime::currentDateTimeUtc().addMSecs(-ageMs);
     return TicketRepository(m_server->database()).create(draft).id;
 }
-
-namespace {
-
-// Checks a JSON value against the subset of JSON Schema the OpenAPI document uses, so that the
-// document cannot drift from what the server sends. Returns every mismatch with its path.
-QStringList schemaViolations(const QJsonValue &value, QJsonObject schema,
-                             const QJsonObject &document, const QString &path)
-{
-    while (schema.contains(u"$ref"_s)) {
-        const QString ref = schema.value(u"$ref"_s).toString();
-        schema = document[u"components"_s][u"schemas"_s][ref.section(u'/', -1)].toObject();
-    }
-    QStringList types;
-    const QJsonValue type = schema.value(u"type"_s);
-    if (type.isArray()) {
-        for (const QJsonValue &entry : type.toArray())
-            types.append(entry.toString());
-    } else if (type.isString()) {
-        types.append(type.toString());
-    }
-    if (value.isNull())
-        return types.contains(u"null"_s) ? QStringList() : QStringList{path + u": null"_s};
-
-    QStringList violations;
-    if (value.isObject() && types.contains(u"object"_s)) {
-        const QJsonObject object = value.toObject();
-        const QJsonObject properties = schema.value(u"properties"_s).toObject();
-        for (const QJsonValue &required : schema.value(u"required"_s).toArray()) {
-            if (!object.contains(required.toString()))
-                violations.append(path + u"."_s + required.toString() + u": missing"_s);
-        }
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            if (properties.contains(it.key())) {
-                violations += schemaViolations(it.value(), properties.value(it.key()).toObject(),
-                                               document, path + u'.' + it.key());
-            } else if (schema.value(u"additionalProperties"_s) == QJsonValue(false)) {
-                violations.append(path + u'.' + it.key() + u": not documented"_s);
-            }
-        }
-    } else if (value.isArray() && types.contains(u"array"_s)) {
-        const QJsonArray array = value.toArray();
-        if (array.size() < schema.value(u"minItems"_s).toInt(0) ||
-            array.size() > schema.value(u"maxItems"_s).toInt(INT_MAX))
-            violations.append(path + u": %1 items"_s.arg(array.size()));
-        for (qsizetype i = 0; i < array.size(); ++i)
-            violations += schemaViolations(array.at(i), schema.value(u"items"_s).toObject(),
-                                           document, path + u"[%1]"_s.arg(i));
-    } else if (value.isDouble() && types.contains(u"integer"_s)) {
-        const double number = value.toDouble();
-        if (number != std::floor(number) || number < schema.value(u"minimum"_s).toDouble(-INFINITY))
-            violations.append(path + u": %1"_s.arg(number));
-    } else if (value.isDouble() && types.contains(u"number"_s)) {
-        const double number = value.toDouble();
-        if (number < schema.value(u"minimum"_s).toDouble(-INFINITY) ||
-            number > schema.value(u"maximum"_s).toDouble(INFINITY))
-            violations.append(path + u": %1"_s.arg(number));
-    } else if (!(value.isString() && types.contains(u"string"_s))) {
-        violations.append(path + u": not of type "_s + types.join(u'|'));
-    }
-    return violations;
-}
-
-} // namespace
 
 void TestApiServer::postStoresAndAnswersCreated_data()
 {
@@ -604,12 +542,12 @@ void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
 void TestApiServer::statsMatchOpenApiSchema()
 {
     const QJsonObject document = client().get(u"/openapi.json"_s).json();
-    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.6.0"_s);
+    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.7.0"_s);
     const QJsonObject schema{{u"$ref"_s, u"#/components/schemas/Stats"_s}};
 
     // Empty: rates and the oldest age are null.
     QStringList violations =
-        schemaViolations(client().get(u"/stats"_s).json(), schema, document, u"stats"_s);
+        OpenApiSchema::violations(client().get(u"/stats"_s).json(), schema, document, u"stats"_s);
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
 
     const qint64 ticket = postText(u"Refund please"_s);
@@ -619,13 +557,13 @@ void TestApiServer::statsMatchOpenApiSchema()
                              ClassificationProvider::Agent, 1.0);
     const QJsonObject stats = client().get(u"/stats?days=90"_s).json();
     QVERIFY(!stats[u"backlog"_s][u"oldest_age_seconds"_s].isNull());
-    violations = schemaViolations(stats, schema, document, u"stats"_s);
+    violations = OpenApiSchema::violations(stats, schema, document, u"stats"_s);
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
 
     // The check itself catches an undocumented field.
     QJsonObject extended = stats;
     extended.insert(u"surprise"_s, 1);
-    QCOMPARE(schemaViolations(extended, schema, document, u"stats"_s),
+    QCOMPARE(OpenApiSchema::violations(extended, schema, document, u"stats"_s),
              QStringList{u"stats.surprise: not documented"_s});
 }
 

@@ -28,6 +28,7 @@ void TestScope::namesRoundTrip()
     QCOMPARE(scopeName(Scope::TicketsRead), "tickets:read"_L1);
     QCOMPARE(scopeName(Scope::TicketsWrite), "tickets:write"_L1);
     QCOMPARE(scopeName(Scope::StatsRead), "stats:read"_L1);
+    QCOMPARE(scopeName(Scope::RepliesWrite), "replies:write"_L1);
     // Names are exact, as the wire and the database spell them.
     QCOMPARE(scopeFromName(u"Tickets:Read"_s), std::nullopt);
     QCOMPARE(scopeFromName(u"tickets"_s), std::nullopt);

@@ -6,9 +6,7 @@
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
 
-#include <QDir>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -51,17 +49,7 @@ void TestLocalModelsMigration::upgradeKeepsResultsModelsAndTriggers()
 {
     TemporaryDatabase temporary(TemporaryDatabase::Schema::Empty);
     Database &database = temporary.database();
-    const QString dialect = temporary.isPostgres() ? u"postgresql"_s : u"sqlite"_s;
-    QTemporaryDir scripts;
-    QVERIFY(QDir(scripts.path()).mkpath(dialect));
-    for (const QString &name : QDir(u":/sql/"_s + dialect).entryList(QDir::Files)) {
-        if (name < u"0010"_s) {
-            QVERIFY(QFile::copy(u":/sql/%1/%2"_s.arg(dialect, name),
-                                scripts.filePath(u"%1/%2"_s.arg(dialect, name))));
-        }
-    }
-    Migrator(database, scripts.path()).migrate();
-    QCOMPARE(Migrator(database, scripts.path()).currentVersion(), 9);
+    temporary.migrateTo(9);
 
     // What v0.4 stored: a ticket classified by fastText, and the fastText model.
     const qint64 ticket =

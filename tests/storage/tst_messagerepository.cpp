@@ -1,13 +1,10 @@
 // The conversation on a ticket, on a real database of either kind.
 #include "messagerepository.h"
-#include "migrator.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
 
-#include <QDir>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -208,17 +205,7 @@ void TestMessageRepository::upgradeTurnsImportedAnswersIntoReplies()
 {
     TemporaryDatabase temporary(TemporaryDatabase::Schema::Empty);
     Database &database = temporary.database();
-    const QString dialect = temporary.isPostgres() ? u"postgresql"_s : u"sqlite"_s;
-    QTemporaryDir scripts;
-    QVERIFY(QDir(scripts.path()).mkpath(dialect));
-    for (const QString &name : QDir(u":/sql/"_s + dialect).entryList(QDir::Files)) {
-        if (name < u"0011"_s) {
-            QVERIFY(QFile::copy(u":/sql/%1/%2"_s.arg(dialect, name),
-                                scripts.filePath(u"%1/%2"_s.arg(dialect, name))));
-        }
-    }
-    Migrator(database, scripts.path()).migrate();
-    QCOMPARE(Migrator(database, scripts.path()).currentVersion(), 10);
+    temporary.migrateTo(10);
 
     // What v0.6 stored for an imported ticket, and for one typed in.
     QSqlQuery exec(database.connection());

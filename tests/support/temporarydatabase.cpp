@@ -1,8 +1,11 @@
 #include "temporarydatabase.h"
 
+#include "migrator.h"
 #include "postgresserver.h"
 
 #include <QDebug>
+#include <QDir>
+#include <QFile>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
@@ -81,4 +84,24 @@ QString TemporaryDatabase::path() const
     return u"postgresql://%1@/%2?host=%3"_s.arg(
         config.userName, config.databaseName,
         QString::fromLatin1(QUrl::toPercentEncoding(config.host, "/")));
+}
+
+void TemporaryDatabase::migrateTo(int version)
+{
+    const QString dialect = isPostgres() ? QStringLiteral("postgresql") : QStringLiteral("sqlite");
+    const QDir scripts(m_dir.filePath(QStringLiteral("migrations-to-%1").arg(version)));
+    if (!scripts.mkpath(dialect))
+        qFatal("cannot make %s", qPrintable(scripts.filePath(dialect)));
+    const QString below = QStringLiteral("%1").arg(version + 1, 4, 10, QLatin1Char('0'));
+    for (const QString &name : QDir(QStringLiteral(":/sql/") + dialect).entryList(QDir::Files)) {
+        if (name < below &&
+            !QFile::copy(QStringLiteral(":/sql/%1/%2").arg(dialect, name),
+                         scripts.filePath(QStringLiteral("%1/%2").arg(dialect, name)))) {
+            qFatal("cannot copy migration %s", qPrintable(name));
+        }
+    }
+    Migrator migrator(*m_database, scripts.path());
+    migrator.migrate();
+    if (migrator.currentVersion() != version)
+        qFatal("migrated to %d, not %d", migrator.currentVersion(), version);
 }

@@ -28,6 +28,9 @@ public:
     QString path() const;
     // A temporary folder for the test's other files, with either backend.
     QString folder() const { return m_dir.path(); }
+    // For an Empty database: brings the schema to `version` as the program of that version
+    // would, so a test can store what it stored and then migrate the rest.
+    void migrateTo(int version);
 
 private:
     void dropPostgresDatabase();

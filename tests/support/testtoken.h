@@ -12,5 +12,5 @@ class Database;
 // qFatal) when the token cannot be made.
 QByteArray makeTestToken(const Database &database,
                          Scopes scopes = Scope::TicketsRead | Scope::TicketsWrite |
-                                         Scope::StatsRead,
+                                         Scope::StatsRead | Scope::RepliesWrite,
                          const QString &name = QStringLiteral("tests"));

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "apierror.h"
+
+#include <QJsonObject>
+
+struct Actor;
+class TicketSession;
+
+// /requests/{id}/messages: a ticket's conversation, read by whoever may read tickets, added to
+// by integrations that relay the customer's messages or the team's replies.
+class MessagesController final
+{
+public:
+    explicit MessagesController(TicketSession &tickets);
+
+    ApiResult list(const QString &id);
+    ApiResult add(const QString &id, const QJsonObject &body, const Actor &actor);
+
+private:
+    TicketSession &m_tickets;
+};

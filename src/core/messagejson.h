@@ -1,0 +1,22 @@
+#pragma once
+
+#include "fielderror.h"
+#include "ticketmessage.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+
+// The JSON shapes of a ticket's conversation as the HTTP API sends and receives them.
+class MessageJson final
+{
+public:
+    static QByteArray toJson(const TicketMessage &message);
+    // {"request_id": id, "messages": [...]}, oldest first.
+    static QByteArray toJson(qint64 ticketId, const QList<TicketMessage> &messages);
+
+    // Reads what an integration adds: {"body"} and optionally "visibility" ("public", the
+    // default, or "internal") and "author" ("integration", the default, for a reply it relays,
+    // or "customer" for the customer's own message, which is always public). Nothing else.
+    static Validated<TicketMessage> fromJson(const QJsonObject &object);
+};

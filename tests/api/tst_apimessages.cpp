@@ -1,0 +1,195 @@
+// A ticket's conversation over the API: what integrations add and read, in the documented shape.
+#include "messagerepository.h"
+#include "openapischema.h"
+#include "runningserver.h"
+#include "testtoken.h"
+#include "ticketrepository.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestApiMessages : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void integrationAddsAndReadsTheConversation();
+    void importedAnswerIsListed();
+    void invalidMessagesAreNamed_data();
+    void invalidMessagesAreNamed();
+    void unknownTicketIsNotFound();
+    void addingNeedsTheRepliesScope();
+    void answersMatchTheOpenApiDocument();
+
+private:
+    qint64 post(const QString &text);
+    HttpClient::Response addMessage(qint64 id, const QJsonObject &message);
+
+    std::unique_ptr<RunningServer> m_server;
+};
+
+void TestApiMessages::init()
+{
+    m_server = std::make_unique<RunningServer>();
+    QVERIFY(m_server->isListening());
+}
+
+void TestApiMessages::cleanup()
+{
+    m_server.reset();
+}
+
+qint64 TestApiMessages::post(const QString &text)
+{
+    const HttpClient::Response response = m_server->client().postJson(
+        u"/requests"_s, QJsonDocument(QJsonObject{{u"text"_s, text}}).toJson());
+    return response.status == 201 ? response.json().value(u"id"_s).toInteger() : 0;
+}
+
+HttpClient::Response TestApiMessages::addMessage(qint64 id, const QJsonObject &message)
+{
+    return m_server->client().postJson(u"/requests/%1/messages"_s.arg(id),
+                                       QJsonDocument(message).toJson());
+}
+
+void TestApiMessages::integrationAddsAndReadsTheConversation()
+{
+    const qint64 id = post(u"The printer is on fire"_s);
+    QVERIFY(id > 0);
+    const QJsonObject empty = m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json();
+    QCOMPARE(empty.value(u"request_id"_s).toInteger(), id);
+    QVERIFY(empty.value(u"messages"_s).toArray().isEmpty());
+
+    // A reply written in the CRM, the customer's answer relayed by mail, and a note.
+    HttpClient::Response reply = addMessage(id, {{u"body"_s, u"Please unplug it first."_s}});
+    QCOMPARE(reply.status, 201);
+    QCOMPARE(reply.json().value(u"delivery"_s).toString(), u"pending"_s);
+    QCOMPARE(reply.json()[u"author"_s][u"kind"_s].toString(), u"integration"_s);
+    QCOMPARE(reply.json()[u"author"_s][u"name"_s].toString(), u"tests"_s); // the token's name
+    const HttpClient::Response customer =
+        addMessage(id, {{u"author"_s, u"customer"_s}, {u"body"_s, u"Done, thanks! 🙏"_s}});
+    QCOMPARE(customer.status, 201);
+    QVERIFY(customer.json().value(u"delivery"_s).isNull());
+    QCOMPARE(customer.json()[u"author"_s][u"name"_s].toString(), QString());
+    const HttpClient::Response note = addMessage(
+        id, {{u"visibility"_s, u"internal"_s}, {u"body"_s, u"<b>Call back</b> on Monday"_s}});
+    QCOMPARE(note.status, 201);
+    QVERIFY(note.json().value(u"delivery"_s).isNull());
+
+    const QJsonArray thread =
+        m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json()[u"messages"_s].toArray();
+    QCOMPARE(thread.size(), 3);
+    QCOMPARE(thread.at(0)[u"body"_s].toString(), u"Please unplug it first."_s);
+    QCOMPARE(thread.at(1)[u"body"_s].toString(), u"Done, thanks! 🙏"_s);
+    QCOMPARE(thread.at(1)[u"author"_s][u"kind"_s].toString(), u"customer"_s);
+    // Plain text, stored and returned as sent.
+    QCOMPARE(thread.at(2)[u"body"_s].toString(), u"<b>Call back</b> on Monday"_s);
+    QCOMPARE(thread.at(2)[u"visibility"_s].toString(), u"internal"_s);
+    QCOMPARE(thread.at(0)[u"id"_s].toInteger(), reply.json()[u"id"_s].toInteger());
+}
+
+void TestApiMessages::importedAnswerIsListed()
+{
+    TicketDraft draft =
+        TicketDraft::fromSubjectAndBody(u"Refund"_s, u"Charged twice"_s, TicketSource::Import);
+    draft.dataset = DatasetInfo{u"Billing and Payments"_s, u"high"_s, u"en"_s,
+                                u"We refunded the second charge."_s};
+    TicketRepository tickets(m_server->database());
+    QVERIFY(tickets.createImported(draft, "k"));
+    const qint64 id = tickets.list(TicketQuery{}).items.first().id;
+    const QJsonArray thread =
+        m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json()[u"messages"_s].toArray();
+    QCOMPARE(thread.size(), 1);
+    QCOMPARE(thread.at(0)[u"author"_s][u"kind"_s].toString(), u"agent"_s);
+    QCOMPARE(thread.at(0)[u"delivery"_s].toString(), u"delivered"_s);
+    QCOMPARE(thread.at(0)[u"body"_s].toString(), u"We refunded the second charge."_s);
+}
+
+void TestApiMessages::invalidMessagesAreNamed_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("no body") << QByteArray(R"({"visibility":"public"})") << u"body"_s;
+    QTest::newRow("blank") << QByteArray(R"({"body":" \n "})") << u"body"_s;
+    QTest::newRow("control character") << QByteArray(R"({"body":"a\u001bb"})") << u"body"_s;
+    QTest::newRow("number") << QByteArray(R"({"body":5})") << u"body"_s;
+    QTest::newRow("too long") << (R"({"body":")" + QByteArray(20001, 'a') + R"("})") << u"body"_s;
+    QTest::newRow("unknown visibility")
+        << QByteArray(R"({"body":"x","visibility":"secret"})") << u"visibility"_s;
+    QTest::newRow("agent is the window's")
+        << QByteArray(R"({"body":"x","author":"agent"})") << u"author"_s;
+    QTest::newRow("customer's note")
+        << QByteArray(R"({"body":"x","author":"customer","visibility":"internal"})")
+        << u"visibility"_s;
+    QTest::newRow("unknown field")
+        << QByteArray(R"({"body":"x","delivery":"delivered"})") << u"delivery"_s;
+}
+
+void TestApiMessages::invalidMessagesAreNamed()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, field);
+    const qint64 id = post(u"Printer"_s);
+    const HttpClient::Response response =
+        m_server->client().postJson(u"/requests/%1/messages"_s.arg(id), body);
+    QCOMPARE(response.status, 422);
+    QCOMPARE(response.errorCode(), u"validation_failed"_s);
+    QVERIFY2(response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(field),
+             response.body.constData());
+    // Nothing half-stored.
+    QVERIFY(MessageRepository(m_server->database()).list(id).isEmpty());
+}
+
+void TestApiMessages::unknownTicketIsNotFound()
+{
+    for (const QString &path : {u"/requests/999/messages"_s, u"/requests/+1/messages"_s}) {
+        QCOMPARE(m_server->client().get(path).status, 404);
+        const HttpClient::Response added = m_server->client().postJson(path, R"({"body":"hi"})");
+        QCOMPARE(added.status, 404);
+        QCOMPARE(added.errorCode(), u"not_found"_s);
+    }
+}
+
+void TestApiMessages::addingNeedsTheRepliesScope()
+{
+    const qint64 id = post(u"Printer"_s);
+    // A token that may file and change tickets, but not speak for the team or the customer.
+    m_server->client().setBearerToken(makeTestToken(
+        m_server->database(), Scope::TicketsRead | Scope::TicketsWrite, u"crm-readonly"_s));
+    const HttpClient::Response refused = addMessage(id, {{u"body"_s, u"Hello"_s}});
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.json()[u"error"_s][u"details"_s][u"required_scope"_s].toString(),
+             u"replies:write"_s);
+    QCOMPARE(m_server->client().get(u"/requests/%1/messages"_s.arg(id)).status, 200);
+    m_server->client().setBearerToken(
+        makeTestToken(m_server->database(), Scope::RepliesWrite, u"mail-gateway"_s));
+    QCOMPARE(addMessage(id, {{u"body"_s, u"Hello"_s}}).status, 201);
+    // Reading the conversation is reading tickets.
+    QCOMPARE(m_server->client().get(u"/requests/%1/messages"_s.arg(id)).status, 403);
+}
+
+void TestApiMessages::answersMatchTheOpenApiDocument()
+{
+    const QJsonObject document = m_server->client().get(u"/openapi.json"_s).json();
+    const qint64 id = post(u"Printer"_s);
+    const HttpClient::Response added =
+        addMessage(id, {{u"author"_s, u"customer"_s}, {u"body"_s, u"Still broken"_s}});
+    addMessage(id, {{u"body"_s, u"On our way"_s}});
+    QStringList violations = OpenApiSchema::violations(
+        added.json(), QJsonObject{{u"$ref"_s, u"#/components/schemas/Message"_s}}, document,
+        u"message"_s);
+    violations +=
+        OpenApiSchema::violations(m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json(),
+                                  QJsonObject{{u"$ref"_s, u"#/components/schemas/Conversation"_s}},
+                                  document, u"conversation"_s);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
+    const QJsonObject paths = document.value(u"paths"_s).toObject();
+    QVERIFY(paths[u"/requests/{id}/messages"_s].toObject().contains(u"post"_s));
+}
+
+QTEST_MAIN(TestApiMessages)
+#include "tst_apimessages.moc"
