@@ -189,11 +189,11 @@ QList<QByteArrayView> pathSegments(QByteArrayView path)
     return segments;
 }
 
-// The endpoint path a request's path is for, and its {id}, matched segment by segment on the
-// path as sent: "%2f" inside a segment is part of it, not a separator, and "/requests/" or
-// "//requests" are other paths.
-std::optional<std::pair<QLatin1String, QString>> matchRoute(QByteArrayView path,
-                                                            const QList<QLatin1String> &patterns)
+// The endpoint path a request's path is for, and its arguments ({id}, then {message}), matched
+// segment by segment on the path as sent: "%2f" inside a segment is part of it, not a
+// separator, and "/requests/" or "//requests" are other paths.
+std::optional<std::pair<QLatin1String, QStringList>>
+matchRoute(QByteArrayView path, const QList<QLatin1String> &patterns)
 {
     const QList<QByteArrayView> segments = pathSegments(path);
     for (const QLatin1String &pattern : patterns) {
@@ -201,16 +201,16 @@ std::optional<std::pair<QLatin1String, QString>> matchRoute(QByteArrayView path,
             pathSegments(QByteArrayView(pattern.data(), pattern.size()));
         if (wanted.size() != segments.size())
             continue;
-        QString argument;
+        QStringList arguments;
         bool matches = true;
         for (qsizetype i = 0; i < wanted.size() && matches; ++i) {
-            if (wanted.at(i) == "{id}")
-                argument = QUrl::fromPercentEncoding(segments.at(i).toByteArray());
+            if (wanted.at(i).startsWith('{'))
+                arguments.append(QUrl::fromPercentEncoding(segments.at(i).toByteArray()));
             else
                 matches = wanted.at(i) == segments.at(i);
         }
         if (matches)
-            return std::pair{pattern, argument};
+            return std::pair{pattern, arguments};
     }
     return std::nullopt;
 }
@@ -231,6 +231,8 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
          Scope::TicketsRead},
         {Method::Post, QLatin1String("/requests/{id}/messages"), &ApiServer::addMessage,
          Scope::RepliesWrite},
+        {Method::Patch, QLatin1String("/requests/{id}/messages/{message}"),
+         &ApiServer::setMessageDelivery, Scope::RepliesWrite},
         {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
         {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
         {Method::Get, QLatin1String("/health/detail"), &ApiServer::getHealthDetail,
@@ -517,7 +519,7 @@ void ApiServer::addCorsHeaders(const HttpRequest &request, ApiResult &result) co
 }
 
 ApiResult ApiServer::dispatch(const HttpRequest &request, QLatin1String path,
-                              const QString &pathArgument)
+                              const QStringList &pathArguments)
 {
     // Checks that hold for every endpoint come before any handler runs.
     const QHostAddress client = m_guard->clientAddress(request);
@@ -558,7 +560,11 @@ ApiResult ApiServer::dispatch(const HttpRequest &request, QLatin1String path,
                         {}};
     }
 
-    Call call{request, pathArgument, {}, Actor::system(QStringLiteral("anonymous"))};
+    Call call{request,
+              pathArguments.value(0),
+              pathArguments.value(1),
+              {},
+              Actor::system(QStringLiteral("anonymous"))};
     QList<std::pair<QByteArray, QByteArray>> rateLimitHeaders;
     if (endpoint->scope) {
         try {
@@ -722,6 +728,11 @@ ApiResult ApiServer::listMessages(const Call &call)
 ApiResult ApiServer::addMessage(const Call &call)
 {
     return m_messages->add(call.pathArgument, call.json, call.actor);
+}
+
+ApiResult ApiServer::setMessageDelivery(const Call &call)
+{
+    return m_messages->setDelivery(call.pathArgument, call.messageArgument, call.json, call.actor);
 }
 
 ApiResult ApiServer::listRequests(const Call &call)

@@ -74,7 +74,9 @@ private:
     struct Call
     {
         const HttpRequest &request;
+        // The path's {id}, and its {message} where it has one.
         QString pathArgument;
+        QString messageArgument;
         QJsonObject json;
         // Who the credential says is acting; the system for open endpoints.
         Actor actor;
@@ -110,7 +112,8 @@ private:
     void answerWaiter(qint64 ticketId, const std::shared_ptr<Waiter> &waiter);
     // Browsers' cross-origin headers, for an origin the guard's policy allows.
     void addCorsHeaders(const HttpRequest &request, ApiResult &result) const;
-    ApiResult dispatch(const HttpRequest &request, QLatin1String path, const QString &pathArgument);
+    ApiResult dispatch(const HttpRequest &request, QLatin1String path,
+                       const QStringList &pathArguments);
     // This thread's session and the controllers that use it. openSession() throws StorageError.
     void openSession();
     void closeSession();
@@ -124,6 +127,7 @@ private:
     ApiResult getRequestHistory(const Call &call);
     ApiResult listMessages(const Call &call);
     ApiResult addMessage(const Call &call);
+    ApiResult setMessageDelivery(const Call &call);
     ApiResult listRequests(const Call &call);
     ApiResult getStats(const Call &call);
     ApiResult getHealth(const Call &call);

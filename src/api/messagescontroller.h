@@ -16,6 +16,9 @@ public:
 
     ApiResult list(const QString &id);
     ApiResult add(const QString &id, const QJsonObject &body, const Actor &actor);
+    // PATCH /requests/{id}/messages/{message}: how delivering a public reply went.
+    ApiResult setDelivery(const QString &id, const QString &messageId, const QJsonObject &body,
+                          const Actor &actor);
 
 private:
     TicketSession &m_tickets;

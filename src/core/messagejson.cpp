@@ -2,6 +2,7 @@
 
 #include "jsonkeys.h"
 #include "jsonwriter.h"
+#include "plaintext.h"
 #include "timestamps.h"
 
 namespace {
@@ -110,4 +111,40 @@ Validated<TicketMessage> MessageJson::fromJson(const QJsonObject &object)
         errors.append(message.validate());
     }
     return {message, errors};
+}
+
+Validated<MessageJson::DeliveryReport> MessageJson::deliveryFromJson(const QJsonObject &object)
+{
+    constexpr qsizetype kMaxErrorLength = 500;
+    FieldErrors errors;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString key = it.key();
+        if (key != JsonKey::delivery && key != JsonKey::deliveryError)
+            errors.append({key, QStringLiteral("is not a known field")});
+        else if (!it.value().isString())
+            errors.append({key, QStringLiteral("must be a string")});
+    }
+    DeliveryReport report;
+    const QJsonValue delivery = object.value(JsonKey::delivery);
+    if (delivery.isUndefined()) {
+        errors.append({JsonKey::delivery, QStringLiteral("is required")});
+    } else if (delivery.isString()) {
+        if (const std::optional<DeliveryStatus> status =
+                deliveryStatusFromName(delivery.toString()))
+            report.status = *status;
+        else
+            errors.append(
+                {JsonKey::delivery, QStringLiteral("must be pending, delivered or failed")});
+    }
+    if (const QJsonValue error = object.value(JsonKey::deliveryError); error.isString()) {
+        report.error = error.toString();
+        if (report.status != DeliveryStatus::Failed) {
+            errors.append(
+                {JsonKey::deliveryError, QStringLiteral("is only for a failed delivery")});
+        } else if (const QString problem = PlainText::problemWith(report.error, kMaxErrorLength);
+                   !problem.isEmpty()) {
+            errors.append({JsonKey::deliveryError, problem});
+        }
+    }
+    return {report, errors};
 }

@@ -19,4 +19,13 @@ public:
     // default, or "internal") and "author" ("integration", the default, for a reply it relays,
     // or "customer" for the customer's own message, which is always public). Nothing else.
     static Validated<TicketMessage> fromJson(const QJsonObject &object);
+
+    struct DeliveryReport
+    {
+        DeliveryStatus status = DeliveryStatus::Pending;
+        QString error;
+    };
+    // Reads what the delivering integration reports: {"delivery": "pending", "delivered" or
+    // "failed"} and, only with "failed", why in "delivery_error" (at most 500 characters).
+    static Validated<DeliveryReport> deliveryFromJson(const QJsonObject &object);
 };

@@ -194,6 +194,23 @@ std::optional<TicketMessage> TicketSession::addMessage(TicketMessage message, co
     return stored;
 }
 
+TicketSession::DeliveryChange TicketSession::setDelivery(qint64 ticketId, qint64 messageId,
+                                                         DeliveryStatus status,
+                                                         const QString &error, const Actor &actor)
+{
+    DeliveryChange result;
+    if (!m_messages.setDelivery(ticketId, messageId, status, error)) {
+        const std::optional<TicketMessage> message = m_messages.find(ticketId, messageId);
+        result.problem =
+            message ? DeliveryChange::Problem::NotAReply : DeliveryChange::Problem::NotFound;
+        return result;
+    }
+    result.message = m_messages.find(ticketId, messageId);
+    qCInfo(lcService).noquote() << actor.displayName() << "reported reply" << messageId
+                                << "of ticket" << ticketId << deliveryStatusName(status);
+    return result;
+}
+
 QList<UserAccount> TicketSession::users()
 {
     return m_users.list();

@@ -78,6 +78,15 @@ public:
     // or note, or a customer's message an integration relays. Null for an unknown ticket. The
     // message must be valid.
     std::optional<TicketMessage> addMessage(TicketMessage message, const Actor &actor);
+    struct DeliveryChange
+    {
+        // NotAReply: a note or the customer's own message, which nobody delivers.
+        enum class Problem { None, NotFound, NotAReply } problem = Problem::None;
+        std::optional<TicketMessage> message;
+    };
+    // How delivering a public reply went, as the integration that delivers it reports.
+    DeliveryChange setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
+                               const QString &error, const Actor &actor);
 
     // Everyone a ticket can be assigned to (the enabled ones) and who is disabled, by name.
     QList<UserAccount> users();

@@ -10,6 +10,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+const QString kColumns =
+    u"SELECT id, ticket_id, author_kind, author, visibility, body, delivery, delivery_error, "
+    "draft_provider, draft_model, draft_edits, created_at FROM ticket_messages"_s;
+
 QVariant optionalText(const QString &text, bool present)
 {
     return present ? QVariant(SqlRow::text(text)) : QVariant(QMetaType::fromType<QString>());
@@ -77,9 +81,7 @@ QList<TicketMessage> MessageRepository::list(qint64 ticketId)
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT id, ticket_id, author_kind, author, visibility, body, delivery, "
-                  "delivery_error, draft_provider, draft_model, draft_edits, created_at "
-                  "FROM ticket_messages WHERE ticket_id = ? ORDER BY id"_s);
+    query.prepare(kColumns + u" WHERE ticket_id = ? ORDER BY id"_s);
     query.addBindValue(ticketId);
     StatementCache::exec(query, "read the ticket's messages");
     QList<TicketMessage> messages;
@@ -117,14 +119,29 @@ std::optional<TicketMessage> MessageRepository::add(TicketMessage message)
     return message;
 }
 
-bool MessageRepository::setDelivery(qint64 messageId, DeliveryStatus status, const QString &error)
+std::optional<TicketMessage> MessageRepository::find(qint64 ticketId, qint64 messageId)
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(kColumns + u" WHERE id = ? AND ticket_id = ?"_s);
+    query.addBindValue(messageId);
+    query.addBindValue(ticketId);
+    StatementCache::exec(query, "read the message");
+    if (!query.next())
+        return std::nullopt;
+    return message(query);
+}
+
+bool MessageRepository::setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
+                                    const QString &error)
 {
     QSqlQuery query(m_db);
     query.prepare(u"UPDATE ticket_messages SET delivery = ?, delivery_error = ? "
-                  "WHERE id = ? AND delivery IS NOT NULL"_s);
+                  "WHERE id = ? AND ticket_id = ? AND delivery IS NOT NULL"_s);
     query.addBindValue(QString(deliveryStatusName(status)));
     query.addBindValue(optionalText(error, status == DeliveryStatus::Failed && !error.isEmpty()));
     query.addBindValue(messageId);
+    query.addBindValue(ticketId);
     Transaction transaction(m_database);
     StatementCache::exec(query, "record the reply's delivery");
     const bool updated = query.numRowsAffected() == 1;

@@ -23,9 +23,12 @@ public:
     // A public reply from the team starts pending; any other message has no delivery. Null when
     // there is no such ticket. The message must be valid (validate()).
     std::optional<TicketMessage> add(TicketMessage message);
+    // One message of the ticket, or null.
+    std::optional<TicketMessage> find(qint64 ticketId, qint64 messageId);
     // Records how delivering a public reply went; error only for a failure. False when there is
-    // no such reply: no message of that id, a note, or a customer's message.
-    bool setDelivery(qint64 messageId, DeliveryStatus status, const QString &error = QString());
+    // no such reply on the ticket: no message of that id, a note, or a customer's message.
+    bool setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
+                     const QString &error = QString());
 
     // The statement add() stores a message with, for a writer that keeps its own prepared
     // statements (the importer), and how it binds one.

@@ -23,11 +23,15 @@ private Q_SLOTS:
     void invalidMessagesAreNamed();
     void unknownTicketIsNotFound();
     void addingNeedsTheRepliesScope();
+    void deliveringIntegrationReportsHowItWent();
+    void invalidDeliveryReportsAreNamed_data();
+    void invalidDeliveryReportsAreNamed();
     void answersMatchTheOpenApiDocument();
 
 private:
     qint64 post(const QString &text);
     HttpClient::Response addMessage(qint64 id, const QJsonObject &message);
+    HttpClient::Response report(qint64 id, qint64 messageId, const QByteArray &body);
 
     std::unique_ptr<RunningServer> m_server;
 };
@@ -54,6 +58,12 @@ HttpClient::Response TestApiMessages::addMessage(qint64 id, const QJsonObject &m
 {
     return m_server->client().postJson(u"/requests/%1/messages"_s.arg(id),
                                        QJsonDocument(message).toJson());
+}
+
+HttpClient::Response TestApiMessages::report(qint64 id, qint64 messageId, const QByteArray &body)
+{
+    return m_server->client().send("PATCH", u"/requests/%1/messages/%2"_s.arg(id).arg(messageId),
+                                   body, {{"Content-Type", "application/json"}});
 }
 
 void TestApiMessages::integrationAddsAndReadsTheConversation()
@@ -172,16 +182,91 @@ void TestApiMessages::addingNeedsTheRepliesScope()
     QCOMPARE(m_server->client().get(u"/requests/%1/messages"_s.arg(id)).status, 403);
 }
 
+// A mail gateway reads the pending replies, sends them, and says how it went.
+void TestApiMessages::deliveringIntegrationReportsHowItWent()
+{
+    const qint64 id = post(u"Printer"_s);
+    const qint64 reply = addMessage(id, {{u"body"_s, u"Unplug it."_s}}).json()[u"id"_s].toInteger();
+    const qint64 note = addMessage(id, {{u"visibility"_s, u"internal"_s}, {u"body"_s, u"Hm."_s}})
+                            .json()[u"id"_s]
+                            .toInteger();
+
+    HttpClient::Response failed =
+        report(id, reply, R"({"delivery":"failed","delivery_error":"550 mailbox unavailable"})");
+    QCOMPARE(failed.status, 200);
+    QCOMPARE(failed.json()[u"delivery"_s].toString(), u"failed"_s);
+    QCOMPARE(failed.json()[u"delivery_error"_s].toString(), u"550 mailbox unavailable"_s);
+    const HttpClient::Response delivered = report(id, reply, R"({"delivery":"delivered"})");
+    QCOMPARE(delivered.status, 200);
+    QCOMPARE(delivered.json()[u"delivery"_s].toString(), u"delivered"_s);
+    QVERIFY(!delivered.json().contains(u"delivery_error"_s));
+    const QJsonArray thread =
+        m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json()[u"messages"_s].toArray();
+    QCOMPARE(thread.at(0)[u"delivery"_s].toString(), u"delivered"_s);
+
+    // A note is nobody's to deliver; another ticket's message is not this ticket's.
+    const HttpClient::Response onNote = report(id, note, R"({"delivery":"delivered"})");
+    QCOMPARE(onNote.status, 409);
+    QCOMPARE(onNote.errorCode(), u"conflict"_s);
+    const qint64 other = post(u"Other"_s);
+    QCOMPARE(report(other, reply, R"({"delivery":"delivered"})").status, 404);
+    QCOMPARE(report(id, reply + 100, R"({"delivery":"delivered"})").status, 404);
+    QCOMPARE(m_server->client()
+                 .send("PATCH", u"/requests/%1/messages/x1"_s.arg(id), R"({"delivery":"failed"})",
+                       {{"Content-Type", "application/json"}})
+                 .status,
+             404);
+
+    // Reporting is the gateway's scope, not a reader's or a ticket writer's.
+    m_server->client().setBearerToken(
+        makeTestToken(m_server->database(), Scope::TicketsRead | Scope::TicketsWrite, u"crm"_s));
+    QCOMPARE(report(id, reply, R"({"delivery":"pending"})").status, 403);
+}
+
+void TestApiMessages::invalidDeliveryReportsAreNamed_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("nothing") << QByteArray("{}") << u"delivery"_s;
+    QTest::newRow("unknown status") << QByteArray(R"({"delivery":"sent"})") << u"delivery"_s;
+    QTest::newRow("reason without failure")
+        << QByteArray(R"({"delivery":"delivered","delivery_error":"x"})") << u"delivery_error"_s;
+    QTest::newRow("blank reason") << QByteArray(R"({"delivery":"failed","delivery_error":" "})")
+                                  << u"delivery_error"_s;
+    QTest::newRow("unknown field")
+        << QByteArray(R"({"delivery":"failed","body":"x"})") << u"body"_s;
+}
+
+void TestApiMessages::invalidDeliveryReportsAreNamed()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, field);
+    const qint64 id = post(u"Printer"_s);
+    const qint64 reply = addMessage(id, {{u"body"_s, u"Unplug it."_s}}).json()[u"id"_s].toInteger();
+    const HttpClient::Response response = report(id, reply, body);
+    QCOMPARE(response.status, 422);
+    QVERIFY2(response.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(field),
+             response.body.constData());
+    QCOMPARE(MessageRepository(m_server->database()).list(id).first().delivery,
+             DeliveryStatus::Pending);
+}
+
 void TestApiMessages::answersMatchTheOpenApiDocument()
 {
     const QJsonObject document = m_server->client().get(u"/openapi.json"_s).json();
     const qint64 id = post(u"Printer"_s);
     const HttpClient::Response added =
         addMessage(id, {{u"author"_s, u"customer"_s}, {u"body"_s, u"Still broken"_s}});
-    addMessage(id, {{u"body"_s, u"On our way"_s}});
+    const qint64 reply = addMessage(id, {{u"body"_s, u"On our way"_s}}).json()[u"id"_s].toInteger();
+    const HttpClient::Response failed =
+        report(id, reply, R"({"delivery":"failed","delivery_error":"timeout"})");
+    QCOMPARE(failed.status, 200);
     QStringList violations = OpenApiSchema::violations(
         added.json(), QJsonObject{{u"$ref"_s, u"#/components/schemas/Message"_s}}, document,
         u"message"_s);
+    violations += OpenApiSchema::violations(
+        failed.json(), QJsonObject{{u"$ref"_s, u"#/components/schemas/Message"_s}}, document,
+        u"reported"_s);
     violations +=
         OpenApiSchema::violations(m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json(),
                                   QJsonObject{{u"$ref"_s, u"#/components/schemas/Conversation"_s}},

@@ -1,5 +1,6 @@
 #include "apiserver.h"
 #include "classificationrepository.h"
+#include "messagerepository.h"
 #include "openapischema.h"
 #include "runningserver.h"
 #include "testclassifications.h"
@@ -678,7 +679,16 @@ void TestApiServer::openApiDocumentMatchesServedRoutes()
                      qPrintable(u"%1 %2 is documented but not served"_s.arg(method, path.key())));
             // And the live server really answers it (neither 404 nor 405).
             QString url = path.key();
-            url.replace(u"{id}"_s, QString::number(postText(u"probe"_s)));
+            const qint64 ticket = postText(u"probe"_s);
+            url.replace(u"{id}"_s, QString::number(ticket));
+            if (url.contains(u"{message}"_s)) {
+                TicketMessage reply;
+                reply.ticketId = ticket;
+                reply.body = u"probe"_s;
+                url.replace(
+                    u"{message}"_s,
+                    QString::number(MessageRepository(m_server->database()).add(reply)->id));
+            }
             const HttpClient::Response live =
                 client().send(method.toUpper().toLatin1(), url, "{\"text\": \"probe\"}",
                               {{"Content-Type", "application/json"}});

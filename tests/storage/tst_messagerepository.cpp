@@ -135,17 +135,22 @@ void TestMessageRepository::deliveryIsRecordedOnRepliesOnly()
     const qint64 noteId =
         messages.add(reply(id, u"Note"_s, MessageAuthor::Agent, MessageVisibility::Internal))->id;
 
-    QVERIFY(messages.setDelivery(replyId, DeliveryStatus::Failed, u"mailbox full"_s));
+    QVERIFY(messages.setDelivery(id, replyId, DeliveryStatus::Failed, u"mailbox full"_s));
     QCOMPARE(messages.list(id).at(0).delivery, DeliveryStatus::Failed);
     QCOMPARE(messages.list(id).at(0).deliveryError, u"mailbox full"_s);
     // A later success clears the failure's reason.
-    QVERIFY(messages.setDelivery(replyId, DeliveryStatus::Delivered, u"ignored"_s));
+    QVERIFY(messages.setDelivery(id, replyId, DeliveryStatus::Delivered, u"ignored"_s));
     QCOMPARE(messages.list(id).at(0).delivery, DeliveryStatus::Delivered);
     QCOMPARE(messages.list(id).at(0).deliveryError, QString());
 
-    QVERIFY(!messages.setDelivery(noteId, DeliveryStatus::Delivered));
+    QVERIFY(!messages.setDelivery(id, noteId, DeliveryStatus::Delivered));
     QCOMPARE(messages.list(id).at(1).delivery, std::nullopt);
-    QVERIFY(!messages.setDelivery(replyId + 1000, DeliveryStatus::Delivered));
+    QVERIFY(!messages.setDelivery(id, replyId + 1000, DeliveryStatus::Delivered));
+    // A message is reached through its own ticket only.
+    const qint64 other = ticket(u"Another"_s);
+    QVERIFY(!messages.setDelivery(other, replyId, DeliveryStatus::Failed));
+    QCOMPARE(messages.find(id, replyId)->delivery, DeliveryStatus::Delivered);
+    QCOMPARE(messages.find(other, replyId), std::nullopt);
 }
 
 void TestMessageRepository::aDraftsOriginIsKept()
