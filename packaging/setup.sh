@@ -61,9 +61,10 @@ test)
     run_tests "$build_dir"
     sanitize_build
     # Any report fails the test that caused it: leaks at exit, and UBSan aborts (the build makes
-    # every check fatal); a stack for each.
+    # every check fatal); a stack for each. tests/lsan.supp says which third-party leaks are not
+    # ours.
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        run_tests "$sanitize_dir"
+        LSAN_OPTIONS="suppressions=$root/tests/lsan.supp" run_tests "$sanitize_dir"
     bash "$root/tests/fuzz/run.sh" "$sanitize_dir" "${FUZZ_SECONDS:-60}"
     ;;
 *)
