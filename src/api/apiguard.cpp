@@ -152,7 +152,7 @@ ApiGuard::authorize(const HttpRequest &request, const QHostAddress &client, Scop
                                                    QByteArray(scope.data(), scope.size()) + '"'))});
         return error;
     }
-    Authorized authorized{Actor::integration(grant.name), {}};
+    Authorized authorized{Actor::integration(grant.name), grant.scopes, {}};
     if (isLimited(client)) {
         const RateLimiter::Decision decision = m_tokenLimiter.check(QString::number(grant.tokenId));
         if (!decision.allowed) {

@@ -52,6 +52,8 @@ public:
     struct Authorized
     {
         Actor actor;
+        // Everything the token may do, for answers that depend on more than the needed scope.
+        Scopes scopes;
         // The token's RateLimit headers, for the answer.
         QList<std::pair<QByteArray, QByteArray>> headers;
     };

@@ -204,8 +204,10 @@ matchRoute(QByteArrayView path, const QList<QLatin1String> &patterns)
         QStringList arguments;
         bool matches = true;
         for (qsizetype i = 0; i < wanted.size() && matches; ++i) {
-            if (wanted.at(i).startsWith('{'))
+            if (wanted.at(i).startsWith('{') && !segments.at(i).isEmpty())
                 arguments.append(QUrl::fromPercentEncoding(segments.at(i).toByteArray()));
+            else if (wanted.at(i).startsWith('{'))
+                matches = false;
             else
                 matches = wanted.at(i) == segments.at(i);
         }
@@ -564,15 +566,17 @@ ApiResult ApiServer::dispatch(const HttpRequest &request, QLatin1String path,
               pathArguments.value(0),
               pathArguments.value(1),
               {},
-              Actor::system(QStringLiteral("anonymous"))};
+              Actor::system(QStringLiteral("anonymous")),
+              {}};
     QList<std::pair<QByteArray, QByteArray>> rateLimitHeaders;
     if (endpoint->scope) {
         try {
             auto authorized = m_guard->authorize(request, client, *endpoint->scope);
             if (auto *error = std::get_if<ApiError>(&authorized))
                 return std::move(*error);
-            auto &[actor, headers] = std::get<ApiGuard::Authorized>(authorized);
+            auto &[actor, scopes, headers] = std::get<ApiGuard::Authorized>(authorized);
             call.actor = std::move(actor);
+            call.scopes = scopes;
             rateLimitHeaders = std::move(headers);
         } catch (const StorageError &error) {
             qCWarning(lcApi) << "Could not check a token:" << error.message();
@@ -722,7 +726,9 @@ ApiResult ApiServer::getRequestHistory(const Call &call)
 
 ApiResult ApiServer::listMessages(const Call &call)
 {
-    return m_messages->list(call.pathArgument);
+    // Internal notes are the team's: a token that may only read tickets (a customer portal, a
+    // dashboard) sees what the customer sees.
+    return m_messages->list(call.pathArgument, call.scopes.testFlag(Scope::RepliesWrite));
 }
 
 ApiResult ApiServer::addMessage(const Call &call)

@@ -78,8 +78,9 @@ private:
         QString pathArgument;
         QString messageArgument;
         QJsonObject json;
-        // Who the credential says is acting; the system for open endpoints.
+        // Who the credential says is acting, and what it may do; the system for open endpoints.
         Actor actor;
+        Scopes scopes;
     };
     using Handler = ApiResult (ApiServer::*)(const Call &);
     struct Endpoint

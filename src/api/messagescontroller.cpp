@@ -8,14 +8,19 @@ MessagesController::MessagesController(TicketSession &tickets)
     : m_tickets(tickets)
 {}
 
-ApiResult MessagesController::list(const QString &id)
+ApiResult MessagesController::list(const QString &id, bool withInternalNotes)
 {
     const std::optional<qint64> ticketId = RequestsController::ticketId(id);
     if (!ticketId || !m_tickets.find(*ticketId))
         return RequestsController::unknownTicket(id);
-    return ApiReply{MessageJson::toJson(*ticketId, m_tickets.messages(*ticketId)),
-                    QHttpServerResponse::StatusCode::Ok,
-                    {}};
+    QList<TicketMessage> messages = m_tickets.messages(*ticketId);
+    if (!withInternalNotes) {
+        messages.removeIf([](const TicketMessage &message) {
+            return message.visibility == MessageVisibility::Internal;
+        });
+    }
+    return ApiReply{
+        MessageJson::toJson(*ticketId, messages), QHttpServerResponse::StatusCode::Ok, {}};
 }
 
 ApiResult MessagesController::add(const QString &id, const QJsonObject &body, const Actor &actor)

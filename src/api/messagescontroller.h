@@ -14,7 +14,8 @@ class MessagesController final
 public:
     explicit MessagesController(TicketSession &tickets);
 
-    ApiResult list(const QString &id);
+    // With internal notes only for who may write to conversations.
+    ApiResult list(const QString &id, bool withInternalNotes);
     ApiResult add(const QString &id, const QJsonObject &body, const Actor &actor);
     // PATCH /requests/{id}/messages/{message}: how delivering a public reply went.
     ApiResult setDelivery(const QString &id, const QString &messageId, const QJsonObject &body,

@@ -180,16 +180,20 @@ QList<TicketMessage> TicketSession::messages(qint64 ticketId)
 std::optional<TicketMessage> TicketSession::addMessage(TicketMessage message, const Actor &actor)
 {
     // Who wrote it is the session's to say, not the caller's: a customer has no name here, and
-    // a user or token is the actor.
-    if (message.author == MessageAuthor::Customer)
+    // otherwise a person is an agent and anything else an integration.
+    if (message.author == MessageAuthor::Customer) {
         message.authorName.clear();
-    else
+    } else {
+        message.author =
+            actor.kind == Actor::Kind::User ? MessageAuthor::Agent : MessageAuthor::Integration;
         message.authorName = actor.name;
+    }
     std::optional<TicketMessage> stored = m_messages.add(std::move(message));
     if (stored) {
         qCInfo(lcService).noquote()
             << actor.displayName() << "added a" << messageVisibilityName(stored->visibility)
             << messageAuthorName(stored->author) << "message to ticket" << stored->ticketId;
+        m_service.ticketsChangedHere();
     }
     return stored;
 }
@@ -208,6 +212,7 @@ TicketSession::DeliveryChange TicketSession::setDelivery(qint64 ticketId, qint64
     result.message = m_messages.find(ticketId, messageId);
     qCInfo(lcService).noquote() << actor.displayName() << "reported reply" << messageId
                                 << "of ticket" << ticketId << deliveryStatusName(status);
+    m_service.ticketsChangedHere();
     return result;
 }
 

@@ -585,7 +585,8 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
     StatementCache::exec(meta, "store the imported ticket's dataset fields");
     meta.finish();
     // The dataset's answer is the reply the customer got: the conversation's first agent reply,
-    // delivered long ago. An answer that is no readable plain text stays a dataset field only.
+    // delivered long ago. Whatever it holds, as migration 0011 does for earlier imports: it is
+    // the dataset's text, not input to check.
     TicketMessage reply;
     reply.ticketId = ticket.id;
     reply.author = MessageAuthor::Agent;
@@ -594,7 +595,7 @@ bool TicketRepository::createImported(const TicketDraft &draft, const QByteArray
     reply.body = draft.dataset->answer;
     reply.delivery = DeliveryStatus::Delivered;
     reply.createdAt = ticket.createdAt;
-    if (reply.validate().isEmpty()) {
+    if (!reply.body.isEmpty()) {
         QSqlQuery &insertReply = prepared(MessageRepository::insertStatement());
         MessageRepository::bindInsert(insertReply, reply);
         StatementCache::exec(insertReply, "store the imported ticket's answer");

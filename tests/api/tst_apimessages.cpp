@@ -156,6 +156,12 @@ void TestApiMessages::invalidMessagesAreNamed()
 
 void TestApiMessages::unknownTicketIsNotFound()
 {
+    // An empty segment is no id.
+    QCOMPARE(m_server->client()
+                 .send("PATCH", u"/requests/1/messages/"_s, R"({"delivery":"failed"})",
+                       {{"Content-Type", "application/json"}})
+                 .status,
+             404);
     for (const QString &path : {u"/requests/999/messages"_s, u"/requests/+1/messages"_s}) {
         QCOMPARE(m_server->client().get(path).status, 404);
         const HttpClient::Response added = m_server->client().postJson(path, R"({"body":"hi"})");
@@ -178,8 +184,16 @@ void TestApiMessages::addingNeedsTheRepliesScope()
     m_server->client().setBearerToken(
         makeTestToken(m_server->database(), Scope::RepliesWrite, u"mail-gateway"_s));
     QCOMPARE(addMessage(id, {{u"body"_s, u"Hello"_s}}).status, 201);
+    QCOMPARE(addMessage(id, {{u"visibility"_s, u"internal"_s}, {u"body"_s, u"VIP"_s}}).status, 201);
     // Reading the conversation is reading tickets.
     QCOMPARE(m_server->client().get(u"/requests/%1/messages"_s.arg(id)).status, 403);
+    // A token that only reads tickets (a customer portal) sees what the customer sees.
+    m_server->client().setBearerToken(
+        makeTestToken(m_server->database(), Scope::TicketsRead, u"portal"_s));
+    const QJsonArray seen =
+        m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json()[u"messages"_s].toArray();
+    QCOMPARE(seen.size(), 1);
+    QCOMPARE(seen.at(0)[u"body"_s].toString(), u"Hello"_s);
 }
 
 // A mail gateway reads the pending replies, sends them, and says how it went.
