@@ -59,6 +59,10 @@ struct Ticket
     std::optional<ClassificationJob> job;
     // The user who holds the ticket; empty when nobody does.
     QString assignee;
+    // Whom a reply goes to (an e-mail address or an integration's customer id) and the thread it
+    // continues there, as the integration that filed the ticket said; empty when not known.
+    QString requester;
+    QString threadRef;
     // Goes up with every change to what the ticket says (status, category, assignee,
     // classification): its ETag, which a conditional change must name.
     qint64 version = 1;

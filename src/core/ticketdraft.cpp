@@ -2,6 +2,8 @@
 
 #include "plaintext.h"
 
+#include <algorithm>
+
 TicketDraft TicketDraft::fromText(const QString &text, TicketSource source)
 {
     TicketDraft draft;
@@ -52,5 +54,24 @@ FieldErrors TicketDraft::validate() const
     }
     if (const QString problem = PlainText::problemWith(body, kMaxBodyLength); !problem.isEmpty())
         errors.append({bodyField, problem});
+    // Addresses and ids, read by machines: one line, where a line break could forge a mail header.
+    const auto checkReference = [&errors](const QString &value, const QString &field,
+                                          int maxLength) {
+        if (value.isNull())
+            return;
+        const bool hasControl = std::any_of(value.begin(), value.end(), [](QChar c) {
+            return c.category() == QChar::Other_Control;
+        });
+        if (!QStringView(value).isValidUtf16())
+            errors.append({field, QStringLiteral("must be valid Unicode text")});
+        else if (hasControl)
+            errors.append({field, QStringLiteral("must be one line without control characters")});
+        else if (PlainText::isBlank(value))
+            errors.append({field, QStringLiteral("must not be blank; leave it out instead")});
+        else if (characterCount(value) > maxLength)
+            errors.append({field, QStringLiteral("must be at most %1 characters").arg(maxLength)});
+    };
+    checkReference(requester, QStringLiteral("requester"), kMaxRequesterLength);
+    checkReference(threadRef, QStringLiteral("thread_ref"), kMaxThreadRefLength);
     return errors;
 }

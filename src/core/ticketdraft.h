@@ -12,12 +12,18 @@ struct TicketDraft
 {
     static constexpr int kMaxSubjectLength = 200;
     static constexpr int kMaxBodyLength = 20000;
+    // An e-mail address is at most 254 characters (RFC 5321); a message id or CRM key fits too.
+    static constexpr int kMaxRequesterLength = 254;
+    static constexpr int kMaxThreadRefLength = 998;
 
     QString subject;
     QString body;
     TicketForm form = TicketForm::Text;
     TicketSource source = TicketSource::Api;
     std::optional<DatasetInfo> dataset;
+    // Optional; see Ticket.
+    QString requester;
+    QString threadRef;
     // Set only by imports, which spread historic tickets over past days; otherwise "now".
     std::optional<QDateTime> createdAt;
 

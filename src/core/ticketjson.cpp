@@ -93,6 +93,15 @@ void TicketJson::write(JsonWriter &writer, const Ticket &ticket)
         writer.null();
     else
         writer.value(ticket.assignee);
+    const auto textOrNull = [&writer](QLatin1String key, const QString &value) {
+        writer.key(key);
+        if (value.isEmpty())
+            writer.null();
+        else
+            writer.value(value);
+    };
+    textOrNull(JsonKey::requester, ticket.requester);
+    textOrNull(JsonKey::threadRef, ticket.threadRef);
     writer.key(JsonKey::classification);
     writeClassification(writer, ticket);
     writer.endObject();
@@ -132,8 +141,11 @@ Validated<TicketDraft> TicketJson::draftFromJson(const QJsonObject &object, Tick
     FieldErrors errors;
     for (auto it = object.begin(); it != object.end(); ++it) {
         const QString key = it.key();
-        if (key != JsonKey::text && key != JsonKey::subject && key != JsonKey::body)
+        if (key != JsonKey::text && key != JsonKey::subject && key != JsonKey::body &&
+            key != JsonKey::requester && key != JsonKey::threadRef)
             errors.append({key, QStringLiteral("is not a known field")});
+        else if (it.value().isNull() && (key == JsonKey::requester || key == JsonKey::threadRef))
+            continue; // the same as leaving it out
         else if (!it.value().isString())
             errors.append({key, QStringLiteral("must be a string")});
     }
@@ -162,6 +174,16 @@ Validated<TicketDraft> TicketJson::draftFromJson(const QJsonObject &object, Tick
         hasText ? TicketDraft::fromText(object.value(JsonKey::text).toString(), source)
                 : TicketDraft::fromSubjectAndBody(object.value(JsonKey::subject).toString(),
                                                   object.value(JsonKey::body).toString(), source);
+    // Not null even when empty, so that validate() refuses an empty one rather than skip it.
+    const auto reference = [&object](QLatin1String key) {
+        const QJsonValue value = object.value(key);
+        if (!value.isString())
+            return QString();
+        const QString text = value.toString();
+        return text.isNull() ? QStringLiteral("") : text;
+    };
+    draft.requester = reference(JsonKey::requester);
+    draft.threadRef = reference(JsonKey::threadRef);
     for (const FieldError &error : draft.validate()) {
         if (object.value(error.field).isString())
             errors.append(error);

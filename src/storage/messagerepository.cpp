@@ -67,7 +67,7 @@ void MessageRepository::bindInsert(QSqlQuery &query, const TicketMessage &messag
     query.bindValue(4, SqlRow::text(message.body));
     query.bindValue(5, message.delivery ? QVariant(QString(deliveryStatusName(*message.delivery)))
                                         : QVariant(QMetaType::fromType<QString>()));
-    query.bindValue(6, optionalText(message.deliveryError, !message.deliveryError.isEmpty()));
+    query.bindValue(6, SqlRow::textOrNull(message.deliveryError));
     query.bindValue(7, optionalText(message.draft ? message.draft->provider : QString(),
                                     message.draft.has_value()));
     query.bindValue(8, optionalText(message.draft ? message.draft->model : QString(),

@@ -160,13 +160,16 @@ std::optional<SqlDialect::BatchSql> PostgresDialect::batchSql() const
     sql.insertTickets = QStringLiteral(
         "WITH input AS ("
         " SELECT nextval(pg_get_serial_sequence('tickets', 'id')) AS id, u.*"
-        " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])"
-        " WITH ORDINALITY AS u(subject, body, form, source, created_at, search_words, n)"
+        " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],"
+        " ?::text[], ?::text[])"
+        " WITH ORDINALITY AS u(subject, body, form, source, created_at, search_words, requester,"
+        " thread_ref, n)"
         " ORDER BY u.n),"
         " stored AS ("
         " INSERT INTO tickets (id, subject, body, form, source, status, created_at, updated_at,"
-        " search_words)"
-        " SELECT id, subject, body, form, source, 'open', created_at, ?::bigint, search_words"
+        " search_words, requester, thread_ref)"
+        " SELECT id, subject, body, form, source, 'open', created_at, ?::bigint, search_words,"
+        " NULLIF(requester, ''), NULLIF(thread_ref, '')"
         " FROM input ORDER BY n)"
         " SELECT n, id FROM input");
     sql.insertKeys =

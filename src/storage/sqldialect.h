@@ -59,9 +59,9 @@ public:
         // Rows (key, request_hash, ticket_id) for the stored ones among keys[] created at or
         // after the second parameter.
         QString lookupKeys;
-        // Binds subject[], body[], form[], source[], created_at[], search_words[] and then
-        // updated_at; stores tickets with status 'open' and returns rows (n, id), n the 1-based
-        // position of the row in the arrays.
+        // Binds subject[], body[], form[], source[], created_at[], search_words[], requester[],
+        // thread_ref[] (empty for NULL) and then updated_at; stores tickets with status 'open' and
+        // returns rows (n, id), n the 1-based position of the row in the arrays.
         QString insertTickets;
         // Binds key[], request_hash[], ticket_id[], created_at[]; replaces expired keys.
         QString insertKeys;

@@ -35,6 +35,11 @@ public:
     {
         return value.isNull() ? QStringLiteral("") : value;
     }
+    // For optional text columns, where empty means not known.
+    static QVariant textOrNull(const QString &value)
+    {
+        return value.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(value);
+    }
 
     // The select list that ticket() reads; append WHERE/ORDER BY.
     static const QString &selectTickets();
@@ -80,6 +85,10 @@ template<typename Columns> Ticket SqlRow::ticket(const Columns &row)
     ticket.version = row.integer(kVersion);
     if (!row.isNull(kVersion + 1))
         ticket.assignee = row.text(kVersion + 1);
+    if (!row.isNull(kVersion + 2))
+        ticket.requester = row.text(kVersion + 2);
+    if (!row.isNull(kVersion + 3))
+        ticket.threadRef = row.text(kVersion + 3);
     return ticket;
 }
 

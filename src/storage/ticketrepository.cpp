@@ -243,20 +243,23 @@ Ticket TicketRepository::insert(const TicketDraft &draft)
     QSqlQuery &query =
         prepared(storesSearchWords
                      ? QStringLiteral("INSERT INTO tickets (subject, body, form, source, status, "
-                                      "created_at, updated_at, search_words) "
-                                      "VALUES (?, ?, ?, ?, 'open', ?, ?, ?)")
+                                      "created_at, updated_at, requester, thread_ref, "
+                                      "search_words) "
+                                      "VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)")
                      : QStringLiteral("INSERT INTO tickets (subject, body, form, source, status, "
-                                      "created_at, updated_at) "
-                                      "VALUES (?, ?, ?, ?, 'open', ?, ?)"));
+                                      "created_at, updated_at, requester, thread_ref) "
+                                      "VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)"));
     query.bindValue(0, SqlRow::text(draft.subject));
     query.bindValue(1, SqlRow::text(draft.body));
     query.bindValue(2, QString(ticketFormName(draft.form)));
     query.bindValue(3, QString(ticketSourceName(draft.source)));
     query.bindValue(4, createdAt);
     query.bindValue(5, now);
+    query.bindValue(6, SqlRow::textOrNull(draft.requester));
+    query.bindValue(7, SqlRow::textOrNull(draft.threadRef));
     if (storesSearchWords)
         query.bindValue(
-            6, SqlRow::text(SearchText::normalised(QString(draft.subject + u'\n' + draft.body))));
+            8, SqlRow::text(SearchText::normalised(QString(draft.subject + u'\n' + draft.body))));
     StatementCache::exec(query, "store the ticket");
     const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
@@ -274,6 +277,8 @@ Ticket TicketRepository::storedTicket(const TicketDraft &draft, qint64 id, qint6
     ticket.body = draft.body;
     ticket.form = draft.form;
     ticket.source = draft.source;
+    ticket.requester = draft.requester;
+    ticket.threadRef = draft.threadRef;
     ticket.createdAt = Timestamps::fromMs(createdAtMs);
     ticket.updatedAt = Timestamps::fromMs(nowMs);
     // The insert trigger queued it for classification.
@@ -451,7 +456,7 @@ TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const Q
     // The tickets to insert, by position in tickets; and the ones that replay a key.
     QList<qsizetype> newRows;
     QList<std::pair<qsizetype, Known>> replays;
-    QStringList subjects, bodies, forms, sources, createdAts, searchWords;
+    QStringList subjects, bodies, forms, sources, createdAts, searchWords, requesters, threadRefs;
     for (qsizetype i = 0; i < tickets.size(); ++i) {
         const NewTicket &ticket = tickets.at(i);
         if (!ticket.idempotencyKey.isEmpty()) {
@@ -475,6 +480,8 @@ TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const Q
             QString::number(draft.createdAt ? Timestamps::toMs(*draft.createdAt) : now));
         searchWords.append(
             SqlRow::text(SearchText::normalised(QString(draft.subject + u'\n' + draft.body))));
+        requesters.append(draft.requester);
+        threadRefs.append(draft.threadRef);
     }
 
     if (!newRows.isEmpty()) {
@@ -485,7 +492,9 @@ TicketRepository::createAsSetUnderLocks(const QList<NewTicket> &tickets, const Q
         insertTickets.bindValue(3, sql.array(sources));
         insertTickets.bindValue(4, sql.array(createdAts));
         insertTickets.bindValue(5, sql.array(searchWords));
-        insertTickets.bindValue(6, now);
+        insertTickets.bindValue(6, sql.array(requesters));
+        insertTickets.bindValue(7, sql.array(threadRefs));
+        insertTickets.bindValue(8, now);
         StatementCache::exec(insertTickets, "store the tickets");
         qsizetype stored = 0;
         while (insertTickets.next()) {

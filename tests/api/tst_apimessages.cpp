@@ -19,6 +19,7 @@ private Q_SLOTS:
     void cleanup();
     void integrationAddsAndReadsTheConversation();
     void importedAnswerIsListed();
+    void ticketKnowsWhomToAnswer();
     void invalidMessagesAreNamed_data();
     void invalidMessagesAreNamed();
     void unknownTicketIsNotFound();
@@ -117,6 +118,32 @@ void TestApiMessages::importedAnswerIsListed()
     QCOMPARE(thread.at(0)[u"author"_s][u"kind"_s].toString(), u"agent"_s);
     QCOMPARE(thread.at(0)[u"delivery"_s].toString(), u"delivered"_s);
     QCOMPARE(thread.at(0)[u"body"_s].toString(), u"We refunded the second charge."_s);
+}
+
+void TestApiMessages::ticketKnowsWhomToAnswer()
+{
+    const QJsonObject document = m_server->client().get(u"/openapi.json"_s).json();
+    const HttpClient::Response created = m_server->client().postJson(
+        u"/requests"_s, R"({"text": "Where is my parcel?", "requester": "ann@example.com",)"
+                        R"( "thread_ref": "<a1@mail.example.com>"})");
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.json().value(u"requester"_s).toString(), u"ann@example.com"_s);
+    const qint64 id = created.json().value(u"id"_s).toInteger();
+    const QJsonObject read = m_server->client().get(u"/requests/%1"_s.arg(id)).json();
+    QCOMPARE(read.value(u"requester"_s).toString(), u"ann@example.com"_s);
+    QCOMPARE(read.value(u"thread_ref"_s).toString(), u"<a1@mail.example.com>"_s);
+    const QStringList violations = OpenApiSchema::violations(
+        read, QJsonObject{{u"$ref"_s, u"#/components/schemas/Ticket"_s}}, document, u"ticket"_s);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
+
+    const HttpClient::Response forged = m_server->client().postJson(
+        u"/requests"_s, R"({"text": "hi", "requester": "a@b.c\r\nBcc: all@example.com"})");
+    QCOMPARE(forged.status, 422);
+    QVERIFY(
+        forged.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().contains(u"requester"_s));
+    const QJsonObject page = m_server->client().get(u"/requests"_s).json();
+    QCOMPARE(page.value(u"total"_s).toInteger(), 1); // nothing of the refused one was stored
+    QVERIFY(page[u"items"_s][0].toObject().contains(u"thread_ref"_s));
 }
 
 void TestApiMessages::invalidMessagesAreNamed_data()

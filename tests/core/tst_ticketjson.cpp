@@ -64,6 +64,9 @@ private Q_SLOTS:
     void draftFromJson();
     void draftFromJsonKeepsSource();
     void draftErrorsHaveMessages();
+    void draftWhomToAnswer_data();
+    void draftWhomToAnswer();
+    void ticketWhomToAnswer();
     void ticketFields();
     void ticketEnumNames_data();
     void ticketEnumNames();
@@ -185,15 +188,84 @@ void TestTicketJson::draftErrorsHaveMessages()
         QVERIFY2(!error.message.isEmpty(), qPrintable(error.field));
 }
 
+void TestTicketJson::draftWhomToAnswer_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QStringList>("expectedFields");
+    QTest::addColumn<QString>("requester");
+    QTest::addColumn<QString>("threadRef");
+
+    const QStringList none;
+    QTest::newRow("both") << R"({"text": "hi", "requester": "ann@example.com",)"
+                             R"( "thread_ref": "<a1@mail.example.com>"})"_ba
+                          << none << u"ann@example.com"_s << u"<a1@mail.example.com>"_s;
+    QTest::newRow("neither") << R"({"text": "hi"})"_ba << none << QString() << QString();
+    QTest::newRow("null is left out")
+        << R"({"text": "hi", "requester": null, "thread_ref": null})"_ba << none << QString()
+        << QString();
+    QTest::newRow("with subject and body")
+        << R"({"subject": "s", "body": "b", "requester": "crm:4711"})"_ba << none << u"crm:4711"_s
+        << QString();
+    QTest::newRow("empty") << R"({"text": "hi", "requester": ""})"_ba << QStringList{u"requester"_s}
+                           << QString() << QString();
+    QTest::newRow("blank") << R"({"text": "hi", "thread_ref": "  "})"_ba
+                           << QStringList{u"thread_ref"_s} << QString() << QString();
+    // A line break in an address would let a relay write a header of its own.
+    QTest::newRow("line break") << R"({"text": "hi", "requester": "a@b.c\nBcc: x@y.z"})"_ba
+                                << QStringList{u"requester"_s} << QString() << QString();
+    QTest::newRow("tab") << R"({"text": "hi", "thread_ref": "a\tb"})"_ba
+                         << QStringList{u"thread_ref"_s} << QString() << QString();
+    QTest::newRow("a number") << R"({"text": "hi", "requester": 42})"_ba
+                              << QStringList{u"requester"_s} << QString() << QString();
+    QTest::newRow("requester too long")
+        << (R"({"text": "hi", "requester": ")" + QByteArray(255, 'r') + R"("})")
+        << QStringList{u"requester"_s} << QString() << QString();
+    QTest::newRow("requester at limit")
+        << (R"({"text": "hi", "requester": ")" + QByteArray(254, 'r') + R"("})") << none
+        << QString(254, u'r') << QString();
+    QTest::newRow("thread too long")
+        << (R"({"text": "hi", "thread_ref": ")" + QByteArray(999, 't') + R"("})")
+        << QStringList{u"thread_ref"_s} << QString() << QString();
+}
+
+void TestTicketJson::draftWhomToAnswer()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QStringList, expectedFields);
+    QFETCH(QString, requester);
+    QFETCH(QString, threadRef);
+
+    const Validated<TicketDraft> result =
+        TicketJson::draftFromJson(parseObject(json), TicketSource::Api);
+    QCOMPARE(errorFields(result.errors), expectedFields);
+    if (!expectedFields.isEmpty())
+        return;
+    QCOMPARE(result.value.requester, requester);
+    QCOMPARE(result.value.threadRef, threadRef);
+}
+
+void TestTicketJson::ticketWhomToAnswer()
+{
+    Ticket ticket = sampleTicket();
+    ticket.requester = u"ann@example.com"_s;
+    ticket.threadRef = u"<a1@mail.example.com>"_s;
+    const QJsonObject json = ticketJsonOf(ticket);
+    QCOMPARE(json.value(u"requester"_s).toString(), ticket.requester);
+    QCOMPARE(json.value(u"thread_ref"_s).toString(), ticket.threadRef);
+}
+
 void TestTicketJson::ticketFields()
 {
     const QJsonObject json = ticketJsonOf(sampleTicket());
 
-    QCOMPARE(sortedKeys(json),
-             (QStringList{u"assignee"_s, u"body"_s, u"category"_s, u"classification"_s,
-                          u"created_at"_s, u"dataset"_s, u"form"_s, u"id"_s, u"needs_review"_s,
-                          u"source"_s, u"status"_s, u"subject"_s, u"updated_at"_s}));
+    QCOMPARE(
+        sortedKeys(json),
+        (QStringList{u"assignee"_s, u"body"_s, u"category"_s, u"classification"_s, u"created_at"_s,
+                     u"dataset"_s, u"form"_s, u"id"_s, u"needs_review"_s, u"requester"_s,
+                     u"source"_s, u"status"_s, u"subject"_s, u"thread_ref"_s, u"updated_at"_s}));
     QVERIFY(json.value(u"assignee"_s).isNull());
+    QVERIFY(json.value(u"requester"_s).isNull());
+    QVERIFY(json.value(u"thread_ref"_s).isNull());
     QVERIFY(json.value(u"id"_s).isDouble());
     QCOMPARE(json.value(u"id"_s).toInteger(), 9'000'000'001);
     QCOMPARE(json.value(u"subject"_s).toString(), u"Invoice twice"_s);

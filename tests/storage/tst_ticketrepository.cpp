@@ -31,6 +31,7 @@ private Q_SLOTS:
 
     void createdTicketIsFoundAgain();
     void emptySubjectIsKept();
+    void whomToAnswerIsKept();
     void unknownIdIsNotFound();
     void listIsNewestFirst();
     void pagesCoverEveryTicketOnce_data();
@@ -131,6 +132,38 @@ void TestTicketRepository::emptySubjectIsKept()
     QVERIFY(found);
     QVERIFY(found->subject.isEmpty());
     QCOMPARE(found->text(), u"Body only"_s);
+}
+
+void TestTicketRepository::whomToAnswerIsKept()
+{
+    TicketDraft answerable = TicketDraft::fromText(u"Where is my parcel?"_s, TicketSource::Api);
+    answerable.requester = u"ann@example.com"_s;
+    answerable.threadRef = u"<a1@mail.example.com>"_s;
+    const TicketDraft anonymous = TicketDraft::fromText(u"No address"_s, TicketSource::Api);
+    const Ticket single = m_tickets->create(answerable);
+    // The batch path is its own SQL on PostgreSQL.
+    const QList<TicketRepository::IdempotentCreate> batch =
+        m_tickets->createAll({{answerable, {}, {}}, {anonymous, {}, {}}});
+    QCOMPARE(batch.size(), 2);
+    QVERIFY(batch.at(0).ticket && batch.at(1).ticket);
+
+    for (const qint64 id : {single.id, batch.at(0).ticket->id}) {
+        const std::optional<Ticket> found = m_tickets->find(id);
+        QVERIFY(found);
+        QCOMPARE(found->requester, answerable.requester);
+        QCOMPARE(found->threadRef, answerable.threadRef);
+    }
+    QCOMPARE(batch.at(0).ticket->requester, answerable.requester);
+    const std::optional<Ticket> unknown = m_tickets->find(batch.at(1).ticket->id);
+    QVERIFY(unknown);
+    QVERIFY(unknown->requester.isEmpty());
+    QVERIFY(unknown->threadRef.isEmpty());
+    // Not known is NULL, not an empty text that a relay might take for an address.
+    QSqlQuery nulls(m_temporary->database().connection());
+    QVERIFY(nulls.exec(u"SELECT COUNT(*) FROM tickets WHERE requester IS NULL "
+                       "AND thread_ref IS NULL"_s));
+    QVERIFY(nulls.next());
+    QCOMPARE(nulls.value(0).toLongLong(), 1);
 }
 
 void TestTicketRepository::unknownIdIsNotFound()

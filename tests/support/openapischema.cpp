@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 
@@ -14,6 +15,20 @@ QStringList OpenApiSchema::violations(const QJsonValue &value, QJsonObject schem
         const QString ref = schema.value(u"$ref"_s).toString();
         schema = document[u"components"_s][u"schemas"_s][ref.section(u'/', -1)].toObject();
     }
+    for (const QString &choice : {u"oneOf"_s, u"anyOf"_s}) {
+        const QJsonArray alternatives = schema.value(choice).toArray();
+        if (alternatives.isEmpty())
+            continue;
+        int matching = 0;
+        for (const QJsonValue &alternative : alternatives)
+            matching += violations(value, alternative.toObject(), document, path).isEmpty();
+        if (matching == 0 || (choice == u"oneOf"_s && matching > 1))
+            return {path + u": matches %1 of the %2 alternatives"_s.arg(matching).arg(choice)};
+        return {};
+    }
+    if (const QJsonArray allowed = schema.value(u"enum"_s).toArray();
+        !allowed.isEmpty() && !allowed.contains(value))
+        return {path + u": not one of the enum's values"_s};
     QStringList types;
     const QJsonValue type = schema.value(u"type"_s);
     if (type.isArray()) {
@@ -59,7 +74,16 @@ QStringList OpenApiSchema::violations(const QJsonValue &value, QJsonObject schem
         if (number < schema.value(u"minimum"_s).toDouble(-INFINITY) ||
             number > schema.value(u"maximum"_s).toDouble(INFINITY))
             found.append(path + u": %1"_s.arg(number));
-    } else if (!(value.isString() && types.contains(u"string"_s))) {
+    } else if (value.isString() && types.contains(u"string"_s)) {
+        const QString text = value.toString();
+        // JSON Schema counts code points.
+        const qsizetype characters =
+            text.size() -
+            std::count_if(text.begin(), text.end(), [](QChar c) { return c.isLowSurrogate(); });
+        if (characters < schema.value(u"minLength"_s).toInt(0) ||
+            characters > schema.value(u"maxLength"_s).toInt(INT_MAX))
+            found.append(path + u": %1 characters"_s.arg(characters));
+    } else if (!(value.isBool() && types.contains(u"boolean"_s))) {
         found.append(path + u": not of type "_s + types.join(u'|'));
     }
     return found;
