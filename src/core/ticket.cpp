@@ -4,9 +4,10 @@
 
 namespace {
 
-const EnumNameTable<TicketStatus, 4> kStatusNames{{
+const EnumNameTable<TicketStatus, 5> kStatusNames{{
     {TicketStatus::Open, QLatin1String("open")},
     {TicketStatus::InProgress, QLatin1String("in_progress")},
+    {TicketStatus::Waiting, QLatin1String("waiting")},
     {TicketStatus::Resolved, QLatin1String("resolved")},
     {TicketStatus::Closed, QLatin1String("closed")},
 }};

@@ -9,9 +9,12 @@
 #include <array>
 #include <optional>
 
-enum class TicketStatus { Open, InProgress, Resolved, Closed };
-inline constexpr std::array<TicketStatus, 4> kAllTicketStatuses{
-    TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Resolved, TicketStatus::Closed};
+// Waiting: a reply asked the customer something, and the ticket is theirs to answer.
+enum class TicketStatus { Open, InProgress, Resolved, Closed, Waiting };
+// In the order a ticket usually goes through them.
+inline constexpr std::array<TicketStatus, 5> kAllTicketStatuses{
+    TicketStatus::Open, TicketStatus::InProgress, TicketStatus::Waiting, TicketStatus::Resolved,
+    TicketStatus::Closed};
 enum class TicketSource { Api, Gui, Import };
 // How the text arrived: one free text, or a subject and a body. Kept so the ticket can be shown,
 // searched and classified exactly as it was written.

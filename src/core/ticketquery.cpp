@@ -20,7 +20,7 @@ Validated<TicketQuery> TicketQuery::fromUrlQuery(const QUrlQuery &urlQuery)
         query.status = ticketStatusFromName(*status);
         if (!query.status) {
             reader.addError(QStringLiteral("status"),
-                            QStringLiteral("must be one of open, in_progress, resolved, closed"));
+                            QStringLiteral("must be one of open, in_progress, waiting, resolved, closed"));
         }
     }
     if (const auto needsReview = reader.text(QStringLiteral("needs_review"))) {

@@ -270,6 +270,8 @@ void MainWindow::setUpActions()
             [this] { setStatus(TicketStatus::Open); });
     connect(m_ui->actionSetInProgress, &QAction::triggered, this,
             [this] { setStatus(TicketStatus::InProgress); });
+    connect(m_ui->actionSetWaiting, &QAction::triggered, this,
+            [this] { setStatus(TicketStatus::Waiting); });
     connect(m_ui->actionSetResolved, &QAction::triggered, this,
             [this] { setStatus(TicketStatus::Resolved); });
     connect(m_ui->actionSetClosed, &QAction::triggered, this,

@@ -39,6 +39,8 @@ QString TicketLabels::status(TicketStatus status)
         return translate("Open");
     case TicketStatus::InProgress:
         return translate("In progress");
+    case TicketStatus::Waiting:
+        return translate("Waiting for customer");
     case TicketStatus::Resolved:
         return translate("Resolved");
     case TicketStatus::Closed:

@@ -11,7 +11,8 @@
 
 namespace {
 
-// Open and in-progress tickets make the backlog; resolved and closed ones are done.
+// Open and in-progress tickets make the backlog; resolved and closed ones are done, and one
+// waiting for the customer is theirs to answer.
 constexpr QLatin1String kOpen("status IN ('open', 'in_progress')");
 
 qint64 dayNumberOf(QDate date)

@@ -157,7 +157,7 @@ OrderSql orderSqlFor(TicketOrder::Key key)
                 true};
     case TicketOrder::Key::Status:
         return {QStringLiteral("CASE t.status WHEN 'open' THEN 1 WHEN 'in_progress' THEN 2 "
-                               "WHEN 'resolved' THEN 3 ELSE 4 END")};
+                               "WHEN 'waiting' THEN 3 WHEN 'resolved' THEN 4 ELSE 5 END")};
     case TicketOrder::Key::Assignee:
         // Nobody's tickets first, as an empty name sorts.
         return {QStringLiteral("COALESCE(t.assignee, '')")};

@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QSet>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -56,6 +57,8 @@ private Q_SLOTS:
     void rangeAndPositionAgreeInEveryOrder();
     void positionIsNothingOnceTheTicketLeavesTheFilter();
     void statusChangesForManyTickets();
+    void waitingForTheCustomerIsAStatus();
+    void upgradeAllowsWaitingOnConnectionsOpenedBefore();
     void agentVerdictBecomesTheCategory();
     void holderFiltersFindWhoseTicketsTheyAre();
     void dataVersionSeesOtherConnectionsCommit();
@@ -741,6 +744,67 @@ void TestTicketRepository::statusChangesForManyTickets()
     TicketQuery inProgress;
     inProgress.status = TicketStatus::InProgress;
     QCOMPARE(m_tickets->count(inProgress), 2);
+}
+
+void TestTicketRepository::waitingForTheCustomerIsAStatus()
+{
+    const Ticket asked = add(u"Printer"_s, u"Which model is it?"_s);
+    const Ticket resolved = add(u"Refund"_s, u"Done"_s);
+    const Ticket working = add(u"Login"_s, u"Locked out"_s);
+    m_tickets->setStatus({asked.id}, TicketStatus::Waiting, Actor::user(u"alice"_s));
+    m_tickets->setStatus({resolved.id}, TicketStatus::Resolved, Actor::user(u"alice"_s));
+    m_tickets->setStatus({working.id}, TicketStatus::InProgress, Actor::user(u"alice"_s));
+    QCOMPARE(m_tickets->find(asked.id)->status, TicketStatus::Waiting);
+
+    TicketQuery waiting;
+    waiting.status = TicketStatus::Waiting;
+    QCOMPARE(m_tickets->count(waiting), 1);
+    // Sorted by status, it comes after the team's own work and before what is done.
+    const QList<Ticket> byStatus =
+        m_tickets->range({}, {TicketOrder::Key::Status, Qt::AscendingOrder}, 0, 10);
+    QCOMPARE(byStatus.size(), 3);
+    QCOMPARE(byStatus.at(0).id, working.id);
+    QCOMPARE(byStatus.at(1).id, asked.id);
+    QCOMPARE(byStatus.at(2).id, resolved.id);
+}
+
+// SQLite keeps a parsed schema per connection; a window that was open while another process
+// migrated must take the new status too.
+void TestTicketRepository::upgradeAllowsWaitingOnConnectionsOpenedBefore()
+{
+    TemporaryDatabase temporary(TemporaryDatabase::Schema::Empty);
+    temporary.migrateTo(11);
+    QSqlQuery insert(temporary.database().connection());
+    QVERIFY(insert.exec(u"INSERT INTO tickets (id, body, form, source, status, created_at, "
+                        "updated_at) VALUES (5, 'Printer', 'text', 'api', 'open', 0, 0)"_s));
+    insert.finish();
+    std::optional<QSqlDatabase> before;
+    if (!temporary.isPostgres()) {
+        before = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"opened-before"_s);
+        before->setDatabaseName(temporary.path());
+        QVERIFY(before->open());
+        QSqlQuery read(*before);
+        QVERIFY(read.exec(u"SELECT status FROM tickets"_s) && read.next());
+    }
+
+    temporary.database().migrate();
+    TicketRepository tickets(temporary.database());
+    tickets.setStatus({5}, TicketStatus::Waiting, Actor::user(u"system:tests"_s));
+    QCOMPARE(tickets.find(5)->status, TicketStatus::Waiting);
+    if (before) {
+        {
+            QSqlQuery update(*before);
+            QVERIFY2(update.exec(u"UPDATE tickets SET status = 'waiting' WHERE id = 5"_s),
+                     qPrintable(update.lastError().text()));
+            QVERIFY(!update.exec(u"UPDATE tickets SET status = 'later' WHERE id = 5"_s));
+        }
+        before->close();
+        before.reset();
+        QSqlDatabase::removeDatabase(u"opened-before"_s);
+    }
+    // Still refused: any other value.
+    QSqlQuery refused(temporary.database().connection());
+    QVERIFY(!refused.exec(u"UPDATE tickets SET status = 'pending' WHERE id = 5"_s));
 }
 
 void TestTicketRepository::agentVerdictBecomesTheCategory()
