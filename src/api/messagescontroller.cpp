@@ -28,14 +28,16 @@ ApiResult MessagesController::add(const QString &id, const QJsonObject &body, co
     const std::optional<qint64> ticketId = RequestsController::ticketId(id);
     if (!ticketId)
         return RequestsController::unknownTicket(id);
-    Validated<TicketMessage> parsed = MessageJson::fromJson(body);
+    Validated<MessageJson::Addition> parsed = MessageJson::fromJson(body);
     if (!parsed.isValid())
         return ApiError::validationFailed(parsed.errors);
-    parsed.value.ticketId = *ticketId;
-    const std::optional<TicketMessage> stored = m_tickets.addMessage(parsed.value, actor);
+    parsed.value.message.ticketId = *ticketId;
+    const std::optional<MessageRepository::Added> stored =
+        m_tickets.addMessage(parsed.value.message, actor, parsed.value.status);
     if (!stored)
         return RequestsController::unknownTicket(id);
-    return ApiReply{MessageJson::toJson(*stored), QHttpServerResponse::StatusCode::Created, {}};
+    return ApiReply{
+        MessageJson::toJson(stored->message), QHttpServerResponse::StatusCode::Created, {}};
 }
 
 ApiResult MessagesController::setDelivery(const QString &id, const QString &messageId,

@@ -72,12 +72,13 @@ QByteArray MessageJson::toJson(qint64 ticketId, const QList<TicketMessage> &mess
     return writer.take();
 }
 
-Validated<TicketMessage> MessageJson::fromJson(const QJsonObject &object)
+Validated<MessageJson::Addition> MessageJson::fromJson(const QJsonObject &object)
 {
     FieldErrors errors;
     for (auto it = object.begin(); it != object.end(); ++it) {
         const QString key = it.key();
-        if (key != JsonKey::body && key != JsonKey::visibility && key != JsonKey::author)
+        if (key != JsonKey::body && key != JsonKey::visibility && key != JsonKey::author &&
+            key != JsonKey::status)
             errors.append({key, QStringLiteral("is not a known field")});
         else if (!it.value().isString())
             errors.append({key, QStringLiteral("must be a string")});
@@ -110,7 +111,14 @@ Validated<TicketMessage> MessageJson::fromJson(const QJsonObject &object)
         message.body = object.value(JsonKey::body).toString();
         errors.append(message.validate());
     }
-    return {message, errors};
+    std::optional<TicketStatus> status;
+    if (const QJsonValue name = object.value(JsonKey::status); name.isString()) {
+        status = ticketStatusFromName(name.toString());
+        if (!status)
+            errors.append({JsonKey::status, QStringLiteral("must be one of open, in_progress, "
+                                                           "waiting, resolved, closed")});
+    }
+    return {{message, status}, errors};
 }
 
 Validated<MessageJson::DeliveryReport> MessageJson::deliveryFromJson(const QJsonObject &object)

@@ -15,10 +15,17 @@ public:
     // {"request_id": id, "messages": [...]}, oldest first.
     static QByteArray toJson(qint64 ticketId, const QList<TicketMessage> &messages);
 
+    struct Addition
+    {
+        TicketMessage message;
+        // The status the ticket takes with the message, when one was asked for.
+        std::optional<TicketStatus> status;
+    };
     // Reads what an integration adds: {"body"} and optionally "visibility" ("public", the
-    // default, or "internal") and "author" ("integration", the default, for a reply it relays,
-    // or "customer" for the customer's own message, which is always public). Nothing else.
-    static Validated<TicketMessage> fromJson(const QJsonObject &object);
+    // default, or "internal"), "author" ("integration", the default, for a reply it relays,
+    // or "customer" for the customer's own message, which is always public) and "status" (the
+    // ticket's status from then on). Nothing else.
+    static Validated<Addition> fromJson(const QJsonObject &object);
 
     struct DeliveryReport
     {

@@ -54,6 +54,17 @@ std::optional<DeliveryStatus> deliveryStatusFromName(QStringView name)
     return enumFromName(kDeliveryNames, name);
 }
 
+std::optional<TicketStatus> TicketMessage::statusAfter(TicketStatus current,
+                                                       std::optional<TicketStatus> requested) const
+{
+    if (author == MessageAuthor::Customer && !requested &&
+        (current == TicketStatus::Waiting || current == TicketStatus::Resolved))
+        requested = TicketStatus::Open;
+    if (requested == current)
+        return std::nullopt;
+    return requested;
+}
+
 FieldErrors TicketMessage::validate() const
 {
     if (const QString problem = PlainText::problemWith(body, kMaxBodyLength); !problem.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fielderror.h"
+#include "ticket.h"
 
 #include <QDateTime>
 #include <QString>
@@ -58,6 +59,13 @@ struct TicketMessage
     {
         return visibility == MessageVisibility::Public && author != MessageAuthor::Customer;
     }
+
+    // The ticket's status once this message is added, where it was `current` and the sender asked
+    // for `requested` (a reply that resolves the ticket or waits for the customer). A customer
+    // who writes again reopens a ticket that waited for them or was resolved; a closed ticket
+    // stays closed.
+    std::optional<TicketStatus> statusAfter(TicketStatus current,
+                                            std::optional<TicketStatus> requested) const;
 
     // The body as the edge accepts it: plain, readable text of at most kMaxBodyLength
     // characters. Errors name the field "body".

@@ -177,7 +177,9 @@ QList<TicketMessage> TicketSession::messages(qint64 ticketId)
     return m_messages.list(ticketId);
 }
 
-std::optional<TicketMessage> TicketSession::addMessage(TicketMessage message, const Actor &actor)
+std::optional<MessageRepository::Added>
+TicketSession::addMessage(TicketMessage message, const Actor &actor,
+                          std::optional<TicketStatus> status)
 {
     // Who wrote it is the session's to say, not the caller's: a customer has no name here, and
     // otherwise a person is an agent and anything else an integration.
@@ -188,11 +190,14 @@ std::optional<TicketMessage> TicketSession::addMessage(TicketMessage message, co
             actor.kind == Actor::Kind::User ? MessageAuthor::Agent : MessageAuthor::Integration;
         message.authorName = actor.name;
     }
-    std::optional<TicketMessage> stored = m_messages.add(std::move(message));
+    std::optional<MessageRepository::Added> stored =
+        m_messages.add(std::move(message), actor, status);
     if (stored) {
+        const TicketMessage &added = stored->message;
         qCInfo(lcService).noquote()
-            << actor.displayName() << "added a" << messageVisibilityName(stored->visibility)
-            << messageAuthorName(stored->author) << "message to ticket" << stored->ticketId;
+            << actor.displayName() << "added a" << messageVisibilityName(added.visibility)
+            << messageAuthorName(added.author) << "message to ticket" << added.ticketId
+            << (stored->status ? u"and set it " + ticketStatusName(*stored->status) : QString());
         m_service.ticketsChangedHere();
     }
     return stored;

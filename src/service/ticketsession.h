@@ -75,9 +75,12 @@ public:
     // ticket.
     QList<TicketMessage> messages(qint64 ticketId);
     // Adds the actor's message to the ticket's conversation: an agent's or integration's reply
-    // or note, or a customer's message an integration relays. Null for an unknown ticket. The
-    // message must be valid.
-    std::optional<TicketMessage> addMessage(TicketMessage message, const Actor &actor);
+    // or note, or a customer's message an integration relays; with a status, the ticket takes it
+    // in the same transaction (a reply that resolves it). Null for an unknown ticket. The message
+    // must be valid.
+    std::optional<MessageRepository::Added>
+    addMessage(TicketMessage message, const Actor &actor,
+               std::optional<TicketStatus> status = std::nullopt);
     struct DeliveryChange
     {
         // NotAReply: a note or the customer's own message, which nobody delivers.

@@ -3,6 +3,7 @@
 #include "database.h"
 #include "sqlrow.h"
 #include "statementcache.h"
+#include "ticketrepository.h"
 #include "timestamps.h"
 #include "transaction.h"
 
@@ -47,6 +48,7 @@ TicketMessage message(const QSqlQuery &query)
 MessageRepository::MessageRepository(const Database &database)
     : m_database(database)
     , m_db(database.connection())
+    , m_statements(m_db)
 {}
 
 const QString &MessageRepository::insertStatement()
@@ -90,7 +92,9 @@ QList<TicketMessage> MessageRepository::list(qint64 ticketId)
     return messages;
 }
 
-std::optional<TicketMessage> MessageRepository::add(TicketMessage message)
+std::optional<MessageRepository::Added>
+MessageRepository::add(TicketMessage message, const Actor &actor,
+                       std::optional<TicketStatus> requestedStatus)
 {
     Q_ASSERT(message.validate().isEmpty());
     if (!message.createdAt.isValid())
@@ -100,23 +104,33 @@ std::optional<TicketMessage> MessageRepository::add(TicketMessage message)
                            : std::nullopt;
     message.deliveryError.clear();
 
-    Transaction transaction(m_database);
-    QSqlQuery exists(m_db);
-    exists.prepare(u"SELECT 1 FROM tickets WHERE id = ?"_s);
-    exists.addBindValue(message.ticketId);
-    StatementCache::exec(exists, "look up the ticket");
-    const bool ticketExists = exists.next();
-    exists.finish();
-    if (!ticketExists)
-        return std::nullopt;
-    QSqlQuery insert(m_db);
-    insert.prepare(insertStatement());
-    bindInsert(insert, message);
-    StatementCache::exec(insert, "store the message");
-    message.id = insert.lastInsertId().toLongLong();
-    insert.finish();
-    transaction.commit();
-    return message;
+    return Transaction::retryingConflicts(m_database, [&]() -> std::optional<Added> {
+        Transaction transaction(m_database);
+        // Also locks the ticket on PostgreSQL, so that the status decided below is still the
+        // ticket's when the transaction commits.
+        QSqlQuery &current = m_statements.prepared(
+            u"UPDATE tickets SET updated_at = ? WHERE id = ? RETURNING status"_s);
+        current.bindValue(0, Timestamps::toMs(message.createdAt));
+        current.bindValue(1, message.ticketId);
+        StatementCache::exec(current, "look up the ticket");
+        const std::optional<TicketStatus> status =
+            current.next() ? ticketStatusFromName(current.value(0).toString()) : std::nullopt;
+        current.finish();
+        if (!status)
+            return std::nullopt;
+        Added added{message, message.statusAfter(*status, requestedStatus)};
+        QSqlQuery &insert = m_statements.prepared(insertStatement());
+        bindInsert(insert, added.message);
+        StatementCache::exec(insert, "store the message");
+        added.message.id = insert.lastInsertId().toLongLong();
+        insert.finish();
+        if (added.status) {
+            TicketRepository::changeStatus(m_statements, message.ticketId, *added.status, actor,
+                                           Timestamps::toMs(message.createdAt));
+        }
+        transaction.commit();
+        return added;
+    });
 }
 
 std::optional<TicketMessage> MessageRepository::find(qint64 ticketId, qint64 messageId)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actor.h"
+#include "statementcache.h"
 #include "ticketmessage.h"
 
 #include <QList>
@@ -19,10 +21,18 @@ public:
     Q_DISABLE_COPY_MOVE(MessageRepository)
 
     QList<TicketMessage> list(qint64 ticketId);
-    // Stores the message after the ticket's others, filling in its id and, when null, its time.
+    struct Added
+    {
+        TicketMessage message;
+        // Set when the ticket's status changed with the message (TicketMessage::statusAfter).
+        std::optional<TicketStatus> status;
+    };
+    // Stores the message after the ticket's others, filling in its id and, when null, its time,
+    // and in the same transaction the status it leads to, recorded as the actor's change.
     // A public reply from the team starts pending; any other message has no delivery. Null when
     // there is no such ticket. The message must be valid (validate()).
-    std::optional<TicketMessage> add(TicketMessage message);
+    std::optional<Added> add(TicketMessage message, const Actor &actor,
+                             std::optional<TicketStatus> requestedStatus = std::nullopt);
     // One message of the ticket, or null.
     std::optional<TicketMessage> find(qint64 ticketId, qint64 messageId);
     // Records how delivering a public reply went; error only for a failure. False when there is
@@ -38,4 +48,5 @@ public:
 private:
     const Database &m_database;
     QSqlDatabase m_db;
+    StatementCache m_statements;
 };

@@ -910,23 +910,28 @@ void TicketRepository::setStatus(const QList<qint64> &ticketIds, TicketStatus st
                                  const Actor &actor)
 {
     Transaction transaction(m_database);
-    QSqlQuery &record = prepared(TicketEventLog::recordSql(TicketEvent::Field::Status));
-    QSqlQuery &query = prepared(QStringLiteral(
-        "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND status <> ?"));
-    const QString name = ticketStatusName(status);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const qint64 id : ticketIds) {
-        TicketEventLog::bind(record, id, name, actor, now);
-        StatementCache::exec(record, "record the status change");
-        query.bindValue(0, name);
-        query.bindValue(1, now);
-        query.bindValue(2, id);
-        query.bindValue(3, name);
-        StatementCache::exec(query, "change the ticket's status");
-    }
-    record.finish();
-    query.finish();
+    for (const qint64 id : ticketIds)
+        changeStatus(m_statements, id, status, actor, now);
     transaction.commit();
+}
+
+void TicketRepository::changeStatus(StatementCache &statements, qint64 ticketId,
+                                    TicketStatus status, const Actor &actor, qint64 nowMs)
+{
+    const QString name = ticketStatusName(status);
+    QSqlQuery &record = statements.prepared(TicketEventLog::recordSql(TicketEvent::Field::Status));
+    TicketEventLog::bind(record, ticketId, name, actor, nowMs);
+    StatementCache::exec(record, "record the status change");
+    record.finish();
+    QSqlQuery &update = statements.prepared(QStringLiteral(
+        "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND status <> ?"));
+    update.bindValue(0, name);
+    update.bindValue(1, nowMs);
+    update.bindValue(2, ticketId);
+    update.bindValue(3, name);
+    StatementCache::exec(update, "change the ticket's status");
+    update.finish();
 }
 
 void TicketRepository::setAssignee(const QList<qint64> &ticketIds, const QString &assignee,
@@ -983,20 +988,8 @@ TicketRepository::ChangeOutcome TicketRepository::change(qint64 ticketId,
         if (!claimed)
             return find(ticketId) ? ChangeOutcome::Stale : ChangeOutcome::NotFound;
 
-        if (change.status) {
-            QSqlQuery &record = prepared(TicketEventLog::recordSql(TicketEvent::Field::Status));
-            const QString name = ticketStatusName(*change.status);
-            TicketEventLog::bind(record, ticketId, name, actor, now);
-            StatementCache::exec(record, "record the status change");
-            record.finish();
-            QSqlQuery &update = prepared(
-                QStringLiteral("UPDATE tickets SET status = ? WHERE id = ? AND status <> ?"));
-            update.bindValue(0, name);
-            update.bindValue(1, ticketId);
-            update.bindValue(2, name);
-            StatementCache::exec(update, "change the ticket's status");
-            update.finish();
-        }
+        if (change.status)
+            changeStatus(m_statements, ticketId, *change.status, actor, now);
         if (change.assignee)
             assign(ticketId, *change.assignee, actor, now);
         if (change.category) {

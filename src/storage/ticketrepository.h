@@ -103,6 +103,10 @@ public:
     // Each records its actor in the ticket's history. Unknown ids are skipped. Throws
     // StorageError, and then changes none of them.
     void setStatus(const QList<qint64> &ticketIds, TicketStatus status, const Actor &actor);
+    // One ticket's status and its history entry, inside the caller's Transaction, for writers
+    // that change the status along with something else (a reply).
+    static void changeStatus(StatementCache &statements, qint64 ticketId, TicketStatus status,
+                             const Actor &actor, qint64 nowMs);
     // An existing user's name (the caller checks), or empty to unassign.
     void setAssignee(const QList<qint64> &ticketIds, const QString &assignee, const Actor &actor);
 

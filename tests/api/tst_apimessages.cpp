@@ -101,6 +101,17 @@ void TestApiMessages::integrationAddsAndReadsTheConversation()
     QCOMPARE(thread.at(2)[u"body"_s].toString(), u"<b>Call back</b> on Monday"_s);
     QCOMPARE(thread.at(2)[u"visibility"_s].toString(), u"internal"_s);
     QCOMPARE(thread.at(0)[u"id"_s].toInteger(), reply.json()[u"id"_s].toInteger());
+
+    // A reply that asks the customer something, and their answer reopening the ticket.
+    QCOMPARE(addMessage(id, {{u"body"_s, u"Which model?"_s}, {u"status"_s, u"waiting"_s}}).status,
+             201);
+    const auto status = [&] {
+        return m_server->client().get(u"/requests/%1"_s.arg(id)).json()[u"status"_s].toString();
+    };
+    QCOMPARE(status(), u"waiting"_s);
+    QCOMPARE(addMessage(id, {{u"author"_s, u"customer"_s}, {u"body"_s, u"The X200"_s}}).status,
+             201);
+    QCOMPARE(status(), u"open"_s);
 }
 
 void TestApiMessages::importedAnswerIsListed()
@@ -164,6 +175,8 @@ void TestApiMessages::invalidMessagesAreNamed_data()
         << u"visibility"_s;
     QTest::newRow("unknown field")
         << QByteArray(R"({"body":"x","delivery":"delivered"})") << u"delivery"_s;
+    QTest::newRow("unknown status")
+        << QByteArray(R"({"body":"x","status":"pending"})") << u"status"_s;
 }
 
 void TestApiMessages::invalidMessagesAreNamed()

@@ -685,9 +685,9 @@ void TestApiServer::openApiDocumentMatchesServedRoutes()
                 TicketMessage reply;
                 reply.ticketId = ticket;
                 reply.body = u"probe"_s;
-                url.replace(
-                    u"{message}"_s,
-                    QString::number(MessageRepository(m_server->database()).add(reply)->id));
+                url.replace(u"{message}"_s, QString::number(MessageRepository(m_server->database())
+                                                                .add(reply, Actor::user(u"alice"_s))
+                                                                ->message.id));
             }
             const HttpClient::Response live =
                 client().send(method.toUpper().toLatin1(), url, "{\"text\": \"probe\"}",

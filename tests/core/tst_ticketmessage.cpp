@@ -11,6 +11,7 @@ class TestTicketMessage : public QObject
 private Q_SLOTS:
     void namesRoundTrip();
     void onlyTheTeamsPublicRepliesAreDelivered();
+    void statusAfterTheMessage();
     void bodyIsReadablePlainText_data();
     void bodyIsReadablePlainText();
 };
@@ -29,6 +30,25 @@ void TestTicketMessage::namesRoundTrip()
     QCOMPARE(messageVisibilityName(MessageVisibility::Internal), "internal"_L1);
     QCOMPARE(messageAuthorFromName(u"Agent"_s), std::nullopt); // names are exact
     QCOMPARE(deliveryStatusFromName(u"sent"_s), std::nullopt);
+}
+
+void TestTicketMessage::statusAfterTheMessage()
+{
+    TicketMessage reply;
+    QCOMPARE(reply.statusAfter(TicketStatus::Open, std::nullopt), std::nullopt);
+    QCOMPARE(reply.statusAfter(TicketStatus::Open, TicketStatus::Waiting), TicketStatus::Waiting);
+    QCOMPARE(reply.statusAfter(TicketStatus::Waiting, TicketStatus::Waiting), std::nullopt);
+    // The team's reply on a waiting ticket does not reopen it by itself.
+    QCOMPARE(reply.statusAfter(TicketStatus::Waiting, std::nullopt), std::nullopt);
+    TicketMessage customer;
+    customer.author = MessageAuthor::Customer;
+    QCOMPARE(customer.statusAfter(TicketStatus::Waiting, std::nullopt), TicketStatus::Open);
+    QCOMPARE(customer.statusAfter(TicketStatus::Resolved, std::nullopt), TicketStatus::Open);
+    QCOMPARE(customer.statusAfter(TicketStatus::Closed, std::nullopt), std::nullopt);
+    QCOMPARE(customer.statusAfter(TicketStatus::InProgress, std::nullopt), std::nullopt);
+    // What the relaying integration asks for wins.
+    QCOMPARE(customer.statusAfter(TicketStatus::Waiting, TicketStatus::Resolved),
+             TicketStatus::Resolved);
 }
 
 void TestTicketMessage::onlyTheTeamsPublicRepliesAreDelivered()

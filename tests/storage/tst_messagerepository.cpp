@@ -1,5 +1,6 @@
 // The conversation on a ticket, on a real database of either kind.
 #include "messagerepository.h"
+#include "storageerror.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
 
@@ -22,10 +23,16 @@ private Q_SLOTS:
     void deliveryIsRecordedOnRepliesOnly();
     void aDraftsOriginIsKept();
     void noTicketNoMessage();
+    void replyCanSetTheStatus();
+    void customerWritingAgainReopens_data();
+    void customerWritingAgainReopens();
     void importedAnswerIsTheFirstAgentReply();
     void upgradeTurnsImportedAnswersIntoReplies();
 
 private:
+    // The message as stored, with the actor the tests write as.
+    static std::optional<TicketMessage> added(MessageRepository &messages,
+                                              const TicketMessage &message);
     qint64 ticket(const QString &text = u"The printer is on fire"_s);
     static TicketMessage reply(qint64 ticketId, const QString &body,
                                MessageAuthor author = MessageAuthor::Agent,
@@ -42,6 +49,14 @@ void TestMessageRepository::init()
 void TestMessageRepository::cleanup()
 {
     m_temporary.reset();
+}
+
+std::optional<TicketMessage> TestMessageRepository::added(MessageRepository &messages,
+                                                          const TicketMessage &message)
+{
+    const std::optional<MessageRepository::Added> stored =
+        messages.add(message, Actor::user(u"alice"_s));
+    return stored ? std::optional(stored->message) : std::nullopt;
 }
 
 qint64 TestMessageRepository::ticket(const QString &text)
@@ -79,12 +94,12 @@ void TestMessageRepository::threadKeepsTheOrderMessagesWereAdded()
             reply(id, bodies.at(i), authors.at(i),
                   i == 2 ? MessageVisibility::Internal : MessageVisibility::Public);
         message.createdAt = at;
-        const std::optional<TicketMessage> stored = messages.add(message);
+        const std::optional<TicketMessage> stored = added(messages, message);
         QVERIFY(stored);
         QVERIFY(stored->id > 0);
         QCOMPARE(stored->createdAt, at);
     }
-    QVERIFY(messages.add(reply(other, u"Elsewhere"_s)));
+    QVERIFY(added(messages, reply(other, u"Elsewhere"_s)));
 
     const QList<TicketMessage> thread = messages.list(id);
     QCOMPARE(thread.size(), 3);
@@ -106,13 +121,15 @@ void TestMessageRepository::onlyTheTeamsPublicRepliesAreDelivered()
     const qint64 id = ticket();
     TicketMessage claimsDelivered = reply(id, u"Done"_s);
     claimsDelivered.delivery = DeliveryStatus::Delivered; // not the writer's to say
-    QCOMPARE(messages.add(claimsDelivered)->delivery, DeliveryStatus::Pending);
-    QCOMPARE(messages.add(reply(id, u"From the CRM"_s, MessageAuthor::Integration))->delivery,
+    QCOMPARE(added(messages, claimsDelivered)->delivery, DeliveryStatus::Pending);
+    QCOMPARE(added(messages, reply(id, u"From the CRM"_s, MessageAuthor::Integration))->delivery,
              DeliveryStatus::Pending);
-    QCOMPARE(messages.add(reply(id, u"Thanks"_s, MessageAuthor::Customer))->delivery, std::nullopt);
-    QCOMPARE(messages.add(reply(id, u"Note"_s, MessageAuthor::Agent, MessageVisibility::Internal))
-                 ->delivery,
+    QCOMPARE(added(messages, reply(id, u"Thanks"_s, MessageAuthor::Customer))->delivery,
              std::nullopt);
+    QCOMPARE(
+        added(messages, reply(id, u"Note"_s, MessageAuthor::Agent, MessageVisibility::Internal))
+            ->delivery,
+        std::nullopt);
     const QList<TicketMessage> thread = messages.list(id);
     QCOMPARE(thread.at(0).delivery, DeliveryStatus::Pending);
     QCOMPARE(thread.at(2).delivery, std::nullopt);
@@ -131,9 +148,10 @@ void TestMessageRepository::deliveryIsRecordedOnRepliesOnly()
 {
     MessageRepository messages(m_temporary->database());
     const qint64 id = ticket();
-    const qint64 replyId = messages.add(reply(id, u"Done"_s))->id;
+    const qint64 replyId = added(messages, reply(id, u"Done"_s))->id;
     const qint64 noteId =
-        messages.add(reply(id, u"Note"_s, MessageAuthor::Agent, MessageVisibility::Internal))->id;
+        added(messages, reply(id, u"Note"_s, MessageAuthor::Agent, MessageVisibility::Internal))
+            ->id;
 
     QVERIFY(messages.setDelivery(id, replyId, DeliveryStatus::Failed, u"mailbox full"_s));
     QCOMPARE(messages.list(id).at(0).delivery, DeliveryStatus::Failed);
@@ -159,8 +177,8 @@ void TestMessageRepository::aDraftsOriginIsKept()
     const qint64 id = ticket();
     TicketMessage drafted = reply(id, u"Please restart the printer."_s);
     drafted.draft = DraftOrigin{u"remote"_s, u"gpt-4o-mini"_s, 17};
-    messages.add(drafted);
-    messages.add(reply(id, u"Written by hand"_s));
+    added(messages, drafted);
+    added(messages, reply(id, u"Written by hand"_s));
     const QList<TicketMessage> thread = messages.list(id);
     QCOMPARE(thread.at(0).draft, drafted.draft);
     QCOMPARE(thread.at(1).draft, std::nullopt);
@@ -169,10 +187,73 @@ void TestMessageRepository::aDraftsOriginIsKept()
 void TestMessageRepository::noTicketNoMessage()
 {
     MessageRepository messages(m_temporary->database());
-    QCOMPARE(messages.add(reply(4242, u"Hello?"_s)), std::nullopt);
+    QVERIFY(!messages.add(reply(4242, u"Hello?"_s), Actor::user(u"alice"_s)));
     QSqlQuery count(m_temporary->database().connection());
     QVERIFY(count.exec(u"SELECT COUNT(*) FROM ticket_messages"_s) && count.next());
     QCOMPARE(count.value(0).toInt(), 0);
+}
+
+void TestMessageRepository::replyCanSetTheStatus()
+{
+    MessageRepository messages(m_temporary->database());
+    TicketRepository tickets(m_temporary->database());
+    const qint64 id = ticket();
+    const qint64 versionBefore = tickets.find(id)->version;
+    const std::optional<MessageRepository::Added> asked = messages.add(
+        reply(id, u"Which model is it?"_s), Actor::user(u"alice"_s), TicketStatus::Waiting);
+    QVERIFY(asked);
+    QCOMPARE(asked->status, TicketStatus::Waiting);
+    const Ticket after = *tickets.find(id);
+    QCOMPARE(after.status, TicketStatus::Waiting);
+    QVERIFY(after.version > versionBefore);
+    // In the ticket's history as the agent's change.
+    const QList<TicketEvent> history = tickets.events(id);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().after, u"waiting"_s);
+    QCOMPARE(history.first().actor, Actor::user(u"alice"_s));
+
+    // Asking for the status it already has changes nothing.
+    QCOMPARE(
+        messages.add(reply(id, u"Any news?"_s), Actor::user(u"alice"_s), TicketStatus::Waiting)
+            ->status,
+        std::nullopt);
+    QCOMPARE(tickets.events(id).size(), 1);
+
+    // A status change that fails takes the message with it: nothing half stored.
+    QSqlQuery breakHistory(m_temporary->database().connection());
+    QVERIFY(breakHistory.exec(u"ALTER TABLE ticket_events RENAME TO ticket_events_gone"_s));
+    breakHistory.finish();
+    QVERIFY_THROWS_EXCEPTION(StorageError,
+                             messages.add(reply(id, u"Solved, I think"_s), Actor::user(u"alice"_s),
+                                          TicketStatus::Resolved));
+    QCOMPARE(messages.list(id).size(), 2);
+    QCOMPARE(tickets.find(id)->status, TicketStatus::Waiting);
+}
+
+void TestMessageRepository::customerWritingAgainReopens_data()
+{
+    QTest::addColumn<TicketStatus>("before");
+    QTest::addColumn<TicketStatus>("after");
+    QTest::newRow("waiting") << TicketStatus::Waiting << TicketStatus::Open;
+    QTest::newRow("resolved") << TicketStatus::Resolved << TicketStatus::Open;
+    QTest::newRow("in progress") << TicketStatus::InProgress << TicketStatus::InProgress;
+    QTest::newRow("closed stays closed") << TicketStatus::Closed << TicketStatus::Closed;
+}
+
+void TestMessageRepository::customerWritingAgainReopens()
+{
+    QFETCH(TicketStatus, before);
+    QFETCH(TicketStatus, after);
+    MessageRepository messages(m_temporary->database());
+    TicketRepository tickets(m_temporary->database());
+    const qint64 id = ticket();
+    tickets.setStatus({id}, before, Actor::user(u"alice"_s));
+    QVERIFY(messages.add(reply(id, u"It broke again"_s, MessageAuthor::Customer),
+                         Actor::integration(u"mail"_s)));
+    QCOMPARE(tickets.find(id)->status, after);
+    // A reply from the team leaves the status alone unless asked.
+    QVERIFY(messages.add(reply(id, u"On it"_s), Actor::user(u"alice"_s)));
+    QCOMPARE(tickets.find(id)->status, after);
 }
 
 void TestMessageRepository::importedAnswerIsTheFirstAgentReply()
