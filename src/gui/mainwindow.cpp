@@ -170,6 +170,7 @@ MainWindow::MainWindow(TicketService &tickets, const UserAccount &user, QWidget 
     connect(m_ui->detailWidget, &TicketDetailWidget::assigneeChosen, this, &MainWindow::assign);
     connect(m_ui->detailWidget, &TicketDetailWidget::takeRequested, this,
             [this] { assign(m_user.name); });
+    connect(m_ui->detailWidget, &TicketDetailWidget::replyRequested, this, &MainWindow::sendReply);
 
     // Writes here, through the API, by the classifier or by other consoles all end up here.
     connect(&m_tickets, &TicketService::ticketsChanged, this, &MainWindow::refreshEverything);
@@ -253,6 +254,8 @@ void MainWindow::setUpActions()
         m_ui->ticketTableView->setFocus(Qt::ShortcutFocusReason);
     });
     connect(m_ui->actionAssignToMe, &QAction::triggered, this, [this] { assign(m_user.name); });
+    connect(m_ui->actionReply, &QAction::triggered, m_ui->detailWidget,
+            &TicketDetailWidget::focusReply);
     connect(m_ui->actionAssignTo, &QAction::triggered, this, [this] {
         m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
         m_ui->detailWidget->chooseAssignee();
@@ -478,7 +481,8 @@ void MainWindow::showCurrentTicket()
             m_shownTicket = detail->ticket;
             m_shownLastEventId = detail->events.isEmpty() ? 0 : detail->events.last().id;
             if (detail->ticket)
-                m_ui->detailWidget->showTicket(*detail->ticket, detail->history, detail->events);
+                m_ui->detailWidget->showTicket(*detail->ticket, detail->messages, detail->history,
+                                               detail->events);
             else
                 m_ui->detailWidget->showNothing();
         });
@@ -640,6 +644,30 @@ void MainWindow::assign(const QString &assignee)
             return session.assign(ids, assignee, actor);
         },
         assignee);
+}
+
+void MainWindow::sendReply(const QString &body, MessageVisibility visibility,
+                           std::optional<TicketStatus> statusAfter)
+{
+    TicketMessage message;
+    message.ticketId = m_ui->detailWidget->ticketId();
+    message.body = body;
+    message.visibility = visibility;
+    m_store
+        ->run([message, statusAfter, actor = m_actor](TicketSession &session) {
+            return session.addMessage(message, actor, statusAfter).has_value();
+        })
+        .then(this, [this, id = message.ticketId](const std::optional<bool> &stored) {
+            if (stored && *stored) {
+                m_ui->detailWidget->replyStored(id);
+                refreshEverything();
+                return;
+            }
+            // Not stored: the text stays in the editor to send again.
+            m_ui->detailWidget->replyNotStored();
+            if (stored) // storageFailed() has said why otherwise
+                showChangeProblem(TicketSession::Problem::NotFound, id, QString());
+        });
 }
 
 std::optional<Ticket> MainWindow::soleShownTicket(const RowSelection &selection) const

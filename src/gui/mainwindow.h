@@ -86,6 +86,8 @@ private:
     void acceptCategory();
     void setCategory(Category category);
     void setStatus(TicketStatus status);
+    void sendReply(const QString &body, MessageVisibility visibility,
+                   std::optional<TicketStatus> statusAfter);
     // An empty name gives the tickets to nobody.
     void assign(const QString &assignee);
     void afterVerdict(qint64 selectedRows);

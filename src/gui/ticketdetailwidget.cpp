@@ -2,6 +2,7 @@
 
 #include "accountlabels.h"
 #include "categorypalette.h"
+#include "plaintext.h"
 #include "ticketlabels.h"
 #include "ui_ticketdetailwidget.h"
 
@@ -9,6 +10,9 @@
 #include <QFont>
 #include <QLocale>
 #include <QMenu>
+#include <QScrollBar>
+#include <QShortcut>
+#include <QTextCursor>
 
 namespace {
 
@@ -21,6 +25,41 @@ QString sourceName(TicketSource source)
         return QCoreApplication::translate("TicketDetailWidget", "Console");
     case TicketSource::Import:
         return QCoreApplication::translate("TicketDetailWidget", "Import");
+    }
+    return {};
+}
+
+QString authorLabel(const TicketMessage &message, const Ticket &ticket)
+{
+    switch (message.author) {
+    case MessageAuthor::Customer:
+        return ticket.requester.isEmpty()
+                   ? QCoreApplication::translate("TicketDetailWidget", "Customer")
+                   : QCoreApplication::translate("TicketDetailWidget", "Customer (%1)")
+                         .arg(ticket.requester);
+    case MessageAuthor::Agent:
+        return message.authorName;
+    case MessageAuthor::Integration:
+        return QCoreApplication::translate("TicketDetailWidget", "%1 (integration)")
+            .arg(message.authorName);
+    }
+    return {};
+}
+
+QString deliveryLabel(const TicketMessage &message)
+{
+    if (!message.delivery)
+        return {};
+    switch (*message.delivery) {
+    case DeliveryStatus::Pending:
+        return QCoreApplication::translate("TicketDetailWidget", "waiting for delivery");
+    case DeliveryStatus::Delivered:
+        return QCoreApplication::translate("TicketDetailWidget", "delivered");
+    case DeliveryStatus::Failed:
+        return message.deliveryError.isEmpty()
+                   ? QCoreApplication::translate("TicketDetailWidget", "delivery failed")
+                   : QCoreApplication::translate("TicketDetailWidget", "delivery failed: %1")
+                         .arg(message.deliveryError);
     }
     return {};
 }
@@ -60,6 +99,28 @@ TicketDetailWidget::TicketDetailWidget(QWidget *parent)
             [this](QAction *action) { Q_EMIT assigneeChosen(action->data().toString()); });
     setAssignees({});
     connect(m_ui->takeButton, &QPushButton::clicked, this, &TicketDetailWidget::takeRequested);
+
+    m_ui->statusAfterComboBox->addItem(tr("Keep status"));
+    for (const TicketStatus status : kAllTicketStatuses)
+        m_ui->statusAfterComboBox->addItem(TicketLabels::status(status), int(status));
+    m_ui->conversationSplitter->setStretchFactor(0, 3);
+    m_ui->conversationSplitter->setStretchFactor(1, 1);
+    connect(m_ui->replyPlainTextEdit, &QPlainTextEdit::textChanged, this,
+            &TicketDetailWidget::updateSendButton);
+    connect(m_ui->replyKindComboBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const bool note = index == 1;
+        m_ui->replyPlainTextEdit->setPlaceholderText(note ? tr("Write a note for the team…")
+                                                          : tr("Write a reply to the customer…"));
+        m_ui->sendReplyButton->setText(note ? tr("Add Note") : tr("Send"));
+    });
+    connect(m_ui->sendReplyButton, &QPushButton::clicked, this, &TicketDetailWidget::sendReply);
+    for (const QKeySequence &keys :
+         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *shortcut = new QShortcut(keys, m_ui->replyWidget);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, &TicketDetailWidget::sendReply);
+    }
+    updateSendButton();
     // The warning colours of the palette in use, light or dark.
     m_ui->noticeLabel->setAutoFillBackground(true);
     QPalette notice = m_ui->noticeLabel->palette();
@@ -73,6 +134,7 @@ TicketDetailWidget::~TicketDetailWidget() = default;
 
 void TicketDetailWidget::showNothing()
 {
+    keepUnsentReply();
     m_ticketId = 0;
     m_ui->noticeLabel->hide();
     m_ui->pagesStackedWidget->setCurrentWidget(m_ui->emptyPage);
@@ -120,12 +182,18 @@ void TicketDetailWidget::showNotice(const QString &notice)
     m_ui->noticeLabel->setVisible(!notice.isEmpty());
 }
 
-void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classification> &history,
+void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<TicketMessage> &messages,
+                                    const QList<Classification> &history,
                                     const QList<TicketEvent> &events)
 {
     const bool sameTicket = m_ticketId == ticket.id;
-    if (!sameTicket)
+    if (!sameTicket) {
         showNotice(QString());
+        keepUnsentReply();
+        m_ui->replyPlainTextEdit->setPlainText(m_unsentReplies.take(ticket.id));
+        m_ui->replyKindComboBox->setCurrentIndex(0);
+        m_ui->statusAfterComboBox->setCurrentIndex(0);
+    }
     m_ticketId = ticket.id;
     m_ui->pagesStackedWidget->setCurrentWidget(m_ui->ticketPage);
 
@@ -170,10 +238,8 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classifica
     m_ui->statusComboBox->setCurrentIndex(m_ui->statusComboBox->findData(int(ticket.status)));
     showAssignee(ticket.assignee);
 
-    if (!sameTicket || m_ui->bodyPlainTextEdit->toPlainText() != ticket.body) {
-        m_ui->bodyPlainTextEdit->setPlainText(
-            ticket.form == TicketForm::SubjectBody ? ticket.body : ticket.text());
-    }
+    if (!sameTicket || messages != m_shownMessages)
+        showConversation(ticket, messages);
 
     m_ui->historyTreeWidget->clear();
     for (auto it = history.crbegin(); it != history.crend(); ++it) {
@@ -196,4 +262,109 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<Classifica
     }
     m_ui->activityTreeWidget->resizeColumnToContents(0);
     m_ui->activityTreeWidget->resizeColumnToContents(1);
+}
+
+void TicketDetailWidget::showConversation(const Ticket &ticket,
+                                          const QList<TicketMessage> &messages)
+{
+    m_shownMessages = messages;
+    QPlainTextEdit *view = m_ui->conversationPlainTextEdit;
+    QTextDocument *document = view->document();
+    document->clear();
+    // insertText() takes text as text, never as markup: a customer's "<b>" stays "<b>".
+    QTextCursor cursor(document);
+    QTextCharFormat heading;
+    heading.setFontWeight(QFont::Bold);
+    QTextCharFormat body;
+    QTextCharFormat note;
+    note.setBackground(palette().color(QPalette::ToolTipBase));
+    note.setForeground(palette().color(QPalette::ToolTipText));
+    const auto addEntry = [&](const QStringList &heads, const QString &text, bool internal) {
+        if (!cursor.atStart()) {
+            cursor.insertBlock();
+            cursor.insertBlock();
+        }
+        cursor.insertText(heads.join(u" · "), heading);
+        cursor.insertBlock();
+        cursor.insertText(text, internal ? note : body);
+    };
+
+    QStringList opening{ticket.requester.isEmpty() ? tr("Customer")
+                                                   : tr("Customer (%1)").arg(ticket.requester),
+                        TicketLabels::received(ticket.createdAt)};
+    addEntry(opening, ticket.form == TicketForm::SubjectBody ? ticket.body : ticket.text(), false);
+    for (const TicketMessage &message : messages) {
+        const bool internal = message.visibility == MessageVisibility::Internal;
+        QStringList heads{internal ? tr("Internal note by %1").arg(authorLabel(message, ticket))
+                                   : authorLabel(message, ticket),
+                          TicketLabels::received(message.createdAt)};
+        if (message.draft)
+            heads.append(tr("from an AI draft (%1)").arg(message.draft->provider));
+        if (const QString delivery = deliveryLabel(message); !delivery.isEmpty())
+            heads.append(delivery);
+        addEntry(heads, message.body, internal);
+    }
+    // The newest message is what an agent answers; a ticket without replies reads from the top.
+    if (messages.isEmpty())
+        view->verticalScrollBar()->setValue(0);
+    else
+        view->moveCursor(QTextCursor::End);
+}
+
+void TicketDetailWidget::focusReply()
+{
+    if (m_ticketId != 0)
+        m_ui->replyPlainTextEdit->setFocus(Qt::ShortcutFocusReason);
+}
+
+void TicketDetailWidget::updateSendButton()
+{
+    m_ui->sendReplyButton->setEnabled(!m_sending &&
+                                      !PlainText::isBlank(m_ui->replyPlainTextEdit->toPlainText()));
+}
+
+void TicketDetailWidget::sendReply()
+{
+    if (m_ticketId == 0 || m_sending || !m_ui->sendReplyButton->isEnabled())
+        return;
+    TicketMessage message;
+    message.body = m_ui->replyPlainTextEdit->toPlainText();
+    if (const FieldErrors errors = message.validate(); !errors.isEmpty()) {
+        showNotice(tr("The reply %1.").arg(errors.constFirst().message));
+        return;
+    }
+    const QVariant status = m_ui->statusAfterComboBox->currentData();
+    m_sending = true;
+    updateSendButton();
+    Q_EMIT replyRequested(message.body,
+                          m_ui->replyKindComboBox->currentIndex() == 1 ? MessageVisibility::Internal
+                                                                       : MessageVisibility::Public,
+                          status.isValid() ? std::optional(TicketStatus(status.toInt()))
+                                           : std::nullopt);
+}
+
+void TicketDetailWidget::replyStored(qint64 ticketId)
+{
+    m_sending = false;
+    if (ticketId == m_ticketId) {
+        m_ui->replyPlainTextEdit->clear();
+        m_ui->statusAfterComboBox->setCurrentIndex(0);
+        showNotice(QString());
+    } else {
+        m_unsentReplies.remove(ticketId);
+    }
+    updateSendButton();
+}
+
+void TicketDetailWidget::replyNotStored()
+{
+    m_sending = false;
+    updateSendButton();
+}
+
+void TicketDetailWidget::keepUnsentReply()
+{
+    const QString text = m_ui->replyPlainTextEdit->toPlainText();
+    if (m_ticketId != 0 && !PlainText::isBlank(text))
+        m_unsentReplies.insert(m_ticketId, text);
 }

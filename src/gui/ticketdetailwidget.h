@@ -3,11 +3,14 @@
 #include "classification.h"
 #include "ticket.h"
 #include "ticketevent.h"
+#include "ticketmessage.h"
 #include "useraccount.h"
 
+#include <QHash>
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QMenu;
 
@@ -15,9 +18,10 @@ namespace Ui {
 class TicketDetailWidget;
 }
 
-// The selected ticket in full: its text as plain text, the AI's verdict with provenance, who
-// holds it, who changed what, and the controls to change its status or holder or to confirm or
-// correct its category.
+// The selected ticket in full: the conversation as plain text, from the customer's opening
+// message on, the AI's verdict with provenance, who holds it, who changed what, the controls to
+// change its status or holder or to confirm or correct its category, and an editor for a reply
+// or an internal note. A reply not yet sent stays with its ticket while others are shown.
 class TicketDetailWidget final : public QWidget
 {
     Q_OBJECT
@@ -27,8 +31,8 @@ public:
     ~TicketDetailWidget() override;
     Q_DISABLE_COPY_MOVE(TicketDetailWidget)
 
-    void showTicket(const Ticket &ticket, const QList<Classification> &history,
-                    const QList<TicketEvent> &events);
+    void showTicket(const Ticket &ticket, const QList<TicketMessage> &messages,
+                    const QList<Classification> &history, const QList<TicketEvent> &events);
     void showNothing();
     // The ticket on show, or 0.
     qint64 ticketId() const { return m_ticketId; }
@@ -39,6 +43,12 @@ public:
     void showNotice(const QString &notice);
     // Opens the list of people to give the ticket to, for the keyboard.
     void chooseAssignee();
+    // Moves the keyboard to the reply editor.
+    void focusReply();
+    // The outcome of replyRequested(): a reply stored empties its editor; one that was not keeps
+    // its text, to send again.
+    void replyStored(qint64 ticketId);
+    void replyNotStored();
 
 Q_SIGNALS:
     void acceptCategoryRequested();
@@ -47,9 +57,22 @@ Q_SIGNALS:
     // A user's name, or an empty one for nobody.
     void assigneeChosen(const QString &name);
     void takeRequested();
+    // The editor's text, checked to be sendable, for the ticket on show; statusAfter when the
+    // agent chose one.
+    void replyRequested(const QString &body, MessageVisibility visibility,
+                        std::optional<TicketStatus> statusAfter);
 
 private:
     void showAssignee(const QString &name);
+    void showConversation(const Ticket &ticket, const QList<TicketMessage> &messages);
+    void sendReply();
+    void keepUnsentReply();
+    void updateSendButton();
+
+    QList<TicketMessage> m_shownMessages;
+    // Replies begun on other tickets, by ticket id.
+    QHash<qint64, QString> m_unsentReplies;
+    bool m_sending = false;
 
     std::unique_ptr<Ui::TicketDetailWidget> m_ui;
     qint64 m_ticketId = 0;

@@ -30,6 +30,7 @@ TicketSession::Detail TicketSession::detail(qint64 id)
     if (detail.ticket) {
         detail.history = m_classifications.history(id);
         detail.events = m_tickets.events(id);
+        detail.messages = m_messages.list(id);
     }
     return detail;
 }

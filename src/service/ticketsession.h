@@ -31,6 +31,8 @@ public:
         QList<Classification> history;
         // Who changed what, oldest first.
         QList<TicketEvent> events;
+        // The conversation after the opening text, oldest first.
+        QList<TicketMessage> messages;
     };
 
     std::optional<Ticket> find(qint64 id);

@@ -294,7 +294,11 @@ void TestMainWindow::ticketTextIsShownAsPlainText()
     auto *subject = detail->findChild<QLabel *>(u"subjectLabel"_s);
     QTRY_COMPARE(subject->text(), u"<i>subject</i>"_s);
     QCOMPARE(subject->textFormat(), Qt::PlainText);
-    QCOMPARE(detail->findChild<QPlainTextEdit *>(u"bodyPlainTextEdit"_s)->toPlainText(), markup);
+    // The conversation opens with the customer's text, as written.
+    QCOMPARE(detail->findChild<QPlainTextEdit *>(u"conversationPlainTextEdit"_s)
+                 ->toPlainText()
+                 .section(u'\n', 1),
+             markup);
     QCOMPARE(cell(0, TicketTableModel::SubjectColumn), u"<i>subject</i>"_s);
     for (const QLabel *label : detail->findChildren<QLabel *>()) {
         if (label->text().contains(u'<'))

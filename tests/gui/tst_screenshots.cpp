@@ -2,6 +2,7 @@
 #include "classificationrepository.h"
 #include "integrationtokens.h"
 #include "mainwindow.h"
+#include "messagerepository.h"
 #include "newtokendialog.h"
 #include "rulesclassifier.h"
 #include "sentencesummarizer.h"
@@ -53,6 +54,7 @@ private Q_SLOTS:
 
 private:
     void seedSampleTickets();
+    void seedConversation(const Ticket &ticket);
     QString save(QWidget *widget, const QString &name);
 
     TemporaryDatabase m_database;
@@ -144,6 +146,8 @@ void TestScreenshots::seedSampleTickets()
         classifications.add(classification);
         if (i % 5 == 0)
             tickets.setStatus({ticket.id}, TicketStatus::Resolved, Actor::user(u"alice"_s));
+        if (i == 44) // the ticket on show
+            seedConversation(ticket);
         // Agents confirm most verdicts they look at and correct a few.
         if (i % 4 == 1) {
             const Category verdict = i % 12 == 1
@@ -152,6 +156,37 @@ void TestScreenshots::seedSampleTickets()
             classifications.addVerdict({ticket.id}, verdict, Actor::user(u"alice"_s));
         }
     }
+}
+
+void TestScreenshots::seedConversation(const Ticket &ticket)
+{
+    MessageRepository messages(m_database.database());
+    const auto add = [&](MessageAuthor author, MessageVisibility visibility, const QString &body,
+                         qint64 minutesAfter, std::optional<TicketStatus> status) {
+        TicketMessage message;
+        message.ticketId = ticket.id;
+        message.author = author;
+        message.authorName = author == MessageAuthor::Customer ? QString() : u"alice"_s;
+        message.visibility = visibility;
+        message.body = body;
+        message.createdAt = ticket.createdAt.addSecs(minutesAfter * 60);
+        const Actor actor = author == MessageAuthor::Customer
+                                ? Actor::integration(u"mail-gateway"_s)
+                                : Actor::user(u"alice"_s);
+        return messages.add(message, actor, status)->message.id;
+    };
+    const qint64 reply = add(MessageAuthor::Agent, MessageVisibility::Public,
+                             u"Hello Dana,\n\nthe account locks after five failed attempts. I "
+                             "have unlocked it; could you try again and tell me if it works?\n\n"
+                             "Alice"_s,
+                             18, TicketStatus::Waiting);
+    messages.setDelivery(ticket.id, reply, DeliveryStatus::Delivered);
+    add(MessageAuthor::Customer, MessageVisibility::Public,
+        u"Still locked, I am afraid. It says \"Too many attempts\"."_s, 41, std::nullopt);
+    add(MessageAuthor::Agent, MessageVisibility::Internal,
+        u"The SSO connector retries the old password in the background. Asking Bob to reset "
+        "the connector."_s,
+        44, std::nullopt);
 }
 
 QString TestScreenshots::save(QWidget *widget, const QString &name)

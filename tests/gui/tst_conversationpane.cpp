@@ -1,0 +1,262 @@
+// The conversation under a ticket in the real window: reading the thread, writing a reply or a
+// note with the keyboard, and what happens when it cannot be stored.
+#include "mainwindow.h"
+#include "messagerepository.h"
+#include "runningserver.h"
+#include "testaccount.h"
+#include "ticketdetailwidget.h"
+#include "ticketrepository.h"
+#include "tickettablemodel.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTableView>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestConversationPane : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void threadIsShownInOrderAsPlainText();
+    void agentRepliesWithTheKeyboardAndSetsTheStatus();
+    void internalNoteStaysWithTheTeam();
+    void unsentReplyStaysWithItsTicket();
+    void replyThatCannotBeStoredKeepsItsText();
+    void customerAnswerArrivesWhileTheTicketIsShown();
+
+private:
+    qint64 addTicket(const QString &subject, const QString &body);
+    void addMessage(qint64 ticketId, MessageAuthor author, const QString &body,
+                    MessageVisibility visibility = MessageVisibility::Public);
+    void showWindow();
+    void selectTicket(qint64 id);
+    QPlainTextEdit *conversation() const
+    {
+        return m_window->findChild<QPlainTextEdit *>(u"conversationPlainTextEdit"_s);
+    }
+    QPlainTextEdit *editor() const
+    {
+        return m_window->findChild<QPlainTextEdit *>(u"replyPlainTextEdit"_s);
+    }
+    QComboBox *combo(const QString &name) const { return m_window->findChild<QComboBox *>(name); }
+    QPushButton *sendButton() const
+    {
+        return m_window->findChild<QPushButton *>(u"sendReplyButton"_s);
+    }
+
+    std::unique_ptr<RunningServer> m_server;
+    std::unique_ptr<TicketRepository> m_tickets;
+    std::unique_ptr<MessageRepository> m_messages;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestConversationPane::init()
+{
+    m_server = std::make_unique<RunningServer>();
+    QVERIFY(m_server->isListening());
+    m_tickets = std::make_unique<TicketRepository>(m_server->database());
+    m_messages = std::make_unique<MessageRepository>(m_server->database());
+}
+
+void TestConversationPane::cleanup()
+{
+    m_window.reset();
+    m_messages.reset();
+    m_tickets.reset();
+    m_server.reset();
+}
+
+qint64 TestConversationPane::addTicket(const QString &subject, const QString &body)
+{
+    TicketDraft draft = TicketDraft::fromSubjectAndBody(subject, body, TicketSource::Api);
+    draft.requester = u"dana@example.com"_s;
+    return m_tickets->create(draft).id;
+}
+
+void TestConversationPane::addMessage(qint64 ticketId, MessageAuthor author, const QString &body,
+                                      MessageVisibility visibility)
+{
+    TicketMessage message;
+    message.ticketId = ticketId;
+    message.author = author;
+    message.authorName = author == MessageAuthor::Customer ? QString() : u"bob"_s;
+    message.visibility = visibility;
+    message.body = body;
+    QVERIFY(m_messages->add(message, Actor::user(u"bob"_s)));
+}
+
+void TestConversationPane::showWindow()
+{
+    m_server->tickets().setChangePollInterval(100);
+    m_window =
+        std::make_unique<MainWindow>(m_server->tickets(), testAccount(Role::Agent, u"alice"_s));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+}
+
+void TestConversationPane::selectTicket(qint64 id)
+{
+    auto *table = m_window->findChild<QTableView *>(u"ticketTableView"_s);
+    QTRY_VERIFY(m_window->ticketModel()->rowOfTicket(id) >= 0);
+    table->setFocus();
+    table->selectRow(m_window->ticketModel()->rowOfTicket(id));
+    auto *detail = m_window->findChild<TicketDetailWidget *>();
+    QTRY_COMPARE(detail->ticketId(), id);
+}
+
+void TestConversationPane::threadIsShownInOrderAsPlainText()
+{
+    const qint64 id = addTicket(u"Locked out"_s, u"The login page says <b>locked</b>."_s);
+    addMessage(id, MessageAuthor::Agent, u"I unlocked it; please try again."_s);
+    addMessage(id, MessageAuthor::Customer, u"Still locked 😞"_s);
+    addMessage(id, MessageAuthor::Agent, u"SSO retries the old password."_s,
+               MessageVisibility::Internal);
+    showWindow();
+    selectTicket(id);
+
+    QTRY_VERIFY(conversation()->toPlainText().contains(u"SSO retries"_s));
+    const QString text = conversation()->toPlainText();
+    // The customer's opening text, with whom to answer, then every message in order.
+    const QStringList expected{u"Customer (dana@example.com)"_s,
+                               u"The login page says <b>locked</b>."_s,
+                               u"bob"_s,
+                               u"waiting for delivery"_s,
+                               u"I unlocked it; please try again."_s,
+                               u"Still locked 😞"_s,
+                               u"Internal note by bob"_s,
+                               u"SSO retries the old password."_s};
+    qsizetype from = 0;
+    for (const QString &part : expected) {
+        const qsizetype at = text.indexOf(part, from);
+        QVERIFY2(at >= 0, qPrintable(part + u" missing or out of order in: "_s + text));
+        from = at + part.size();
+    }
+    // The newest message is in view.
+    QCOMPARE(conversation()->textCursor().position(),
+             conversation()->document()->characterCount() - 1);
+}
+
+void TestConversationPane::agentRepliesWithTheKeyboardAndSetsTheStatus()
+{
+    const qint64 id = addTicket(u"Printer"_s, u"It is on fire"_s);
+    showWindow();
+    selectTicket(id);
+    QVERIFY(!sendButton()->isEnabled()); // nothing to send yet
+
+    QTest::keyClick(m_window.get(), Qt::Key_R); // Ticket › Reply
+    QTRY_VERIFY(editor()->hasFocus());
+    QTest::keyClicks(editor(), u"Which model is it?"_s);
+    QVERIFY(sendButton()->isEnabled());
+    QComboBox *statusAfter = combo(u"statusAfterComboBox"_s);
+    statusAfter->setCurrentIndex(statusAfter->findData(int(TicketStatus::Waiting)));
+    QTest::keyClick(editor(), Qt::Key_Return, Qt::ControlModifier);
+
+    QTRY_COMPARE(m_messages->list(id).size(), 1);
+    const TicketMessage stored = m_messages->list(id).constFirst();
+    QCOMPARE(stored.body, u"Which model is it?"_s);
+    QCOMPARE(stored.author, MessageAuthor::Agent);
+    QCOMPARE(stored.authorName, u"alice"_s);
+    QCOMPARE(stored.visibility, MessageVisibility::Public);
+    QCOMPARE(stored.delivery, DeliveryStatus::Pending); // for the mail gateway to deliver
+    QCOMPARE(m_tickets->find(id)->status, TicketStatus::Waiting);
+    // The editor is ready for the next one, and the thread shows what was sent.
+    QTRY_VERIFY(editor()->toPlainText().isEmpty());
+    QCOMPARE(statusAfter->currentData(), QVariant());
+    QTRY_VERIFY(conversation()->toPlainText().contains(u"Which model is it?"_s));
+    auto *status =
+        m_window->findChild<TicketDetailWidget *>()->findChild<QComboBox *>(u"statusComboBox"_s);
+    QTRY_COMPARE(status->currentData().toInt(), int(TicketStatus::Waiting));
+}
+
+void TestConversationPane::internalNoteStaysWithTheTeam()
+{
+    const qint64 id = addTicket(u"Refund"_s, u"Charged twice"_s);
+    showWindow();
+    selectTicket(id);
+    combo(u"replyKindComboBox"_s)->setCurrentIndex(1);
+    QCOMPARE(sendButton()->text(), u"Add Note"_s);
+    editor()->setPlainText(u"Finance confirms the double charge."_s);
+    sendButton()->click();
+
+    QTRY_COMPARE(m_messages->list(id).size(), 1);
+    const TicketMessage stored = m_messages->list(id).constFirst();
+    QCOMPARE(stored.visibility, MessageVisibility::Internal);
+    QCOMPARE(stored.delivery, std::nullopt); // nobody delivers a note
+    QCOMPARE(m_tickets->find(id)->status, TicketStatus::Open);
+    QTRY_VERIFY(conversation()->toPlainText().contains(u"Internal note by alice"_s));
+}
+
+void TestConversationPane::unsentReplyStaysWithItsTicket()
+{
+    const qint64 first = addTicket(u"First"_s, u"one"_s);
+    const qint64 second = addTicket(u"Second"_s, u"two"_s);
+    showWindow();
+    selectTicket(first);
+    editor()->setPlainText(u"Half a reply to the first"_s);
+    selectTicket(second);
+    QTRY_COMPARE(editor()->toPlainText(), QString());
+    QVERIFY(!sendButton()->isEnabled());
+    selectTicket(first);
+    QTRY_COMPARE(editor()->toPlainText(), u"Half a reply to the first"_s);
+    QVERIFY(m_messages->list(first).isEmpty());
+}
+
+void TestConversationPane::replyThatCannotBeStoredKeepsItsText()
+{
+    const qint64 id = addTicket(u"Printer"_s, u"It is on fire"_s);
+    showWindow();
+    selectTicket(id);
+
+    // Refused in the window, before anything is stored.
+    editor()->setPlainText(u"Bell \u0007 character"_s);
+    sendButton()->click();
+    auto *notice = m_window->findChild<QLabel *>(u"noticeLabel"_s);
+    QTRY_VERIFY(notice->isVisible());
+    QVERIFY(notice->text().contains(u"control characters"_s));
+    QVERIFY(m_messages->list(id).isEmpty());
+
+    // Refused by the database: the text stays to send again.
+    QSqlQuery breakIt(m_server->database().connection());
+    QVERIFY(breakIt.exec(u"ALTER TABLE ticket_messages RENAME TO ticket_messages_gone"_s));
+    breakIt.finish();
+    editor()->setPlainText(u"This will not be stored"_s);
+    sendButton()->click();
+    QTRY_VERIFY(sendButton()->isEnabled());
+    QCOMPARE(editor()->toPlainText(), u"This will not be stored"_s);
+    QVERIFY(breakIt.exec(u"ALTER TABLE ticket_messages_gone RENAME TO ticket_messages"_s));
+    breakIt.finish();
+    QVERIFY(m_messages->list(id).isEmpty());
+    QCOMPARE(m_tickets->find(id)->status, TicketStatus::Open);
+
+    sendButton()->click();
+    QTRY_COMPARE(m_messages->list(id).size(), 1);
+    QTRY_VERIFY(editor()->toPlainText().isEmpty());
+}
+
+void TestConversationPane::customerAnswerArrivesWhileTheTicketIsShown()
+{
+    const qint64 id = addTicket(u"Printer"_s, u"It is on fire"_s);
+    showWindow();
+    selectTicket(id);
+    editor()->setPlainText(u"Typing my answer"_s);
+    // The mail gateway relays the customer's answer through the API.
+    const HttpClient::Response relayed = m_server->client().postJson(
+        u"/requests/%1/messages"_s.arg(id), R"({"author": "customer", "body": "Fixed itself!"})");
+    QCOMPARE(relayed.status, 201);
+    QTRY_VERIFY(conversation()->toPlainText().contains(u"Fixed itself!"_s));
+    QCOMPARE(editor()->toPlainText(), u"Typing my answer"_s); // what the agent typed stays
+}
+
+QTEST_MAIN(TestConversationPane)
+#include "tst_conversationpane.moc"
