@@ -1,6 +1,7 @@
 #include "messagerepository.h"
 
 #include "database.h"
+#include "sqldialect.h"
 #include "sqlrow.h"
 #include "statementcache.h"
 #include "ticketrepository.h"
@@ -144,6 +145,68 @@ std::optional<TicketMessage> MessageRepository::find(qint64 ticketId, qint64 mes
     if (!query.next())
         return std::nullopt;
     return message(query);
+}
+
+QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &words,
+                                                         qint64 excludedTicketId, int candidates)
+{
+    const SqlDialect &dialect = m_database.dialect();
+    const QString search = dialect.anyWordQuery(words);
+    if (search.isEmpty() || candidates <= 0)
+        return {};
+    QSqlQuery &matches = m_statements.prepared(dialect.rankedMatchesSql());
+    matches.bindValue(0, search);
+    // Not every match has been answered, and the excluded ticket is often the best match of its
+    // own words: a few times as many matches leave enough answered ones.
+    constexpr int kMatchesPerCandidate = 4;
+    matches.bindValue(1, candidates * kMatchesPerCandidate + 1);
+    StatementCache::exec(matches, "find similar tickets");
+    QList<AnsweredTicket> found;
+    QStringList placeholders;
+    while (matches.next()) {
+        const qint64 id = matches.value(0).toLongLong();
+        if (id == excludedTicketId)
+            continue;
+        found.append({id, {}, {}, {}, matches.value(1).toDouble()});
+        placeholders.append(u"?"_s);
+    }
+    matches.finish();
+    if (found.isEmpty())
+        return {};
+
+    // The first public reply from the team: usually the answer, where later ones follow up.
+    QSqlQuery answered(m_db);
+    answered.setForwardOnly(true);
+    answered.prepare(u"SELECT t.id, t.subject, t.body, t.form, m.body FROM tickets t "
+                     "JOIN ticket_messages m ON m.id = (SELECT MIN(r.id) FROM ticket_messages r "
+                     "WHERE r.ticket_id = t.id AND r.visibility = 'public' "
+                     "AND r.author_kind <> 'customer') "
+                     "WHERE t.id IN ("_s +
+                     placeholders.join(u", "_s) + u")"_s);
+    for (const AnsweredTicket &ticket : found)
+        answered.addBindValue(ticket.ticketId);
+    StatementCache::exec(answered, "read the similar tickets' replies");
+    QHash<qint64, AnsweredTicket> byId;
+    while (answered.next()) {
+        AnsweredTicket ticket;
+        ticket.ticketId = answered.value(0).toLongLong();
+        ticket.subject = answered.value(1).toString();
+        const TicketForm form =
+            ticketFormFromName(answered.value(3).toString()).value_or(TicketForm::Text);
+        ticket.text = ticketText(form, ticket.subject, answered.value(2).toString());
+        ticket.reply = answered.value(4).toString();
+        byId.insert(ticket.ticketId, ticket);
+    }
+    QList<AnsweredTicket> result;
+    for (const AnsweredTicket &match : std::as_const(found)) {
+        if (result.size() == candidates)
+            break;
+        if (const auto it = byId.constFind(match.ticketId); it != byId.constEnd()) {
+            result.append(*it);
+            result.last().score = match.score;
+        }
+    }
+    return result;
 }
 
 bool MessageRepository::setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actor.h"
+#include "answeredticket.h"
 #include "statementcache.h"
 #include "ticketmessage.h"
 
@@ -39,6 +40,13 @@ public:
     // no such reply on the ticket: no message of that id, a note, or a customer's message.
     bool setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                      const QString &error = QString());
+
+    // Up to `candidates` tickets the full-text index finds with any of the words (SearchText
+    // words), best match first, that the team has answered publicly, leaving out one ticket (the
+    // one being answered). Only the best few matches are looked at, so a search whose best
+    // matches were never answered may find fewer.
+    QList<AnsweredTicket> similarAnswered(const QStringList &words, qint64 excludedTicketId,
+                                          int candidates);
 
     // The statement add() stores a message with, for a writer that keeps its own prepared
     // statements (the importer), and how it binds one.

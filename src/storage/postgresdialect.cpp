@@ -252,6 +252,20 @@ QString PostgresDialect::searchCountSql() const
                           "WHERE t.search_vector @@ to_tsquery('simple', ?)");
 }
 
+QString PostgresDialect::anyWordQuery(const QStringList &words) const
+{
+    // SearchText::words() leaves letters and digits only: nothing to_tsquery() reads as an
+    // operator.
+    return words.join(QLatin1String(" | "));
+}
+
+QString PostgresDialect::rankedMatchesSql() const
+{
+    return QStringLiteral("SELECT t.id, ts_rank(t.search_vector, q) AS score "
+                          "FROM tickets t, to_tsquery('simple', ?) q "
+                          "WHERE t.search_vector @@ q ORDER BY score DESC LIMIT ?");
+}
+
 QString PostgresDialect::orderTerm(const QString &key, Qt::SortOrder direction) const
 {
     // PostgreSQL sorts NULL above every value by default; the keyset SQL needs it below.

@@ -177,6 +177,22 @@ QString SqliteDialect::searchCountSql() const
     return QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?");
 }
 
+QString SqliteDialect::anyWordQuery(const QStringList &words) const
+{
+    // SearchText::words() leaves letters and digits only; quoted, none reads as an operator.
+    QStringList phrases;
+    for (const QString &word : words)
+        phrases.append(u'"' + word + u'"');
+    return phrases.join(QLatin1String(" OR "));
+}
+
+QString SqliteDialect::rankedMatchesSql() const
+{
+    // FTS5's rank is BM25, lower for better matches; ordering by it lets FTS5 keep only the best.
+    return QStringLiteral("SELECT rowid, -rank FROM tickets_search WHERE tickets_search MATCH ? "
+                          "ORDER BY rank LIMIT ?");
+}
+
 QString SqliteDialect::orderTerm(const QString &key, Qt::SortOrder direction) const
 {
     // SQLite sorts NULL below every value already.

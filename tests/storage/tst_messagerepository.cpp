@@ -1,5 +1,6 @@
 // The conversation on a ticket, on a real database of either kind.
 #include "messagerepository.h"
+#include "searchtext.h"
 #include "storageerror.h"
 #include "temporarydatabase.h"
 #include "ticketrepository.h"
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void aDraftsOriginIsKept();
     void noTicketNoMessage();
     void replyCanSetTheStatus();
+    void similarAnsweredTicketsComeBestFirst();
     void customerWritingAgainReopens_data();
     void customerWritingAgainReopens();
     void importedAnswerIsTheFirstAgentReply();
@@ -228,6 +230,39 @@ void TestMessageRepository::replyCanSetTheStatus()
                                           TicketStatus::Resolved));
     QCOMPARE(messages.list(id).size(), 2);
     QCOMPARE(tickets.find(id)->status, TicketStatus::Waiting);
+}
+
+void TestMessageRepository::similarAnsweredTicketsComeBestFirst()
+{
+    MessageRepository messages(m_temporary->database());
+    const qint64 close = ticket(u"Account locked after a password reset, cannot log in"_s);
+    QVERIFY(added(messages, reply(close, u"I unlocked your account."_s)));
+    QVERIFY(added(messages, reply(close, u"Glad it works now."_s)));
+    const qint64 further = ticket(u"Password reset mail never arrives"_s);
+    QVERIFY(added(messages, reply(further, u"Check the spam folder."_s)));
+    const qint64 unanswered = ticket(u"Account locked, password reset failed"_s);
+    const qint64 noteOnly = ticket(u"Locked account after password reset"_s);
+    QVERIFY(added(messages, reply(noteOnly, u"Asked IT"_s, MessageAuthor::Agent,
+                                  MessageVisibility::Internal)));
+    const qint64 customerOnly = ticket(u"Account locked after password reset again"_s);
+    QVERIFY(added(messages, reply(customerOnly, u"Hello?"_s, MessageAuthor::Customer)));
+    const qint64 unrelated = ticket(u"Invoice charged twice"_s);
+    QVERIFY(added(messages, reply(unrelated, u"Refunded."_s)));
+    const qint64 answering = ticket(u"My account is locked after I reset the password"_s);
+    QVERIFY(added(messages, reply(answering, u"Looking into it"_s)));
+
+    const QList<AnsweredTicket> similar = messages.similarAnswered(
+        SearchText::words(u"My account is locked after I reset the password"_s), answering, 10);
+    QList<qint64> ids;
+    for (const AnsweredTicket &ticket : similar)
+        ids.append(ticket.ticketId);
+    QCOMPARE(ids, (QList<qint64>{close, further}));
+    QCOMPARE(similar.first().reply, u"I unlocked your account."_s); // the first reply
+    QCOMPARE(similar.first().text, u"Account locked after a password reset, cannot log in"_s);
+    QVERIFY(similar.at(0).score > similar.at(1).score);
+    QVERIFY(!ids.contains(unanswered) && !ids.contains(noteOnly) && !ids.contains(customerOnly));
+    QCOMPARE(messages.similarAnswered(SearchText::words(u"locked"_s), answering, 1).size(), 1);
+    QVERIFY(messages.similarAnswered({}, answering, 10).isEmpty());
 }
 
 void TestMessageRepository::customerWritingAgainReopens_data()

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QString>
+
+// A ticket the team has answered, as a source for answering a similar one: what the customer
+// wrote and the team's first public reply.
+struct AnsweredTicket
+{
+    qint64 ticketId = 0;
+    QString subject;
+    // The customer's whole text, as classifiers read it.
+    QString text;
+    QString reply;
+    // The full-text index's rank among the matches of one search; higher is better.
+    double score = 0;
+};
