@@ -1,0 +1,107 @@
+#include "similarreplies.h"
+
+#include "messagerepository.h"
+#include "piiredactor.h"
+#include "searchtext.h"
+#include "wordstemmer.h"
+
+#include <QSet>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kMaxQueryWords = 12;
+constexpr int kCandidates = 30;
+constexpr qsizetype kShortestWord = 3;
+
+// The dataset's tickets are English and German; their commonest words say nothing about what a
+// ticket is about.
+const QSet<QString> &stopWords()
+{
+    static const QSet<QString> words{
+        u"the"_s,   u"and"_s,     u"for"_s,    u"are"_s,    u"but"_s,   u"not"_s,    u"you"_s,
+        u"your"_s,  u"our"_s,     u"with"_s,   u"this"_s,   u"that"_s,  u"have"_s,   u"has"_s,
+        u"was"_s,   u"were"_s,    u"been"_s,   u"from"_s,   u"they"_s,  u"will"_s,   u"would"_s,
+        u"could"_s, u"should"_s,  u"can"_s,    u"please"_s, u"thank"_s, u"thanks"_s, u"hello"_s,
+        u"dear"_s,  u"regards"_s, u"any"_s,    u"all"_s,    u"some"_s,  u"there"_s,  u"their"_s,
+        u"what"_s,  u"when"_s,    u"which"_s,  u"who"_s,    u"how"_s,   u"also"_s,   u"into"_s,
+        u"about"_s, u"after"_s,   u"before"_s, u"its"_s,    u"just"_s,  u"like"_s,   u"more"_s,
+        u"need"_s,  u"help"_s,    u"issue"_s,  u"der"_s,    u"die"_s,   u"das"_s,    u"und"_s,
+        u"ist"_s,   u"nicht"_s,   u"mit"_s,    u"ich"_s,    u"wir"_s,   u"sie"_s,    u"ein"_s,
+        u"eine"_s,  u"einen"_s,   u"dem"_s,    u"den"_s,    u"des"_s,   u"auf"_s,    u"für"_s,
+        u"von"_s,   u"bei"_s,     u"bitte"_s,  u"danke"_s,  u"haben"_s, u"wird"_s,   u"sind"_s,
+        u"unser"_s, u"unsere"_s,  u"ihr"_s,    u"ihre"_s,   u"mein"_s,  u"meine"_s,  u"hallo"_s,
+    };
+    return words;
+}
+
+QStringList contentWords(QStringView text)
+{
+    QStringList words = SearchText::words(text);
+    words.removeIf([](const QString &word) {
+        return word.size() < kShortestWord || stopWords().contains(word);
+    });
+    return words;
+}
+
+QSet<QString> stems(QStringView text)
+{
+    thread_local WordStemmer stemmer;
+    QSet<QString> result;
+    for (const QString &word : contentWords(text)) {
+        const QByteArray utf8 = word.toUtf8();
+        const std::string_view stem = stemmer.stem({utf8.constData(), std::size_t(utf8.size())});
+        result.insert(QString::fromUtf8(stem.data(), qsizetype(stem.size())));
+    }
+    return result;
+}
+
+} // namespace
+
+QStringList SimilarReplies::queryWords(QStringView text)
+{
+    QStringList words = contentWords(text);
+    words.removeDuplicates();
+    std::stable_sort(words.begin(), words.end(),
+                     [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    if (words.size() > kMaxQueryWords)
+        words.resize(kMaxQueryWords);
+    return words;
+}
+
+double SimilarReplies::similarity(QStringView first, QStringView second)
+{
+    const QSet<QString> a = stems(first);
+    const QSet<QString> b = stems(second);
+    if (a.isEmpty() || b.isEmpty())
+        return 0;
+    const qsizetype shared =
+        std::count_if(a.cbegin(), a.cend(), [&b](const QString &stem) { return b.contains(stem); });
+    return double(shared) / std::sqrt(double(a.size()) * double(b.size()));
+}
+
+QList<ReplySuggestion> SimilarReplies::find(MessageRepository &messages, QStringView text,
+                                            qint64 ticketId)
+{
+    QList<ReplySuggestion> suggestions;
+    for (const AnsweredTicket &answered :
+         messages.similarAnswered(queryWords(text), ticketId, kCandidates)) {
+        const double alike = similarity(text, answered.text);
+        if (alike >= kMinimumSimilarity)
+            suggestions.append({answered.ticketId, answered.subject, alike, answered.reply});
+    }
+    std::stable_sort(suggestions.begin(), suggestions.end(),
+                     [](const ReplySuggestion &a, const ReplySuggestion &b) {
+                         return a.similarity > b.similarity;
+                     });
+    if (suggestions.size() > kSuggestions)
+        suggestions.resize(kSuggestions);
+    // Only what is offered is redacted: redacting costs more than finding.
+    for (ReplySuggestion &suggestion : suggestions)
+        suggestion.reply = PiiRedactor::redact(suggestion.reply);
+    return suggestions;
+}
