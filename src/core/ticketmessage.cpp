@@ -3,6 +3,9 @@
 #include "enumnames.h"
 #include "plaintext.h"
 
+#include <algorithm>
+#include <numeric>
+
 namespace {
 
 const EnumNameTable<MessageAuthor, 3> kAuthorNames{{
@@ -52,6 +55,35 @@ QLatin1String deliveryStatusName(DeliveryStatus status)
 std::optional<DeliveryStatus> deliveryStatusFromName(QStringView name)
 {
     return enumFromName(kDeliveryNames, name);
+}
+
+qint64 DraftOrigin::editDistance(QStringView draft, QStringView sent)
+{
+    // Agents mostly edit a greeting or a sentence: what both share at either end costs nothing.
+    while (!draft.isEmpty() && !sent.isEmpty() && draft.front() == sent.front()) {
+        draft = draft.sliced(1);
+        sent = sent.sliced(1);
+    }
+    while (!draft.isEmpty() && !sent.isEmpty() && draft.back() == sent.back()) {
+        draft.chop(1);
+        sent.chop(1);
+    }
+    if (draft.isEmpty() || sent.isEmpty())
+        return std::max(draft.size(), sent.size());
+    // One row of the table at a time.
+    QList<qint64> row(sent.size() + 1);
+    std::iota(row.begin(), row.end(), 0);
+    for (qsizetype i = 1; i <= draft.size(); ++i) {
+        qint64 diagonal = row[0];
+        row[0] = i;
+        for (qsizetype j = 1; j <= sent.size(); ++j) {
+            const qint64 above = row[j];
+            row[j] = std::min(
+                {above + 1, row[j - 1] + 1, diagonal + (draft[i - 1] == sent[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[sent.size()];
 }
 
 std::optional<TicketStatus> TicketMessage::statusAfter(TicketStatus current,

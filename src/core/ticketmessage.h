@@ -31,6 +31,10 @@ struct DraftOrigin
     // Characters inserted, deleted or replaced between the draft and the reply sent.
     qint64 edits = 0;
 
+    // The Levenshtein distance in UTF-16 code units. Quadratic in what differs between the
+    // common start and end, so call it off the GUI thread.
+    static qint64 editDistance(QStringView draft, QStringView sent);
+
     friend bool operator==(const DraftOrigin &, const DraftOrigin &) = default;
 };
 

@@ -171,6 +171,7 @@ MainWindow::MainWindow(TicketService &tickets, const UserAccount &user, QWidget 
     connect(m_ui->detailWidget, &TicketDetailWidget::takeRequested, this,
             [this] { assign(m_user.name); });
     connect(m_ui->detailWidget, &TicketDetailWidget::replyRequested, this, &MainWindow::sendReply);
+    connect(m_ui->detailWidget, &TicketDetailWidget::draftRequested, this, &MainWindow::draftReply);
 
     // Writes here, through the API, by the classifier or by other consoles all end up here.
     connect(&m_tickets, &TicketService::ticketsChanged, this, &MainWindow::refreshEverything);
@@ -256,6 +257,7 @@ void MainWindow::setUpActions()
     connect(m_ui->actionAssignToMe, &QAction::triggered, this, [this] { assign(m_user.name); });
     connect(m_ui->actionReply, &QAction::triggered, m_ui->detailWidget,
             &TicketDetailWidget::focusReply);
+    connect(m_ui->actionDraftReply, &QAction::triggered, this, &MainWindow::draftReply);
     connect(m_ui->actionAssignTo, &QAction::triggered, this, [this] {
         m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
         m_ui->detailWidget->chooseAssignee();
@@ -647,15 +649,21 @@ void MainWindow::assign(const QString &assignee)
 }
 
 void MainWindow::sendReply(const QString &body, MessageVisibility visibility,
-                           std::optional<TicketStatus> statusAfter)
+                           std::optional<TicketStatus> statusAfter,
+                           const std::optional<ReplyDraft> &draft)
 {
     TicketMessage message;
     message.ticketId = m_ui->detailWidget->ticketId();
     message.body = body;
     message.visibility = visibility;
     m_store
-        ->run([message, statusAfter, actor = m_actor](TicketSession &session) {
-            return session.addMessage(message, actor, statusAfter).has_value();
+        ->run([message, statusAfter, draft, actor = m_actor](TicketSession &session) {
+            TicketMessage sent = message;
+            if (draft) {
+                sent.draft = draft->origin;
+                sent.draft->edits = DraftOrigin::editDistance(draft->text, sent.body);
+            }
+            return session.addMessage(sent, actor, statusAfter).has_value();
         })
         .then(this, [this, id = message.ticketId](const std::optional<bool> &stored) {
             if (stored && *stored) {
@@ -667,6 +675,19 @@ void MainWindow::sendReply(const QString &body, MessageVisibility visibility,
             m_ui->detailWidget->replyNotStored();
             if (stored) // storageFailed() has said why otherwise
                 showChangeProblem(TicketSession::Problem::NotFound, id, QString());
+        });
+}
+
+void MainWindow::draftReply()
+{
+    const qint64 id = m_ui->detailWidget->ticketId();
+    if (id == 0)
+        return;
+    m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
+    m_store->run([id](TicketSession &session) { return session.suggestReplies(id); })
+        .then(this, [this, id](const std::optional<QList<ReplySuggestion>> &suggestions) {
+            if (suggestions)
+                m_ui->detailWidget->showSuggestions(id, *suggestions);
         });
 }
 

@@ -4,6 +4,7 @@
 #include "category.h"
 #include "ticket.h"
 #include "ticketchange.h"
+#include "ticketdetailwidget.h"
 #include "ticketdraft.h"
 #include "ticketorder.h"
 #include "ticketquery.h"
@@ -87,7 +88,8 @@ private:
     void setCategory(Category category);
     void setStatus(TicketStatus status);
     void sendReply(const QString &body, MessageVisibility visibility,
-                   std::optional<TicketStatus> statusAfter);
+                   std::optional<TicketStatus> statusAfter, const std::optional<ReplyDraft> &draft);
+    void draftReply();
     // An empty name gives the tickets to nobody.
     void assign(const QString &assignee);
     void afterVerdict(qint64 selectedRows);

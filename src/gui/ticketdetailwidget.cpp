@@ -114,6 +114,11 @@ TicketDetailWidget::TicketDetailWidget(QWidget *parent)
         m_ui->sendReplyButton->setText(note ? tr("Add Note") : tr("Send"));
     });
     connect(m_ui->sendReplyButton, &QPushButton::clicked, this, &TicketDetailWidget::sendReply);
+    connect(m_ui->draftReplyButton, &QPushButton::clicked, this,
+            &TicketDetailWidget::draftRequested);
+    connect(m_ui->draftSuggestionComboBox, &QComboBox::activated, this,
+            &TicketDetailWidget::useSuggestion);
+    m_ui->draftSourceWidget->hide();
     for (const QKeySequence &keys :
          {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
         auto *shortcut = new QShortcut(keys, m_ui->replyWidget);
@@ -195,6 +200,8 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<TicketMess
         m_ui->statusAfterComboBox->setCurrentIndex(0);
     }
     m_ticketId = ticket.id;
+    if (!sameTicket)
+        showDraftSource();
     m_ui->pagesStackedWidget->setCurrentWidget(m_ui->ticketPage);
 
     // Every label that shows customer text is Qt::PlainText in the form: markup stays text.
@@ -334,22 +341,27 @@ void TicketDetailWidget::sendReply()
         return;
     }
     const QVariant status = m_ui->statusAfterComboBox->currentData();
+    const bool note = m_ui->replyKindComboBox->currentIndex() == 1;
+    // A note built from a draft is not a reply the customer was sent.
+    const auto drafting = m_drafting.constFind(m_ticketId);
+    const std::optional<ReplyDraft> draft =
+        drafting != m_drafting.cend() && !note ? std::optional(drafting->draft) : std::nullopt;
     m_sending = true;
     updateSendButton();
-    Q_EMIT replyRequested(message.body,
-                          m_ui->replyKindComboBox->currentIndex() == 1 ? MessageVisibility::Internal
-                                                                       : MessageVisibility::Public,
-                          status.isValid() ? std::optional(TicketStatus(status.toInt()))
-                                           : std::nullopt);
+    Q_EMIT replyRequested(
+        message.body, note ? MessageVisibility::Internal : MessageVisibility::Public,
+        status.isValid() ? std::optional(TicketStatus(status.toInt())) : std::nullopt, draft);
 }
 
 void TicketDetailWidget::replyStored(qint64 ticketId)
 {
     m_sending = false;
+    m_drafting.remove(ticketId);
     if (ticketId == m_ticketId) {
         m_ui->replyPlainTextEdit->clear();
         m_ui->statusAfterComboBox->setCurrentIndex(0);
         showNotice(QString());
+        showDraftSource();
     } else {
         m_unsentReplies.remove(ticketId);
     }
@@ -367,4 +379,57 @@ void TicketDetailWidget::keepUnsentReply()
     const QString text = m_ui->replyPlainTextEdit->toPlainText();
     if (m_ticketId != 0 && !PlainText::isBlank(text))
         m_unsentReplies.insert(m_ticketId, text);
+}
+
+void TicketDetailWidget::showSuggestions(qint64 ticketId, const QList<ReplySuggestion> &suggestions)
+{
+    if (ticketId != m_ticketId)
+        return; // the agent moved on; asking again is one key away
+    if (suggestions.isEmpty()) {
+        showNotice(tr("No answered ticket reads like this one yet, so there is nothing to draft "
+                      "from."));
+        return;
+    }
+    m_drafting.insert(ticketId, {suggestions, {}});
+    useSuggestion(0);
+    showDraftSource();
+    m_ui->replyPlainTextEdit->setFocus(Qt::OtherFocusReason);
+}
+
+void TicketDetailWidget::useSuggestion(int index)
+{
+    const auto drafting = m_drafting.find(m_ticketId);
+    if (drafting == m_drafting.end() || index < 0 || index >= drafting->suggestions.size())
+        return;
+    const ReplySuggestion &suggestion = drafting->suggestions.at(index);
+    drafting->draft = {{QStringLiteral("local"), QStringLiteral("similar-tickets"), 0},
+                       suggestion.reply};
+    // Through the cursor, not setPlainText(), so that Ctrl+Z brings back what was there.
+    QTextCursor cursor(m_ui->replyPlainTextEdit->document());
+    cursor.select(QTextCursor::Document);
+    cursor.insertText(suggestion.reply);
+    m_ui->replyKindComboBox->setCurrentIndex(0);
+}
+
+void TicketDetailWidget::showDraftSource()
+{
+    const auto drafting = m_drafting.constFind(m_ticketId);
+    QComboBox *sources = m_ui->draftSuggestionComboBox;
+    sources->clear();
+    if (drafting == m_drafting.cend()) {
+        m_ui->draftSourceWidget->hide();
+        return;
+    }
+    int current = 0;
+    for (const ReplySuggestion &suggestion : drafting->suggestions) {
+        if (suggestion.reply == drafting->draft.text)
+            current = sources->count();
+        sources->addItem(
+            tr("#%1 · %2 % alike · %3")
+                .arg(suggestion.ticketId)
+                .arg(qRound(suggestion.similarity * 100))
+                .arg(suggestion.subject.isEmpty() ? tr("(no subject)") : suggestion.subject));
+    }
+    sources->setCurrentIndex(current);
+    m_ui->draftSourceWidget->show();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "classification.h"
+#include "similarreplies.h"
 #include "ticket.h"
 #include "ticketevent.h"
 #include "ticketmessage.h"
@@ -17,6 +18,14 @@ class QMenu;
 namespace Ui {
 class TicketDetailWidget;
 }
+
+// A draft put into the reply editor: where it came from, and its text, to tell how much the
+// agent changed it.
+struct ReplyDraft
+{
+    DraftOrigin origin;
+    QString text;
+};
 
 // The selected ticket in full: the conversation as plain text, from the customer's opening
 // message on, the AI's verdict with provenance, who holds it, who changed what, the controls to
@@ -49,6 +58,9 @@ public:
     // its text, to send again.
     void replyStored(qint64 ticketId);
     void replyNotStored();
+    // The answer to draftRequested(): the best suggestion goes into the editor, where Ctrl+Z
+    // brings back what was there, and the others can be picked instead.
+    void showSuggestions(qint64 ticketId, const QList<ReplySuggestion> &suggestions);
 
 Q_SIGNALS:
     void acceptCategoryRequested();
@@ -58,20 +70,31 @@ Q_SIGNALS:
     void assigneeChosen(const QString &name);
     void takeRequested();
     // The editor's text, checked to be sendable, for the ticket on show; statusAfter when the
-    // agent chose one.
+    // agent chose one, and the draft it began as, if any.
     void replyRequested(const QString &body, MessageVisibility visibility,
-                        std::optional<TicketStatus> statusAfter);
+                        std::optional<TicketStatus> statusAfter,
+                        const std::optional<ReplyDraft> &draft);
+    void draftRequested();
 
 private:
     void showAssignee(const QString &name);
     void showConversation(const Ticket &ticket, const QList<TicketMessage> &messages);
     void sendReply();
     void keepUnsentReply();
+    void useSuggestion(int index);
+    void showDraftSource();
     void updateSendButton();
 
     QList<TicketMessage> m_shownMessages;
     // Replies begun on other tickets, by ticket id.
     QHash<qint64, QString> m_unsentReplies;
+    // What was offered and which draft the editor holds, by ticket id, until sent.
+    struct Drafting
+    {
+        QList<ReplySuggestion> suggestions;
+        ReplyDraft draft;
+    };
+    QHash<qint64, Drafting> m_drafting;
     bool m_sending = false;
 
     std::unique_ptr<Ui::TicketDetailWidget> m_ui;

@@ -204,6 +204,19 @@ TicketSession::addMessage(TicketMessage message, const Actor &actor,
     return stored;
 }
 
+QList<ReplySuggestion> TicketSession::suggestReplies(qint64 ticketId)
+{
+    const std::optional<Ticket> ticket = m_tickets.find(ticketId);
+    if (!ticket)
+        return {};
+    QString customerText = ticket->text();
+    for (const TicketMessage &message : m_messages.list(ticketId)) {
+        if (message.author == MessageAuthor::Customer)
+            customerText += u'\n' + message.body;
+    }
+    return SimilarReplies::find(m_messages, customerText, ticketId);
+}
+
 TicketSession::DeliveryChange TicketSession::setDelivery(qint64 ticketId, qint64 messageId,
                                                          DeliveryStatus status,
                                                          const QString &error, const Actor &actor)

@@ -12,6 +12,8 @@ private Q_SLOTS:
     void namesRoundTrip();
     void onlyTheTeamsPublicRepliesAreDelivered();
     void statusAfterTheMessage();
+    void editDistance_data();
+    void editDistance();
     void bodyIsReadablePlainText_data();
     void bodyIsReadablePlainText();
 };
@@ -49,6 +51,30 @@ void TestTicketMessage::statusAfterTheMessage()
     // What the relaying integration asks for wins.
     QCOMPARE(customer.statusAfter(TicketStatus::Waiting, TicketStatus::Resolved),
              TicketStatus::Resolved);
+}
+
+void TestTicketMessage::editDistance_data()
+{
+    QTest::addColumn<QString>("draft");
+    QTest::addColumn<QString>("sent");
+    QTest::addColumn<qint64>("edits");
+    QTest::newRow("sent as drafted") << u"Please restart it."_s << u"Please restart it."_s << 0ll;
+    QTest::newRow("nothing left") << u"abc"_s << QString() << 3ll;
+    QTest::newRow("written from nothing") << QString() << u"abcd"_s << 4ll;
+    QTest::newRow("kitten") << u"kitten"_s << u"sitting"_s << 3ll;
+    QTest::newRow("greeting changed")
+        << u"Hello <name>, please restart it."_s << u"Hello Dana, please restart it."_s << 5ll;
+    QTest::newRow("sentence added") << u"Restart it."_s << u"Restart it. Then try again."_s << 16ll;
+    QTest::newRow("all different") << u"abc"_s << u"xyz"_s << 3ll;
+}
+
+void TestTicketMessage::editDistance()
+{
+    QFETCH(QString, draft);
+    QFETCH(QString, sent);
+    QFETCH(qint64, edits);
+    QCOMPARE(DraftOrigin::editDistance(draft, sent), edits);
+    QCOMPARE(DraftOrigin::editDistance(sent, draft), edits);
 }
 
 void TestTicketMessage::onlyTheTeamsPublicRepliesAreDelivered()

@@ -32,6 +32,8 @@ private Q_SLOTS:
     void unsentReplyStaysWithItsTicket();
     void replyThatCannotBeStoredKeepsItsText();
     void customerAnswerArrivesWhileTheTicketIsShown();
+    void localDraftComesFromTheMostAlikeAnsweredTicket();
+    void nothingAnsweredIsAlikeSaysSo();
 
 private:
     qint64 addTicket(const QString &subject, const QString &body);
@@ -256,6 +258,65 @@ void TestConversationPane::customerAnswerArrivesWhileTheTicketIsShown()
     QCOMPARE(relayed.status, 201);
     QTRY_VERIFY(conversation()->toPlainText().contains(u"Fixed itself!"_s));
     QCOMPARE(editor()->toPlainText(), u"Typing my answer"_s); // what the agent typed stays
+}
+
+void TestConversationPane::localDraftComesFromTheMostAlikeAnsweredTicket()
+{
+    const qint64 answered = addTicket(u"VPN drops"_s, u"The VPN client disconnects every five "
+                                                      "minutes since the update."_s);
+    addMessage(answered, MessageAuthor::Agent, u"Install client 4.2; it fixes the drops."_s);
+    const qint64 other = addTicket(u"VPN slow"_s, u"The VPN client is slow."_s);
+    addMessage(other, MessageAuthor::Agent, u"Try another server."_s);
+    const qint64 id = addTicket(u"VPN"_s, u"Our VPN client disconnects every few minutes "
+                                          "since the last update."_s);
+    showWindow();
+    selectTicket(id);
+    QTest::keyClicks(editor(), u"My own start"_s);
+
+    QTest::keyClick(m_window.get(), Qt::Key_D); // Ticket › Draft Reply
+    QTRY_COMPARE(editor()->toPlainText(), u"Install client 4.2; it fixes the drops."_s);
+    QComboBox *sources = combo(u"draftSuggestionComboBox"_s);
+    QVERIFY(sources->isVisible());
+    QCOMPARE(sources->count(), 2);
+    QVERIFY2(sources->itemText(0).startsWith(u"#%1 · "_s.arg(answered)),
+             qPrintable(sources->itemText(0)));
+    QVERIFY(sources->itemText(0).contains(u"% alike"_s));
+    // The agent's own text is one undo away.
+    editor()->undo();
+    QCOMPARE(editor()->toPlainText(), u"My own start"_s);
+    editor()->redo();
+    QCOMPARE(editor()->toPlainText(), u"Install client 4.2; it fixes the drops."_s);
+
+    // Nothing is sent until the agent sends it.
+    QVERIFY(m_messages->list(id).isEmpty());
+    QTest::keyClicks(editor(), u" Thanks!"_s);
+    QTest::keyClick(editor(), Qt::Key_Return, Qt::ControlModifier);
+    QTRY_COMPARE(m_messages->list(id).size(), 1);
+    const TicketMessage sent = m_messages->list(id).constFirst();
+    QCOMPARE(sent.body, u"Install client 4.2; it fixes the drops. Thanks!"_s);
+    QVERIFY(sent.draft);
+    QCOMPARE(sent.draft->provider, u"local"_s);
+    QCOMPARE(sent.draft->model, u"similar-tickets"_s);
+    QCOMPARE(sent.draft->edits, 8);
+    QTRY_VERIFY(!sources->isVisible());
+
+    // A reply written by hand records no draft.
+    editor()->setPlainText(u"One more thing."_s);
+    sendButton()->click();
+    QTRY_COMPARE(m_messages->list(id).size(), 2);
+    QCOMPARE(m_messages->list(id).at(1).draft, std::nullopt);
+}
+
+void TestConversationPane::nothingAnsweredIsAlikeSaysSo()
+{
+    const qint64 id = addTicket(u"Printer"_s, u"It is on fire"_s);
+    showWindow();
+    selectTicket(id);
+    m_window->findChild<QPushButton *>(u"draftReplyButton"_s)->click();
+    auto *notice = m_window->findChild<QLabel *>(u"noticeLabel"_s);
+    QTRY_VERIFY(notice->isVisible());
+    QVERIFY(notice->text().contains(u"nothing to draft from"_s));
+    QVERIFY(editor()->toPlainText().isEmpty());
 }
 
 QTEST_MAIN(TestConversationPane)
