@@ -13,7 +13,7 @@ seconds=${2:-60}
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: SECONDS_EACH must be a whole number" >&2; exit 2; }
 
 status=0
-for target in httprequest ticketjson urlquery csvreader; do
+for target in httprequest ticketjson urlquery csvreader sseparser; do
     binary=$build_dir/tests/fuzz/fuzz_$target
     [[ -x $binary ]] || { echo "run.sh: $binary is not built" >&2; exit 1; }
     corpus=$source_dir/tests/fuzz/corpus/$target
