@@ -24,6 +24,9 @@ public:
     void recordSuccess();
     // Counts a failure; opens at the threshold, and at once when half-open.
     void recordFailure();
+    // The probe ended without telling whether the provider works (its caller gave up): the next
+    // caller may probe instead.
+    void releaseProbe() { m_probeInFlight = false; }
 
     // Open turns into half-open by itself when the duration has passed.
     State state() const;

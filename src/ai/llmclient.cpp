@@ -3,9 +3,11 @@
 #include "ailogging.h"
 #include "llmprotocol.h"
 #include "piiredactor.h"
+#include "sseparser.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QHostAddress>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -14,6 +16,21 @@
 
 using namespace Qt::StringLiterals;
 using std::chrono::milliseconds;
+
+struct LlmClient::Stream
+{
+    QPromise<LlmStreamPart> promise;
+    SseParser parser;
+    // Text handed out so far, over all attempts: retrying after any would repeat it.
+    qint64 characters = 0;
+    // The server said the answer is complete.
+    bool done = false;
+    // Why this attempt's stream cannot be read, when it cannot.
+    QString unreadable;
+    bool canceled = false;
+    // On the client's thread: tells it when the caller cancels.
+    std::unique_ptr<QFutureWatcher<LlmStreamPart>> cancelWatcher;
+};
 
 struct LlmClient::Job
 {
@@ -25,15 +42,24 @@ struct LlmClient::Job
     {
         if (finished)
             return;
+        const QString error =
+            QCoreApplication::translate("LlmClient", "The LLM client was shut down.");
+        if (stream) {
+            stream->promise.addResult(LlmStreamPart{{}, error});
+            stream->promise.finish();
+            return;
+        }
         LlmOutcome outcome;
-        outcome.error = QCoreApplication::translate("LlmClient", "The LLM client was shut down.");
+        outcome.error = error;
         outcome.attempts = attempts;
         outcome.elapsedMs = elapsed.elapsed();
         promise.addResult(std::move(outcome));
         promise.finish();
     }
 
+    // A classification's answer; unused for a stream.
     QPromise<LlmOutcome> promise;
+    std::unique_ptr<Stream> stream;
     QByteArray body;
     QElapsedTimer elapsed;
     int attempts = 0;
@@ -46,6 +72,8 @@ struct LlmClient::Job
 struct LlmClient::AttemptResult
 {
     std::optional<Prediction> prediction;
+    // A stream that ended complete.
+    bool complete = false;
     QString error;
     bool retryable = false;
     std::optional<milliseconds> retryAfter;
@@ -110,33 +138,14 @@ QFuture<LlmOutcome> LlmClient::classify(const QString &ticketText)
     job->promise.start();
     QFuture<LlmOutcome> future = job->promise.future();
 
-    const auto refuse = [&job, &future](const QString &error) {
+    if (const QString refused = refusal(*job); !refused.isEmpty()) {
         LlmOutcome outcome;
-        outcome.error = error;
+        outcome.error = refused;
         outcome.elapsedMs = job->elapsed.elapsed();
         job->finished = true;
         job->promise.addResult(std::move(outcome));
         job->promise.finish();
         return future;
-    };
-    if (!m_settings.isConfigured())
-        return refuse(tr("No LLM is configured (URL and model)."));
-
-    bool allowed = false;
-    milliseconds remaining{0};
-    {
-        const QMutexLocker locker(&m_mutex);
-        allowed = m_breaker.allowRequest();
-        job->probe = allowed && m_breaker.state() == CircuitBreaker::State::HalfOpen;
-        remaining = m_breaker.remainingOpenTime();
-    }
-    reportBreakerState();
-    if (!allowed) {
-        return refuse(remaining.count() > 0
-                          ? tr("The circuit breaker is open after repeated failures; the next "
-                               "try is allowed in %1 s.")
-                                .arg((remaining.count() + 999) / 1000)
-                          : tr("The circuit breaker is half-open and its probe is out."));
     }
 
     // Redacted here, on the caller's thread: the client's thread only moves bytes.
@@ -148,6 +157,74 @@ QFuture<LlmOutcome> LlmClient::classify(const QString &ticketText)
         QMetaObject::invokeMethod(
             this, [this, job] { enqueue(job); }, Qt::QueuedConnection);
     return future;
+}
+
+QFuture<LlmStreamPart> LlmClient::stream(QByteArray requestBody)
+{
+    auto job = std::make_shared<Job>();
+    job->elapsed.start();
+    job->stream = std::make_unique<Stream>();
+    job->stream->promise.start();
+    QFuture<LlmStreamPart> future = job->stream->promise.future();
+    if (const QString refused = refusal(*job); !refused.isEmpty()) {
+        job->finished = true;
+        job->stream->promise.addResult(LlmStreamPart{{}, refused});
+        job->stream->promise.finish();
+        return future;
+    }
+    job->body = std::move(requestBody);
+    const auto start = [this, job, future] {
+        // Made here so that it lives on the client's thread, where the reply is aborted.
+        job->stream->cancelWatcher = std::make_unique<QFutureWatcher<LlmStreamPart>>();
+        connect(job->stream->cancelWatcher.get(), &QFutureWatcherBase::canceled, this,
+                [this, job] { cancelStream(job); });
+        job->stream->cancelWatcher->setFuture(future);
+        enqueue(job);
+    };
+    if (QThread::currentThread() == thread())
+        start();
+    else
+        QMetaObject::invokeMethod(this, start, Qt::QueuedConnection);
+    return future;
+}
+
+QString LlmClient::refusal(Job &job)
+{
+    if (!m_settings.isConfigured())
+        return tr("No LLM is configured (URL and model).");
+    bool allowed = false;
+    milliseconds remaining{0};
+    {
+        const QMutexLocker locker(&m_mutex);
+        allowed = m_breaker.allowRequest();
+        job.probe = allowed && m_breaker.state() == CircuitBreaker::State::HalfOpen;
+        remaining = m_breaker.remainingOpenTime();
+    }
+    reportBreakerState();
+    if (allowed)
+        return {};
+    return remaining.count() > 0 ? tr("The circuit breaker is open after repeated failures; the "
+                                      "next try is allowed in %1 s.")
+                                       .arg((remaining.count() + 999) / 1000)
+                                 : tr("The circuit breaker is half-open and its probe is out.");
+}
+
+void LlmClient::cancelStream(const std::shared_ptr<Job> &job)
+{
+    if (job->finished || job->stream->canceled)
+        return;
+    job->stream->canceled = true;
+    if (job->reply) {
+        job->reply->abort(); // handleReply() finishes it
+        return;
+    }
+    // Queued or waiting to retry: it never reaches the server.
+    if (job->probe) {
+        const QMutexLocker locker(&m_mutex);
+        m_breaker.releaseProbe();
+    }
+    std::erase(m_queue, job);
+    finish(job, {});
 }
 
 CircuitBreaker::State LlmClient::breakerState() const
@@ -208,26 +285,66 @@ void LlmClient::send(const std::shared_ptr<Job> &job)
 
     QNetworkRequest request(m_endpoint);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    request.setRawHeader(QByteArrayLiteral("Accept"), job->stream
+                                                          ? QByteArrayLiteral("text/event-stream")
+                                                          : QByteArrayLiteral("application/json"));
     if (!m_settings.apiKey.isEmpty())
         request.setRawHeader(QByteArrayLiteral("Authorization"),
                              "Bearer " + m_settings.apiKey.toUtf8());
     // A redirect would carry the key and the ticket to a host nobody configured.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
-    // The transfer timeout catches a silent server; the timer below also catches one that
-    // trickles bytes forever.
+    // The transfer timeout catches a silent server. A classification must also be complete in
+    // that time, so a timer catches one that trickles bytes forever; a stream may run as long
+    // as the model writes.
     const int timeoutMs = int(std::max<qint64>(1, m_settings.timeout.count()));
     request.setTransferTimeout(timeoutMs);
 
     QNetworkReply *reply = m_manager.post(request, job->body);
     job->reply = reply;
-    auto *deadline = new QTimer(reply);
-    deadline->setSingleShot(true);
-    connect(deadline, &QTimer::timeout, reply, &QNetworkReply::abort);
-    deadline->start(timeoutMs);
+    if (job->stream) {
+        job->stream->parser = SseParser();
+        job->stream->unreadable.clear();
+        connect(reply, &QIODevice::readyRead, this, [this, job, reply] { readStream(job, reply); });
+    } else {
+        auto *deadline = new QTimer(reply);
+        deadline->setSingleShot(true);
+        connect(deadline, &QTimer::timeout, reply, &QNetworkReply::abort);
+        deadline->start(timeoutMs);
+    }
     connect(reply, &QNetworkReply::finished, this, [this, job, reply] { handleReply(job, reply); });
     qCDebug(lcAi) << "Attempt" << job->attempts << "of" << m_retryPolicy.maxAttempts();
+}
+
+void LlmClient::readStream(const std::shared_ptr<Job> &job, QNetworkReply *reply)
+{
+    // An error's body is read whole when the reply ends.
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status < 200 || status > 299)
+        return;
+    Stream &stream = *job->stream;
+    for (const SseEvent &event : stream.parser.feed(reply->readAll())) {
+        if (stream.done)
+            break;
+        auto parsed = LlmProtocol::parseStreamData(event.data);
+        if (const QString *error = std::get_if<QString>(&parsed)) {
+            stream.unreadable = *error;
+            reply->abort();
+            return;
+        }
+        const LlmProtocol::StreamDelta &delta = std::get<LlmProtocol::StreamDelta>(parsed);
+        if (!delta.text.isEmpty()) {
+            stream.characters += delta.text.size();
+            stream.promise.addResult(LlmStreamPart{delta.text, {}});
+        }
+        stream.done = delta.done;
+    }
+    // Each chunk is one line; a server that never ends one must not fill the memory.
+    constexpr qsizetype kMaxLineBytes = 1 << 20;
+    if (stream.parser.pendingBytes() > kMaxLineBytes) {
+        stream.unreadable = tr("A line of the stream is longer than %1 bytes.").arg(kMaxLineBytes);
+        reply->abort();
+    }
 }
 
 void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *reply)
@@ -236,11 +353,27 @@ void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *repl
     job->reply = nullptr;
     reply->deleteLater();
 
-    AttemptResult result = evaluate(reply);
-    if (result.prediction) {
-        succeed(job, std::move(*result.prediction));
+    if (job->stream && job->stream->canceled) {
+        if (job->probe) {
+            const QMutexLocker locker(&m_mutex);
+            m_breaker.releaseProbe();
+        }
+        finish(job, {});
         sendQueued();
         return;
+    }
+    AttemptResult result = evaluate(*job, reply);
+    if (result.prediction || result.complete) {
+        succeed(job, std::move(result.prediction));
+        sendQueued();
+        return;
+    }
+    if (job->stream && job->stream->characters > 0) {
+        // Another attempt would write the text already shown a second time.
+        result.retryable = false;
+        result.error = tr("%1 The reply stopped after %n character(s).", nullptr,
+                          int(std::min<qint64>(job->stream->characters, INT_MAX)))
+                           .arg(result.error);
     }
 
     qCDebug(lcAi).noquote() << "Attempt" << job->attempts << "failed:" << result.error;
@@ -251,6 +384,8 @@ void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *repl
     if (delay && mayProceed(*job)) {
         qCDebug(lcAi) << "Retrying in" << delay->count() << "ms";
         QTimer::singleShot(*delay, this, [this, job] {
+            if (job->finished)
+                return; // canceled meanwhile
             m_queue.push_front(job);
             sendQueued();
         });
@@ -271,8 +406,27 @@ void LlmClient::handleReply(const std::shared_ptr<Job> &job, QNetworkReply *repl
     sendQueued();
 }
 
-LlmClient::AttemptResult LlmClient::evaluate(QNetworkReply *reply) const
+LlmClient::AttemptResult LlmClient::evaluateStream(const Job &job) const
 {
+    AttemptResult result;
+    if (job.stream->done) {
+        result.complete = true;
+    } else if (!job.stream->unreadable.isEmpty()) {
+        result.error = tr("Unusable stream: %1").arg(job.stream->unreadable);
+        result.retryable = true;
+    }
+    return result;
+}
+
+LlmClient::AttemptResult LlmClient::evaluate(const Job &job, QNetworkReply *reply) const
+{
+    // What the stream said outweighs how the connection ended: it was aborted for a reason, or
+    // closed after the answer was complete.
+    if (job.stream) {
+        AttemptResult read = evaluateStream(job);
+        if (read.complete || !read.error.isEmpty())
+            return read;
+    }
     AttemptResult result;
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     const QNetworkReply::NetworkError error = reply->error();
@@ -305,6 +459,11 @@ LlmClient::AttemptResult LlmClient::evaluate(QNetworkReply *reply) const
 
     const int code = status.toInt();
     const QByteArray body = reply->readAll();
+    if (code >= 200 && code <= 299 && job.stream) {
+        result.error = tr("The stream ended before the model finished its answer.");
+        result.retryable = true;
+        return result;
+    }
     if (code >= 200 && code <= 299) {
         auto parsed = LlmProtocol::parseResponse(body);
         if (auto *prediction = std::get_if<Prediction>(&parsed)) {
@@ -331,7 +490,7 @@ LlmClient::AttemptResult LlmClient::evaluate(QNetworkReply *reply) const
     return result;
 }
 
-void LlmClient::succeed(const std::shared_ptr<Job> &job, Prediction prediction)
+void LlmClient::succeed(const std::shared_ptr<Job> &job, std::optional<Prediction> prediction)
 {
     {
         const QMutexLocker locker(&m_mutex);
@@ -352,8 +511,8 @@ void LlmClient::fail(const std::shared_ptr<Job> &job, const QString &error, bool
             m_breaker.recordFailure();
             m_lastError = safeError;
         }
-        qCWarning(lcAi).noquote() << "Classification failed after" << job->attempts
-                                  << "attempt(s):" << safeError;
+        qCWarning(lcAi).noquote() << (job->stream ? "Streaming" : "Classification")
+                                  << "failed after" << job->attempts << "attempt(s):" << safeError;
         reportBreakerState();
     }
     LlmOutcome outcome;
@@ -364,6 +523,16 @@ void LlmClient::fail(const std::shared_ptr<Job> &job, const QString &error, bool
 void LlmClient::finish(const std::shared_ptr<Job> &job, LlmOutcome outcome)
 {
     m_jobs.erase(job);
+    if (job->stream) {
+        job->finished = true;
+        if (!outcome.error.isEmpty())
+            job->stream->promise.addResult(LlmStreamPart{{}, outcome.error});
+        job->stream->promise.finish();
+        // Perhaps called from the watcher's own signal.
+        if (auto *watcher = job->stream->cancelWatcher.release())
+            watcher->deleteLater();
+        return;
+    }
     outcome.attempts = job->attempts;
     outcome.elapsedMs = job->elapsed.elapsed();
     job->finished = true;

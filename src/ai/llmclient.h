@@ -3,6 +3,7 @@
 #include "circuitbreaker.h"
 #include "llmoutcome.h"
 #include "llmsettings.h"
+#include "llmstreampart.h"
 #include "retrypolicy.h"
 
 #include <QDeadlineTimer>
@@ -19,10 +20,10 @@
 
 class QNetworkReply;
 
-// One remote OpenAI-compatible LLM as a classification provider: redacts PII, sends the ticket
-// asynchronously, retries with backoff, and stops calling a failing server (circuit breaker).
-// Answers with a valid prediction or a failure; falling back to another provider is the
-// caller's business.
+// One remote OpenAI-compatible LLM, for every use the console has for it: classifying a ticket
+// (a complete answer) and drafting a reply (an answer streamed as it is written). Both share one
+// queue, one circuit breaker, the key and redirect rules, and retries with backoff. Answers are
+// valid or a failure; falling back to another provider is the caller's business.
 class LlmClient final : public QObject
 {
     Q_OBJECT
@@ -39,6 +40,12 @@ public:
     // Safe to call from any thread; the network work runs on the client's own thread, which
     // needs a running event loop. An open breaker answers at once with attempts == 0.
     QFuture<LlmOutcome> classify(const QString &ticketText);
+    // Streams a chat completion for a request body the caller built (with "stream": true) from
+    // text it has redacted. Each result is text as the server sends it; cancel the future to stop.
+    // Silence between chunks longer than the timeout ends a stream, however long it runs in all.
+    // It is retried only before its first text, so no text ever comes twice. Safe to call from
+    // any thread; an open breaker answers at once with an error part.
+    QFuture<LlmStreamPart> stream(QByteArray requestBody);
 
     // Thread-safe.
     CircuitBreaker::State breakerState() const;
@@ -53,15 +60,22 @@ Q_SIGNALS:
 
 private:
     struct Job;
+    struct Stream;
     struct AttemptResult;
 
+    // Why a job may not start: not configured, or the breaker refuses; empty when it may.
+    QString refusal(Job &job);
     void enqueue(const std::shared_ptr<Job> &job);
+    void readStream(const std::shared_ptr<Job> &job, QNetworkReply *reply);
+    void cancelStream(const std::shared_ptr<Job> &job);
     void sendQueued();
     bool mayProceed(const Job &job) const;
     void send(const std::shared_ptr<Job> &job);
     void handleReply(const std::shared_ptr<Job> &job, QNetworkReply *reply);
-    AttemptResult evaluate(QNetworkReply *reply) const;
-    void succeed(const std::shared_ptr<Job> &job, Prediction prediction);
+    AttemptResult evaluate(const Job &job, QNetworkReply *reply) const;
+    AttemptResult evaluateStream(const Job &job) const;
+    // A classification's prediction, or a complete stream.
+    void succeed(const std::shared_ptr<Job> &job, std::optional<Prediction> prediction);
     void fail(const std::shared_ptr<Job> &job, const QString &error, bool countsForBreaker);
     void finish(const std::shared_ptr<Job> &job, LlmOutcome outcome);
     // Emits breakerStateChanged when the state differs from the last one reported.

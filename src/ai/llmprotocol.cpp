@@ -182,3 +182,46 @@ bool LlmProtocol::isSingleSentence(QStringView summary)
     }
     return true;
 }
+
+QByteArray LlmProtocol::buildStreamRequest(const QString &model, const QString &systemPrompt,
+                                           const QString &userMessage, double temperature)
+{
+    const QJsonObject body{
+        {u"model"_s, model},
+        {u"temperature"_s, temperature},
+        {u"stream"_s, true},
+        {u"messages"_s,
+         QJsonArray{
+             QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, systemPrompt}},
+             QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, userMessage}},
+         }},
+    };
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+std::variant<LlmProtocol::StreamDelta, QString> LlmProtocol::parseStreamData(QStringView data)
+{
+    if (data.trimmed() == u"[DONE]")
+        return StreamDelta{{}, true};
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(data.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return tr("A chunk is not a JSON object.");
+    const QJsonObject chunk = document.object();
+    if (chunk.contains(u"error"_s)) {
+        const QString message = errorMessage(data.toUtf8());
+        return message.isEmpty()
+                   ? tr("The server reported an error in the stream.")
+                   : tr("The server reported an error in the stream: %1").arg(message);
+    }
+    const QJsonArray choices = chunk.value(u"choices"_s).toArray();
+    // Some servers end with a chunk of token counts and no choices.
+    if (choices.isEmpty())
+        return StreamDelta{};
+    const QJsonObject choice = choices.first().toObject();
+    const QJsonValue content = choice.value(u"delta"_s).toObject().value(u"content"_s);
+    if (!content.isUndefined() && !content.isNull() && !content.isString())
+        return tr("A chunk's content is not text.");
+    const QJsonValue finishReason = choice.value(u"finish_reason"_s);
+    return StreamDelta{content.toString(), finishReason.isString()};
+}

@@ -9,8 +9,9 @@
 
 #include <variant>
 
-// The OpenAI Chat Completions wire format for classification: the request body this console
-// sends and the strict reading of the answer. Pure functions, no network.
+// The OpenAI Chat Completions wire format: for classification, the request body this console
+// sends and the strict reading of the answer; for streamed answers, the request and the reading
+// of each server-sent event. Pure functions, no network.
 class LlmProtocol final
 {
     Q_DECLARE_TR_FUNCTIONS(LlmProtocol)
@@ -39,6 +40,20 @@ public:
     static std::variant<Prediction, QString> parseContent(QStringView content);
     // The server's own error message from an OpenAI-style error body, if any, shortened.
     static QString errorMessage(const QByteArray &httpBody);
+
+    // A request for an answer streamed as it is written ("stream": true): the system prompt,
+    // then the (already redacted) user message.
+    static QByteArray buildStreamRequest(const QString &model, const QString &systemPrompt,
+                                         const QString &userMessage, double temperature);
+    struct StreamDelta
+    {
+        // The next piece of the answer; often empty (the first event names only the role).
+        QString text;
+        // The answer is complete: "[DONE]", or a finish_reason.
+        bool done = false;
+    };
+    // One event's data from a streamed answer, or why it is not one.
+    static std::variant<StreamDelta, QString> parseStreamData(QStringView data);
 
     // A summary states one thing: no line breaks and no second sentence after ". X".
     static bool isSingleSentence(QStringView summary);

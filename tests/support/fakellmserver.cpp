@@ -92,6 +92,53 @@ FakeLlmServer::Behaviour FakeLlmServer::Behaviour::unauthorizedEchoingKey()
     return behaviour;
 }
 
+FakeLlmServer::Behaviour FakeLlmServer::Behaviour::stream(const QStringList &pieces,
+                                                          std::chrono::milliseconds interval)
+{
+    Behaviour behaviour;
+    behaviour.action = Action::Stream;
+    behaviour.streamInterval = interval;
+    behaviour.events.append(
+        R"(data: {"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]})"
+        "\n\n");
+    for (const QString &piece : pieces)
+        behaviour.events.append(streamEvent(piece));
+    behaviour.events.append(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+    behaviour.events.append("data: [DONE]\n\n");
+    return behaviour;
+}
+
+FakeLlmServer::Behaviour FakeLlmServer::Behaviour::streamInterrupted(const QStringList &pieces,
+                                                                     StreamEnd end)
+{
+    Behaviour behaviour;
+    behaviour.action = Action::Stream;
+    behaviour.streamEnd = end;
+    for (const QString &piece : pieces)
+        behaviour.events.append(streamEvent(piece));
+    return behaviour;
+}
+
+FakeLlmServer::Behaviour FakeLlmServer::Behaviour::streamMalformed(const QStringList &pieces)
+{
+    Behaviour behaviour = streamInterrupted(pieces, StreamEnd::Close);
+    behaviour.events.append("data: {\"choices\": [{\"delta\": {\"content\": \"cut\n\n");
+    return behaviour;
+}
+
+QByteArray FakeLlmServer::streamEvent(const QString &piece)
+{
+    const QJsonObject chunk{
+        {u"id"_s, u"chatcmpl-fake"_s},
+        {u"object"_s, u"chat.completion.chunk"_s},
+        {u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
+                                              {u"delta"_s, QJsonObject{{u"content"_s, piece}}},
+                                              {u"finish_reason"_s, QJsonValue::Null}}}},
+    };
+    return "data: " + QJsonDocument(chunk).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
 QByteArray FakeLlmServer::ReceivedRequest::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers) {
@@ -263,6 +310,14 @@ void FakeLlmServer::answer(QTcpSocket *socket, const Behaviour &behaviour,
         return;
     }
 
+    if (behaviour.action == Behaviour::Action::Stream) {
+        // No length: the body ends when the connection does, as HTTP/1.1 allows.
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                      "Cache-Control: no-cache\r\nConnection: close\r\n\r\n");
+        socket->flush();
+        sendStream(socket, behaviour, 0);
+        return;
+    }
     QByteArray body = behaviour.body;
     if (behaviour.echoAuthorization)
         body.replace("%AUTHORIZATION%", request.header("Authorization"));
@@ -287,6 +342,34 @@ void FakeLlmServer::answer(QTcpSocket *socket, const Behaviour &behaviour,
     }
     socket->write(response);
     socket->disconnectFromHost();
+}
+
+void FakeLlmServer::sendStream(QTcpSocket *socket, const Behaviour &behaviour, int next)
+{
+    if (next == behaviour.events.size()) {
+        switch (behaviour.streamEnd) {
+        case Behaviour::StreamEnd::Close:
+            socket->disconnectFromHost();
+            break;
+        case Behaviour::StreamEnd::Reset:
+            reset(socket);
+            break;
+        case Behaviour::StreamEnd::Silence:
+            break;
+        }
+        return;
+    }
+    const QPointer<QTcpSocket> guard(socket);
+    QTimer::singleShot(next == 0 ? std::chrono::milliseconds(0) : behaviour.streamInterval, this,
+                       [this, guard, behaviour, next] {
+                           // The client may have hung up (a cancelled draft).
+                           if (!guard || guard->state() != QAbstractSocket::ConnectedState)
+                               return;
+                           guard->write(behaviour.events.at(next));
+                           guard->flush();
+                           Q_EMIT streamEventSent(next);
+                           sendStream(guard, behaviour, next + 1);
+                       });
 }
 
 void FakeLlmServer::reset(QTcpSocket *socket)

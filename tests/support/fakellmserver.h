@@ -17,7 +17,8 @@
 class QTcpSocket;
 
 // An OpenAI-compatible Chat Completions server on a loopback port that answers from a script:
-// correctly, slowly, with errors, garbage or a reset connection. Records what it received.
+// correctly, slowly, with errors, garbage or a reset connection, whole or streamed as
+// server-sent events. Records what it received.
 class FakeLlmServer final : public QObject
 {
     Q_OBJECT
@@ -29,7 +30,10 @@ public:
     // How the server answers one request.
     struct Behaviour
     {
-        enum class Action { Respond, ResetBeforeAnswer, ResetMidAnswer };
+        enum class Action { Respond, ResetBeforeAnswer, ResetMidAnswer, Stream };
+        // How a stream ends after its events: closing the connection, resetting it, or going
+        // silent with the connection open.
+        enum class StreamEnd { Close, Reset, Silence };
 
         Action action = Action::Respond;
         // Waited before answering (or resetting); the request counts as open meanwhile.
@@ -37,6 +41,11 @@ public:
         int status = 200;
         Headers headers;
         QByteArray body;
+        // Action::Stream: the events (each "data: ...\n\n"), one every streamInterval, and
+        // then streamEnd.
+        QList<QByteArray> events;
+        std::chrono::milliseconds streamInterval{0};
+        StreamEnd streamEnd = StreamEnd::Close;
         // Replaces "%AUTHORIZATION%" in the body by the Authorization header received, the way
         // some gateways quote a rejected key back.
         bool echoAuthorization = false;
@@ -64,6 +73,13 @@ public:
         static Behaviour resetBeforeAnswer();
         // 401 whose error message quotes the Authorization header it got.
         static Behaviour unauthorizedEchoingKey();
+        // A complete streamed answer: a role event, the pieces, a finish_reason and [DONE].
+        static Behaviour stream(const QStringList &pieces,
+                                std::chrono::milliseconds interval = std::chrono::milliseconds(0));
+        // The pieces, and then the connection ends as `end` says, without finishing.
+        static Behaviour streamInterrupted(const QStringList &pieces, StreamEnd end);
+        // The pieces, and then an event that is not JSON.
+        static Behaviour streamMalformed(const QStringList &pieces);
     };
 
     struct ReceivedRequest
@@ -99,10 +115,14 @@ public:
     static Prediction defaultPrediction();
     // A complete Chat Completions response body with this message content.
     static QByteArray chatCompletion(const QString &messageContent);
+    // One server-sent event of a streamed answer carrying this piece of text.
+    static QByteArray streamEvent(const QString &piece);
     static QString predictionJson(const Prediction &prediction);
 
 Q_SIGNALS:
     void requestReceived();
+    // An event of a stream was written and flushed to the socket.
+    void streamEventSent(int index);
 
 private:
     struct Connection
@@ -115,6 +135,7 @@ private:
     void readRequest(QTcpSocket *socket);
     void answer(QTcpSocket *socket, const Behaviour &behaviour, const ReceivedRequest &request);
     void closeRequest(QTcpSocket *socket);
+    void sendStream(QTcpSocket *socket, const Behaviour &behaviour, int next);
     static void reset(QTcpSocket *socket);
 
     QTcpServer m_server;
