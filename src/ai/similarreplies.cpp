@@ -92,7 +92,8 @@ QList<ReplySuggestion> SimilarReplies::find(MessageRepository &messages, QString
          messages.similarAnswered(queryWords(text), ticketId, kCandidates)) {
         const double alike = similarity(text, answered.text);
         if (alike >= kMinimumSimilarity)
-            suggestions.append({answered.ticketId, answered.subject, alike, answered.reply});
+            suggestions.append(
+                {answered.ticketId, answered.subject, alike, answered.reply, answered.category});
     }
     std::stable_sort(suggestions.begin(), suggestions.end(),
                      [](const ReplySuggestion &a, const ReplySuggestion &b) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "category.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -16,6 +18,8 @@ struct ReplySuggestion
     double similarity = 0;
     // With personal data redacted: it was written to another customer.
     QString reply;
+    // The answered ticket's, which decides whether it may be shown to a remote model.
+    std::optional<Category> category;
 };
 
 // The local way to draft a reply, with no remote model and from the first imported ticket on:

@@ -6,6 +6,7 @@
 #include "databaselocation.h"
 #include "fasttextmodelstore.h"
 #include "mainwindow.h"
+#include "replydrafter.h"
 #include "settingskeys.h"
 #include "storageerror.h"
 #include "ticketservice.h"
@@ -130,6 +131,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
             << Qt::endl;
     }
     ClassificationService classification(database, options);
+    ReplyDrafter drafter(options);
     TicketService tickets(database, &classification);
     // Someone signs in before anything starts, so that a refusal leaves nothing to stop.
     std::optional<UserAccount> user;
@@ -175,6 +177,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
         window->setApi(port != 0 ? &api : nullptr, listening,
                        port != 0 ? QString() : api.errorString());
         window->setClassification(&classification);
+        window->setDrafter(&drafter);
         // What the settings dialog changes applies now, except the database location.
         QObject::connect(
             window.get(), &MainWindow::settingsChanged, window.get(), [&](const QStringList &keys) {
@@ -185,8 +188,11 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
                 };
                 if (changed(QLatin1StringView("ai/"))) {
                     QStringList ignored;
-                    classification.reconfigure(ClassificationOptions::fromSettings(
-                        QSettings(), QProcessEnvironment::systemEnvironment(), &ignored));
+                    const ClassificationOptions changedOptions =
+                        ClassificationOptions::fromSettings(
+                            QSettings(), QProcessEnvironment::systemEnvironment(), &ignored);
+                    classification.reconfigure(changedOptions);
+                    drafter.reconfigure(changedOptions);
                 }
                 if (changed(QLatin1StringView("api/"))) {
                     restartApi(api, *window, commandLine);

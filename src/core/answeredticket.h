@@ -1,6 +1,10 @@
 #pragma once
 
+#include "category.h"
+
 #include <QString>
+
+#include <optional>
 
 // A ticket the team has answered, as a source for answering a similar one: what the customer
 // wrote and the team's first public reply.
@@ -13,4 +17,5 @@ struct AnsweredTicket
     QString reply;
     // The full-text index's rank among the matches of one search; higher is better.
     double score = 0;
+    std::optional<Category> category;
 };

@@ -678,16 +678,45 @@ void MainWindow::sendReply(const QString &body, MessageVisibility visibility,
         });
 }
 
+void MainWindow::setDrafter(ReplyDrafter *drafter)
+{
+    m_drafter = drafter;
+}
+
 void MainWindow::draftReply()
 {
     const qint64 id = m_ui->detailWidget->ticketId();
     if (id == 0)
         return;
+    if (m_ui->detailWidget->isDrafting()) {
+        m_ui->detailWidget->stopDrafting();
+        return;
+    }
     m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
-    m_store->run([id](TicketSession &session) { return session.suggestReplies(id); })
-        .then(this, [this, id](const std::optional<QList<ReplySuggestion>> &suggestions) {
-            if (suggestions)
-                m_ui->detailWidget->showSuggestions(id, *suggestions);
+    struct Drafts
+    {
+        QList<ReplySuggestion> similar;
+        std::optional<ReplyDrafter::RemoteDraft> remote;
+    };
+    // The context is read, and redacted for a remote model, on the storage thread.
+    m_store
+        ->run([id, drafter = m_drafter](TicketSession &session) {
+            Drafts drafts;
+            if (std::optional<DraftContext> context = session.draftContext(id)) {
+                drafts.similar = context->similar;
+                if (drafter)
+                    drafts.remote = drafter->draftRemotely(std::move(*context));
+            }
+            return drafts;
+        })
+        .then(this, [this, id](const std::optional<Drafts> &drafts) {
+            if (!drafts)
+                return;
+            if (drafts->remote)
+                m_ui->detailWidget->streamDraft(id, drafts->remote->model, drafts->remote->stream,
+                                                drafts->similar);
+            else
+                m_ui->detailWidget->showSuggestions(id, drafts->similar);
         });
 }
 

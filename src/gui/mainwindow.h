@@ -2,6 +2,7 @@
 
 #include "actor.h"
 #include "category.h"
+#include "replydrafter.h"
 #include "ticket.h"
 #include "ticketchange.h"
 #include "ticketdetailwidget.h"
@@ -50,6 +51,9 @@ public:
     // Optional services running beside the window, shown in the status bar.
     void setApi(ApiService *api, const QUrl &address, const QString &problem = QString());
     void setClassification(ClassificationService *classification);
+    // Drafts replies with the remote model; without one, Draft Reply offers similar tickets'
+    // replies. It must outlive the window.
+    void setDrafter(ReplyDrafter *drafter);
 
     TicketTableModel *ticketModel() const { return m_model; }
     const UserAccount &user() const { return m_user; }
@@ -134,6 +138,7 @@ private:
     TicketTableModel *m_model = nullptr;
     ApiService *m_api = nullptr;
     ClassificationService *m_classification = nullptr;
+    ReplyDrafter *m_drafter = nullptr;
     QUrl m_apiAddress;
     QString m_apiProblem;
     // Null when the role may not read statistics.

@@ -114,10 +114,16 @@ TicketDetailWidget::TicketDetailWidget(QWidget *parent)
         m_ui->sendReplyButton->setText(note ? tr("Add Note") : tr("Send"));
     });
     connect(m_ui->sendReplyButton, &QPushButton::clicked, this, &TicketDetailWidget::sendReply);
-    connect(m_ui->draftReplyButton, &QPushButton::clicked, this,
-            &TicketDetailWidget::draftRequested);
+    connect(m_ui->draftReplyButton, &QPushButton::clicked, this, [this] {
+        if (isDrafting())
+            stopDrafting();
+        else
+            Q_EMIT draftRequested();
+    });
     connect(m_ui->draftSuggestionComboBox, &QComboBox::activated, this,
-            &TicketDetailWidget::useSuggestion);
+            &TicketDetailWidget::useDraftOption);
+    connect(&m_stream, &QFutureWatcherBase::resultReadyAt, this, &TicketDetailWidget::streamedPart);
+    connect(&m_stream, &QFutureWatcherBase::finished, this, &TicketDetailWidget::streamFinished);
     m_ui->draftSourceWidget->hide();
     for (const QKeySequence &keys :
          {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
@@ -194,6 +200,7 @@ void TicketDetailWidget::showTicket(const Ticket &ticket, const QList<TicketMess
     const bool sameTicket = m_ticketId == ticket.id;
     if (!sameTicket) {
         showNotice(QString());
+        stopDrafting();
         keepUnsentReply();
         m_ui->replyPlainTextEdit->setPlainText(m_unsentReplies.take(ticket.id));
         m_ui->replyKindComboBox->setCurrentIndex(0);
@@ -381,6 +388,23 @@ void TicketDetailWidget::keepUnsentReply()
         m_unsentReplies.insert(m_ticketId, text);
 }
 
+QList<TicketDetailWidget::DraftOption>
+TicketDetailWidget::optionsFrom(const QList<ReplySuggestion> &suggestions)
+{
+    QList<DraftOption> options;
+    for (const ReplySuggestion &suggestion : suggestions) {
+        const QString label =
+            tr("#%1 · %2 % alike · %3")
+                .arg(suggestion.ticketId)
+                .arg(qRound(suggestion.similarity * 100))
+                .arg(suggestion.subject.isEmpty() ? tr("(no subject)") : suggestion.subject);
+        options.append(
+            {label,
+             {{QStringLiteral("local"), QStringLiteral("similar-tickets"), 0}, suggestion.reply}});
+    }
+    return options;
+}
+
 void TicketDetailWidget::showSuggestions(qint64 ticketId, const QList<ReplySuggestion> &suggestions)
 {
     if (ticketId != m_ticketId)
@@ -390,24 +414,22 @@ void TicketDetailWidget::showSuggestions(qint64 ticketId, const QList<ReplySugge
                       "from."));
         return;
     }
-    m_drafting.insert(ticketId, {suggestions, {}});
-    useSuggestion(0);
+    m_drafting.insert(ticketId, {optionsFrom(suggestions), {}});
+    useDraftOption(0);
     showDraftSource();
     m_ui->replyPlainTextEdit->setFocus(Qt::OtherFocusReason);
 }
 
-void TicketDetailWidget::useSuggestion(int index)
+void TicketDetailWidget::useDraftOption(int index)
 {
     const auto drafting = m_drafting.find(m_ticketId);
-    if (drafting == m_drafting.end() || index < 0 || index >= drafting->suggestions.size())
+    if (drafting == m_drafting.end() || index < 0 || index >= drafting->options.size())
         return;
-    const ReplySuggestion &suggestion = drafting->suggestions.at(index);
-    drafting->draft = {{QStringLiteral("local"), QStringLiteral("similar-tickets"), 0},
-                       suggestion.reply};
+    drafting->draft = drafting->options.at(index).draft;
     // Through the cursor, not setPlainText(), so that Ctrl+Z brings back what was there.
     QTextCursor cursor(m_ui->replyPlainTextEdit->document());
     cursor.select(QTextCursor::Document);
-    cursor.insertText(suggestion.reply);
+    cursor.insertText(drafting->draft.text);
     m_ui->replyKindComboBox->setCurrentIndex(0);
 }
 
@@ -416,20 +438,98 @@ void TicketDetailWidget::showDraftSource()
     const auto drafting = m_drafting.constFind(m_ticketId);
     QComboBox *sources = m_ui->draftSuggestionComboBox;
     sources->clear();
-    if (drafting == m_drafting.cend()) {
+    if (drafting == m_drafting.cend() || drafting->options.isEmpty()) {
         m_ui->draftSourceWidget->hide();
         return;
     }
     int current = 0;
-    for (const ReplySuggestion &suggestion : drafting->suggestions) {
-        if (suggestion.reply == drafting->draft.text)
+    for (const DraftOption &option : drafting->options) {
+        if (option.draft.text == drafting->draft.text)
             current = sources->count();
-        sources->addItem(
-            tr("#%1 · %2 % alike · %3")
-                .arg(suggestion.ticketId)
-                .arg(qRound(suggestion.similarity * 100))
-                .arg(suggestion.subject.isEmpty() ? tr("(no subject)") : suggestion.subject));
+        sources->addItem(option.label);
     }
     sources->setCurrentIndex(current);
     m_ui->draftSourceWidget->show();
+}
+
+void TicketDetailWidget::streamDraft(qint64 ticketId, const QString &model,
+                                     QFuture<LlmStreamPart> stream,
+                                     const QList<ReplySuggestion> &suggestions)
+{
+    if (ticketId != m_ticketId) {
+        stream.cancel();
+        return;
+    }
+    stopDrafting();
+    m_streamTicket = ticketId;
+    m_streamModel = model;
+    m_streamed.clear();
+    m_streamError.clear();
+    m_streamFallback = suggestions;
+    showNotice(QString());
+    m_stream.setFuture(stream);
+    updateDraftButton();
+    m_ui->replyPlainTextEdit->setFocus(Qt::OtherFocusReason);
+}
+
+void TicketDetailWidget::stopDrafting()
+{
+    if (m_stream.isRunning())
+        m_stream.cancel();
+}
+
+void TicketDetailWidget::streamedPart(int index)
+{
+    const LlmStreamPart part = m_stream.resultAt(index);
+    if (part.isError()) {
+        m_streamError = part.error;
+        return;
+    }
+    if (part.text.isEmpty() || m_streamTicket != m_ticketId)
+        return;
+    QTextCursor cursor(m_ui->replyPlainTextEdit->document());
+    if (m_streamed.isEmpty()) {
+        // The first words replace what was there, in one step Ctrl+Z takes back.
+        cursor.select(QTextCursor::Document);
+        cursor.insertText(part.text);
+    } else {
+        cursor.movePosition(QTextCursor::End);
+        cursor.joinPreviousEditBlock();
+        cursor.insertText(part.text);
+        cursor.endEditBlock();
+    }
+    m_streamed += part.text;
+}
+
+void TicketDetailWidget::streamFinished()
+{
+    const qint64 ticketId = std::exchange(m_streamTicket, 0);
+    updateDraftButton();
+    if (ticketId != m_ticketId)
+        return;
+    QList<DraftOption> options = optionsFrom(m_streamFallback);
+    if (!m_streamed.isEmpty()) {
+        const ReplyDraft remote{{QStringLiteral("remote"), m_streamModel, 0}, m_streamed};
+        options.prepend({tr("Drafted by %1").arg(m_streamModel), remote});
+        m_drafting.insert(ticketId, {options, remote});
+        showDraftSource();
+        if (!m_streamError.isEmpty())
+            showNotice(tr("The draft stopped before it was complete: %1").arg(m_streamError));
+        return;
+    }
+    if (m_streamError.isEmpty())
+        return; // stopped before the first words: the editor is as it was
+    // Nothing came: the suggestions of similar tickets are the next best thing.
+    showSuggestions(ticketId, m_streamFallback);
+    showNotice(m_streamFallback.isEmpty()
+                   ? tr("The remote model could not draft a reply: %1").arg(m_streamError)
+                   : tr("The remote model could not draft a reply (%1), so the draft comes from "
+                        "a similar ticket.")
+                         .arg(m_streamError));
+}
+
+void TicketDetailWidget::updateDraftButton()
+{
+    const bool drafting = isDrafting();
+    m_ui->draftReplyButton->setText(drafting ? tr("Stop Drafting") : tr("Draft Reply"));
 }

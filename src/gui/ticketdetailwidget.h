@@ -1,12 +1,14 @@
 #pragma once
 
 #include "classification.h"
+#include "llmstreampart.h"
 #include "similarreplies.h"
 #include "ticket.h"
 #include "ticketevent.h"
 #include "ticketmessage.h"
 #include "useraccount.h"
 
+#include <QFutureWatcher>
 #include <QHash>
 #include <QWidget>
 
@@ -58,9 +60,15 @@ public:
     // its text, to send again.
     void replyStored(qint64 ticketId);
     void replyNotStored();
-    // The answer to draftRequested(): the best suggestion goes into the editor, where Ctrl+Z
-    // brings back what was there, and the others can be picked instead.
+    // The answer to draftRequested() without a remote model: the best suggestion goes into the
+    // editor, where Ctrl+Z brings back what was there, and the others can be picked instead.
     void showSuggestions(qint64 ticketId, const QList<ReplySuggestion> &suggestions);
+    // The answer with one: the draft is written into the editor as it streams in, and can be
+    // stopped. If the model fails before its first words, the suggestions are offered instead.
+    void streamDraft(qint64 ticketId, const QString &model, QFuture<LlmStreamPart> stream,
+                     const QList<ReplySuggestion> &suggestions);
+    bool isDrafting() const { return m_stream.isRunning(); }
+    void stopDrafting();
 
 Q_SIGNALS:
     void acceptCategoryRequested();
@@ -81,20 +89,36 @@ private:
     void showConversation(const Ticket &ticket, const QList<TicketMessage> &messages);
     void sendReply();
     void keepUnsentReply();
-    void useSuggestion(int index);
+    void useDraftOption(int index);
     void showDraftSource();
+    void streamedPart(int index);
+    void streamFinished();
+    void updateDraftButton();
     void updateSendButton();
 
     QList<TicketMessage> m_shownMessages;
     // Replies begun on other tickets, by ticket id.
     QHash<qint64, QString> m_unsentReplies;
     // What was offered and which draft the editor holds, by ticket id, until sent.
+    struct DraftOption
+    {
+        QString label;
+        ReplyDraft draft;
+    };
     struct Drafting
     {
-        QList<ReplySuggestion> suggestions;
+        QList<DraftOption> options;
         ReplyDraft draft;
     };
     QHash<qint64, Drafting> m_drafting;
+    static QList<DraftOption> optionsFrom(const QList<ReplySuggestion> &suggestions);
+    // The remote draft streaming into the editor, for m_streamTicket.
+    QFutureWatcher<LlmStreamPart> m_stream;
+    qint64 m_streamTicket = 0;
+    QString m_streamModel;
+    QString m_streamed;
+    QString m_streamError;
+    QList<ReplySuggestion> m_streamFallback;
     bool m_sending = false;
 
     std::unique_ptr<Ui::TicketDetailWidget> m_ui;

@@ -206,15 +206,23 @@ TicketSession::addMessage(TicketMessage message, const Actor &actor,
 
 QList<ReplySuggestion> TicketSession::suggestReplies(qint64 ticketId)
 {
-    const std::optional<Ticket> ticket = m_tickets.find(ticketId);
+    const std::optional<DraftContext> context = draftContext(ticketId);
+    return context ? context->similar : QList<ReplySuggestion>();
+}
+
+std::optional<DraftContext> TicketSession::draftContext(qint64 ticketId)
+{
+    std::optional<Ticket> ticket = m_tickets.find(ticketId);
     if (!ticket)
-        return {};
-    QString customerText = ticket->text();
-    for (const TicketMessage &message : m_messages.list(ticketId)) {
+        return std::nullopt;
+    DraftContext context{std::move(*ticket), m_messages.list(ticketId), {}};
+    QString customerText = context.ticket.text();
+    for (const TicketMessage &message : std::as_const(context.messages)) {
         if (message.author == MessageAuthor::Customer)
             customerText += u'\n' + message.body;
     }
-    return SimilarReplies::find(m_messages, customerText, ticketId);
+    context.similar = SimilarReplies::find(m_messages, customerText, ticketId);
+    return context;
 }
 
 TicketSession::DeliveryChange TicketSession::setDelivery(qint64 ticketId, qint64 messageId,

@@ -3,6 +3,7 @@
 #include "actor.h"
 #include "classificationrepository.h"
 #include "messagerepository.h"
+#include "replyprompt.h"
 #include "similarreplies.h"
 #include "statsrepository.h"
 #include "ticketrepository.h"
@@ -93,6 +94,8 @@ public:
     // Replies of answered tickets that read like this one's customer (the opening text and what
     // they wrote since), best first; empty for an unknown ticket. Works offline.
     QList<ReplySuggestion> suggestReplies(qint64 ticketId);
+    // What a reply to the ticket is drafted from; null for an unknown ticket.
+    std::optional<DraftContext> draftContext(qint64 ticketId);
     // How delivering a public reply went, as the integration that delivers it reports.
     DeliveryChange setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                                const QString &error, const Actor &actor);

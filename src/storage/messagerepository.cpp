@@ -167,7 +167,7 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
         const qint64 id = matches.value(0).toLongLong();
         if (id == excludedTicketId)
             continue;
-        found.append({id, {}, {}, {}, matches.value(1).toDouble()});
+        found.append({id, {}, {}, {}, matches.value(1).toDouble(), std::nullopt});
         placeholders.append(u"?"_s);
     }
     matches.finish();
@@ -177,7 +177,7 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
     // The first public reply from the team: usually the answer, where later ones follow up.
     QSqlQuery answered(m_db);
     answered.setForwardOnly(true);
-    answered.prepare(u"SELECT t.id, t.subject, t.body, t.form, m.body FROM tickets t "
+    answered.prepare(u"SELECT t.id, t.subject, t.body, t.form, m.body, t.category FROM tickets t "
                      "JOIN ticket_messages m ON m.id = (SELECT MIN(r.id) FROM ticket_messages r "
                      "WHERE r.ticket_id = t.id AND r.visibility = 'public' "
                      "AND r.author_kind <> 'customer') "
@@ -195,6 +195,8 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
             ticketFormFromName(answered.value(3).toString()).value_or(TicketForm::Text);
         ticket.text = ticketText(form, ticket.subject, answered.value(2).toString());
         ticket.reply = answered.value(4).toString();
+        if (!answered.isNull(5))
+            ticket.category = categoryFromName(answered.value(5).toString());
         byId.insert(ticket.ticketId, ticket);
     }
     QList<AnsweredTicket> result;

@@ -1,5 +1,7 @@
 // The conversation under a ticket in the real window: reading the thread, writing a reply or a
 // note with the keyboard, and what happens when it cannot be stored.
+#include "classificationrepository.h"
+#include "fakellmserver.h"
 #include "mainwindow.h"
 #include "messagerepository.h"
 #include "runningserver.h"
@@ -34,12 +36,18 @@ private Q_SLOTS:
     void customerAnswerArrivesWhileTheTicketIsShown();
     void localDraftComesFromTheMostAlikeAnsweredTicket();
     void nothingAnsweredIsAlikeSaysSo();
+    void remoteDraftStreamsIntoTheEditor();
+    void stoppingADraftKeepsWhatCame();
+    void remoteFailureFallsBackToSimilarTickets();
+    void localOnlyCategoryIsDraftedLocally();
 
 private:
     qint64 addTicket(const QString &subject, const QString &body);
     void addMessage(qint64 ticketId, MessageAuthor author, const QString &body,
                     MessageVisibility visibility = MessageVisibility::Public);
     void showWindow();
+    // Drafts with the fake remote model from now on.
+    void useRemoteModel(const QSet<Category> &localOnly = {});
     void selectTicket(qint64 id);
     QPlainTextEdit *conversation() const
     {
@@ -58,6 +66,8 @@ private:
     std::unique_ptr<RunningServer> m_server;
     std::unique_ptr<TicketRepository> m_tickets;
     std::unique_ptr<MessageRepository> m_messages;
+    std::unique_ptr<FakeLlmServer> m_llm;
+    std::unique_ptr<ReplyDrafter> m_drafter;
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -72,6 +82,8 @@ void TestConversationPane::init()
 void TestConversationPane::cleanup()
 {
     m_window.reset();
+    m_drafter.reset();
+    m_llm.reset();
     m_messages.reset();
     m_tickets.reset();
     m_server.reset();
@@ -105,6 +117,20 @@ void TestConversationPane::showWindow()
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+}
+
+void TestConversationPane::useRemoteModel(const QSet<Category> &localOnly)
+{
+    m_llm = std::make_unique<FakeLlmServer>();
+    QVERIFY(m_llm->isListening());
+    ClassificationOptions options;
+    options.llm.baseUrl = m_llm->baseUrl();
+    options.llm.model = u"draft-model"_s;
+    options.llm.timeout = std::chrono::seconds(2);
+    options.llm.maxAttempts = 1;
+    options.localOnlyCategories = localOnly;
+    m_drafter = std::make_unique<ReplyDrafter>(options);
+    m_window->setDrafter(m_drafter.get());
 }
 
 void TestConversationPane::selectTicket(qint64 id)
@@ -317,6 +343,104 @@ void TestConversationPane::nothingAnsweredIsAlikeSaysSo()
     QTRY_VERIFY(notice->isVisible());
     QVERIFY(notice->text().contains(u"nothing to draft from"_s));
     QVERIFY(editor()->toPlainText().isEmpty());
+}
+
+void TestConversationPane::remoteDraftStreamsIntoTheEditor()
+{
+    const qint64 answered = addTicket(u"VPN drops"_s, u"The VPN client disconnects."_s);
+    addMessage(answered, MessageAuthor::Agent, u"Install client 4.2."_s);
+    const qint64 id =
+        addTicket(u"VPN"_s, u"My VPN client disconnects; write to dana@example.com please."_s);
+    addMessage(id, MessageAuthor::Customer, u"Still broken today."_s);
+    addMessage(id, MessageAuthor::Agent, u"Secret internal remark"_s, MessageVisibility::Internal);
+    showWindow();
+    useRemoteModel();
+    m_llm->enqueue(FakeLlmServer::Behaviour::stream(
+        {u"Hello,"_s, u" please install"_s, u" client 4.2."_s}, std::chrono::milliseconds(200)));
+    selectTicket(id);
+
+    QTest::keyClick(m_window.get(), Qt::Key_D);
+    auto *draftButton = m_window->findChild<QPushButton *>(u"draftReplyButton"_s);
+    // The first words are there while the model still writes, and it can be stopped.
+    QTRY_COMPARE(editor()->toPlainText(), u"Hello,"_s);
+    QCOMPARE(draftButton->text(), u"Stop Drafting"_s);
+    QTRY_COMPARE(editor()->toPlainText(), u"Hello, please install client 4.2."_s);
+    QTRY_COMPARE(draftButton->text(), u"Draft Reply"_s);
+    QComboBox *sources = combo(u"draftSuggestionComboBox"_s);
+    QVERIFY(sources->isVisible());
+    QCOMPARE(sources->itemText(0), u"Drafted by draft-model"_s);
+    QVERIFY(sources->itemText(1).startsWith(u"#%1"_s.arg(answered)));
+
+    // What the model was told: the ticket, redacted, the conversation without notes, and the
+    // similar ticket's reply.
+    QCOMPARE(m_llm->requestCount(), 1);
+    const QString sent = m_llm->requests().first().userMessage();
+    QVERIFY(sent.contains(u"My VPN client disconnects"_s));
+    QVERIFY(!sent.contains(u"dana@example.com"_s));
+    QVERIFY(sent.contains(u"Still broken today."_s));
+    QVERIFY(!sent.contains(u"Secret internal remark"_s));
+    QVERIFY(sent.contains(u"Install client 4.2."_s));
+
+    QTest::keyClicks(editor(), u" Best"_s);
+    sendButton()->click();
+    QTRY_COMPARE(m_messages->list(id).size(), 3);
+    const TicketMessage reply = m_messages->list(id).last();
+    QCOMPARE(reply.draft, (DraftOrigin{u"remote"_s, u"draft-model"_s, 5}));
+}
+
+void TestConversationPane::stoppingADraftKeepsWhatCame()
+{
+    const qint64 id = addTicket(u"VPN"_s, u"My VPN client disconnects."_s);
+    showWindow();
+    useRemoteModel();
+    m_llm->enqueue(FakeLlmServer::Behaviour::stream({u"One"_s, u" two"_s, u" three"_s, u" four"_s},
+                                                    std::chrono::milliseconds(300)));
+    selectTicket(id);
+    QTest::keyClick(m_window.get(), Qt::Key_D);
+    QTRY_COMPARE(editor()->toPlainText(), u"One"_s);
+    auto *detail = m_window->findChild<TicketDetailWidget *>();
+    QVERIFY(detail->isDrafting());
+    QTest::keyClick(m_window.get(), Qt::Key_D); // D again stops it
+    QTRY_VERIFY(!detail->isDrafting());
+    QSignalSpy sent(m_llm.get(), &FakeLlmServer::streamEventSent);
+    QTest::qWait(700);
+    QCOMPARE(sent.size(), 0); // the request was ended, not just ignored
+    QVERIFY(editor()->toPlainText().startsWith(u"One"_s));
+    QVERIFY(!editor()->toPlainText().contains(u"four"_s));
+}
+
+void TestConversationPane::remoteFailureFallsBackToSimilarTickets()
+{
+    const qint64 answered = addTicket(u"VPN drops"_s, u"The VPN client disconnects."_s);
+    addMessage(answered, MessageAuthor::Agent, u"Install client 4.2."_s);
+    const qint64 id = addTicket(u"VPN"_s, u"My VPN client disconnects."_s);
+    showWindow();
+    useRemoteModel();
+    m_llm->setDefaultBehaviour(FakeLlmServer::Behaviour::internalError());
+    selectTicket(id);
+    QTest::keyClick(m_window.get(), Qt::Key_D);
+    QTRY_COMPARE(editor()->toPlainText(), u"Install client 4.2."_s);
+    auto *notice = m_window->findChild<QLabel *>(u"noticeLabel"_s);
+    QVERIFY(notice->isVisible());
+    QVERIFY2(notice->text().contains(u"similar ticket"_s), qPrintable(notice->text()));
+}
+
+void TestConversationPane::localOnlyCategoryIsDraftedLocally()
+{
+    const qint64 answered = addTicket(u"Refund"_s, u"Please refund the double charge."_s);
+    addMessage(answered, MessageAuthor::Agent, u"Refunded the second charge."_s);
+    const qint64 id = addTicket(u"Refund"_s, u"Please refund the double charge on my card."_s);
+    Classification billing;
+    billing.ticketId = id;
+    billing.category = Category::Billing;
+    billing.confidence = 0.9;
+    ClassificationRepository(m_server->database()).add(billing);
+    showWindow();
+    useRemoteModel({Category::Billing});
+    selectTicket(id);
+    QTest::keyClick(m_window.get(), Qt::Key_D);
+    QTRY_COMPARE(editor()->toPlainText(), u"Refunded the second charge."_s);
+    QCOMPARE(m_llm->requestCount(), 0);
 }
 
 QTEST_MAIN(TestConversationPane)

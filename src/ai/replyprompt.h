@@ -1,0 +1,38 @@
+#pragma once
+
+#include "similarreplies.h"
+#include "ticket.h"
+#include "ticketmessage.h"
+
+#include <QByteArray>
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+
+// What a reply is drafted from: the ticket, its conversation so far, and how the team answered
+// tickets that read alike.
+struct DraftContext
+{
+    Ticket ticket;
+    QList<TicketMessage> messages;
+    QList<ReplySuggestion> similar;
+};
+
+// The request that asks a remote model to draft a reply: everything in it redacted as a ticket
+// sent for classification is, internal notes left out, and each part cut to a length that keeps
+// the first words quick to come.
+class ReplyPrompt final
+{
+    Q_DECLARE_TR_FUNCTIONS(ReplyPrompt)
+
+public:
+    ReplyPrompt() = delete;
+
+    static constexpr qsizetype kMaxPartLength = 4000;
+    // Stored with every draft's provenance, so a change of prompt shows in the statistics.
+    static constexpr QLatin1StringView kVersion{"reply-prompt-v1"};
+
+    static QString systemPrompt();
+    static QString userMessage(const DraftContext &context);
+    static QByteArray request(const QString &model, const DraftContext &context);
+};
