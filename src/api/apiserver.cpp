@@ -4,6 +4,7 @@
 #include "apilogging.h"
 #include "classificationservice.h"
 #include "database.h"
+#include "feedbackcontroller.h"
 #include "healthcontroller.h"
 #include "messagescontroller.h"
 #include "requestscontroller.h"
@@ -235,6 +236,10 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
          Scope::RepliesWrite},
         {Method::Patch, QLatin1String("/requests/{id}/messages/{message}"),
          &ApiServer::setMessageDelivery, Scope::RepliesWrite},
+        {Method::Get, QLatin1String("/requests/{id}/feedback"), &ApiServer::getFeedback,
+         Scope::TicketsRead},
+        {Method::Post, QLatin1String("/requests/{id}/feedback"), &ApiServer::recordFeedback,
+         Scope::FeedbackWrite},
         {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
         {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
         {Method::Get, QLatin1String("/health/detail"), &ApiServer::getHealthDetail,
@@ -644,6 +649,7 @@ void ApiServer::openSession()
     m_session = m_tickets.openSession();
     m_requests = std::make_unique<RequestsController>(*m_session);
     m_messages = std::make_unique<MessagesController>(*m_session);
+    m_feedback = std::make_unique<FeedbackController>(*m_session);
     m_stats = std::make_unique<StatsController>(*m_session);
 }
 
@@ -651,6 +657,7 @@ void ApiServer::closeSession()
 {
     m_requests.reset();
     m_messages.reset();
+    m_feedback.reset();
     m_stats.reset();
     m_session.reset();
     m_tickets.database().closeThreadConnection();
@@ -739,6 +746,16 @@ ApiResult ApiServer::addMessage(const Call &call)
 ApiResult ApiServer::setMessageDelivery(const Call &call)
 {
     return m_messages->setDelivery(call.pathArgument, call.messageArgument, call.json, call.actor);
+}
+
+ApiResult ApiServer::getFeedback(const Call &call)
+{
+    return m_feedback->get(call.pathArgument);
+}
+
+ApiResult ApiServer::recordFeedback(const Call &call)
+{
+    return m_feedback->record(call.pathArgument, call.json, call.actor);
 }
 
 ApiResult ApiServer::listRequests(const Call &call)

@@ -19,6 +19,7 @@
 class QTcpSocket;
 class ApiGuard;
 class HealthController;
+class FeedbackController;
 class MessagesController;
 class RequestsController;
 class StatsController;
@@ -129,6 +130,8 @@ private:
     ApiResult listMessages(const Call &call);
     ApiResult addMessage(const Call &call);
     ApiResult setMessageDelivery(const Call &call);
+    ApiResult getFeedback(const Call &call);
+    ApiResult recordFeedback(const Call &call);
     ApiResult listRequests(const Call &call);
     ApiResult getStats(const Call &call);
     ApiResult getHealth(const Call &call);
@@ -143,6 +146,7 @@ private:
     std::unique_ptr<TicketSession> m_session;
     std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<MessagesController> m_messages;
+    std::unique_ptr<FeedbackController> m_feedback;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;
     QByteArray m_openApi;

@@ -80,4 +80,11 @@ inline constexpr QLatin1String deliveryError{"delivery_error"};
 inline constexpr QLatin1String draft{"draft"};
 inline constexpr QLatin1String edits{"edits"};
 inline constexpr QLatin1String messages{"messages"};
+inline constexpr QLatin1String rating{"rating"};
+inline constexpr QLatin1String comment{"comment"};
+inline constexpr QLatin1String resolved{"resolved"};
+inline constexpr QLatin1String ratedBy{"rated_by"};
+inline constexpr QLatin1String ratedAt{"rated_at"};
+inline constexpr QLatin1String current{"current"};
+inline constexpr QLatin1String history{"history"};
 } // namespace JsonKey

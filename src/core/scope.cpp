@@ -5,11 +5,12 @@
 #include <QRegularExpression>
 #include <QStringList>
 
-static const EnumNameTable<Scope, 4> kScopeNames{{
+static const EnumNameTable<Scope, 5> kScopeNames{{
     {Scope::TicketsRead, QLatin1String("tickets:read")},
     {Scope::TicketsWrite, QLatin1String("tickets:write")},
     {Scope::StatsRead, QLatin1String("stats:read")},
     {Scope::RepliesWrite, QLatin1String("replies:write")},
+    {Scope::FeedbackWrite, QLatin1String("feedback:write")},
 }};
 
 QLatin1String scopeName(Scope scope)

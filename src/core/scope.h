@@ -17,12 +17,15 @@ enum class Scope : unsigned {
     // Add to a ticket's conversation (a customer's message, a reply) and report a reply's
     // delivery: what a mail gateway needs, without changing categories or statuses.
     RepliesWrite = 8,
+    // Record the customer's rating of how their ticket was handled: what a survey tool needs.
+    FeedbackWrite = 16,
 };
 Q_DECLARE_FLAGS(Scopes, Scope)
 Q_DECLARE_OPERATORS_FOR_FLAGS(Scopes)
 
-inline constexpr std::array<Scope, 4> kAllScopes{Scope::TicketsRead, Scope::TicketsWrite,
-                                                 Scope::StatsRead, Scope::RepliesWrite};
+inline constexpr std::array<Scope, 5> kAllScopes{Scope::TicketsRead, Scope::TicketsWrite,
+                                                 Scope::StatsRead, Scope::RepliesWrite,
+                                                 Scope::FeedbackWrite};
 
 // "tickets:read"
 QLatin1String scopeName(Scope scope);

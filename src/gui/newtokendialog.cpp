@@ -26,6 +26,7 @@ Scopes NewTokenDialog::scopes() const
     scopes.setFlag(Scope::TicketsWrite, m_ui->ticketsWriteCheckBox->isChecked());
     scopes.setFlag(Scope::StatsRead, m_ui->statsReadCheckBox->isChecked());
     scopes.setFlag(Scope::RepliesWrite, m_ui->repliesWriteCheckBox->isChecked());
+    scopes.setFlag(Scope::FeedbackWrite, m_ui->feedbackWriteCheckBox->isChecked());
     return scopes;
 }
 

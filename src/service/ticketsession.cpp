@@ -14,6 +14,7 @@ TicketSession::TicketSession(TicketService &service)
     , m_stats(service.database())
     , m_users(service.database())
     , m_messages(service.database())
+    , m_feedback(service.database())
 {}
 
 TicketSession::~TicketSession() = default;
@@ -223,6 +224,25 @@ std::optional<DraftContext> TicketSession::draftContext(qint64 ticketId)
     }
     context.similar = SimilarReplies::find(m_messages, customerText, ticketId);
     return context;
+}
+
+std::optional<bool> TicketSession::rate(Feedback feedback, const Actor &actor)
+{
+    feedback.ratedBy = actor.name;
+    if (!feedback.ratedAt.isValid())
+        feedback.ratedAt = QDateTime::currentDateTimeUtc();
+    const std::optional<bool> replaced = m_feedback.record(feedback);
+    if (replaced) {
+        qCInfo(lcService).noquote() << actor.displayName() << "recorded a rating of"
+                                    << feedback.rating << "for ticket" << feedback.ticketId;
+        m_service.ticketsChangedHere();
+    }
+    return replaced;
+}
+
+TicketSession::Ratings TicketSession::ratings(qint64 ticketId)
+{
+    return {m_feedback.current(ticketId), m_feedback.history(ticketId)};
 }
 
 TicketSession::DeliveryChange TicketSession::setDelivery(qint64 ticketId, qint64 messageId,

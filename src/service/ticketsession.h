@@ -2,6 +2,7 @@
 
 #include "actor.h"
 #include "classificationrepository.h"
+#include "feedbackrepository.h"
 #include "messagerepository.h"
 #include "replyprompt.h"
 #include "similarreplies.h"
@@ -100,6 +101,17 @@ public:
     DeliveryChange setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                                const QString &error, const Actor &actor);
 
+    // Records the customer's rating as the actor (the survey integration) reports it: the
+    // ticket's current one, kept in its history. Null for an unknown ticket; otherwise whether
+    // it replaced an earlier rating. The feedback must be valid.
+    std::optional<bool> rate(Feedback feedback, const Actor &actor);
+    struct Ratings
+    {
+        std::optional<Feedback> current;
+        QList<Feedback> history;
+    };
+    Ratings ratings(qint64 ticketId);
+
     // Everyone a ticket can be assigned to (the enabled ones) and who is disabled, by name.
     QList<UserAccount> users();
     // The machine's current category of each ticket becomes the actor's verdict. Tickets still
@@ -116,6 +128,7 @@ private:
     StatsRepository m_stats;
     UserRepository m_users;
     MessageRepository m_messages;
+    FeedbackRepository m_feedback;
 
     Problem checkAssignee(const QString &assignee);
 };

@@ -12,5 +12,6 @@ class Database;
 // qFatal) when the token cannot be made.
 QByteArray makeTestToken(const Database &database,
                          Scopes scopes = Scope::TicketsRead | Scope::TicketsWrite |
-                                         Scope::StatsRead | Scope::RepliesWrite,
+                                         Scope::StatsRead | Scope::RepliesWrite |
+                                         Scope::FeedbackWrite,
                          const QString &name = QStringLiteral("tests"));
