@@ -339,10 +339,17 @@ void LlmClient::readStream(const std::shared_ptr<Job> &job, QNetworkReply *reply
         }
         stream.done = delta.done;
     }
+    if (stream.done) {
+        // Complete: a server that keeps the connection open must not keep the draft waiting.
+        reply->abort();
+        return;
+    }
     // Each chunk is one line; a server that never ends one must not fill the memory.
     constexpr qsizetype kMaxLineBytes = 1 << 20;
-    if (stream.parser.pendingBytes() > kMaxLineBytes) {
-        stream.unreadable = tr("A line of the stream is longer than %1 bytes.").arg(kMaxLineBytes);
+    if (stream.parser.pendingBytes() > kMaxLineBytes ||
+        stream.parser.pendingEventCharacters() > kMaxLineBytes) {
+        stream.unreadable =
+            tr("An event of the stream is longer than %1 bytes.").arg(kMaxLineBytes);
         reply->abort();
     }
 }

@@ -10,7 +10,13 @@ namespace {
 
 QString part(QStringView text)
 {
-    return PiiRedactor::redact(text.first(std::min(text.size(), ReplyPrompt::kMaxPartLength)));
+    // Redacted whole, then cut: an address cut in two would no longer look like one.
+    QString redacted = PiiRedactor::redact(text);
+    qsizetype length = std::min(redacted.size(), ReplyPrompt::kMaxPartLength);
+    if (length > 0 && length < redacted.size() && redacted.at(length - 1).isHighSurrogate())
+        --length;
+    redacted.truncate(length);
+    return redacted;
 }
 
 } // namespace

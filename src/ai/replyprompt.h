@@ -5,7 +5,6 @@
 #include "ticketmessage.h"
 
 #include <QByteArray>
-#include <QCoreApplication>
 #include <QList>
 #include <QString>
 
@@ -23,14 +22,10 @@ struct DraftContext
 // the first words quick to come.
 class ReplyPrompt final
 {
-    Q_DECLARE_TR_FUNCTIONS(ReplyPrompt)
-
 public:
     ReplyPrompt() = delete;
 
     static constexpr qsizetype kMaxPartLength = 4000;
-    // Stored with every draft's provenance, so a change of prompt shows in the statistics.
-    static constexpr QLatin1StringView kVersion{"reply-prompt-v1"};
 
     static QString systemPrompt();
     static QString userMessage(const DraftContext &context);

@@ -19,7 +19,7 @@ constexpr int kCandidates = 30;
 constexpr qsizetype kShortestWord = 3;
 
 // The dataset's tickets are English and German; their commonest words say nothing about what a
-// ticket is about.
+// ticket is about. Written as SearchText::words() leaves them: lower case, without accents.
 const QSet<QString> &stopWords()
 {
     static const QSet<QString> words{
@@ -32,7 +32,7 @@ const QSet<QString> &stopWords()
         u"about"_s, u"after"_s,   u"before"_s, u"its"_s,    u"just"_s,  u"like"_s,   u"more"_s,
         u"need"_s,  u"help"_s,    u"issue"_s,  u"der"_s,    u"die"_s,   u"das"_s,    u"und"_s,
         u"ist"_s,   u"nicht"_s,   u"mit"_s,    u"ich"_s,    u"wir"_s,   u"sie"_s,    u"ein"_s,
-        u"eine"_s,  u"einen"_s,   u"dem"_s,    u"den"_s,    u"des"_s,   u"auf"_s,    u"für"_s,
+        u"eine"_s,  u"einen"_s,   u"dem"_s,    u"den"_s,    u"des"_s,   u"auf"_s,    u"fur"_s,
         u"von"_s,   u"bei"_s,     u"bitte"_s,  u"danke"_s,  u"haben"_s, u"wird"_s,   u"sind"_s,
         u"unser"_s, u"unsere"_s,  u"ihr"_s,    u"ihre"_s,   u"mein"_s,  u"meine"_s,  u"hallo"_s,
     };

@@ -23,6 +23,23 @@ ApiError unauthorized(const QString &message, Scope needed, const QByteArray &pa
     return error;
 }
 
+} // namespace
+
+ApiError ApiGuard::lacksScope(const QString &tokenName, Scope needed)
+{
+    ApiError error = ApiError::make(
+        ApiError::Kind::Forbidden,
+        QStringLiteral("The token %1 lacks the scope %2.").arg(tokenName, scopeName(needed)));
+    error.details.insert(JsonKey::requiredScope, QString(scopeName(needed)));
+    const QLatin1String scope = scopeName(needed);
+    error.headers.append({QByteArrayLiteral("WWW-Authenticate"),
+                          challenge(QByteArray("error=\"insufficient_scope\", scope=\"" +
+                                               QByteArray(scope.data(), scope.size()) + '"'))});
+    return error;
+}
+
+namespace {
+
 ApiError tooManyRequests(const QString &message,
                          const QList<std::pair<QByteArray, QByteArray>> &headers)
 {
@@ -141,17 +158,8 @@ ApiGuard::authorize(const HttpRequest &request, const QHostAddress &client, Scop
     }
     m_failures.recordSuccess(client);
     const auto &grant = std::get<TokenVerifier::Grant>(verified);
-    if (!grant.scopes.testFlag(needed)) {
-        ApiError error = ApiError::make(
-            ApiError::Kind::Forbidden,
-            QStringLiteral("The token %1 lacks the scope %2.").arg(grant.name, scopeName(needed)));
-        error.details.insert(JsonKey::requiredScope, QString(scopeName(needed)));
-        const QLatin1String scope = scopeName(needed);
-        error.headers.append({QByteArrayLiteral("WWW-Authenticate"),
-                              challenge(QByteArray("error=\"insufficient_scope\", scope=\"" +
-                                                   QByteArray(scope.data(), scope.size()) + '"'))});
-        return error;
-    }
+    if (!grant.scopes.testFlag(needed))
+        return lacksScope(grant.name, needed);
     Authorized authorized{Actor::integration(grant.name), grant.scopes, {}};
     if (isLimited(client)) {
         const RateLimiter::Decision decision = m_tokenLimiter.check(QString::number(grant.tokenId));

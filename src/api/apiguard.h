@@ -39,6 +39,9 @@ public:
              ClientAddressResolver proxies = {}, Limits limits = {}, CorsPolicy cors = {});
     Q_DISABLE_COPY_MOVE(ApiGuard)
 
+    // 403 for a token that lacks a scope, naming it.
+    static ApiError lacksScope(const QString &tokenName, Scope needed);
+
     const CorsPolicy &cors() const { return m_cors; }
     // The peer is a reverse proxy this node believes about its clients.
     bool isTrustedProxy(const QHostAddress &peer) const { return m_proxies.isTrusted(peer); }

@@ -6,6 +6,7 @@
 #include "database.h"
 #include "feedbackcontroller.h"
 #include "healthcontroller.h"
+#include "jsonkeys.h"
 #include "messagescontroller.h"
 #include "requestscontroller.h"
 #include "statscontroller.h"
@@ -740,6 +741,9 @@ ApiResult ApiServer::listMessages(const Call &call)
 
 ApiResult ApiServer::addMessage(const Call &call)
 {
+    // Relaying mail must not be a way around the scope that changes tickets.
+    if (call.json.contains(JsonKey::status) && !call.scopes.testFlag(Scope::TicketsWrite))
+        return ApiGuard::lacksScope(call.actor.name, Scope::TicketsWrite);
     return m_messages->add(call.pathArgument, call.json, call.actor);
 }
 

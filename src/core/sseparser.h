@@ -33,6 +33,8 @@ public:
     // Bytes kept waiting for the end of their line; a stream that never ends a line is refused
     // by its reader before this grows without bound.
     qsizetype pendingBytes() const { return m_line.size(); }
+    // The data of an event not yet complete, which grows with every data line until a blank one.
+    qsizetype pendingEventCharacters() const { return m_data.size(); }
 
 private:
     void processLine(const QByteArray &line, QList<SseEvent> &events);

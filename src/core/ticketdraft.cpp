@@ -59,8 +59,12 @@ FieldErrors TicketDraft::validate() const
                                           int maxLength) {
         if (value.isNull())
             return;
+        // Line and paragraph separators and invisible format characters (a right-to-left
+        // override) would make an address read differently from what it is.
         const bool hasControl = std::any_of(value.begin(), value.end(), [](QChar c) {
-            return c.category() == QChar::Other_Control;
+            const QChar::Category category = c.category();
+            return category == QChar::Other_Control || category == QChar::Other_Format ||
+                   category == QChar::Separator_Line || category == QChar::Separator_Paragraph;
         });
         if (!QStringView(value).isValidUtf16())
             errors.append({field, QStringLiteral("must be valid Unicode text")});

@@ -70,6 +70,11 @@ qint64 DraftOrigin::editDistance(QStringView draft, QStringView sent)
     }
     if (draft.isEmpty() || sent.isEmpty())
         return std::max(draft.size(), sent.size());
+    // Past this the table costs seconds; a reply rewritten that much gets the upper bound, which
+    // counts it as changed throughout, as it nearly is.
+    constexpr qint64 kMaxCells = 16'000'000;
+    if (qint64(draft.size()) * sent.size() > kMaxCells)
+        return std::max(draft.size(), sent.size());
     // One row of the table at a time.
     QList<qint64> row(sent.size() + 1);
     std::iota(row.begin(), row.end(), 0);

@@ -32,7 +32,8 @@ struct DraftOrigin
     qint64 edits = 0;
 
     // The Levenshtein distance in UTF-16 code units. Quadratic in what differs between the
-    // common start and end, so call it off the GUI thread.
+    // common start and end, so call it off the GUI thread; where that is over 4,000 characters
+    // each, the longer length instead, an upper bound.
     static qint64 editDistance(QStringView draft, QStringView sent);
 
     friend bool operator==(const DraftOrigin &, const DraftOrigin &) = default;

@@ -692,6 +692,10 @@ void MainWindow::draftReply()
         m_ui->detailWidget->stopDrafting();
         return;
     }
+    // One request at a time: a second would cost as much and replace the first.
+    if (m_draftRequested == id)
+        return;
+    m_draftRequested = id;
     m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
     struct Drafts
     {
@@ -710,6 +714,7 @@ void MainWindow::draftReply()
             return drafts;
         })
         .then(this, [this, id](const std::optional<Drafts> &drafts) {
+            m_draftRequested = 0;
             if (!drafts)
                 return;
             if (drafts->remote)

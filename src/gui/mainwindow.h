@@ -139,6 +139,8 @@ private:
     ApiService *m_api = nullptr;
     ClassificationService *m_classification = nullptr;
     ReplyDrafter *m_drafter = nullptr;
+    // The ticket whose draft is being prepared, until it starts streaming or is shown.
+    qint64 m_draftRequested = 0;
     QUrl m_apiAddress;
     QString m_apiProblem;
     // Null when the role may not read statistics.

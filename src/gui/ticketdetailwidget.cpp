@@ -131,6 +131,13 @@ TicketDetailWidget::TicketDetailWidget(QWidget *parent)
         shortcut->setContext(Qt::WidgetWithChildrenShortcut);
         connect(shortcut, &QShortcut::activated, this, &TicketDetailWidget::sendReply);
     }
+    // In the editor, D is a letter: these reach the draft from there.
+    auto *draftShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_D), m_ui->replyWidget);
+    draftShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(draftShortcut, &QShortcut::activated, m_ui->draftReplyButton, &QPushButton::click);
+    auto *stopShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), m_ui->replyWidget);
+    stopShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(stopShortcut, &QShortcut::activated, this, &TicketDetailWidget::stopDrafting);
     updateSendButton();
     // The warning colours of the palette in use, light or dark.
     m_ui->noticeLabel->setAutoFillBackground(true);
@@ -145,6 +152,7 @@ TicketDetailWidget::~TicketDetailWidget() = default;
 
 void TicketDetailWidget::showNothing()
 {
+    stopDrafting();
     keepUnsentReply();
     m_ticketId = 0;
     m_ui->noticeLabel->hide();
@@ -303,9 +311,10 @@ void TicketDetailWidget::showConversation(const Ticket &ticket,
         cursor.insertText(text, internal ? note : body);
     };
 
-    QStringList opening{ticket.requester.isEmpty() ? tr("Customer")
-                                                   : tr("Customer (%1)").arg(ticket.requester),
-                        TicketLabels::received(ticket.createdAt)};
+    TicketMessage openingMessage;
+    openingMessage.author = MessageAuthor::Customer;
+    const QStringList opening{authorLabel(openingMessage, ticket),
+                              TicketLabels::received(ticket.createdAt)};
     addEntry(opening, ticket.form == TicketForm::SubjectBody ? ticket.body : ticket.text(), false);
     for (const TicketMessage &message : messages) {
         const bool internal = message.visibility == MessageVisibility::Internal;
@@ -333,13 +342,17 @@ void TicketDetailWidget::focusReply()
 
 void TicketDetailWidget::updateSendButton()
 {
-    m_ui->sendReplyButton->setEnabled(!m_sending &&
+    // Nothing is typed into a reply on its way or a draft still being written: the one would be
+    // lost when the editor empties, the other mixed into the model's words.
+    const bool busy = m_sending || isDrafting();
+    m_ui->replyPlainTextEdit->setReadOnly(busy);
+    m_ui->sendReplyButton->setEnabled(!busy &&
                                       !PlainText::isBlank(m_ui->replyPlainTextEdit->toPlainText()));
 }
 
 void TicketDetailWidget::sendReply()
 {
-    if (m_ticketId == 0 || m_sending || !m_ui->sendReplyButton->isEnabled())
+    if (m_ticketId == 0 || m_sending || isDrafting() || !m_ui->sendReplyButton->isEnabled())
         return;
     TicketMessage message;
     message.body = m_ui->replyPlainTextEdit->toPlainText();
@@ -467,9 +480,9 @@ void TicketDetailWidget::streamDraft(qint64 ticketId, const QString &model,
     m_streamError.clear();
     m_streamFallback = suggestions;
     showNotice(QString());
+    m_ui->replyKindComboBox->setCurrentIndex(0);
     m_stream.setFuture(stream);
     updateDraftButton();
-    m_ui->replyPlainTextEdit->setFocus(Qt::OtherFocusReason);
 }
 
 void TicketDetailWidget::stopDrafting()
@@ -532,4 +545,8 @@ void TicketDetailWidget::updateDraftButton()
 {
     const bool drafting = isDrafting();
     m_ui->draftReplyButton->setText(drafting ? tr("Stop Drafting") : tr("Draft Reply"));
+    m_ui->draftReplyButton->setToolTip(
+        drafting ? tr("Stop the draft and keep what is written (Esc)")
+                 : tr("Draft a reply to edit before you send it (D, or Ctrl+D in the editor)"));
+    updateSendButton();
 }

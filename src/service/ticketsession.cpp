@@ -205,12 +205,6 @@ TicketSession::addMessage(TicketMessage message, const Actor &actor,
     return stored;
 }
 
-QList<ReplySuggestion> TicketSession::suggestReplies(qint64 ticketId)
-{
-    const std::optional<DraftContext> context = draftContext(ticketId);
-    return context ? context->similar : QList<ReplySuggestion>();
-}
-
 std::optional<DraftContext> TicketSession::draftContext(qint64 ticketId)
 {
     std::optional<Ticket> ticket = m_tickets.find(ticketId);

@@ -92,10 +92,8 @@ public:
         enum class Problem { None, NotFound, NotAReply } problem = Problem::None;
         std::optional<TicketMessage> message;
     };
-    // Replies of answered tickets that read like this one's customer (the opening text and what
-    // they wrote since), best first; empty for an unknown ticket. Works offline.
-    QList<ReplySuggestion> suggestReplies(qint64 ticketId);
-    // What a reply to the ticket is drafted from; null for an unknown ticket.
+    // What a reply to the ticket is drafted from, with the replies of answered tickets that read
+    // like what this one's customer wrote, best first; null for an unknown ticket. Works offline.
     std::optional<DraftContext> draftContext(qint64 ticketId);
     // How delivering a public reply went, as the integration that delivers it reports.
     DeliveryChange setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,

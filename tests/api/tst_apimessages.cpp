@@ -225,6 +225,14 @@ void TestApiMessages::addingNeedsTheRepliesScope()
         makeTestToken(m_server->database(), Scope::RepliesWrite, u"mail-gateway"_s));
     QCOMPARE(addMessage(id, {{u"body"_s, u"Hello"_s}}).status, 201);
     QCOMPARE(addMessage(id, {{u"visibility"_s, u"internal"_s}, {u"body"_s, u"VIP"_s}}).status, 201);
+    // Setting the status with a message is changing the ticket, which needs tickets:write.
+    const HttpClient::Response closing =
+        addMessage(id, {{u"body"_s, u"Closing"_s}, {u"status"_s, u"closed"_s}});
+    QCOMPARE(closing.status, 403);
+    QCOMPARE(closing.json()[u"error"_s][u"details"_s][u"required_scope"_s].toString(),
+             u"tickets:write"_s);
+    // A customer's answer still reopens the ticket: that is the conversation's own rule.
+    QCOMPARE(addMessage(id, {{u"author"_s, u"customer"_s}, {u"body"_s, u"Thanks"_s}}).status, 201);
     // Reading the conversation is reading tickets.
     QCOMPARE(m_server->client().get(u"/requests/%1/messages"_s.arg(id)).status, 403);
     // A token that only reads tickets (a customer portal) sees what the customer sees.
@@ -232,7 +240,7 @@ void TestApiMessages::addingNeedsTheRepliesScope()
         makeTestToken(m_server->database(), Scope::TicketsRead, u"portal"_s));
     const QJsonArray seen =
         m_server->client().get(u"/requests/%1/messages"_s.arg(id)).json()[u"messages"_s].toArray();
-    QCOMPARE(seen.size(), 1);
+    QCOMPARE(seen.size(), 2);
     QCOMPARE(seen.at(0)[u"body"_s].toString(), u"Hello"_s);
 }
 

@@ -213,6 +213,12 @@ void TestTicketJson::draftWhomToAnswer_data()
     // A line break in an address would let a relay write a header of its own.
     QTest::newRow("line break") << R"({"text": "hi", "requester": "a@b.c\nBcc: x@y.z"})"_ba
                                 << QStringList{u"requester"_s} << QString() << QString();
+    QTest::newRow("line separator")
+        << QByteArray(R"({"text": "hi", "requester": "a@b.c\u2028Bcc: x@y.z"})")
+        << QStringList{u"requester"_s} << QString() << QString();
+    QTest::newRow("right-to-left override")
+        << QByteArray(R"({"text": "hi", "requester": "moc.elpmaxe@\u202eann"})")
+        << QStringList{u"requester"_s} << QString() << QString();
     QTest::newRow("tab") << R"({"text": "hi", "thread_ref": "a\tb"})"_ba
                          << QStringList{u"thread_ref"_s} << QString() << QString();
     QTest::newRow("a number") << R"({"text": "hi", "requester": 42})"_ba

@@ -10,6 +10,7 @@
 #include "ticketrepository.h"
 #include "tickettablemodel.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void stoppingADraftKeepsWhatCame();
     void remoteFailureFallsBackToSimilarTickets();
     void localOnlyCategoryIsDraftedLocally();
+    void localOnlySimilarTicketsAreNotSent();
 
 private:
     qint64 addTicket(const QString &subject, const QString &body);
@@ -359,7 +361,7 @@ void TestConversationPane::remoteDraftStreamsIntoTheEditor()
         {u"Hello,"_s, u" please install"_s, u" client 4.2."_s}, std::chrono::milliseconds(200)));
     selectTicket(id);
 
-    QTest::keyClick(m_window.get(), Qt::Key_D);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_D);
     auto *draftButton = m_window->findChild<QPushButton *>(u"draftReplyButton"_s);
     // The first words are there while the model still writes, and it can be stopped.
     QTRY_COMPARE(editor()->toPlainText(), u"Hello,"_s);
@@ -400,13 +402,28 @@ void TestConversationPane::stoppingADraftKeepsWhatCame()
     QTRY_COMPARE(editor()->toPlainText(), u"One"_s);
     auto *detail = m_window->findChild<TicketDetailWidget *>();
     QVERIFY(detail->isDrafting());
-    QTest::keyClick(m_window.get(), Qt::Key_D); // D again stops it
+    // The agent cannot type into a draft still being written, nor send it.
+    QVERIFY(editor()->isReadOnly());
+    QVERIFY(!sendButton()->isEnabled());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_D); // D again stops it
     QTRY_VERIFY(!detail->isDrafting());
     QSignalSpy sent(m_llm.get(), &FakeLlmServer::streamEventSent);
     QTest::qWait(700);
     QCOMPARE(sent.size(), 0); // the request was ended, not just ignored
     QVERIFY(editor()->toPlainText().startsWith(u"One"_s));
     QVERIFY(!editor()->toPlainText().contains(u"four"_s));
+    QVERIFY(!editor()->isReadOnly());
+    QVERIFY(sendButton()->isEnabled());
+
+    // From inside the editor, where D is a letter: Ctrl+D drafts, Esc stops.
+    m_llm->enqueue(FakeLlmServer::Behaviour::stream({u"Again"_s, u" and again"_s},
+                                                    std::chrono::milliseconds(400)));
+    editor()->setFocus();
+    QTest::keyClick(editor(), Qt::Key_D, Qt::ControlModifier);
+    QTRY_COMPARE(editor()->toPlainText(), u"Again"_s);
+    QTest::keyClick(editor(), Qt::Key_Escape);
+    QTRY_VERIFY(!detail->isDrafting());
+    QCOMPARE(editor()->toPlainText(), u"Again"_s);
 }
 
 void TestConversationPane::remoteFailureFallsBackToSimilarTickets()
@@ -441,6 +458,38 @@ void TestConversationPane::localOnlyCategoryIsDraftedLocally()
     QTest::keyClick(m_window.get(), Qt::Key_D);
     QTRY_COMPARE(editor()->toPlainText(), u"Refunded the second charge."_s);
     QCOMPARE(m_llm->requestCount(), 0);
+}
+
+void TestConversationPane::localOnlySimilarTicketsAreNotSent()
+{
+    const auto classify = [this](qint64 ticketId, Category category) {
+        Classification classification;
+        classification.ticketId = ticketId;
+        classification.category = category;
+        classification.confidence = 0.9;
+        ClassificationRepository(m_server->database()).add(classification);
+    };
+    const qint64 technical = addTicket(u"VPN"_s, u"The VPN client disconnects."_s);
+    addMessage(technical, MessageAuthor::Agent, u"Install client 4.2."_s);
+    classify(technical, Category::Technical);
+    const qint64 billing = addTicket(u"VPN fee"_s, u"The VPN client disconnects, refund me."_s);
+    addMessage(billing, MessageAuthor::Agent, u"Refunded your VPN fee to card 4111."_s);
+    classify(billing, Category::Billing);
+    const qint64 unclassified = addTicket(u"VPN"_s, u"VPN client disconnects all day."_s);
+    addMessage(unclassified, MessageAuthor::Agent, u"Unsorted answer."_s);
+    const qint64 id = addTicket(u"VPN"_s, u"My VPN client disconnects."_s);
+    classify(id, Category::Technical);
+    showWindow();
+    useRemoteModel({Category::Billing});
+    m_llm->enqueue(FakeLlmServer::Behaviour::stream({u"Hi"_s}));
+    selectTicket(id);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_D);
+    QTRY_COMPARE(m_llm->requestCount(), 1);
+    const QString sent = m_llm->requests().first().userMessage();
+    QVERIFY2(sent.contains(u"Install client 4.2."_s), qPrintable(sent));
+    QVERIFY(!sent.contains(u"Refunded your VPN fee"_s));
+    // Not yet classified may be of a category that must stay.
+    QVERIFY(!sent.contains(u"Unsorted answer."_s));
 }
 
 QTEST_MAIN(TestConversationPane)
