@@ -16,6 +16,7 @@ namespace {
 
 constexpr int kMaxQueryWords = 12;
 constexpr int kCandidates = 30;
+constexpr qsizetype kWordsTogether = 4;
 constexpr qsizetype kShortestWord = 3;
 
 // The dataset's tickets are English and German; their commonest words say nothing about what a
@@ -87,9 +88,24 @@ double SimilarReplies::similarity(QStringView first, QStringView second)
 QList<ReplySuggestion> SimilarReplies::find(MessageRepository &messages, QStringView text,
                                             qint64 ticketId)
 {
+    // Tickets with all of the most telling words are few, so the index finds and ranks them
+    // quickly even at a million tickets, where any of a dozen words would match most of them.
+    // Fewer words together are tried only while too few tickets have them all; each window of
+    // words is tried at a few places, so that one word found nowhere else cannot end the search.
+    const QStringList words = queryWords(text);
+    QList<AnsweredTicket> candidates;
+    for (qsizetype together = std::min<qsizetype>(kWordsTogether, words.size());
+         together > 0 && candidates.size() < kSuggestions; --together) {
+        for (qsizetype start = 0;
+             start + together <= std::min<qsizetype>(words.size(), together + 2) &&
+             candidates.size() < kSuggestions;
+             ++start) {
+            candidates =
+                messages.similarAnswered(words.mid(start, together), ticketId, kCandidates);
+        }
+    }
     QList<ReplySuggestion> suggestions;
-    for (const AnsweredTicket &answered :
-         messages.similarAnswered(queryWords(text), ticketId, kCandidates)) {
+    for (const AnsweredTicket &answered : std::as_const(candidates)) {
         const double alike = similarity(text, answered.text);
         if (alike >= kMinimumSimilarity)
             suggestions.append(

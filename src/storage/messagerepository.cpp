@@ -151,7 +151,7 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
                                                          qint64 excludedTicketId, int candidates)
 {
     const SqlDialect &dialect = m_database.dialect();
-    const QString search = dialect.anyWordQuery(words);
+    const QString search = dialect.allWordsQuery(words);
     if (search.isEmpty() || candidates <= 0)
         return {};
     QSqlQuery &matches = m_statements.prepared(dialect.rankedMatchesSql());

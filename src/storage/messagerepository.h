@@ -41,7 +41,7 @@ public:
     bool setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                      const QString &error = QString());
 
-    // Up to `candidates` tickets the full-text index finds with any of the words (SearchText
+    // Up to `candidates` tickets the full-text index finds with all of the words (SearchText
     // words), best match first, that the team has answered publicly, leaving out one ticket (the
     // one being answered). Only the best few matches are looked at, so a search whose best
     // matches were never answered may find fewer.

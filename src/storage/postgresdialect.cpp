@@ -252,11 +252,11 @@ QString PostgresDialect::searchCountSql() const
                           "WHERE t.search_vector @@ to_tsquery('simple', ?)");
 }
 
-QString PostgresDialect::anyWordQuery(const QStringList &words) const
+QString PostgresDialect::allWordsQuery(const QStringList &words) const
 {
     // SearchText::words() leaves letters and digits only: nothing to_tsquery() reads as an
     // operator.
-    return words.join(QLatin1String(" | "));
+    return words.join(QLatin1String(" & "));
 }
 
 QString PostgresDialect::rankedMatchesSql() const

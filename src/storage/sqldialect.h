@@ -101,8 +101,8 @@ public:
     // Counts the tickets searchQuery() matches, with one placeholder for it.
     virtual QString searchCountSql() const = 0;
     // For finding similar tickets: the value bound to rankedMatchesSql() matching a ticket with
-    // any of the words (SearchText::words() of a text). Empty for no words.
-    virtual QString anyWordQuery(const QStringList &words) const = 0;
+    // every one of the words (SearchText::words() of a text). Empty for no words.
+    virtual QString allWordsQuery(const QStringList &words) const = 0;
     // Rows (id, score) of the tickets anyWordQuery() matches, the best score first, with
     // placeholders for the query and a row limit. Scores rank, but mean nothing across queries.
     virtual QString rankedMatchesSql() const = 0;

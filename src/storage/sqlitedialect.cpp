@@ -177,13 +177,14 @@ QString SqliteDialect::searchCountSql() const
     return QStringLiteral("SELECT COUNT(*) FROM tickets_search WHERE tickets_search MATCH ?");
 }
 
-QString SqliteDialect::anyWordQuery(const QStringList &words) const
+QString SqliteDialect::allWordsQuery(const QStringList &words) const
 {
-    // SearchText::words() leaves letters and digits only; quoted, none reads as an operator.
+    // SearchText::words() leaves letters and digits only; quoted, none reads as an operator, and
+    // phrases side by side must all match.
     QStringList phrases;
     for (const QString &word : words)
         phrases.append(u'"' + word + u'"');
-    return phrases.join(QLatin1String(" OR "));
+    return phrases.join(u' ');
 }
 
 QString SqliteDialect::rankedMatchesSql() const

@@ -29,7 +29,7 @@ public:
     bool tunesFrequentSearches() const override;
     bool countsSearchWithPage() const override;
     QString searchCountSql() const override;
-    QString anyWordQuery(const QStringList &words) const override;
+    QString allWordsQuery(const QStringList &words) const override;
     QString rankedMatchesSql() const override;
     QString orderTerm(const QString &key, Qt::SortOrder direction) const override;
     std::optional<WriteVersion> writeVersion(StatementCache &statements) const override;

@@ -237,6 +237,8 @@ QString FakeLlmServer::predictionJson(const Prediction &prediction)
 void FakeLlmServer::acceptConnections()
 {
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        // Each event leaves when written, as a streaming server sends it, not held back by Nagle.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         m_connections.insert(socket, {});
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readRequest(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
