@@ -115,8 +115,7 @@ Validated<MessageJson::Addition> MessageJson::fromJson(const QJsonObject &object
     if (const QJsonValue name = object.value(JsonKey::status); name.isString()) {
         status = ticketStatusFromName(name.toString());
         if (!status)
-            errors.append({JsonKey::status, QStringLiteral("must be one of open, in_progress, "
-                                                           "waiting, resolved, closed")});
+            errors.append({JsonKey::status, ticketStatusChoices()});
     }
     return {{message, status}, errors};
 }

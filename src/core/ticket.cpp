@@ -2,6 +2,8 @@
 
 #include "enumnames.h"
 
+#include <QStringList>
+
 namespace {
 
 const EnumNameTable<TicketStatus, 5> kStatusNames{{
@@ -24,6 +26,14 @@ const EnumNameTable<TicketForm, 2> kFormNames{{
 }};
 
 } // namespace
+
+QString ticketStatusChoices()
+{
+    QStringList names;
+    for (const TicketStatus status : kAllTicketStatuses)
+        names.append(ticketStatusName(status));
+    return QStringLiteral("must be one of ") + names.join(QStringLiteral(", "));
+}
 
 QLatin1String ticketStatusName(TicketStatus status)
 {

@@ -25,6 +25,8 @@ QString ticketText(TicketForm form, const QString &subject, const QString &body)
 
 QLatin1String ticketStatusName(TicketStatus status);
 std::optional<TicketStatus> ticketStatusFromName(QStringView name);
+// "must be one of open, in_progress, ...": what the edge says about an unknown status.
+QString ticketStatusChoices();
 QLatin1String ticketSourceName(TicketSource source);
 std::optional<TicketSource> ticketSourceFromName(QStringView name);
 QLatin1String ticketFormName(TicketForm form);

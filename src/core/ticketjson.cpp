@@ -203,8 +203,7 @@ Validated<TicketChange> TicketJson::changeFromJson(const QJsonObject &object)
             change.status =
                 value.isString() ? ticketStatusFromName(value.toString()) : std::nullopt;
             if (!change.status)
-                errors.append({key, QStringLiteral("must be one of open, in_progress, waiting, "
-                                                   "resolved, closed")});
+                errors.append({key, ticketStatusChoices()});
         } else if (key == JsonKey::category) {
             change.category = value.isString() ? categoryFromName(value.toString()) : std::nullopt;
             if (!change.category)

@@ -19,8 +19,7 @@ Validated<TicketQuery> TicketQuery::fromUrlQuery(const QUrlQuery &urlQuery)
     if (const auto status = reader.text(QStringLiteral("status"))) {
         query.status = ticketStatusFromName(*status);
         if (!query.status) {
-            reader.addError(QStringLiteral("status"),
-                            QStringLiteral("must be one of open, in_progress, waiting, resolved, closed"));
+            reader.addError(QStringLiteral("status"), ticketStatusChoices());
         }
     }
     if (const auto needsReview = reader.text(QStringLiteral("needs_review"))) {
