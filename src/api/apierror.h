@@ -2,6 +2,7 @@
 
 #include "fielderror.h"
 #include "httpresponse.h"
+#include "httpstream.h"
 #include "ticketrepository.h"
 
 #include <QFuture>
@@ -10,6 +11,7 @@
 #include <QStringList>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <variant>
 
@@ -75,6 +77,10 @@ struct ApiReply
     qint64 pendingClassification = 0;
     // Set instead of a body while the service stores the ticket; the answer follows its commit.
     std::optional<QFuture<TicketRepository::IdempotentCreate>> storing = {};
+    // Set instead of a body for an answer written as it comes (an event stream, whose headers
+    // name its type): called on the server's thread once the head is out, with a parent for
+    // whatever writes it.
+    std::function<void(HttpStream &&, QObject *parent)> stream = {};
 
     static ApiReply
     json(const QJsonObject &object,

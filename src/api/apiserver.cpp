@@ -4,6 +4,7 @@
 #include "apilogging.h"
 #include "classificationservice.h"
 #include "database.h"
+#include "draftscontroller.h"
 #include "feedbackcontroller.h"
 #include "healthcontroller.h"
 #include "jsonkeys.h"
@@ -237,6 +238,8 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
          Scope::RepliesWrite},
         {Method::Patch, QLatin1String("/requests/{id}/messages/{message}"),
          &ApiServer::setMessageDelivery, Scope::RepliesWrite},
+        {Method::Post, QLatin1String("/requests/{id}/draft"), &ApiServer::draftReply,
+         Scope::RepliesWrite},
         {Method::Get, QLatin1String("/requests/{id}/feedback"), &ApiServer::getFeedback,
          Scope::TicketsRead},
         {Method::Post, QLatin1String("/requests/{id}/feedback"), &ApiServer::recordFeedback,
@@ -352,7 +355,8 @@ HttpResponse ApiServer::toResponse(ApiResult &&result)
     } else {
         auto &reply = std::get<ApiReply>(result);
         response.status = int(reply.status);
-        if (reply.status != StatusCode::NoContent) {
+        // A stream's headers name its own type.
+        if (reply.status != StatusCode::NoContent && !reply.stream) {
             response.headers.append(
                 {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
             response.body = std::move(reply.body);
@@ -453,6 +457,14 @@ void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
                                });
             return;
         }
+    }
+    if (reply && reply->stream) {
+        HttpResponse head = toResponse(std::move(result));
+        const auto writeBody = std::exchange(reply->stream, {});
+        logRequest(requestLine, head, timer);
+        if (std::optional<HttpStream> stream = responder.startStream(std::move(head)))
+            writeBody(std::move(*stream), this);
+        return;
     }
     HttpResponse response = toResponse(std::move(result));
     logRequest(requestLine, response, timer);
@@ -651,6 +663,7 @@ void ApiServer::openSession()
     m_requests = std::make_unique<RequestsController>(*m_session);
     m_messages = std::make_unique<MessagesController>(*m_session);
     m_feedback = std::make_unique<FeedbackController>(*m_session);
+    m_drafts = std::make_unique<DraftsController>(*m_session, m_tickets);
     m_stats = std::make_unique<StatsController>(*m_session);
 }
 
@@ -659,6 +672,7 @@ void ApiServer::closeSession()
     m_requests.reset();
     m_messages.reset();
     m_feedback.reset();
+    m_drafts.reset();
     m_stats.reset();
     m_session.reset();
     m_tickets.database().closeThreadConnection();
@@ -750,6 +764,14 @@ ApiResult ApiServer::addMessage(const Call &call)
 ApiResult ApiServer::setMessageDelivery(const Call &call)
 {
     return m_messages->setDelivery(call.pathArgument, call.messageArgument, call.json, call.actor);
+}
+
+ApiResult ApiServer::draftReply(const Call &call)
+{
+    // A draft shows the ticket and the replies of others like it.
+    if (!call.scopes.testFlag(Scope::TicketsRead))
+        return ApiGuard::lacksScope(call.actor.name, Scope::TicketsRead);
+    return m_drafts->draft(call.pathArgument, call.json, call.actor);
 }
 
 ApiResult ApiServer::getFeedback(const Call &call)

@@ -19,6 +19,7 @@
 class QTcpSocket;
 class ApiGuard;
 class HealthController;
+class DraftsController;
 class FeedbackController;
 class MessagesController;
 class RequestsController;
@@ -130,6 +131,7 @@ private:
     ApiResult listMessages(const Call &call);
     ApiResult addMessage(const Call &call);
     ApiResult setMessageDelivery(const Call &call);
+    ApiResult draftReply(const Call &call);
     ApiResult getFeedback(const Call &call);
     ApiResult recordFeedback(const Call &call);
     ApiResult listRequests(const Call &call);
@@ -147,6 +149,7 @@ private:
     std::unique_ptr<RequestsController> m_requests;
     std::unique_ptr<MessagesController> m_messages;
     std::unique_ptr<FeedbackController> m_feedback;
+    std::unique_ptr<DraftsController> m_drafts;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;
     QByteArray m_openApi;

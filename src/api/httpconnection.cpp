@@ -81,6 +81,14 @@ void HttpResponder::respond(HttpResponse response)
         connection->answer(std::move(response));
 }
 
+std::optional<HttpStream> HttpResponder::startStream(HttpResponse head)
+{
+    const QPointer<HttpConnection> connection = std::exchange(m_connection, nullptr);
+    if (!connection || !connection->startStream(head))
+        return std::nullopt;
+    return HttpStream(connection);
+}
+
 HttpConnection::HttpConnection(QTcpSocket *socket, const HttpRequestParser::Limits &limits,
                                const Timeouts &timeouts, Handler handler,
                                ProblemAnswer problemAnswer, QObject *parent)
@@ -111,7 +119,8 @@ void HttpConnection::readRequests()
         discardUntilClosed();
         return;
     }
-    if (m_waiting == Waiting::Answer || m_waiting == Waiting::Closing)
+    if (m_waiting == Waiting::Answer || m_waiting == Waiting::Streaming ||
+        m_waiting == Waiting::Closing)
         return;
     m_unread += m_socket->readAll();
     while (!m_unread.isEmpty()) {
@@ -165,6 +174,42 @@ void HttpConnection::answer(HttpResponse response)
     }
 }
 
+bool HttpConnection::startStream(const HttpResponse &head)
+{
+    if (m_waiting != Waiting::Answer)
+        return false;
+    // Events are small and each is wanted at once: Nagle's algorithm would hold one back until
+    // the client acknowledged the one before.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    HttpResponse withoutBody = head;
+    withoutBody.body.clear();
+    write(withoutBody, false, true, false);
+    m_waiting = Waiting::Streaming;
+    if (m_isHead)
+        endStream();
+    return true;
+}
+
+bool HttpConnection::writeStreamed(const QByteArray &piece)
+{
+    if (m_waiting != Waiting::Streaming)
+        return false;
+    if (m_socket->bytesToWrite() + piece.size() > HttpStream::kMaxUnsentBytes) {
+        qCInfo(lcApi) << "Dropping a client that does not read its stream:"
+                      << m_socket->peerAddress().toString();
+        abort();
+        return false;
+    }
+    m_socket->write(piece);
+    return true;
+}
+
+void HttpConnection::endStream()
+{
+    if (m_waiting == Waiting::Streaming)
+        closeWhenSent();
+}
+
 void HttpConnection::refuse(int status, const QString &message)
 {
     qCDebug(lcApi).noquote() << "Closing a connection:" << status << message;
@@ -212,7 +257,7 @@ void HttpConnection::discardUntilClosed()
         abort();
 }
 
-void HttpConnection::write(const HttpResponse &response, bool withBody, bool close)
+void HttpConnection::write(const HttpResponse &response, bool withBody, bool close, bool withLength)
 {
     QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' +
                      http_status_str(static_cast<http_status>(response.status)) + "\r\n";
@@ -221,8 +266,9 @@ void HttpConnection::write(const HttpResponse &response, bool withBody, bool clo
             out += name + ": " + value + "\r\n";
     }
     const bool hasBody = mayHaveBody(response.status);
-    // A HEAD answer says how long the GET's body would be.
-    if (hasBody)
+    // A HEAD answer says how long the GET's body would be; a streamed one has no length, and
+    // its end is the connection's.
+    if (hasBody && withLength)
         out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     out += close ? "Connection: close\r\n\r\n" : "\r\n";
     if (hasBody && withBody)

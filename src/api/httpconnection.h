@@ -2,6 +2,7 @@
 
 #include "httprequestparser.h"
 #include "httpresponse.h"
+#include "httpstream.h"
 
 #include <QDeadlineTimer>
 #include <QObject>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 class HttpConnection;
@@ -26,6 +28,10 @@ public:
     ~HttpResponder();
 
     void respond(HttpResponse response);
+    // Answers with a head now and a body that follows in pieces, without a length: the
+    // connection closes when the stream ends. The response's body is ignored. Null when the
+    // client has gone; for a HEAD request, a stream that has ended already.
+    std::optional<HttpStream> startStream(HttpResponse head);
     // The client has gone, so nobody will read an answer.
     bool isGone() const { return !m_connection; }
 
@@ -41,7 +47,8 @@ private:
 // that pipelines waits in its own socket buffer, not in this process's memory. It answers framing
 // problems itself and closes, honours "Connection: close" and HTTP/1.0, sends no body for HEAD,
 // and closes a connection whose head or body is too slow in coming, or that idles between
-// requests too long. A request being answered is never idle, however long it waits.
+// requests too long. A request being answered is never idle, however long it waits, and neither
+// is a streamed answer, which ends the connection.
 class HttpConnection final : public QObject
 {
     Q_OBJECT
@@ -79,10 +86,16 @@ Q_SIGNALS:
 
 private:
     friend class HttpResponder;
+    friend class HttpStream;
+    bool startStream(const HttpResponse &head);
+    bool writeStreamed(const QByteArray &piece);
+    void endStream();
+    bool isStreaming() const { return m_waiting == Waiting::Streaming; }
+    bool isFinished() const { return m_finished; }
     void readRequests();
     void answer(HttpResponse response);
     void refuse(int status, const QString &message);
-    void write(const HttpResponse &response, bool withBody, bool close);
+    void write(const HttpResponse &response, bool withBody, bool close, bool withLength = true);
     void armTimer();
     void setDeadline(std::chrono::milliseconds timeout);
     void deadlineCheck();
@@ -108,7 +121,7 @@ private:
     // answer. The timer fires at m_timerDue, never after the deadline.
     QDeadlineTimer m_deadline{QDeadlineTimer::Forever};
     QDeadlineTimer m_timerDue;
-    enum class Waiting { Idle, Head, Body, Answer, Closing, Lingering };
+    enum class Waiting { Idle, Head, Body, Answer, Streaming, Closing, Lingering };
     Waiting m_waiting = Waiting::Idle;
     // Of the request being answered.
     bool m_isHead = false;

@@ -133,6 +133,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     ClassificationService classification(database, options);
     ReplyDrafter drafter(options);
     TicketService tickets(database, &classification);
+    tickets.setDrafter(&drafter);
     // Someone signs in before anything starts, so that a refusal leaves nothing to stop.
     std::optional<UserAccount> user;
     if (mode == Mode::Window) {

@@ -26,6 +26,11 @@ std::optional<DeliveryStatus> deliveryStatusFromName(QStringView name);
 // Where a reply that began as an AI draft came from, and how much the agent changed it.
 struct DraftOrigin
 {
+    // Where drafts come from: a remote model, or the replies of similar answered tickets.
+    static constexpr QLatin1String kRemoteProvider{"remote"};
+    static constexpr QLatin1String kLocalProvider{"local"};
+    static constexpr QLatin1String kLocalModel{"similar-tickets"};
+
     QString provider;
     QString model;
     // Characters inserted, deleted or replaced between the draft and the reply sent.

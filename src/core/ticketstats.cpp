@@ -17,6 +17,55 @@ qint64 TicketStats::Day::total() const
     return sum;
 }
 
+TicketStats::Satisfaction &TicketStats::Satisfaction::operator+=(const Satisfaction &other)
+{
+    ratings += other.ratings;
+    ratingSum += other.ratingSum;
+    resolved += other.resolved;
+    return *this;
+}
+
+std::optional<double> TicketStats::Satisfaction::averageRating() const
+{
+    if (ratings == 0)
+        return std::nullopt;
+    return double(ratingSum) / double(ratings);
+}
+
+std::optional<double> TicketStats::Satisfaction::resolvedRate() const
+{
+    if (ratings == 0)
+        return std::nullopt;
+    return double(resolved) / double(ratings);
+}
+
+qint64 TicketStats::ResponseTimes::count() const
+{
+    return std::accumulate(byAge.cbegin(), byAge.cend(), qint64(0));
+}
+
+std::optional<qint64> TicketStats::ResponseTimes::averageSeconds() const
+{
+    const qint64 n = count();
+    if (n == 0)
+        return std::nullopt;
+    return totalSeconds / n;
+}
+
+std::optional<double> TicketStats::DraftUse::acceptanceRate() const
+{
+    if (offered == 0)
+        return std::nullopt;
+    return std::min(1.0, double(sent) / double(offered));
+}
+
+std::optional<double> TicketStats::DraftUse::averageEdits() const
+{
+    if (sent == 0)
+        return std::nullopt;
+    return double(edits) / double(sent);
+}
+
 std::optional<double> TicketStats::Corrections::rate() const
 {
     if (reviewed() == 0)
@@ -50,7 +99,7 @@ TicketStats TicketStats::emptyWindow(QDate today, int dayCount)
     TicketStats stats;
     stats.days.reserve(dayCount);
     for (int offset = dayCount - 1; offset >= 0; --offset)
-        stats.days.append(Day{today.addDays(-offset), {}, 0});
+        stats.days.append(Day{today.addDays(-offset), {}, 0, {}});
     return stats;
 }
 
@@ -66,6 +115,30 @@ void TicketStats::add(QDate date, std::optional<Category> category, qint64 count
         day.perCategory[static_cast<std::size_t>(*category)] += count;
     else
         day.unclassified += count;
+}
+
+void TicketStats::addRatings(QDate date, std::optional<Category> category, bool aiDrafted,
+                             const Satisfaction &ratings)
+{
+    if (days.isEmpty())
+        return;
+    const qint64 index = days.first().date.daysTo(date);
+    if (index < 0 || index >= days.size())
+        return;
+    days[index].satisfaction += ratings;
+    if (category)
+        satisfaction[static_cast<std::size_t>(*category)] += ratings;
+    (aiDrafted ? satisfactionWithAiDraft : satisfactionWithoutAiDraft) += ratings;
+}
+
+TicketStats::DraftUse &TicketStats::draftUse(const QString &provider)
+{
+    const auto found = std::find_if(drafts.begin(), drafts.end(),
+                                    [&](const DraftUse &use) { return use.provider == provider; });
+    if (found != drafts.end())
+        return *found;
+    drafts.append(DraftUse{provider});
+    return drafts.last();
 }
 
 Validated<int> TicketStats::daysFromUrlQuery(const QUrlQuery &query)
@@ -109,7 +182,28 @@ TicketStats::Corrections TicketStats::allCorrections() const
     return sum;
 }
 
+TicketStats::Satisfaction TicketStats::allSatisfaction() const
+{
+    Satisfaction sum = satisfactionWithAiDraft;
+    sum += satisfactionWithoutAiDraft;
+    return sum;
+}
+
 namespace {
+
+QJsonValue optionalJson(const std::optional<double> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
+
+QJsonObject satisfactionToJson(const TicketStats::Satisfaction &satisfaction)
+{
+    return {
+        {JsonKey::ratings, satisfaction.ratings},
+        {JsonKey::averageRating, optionalJson(satisfaction.averageRating())},
+        {JsonKey::resolvedRate, optionalJson(satisfaction.resolvedRate())},
+    };
+}
 
 QJsonObject countsToJson(const std::array<qint64, kAllCategories.size()> &perCategory)
 {
@@ -121,11 +215,10 @@ QJsonObject countsToJson(const std::array<qint64, kAllCategories.size()> &perCat
 
 QJsonObject correctionsToJson(const TicketStats::Corrections &corrections)
 {
-    const std::optional<double> rate = corrections.rate();
     return {
         {JsonKey::corrected, corrections.corrected},
         {JsonKey::confirmed, corrections.confirmed},
-        {JsonKey::rate, rate ? QJsonValue(*rate) : QJsonValue()},
+        {JsonKey::rate, optionalJson(corrections.rate())},
     };
 }
 
@@ -144,6 +237,24 @@ QLatin1String backlogAgeKey(TicketStats::BacklogAge age)
     return JsonKey::overWeek;
 }
 
+QJsonObject byAgeToJson(const std::array<qint64, TicketStats::kAllBacklogAges.size()> &byAge)
+{
+    QJsonObject json;
+    for (std::size_t i = 0; i < TicketStats::kAllBacklogAges.size(); ++i)
+        json.insert(backlogAgeKey(TicketStats::kAllBacklogAges[i]), byAge[i]);
+    return json;
+}
+
+QJsonObject responseTimesToJson(const TicketStats::ResponseTimes &times)
+{
+    const std::optional<qint64> average = times.averageSeconds();
+    return {
+        {JsonKey::count, times.count()},
+        {JsonKey::averageSeconds, average ? QJsonValue(*average) : QJsonValue()},
+        {JsonKey::byAge, byAgeToJson(times.byAge)},
+    };
+}
+
 } // namespace
 
 QJsonObject TicketStats::toJson() const
@@ -154,6 +265,7 @@ QJsonObject TicketStats::toJson() const
         entry.insert(JsonKey::date, day.date.toString(Qt::ISODate));
         entry.insert(JsonKey::unclassified, day.unclassified);
         entry.insert(JsonKey::total, day.total());
+        entry.insert(JsonKey::satisfaction, satisfactionToJson(day.satisfaction));
         perDay.append(entry);
     }
 
@@ -179,9 +291,28 @@ QJsonObject TicketStats::toJson() const
     }
     correctionsJson.insert(JsonKey::byActor, correctionsByActorJson);
 
-    QJsonObject backlogByAge;
-    for (std::size_t i = 0; i < kAllBacklogAges.size(); ++i)
-        backlogByAge.insert(backlogAgeKey(kAllBacklogAges[i]), backlog.byAge[i]);
+    QJsonObject satisfactionByCategory;
+    for (Category category : kAllCategories) {
+        satisfactionByCategory.insert(
+            categoryName(category),
+            satisfactionToJson(satisfaction[static_cast<std::size_t>(category)]));
+    }
+    QJsonObject satisfactionJson = satisfactionToJson(allSatisfaction());
+    satisfactionJson.insert(JsonKey::byCategory, satisfactionByCategory);
+    satisfactionJson.insert(JsonKey::withAiDraft, satisfactionToJson(satisfactionWithAiDraft));
+    satisfactionJson.insert(JsonKey::withoutAiDraft,
+                            satisfactionToJson(satisfactionWithoutAiDraft));
+
+    QJsonArray draftsJson;
+    for (const DraftUse &use : drafts) {
+        draftsJson.append(QJsonObject{
+            {JsonKey::provider, use.provider},
+            {JsonKey::offered, use.offered},
+            {JsonKey::sent, use.sent},
+            {JsonKey::acceptanceRate, optionalJson(use.acceptanceRate())},
+            {JsonKey::averageEdits, optionalJson(use.averageEdits())},
+        });
+    }
 
     return {
         {JsonKey::days, days.size()},
@@ -201,9 +332,13 @@ QJsonObject TicketStats::toJson() const
          QJsonObject{
              {JsonKey::asOf, backlog.asOf.isValid() ? Timestamps::toIso(backlog.asOf) : QString()},
              {JsonKey::total, backlog.total()},
-             {JsonKey::byAge, backlogByAge},
+             {JsonKey::byAge, byAgeToJson(backlog.byAge)},
              {JsonKey::oldestAgeSeconds,
               backlog.oldestAgeSeconds ? QJsonValue(*backlog.oldestAgeSeconds) : QJsonValue()},
          }},
+        {JsonKey::satisfaction, satisfactionJson},
+        {JsonKey::firstReply, responseTimesToJson(firstReply)},
+        {JsonKey::resolution, responseTimesToJson(resolution)},
+        {JsonKey::drafts, draftsJson},
     };
 }

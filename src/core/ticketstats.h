@@ -15,18 +15,35 @@
 
 // What a manager reads about the tickets of a window of past UTC days: counts per category per
 // day (empty days included), how often agents corrected the machine, how sure the machine was,
-// and the age of today's open backlog.
+// the age of today's open backlog, how satisfied customers were, how soon the team answered
+// and resolved, and how often AI drafts were sent.
 struct TicketStats
 {
     static constexpr int kDefaultDays = 7;
     static constexpr int kMaxDays = 90;
     static constexpr std::size_t kCategoryCount = kAllCategories.size();
 
+    // Customers' ratings (their current one per ticket) given within the window.
+    struct Satisfaction
+    {
+        qint64 ratings = 0;
+        qint64 ratingSum = 0;
+        // Ratings that said the issue was resolved.
+        qint64 resolved = 0;
+
+        Satisfaction &operator+=(const Satisfaction &other);
+        // None without a single rating rather than a misleading 0.
+        std::optional<double> averageRating() const;
+        std::optional<double> resolvedRate() const;
+    };
+
     struct Day
     {
         QDate date;
         std::array<qint64, kCategoryCount> perCategory{};
         qint64 unclassified = 0;
+        // Ratings given on this day, whenever their ticket came.
+        Satisfaction satisfaction;
 
         qint64 total() const;
     };
@@ -73,6 +90,32 @@ struct TicketStats
         Corrections corrections;
     };
 
+    // How long after their tickets came the team first answered in public, or first resolved
+    // or closed them, counted on the day that happened, in the backlog's age buckets.
+    struct ResponseTimes
+    {
+        std::array<qint64, kAllBacklogAges.size()> byAge{};
+        qint64 totalSeconds = 0;
+
+        qint64 count() const;
+        std::optional<qint64> averageSeconds() const;
+    };
+
+    // One AI provider's drafts: how many were put in front of someone within the window, and how
+    // many replies sent within it began as one.
+    struct DraftUse
+    {
+        QString provider;
+        qint64 offered = 0;
+        qint64 sent = 0;
+        // Characters changed before sending, summed over the sent ones.
+        qint64 edits = 0;
+
+        // sent / offered, at most 1: a draft offered just before the window may be sent in it.
+        std::optional<double> acceptanceRate() const;
+        std::optional<double> averageEdits() const;
+    };
+
     QList<Day> days;
     // People's verdicts given within the window, by the machine category they judged.
     std::array<Corrections, kCategoryCount> corrections{};
@@ -82,16 +125,32 @@ struct TicketStats
     // Tickets created within the window, by their latest machine classification's category.
     std::array<ConfidenceHistogram, kCategoryCount> confidence{};
     Backlog backlog;
+    // Ratings given within the window, by their ticket's category (unclassified ones only in the
+    // days' and the overall figures), and by whether a public reply on the ticket began as an
+    // AI draft.
+    std::array<Satisfaction, kCategoryCount> satisfaction{};
+    Satisfaction satisfactionWithAiDraft;
+    Satisfaction satisfactionWithoutAiDraft;
+    ResponseTimes firstReply;
+    ResponseTimes resolution;
+    // By provider name.
+    QList<DraftUse> drafts;
 
     // Zero-filled days from (today - days + 1) to today, ready for counts to be added.
     static TicketStats emptyWindow(QDate today, int days);
     void add(QDate date, std::optional<Category> category, qint64 count);
+    // Ratings given on date for tickets of category.
+    void addRatings(QDate date, std::optional<Category> category, bool aiDrafted,
+                    const Satisfaction &ratings);
+    // The draft use of provider, added when it is not there yet.
+    DraftUse &draftUse(const QString &provider);
     static Validated<int> daysFromUrlQuery(const QUrlQuery &query);
 
     std::array<qint64, kCategoryCount> totalsPerCategory() const;
     qint64 unclassifiedTotal() const;
     qint64 total() const;
     Corrections allCorrections() const;
+    Satisfaction allSatisfaction() const;
 
     QJsonObject toJson() const;
 };

@@ -704,13 +704,22 @@ void MainWindow::draftReply()
     };
     // The context is read, and redacted for a remote model, on the storage thread.
     m_store
-        ->run([id, drafter = m_drafter](TicketSession &session) {
+        ->run([id, drafter = m_drafter, actor = m_actor](TicketSession &session) {
             Drafts drafts;
-            if (std::optional<DraftContext> context = session.draftContext(id)) {
-                drafts.similar = context->similar;
-                if (drafter)
-                    drafts.remote = drafter->draftRemotely(std::move(*context));
-            }
+            std::optional<DraftContext> context = session.draftContext(id);
+            if (!context)
+                return drafts;
+            drafts.similar = context->similar;
+            if (drafter)
+                drafts.remote = drafter->draftRemotely(std::move(*context));
+            // A remote draft that fails before its first words counts against its provider,
+            // although similar tickets' replies are shown instead.
+            if (drafts.remote)
+                session.recordDraftOffer(id, DraftOrigin::kRemoteProvider, drafts.remote->model,
+                                         actor);
+            else if (!drafts.similar.isEmpty())
+                session.recordDraftOffer(id, DraftOrigin::kLocalProvider, DraftOrigin::kLocalModel,
+                                         actor);
             return drafts;
         })
         .then(this, [this, id](const std::optional<Drafts> &drafts) {

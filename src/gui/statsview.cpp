@@ -2,6 +2,8 @@
 
 #include "accountlabels.h"
 #include "categorypalette.h"
+#include "feedback.h"
+#include "statsformat.h"
 #include "ui_statsview.h"
 
 #include <QBarSet>
@@ -43,91 +45,10 @@ QString unclassifiedName()
     return StatsView::tr("Unclassified");
 }
 
-QBarSet *newBarSet(const QString &label, const QColor &color)
-{
-    auto *set = new QBarSet(label);
-    set->setColor(color);
-    // The fill colour for the outline too: a dark outline around every thin bar of a 90-day
-    // chart drowns the colour it frames.
-    set->setBorderColor(color);
-    return set;
-}
-
 void replaceValues(QBarSet *set, const QList<qreal> &values)
 {
     set->remove(0, set->count());
     set->append(values);
-}
-
-// Whole-number ticks at 1, 2 or 5 times a power of ten: a count axis never reads "2.5 tickets",
-// and an empty chart still has a sensible scale.
-void setCountRange(QValueAxis *axis, qint64 maximum)
-{
-    qint64 step = 1;
-    for (qint64 magnitude = 1; maximum > 5 * step; magnitude *= 10) {
-        for (qint64 factor : {1, 2, 5}) {
-            step = factor * magnitude;
-            if (maximum <= 5 * step)
-                break;
-        }
-    }
-    const qint64 top = std::max(step, (maximum + step - 1) / step * step);
-    axis->setRange(0, qreal(top));
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0);
-    axis->setTickInterval(qreal(step));
-}
-
-QValueAxis *newCountAxis()
-{
-    auto *axis = new QValueAxis;
-    axis->setLabelFormat(QStringLiteral("%.0f"));
-    axis->setMinorTickCount(0);
-    return axis;
-}
-
-QString formatAge(qint64 seconds)
-{
-    const qint64 minutes = seconds / 60;
-    const qint64 hours = minutes / 60;
-    const qint64 days = hours / 24;
-    if (days > 0)
-        return StatsView::tr("%1 d %2 h").arg(days).arg(hours % 24);
-    if (hours > 0)
-        return StatsView::tr("%1 h %2 min").arg(hours).arg(minutes % 60);
-    if (minutes > 0)
-        return StatsView::tr("%1 min").arg(minutes);
-    return StatsView::tr("under a minute");
-}
-
-QString formatRate(std::optional<double> rate)
-{
-    if (!rate)
-        return StatsView::tr("–");
-    return StatsView::tr("%1 %").arg(QLocale().toString(*rate * 100.0, 'f', 1));
-}
-
-QTableWidgetItem *numberItem(const QString &text)
-{
-    auto *item = new QTableWidgetItem(text);
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
-QIcon swatch(const QColor &color)
-{
-    QPixmap pixmap(12, 12);
-    pixmap.fill(color);
-    return QIcon(pixmap);
-}
-
-// A QChartView made by the .ui file holds an empty chart of its own, and setChart only releases
-// it (Qt's documentation): without the delete, every statistics view would leak one.
-void installChart(QChartView *view, QChart *chart)
-{
-    QChart *placeholder = view->chart();
-    view->setChart(chart);
-    delete placeholder;
 }
 
 } // namespace
@@ -166,20 +87,9 @@ void StatsView::changeEvent(QEvent *event)
 
 void StatsView::followPalette()
 {
-    const QPalette colours = palette();
-    for (QChart *chart : {m_dailyChart, m_confidenceChart}) {
-        chart->setBackgroundBrush(colours.base());
-        chart->setBackgroundPen(QPen(colours.color(QPalette::Mid)));
-        chart->setTitleBrush(colours.text());
-        chart->legend()->setLabelColor(colours.color(QPalette::Text));
-        const QList<QAbstractAxis *> axes = chart->axes();
-        for (QAbstractAxis *axis : axes) {
-            axis->setLabelsBrush(colours.text());
-            axis->setTitleBrush(colours.text());
-            axis->setLinePenColor(colours.color(QPalette::Mid));
-            axis->setGridLineColor(colours.color(QPalette::Midlight));
-        }
-    }
+    for (QChart *chart : {m_dailyChart, m_confidenceChart})
+        StatsFormat::followPalette(chart, palette());
+    m_ratingSeries->setColor(palette().color(QPalette::Text));
 }
 
 void StatsView::setUpDailyChart()
@@ -193,9 +103,10 @@ void StatsView::setUpDailyChart()
     m_dailySeries = new QStackedBarSeries;
     m_dailySeries->setBarWidth(0.8);
     for (Category category : kAllCategories)
-        m_dailySeries->append(
-            newBarSet(CategoryPalette::displayName(category), CategoryPalette::color(category)));
-    m_dailySeries->append(newBarSet(unclassifiedName(), CategoryPalette::unclassifiedColor()));
+        m_dailySeries->append(StatsFormat::newBarSet(CategoryPalette::displayName(category),
+                                                     CategoryPalette::color(category)));
+    m_dailySeries->append(
+        StatsFormat::newBarSet(unclassifiedName(), CategoryPalette::unclassifiedColor()));
     m_dailyChart->addSeries(m_dailySeries);
 
     // Values, not QBarCategoryAxis, because a bar category axis labels every bar: 90 dates
@@ -205,9 +116,41 @@ void StatsView::setUpDailyChart()
     m_dayAxis->setGridLineVisible(false);
     m_dailyChart->addAxis(m_dayAxis, Qt::AlignBottom);
     m_dailySeries->attachAxis(m_dayAxis);
-    m_dailyCountAxis = newCountAxis();
+    m_dailyCountAxis = StatsFormat::newCountAxis();
     m_dailyChart->addAxis(m_dailyCountAxis, Qt::AlignLeft);
     m_dailySeries->attachAxis(m_dailyCountAxis);
+
+    // The customers' average rating of each day on its own scale, over the bars of that day.
+    m_ratingSeries = new QLineSeries;
+    m_ratingSeries->setName(tr("Rating"));
+    m_ratingSeries->setPointsVisible(true);
+    m_dailyChart->addSeries(m_ratingSeries);
+    m_ratingSeries->attachAxis(m_dayAxis);
+    m_ratingAxis = new QValueAxis;
+    m_ratingAxis->setRange(0, Feedback::kMaxRating);
+    m_ratingAxis->setTickType(QValueAxis::TicksDynamic);
+    m_ratingAxis->setTickAnchor(0);
+    m_ratingAxis->setTickInterval(1);
+    m_ratingAxis->setLabelFormat(QStringLiteral("%.0f"));
+    m_ratingAxis->setGridLineVisible(false);
+    m_ratingAxis->setTitleText(tr("Rating"));
+    m_dailyChart->addAxis(m_ratingAxis, Qt::AlignRight);
+    m_ratingSeries->attachAxis(m_ratingAxis);
+    connect(
+        m_ratingSeries, &QLineSeries::hovered, this, [this](const QPointF &point, bool entered) {
+            const qsizetype day = qRound(point.x());
+            if (!entered || day < 0 || day >= m_stats.days.size()) {
+                QToolTip::hideText();
+                return;
+            }
+            const TicketStats::Day &shown = m_stats.days.at(day);
+            const std::optional<double> average = shown.satisfaction.averageRating();
+            if (average)
+                QToolTip::showText(QCursor::pos(), tr("%1: average rating %2 from %n rating(s)",
+                                                      nullptr, int(shown.satisfaction.ratings))
+                                                       .arg(shown.date.toString(Qt::ISODate),
+                                                            QLocale().toString(*average, 'f', 2)));
+        });
 
     for (QBarSet *set : m_dailySeries->barSets()) {
         connect(set, &QBarSet::hovered, this, [this, set](bool entered, int dayIndex) {
@@ -219,7 +162,7 @@ void StatsView::setUpDailyChart()
     // The view's width decides how many dates fit under the plot. Not the plot area's: the
     // labels themselves move its edges, and could make the choice flip back and forth.
     m_ui->dailyChartView->installEventFilter(this);
-    installChart(m_ui->dailyChartView, m_dailyChart);
+    StatsFormat::installChart(m_ui->dailyChartView, m_dailyChart);
     m_ui->dailyChartView->setRenderHint(QPainter::Antialiasing);
 }
 
@@ -234,8 +177,8 @@ void StatsView::setUpConfidenceChart()
     m_confidenceSeries = new QStackedBarSeries;
     m_confidenceSeries->setBarWidth(0.8);
     for (Category category : kAllCategories)
-        m_confidenceSeries->append(
-            newBarSet(CategoryPalette::displayName(category), CategoryPalette::color(category)));
+        m_confidenceSeries->append(StatsFormat::newBarSet(CategoryPalette::displayName(category),
+                                                          CategoryPalette::color(category)));
     m_confidenceChart->addSeries(m_confidenceSeries);
 
     // The buckets' edges rather than a label per bar: ten labels do not fit under ten bars of a
@@ -252,7 +195,7 @@ void StatsView::setUpConfidenceChart()
     m_confidenceAxis->setRange(-0.5, TicketStats::kConfidenceBuckets - 0.5);
     m_confidenceChart->addAxis(m_confidenceAxis, Qt::AlignBottom);
     m_confidenceSeries->attachAxis(m_confidenceAxis);
-    m_confidenceCountAxis = newCountAxis();
+    m_confidenceCountAxis = StatsFormat::newCountAxis();
     m_confidenceChart->addAxis(m_confidenceCountAxis, Qt::AlignLeft);
     m_confidenceSeries->attachAxis(m_confidenceCountAxis);
 
@@ -267,7 +210,7 @@ void StatsView::setUpConfidenceChart()
                                 locale.toString((bucket + 1) * width, 'f', 1)));
         });
     }
-    installChart(m_ui->confidenceChartView, m_confidenceChart);
+    StatsFormat::installChart(m_ui->confidenceChartView, m_confidenceChart);
     m_ui->confidenceChartView->setRenderHint(QPainter::Antialiasing);
 }
 
@@ -300,7 +243,7 @@ void StatsView::setUpLearningChart()
         series->attachAxis(m_ticketsAxis);
         series->attachAxis(m_accuracyAxis);
     }
-    installChart(m_ui->learningChartView, m_learningChart);
+    StatsFormat::installChart(m_ui->learningChartView, m_learningChart);
     m_ui->learningChartView->setRenderHint(QPainter::Antialiasing);
     setLearningCurve({});
 }
@@ -342,9 +285,10 @@ void StatsView::setUpCorrectionsTable()
     table->setHorizontalHeaderLabels({tr("Corrected"), tr("Confirmed"), tr("Rate")});
     table->setRowCount(int(kAllCategories.size()) + 1);
     for (Category category : kAllCategories) {
-        table->setVerticalHeaderItem(int(index(category)),
-                                     new QTableWidgetItem(swatch(CategoryPalette::color(category)),
-                                                          CategoryPalette::displayName(category)));
+        table->setVerticalHeaderItem(
+            int(index(category)),
+            new QTableWidgetItem(StatsFormat::swatch(CategoryPalette::color(category)),
+                                 CategoryPalette::displayName(category)));
     }
     table->setVerticalHeaderItem(int(kAllCategories.size()), new QTableWidgetItem(tr("All")));
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -387,6 +331,7 @@ void StatsView::setStats(const TicketStats &stats)
     showCorrections();
     showConfidence();
     showBacklog();
+    m_ui->outcomesPanel->setStats(m_stats);
 }
 
 void StatsView::showDaily()
@@ -405,7 +350,15 @@ void StatsView::showDaily()
 
     m_dayLabelStep = 0;
     labelDays();
-    setCountRange(m_dailyCountAxis, highest);
+    StatsFormat::setCountRange(m_dailyCountAxis, highest);
+
+    // Days without a rating have no point, and the line joins the days around them.
+    QList<QPointF> ratings;
+    for (qsizetype day = 0; day < m_stats.days.size(); ++day) {
+        if (const std::optional<double> average = m_stats.days.at(day).satisfaction.averageRating())
+            ratings.append(QPointF(qreal(day), *average));
+    }
+    m_ratingSeries->replace(ratings);
 }
 
 void StatsView::labelDays()
@@ -474,9 +427,11 @@ void StatsView::showCorrections()
     const QLocale locale;
     QTableWidget *table = m_ui->correctionsTableWidget;
     auto showRow = [&](int row, const TicketStats::Corrections &corrections) {
-        table->setItem(row, Corrected, numberItem(locale.toString(corrections.corrected)));
-        table->setItem(row, Confirmed, numberItem(locale.toString(corrections.confirmed)));
-        table->setItem(row, Rate, numberItem(formatRate(corrections.rate())));
+        table->setItem(row, Corrected,
+                       StatsFormat::numberItem(locale.toString(corrections.corrected)));
+        table->setItem(row, Confirmed,
+                       StatsFormat::numberItem(locale.toString(corrections.confirmed)));
+        table->setItem(row, Rate, StatsFormat::numberItem(StatsFormat::rate(corrections.rate())));
     };
     for (Category category : kAllCategories)
         showRow(int(index(category)), m_stats.corrections[index(category)]);
@@ -494,11 +449,7 @@ void StatsView::showCorrections()
                                                : tr("By person and integration:"));
     table->setVisible(!m_stats.correctionsByActor.isEmpty());
     // As tall as its rows, up to a few, then it scrolls.
-    table->resizeRowsToContents();
-    int height = table->horizontalHeader()->sizeHint().height() + 2 * table->frameWidth();
-    for (int row = 0; row < table->rowCount(); ++row)
-        height += table->rowHeight(row);
-    table->setFixedHeight(std::min(height, kMaxActorTableHeight));
+    StatsFormat::fitToRows(table, kMaxActorTableHeight);
 }
 
 void StatsView::showConfidence()
@@ -517,7 +468,7 @@ void StatsView::showConfidence()
             stacked += histogram[std::size_t(bucket)];
         highest = std::max(highest, stacked);
     }
-    setCountRange(m_confidenceCountAxis, highest);
+    StatsFormat::setCountRange(m_confidenceCountAxis, highest);
 }
 
 void StatsView::showBacklog()
@@ -534,8 +485,8 @@ void StatsView::showBacklog()
     for (const auto &[age, label] : rows)
         label->setText(locale.toString(backlog.byAge[std::size_t(age)]));
     m_ui->backlogTotalCountLabel->setText(locale.toString(backlog.total()));
-    m_ui->oldestAgeLabel->setText(backlog.oldestAgeSeconds ? formatAge(*backlog.oldestAgeSeconds)
-                                                           : tr("none"));
+    m_ui->oldestAgeLabel->setText(
+        backlog.oldestAgeSeconds ? StatsFormat::age(*backlog.oldestAgeSeconds) : tr("none"));
     m_ui->backlogGroupBox->setToolTip(
         backlog.asOf.isValid()
             ? tr("Every open or in-progress ticket, whatever the range, as of %1 UTC")

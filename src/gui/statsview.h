@@ -18,9 +18,11 @@ namespace Ui {
 class StatsView;
 }
 
-// The managers' statistics: tickets per day by category as stacked bars, with the agents'
-// corrections, the machine's confidence and the open backlog's age beside them. It shows what
-// setStats() hands it and loads nothing itself; a new range is asked for with rangeChanged().
+// The managers' statistics: tickets per day by category as stacked bars under the customers'
+// average rating, with the agents' corrections, the machine's confidence and the open backlog's
+// age beside them, and what came of the tickets for their customers on a tab of its own. It
+// shows what setStats() hands it and loads nothing itself; a new range is asked for with
+// rangeChanged().
 class StatsView final : public QWidget
 {
     Q_OBJECT
@@ -76,6 +78,8 @@ private:
     QStackedBarSeries *m_dailySeries = nullptr;
     QCategoryAxis *m_dayAxis = nullptr;
     QValueAxis *m_dailyCountAxis = nullptr;
+    QLineSeries *m_ratingSeries = nullptr;
+    QValueAxis *m_ratingAxis = nullptr;
     qsizetype m_dayLabelStep = 0;
     QChart *m_confidenceChart = nullptr;
     QStackedBarSeries *m_confidenceSeries = nullptr;

@@ -413,7 +413,7 @@ TicketDetailWidget::optionsFrom(const QList<ReplySuggestion> &suggestions)
                 .arg(suggestion.subject.isEmpty() ? tr("(no subject)") : suggestion.subject);
         options.append(
             {label,
-             {{QStringLiteral("local"), QStringLiteral("similar-tickets"), 0}, suggestion.reply}});
+             {{DraftOrigin::kLocalProvider, DraftOrigin::kLocalModel, 0}, suggestion.reply}});
     }
     return options;
 }
@@ -522,7 +522,7 @@ void TicketDetailWidget::streamFinished()
         return;
     QList<DraftOption> options = optionsFrom(m_streamFallback);
     if (!m_streamed.isEmpty()) {
-        const ReplyDraft remote{{QStringLiteral("remote"), m_streamModel, 0}, m_streamed};
+        const ReplyDraft remote{{DraftOrigin::kRemoteProvider, m_streamModel, 0}, m_streamed};
         options.prepend({tr("Drafted by %1").arg(m_streamModel), remote});
         m_drafting.insert(ticketId, {options, remote});
         showDraftSource();

@@ -78,6 +78,7 @@ void TicketTableModel::reload()
                 snapshot.skipped = true;
                 return snapshot;
             }
+            const ReadSnapshot consistent = session.readSnapshot();
             snapshot.newestId = session.newestId();
             TicketRepository::CountedRange first =
                 session.countedRange(filter, order, 0, kPageSize);
@@ -143,6 +144,7 @@ void TicketTableModel::refresh()
     const quint64 generation = m_generation;
     m_store
         ->run([filter = m_filter, order = m_order, tracked, pages](TicketSession &session) {
+            const ReadSnapshot consistent = session.readSnapshot();
             Snapshot snapshot;
             snapshot.newestId = session.newestId();
             snapshot.count = session.count(filter);

@@ -15,6 +15,7 @@
 class ChangeMonitor;
 class ClassificationService;
 class Database;
+class ReplyDrafter;
 class TicketSession;
 class TicketWriter;
 
@@ -36,6 +37,9 @@ public:
 
     const Database &database() const { return m_database; }
     ClassificationService *classification() const { return m_classification; }
+    // Who drafts replies with a remote model for the API; without one, drafts are local.
+    void setDrafter(ReplyDrafter *drafter) { m_drafter = drafter; }
+    ReplyDrafter *drafter() const { return m_drafter; }
 
     // The calling thread's session; use it on that thread only, and drop it before the thread
     // ends and calls Database::closeThreadConnection(). Throws StorageError.
@@ -75,6 +79,8 @@ private:
 
     const Database &m_database;
     ClassificationService *m_classification;
+    // Read by the API's threads, set by the one that starts the program or a test.
+    std::atomic<ReplyDrafter *> m_drafter = nullptr;
     QMutex m_intakeMutex;
     std::shared_ptr<TicketWriter> m_writer;
     QThread m_monitorThread;

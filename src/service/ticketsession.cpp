@@ -1,6 +1,7 @@
 #include "ticketsession.h"
 
 #include "servicelogging.h"
+#include "storageerror.h"
 #include "ticketservice.h"
 
 #include <array>
@@ -78,6 +79,11 @@ std::optional<qint64> TicketSession::position(const TicketQuery &filter, TicketO
 qint64 TicketSession::newestId()
 {
     return m_tickets.newestId();
+}
+
+ReadSnapshot TicketSession::readSnapshot()
+{
+    return ReadSnapshot(m_service.database());
 }
 
 TicketStats TicketSession::stats(const QDateTime &now, int days)
@@ -237,6 +243,16 @@ std::optional<bool> TicketSession::rate(Feedback feedback, const Actor &actor)
 TicketSession::Ratings TicketSession::ratings(qint64 ticketId)
 {
     return {m_feedback.current(ticketId), m_feedback.history(ticketId)};
+}
+
+void TicketSession::recordDraftOffer(qint64 ticketId, const QString &provider, const QString &model,
+                                     const Actor &actor)
+{
+    try {
+        m_messages.recordDraftOffer(ticketId, provider, model, actor);
+    } catch (const StorageError &error) {
+        qCWarning(lcService) << "Could not count the draft offered:" << error.message();
+    }
 }
 
 TicketSession::DeliveryChange TicketSession::setDelivery(qint64 ticketId, qint64 messageId,

@@ -4,6 +4,7 @@
 #include "classificationrepository.h"
 #include "feedbackrepository.h"
 #include "messagerepository.h"
+#include "readsnapshot.h"
 #include "replyprompt.h"
 #include "similarreplies.h"
 #include "statsrepository.h"
@@ -50,6 +51,9 @@ public:
                              int limit);
     std::optional<qint64> position(const TicketQuery &filter, TicketOrder order, qint64 ticketId);
     qint64 newestId();
+    // While it lives, reads through this session see the same data: a count, the positions of
+    // tickets and the rows around them agree although another writer commits meanwhile.
+    [[nodiscard]] ReadSnapshot readSnapshot();
     TicketStats stats(const QDateTime &now, int days);
 
     // Stores a ticket at once, in its own transaction; with a category, the actor's verdict on it
@@ -95,6 +99,10 @@ public:
     // What a reply to the ticket is drafted from, with the replies of answered tickets that read
     // like what this one's customer wrote, best first; null for an unknown ticket. Works offline.
     std::optional<DraftContext> draftContext(qint64 ticketId);
+    // An AI draft of provider's model was put in front of the actor, for its acceptance rate.
+    // Never throws: the draft matters more than the count, so a failure is only logged.
+    void recordDraftOffer(qint64 ticketId, const QString &provider, const QString &model,
+                          const Actor &actor);
     // How delivering a public reply went, as the integration that delivers it reports.
     DeliveryChange setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                                const QString &error, const Actor &actor);

@@ -211,6 +211,23 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
     return result;
 }
 
+void MessageRepository::recordDraftOffer(qint64 ticketId, const QString &provider,
+                                         const QString &model, const Actor &offeredTo)
+{
+    QSqlQuery &query = m_statements.prepared(
+        u"INSERT INTO draft_offers (ticket_id, provider, model, offered_to, offered_at) "
+        "SELECT id, ?, ?, ?, ? FROM tickets WHERE id = ?"_s);
+    query.addBindValue(provider);
+    query.addBindValue(model);
+    query.addBindValue(offeredTo.name);
+    query.addBindValue(Timestamps::toMs(QDateTime::currentDateTimeUtc()));
+    query.addBindValue(ticketId);
+    Transaction transaction(m_database);
+    StatementCache::exec(query, "record a draft offered");
+    query.finish();
+    transaction.commit();
+}
+
 bool MessageRepository::setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                                     const QString &error)
 {

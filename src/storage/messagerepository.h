@@ -41,6 +41,10 @@ public:
     bool setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                      const QString &error = QString());
 
+    // An AI draft was put in front of the actor, for the acceptance rate of its provider.
+    void recordDraftOffer(qint64 ticketId, const QString &provider, const QString &model,
+                          const Actor &offeredTo);
+
     // Up to `candidates` tickets the full-text index finds with all of the words (SearchText
     // words), best match first, that the team has answered publicly, leaving out one ticket (the
     // one being answered). Only the best few matches are looked at, so a search whose best

@@ -1,6 +1,7 @@
 #include "statsrepository.h"
 
 #include "database.h"
+#include "readsnapshot.h"
 #include "storageerror.h"
 #include "timestamps.h"
 
@@ -23,7 +24,8 @@ qint64 dayNumberOf(QDate date)
 } // namespace
 
 StatsRepository::StatsRepository(const Database &database)
-    : m_dialect(database.dialect())
+    : m_database(database)
+    , m_dialect(database.dialect())
     , m_db(database.connection())
     , m_statements(m_db)
 {}
@@ -38,37 +40,29 @@ TicketStats StatsRepository::stats(const QDateTime &now, int days)
 
     // One snapshot for every part, so that a ticket stored meanwhile is not in the daily counts
     // but missing from the backlog.
-    const bool snapshot = m_dialect.beginReadSnapshot(m_db);
-    try {
-        // Read before the data: a commit in between makes the next call read again, never
-        // leaves an older result standing for newer data.
-        // Where the database offers no commit token, every call reads afresh.
-        const std::optional<QString> token = m_dialect.commitToken(m_statements);
-        if (token && m_last && m_last->commitToken == *token &&
-            m_last->stats.days.size() == stats.days.size() &&
-            m_last->stats.days.last().date == today) {
-            const qint64 lastMs = Timestamps::toMs(m_last->stats.backlog.asOf);
-            if (nowMs >= lastMs && nowMs - lastMs < kReuseMs) {
-                if (snapshot)
-                    m_db.commit();
-                return m_last->stats;
-            }
-        }
-        m_last.reset();
-        addDailyCounts(stats, firstDay, lastDay);
-        addCorrections(stats, firstDay * Timestamps::kMsPerDay,
-                       (lastDay + 1) * Timestamps::kMsPerDay);
-        addConfidence(stats, firstDay, lastDay);
-        addBacklog(stats, nowMs);
-        if (token)
-            m_last = LastStats{*token, stats};
-    } catch (const StorageError &) {
-        if (snapshot)
-            m_db.rollback();
-        throw;
+    const ReadSnapshot snapshot(m_database);
+    // Read before the data: a commit in between makes the next call read again, never leaves an
+    // older result standing for newer data.
+    // Where the database offers no commit token, every call reads afresh.
+    const std::optional<QString> token = m_dialect.commitToken(m_statements);
+    if (token && m_last && m_last->commitToken == *token &&
+        m_last->stats.days.size() == stats.days.size() && m_last->stats.days.last().date == today) {
+        const qint64 lastMs = Timestamps::toMs(m_last->stats.backlog.asOf);
+        if (nowMs >= lastMs && nowMs - lastMs < kReuseMs)
+            return m_last->stats;
     }
-    if (snapshot)
-        m_db.commit();
+    m_last.reset();
+    addDailyCounts(stats, firstDay, lastDay);
+    addCorrections(stats, firstDay * Timestamps::kMsPerDay, (lastDay + 1) * Timestamps::kMsPerDay);
+    addConfidence(stats, firstDay, lastDay);
+    addBacklog(stats, nowMs);
+    const qint64 fromMs = firstDay * Timestamps::kMsPerDay;
+    const qint64 untilMs = (lastDay + 1) * Timestamps::kMsPerDay;
+    addSatisfaction(stats, fromMs, untilMs);
+    addResponseTimes(stats, firstDay, lastDay);
+    addDraftUse(stats, fromMs, untilMs);
+    if (token)
+        m_last = LastStats{*token, stats};
     return stats;
 }
 
@@ -206,6 +200,82 @@ void StatsRepository::addBacklog(TicketStats &stats, qint64 nowMs)
         stats.backlog.oldestAgeSeconds =
             std::max<qint64>(0, (nowMs - oldest.value(0).toLongLong()) / 1000);
     oldest.finish();
+}
+
+void StatsRepository::addSatisfaction(TicketStats &stats, qint64 fromMs, qint64 untilMs)
+{
+    // Ratings are one per answered ticket at most, far fewer than tickets: the window's are read
+    // through their index. A reply counts as drafted when any public one began as a draft.
+    QSqlQuery &query = m_statements.prepared(QStringLiteral(
+        "SELECT f.rated_at / 86400000, t.category, "
+        "CASE WHEN EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = f.ticket_id "
+        "AND m.draft_provider IS NOT NULL AND m.visibility = 'public') THEN 1 ELSE 0 END, "
+        "COUNT(*), SUM(f.rating), SUM(f.resolved) "
+        "FROM ticket_feedback f JOIN tickets t ON t.id = f.ticket_id "
+        "WHERE f.rated_at >= ? AND f.rated_at < ? GROUP BY 1, 2, 3"));
+    query.bindValue(0, fromMs);
+    query.bindValue(1, untilMs);
+    StatementCache::exec(query, "read the customers' ratings");
+    while (query.next()) {
+        const QString category = query.value(1).toString();
+        const TicketStats::Satisfaction ratings{
+            query.value(3).toLongLong(), query.value(4).toLongLong(), query.value(5).toLongLong()};
+        stats.addRatings(Timestamps::dateOfDay(query.value(0).toLongLong()),
+                         category.isEmpty() ? std::nullopt : categoryFromName(category),
+                         query.value(2).toInt() == 1, ratings);
+    }
+    query.finish();
+}
+
+void StatsRepository::addResponseTimes(TicketStats &stats, qint64 firstDay, qint64 lastDay)
+{
+    QSqlQuery &query = m_statements.prepared(
+        QStringLiteral("SELECT measure, bucket, SUM(n), SUM(seconds) FROM response_counts "
+                       "WHERE day BETWEEN ? AND ? GROUP BY measure, bucket"));
+    query.bindValue(0, firstDay);
+    query.bindValue(1, lastDay);
+    StatementCache::exec(query, "read the response times");
+    while (query.next()) {
+        TicketStats::ResponseTimes &times =
+            query.value(0).toString() == u"resolution" ? stats.resolution : stats.firstReply;
+        const qint64 bucket = query.value(1).toLongLong();
+        if (bucket < 0 || bucket >= qint64(times.byAge.size()))
+            continue;
+        times.byAge[std::size_t(bucket)] += query.value(2).toLongLong();
+        times.totalSeconds += query.value(3).toLongLong();
+    }
+    query.finish();
+}
+
+void StatsRepository::addDraftUse(TicketStats &stats, qint64 fromMs, qint64 untilMs)
+{
+    QSqlQuery &offered = m_statements.prepared(
+        QStringLiteral("SELECT provider, COUNT(*) FROM draft_offers "
+                       "WHERE offered_at >= ? AND offered_at < ? GROUP BY provider"));
+    offered.bindValue(0, fromMs);
+    offered.bindValue(1, untilMs);
+    StatementCache::exec(offered, "count the drafts offered");
+    while (offered.next())
+        stats.draftUse(offered.value(0).toString()).offered = offered.value(1).toLongLong();
+    offered.finish();
+
+    QSqlQuery &sent = m_statements.prepared(
+        QStringLiteral("SELECT draft_provider, COUNT(*), SUM(draft_edits) FROM ticket_messages "
+                       "WHERE draft_provider IS NOT NULL AND created_at >= ? AND created_at < ? "
+                       "GROUP BY draft_provider"));
+    sent.bindValue(0, fromMs);
+    sent.bindValue(1, untilMs);
+    StatementCache::exec(sent, "count the drafts sent");
+    while (sent.next()) {
+        TicketStats::DraftUse &use = stats.draftUse(sent.value(0).toString());
+        use.sent = sent.value(1).toLongLong();
+        use.edits = sent.value(2).toLongLong();
+    }
+    sent.finish();
+    std::sort(stats.drafts.begin(), stats.drafts.end(),
+              [](const TicketStats::DraftUse &a, const TicketStats::DraftUse &b) {
+                  return a.provider < b.provider;
+              });
 }
 
 qint64 StatsRepository::openCreatedBetween(qint64 fromMs, qint64 untilMs)

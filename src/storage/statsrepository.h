@@ -34,8 +34,12 @@ private:
     void addCorrections(TicketStats &stats, qint64 fromMs, qint64 untilMs);
     void addConfidence(TicketStats &stats, qint64 firstDay, qint64 lastDay);
     void addBacklog(TicketStats &stats, qint64 nowMs);
+    void addSatisfaction(TicketStats &stats, qint64 fromMs, qint64 untilMs);
+    void addResponseTimes(TicketStats &stats, qint64 firstDay, qint64 lastDay);
+    void addDraftUse(TicketStats &stats, qint64 fromMs, qint64 untilMs);
     qint64 openCreatedBetween(qint64 fromMs, qint64 untilMs);
 
+    const Database &m_database;
     const SqlDialect &m_dialect;
     QSqlDatabase m_db;
     StatementCache m_statements;

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void unknownTicketIsNotFound();
     void recordingNeedsTheFeedbackScope();
     void answersMatchTheOpenApiDocument();
+    void ratingsRepliesAndResolutionsReachTheStatistics();
 
 private:
     qint64 post(const QString &text);
@@ -170,6 +171,40 @@ void TestApiFeedback::answersMatchTheOpenApiDocument()
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
     const QJsonObject paths = document.value(u"paths"_s).toObject();
     QVERIFY(paths[u"/requests/{id}/feedback"_s].toObject().contains(u"post"_s));
+}
+
+void TestApiFeedback::ratingsRepliesAndResolutionsReachTheStatistics()
+{
+    const qint64 answered = post(u"Charged twice"_s);
+    QCOMPARE(m_server->client()
+                 .postJson(u"/requests/%1/messages"_s.arg(answered),
+                           R"({"body": "Refunded.", "status": "resolved"})")
+                 .status,
+             201);
+    QCOMPARE(rate(answered, R"({"rating": 4, "resolved": true})").status, 201);
+    const qint64 unanswered = post(u"Printer"_s);
+    QCOMPARE(rate(unanswered, R"({"rating": 1, "resolved": false})").status, 201);
+
+    const HttpClient::Response response = m_server->client().get(u"/stats?days=1"_s);
+    QCOMPARE(response.status, 200);
+    const QJsonObject stats = response.json();
+    const QJsonObject satisfaction = stats.value(u"satisfaction"_s).toObject();
+    QCOMPARE(satisfaction.value(u"ratings"_s).toInteger(), 2);
+    QCOMPARE(satisfaction.value(u"average_rating"_s).toDouble(), 2.5);
+    QCOMPARE(satisfaction.value(u"resolved_rate"_s).toDouble(), 0.5);
+    QCOMPARE(satisfaction[u"without_ai_draft"_s][u"ratings"_s].toInteger(), 2);
+    QVERIFY(satisfaction[u"with_ai_draft"_s][u"average_rating"_s].isNull());
+    QCOMPARE(stats[u"per_day"_s][0][u"satisfaction"_s][u"ratings"_s].toInteger(), 2);
+    QCOMPARE(stats[u"first_reply"_s][u"count"_s].toInteger(), 1);
+    QCOMPARE(stats[u"first_reply"_s][u"by_age"_s][u"under_1h"_s].toInteger(), 1);
+    QCOMPARE(stats[u"resolution"_s][u"count"_s].toInteger(), 1);
+    QVERIFY(stats[u"resolution"_s][u"average_seconds"_s].toInteger() < 3600);
+    QVERIFY(stats.value(u"drafts"_s).toArray().isEmpty());
+
+    const QStringList violations =
+        OpenApiSchema::violations(stats, QJsonObject{{u"$ref"_s, u"#/components/schemas/Stats"_s}},
+                                  m_server->client().get(u"/openapi.json"_s).json(), u"stats"_s);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
 }
 
 QTEST_MAIN(TestApiFeedback)

@@ -30,8 +30,16 @@ private Q_SLOTS:
     void bodyRefusedByItsLengthIsNeverAskedFor();
     void expectContinueIsAnswered();
     void closingToAClientThatStopsReadingEnds();
+    void streamedAnswerEndsWithTheConnection();
+    void headOfAStreamEndsAtOnce();
+    void streamToAClientThatStopsReadingIsDropped();
 
 private:
+    // "/stream" writes three lines 100 ms apart and ends; "/flood" writes until refused.
+    void startStream(HttpResponder &&responder, bool flood);
+    int m_streamsClosed = 0;
+    bool m_floodRefused = false;
+
     // Sends the bytes and reads until the server closes the connection or the time is up.
     QByteArray exchange(const QByteArray &bytes, std::chrono::milliseconds timeout = 3s,
                         bool *closed = nullptr);
@@ -48,7 +56,11 @@ void TestHttpConnection::init()
     connect(m_server.get(), &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket *socket = m_server->nextPendingConnection()) {
             // Echoes what it read; "/slow" answers after 600 ms, longer than the idle timeout.
-            auto handler = [](HttpRequest &&request, HttpResponder &&responder) {
+            auto handler = [this](HttpRequest &&request, HttpResponder &&responder) {
+                if (request.target == "/stream" || request.target == "/flood") {
+                    startStream(std::move(responder), request.target == "/flood");
+                    return;
+                }
                 HttpResponse response{200,
                                       {{"Content-Type", "text/plain"}, {"Content-Length", "999"}},
                                       request.method + ' ' + request.target + ' ' + request.body};
@@ -75,6 +87,38 @@ void TestHttpConnection::init()
 void TestHttpConnection::cleanup()
 {
     m_server.reset();
+    m_streamsClosed = 0;
+    m_floodRefused = false;
+}
+
+void TestHttpConnection::startStream(HttpResponder &&responder, bool flood)
+{
+    // The handler's length and body have no place in a streamed answer.
+    std::optional<HttpStream> started = responder.startStream(
+        {200, {{"Content-Type", "text/event-stream"}, {"Content-Length", "7"}}, "ignored"});
+    if (!started)
+        return;
+    auto stream = std::make_shared<HttpStream>(std::move(*started));
+    stream->onClosed(this, [this] { ++m_streamsClosed; });
+    auto *timer = new QTimer(this);
+    timer->setInterval(flood ? 1ms : 100ms);
+    connect(timer, &QTimer::timeout, this, [this, timer, stream, flood, next = 0]() mutable {
+        if (flood) {
+            if (!stream->write(QByteArray(64 * 1024, 'f'))) {
+                m_floodRefused = true;
+                timer->deleteLater();
+            }
+            return;
+        }
+        const QByteArrayList lines{"one\n", "two\n", "three\n"};
+        if (next < lines.size()) {
+            stream->write(lines.at(next++));
+            return;
+        }
+        stream->end();
+        timer->deleteLater();
+    });
+    timer->start();
 }
 
 QByteArray TestHttpConnection::exchange(const QByteArray &bytes, std::chrono::milliseconds timeout,
@@ -256,6 +300,44 @@ void TestHttpConnection::closingToAClientThatStopsReadingEnds()
     QTest::qWait(100);
     QCOMPARE(findChildren<HttpConnection *>().size(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(findChildren<HttpConnection *>().isEmpty(), 1500);
+}
+
+void TestHttpConnection::streamedAnswerEndsWithTheConnection()
+{
+    bool closed = false;
+    const QByteArray answer = exchange("GET /stream HTTP/1.1\r\nHost: h\r\n\r\n", 3s, &closed);
+    QVERIFY(closed);
+    const qsizetype bodyStart = answer.indexOf("\r\n\r\n") + 4;
+    QVERIFY2(bodyStart > 4, answer.constData());
+    const QByteArray head = answer.left(bodyStart);
+    QVERIFY(head.startsWith("HTTP/1.1 200 OK\r\n"));
+    QVERIFY(head.contains("Content-Type: text/event-stream\r\n"));
+    QVERIFY(head.contains("Connection: close\r\n"));
+    QVERIFY2(!head.contains("Content-Length"), head.constData());
+    QCOMPARE(answer.mid(bodyStart), "one\ntwo\nthree\n");
+    QTRY_COMPARE(m_streamsClosed, 1);
+}
+
+void TestHttpConnection::headOfAStreamEndsAtOnce()
+{
+    bool closed = false;
+    const QByteArray answer = exchange("HEAD /stream HTTP/1.1\r\nHost: h\r\n\r\n", 1s, &closed);
+    QVERIFY(closed);
+    QVERIFY(answer.startsWith("HTTP/1.1 200 OK\r\n"));
+    QVERIFY(answer.endsWith("\r\n\r\n"));
+    QTRY_COMPARE(m_streamsClosed, 1);
+}
+
+void TestHttpConnection::streamToAClientThatStopsReadingIsDropped()
+{
+    QTcpSocket client;
+    client.setReadBufferSize(1024);
+    client.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+    QVERIFY(client.waitForConnected(2000));
+    client.write("GET /flood HTTP/1.1\r\nHost: h\r\n\r\n");
+    // The client reads nothing more: the kernel's buffers fill, then the server's own cap.
+    QTRY_VERIFY_WITH_TIMEOUT(m_floodRefused, 20000);
+    QTRY_COMPARE(m_streamsClosed, 1);
 }
 
 QTEST_MAIN(TestHttpConnection)

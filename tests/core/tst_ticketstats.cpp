@@ -32,6 +32,8 @@ private Q_SLOTS:
     void addIgnoresDatesOutsideWindow_data();
     void addIgnoresDatesOutsideWindow();
     void addToEmptyStatsIsHarmless();
+    void ratingsAddUpByDayCategoryAndDraft();
+    void responseTimesAndDraftUseAreNullWithoutData();
     void toJson();
     void toJsonOfEmptyWindow();
     void managersFiguresToJson();
@@ -139,6 +141,55 @@ void TestTicketStats::addToEmptyStatsIsHarmless()
     QVERIFY(stats.days.isEmpty());
 }
 
+void TestTicketStats::ratingsAddUpByDayCategoryAndDraft()
+{
+    const QDate today(2024, 5, 20);
+    TicketStats stats = TicketStats::emptyWindow(today, 7);
+    stats.addRatings(today, Category::Billing, true, {2, 9, 2});
+    stats.addRatings(today.addDays(-1), Category::Billing, false, {1, 1, 0});
+    stats.addRatings(today, std::nullopt, false, {1, 3, 1});
+    stats.addRatings(today.addDays(-7), Category::Billing, false, {5, 5, 0}); // outside
+
+    const TicketStats::Satisfaction billing = stats.satisfaction[1];
+    QCOMPARE(billing.ratings, 3);
+    QCOMPARE(*billing.averageRating(), 10.0 / 3);
+    QCOMPARE(*billing.resolvedRate(), 2.0 / 3);
+    QCOMPARE(stats.days.last().satisfaction.ratings, 3);
+    QCOMPARE(stats.satisfactionWithAiDraft.ratingSum, 9);
+    QCOMPARE(stats.satisfactionWithoutAiDraft.ratings, 2);
+    QCOMPARE(stats.allSatisfaction().ratings, 4);
+    const QJsonObject json = stats.toJson()[u"satisfaction"_s].toObject();
+    QCOMPARE(json[u"average_rating"_s].toDouble(), 13.0 / 4);
+    QCOMPARE(json[u"by_category"_s][u"billing"_s][u"ratings"_s].toInteger(), 3);
+    QVERIFY(json[u"by_category"_s][u"general"_s][u"average_rating"_s].isNull());
+    QCOMPARE(json[u"with_ai_draft"_s][u"resolved_rate"_s].toDouble(), 1.0);
+}
+
+void TestTicketStats::responseTimesAndDraftUseAreNullWithoutData()
+{
+    TicketStats stats = TicketStats::emptyWindow(QDate(2024, 5, 20), 7);
+    QJsonObject json = stats.toJson();
+    QCOMPARE(json[u"first_reply"_s][u"count"_s].toInteger(), 0);
+    QVERIFY(json[u"first_reply"_s][u"average_seconds"_s].isNull());
+    QVERIFY(json[u"drafts"_s].toArray().isEmpty());
+
+    stats.firstReply.byAge = {1, 2, 0, 1};
+    stats.firstReply.totalSeconds = 4000;
+    TicketStats::DraftUse &remote = stats.draftUse(u"remote"_s);
+    remote.offered = 2;
+    remote.sent = 3; // one offered before the window
+    remote.edits = 30;
+    QCOMPARE(&stats.draftUse(u"remote"_s), &remote);
+    json = stats.toJson();
+    QCOMPARE(json[u"first_reply"_s][u"count"_s].toInteger(), 4);
+    QCOMPARE(json[u"first_reply"_s][u"average_seconds"_s].toInteger(), 1000);
+    QCOMPARE(json[u"first_reply"_s][u"by_age"_s][u"1h_to_1d"_s].toInteger(), 2);
+    const QJsonObject draft = json[u"drafts"_s][0].toObject();
+    QCOMPARE(draft[u"provider"_s].toString(), u"remote"_s);
+    QCOMPARE(draft[u"acceptance_rate"_s].toDouble(), 1.0);
+    QCOMPARE(draft[u"average_edits"_s].toDouble(), 10.0);
+}
+
 void TestTicketStats::toJson()
 {
     const QDate today(2024, 3, 1);
@@ -151,9 +202,11 @@ void TestTicketStats::toJson()
     stats.add(QDate(2024, 2, 23), Category::Billing, 100); // outside, must not count
 
     const QJsonObject json = stats.toJson();
-    QCOMPARE(sortedKeys(json), (QStringList{u"backlog"_s, u"by_category"_s, u"confidence"_s,
-                                            u"corrections"_s, u"days"_s, u"from"_s, u"per_day"_s,
-                                            u"to"_s, u"total"_s, u"unclassified"_s}));
+    QCOMPARE(
+        sortedKeys(json),
+        (QStringList{u"backlog"_s, u"by_category"_s, u"confidence"_s, u"corrections"_s, u"days"_s,
+                     u"drafts"_s, u"first_reply"_s, u"from"_s, u"per_day"_s, u"resolution"_s,
+                     u"satisfaction"_s, u"to"_s, u"total"_s, u"unclassified"_s}));
     QCOMPARE(json.value(u"days"_s).toInteger(), qint64(7));
     QCOMPARE(json.value(u"from"_s).toString(), u"2024-02-24"_s);
     QCOMPARE(json.value(u"to"_s).toString(), u"2024-03-01"_s);
@@ -168,7 +221,7 @@ void TestTicketStats::toJson()
 
     const QJsonArray perDay = json.value(u"per_day"_s).toArray();
     QCOMPARE(perDay.size(), 7);
-    const QStringList dayKeys{u"billing"_s,   u"date"_s,  u"general"_s,
+    const QStringList dayKeys{u"billing"_s,   u"date"_s,  u"general"_s,     u"satisfaction"_s,
                               u"technical"_s, u"total"_s, u"unclassified"_s};
     const struct
     {

@@ -1,5 +1,6 @@
 #include "apiservice.h"
 #include "classificationrepository.h"
+#include "feedbackrepository.h"
 #include "integrationtokens.h"
 #include "mainwindow.h"
 #include "messagerepository.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void initTestCase();
     void mainWindow();
     void statistics();
+    void statisticsOutcomes();
     void identity();
     void darkPalette();
     void cleanupTestCase();
@@ -55,6 +57,7 @@ private Q_SLOTS:
 private:
     void seedSampleTickets();
     void seedConversation(const Ticket &ticket);
+    void answerAndRate(const Ticket &ticket, int index);
     QString save(QWidget *widget, const QString &name);
 
     TemporaryDatabase m_database;
@@ -144,8 +147,10 @@ void TestScreenshots::seedSampleTickets()
         classification.model = rules.modelName();
         classification.needsReview = prediction.confidence < 0.6;
         classifications.add(classification);
-        if (i % 5 == 0)
+        if (i % 5 == 0) {
+            answerAndRate(ticket, i);
             tickets.setStatus({ticket.id}, TicketStatus::Resolved, Actor::user(u"alice"_s));
+        }
         if (i == 44) // the ticket on show
             seedConversation(ticket);
         // Agents confirm most verdicts they look at and correct a few.
@@ -156,6 +161,37 @@ void TestScreenshots::seedSampleTickets()
             classifications.addVerdict({ticket.id}, verdict, Actor::user(u"alice"_s));
         }
     }
+}
+
+// A reply after minutes or hours, every other one from a remote draft, and the customer's
+// rating of it: a week of satisfaction and response times.
+void TestScreenshots::answerAndRate(const Ticket &ticket, int index)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 created = Timestamps::toMs(ticket.createdAt);
+    MessageRepository messages(m_database.database());
+    const bool drafted = index % 10 == 0;
+    messages.recordDraftOffer(ticket.id, DraftOrigin::kRemoteProvider, u"gpt-4o-mini"_s,
+                              Actor::user(u"alice"_s));
+    if (index % 15 == 0)
+        messages.recordDraftOffer(ticket.id, DraftOrigin::kLocalProvider, DraftOrigin::kLocalModel,
+                                  Actor::user(u"alice"_s));
+    TicketMessage reply;
+    reply.ticketId = ticket.id;
+    reply.authorName = u"alice"_s;
+    reply.body = u"Thank you, this is fixed now."_s;
+    const qint64 repliedAt = std::min(now, created + qint64(15 + (index * 37) % 600) * 60 * 1000);
+    reply.createdAt = Timestamps::fromMs(repliedAt);
+    if (drafted)
+        reply.draft = DraftOrigin{DraftOrigin::kRemoteProvider, u"gpt-4o-mini"_s, index % 40};
+    messages.add(reply, Actor::user(u"alice"_s));
+    FeedbackRepository(m_database.database())
+        .record(Feedback{ticket.id,
+                         drafted ? 4 + index % 2 : 2 + index % 4,
+                         {},
+                         index % 3 != 0,
+                         u"survey"_s,
+                         Timestamps::fromMs(std::min(now, repliedAt + 3600 * 1000))});
 }
 
 void TestScreenshots::seedConversation(const Ticket &ticket)
@@ -361,6 +397,18 @@ void TestScreenshots::statistics()
     tabs->setCurrentIndex(1);
     QTest::qWait(500);
     QVERIFY(!save(m_window.get(), u"statistics.png"_s).isEmpty());
+}
+
+void TestScreenshots::statisticsOutcomes()
+{
+    auto *tabs = m_window->findChild<QTabWidget *>(u"viewsTabWidget"_s);
+    tabs->setCurrentIndex(1);
+    auto *trends = m_window->findChild<QTabWidget *>(u"trendsTabWidget"_s);
+    QVERIFY(trends);
+    trends->setCurrentIndex(1);
+    QTest::qWait(300);
+    QVERIFY(!save(m_window.get(), u"statistics-outcomes.png"_s).isEmpty());
+    trends->setCurrentIndex(0);
 }
 
 QTEST_MAIN(TestScreenshots)

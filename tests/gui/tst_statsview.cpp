@@ -1,5 +1,7 @@
 #include "categorypalette.h"
 #include "classificationrepository.h"
+#include "feedbackrepository.h"
+#include "messagerepository.h"
 #include "runningserver.h"
 #include "statsrepository.h"
 #include "statsview.h"
@@ -34,10 +36,14 @@ constexpr qint64 kDay = Timestamps::kMsPerDay;
 QList<QBarSet *> barSets(const StatsView &view, const QString &chartViewName)
 {
     auto *chartView = view.findChild<QChartView *>(chartViewName);
-    if (!chartView || !chartView->chart() || chartView->chart()->series().size() != 1)
+    if (!chartView || !chartView->chart())
         return {};
-    auto *series = qobject_cast<QStackedBarSeries *>(chartView->chart()->series().constFirst());
-    return series ? series->barSets() : QList<QBarSet *>{};
+    const QList<QAbstractSeries *> series = chartView->chart()->series();
+    for (QAbstractSeries *candidate : series) {
+        if (auto *bars = qobject_cast<QStackedBarSeries *>(candidate))
+            return bars->barSets();
+    }
+    return {};
 }
 
 // The JSON key a bar set's numbers come from, found by its label as a user sees it.
@@ -64,6 +70,7 @@ private Q_SLOTS:
     void rangeSelectionAsksForNewStats();
     void exportFailureIsReported();
     void learningCurveShowsWhatCorrectionsTaught();
+    void outcomesShowWhatTheApiServes();
 
 private:
     void seedTickets();
@@ -362,6 +369,102 @@ void TestStatsView::learningCurveShowsWhatCorrectionsTaught()
     view.setLearningCurve({});
     QVERIFY(!chartView->isVisible());
     QCOMPARE(model->count(), 0);
+}
+
+void TestStatsView::outcomesShowWhatTheApiServes()
+{
+    const Actor ada = Actor::user(u"ada"_s);
+    MessageRepository messages(m_server->database());
+    FeedbackRepository feedback(m_server->database());
+    // Two tickets answered, one of them from a remote draft, both rated today; a third rated
+    // two days ago; drafts offered by both providers.
+    for (int i = 0; i < 3; ++i) {
+        const qint64 ticket = addTicket((i == 2 ? 2 * kDay : 0) + 3 * kHour);
+        TestClassifications::add(m_server->database(), ticket,
+                                 i == 1 ? Category::Technical : Category::Billing,
+                                 ClassificationProvider::Rules, 0.8);
+        TicketMessage reply;
+        reply.ticketId = ticket;
+        reply.authorName = ada.name;
+        reply.body = u"Done."_s;
+        reply.createdAt = Timestamps::fromMs(m_nowMs - (i == 2 ? 2 * kDay : 0) - kHour);
+        if (i == 0)
+            reply.draft = DraftOrigin{DraftOrigin::kRemoteProvider, u"m"_s, 7};
+        QVERIFY(messages.add(reply, ada));
+        messages.recordDraftOffer(ticket, DraftOrigin::kRemoteProvider, u"m"_s, ada);
+        messages.recordDraftOffer(ticket, DraftOrigin::kLocalProvider, DraftOrigin::kLocalModel,
+                                  ada);
+        QVERIFY(feedback.record(Feedback{ticket,
+                                         5 - 2 * i,
+                                         {},
+                                         i == 0,
+                                         u"survey"_s,
+                                         Timestamps::fromMs(m_nowMs - (i == 2 ? 2 * kDay : 0))}));
+    }
+    const QJsonObject json = m_server->client().get(u"/stats?days=7"_s).json();
+    const TicketStats stats =
+        StatsRepository(m_server->database()).stats(QDateTime::currentDateTimeUtc(), 7);
+    StatsView view;
+    view.resize(1100, 680);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setStats(stats);
+
+    // The average rating of each rated day is a point over that day's bars.
+    QLineSeries *ratings = nullptr;
+    const QList<QAbstractSeries *> series =
+        view.findChild<QChartView *>(u"dailyChartView"_s)->chart()->series();
+    for (QAbstractSeries *candidate : series)
+        ratings = ratings ? ratings : qobject_cast<QLineSeries *>(candidate);
+    QVERIFY(ratings);
+    QCOMPARE(ratings->count(), 2);
+    const QJsonArray perDay = json.value(u"per_day"_s).toArray();
+    for (const QPointF &point : ratings->points()) {
+        QCOMPARE(point.y(),
+                 perDay.at(qRound(point.x()))[u"satisfaction"_s][u"average_rating"_s].toDouble());
+    }
+    QCOMPARE(ratings->at(1), QPointF(6, 4.0));
+
+    auto *tabs = view.findChild<QTabWidget *>(u"trendsTabWidget"_s);
+    tabs->setCurrentWidget(view.findChild<QWidget *>(u"outcomesTab"_s));
+    const QLocale locale;
+    auto text = [&view](const QString &table, int row, int column) {
+        const QTableWidgetItem *item = view.findChild<QTableWidget *>(table)->item(row, column);
+        return item ? item->text() : QString();
+    };
+    const auto billing = int(Category::Billing);
+    QCOMPARE(text(u"satisfactionTableWidget"_s, billing, 0), locale.toString(2));
+    QCOMPARE(text(u"satisfactionTableWidget"_s, billing, 1),
+             u"%1 / 5"_s.arg(locale.toString(3.0, 'f', 2)));
+    const int drafted = int(kAllCategories.size());
+    QCOMPARE(text(u"satisfactionTableWidget"_s, drafted, 1),
+             u"%1 / 5"_s.arg(locale.toString(5.0, 'f', 2)));
+    QCOMPARE(text(u"satisfactionTableWidget"_s, drafted, 2),
+             u"%1 %"_s.arg(locale.toString(100.0, 'f', 1)));
+    QCOMPARE(text(u"satisfactionTableWidget"_s, drafted + 2, 0), locale.toString(3));
+    QCOMPARE(json[u"satisfaction"_s][u"ratings"_s].toInteger(), 3);
+
+    QCOMPARE(text(u"responseTableWidget"_s, 0, 0), locale.toString(3));
+    QCOMPARE(text(u"responseTableWidget"_s, 0, 1), u"2 h 0 min"_s);
+    QCOMPARE(text(u"responseTableWidget"_s, 0, 3), locale.toString(3)); // 1 h to 1 d
+    QCOMPARE(text(u"responseTableWidget"_s, 1, 0), locale.toString(0));
+    QCOMPARE(text(u"responseTableWidget"_s, 1, 1), u"–"_s);
+
+    auto *drafts = view.findChild<QTableWidget *>(u"draftsTableWidget"_s);
+    QCOMPARE(drafts->rowCount(), 2);
+    QCOMPARE(text(u"draftsTableWidget"_s, 0, 0), u"Similar tickets"_s);
+    QCOMPARE(text(u"draftsTableWidget"_s, 1, 0), u"Remote model"_s);
+    QCOMPARE(text(u"draftsTableWidget"_s, 1, 1), locale.toString(3));
+    QCOMPARE(text(u"draftsTableWidget"_s, 1, 2), locale.toString(1));
+    QCOMPARE(text(u"draftsTableWidget"_s, 1, 3), u"%1 %"_s.arg(locale.toString(100.0 / 3, 'f', 1)));
+    QCOMPARE(text(u"draftsTableWidget"_s, 1, 4), locale.toString(7.0, 'f', 1));
+    QCOMPARE(text(u"draftsTableWidget"_s, 0, 3), u"%1 %"_s.arg(locale.toString(0.0, 'f', 1)));
+    QVERIFY(drafts->isVisible());
+
+    // A range without any shows no table of drafts, and says so.
+    view.setStats(TicketStats::emptyWindow(QDate::currentDate(), 7));
+    QVERIFY(!drafts->isVisible());
+    QVERIFY(view.findChild<QLabel *>(u"draftsLabel"_s)->text().contains(u"none offered"_s));
 }
 
 QTEST_MAIN(TestStatsView)

@@ -1,5 +1,7 @@
 #include "classificationrepository.h"
 #include "database.h"
+#include "feedbackrepository.h"
+#include "messagerepository.h"
 #include "migrator.h"
 #include "statementcache.h"
 #include "statsrepository.h"
@@ -8,6 +10,7 @@
 #include "timestamps.h"
 
 #include <QFile>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,7 +55,17 @@ private Q_SLOTS:
     void upgradeCountsExistingClassifications();
     void statsAgreeWithJson();
 
+    void satisfactionPerDayCategoryAndDraft();
+    void firstReplyIsTimedOncePerTicket();
+    void resolutionIsTimedOncePerTicket();
+    void draftAcceptancePerProvider();
+    void upgradeTimesExistingRepliesAndResolutions();
+
 private:
+    qint64 addReply(qint64 ticketId, qint64 atMs, std::optional<DraftOrigin> draft = {},
+                    MessageAuthor author = MessageAuthor::Agent, const QString &authorName = {});
+    void rate(qint64 ticketId, int rating, bool resolved, qint64 atMs);
+    void resolveAt(qint64 ticketId, TicketStatus status, qint64 atMs);
     qint64 addTicket(qint64 createdAtMs);
     qint64 classify(qint64 ticketId, Category category, ClassificationProvider provider,
                     double confidence = 0.9, qint64 createdAtMs = 0);
@@ -105,6 +118,47 @@ void TestStatsRepository::setStatus(qint64 ticketId, TicketStatus status)
     QSqlQuery query(m_temporary->database().connection());
     QVERIFY(query.prepare(u"UPDATE tickets SET status = ? WHERE id = ?"_s));
     query.addBindValue(QString(ticketStatusName(status)));
+    query.addBindValue(ticketId);
+    QVERIFY(query.exec());
+    QCOMPARE(query.numRowsAffected(), 1);
+}
+
+qint64 TestStatsRepository::addReply(qint64 ticketId, qint64 atMs, std::optional<DraftOrigin> draft,
+                                     MessageAuthor author, const QString &authorName)
+{
+    TicketMessage message;
+    message.ticketId = ticketId;
+    message.author = author;
+    message.authorName =
+        authorName.isEmpty() && author != MessageAuthor::Customer ? u"ada"_s : authorName;
+    message.body = u"We have refunded you."_s;
+    message.createdAt = Timestamps::fromMs(atMs);
+    message.draft = std::move(draft);
+    const Actor actor{author == MessageAuthor::Integration ? Actor::Kind::Integration
+                                                           : Actor::Kind::User,
+                      message.authorName};
+    const auto added = MessageRepository(m_temporary->database()).add(message, actor);
+    return added ? added->message.id : 0;
+}
+
+void TestStatsRepository::rate(qint64 ticketId, int rating, bool resolved, qint64 atMs)
+{
+    Feedback feedback;
+    feedback.ticketId = ticketId;
+    feedback.rating = rating;
+    feedback.resolved = resolved;
+    feedback.ratedBy = u"survey"_s;
+    feedback.ratedAt = Timestamps::fromMs(atMs);
+    QVERIFY(FeedbackRepository(m_temporary->database()).record(feedback));
+}
+
+// As every status writer does: the status and updated_at in one statement.
+void TestStatsRepository::resolveAt(qint64 ticketId, TicketStatus status, qint64 atMs)
+{
+    QSqlQuery query(m_temporary->database().connection());
+    QVERIFY(query.prepare(u"UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?"_s));
+    query.addBindValue(QString(ticketStatusName(status)));
+    query.addBindValue(atMs);
     query.addBindValue(ticketId);
     QVERIFY(query.exec());
     QCOMPARE(query.numRowsAffected(), 1);
@@ -519,6 +573,198 @@ void TestStatsRepository::statsAgreeWithJson()
     QCOMPARE(json[u"backlog"_s][u"by_age"_s][u"1h_to_1d"_s].toInteger(), 1);
     QCOMPARE(json[u"backlog"_s][u"oldest_age_seconds"_s].toInteger(), 2 * 3600);
     QCOMPARE(json[u"backlog"_s][u"as_of"_s].toString(), u"2024-05-20T15:30:00.000Z"_s);
+}
+
+void TestStatsRepository::satisfactionPerDayCategoryAndDraft()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    const qint64 drafted = addTicket(nowMs - 3 * kDay);
+    classify(drafted, Category::Billing, ClassificationProvider::Rules);
+    addReply(drafted, nowMs - 3 * kDay + kHour, DraftOrigin{u"remote"_s, u"m"_s, 4});
+    const qint64 written = addTicket(nowMs - 3 * kDay);
+    classify(written, Category::Billing, ClassificationProvider::Rules);
+    addReply(written, nowMs - 3 * kDay + kHour);
+    const qint64 unclassified = addTicket(nowMs - 2 * kDay);
+    // A note from a draft is not a reply the customer read.
+    addReply(unclassified, nowMs - 2 * kDay, std::nullopt);
+    const qint64 old = addTicket(nowMs - 20 * kDay);
+    classify(old, Category::Billing, ClassificationProvider::Rules);
+
+    rate(drafted, 5, true, nowMs - kDay);
+    rate(written, 2, false, nowMs - kDay);
+    rate(unclassified, 4, true, nowMs);
+    rate(old, 1, false, nowMs - 10 * kDay); // before the window
+
+    const TicketStats stats = m_stats->stats(kNow, 7);
+    const TicketStats::Satisfaction all = stats.allSatisfaction();
+    QCOMPARE(all.ratings, 3);
+    QCOMPARE(all.ratingSum, 11);
+    QCOMPARE(all.resolved, 2);
+    const TicketStats::Satisfaction billing = stats.satisfaction[index(Category::Billing)];
+    QCOMPARE(billing.ratings, 2);
+    QCOMPARE(*billing.averageRating(), 3.5);
+    QCOMPARE(*billing.resolvedRate(), 0.5);
+    QVERIFY(!stats.satisfaction[index(Category::General)].averageRating());
+    QCOMPARE(stats.satisfactionWithAiDraft.ratings, 1);
+    QCOMPARE(*stats.satisfactionWithAiDraft.averageRating(), 5.0);
+    QCOMPARE(stats.satisfactionWithoutAiDraft.ratings, 2);
+    QCOMPARE(*stats.satisfactionWithoutAiDraft.averageRating(), 3.0);
+    // By the day the rating was given.
+    QCOMPARE(stats.days.last().satisfaction.ratings, 1);
+    QCOMPARE(stats.days[stats.days.size() - 2].satisfaction.ratingSum, 7);
+    QCOMPARE(stats.days[stats.days.size() - 4].satisfaction.ratings, 0);
+
+    // A changed rating replaces the old one.
+    rate(written, 4, true, nowMs);
+    const TicketStats changed = m_stats->stats(kNow.addSecs(2), 7);
+    QCOMPARE(changed.allSatisfaction().ratings, 3);
+    QCOMPARE(changed.satisfactionWithoutAiDraft.ratingSum, 8);
+    QCOMPARE(changed.days.last().satisfaction.ratings, 2);
+}
+
+void TestStatsRepository::firstReplyIsTimedOncePerTicket()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    const qint64 quick = addTicket(nowMs - 3 * kHour);
+    addReply(quick, nowMs - 3 * kHour, std::nullopt, MessageAuthor::Customer);
+    addReply(quick, nowMs - 3 * kHour + 20 * kMinute);
+    addReply(quick, nowMs - kHour); // a second reply is not a first one
+    const qint64 slow = addTicket(nowMs - 3 * kDay);
+    // The customer's own messages and internal notes answer nobody.
+    addReply(slow, nowMs - 3 * kDay + kHour, std::nullopt, MessageAuthor::Customer);
+    TicketMessage note;
+    note.ticketId = slow;
+    note.authorName = u"ada"_s;
+    note.visibility = MessageVisibility::Internal;
+    note.body = u"Asked finance"_s;
+    note.createdAt = Timestamps::fromMs(nowMs - 3 * kDay + 2 * kHour);
+    QVERIFY(
+        MessageRepository(m_temporary->database()).add(note, Actor{Actor::Kind::User, u"ada"_s}));
+    addReply(slow, nowMs - kDay, std::nullopt, MessageAuthor::Integration, u"crm"_s);
+    // An imported ticket's dataset answer marks it answered without timing the team.
+    const qint64 imported = addTicket(nowMs - kHour);
+    addReply(imported, nowMs - kHour, std::nullopt, MessageAuthor::Agent, u"import"_s);
+    addReply(imported, nowMs - kMinute);
+
+    const TicketStats stats = m_stats->stats(kNow, 7);
+    QCOMPARE(stats.firstReply.count(), 2);
+    QCOMPARE(stats.firstReply.byAge[0], 1);
+    QCOMPARE(stats.firstReply.byAge[2], 1);
+    QCOMPARE(*stats.firstReply.averageSeconds(), (20 * 60 + 2 * 24 * 3600) / 2);
+    QCOMPARE(stats.resolution.count(), 0);
+    QVERIFY(!stats.resolution.averageSeconds());
+
+    // Counted on the day of the reply: a window that ends before it has none.
+    QCOMPARE(m_stats->stats(kNow.addDays(-2), 1).firstReply.count(), 0);
+}
+
+void TestStatsRepository::resolutionIsTimedOncePerTicket()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    const qint64 ticket = addTicket(nowMs - 2 * kDay);
+    resolveAt(ticket, TicketStatus::InProgress, nowMs - 2 * kDay + kHour);
+    resolveAt(ticket, TicketStatus::Resolved, nowMs - 2 * kDay + 30 * kHour);
+    // Reopened and resolved again: the first resolution stands.
+    resolveAt(ticket, TicketStatus::Open, nowMs - kDay);
+    resolveAt(ticket, TicketStatus::Closed, nowMs - kHour);
+    const qint64 closedAtOnce = addTicket(nowMs - 10 * kMinute);
+    resolveAt(closedAtOnce, TicketStatus::Closed, nowMs - 5 * kMinute);
+
+    TicketStats stats = m_stats->stats(kNow, 7);
+    QCOMPARE(stats.resolution.count(), 2);
+    QCOMPARE(stats.resolution.byAge[0], 1);
+    QCOMPARE(stats.resolution.byAge[2], 1);
+    QCOMPARE(stats.resolution.totalSeconds, 30 * 3600 + 5 * 60);
+
+    // Through the repository, as the window and the API change a status.
+    const qint64 viaRepository = addTicket(nowMs - kHour);
+    m_tickets->setStatus({viaRepository}, TicketStatus::Resolved,
+                         Actor{Actor::Kind::User, u"ada"_s});
+    QSqlQuery query(m_temporary->database().connection());
+    QVERIFY(query.exec(u"SELECT resolved_at FROM tickets WHERE id = "_s +
+                       QString::number(viaRepository)) &&
+            query.next());
+    QVERIFY(!query.isNull(0));
+    // Counted on its own day, today, long after the ticket came (in 2024) and far from the
+    // others.
+    stats = m_stats->stats(Timestamps::fromMs(query.value(0).toLongLong()), 7);
+    QCOMPARE(stats.resolution.count(), 1);
+    QCOMPARE(stats.resolution.byAge[3], 1);
+}
+
+void TestStatsRepository::draftAcceptancePerProvider()
+{
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    const Actor ada{Actor::Kind::User, u"ada"_s};
+    MessageRepository messages(m_temporary->database());
+    const qint64 first = addTicket(nowMs - kDay);
+    const qint64 second = addTicket(nowMs - kDay);
+    // Offers are stamped with the real time: the window is taken around it.
+    messages.recordDraftOffer(first, u"remote"_s, u"gpt"_s, ada);
+    messages.recordDraftOffer(second, u"remote"_s, u"gpt"_s, ada);
+    messages.recordDraftOffer(second, u"local"_s, u"similar-tickets"_s, ada);
+    messages.recordDraftOffer(999999, u"local"_s, u"similar-tickets"_s, ada); // no such ticket
+    const qint64 realNow = QDateTime::currentMSecsSinceEpoch();
+    addReply(first, realNow, DraftOrigin{u"remote"_s, u"gpt"_s, 12});
+
+    const TicketStats stats = m_stats->stats(Timestamps::fromMs(realNow), 7);
+    QCOMPARE(stats.drafts.size(), 2);
+    QCOMPARE(stats.drafts[0].provider, u"local"_s);
+    QCOMPARE(stats.drafts[0].offered, 1);
+    QCOMPARE(stats.drafts[0].sent, 0);
+    QCOMPARE(*stats.drafts[0].acceptanceRate(), 0.0);
+    QVERIFY(!stats.drafts[0].averageEdits());
+    QCOMPARE(stats.drafts[1].provider, u"remote"_s);
+    QCOMPARE(stats.drafts[1].offered, 2);
+    QCOMPARE(stats.drafts[1].sent, 1);
+    QCOMPARE(*stats.drafts[1].acceptanceRate(), 0.5);
+    QCOMPARE(*stats.drafts[1].averageEdits(), 12.0);
+}
+
+void TestStatsRepository::upgradeTimesExistingRepliesAndResolutions()
+{
+    TemporaryDatabase temporary(TemporaryDatabase::Schema::Empty);
+    Database &database = temporary.database();
+    temporary.migrateTo(13);
+    const qint64 nowMs = Timestamps::toMs(kNow);
+    const qint64 created = nowMs - 2 * kDay;
+    // What v0.7 stored: a ticket answered after two hours by an agent (after an imported
+    // answer-less customer message), and one resolved after a day per its history.
+    QSqlQuery exec(database.connection());
+    const auto run = [&exec](const QString &sql) {
+        QVERIFY2(exec.exec(sql), qPrintable(exec.lastError().text() + u" in "_s + sql));
+    };
+    run(u"INSERT INTO tickets (id, body, form, source, status, created_at, updated_at) VALUES "
+        "(1, 'a', 'text', 'api', 'waiting', %1, %1), (2, 'b', 'text', 'api', 'resolved', %1, %2)"_s
+            .arg(created)
+            .arg(nowMs - kHour));
+    run(u"INSERT INTO ticket_messages (ticket_id, author_kind, author, visibility, body, "
+        "delivery, created_at) VALUES (1, 'customer', '', 'public', 'hello', NULL, %1), "
+        "(1, 'agent', 'ada', 'public', 'hi', 'delivered', %2), "
+        "(1, 'agent', 'ada', 'public', 'more', 'delivered', %3)"_s.arg(created + kHour)
+            .arg(created + 2 * kHour)
+            .arg(created + 3 * kHour));
+    run(u"INSERT INTO ticket_events (ticket_id, field, value_before, value_after, actor_kind, "
+        "actor, created_at) VALUES (2, 'status', 'open', 'resolved', 'user', 'ada', %1)"_s.arg(
+            created + kDay));
+    exec.finish();
+
+    database.migrate();
+    const TicketStats stats = StatsRepository(database).stats(kNow, 7);
+    QCOMPARE(stats.firstReply.count(), 1);
+    QCOMPARE(stats.firstReply.byAge[1], 1);
+    QCOMPARE(stats.firstReply.totalSeconds, 2 * 3600);
+    QCOMPARE(stats.resolution.count(), 1);
+    QCOMPARE(stats.resolution.byAge[2], 1);
+    QCOMPARE(stats.resolution.totalSeconds, 24 * 3600);
+    // A reply after the upgrade is not the ticket's first.
+    TicketMessage later;
+    later.ticketId = 1;
+    later.authorName = u"ada"_s;
+    later.body = u"again"_s;
+    later.createdAt = kNow;
+    QVERIFY(MessageRepository(database).add(later, Actor{Actor::Kind::User, u"ada"_s}));
+    QCOMPARE(StatsRepository(database).stats(kNow, 7).firstReply.count(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestStatsRepository)
