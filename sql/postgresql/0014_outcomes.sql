@@ -19,25 +19,28 @@ LANGUAGE sql IMMUTABLE AS $$
                 WHEN elapsed_ms < 604800000 THEN 2 ELSE 3 END
 $$;
 
+-- As sql/sqlite/0014_outcomes.sql: the first public message from the team in the order added,
+-- and the first change to resolved or closed in the history, whatever the status is now.
 UPDATE tickets SET first_reply_at = first.at
-FROM (SELECT ticket_id, MIN(created_at) AS at FROM ticket_messages
-      WHERE visibility = 'public' AND author_kind <> 'customer' GROUP BY ticket_id) first
+FROM (SELECT DISTINCT ON (ticket_id) ticket_id, created_at AS at FROM ticket_messages
+      WHERE visibility = 'public' AND author_kind <> 'customer'
+      ORDER BY ticket_id, id) first
 WHERE first.ticket_id = tickets.id;
 UPDATE tickets SET resolved_at = COALESCE(
     (SELECT MIN(e.created_at) FROM ticket_events e
      WHERE e.ticket_id = tickets.id AND e.field = 'status'
        AND e.value_after IN ('resolved', 'closed')),
-    updated_at)
-WHERE status IN ('resolved', 'closed');
+    CASE WHEN status IN ('resolved', 'closed') THEN updated_at END);
 
 INSERT INTO response_counts (day, measure, bucket, n, seconds)
-SELECT m.created_at / 86400000, 'first_reply', response_bucket(m.created_at - t.created_at),
-       COUNT(*), SUM(GREATEST(m.created_at - t.created_at, 0) / 1000)
+SELECT t.first_reply_at / 86400000, 'first_reply', response_bucket(t.first_reply_at - t.created_at),
+       COUNT(*), SUM(GREATEST(t.first_reply_at - t.created_at, 0) / 1000)
 FROM tickets t
-JOIN LATERAL (SELECT f.created_at, f.author FROM ticket_messages f
+JOIN LATERAL (SELECT f.author FROM ticket_messages f
               WHERE f.ticket_id = t.id AND f.visibility = 'public' AND f.author_kind <> 'customer'
               ORDER BY f.id LIMIT 1) m ON true
-WHERE m.author <> 'import'
+WHERE NOT (m.author = 'import' AND EXISTS (SELECT 1 FROM imported_tickets i
+                                            WHERE i.ticket_id = t.id))
 GROUP BY 1, 3;
 INSERT INTO response_counts (day, measure, bucket, n, seconds)
 SELECT resolved_at / 86400000, 'resolution', response_bucket(resolved_at - created_at),
@@ -45,17 +48,22 @@ SELECT resolved_at / 86400000, 'resolution', response_bucket(resolved_at - creat
 FROM tickets WHERE resolved_at IS NOT NULL
 GROUP BY 1, 3;
 
+-- Marking the ticket and counting it in one statement: only the transaction whose update found
+-- the ticket unanswered counts it, however many reply at once.
 CREATE FUNCTION ticket_messages_count_first_reply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    WITH answered AS (
+        UPDATE tickets SET first_reply_at = NEW.created_at
+        WHERE id = NEW.ticket_id AND first_reply_at IS NULL
+        RETURNING created_at)
     INSERT INTO response_counts AS rc (day, measure, bucket, n, seconds)
     SELECT NEW.created_at / 86400000, 'first_reply', response_bucket(NEW.created_at - created_at),
            1, GREATEST(NEW.created_at - created_at, 0) / 1000
-    FROM tickets
-    WHERE id = NEW.ticket_id AND first_reply_at IS NULL AND NEW.author <> 'import'
+    FROM answered
+    WHERE NOT (NEW.author = 'import'
+               AND EXISTS (SELECT 1 FROM imported_tickets WHERE ticket_id = NEW.ticket_id))
     ON CONFLICT (day, measure, bucket)
     DO UPDATE SET n = rc.n + 1, seconds = rc.seconds + EXCLUDED.seconds;
-    UPDATE tickets SET first_reply_at = NEW.created_at
-    WHERE id = NEW.ticket_id AND first_reply_at IS NULL;
     RETURN NULL;
 END;
 $$;

@@ -19,28 +19,33 @@ CREATE TABLE response_counts (
     PRIMARY KEY (day, measure, bucket)
 ) WITHOUT ROWID;
 
--- The dataset's answers of imported tickets carry the import's time, not a reply's: they mark
--- the ticket answered but are left out of the times.
+-- A ticket's first reply is its first public message from the team, in the order they were
+-- added. The dataset's answer of an imported ticket carries the import's time, not a reply's: it
+-- marks the ticket answered but is left out of the times.
 UPDATE tickets SET first_reply_at =
-    (SELECT MIN(m.created_at) FROM ticket_messages m
-     WHERE m.ticket_id = tickets.id AND m.visibility = 'public' AND m.author_kind <> 'customer');
+    (SELECT m.created_at FROM ticket_messages m
+     WHERE m.ticket_id = tickets.id AND m.visibility = 'public' AND m.author_kind <> 'customer'
+     ORDER BY m.id LIMIT 1);
+-- The first resolution is the first change to resolved or closed in the history, whatever the
+-- status is now. A ticket resolved before the history was kept has only its last change's time.
 UPDATE tickets SET resolved_at = COALESCE(
     (SELECT MIN(e.created_at) FROM ticket_events e
      WHERE e.ticket_id = tickets.id AND e.field = 'status'
        AND e.value_after IN ('resolved', 'closed')),
-    updated_at)
-WHERE status IN ('resolved', 'closed');
+    CASE WHEN status IN ('resolved', 'closed') THEN updated_at END);
 
 INSERT INTO response_counts (day, measure, bucket, n, seconds)
-SELECT m.created_at / 86400000, 'first_reply',
-       CASE WHEN m.created_at - t.created_at < 3600000 THEN 0
-            WHEN m.created_at - t.created_at < 86400000 THEN 1
-            WHEN m.created_at - t.created_at < 604800000 THEN 2 ELSE 3 END,
-       COUNT(*), SUM(MAX(m.created_at - t.created_at, 0) / 1000)
-FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id AND m.created_at = t.first_reply_at
-WHERE m.visibility = 'public' AND m.author_kind <> 'customer' AND m.author <> 'import'
-  AND m.id = (SELECT MIN(f.id) FROM ticket_messages f
-              WHERE f.ticket_id = t.id AND f.visibility = 'public' AND f.author_kind <> 'customer')
+SELECT t.first_reply_at / 86400000, 'first_reply',
+       CASE WHEN t.first_reply_at - t.created_at < 3600000 THEN 0
+            WHEN t.first_reply_at - t.created_at < 86400000 THEN 1
+            WHEN t.first_reply_at - t.created_at < 604800000 THEN 2 ELSE 3 END,
+       COUNT(*), SUM(MAX(t.first_reply_at - t.created_at, 0) / 1000)
+FROM tickets t
+WHERE t.first_reply_at IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM imported_tickets i WHERE i.ticket_id = t.id
+                  AND (SELECT m.author FROM ticket_messages m
+                       WHERE m.ticket_id = t.id AND m.visibility = 'public'
+                         AND m.author_kind <> 'customer' ORDER BY m.id LIMIT 1) = 'import')
 GROUP BY 1, 3;
 INSERT INTO response_counts (day, measure, bucket, n, seconds)
 SELECT resolved_at / 86400000, 'resolution',
@@ -61,7 +66,9 @@ BEGIN
                 WHEN NEW.created_at - created_at < 604800000 THEN 2 ELSE 3 END,
            1, MAX(NEW.created_at - created_at, 0) / 1000
     FROM tickets
-    WHERE id = NEW.ticket_id AND first_reply_at IS NULL AND NEW.author <> 'import'
+    WHERE id = NEW.ticket_id AND first_reply_at IS NULL
+      AND NOT (NEW.author = 'import'
+               AND EXISTS (SELECT 1 FROM imported_tickets WHERE ticket_id = NEW.ticket_id))
     ON CONFLICT (day, measure, bucket) DO UPDATE SET n = n + 1, seconds = seconds + excluded.seconds;
     UPDATE tickets SET first_reply_at = NEW.created_at
     WHERE id = NEW.ticket_id AND first_reply_at IS NULL;

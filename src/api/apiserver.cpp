@@ -5,6 +5,8 @@
 #include "classificationservice.h"
 #include "database.h"
 #include "draftscontroller.h"
+#include "eventhub.h"
+#include "eventscontroller.h"
 #include "feedbackcontroller.h"
 #include "healthcontroller.h"
 #include "jsonkeys.h"
@@ -245,6 +247,7 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
         {Method::Post, QLatin1String("/requests/{id}/feedback"), &ApiServer::recordFeedback,
          Scope::FeedbackWrite},
         {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
+        {Method::Get, QLatin1String("/events"), &ApiServer::getEvents, Scope::EventsRead},
         {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
         {Method::Get, QLatin1String("/health/detail"), &ApiServer::getHealthDetail,
          Scope::StatsRead},
@@ -462,8 +465,8 @@ void ApiServer::respond(ApiResult &&result, std::optional<int> waitSeconds,
         HttpResponse head = toResponse(std::move(result));
         const auto writeBody = std::exchange(reply->stream, {});
         logRequest(requestLine, head, timer);
-        if (std::optional<HttpStream> stream = responder.startStream(std::move(head)))
-            writeBody(std::move(*stream), this);
+        // Even to a client that has gone: the writer lets go of what it holds for it.
+        writeBody(responder.startStream(std::move(head)), this);
         return;
     }
     HttpResponse response = toResponse(std::move(result));
@@ -664,6 +667,8 @@ void ApiServer::openSession()
     m_messages = std::make_unique<MessagesController>(*m_session);
     m_feedback = std::make_unique<FeedbackController>(*m_session);
     m_drafts = std::make_unique<DraftsController>(*m_session, m_tickets);
+    m_eventHub = std::make_unique<EventHub>(m_tickets, *m_session);
+    m_events = std::make_unique<EventsController>(*m_eventHub);
     m_stats = std::make_unique<StatsController>(*m_session);
 }
 
@@ -673,6 +678,8 @@ void ApiServer::closeSession()
     m_messages.reset();
     m_feedback.reset();
     m_drafts.reset();
+    m_events.reset();
+    m_eventHub.reset();
     m_stats.reset();
     m_session.reset();
     m_tickets.database().closeThreadConnection();
@@ -787,6 +794,12 @@ ApiResult ApiServer::recordFeedback(const Call &call)
 ApiResult ApiServer::listRequests(const Call &call)
 {
     return m_requests->list(formQuery(call.request));
+}
+
+ApiResult ApiServer::getEvents(const Call &call)
+{
+    return m_events->subscribe(formQuery(call.request), call.request.header("Last-Event-ID"),
+                               call.scopes);
 }
 
 ApiResult ApiServer::getStats(const Call &call)

@@ -20,6 +20,8 @@ class QTcpSocket;
 class ApiGuard;
 class HealthController;
 class DraftsController;
+class EventHub;
+class EventsController;
 class FeedbackController;
 class MessagesController;
 class RequestsController;
@@ -135,6 +137,7 @@ private:
     ApiResult getFeedback(const Call &call);
     ApiResult recordFeedback(const Call &call);
     ApiResult listRequests(const Call &call);
+    ApiResult getEvents(const Call &call);
     ApiResult getStats(const Call &call);
     ApiResult getHealth(const Call &call);
     ApiResult getHealthDetail(const Call &call);
@@ -150,6 +153,8 @@ private:
     std::unique_ptr<MessagesController> m_messages;
     std::unique_ptr<FeedbackController> m_feedback;
     std::unique_ptr<DraftsController> m_drafts;
+    std::unique_ptr<EventHub> m_eventHub;
+    std::unique_ptr<EventsController> m_events;
     std::unique_ptr<StatsController> m_stats;
     std::unique_ptr<HealthController> m_health;
     QByteArray m_openApi;

@@ -81,11 +81,11 @@ void HttpResponder::respond(HttpResponse response)
         connection->answer(std::move(response));
 }
 
-std::optional<HttpStream> HttpResponder::startStream(HttpResponse head)
+HttpStream HttpResponder::startStream(HttpResponse head)
 {
-    const QPointer<HttpConnection> connection = std::exchange(m_connection, nullptr);
-    if (!connection || !connection->startStream(head))
-        return std::nullopt;
+    QPointer<HttpConnection> connection = std::exchange(m_connection, nullptr);
+    if (connection && !connection->startStream(head))
+        connection = nullptr;
     return HttpStream(connection);
 }
 
@@ -200,8 +200,7 @@ bool HttpConnection::writeStreamed(const QByteArray &piece)
         abort();
         return false;
     }
-    m_socket->write(piece);
-    return true;
+    return m_socket->write(piece) == piece.size();
 }
 
 void HttpConnection::endStream()
@@ -245,6 +244,8 @@ void HttpConnection::finish()
     if (m_finished)
         return;
     m_finished = true;
+    // A stream's writer may still hold it until the deferred delete: nothing more is written.
+    m_waiting = Waiting::Closing;
     m_timer.stop();
     Q_EMIT closed();
     deleteLater();

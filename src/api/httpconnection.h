@@ -29,9 +29,9 @@ public:
 
     void respond(HttpResponse response);
     // Answers with a head now and a body that follows in pieces, without a length: the
-    // connection closes when the stream ends. The response's body is ignored. Null when the
-    // client has gone; for a HEAD request, a stream that has ended already.
-    std::optional<HttpStream> startStream(HttpResponse head);
+    // connection closes when the stream ends. The response's body is ignored. The stream is
+    // gone already when the client has; for a HEAD request, it has ended.
+    HttpStream startStream(HttpResponse head);
     // The client has gone, so nobody will read an answer.
     bool isGone() const { return !m_connection; }
 

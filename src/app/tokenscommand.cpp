@@ -32,7 +32,7 @@ void list(IntegrationTokens &tokens, QTextStream &out)
     }
     const QString row = QStringLiteral("%1  %2  %3  %4  %5  %6");
     out << row.arg(tr("NAME"), -20)
-               .arg(tr("SCOPES"), -67)
+               .arg(tr("SCOPES"), -79)
                .arg(tr("CREATED"), -24)
                .arg(tr("LAST USED"), -24)
                .arg(tr("EXPIRES"), -24)
@@ -44,7 +44,7 @@ void list(IntegrationTokens &tokens, QTextStream &out)
                               : token.isLive(now)       ? tr("live")
                                                         : tr("expired");
         out << row.arg(token.name, -20)
-                   .arg(scopesText(token.scopes), -67)
+                   .arg(scopesText(token.scopes), -79)
                    .arg(Timestamps::toIso(token.createdAt), -24)
                    .arg(timeOrDash(token.lastUsedAt), -24)
                    .arg(timeOrDash(token.expiresAt), -24)

@@ -106,4 +106,7 @@ inline constexpr QLatin1String ticketId{"ticket_id"};
 inline constexpr QLatin1String similarity{"similarity"};
 inline constexpr QLatin1String reply{"reply"};
 inline constexpr QLatin1String complete{"complete"};
+inline constexpr QLatin1String reason{"reason"};
+inline constexpr QLatin1String resumesAfter{"resumes_after"};
+inline constexpr QLatin1String type{"type"};
 } // namespace JsonKey

@@ -5,6 +5,8 @@
 #include "plaintext.h"
 #include "timestamps.h"
 
+#include <cmath>
+
 namespace {
 
 void write(JsonWriter &writer, const TicketMessage &message)
@@ -72,16 +74,52 @@ QByteArray MessageJson::toJson(qint64 ticketId, const QList<TicketMessage> &mess
     return writer.take();
 }
 
+Validated<DraftOrigin> MessageJson::draftFromJson(const QJsonObject &object)
+{
+    constexpr qsizetype kMaxNameLength = 200;
+    constexpr qint64 kMaxEdits = TicketMessage::kMaxBodyLength * 2;
+    FieldErrors errors;
+    const QString field = QString(JsonKey::draft) + u'.';
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (it.key() != JsonKey::provider && it.key() != JsonKey::model &&
+            it.key() != JsonKey::edits)
+            errors.append({field + it.key(), QStringLiteral("is not a known field")});
+    }
+    DraftOrigin origin;
+    const QJsonValue provider = object.value(JsonKey::provider);
+    if (provider != QJsonValue(DraftOrigin::kRemoteProvider) &&
+        provider != QJsonValue(DraftOrigin::kLocalProvider))
+        errors.append({field + JsonKey::provider, QStringLiteral("must be remote or local")});
+    else
+        origin.provider = provider.toString();
+    const QJsonValue model = object.value(JsonKey::model);
+    if (!model.isString() || model.toString().isEmpty() || model.toString().size() > kMaxNameLength)
+        errors.append({field + JsonKey::model,
+                       QStringLiteral("must be the drafting model's name, at most %1 characters")
+                           .arg(kMaxNameLength)});
+    else
+        origin.model = model.toString();
+    const QJsonValue edits = object.value(JsonKey::edits);
+    const double count = edits.toDouble(-1);
+    if (!edits.isDouble() || count < 0 || count > double(kMaxEdits) || count != std::floor(count))
+        errors.append({field + JsonKey::edits,
+                       QStringLiteral("must be a whole number from 0 to %1").arg(kMaxEdits)});
+    else
+        origin.edits = qint64(count);
+    return {origin, errors};
+}
+
 Validated<MessageJson::Addition> MessageJson::fromJson(const QJsonObject &object)
 {
     FieldErrors errors;
     for (auto it = object.begin(); it != object.end(); ++it) {
         const QString key = it.key();
         if (key != JsonKey::body && key != JsonKey::visibility && key != JsonKey::author &&
-            key != JsonKey::status)
+            key != JsonKey::status && key != JsonKey::draft)
             errors.append({key, QStringLiteral("is not a known field")});
-        else if (!it.value().isString())
-            errors.append({key, QStringLiteral("must be a string")});
+        else if (key == JsonKey::draft ? !it.value().isObject() : !it.value().isString())
+            errors.append({key, key == JsonKey::draft ? QStringLiteral("must be an object")
+                                                      : QStringLiteral("must be a string")});
     }
     TicketMessage message;
     message.author = MessageAuthor::Integration;
@@ -110,6 +148,14 @@ Validated<MessageJson::Addition> MessageJson::fromJson(const QJsonObject &object
     } else if (object.value(JsonKey::body).isString()) {
         message.body = object.value(JsonKey::body).toString();
         errors.append(message.validate());
+    }
+    if (const QJsonValue draft = object.value(JsonKey::draft); draft.isObject()) {
+        if (message.author == MessageAuthor::Customer)
+            errors.append({JsonKey::draft, QStringLiteral("is for the team's messages only")});
+        else if (Validated<DraftOrigin> origin = draftFromJson(draft.toObject()); origin.isValid())
+            message.draft = origin.value;
+        else
+            errors.append(origin.errors);
     }
     std::optional<TicketStatus> status;
     if (const QJsonValue name = object.value(JsonKey::status); name.isString()) {

@@ -23,9 +23,14 @@ public:
     };
     // Reads what an integration adds: {"body"} and optionally "visibility" ("public", the
     // default, or "internal"), "author" ("integration", the default, for a reply it relays,
-    // or "customer" for the customer's own message, which is always public) and "status" (the
-    // ticket's status from then on). Nothing else.
+    // or "customer" for the customer's own message, which is always public), "status" (the
+    // ticket's status from then on) and, for the team's message, "draft" (draftFromJson). Nothing
+    // else.
     static Validated<Addition> fromJson(const QJsonObject &object);
+    // The draft a message began as, as the integration that sent it reports it:
+    // {"provider": "remote" or "local", "model", "edits"}, as POST /requests/{id}/draft named
+    // them; fields are named "draft.provider" and so on.
+    static Validated<DraftOrigin> draftFromJson(const QJsonObject &object);
 
     struct DeliveryReport
     {

@@ -19,13 +19,16 @@ enum class Scope : unsigned {
     RepliesWrite = 8,
     // Record the customer's rating of how their ticket was handled: what a survey tool needs.
     FeedbackWrite = 16,
+    // Follow changes to tickets as they happen (GET /events): what a CRM that mirrors tickets
+    // needs instead of polling.
+    EventsRead = 32,
 };
 Q_DECLARE_FLAGS(Scopes, Scope)
 Q_DECLARE_OPERATORS_FOR_FLAGS(Scopes)
 
-inline constexpr std::array<Scope, 5> kAllScopes{Scope::TicketsRead, Scope::TicketsWrite,
-                                                 Scope::StatsRead, Scope::RepliesWrite,
-                                                 Scope::FeedbackWrite};
+inline constexpr std::array<Scope, 6> kAllScopes{Scope::TicketsRead,   Scope::TicketsWrite,
+                                                 Scope::StatsRead,     Scope::RepliesWrite,
+                                                 Scope::FeedbackWrite, Scope::EventsRead};
 
 // "tickets:read"
 QLatin1String scopeName(Scope scope);

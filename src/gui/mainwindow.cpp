@@ -712,12 +712,13 @@ void MainWindow::draftReply()
             drafts.similar = context->similar;
             if (drafter)
                 drafts.remote = drafter->draftRemotely(std::move(*context));
-            // A remote draft that fails before its first words counts against its provider,
-            // although similar tickets' replies are shown instead.
+            // The similar tickets' replies are offered beside a remote draft too ("Draft from:"),
+            // and in its place when it fails; a remote draft that fails before its first words
+            // still counts against its provider.
             if (drafts.remote)
                 session.recordDraftOffer(id, DraftOrigin::kRemoteProvider, drafts.remote->model,
                                          actor);
-            else if (!drafts.similar.isEmpty())
+            if (!drafts.similar.isEmpty())
                 session.recordDraftOffer(id, DraftOrigin::kLocalProvider, DraftOrigin::kLocalModel,
                                          actor);
             return drafts;

@@ -27,6 +27,7 @@ Scopes NewTokenDialog::scopes() const
     scopes.setFlag(Scope::StatsRead, m_ui->statsReadCheckBox->isChecked());
     scopes.setFlag(Scope::RepliesWrite, m_ui->repliesWriteCheckBox->isChecked());
     scopes.setFlag(Scope::FeedbackWrite, m_ui->feedbackWriteCheckBox->isChecked());
+    scopes.setFlag(Scope::EventsRead, m_ui->eventsReadCheckBox->isChecked());
     return scopes;
 }
 

@@ -16,6 +16,7 @@ TicketSession::TicketSession(TicketService &service)
     , m_users(service.database())
     , m_messages(service.database())
     , m_feedback(service.database())
+    , m_changeEvents(service.database())
 {}
 
 TicketSession::~TicketSession() = default;

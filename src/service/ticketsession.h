@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actor.h"
+#include "changeeventrepository.h"
 #include "classificationrepository.h"
 #include "feedbackrepository.h"
 #include "messagerepository.h"
@@ -118,6 +119,9 @@ public:
     };
     Ratings ratings(qint64 ticketId);
 
+    // The log of committed changes (ChangeEventRepository): what GET /events tells.
+    ChangeEventRepository &changeEvents() { return m_changeEvents; }
+
     // Everyone a ticket can be assigned to (the enabled ones) and who is disabled, by name.
     QList<UserAccount> users();
     // The machine's current category of each ticket becomes the actor's verdict. Tickets still
@@ -135,6 +139,7 @@ private:
     UserRepository m_users;
     MessageRepository m_messages;
     FeedbackRepository m_feedback;
+    ChangeEventRepository m_changeEvents;
 
     Problem checkAssignee(const QString &assignee);
 };

@@ -315,6 +315,11 @@ bool PostgresDialect::isConnectionLost(const QSqlDatabase &db) const
     return !connection || PQstatus(connection) == CONNECTION_BAD;
 }
 
+QString PostgresDialect::eventPositionColumn() const
+{
+    return QStringLiteral("position");
+}
+
 QString PostgresDialect::skipLockedClause() const
 {
     // Without it, concurrent claims pick the same rows and wait on each other's row locks, in

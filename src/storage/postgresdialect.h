@@ -37,5 +37,6 @@ public:
     QString changeChannel() const override;
     bool isConnectionLost(const QSqlDatabase &db) const override;
     std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const override;
+    QString eventPositionColumn() const override;
     QString skipLockedClause() const override;
 };

@@ -138,6 +138,10 @@ public:
     // Null when QtSql is the only way to read.
     virtual std::unique_ptr<TicketReader> createTicketReader(const QSqlDatabase &db) const = 0;
 
+    // The column of ticket_change_events that orders events as their transactions committed:
+    // where writers run one at a time the id is that order; elsewhere a position given at commit.
+    virtual QString eventPositionColumn() const = 0;
+
     // Ends a SELECT that picks rows for its write transaction to take (a queue's claim): locks
     // them and passes over rows another transaction holds, so that concurrent claims take
     // different rows without waiting. Empty where writers run one at a time anyway.

@@ -239,6 +239,11 @@ bool SqliteDialect::isConnectionLost(const QSqlDatabase &) const
     return false;
 }
 
+QString SqliteDialect::eventPositionColumn() const
+{
+    return QStringLiteral("id");
+}
+
 QString SqliteDialect::skipLockedClause() const
 {
     // beginWrite() takes the one write lock before the claim reads, so no other claim can run

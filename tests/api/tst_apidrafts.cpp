@@ -1,14 +1,13 @@
 // Drafted replies over the API: streamed as server-sent events while the model writes them, the
 // similar tickets' replies without a remote model or when it fails, and the model stopped when
 // the client leaves.
+#include "eventstreamclient.h"
 #include "fakellmserver.h"
 #include "messagerepository.h"
 #include "replydrafter.h"
 #include "runningserver.h"
-#include "sseparser.h"
 #include "testtoken.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -17,58 +16,6 @@
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 using Behaviour = FakeLlmServer::Behaviour;
-
-namespace {
-
-// A client of one event stream, reading events as they arrive.
-class EventStreamClient
-{
-public:
-    EventStreamClient(QNetworkAccessManager &manager, const QUrl &url, const QByteArray &token,
-                      const QByteArray &body = "{}")
-    {
-        QNetworkRequest request(url);
-        request.setRawHeader("Content-Type", "application/json");
-        request.setRawHeader("Authorization", "Bearer " + token);
-        request.setRawHeader("Accept", "text/event-stream");
-        m_timer.start();
-        m_reply = manager.post(request, body);
-        QObject::connect(m_reply, &QNetworkReply::readyRead, m_reply, [this] {
-            for (const SseEvent &event : m_parser.feed(m_reply->readAll())) {
-                m_events.append(event);
-                m_arrivedMs.append(m_timer.elapsed());
-            }
-        });
-    }
-    ~EventStreamClient() { delete m_reply; }
-    Q_DISABLE_COPY_MOVE(EventStreamClient)
-
-    QNetworkReply *reply() const { return m_reply; }
-    const QList<SseEvent> &events() const { return m_events; }
-    qint64 arrivedMs(qsizetype index) const { return m_arrivedMs.at(index); }
-    bool finished() const { return m_reply->isFinished(); }
-    QStringList types() const
-    {
-        QStringList types;
-        for (const SseEvent &event : m_events)
-            types.append(event.type);
-        return types;
-    }
-    QJsonObject data(qsizetype index) const
-    {
-        return QJsonDocument::fromJson(m_events.at(index).data.toUtf8()).object();
-    }
-    qsizetype indexOf(const QString &type) const { return types().indexOf(type); }
-
-private:
-    QNetworkReply *m_reply = nullptr;
-    SseParser m_parser;
-    QList<SseEvent> m_events;
-    QList<qint64> m_arrivedMs;
-    QElapsedTimer m_timer;
-};
-
-} // namespace
 
 class TestApiDrafts : public QObject
 {
@@ -145,9 +92,9 @@ void TestApiDrafts::useRemoteModel(std::chrono::milliseconds timeout)
 
 void TestApiDrafts::localDraftOffersSimilarTicketsReplies()
 {
-    EventStreamClient client(m_manager, draftUrl(m_asking), m_server->token());
+    EventStreamClient client(m_manager, "POST", draftUrl(m_asking), m_server->token(), "{}");
     QTRY_VERIFY(client.finished());
-    QCOMPARE(client.reply()->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(client.status(), 200);
     QVERIFY(client.reply()
                 ->header(QNetworkRequest::ContentTypeHeader)
                 .toString()
@@ -175,7 +122,7 @@ void TestApiDrafts::remoteDraftStreamsWhileTheModelWrites()
 {
     useRemoteModel();
     m_llm->enqueue(Behaviour::stream({u"Hello"_s, u" there,"_s, u" refunded."_s}, 300ms));
-    EventStreamClient client(m_manager, draftUrl(m_asking), m_server->token());
+    EventStreamClient client(m_manager, "POST", draftUrl(m_asking), m_server->token(), "{}");
     QTRY_VERIFY_WITH_TIMEOUT(client.finished(), 10000);
     QCOMPARE(client.types().first(), u"draft"_s);
     QCOMPARE(client.data(0)[u"provider"_s].toString(), u"remote"_s);
@@ -203,8 +150,8 @@ void TestApiDrafts::clientLeavingStopsTheModel()
     m_llm->enqueue(Behaviour::stream(
         {u"One"_s, u" two"_s, u" three"_s, u" four"_s, u" five"_s, u" six"_s}, 200ms));
     QSignalSpy sent(m_llm.get(), &FakeLlmServer::streamEventSent);
-    auto client =
-        std::make_unique<EventStreamClient>(m_manager, draftUrl(m_asking), m_server->token());
+    auto client = std::make_unique<EventStreamClient>(m_manager, "POST", draftUrl(m_asking),
+                                                      m_server->token(), "{}");
     QTRY_VERIFY(client->indexOf(u"text"_s) >= 0);
     client->reply()->abort();
     const qsizetype sentWhenLeft = sent.size();
@@ -222,7 +169,7 @@ void TestApiDrafts::remoteFailureBeforeTextFallsBackToSimilarTickets()
 {
     useRemoteModel();
     m_llm->setDefaultBehaviour(Behaviour::internalError());
-    EventStreamClient client(m_manager, draftUrl(m_asking), m_server->token());
+    EventStreamClient client(m_manager, "POST", draftUrl(m_asking), m_server->token(), "{}");
     QTRY_VERIFY_WITH_TIMEOUT(client.finished(), 10000);
     QCOMPARE(client.types(), (QStringList{u"draft"_s, u"error"_s, u"suggestion"_s, u"done"_s}));
     QVERIFY(!client.data(1)[u"message"_s].toString().isEmpty());

@@ -94,11 +94,8 @@ void TestHttpConnection::cleanup()
 void TestHttpConnection::startStream(HttpResponder &&responder, bool flood)
 {
     // The handler's length and body have no place in a streamed answer.
-    std::optional<HttpStream> started = responder.startStream(
-        {200, {{"Content-Type", "text/event-stream"}, {"Content-Length", "7"}}, "ignored"});
-    if (!started)
-        return;
-    auto stream = std::make_shared<HttpStream>(std::move(*started));
+    auto stream = std::make_shared<HttpStream>(responder.startStream(
+        {200, {{"Content-Type", "text/event-stream"}, {"Content-Length", "7"}}, "ignored"}));
     stream->onClosed(this, [this] { ++m_streamsClosed; });
     auto *timer = new QTimer(this);
     timer->setInterval(flood ? 1ms : 100ms);

@@ -86,7 +86,7 @@ void TestTokensDialog::listShowsEveryTokenWithoutSecrets()
     QVERIFY(dialog);
     QCOMPARE(dialog->model()->rowCount(), 1);
     QCOMPARE(cell(dialog, u"tests"_s, TokenListModel::ScopesColumn),
-             u"tickets:read, tickets:write, stats:read, replies:write, feedback:write"_s);
+             u"tickets:read, tickets:write, stats:read, replies:write, feedback:write, events:read"_s);
     QCOMPARE(cell(dialog, u"tests"_s, TokenListModel::StateColumn), u"Live"_s);
     QCOMPARE(cell(dialog, u"tests"_s, TokenListModel::ExpiresColumn), u"Never"_s);
     QVERIFY(!cell(dialog, u"tests"_s, TokenListModel::CreatedColumn).isEmpty());

@@ -642,15 +642,24 @@ void TestStatsRepository::firstReplyIsTimedOncePerTicket()
         MessageRepository(m_temporary->database()).add(note, Actor{Actor::Kind::User, u"ada"_s}));
     addReply(slow, nowMs - kDay, std::nullopt, MessageAuthor::Integration, u"crm"_s);
     // An imported ticket's dataset answer marks it answered without timing the team.
-    const qint64 imported = addTicket(nowMs - kHour);
-    addReply(imported, nowMs - kHour, std::nullopt, MessageAuthor::Agent, u"import"_s);
+    TicketDraft importedDraft =
+        TicketDraft::fromSubjectAndBody(u"Refund"_s, u"Charged twice"_s, TicketSource::Import);
+    importedDraft.createdAt = Timestamps::fromMs(nowMs - kHour);
+    importedDraft.dataset =
+        DatasetInfo{u"Billing and Payments"_s, u"high"_s, u"en"_s, u"We refunded you."_s};
+    QVERIFY(m_tickets->createImported(importedDraft, "imported"));
+    const qint64 imported = m_tickets->list(TicketQuery{}).items.first().id;
     addReply(imported, nowMs - kMinute);
+    // Someone who happens to be called "import" is timed like anyone.
+    const qint64 namedImport = addTicket(nowMs - 2 * kHour);
+    addReply(namedImport, nowMs - kHour, std::nullopt, MessageAuthor::Agent, u"import"_s);
 
     const TicketStats stats = m_stats->stats(kNow, 7);
-    QCOMPARE(stats.firstReply.count(), 2);
+    QCOMPARE(stats.firstReply.count(), 3);
     QCOMPARE(stats.firstReply.byAge[0], 1);
+    QCOMPARE(stats.firstReply.byAge[1], 1);
     QCOMPARE(stats.firstReply.byAge[2], 1);
-    QCOMPARE(*stats.firstReply.averageSeconds(), (20 * 60 + 2 * 24 * 3600) / 2);
+    QCOMPARE(*stats.firstReply.averageSeconds(), (20 * 60 + 3600 + 2 * 24 * 3600) / 3);
     QCOMPARE(stats.resolution.count(), 0);
     QVERIFY(!stats.resolution.averageSeconds());
 
@@ -747,6 +756,11 @@ void TestStatsRepository::upgradeTimesExistingRepliesAndResolutions()
     run(u"INSERT INTO ticket_events (ticket_id, field, value_before, value_after, actor_kind, "
         "actor, created_at) VALUES (2, 'status', 'open', 'resolved', 'user', 'ada', %1)"_s.arg(
             created + kDay));
+    // Resolved after two hours and open again since: its first resolution still counts.
+    run(u"INSERT INTO ticket_events (ticket_id, field, value_before, value_after, actor_kind, "
+        "actor, created_at) VALUES (1, 'status', 'open', 'resolved', 'user', 'ada', %1), "
+        "(1, 'status', 'resolved', 'waiting', 'user', 'ada', %2)"_s.arg(created + 2 * kHour)
+            .arg(created + 3 * kHour));
     exec.finish();
 
     database.migrate();
@@ -754,9 +768,10 @@ void TestStatsRepository::upgradeTimesExistingRepliesAndResolutions()
     QCOMPARE(stats.firstReply.count(), 1);
     QCOMPARE(stats.firstReply.byAge[1], 1);
     QCOMPARE(stats.firstReply.totalSeconds, 2 * 3600);
-    QCOMPARE(stats.resolution.count(), 1);
+    QCOMPARE(stats.resolution.count(), 2);
+    QCOMPARE(stats.resolution.byAge[1], 1);
     QCOMPARE(stats.resolution.byAge[2], 1);
-    QCOMPARE(stats.resolution.totalSeconds, 24 * 3600);
+    QCOMPARE(stats.resolution.totalSeconds, 24 * 3600 + 2 * 3600);
     // A reply after the upgrade is not the ticket's first.
     TicketMessage later;
     later.ticketId = 1;

@@ -13,5 +13,5 @@ class Database;
 QByteArray makeTestToken(const Database &database,
                          Scopes scopes = Scope::TicketsRead | Scope::TicketsWrite |
                                          Scope::StatsRead | Scope::RepliesWrite |
-                                         Scope::FeedbackWrite,
+                                         Scope::FeedbackWrite | Scope::EventsRead,
                          const QString &name = QStringLiteral("tests"));
