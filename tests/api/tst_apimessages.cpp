@@ -23,6 +23,7 @@ private Q_SLOTS:
     void invalidMessagesAreNamed_data();
     void invalidMessagesAreNamed();
     void unknownTicketIsNotFound();
+    void replyFromADraftSaysSo();
     void addingNeedsTheRepliesScope();
     void deliveringIntegrationReportsHowItWent();
     void invalidDeliveryReportsAreNamed_data();
@@ -177,6 +178,27 @@ void TestApiMessages::invalidMessagesAreNamed_data()
         << QByteArray(R"({"body":"x","delivery":"delivered"})") << u"delivery"_s;
     QTest::newRow("unknown status")
         << QByteArray(R"({"body":"x","status":"pending"})") << u"status"_s;
+    QTest::newRow("draft not an object")
+        << QByteArray(R"({"body":"x","draft":"remote"})") << u"draft"_s;
+    QTest::newRow("draft of an unknown provider")
+        << QByteArray(R"({"body":"x","draft":{"provider":"gpt","model":"m","edits":0}})")
+        << u"draft.provider"_s;
+    QTest::newRow("draft without a model")
+        << QByteArray(R"({"body":"x","draft":{"provider":"remote","edits":0}})")
+        << u"draft.model"_s;
+    QTest::newRow("draft with negative edits")
+        << QByteArray(R"({"body":"x","draft":{"provider":"local","model":"m","edits":-1}})")
+        << u"draft.edits"_s;
+    QTest::newRow("draft with fractional edits")
+        << QByteArray(R"({"body":"x","draft":{"provider":"local","model":"m","edits":1.5}})")
+        << u"draft.edits"_s;
+    QTest::newRow("draft with an unknown field")
+        << QByteArray(R"({"body":"x","draft":{"provider":"local","model":"m","edits":1,"x":1}})")
+        << u"draft.x"_s;
+    QTest::newRow("customer's message from a draft")
+        << QByteArray(
+               R"({"body":"x","author":"customer","draft":{"provider":"local","model":"m","edits":1}})")
+        << u"draft"_s;
 }
 
 void TestApiMessages::invalidMessagesAreNamed()
@@ -192,6 +214,25 @@ void TestApiMessages::invalidMessagesAreNamed()
              response.body.constData());
     // Nothing half-stored.
     QVERIFY(MessageRepository(m_server->database()).list(id).isEmpty());
+}
+
+void TestApiMessages::replyFromADraftSaysSo()
+{
+    const qint64 id = post(u"Printer"_s);
+    const HttpClient::Response response = m_server->client().postJson(
+        u"/requests/%1/messages"_s.arg(id),
+        R"({"body":"Refunded.","draft":{"provider":"remote","model":"gpt-4o-mini","edits":12}})");
+    QCOMPARE(response.status, 201);
+    QCOMPARE(response.json()[u"draft"_s][u"provider"_s].toString(), u"remote"_s);
+    QCOMPARE(response.json()[u"draft"_s][u"edits"_s].toInteger(), 12);
+    const QList<TicketMessage> stored = MessageRepository(m_server->database()).list(id);
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored.first().draft, (DraftOrigin{u"remote"_s, u"gpt-4o-mini"_s, 12}));
+    // It counts as sent for the remote provider.
+    const QJsonArray drafts =
+        m_server->client().get(u"/stats?days=1"_s).json()[u"drafts"_s].toArray();
+    QCOMPARE(drafts.size(), 1);
+    QCOMPARE(drafts.at(0)[u"sent"_s].toInteger(), 1);
 }
 
 void TestApiMessages::unknownTicketIsNotFound()
