@@ -3,6 +3,7 @@
 
 #include "jsonkeys.h"
 #include "rawhttpconnection.h"
+#include "serverprocess.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -23,128 +24,9 @@
 
 namespace {
 
-// Opening a large database after a kill replays its WAL first; give that time.
-constexpr int kStartTimeoutMs = 120'000;
 constexpr int kDrainTimeoutMs = 15'000;
 constexpr int kMaxReconnects = 1000;
 constexpr int kMissingIdsShown = 20;
-
-// Runs the event loop until the condition holds or the time is up; polling keeps it simple
-// and the 10 ms granularity is far below anything this tool measures.
-bool waitFor(const std::function<bool()> &condition, int timeoutMs)
-{
-    if (condition())
-        return true;
-    const QDeadlineTimer deadline(timeoutMs);
-    QEventLoop loop;
-    QTimer poll;
-    poll.setInterval(10);
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (condition() || deadline.hasExpired())
-            loop.quit();
-    });
-    poll.start();
-    loop.exec();
-    return condition();
-}
-
-// The program under test on an OS-chosen loopback port, its request log silenced.
-class ServerProcess final
-{
-public:
-    ServerProcess(const QString &program, const QString &database, const QString &logPath)
-    {
-        m_process.setProgram(program);
-        m_process.setArguments({QStringLiteral("--headless"), QStringLiteral("--database"),
-                                database, QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                                QStringLiteral("--port"), QStringLiteral("0")});
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("QT_LOGGING_RULES"),
-                           QStringLiteral("supportconsole.api.requests=false"));
-        m_process.setProcessEnvironment(environment);
-        m_process.setStandardErrorFile(logPath, QIODevice::Append);
-    }
-    ~ServerProcess() { kill(); }
-    Q_DISABLE_COPY_MOVE(ServerProcess)
-
-    // Returns the port, or 0 with the reason in *error.
-    quint16 start(QString *error)
-    {
-        static const QRegularExpression listening(
-            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/"));
-        m_process.start();
-        if (!m_process.waitForStarted(10'000)) {
-            *error = m_process.errorString();
-            return 0;
-        }
-        const QDeadlineTimer deadline(kStartTimeoutMs);
-        QByteArray output;
-        while (!deadline.hasExpired()) {
-            while (m_process.canReadLine()) {
-                const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
-                const QRegularExpressionMatch match = listening.match(line);
-                if (match.hasMatch())
-                    return quint16(match.captured(1).toUInt());
-            }
-            if (m_process.state() != QProcess::Running) {
-                *error = QStringLiteral("the server exited with code %1 before listening")
-                             .arg(m_process.exitCode());
-                return 0;
-            }
-            m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
-        }
-        *error = QStringLiteral("the server did not report its port within %1 s")
-                     .arg(kStartTimeoutMs / 1000);
-        return 0;
-    }
-
-    // SIGKILL: no shutdown code of the program runs.
-    void kill()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.kill();
-        m_process.waitForFinished(10'000);
-    }
-
-    // SIGTERM, the clean way; true if the program exited by itself with code 0.
-    bool terminate()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return false;
-        m_process.terminate();
-        if (!m_process.waitForFinished(30'000)) {
-            kill();
-            return false;
-        }
-        return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
-    }
-
-private:
-    QProcess m_process;
-};
-
-// A token for the load and the check, made the way an administrator makes one: with the
-// program's `tokens create`, which prints the secret alone on its last line. Empty on failure,
-// with the reason in *error.
-QByteArray createToken(const QString &program, const QString &database, QString *error)
-{
-    QProcess process;
-    const QString name =
-        QStringLiteral("bench-durability-%1").arg(QRandomGenerator::system()->generate64(), 0, 36);
-    process.start(program,
-                  {QStringLiteral("tokens"), QStringLiteral("create"), name,
-                   QStringLiteral("--scopes"), QStringLiteral("tickets:read,tickets:write"),
-                   QStringLiteral("--database"), database});
-    if (!process.waitForFinished(kStartTimeoutMs) || process.exitStatus() != QProcess::NormalExit ||
-        process.exitCode() != 0) {
-        *error = QStringLiteral("tokens create failed: %1")
-                     .arg(QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
-        return {};
-    }
-    const QList<QByteArray> lines = process.readAllStandardOutput().trimmed().split('\n');
-    return lines.constLast().trimmed();
-}
 
 struct Acknowledged
 {
@@ -256,14 +138,14 @@ LoadResult runLoad(ServerProcess &server, quint16 port, const QByteArray &token,
         killed = true;
         server.kill();
     });
-    waitFor([&] { return killed; }, killAfterMs + 30'000);
+    runEventLoopUntil([&] { return killed; }, killAfterMs + 30'000);
     if (!killed) {
         killed = true;
         server.kill();
     }
     result.loadSeconds = double(load.nsecsElapsed()) / 1e9;
     // Answers already on the wire when the server died are acknowledgements too: drain them.
-    waitFor(
+    runEventLoopUntil(
         [&] {
             return std::all_of(connections.cbegin(), connections.cend(),
                                [](const RawHttpConnection *c) { return c->isClosed(); });
@@ -333,7 +215,7 @@ VerifyResult verify(quint16 port, const QByteArray &token,
     const auto answered = [&] {
         return result.verified + result.missing + result.mismatched + result.errors;
     };
-    waitFor(
+    runEventLoopUntil(
         [&] {
             return answered() == ids.size() ||
                    std::all_of(connections.cbegin(), connections.cend(),
@@ -407,8 +289,11 @@ int main(int argc, char *argv[])
                                                     : database + QStringLiteral(".durability.log");
 
     QString error;
-    const QByteArray token = parser.isSet(tokenOption) ? parser.value(tokenOption).toLatin1()
-                                                       : createToken(program, database, &error);
+    const QByteArray token =
+        parser.isSet(tokenOption)
+            ? parser.value(tokenOption).toLatin1()
+            : ServerProcess::createToken(program, database, QStringLiteral("bench-durability"),
+                                         QStringLiteral("tickets:read,tickets:write"), &error);
     if (token.isEmpty()) {
         err << "bench_durability: no token: " << error << Qt::endl;
         return 1;
