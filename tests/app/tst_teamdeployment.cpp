@@ -1,4 +1,5 @@
 #include "consoleprocess.h"
+#include "eventstreamclient.h"
 #include "httpclient.h"
 #include "teamdatabase.h"
 
@@ -13,6 +14,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QScopeGuard>
+#include <QSet>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void cleanup();
 
     void ticketPostedToOneNodeIsReadFromAnother();
+    void eventsOfEveryNodeReachSubscribersOfEveryNodeOnce();
     void threeNodesClassifyABacklogOnce();
     void killedNodeLosesNoAcknowledgedTicketAndItsJobsAreTakenOver();
     void manyNodesMigrateAFreshDatabaseAtOnce();
@@ -134,6 +137,56 @@ void TestTeamDeployment::ticketPostedToOneNodeIsReadFromAnother()
     QVERIFY2(readBack.status == 200, readBack.body.constData());
     QCOMPARE(readBack.json().value(u"body"_s).toString(), u"Node B took this one."_s);
     QCOMPARE(clientA.get(u"/requests"_s).json().value(u"total"_s).toInteger(), 2);
+
+    QVERIFY2(a->stop(), a->describe().constData());
+    QVERIFY2(b->stop(), b->describe().constData());
+}
+
+void TestTeamDeployment::eventsOfEveryNodeReachSubscribersOfEveryNodeOnce()
+{
+    TeamDatabase database;
+    QVERIFY2(database.isValid(), qPrintable(database.errorString()));
+    const QByteArray token = database.createToken();
+    const auto a = newProcess(u"a"_s);
+    const auto b = newProcess(u"b"_s);
+    QVERIFY2(a->startNode(database.uri(), rulesOnly()), a->describe().constData());
+    QVERIFY2(b->startNode(database.uri(), rulesOnly()), b->describe().constData());
+    QNetworkAccessManager manager;
+    EventStreamClient onA(manager, "GET", a->baseUrl().resolved(QUrl(u"/events"_s)), token);
+    EventStreamClient onB(manager, "GET", b->baseUrl().resolved(QUrl(u"/events"_s)), token);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        onA.raw().contains(": subscribed") && onB.raw().contains(": subscribed"), 10'000);
+
+    HttpClient clientA(a->baseUrl());
+    clientA.setBearerToken(token);
+    HttpClient clientB(b->baseUrl());
+    clientB.setBearerToken(token);
+    QSet<qint64> posted;
+    for (int i = 0; i < 10; ++i) {
+        HttpClient &client = i % 2 == 0 ? clientA : clientB;
+        const HttpClient::Response response =
+            client.postJson(u"/requests"_s, json({{u"text"_s, u"Ticket %1"_s.arg(i)}}));
+        QVERIFY2(response.status == 201, response.body.constData());
+        posted.insert(response.json().value(u"id"_s).toInteger());
+    }
+    // Both subscribers hear of every ticket created, wherever it was posted, once each and in
+    // the same order.
+    const auto created = [](const EventStreamClient &client) {
+        QList<qint64> ids;
+        for (qsizetype i = 0; i < client.events().size(); ++i) {
+            if (client.events().at(i).type == u"ticket.created")
+                ids.append(client.data(i).value(u"ticket_id"_s).toInteger());
+        }
+        return ids;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(created(onA).size(), 10, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(created(onB).size(), 10, 10'000);
+    const QList<qint64> toldOnA = created(onA);
+    QCOMPARE(QSet<qint64>(toldOnA.cbegin(), toldOnA.cend()), posted);
+    QCOMPARE(created(onB), toldOnA);
+    QTest::qWait(1500);
+    QCOMPARE(created(onA).size(), 10);
+    QCOMPARE(created(onB).size(), 10);
 
     QVERIFY2(a->stop(), a->describe().constData());
     QVERIFY2(b->stop(), b->describe().constData());

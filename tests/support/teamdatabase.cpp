@@ -109,8 +109,9 @@ QByteArray TeamDatabase::createToken(const QString &name)
 {
     const Database database(config());
     database.migrate();
-    const QByteArray token =
-        makeTestToken(database, Scope::TicketsRead | Scope::TicketsWrite | Scope::StatsRead, name);
+    const QByteArray token = makeTestToken(
+        database, Scope::TicketsRead | Scope::TicketsWrite | Scope::StatsRead | Scope::EventsRead,
+        name);
     database.closeThreadConnection();
     return token;
 }
