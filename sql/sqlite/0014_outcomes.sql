@@ -32,7 +32,11 @@ UPDATE tickets SET resolved_at = COALESCE(
     (SELECT MIN(e.created_at) FROM ticket_events e
      WHERE e.ticket_id = tickets.id AND e.field = 'status'
        AND e.value_after IN ('resolved', 'closed')),
-    CASE WHEN status IN ('resolved', 'closed') THEN updated_at END);
+    CASE WHEN status IN ('resolved', 'closed') THEN updated_at END)
+WHERE status IN ('resolved', 'closed')
+   OR EXISTS (SELECT 1 FROM ticket_events e
+              WHERE e.ticket_id = tickets.id AND e.field = 'status'
+                AND e.value_after IN ('resolved', 'closed'));
 
 INSERT INTO response_counts (day, measure, bucket, n, seconds)
 SELECT t.first_reply_at / 86400000, 'first_reply',

@@ -39,6 +39,8 @@ EventHub::~EventHub() = default;
 void EventHub::subscribe(HttpStream stream, std::optional<qint64> after, bool seesInternal)
 {
     Subscriber subscriber{std::move(stream), 0, seesInternal};
+    // Whatever is old enough to go goes before the check, not just after it.
+    trimNowAndThen();
     try {
         const qint64 latest = m_session.changeEvents().latestPosition();
         const qint64 trimmed = m_session.changeEvents().trimmedThrough();
@@ -74,11 +76,20 @@ void EventHub::deliver()
     if (m_subscribers.empty())
         return;
     trimNowAndThen();
-    qint64 from = m_subscribers.front().last;
-    for (const Subscriber &subscriber : m_subscribers)
-        from = std::min(from, subscriber.last);
     QList<ChangeEvent> events;
     try {
+        // A subscriber still catching up may fall behind what this or another node trimmed
+        // meanwhile: it hears so, rather than silently skipping what went.
+        const qint64 trimmed = m_session.changeEvents().trimmedThrough();
+        for (Subscriber &subscriber : m_subscribers) {
+            if (subscriber.last < trimmed) {
+                subscriber.stream.write(resetEvent(QStringLiteral("expired"), trimmed));
+                subscriber.last = trimmed;
+            }
+        }
+        qint64 from = m_subscribers.front().last;
+        for (const Subscriber &subscriber : m_subscribers)
+            from = std::min(from, subscriber.last);
         events = m_session.changeEvents().after(from, kPageSize);
     } catch (const StorageError &error) {
         // The next announcement or poll tries again; the subscribers keep their place.

@@ -32,7 +32,7 @@ ApiResult EventsController::subscribe(const QUrlQuery &query, const QByteArray &
                             QStringLiteral("must be an event id: digits only"));
     }
     // A reconnecting browser sends the last id it saw; it wins over the URL it reconnects to.
-    if (!lastEventId.isEmpty()) {
+    if (!lastEventId.trimmed().isEmpty()) {
         after = position(QString::fromLatin1(lastEventId.trimmed()));
         if (!after)
             reader.addError(QStringLiteral("Last-Event-ID"),

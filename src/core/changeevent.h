@@ -19,7 +19,8 @@ struct ChangeEvent
     bool internal = false;
     // What changed; its keys depend on the type.
     QJsonObject data;
-    // When it was written, by the database's clock: as the change committed.
+    // When it was written, by the database's clock, within the change's transaction: for a
+    // long transaction a little before its commit, so times need not grow with positions.
     QDateTime at;
 
     // {"id", "type", "ticket_id", "at", and the data's keys}, as each event's data line.

@@ -62,33 +62,39 @@ qint64 ChangeEventRepository::trimmedThrough()
 
 qint64 ChangeEventRepository::trimBefore(const QDateTime &cutoff)
 {
-    return Transaction::retryingConflicts(m_database, [&] {
-        Transaction transaction(m_database);
-        const qint64 cutoffMs = Timestamps::toMs(cutoff);
-        // Positions follow commits, and times follow them closely but not exactly: everything
-        // up to the newest position among the old ones goes, so what stays has no hole.
-        QSqlQuery &newest = m_statements.prepared(
-            QStringLiteral("SELECT MAX(%1) FROM ticket_change_events WHERE created_at < ?")
-                .arg(m_position));
-        newest.bindValue(0, cutoffMs);
-        StatementCache::exec(newest, "find the change events to trim");
-        const qint64 through = newest.next() ? newest.value(0).toLongLong() : 0;
-        newest.finish();
-        if (through == 0)
-            return qint64(0);
-        QSqlQuery &remove = m_statements.prepared(
-            QStringLiteral("DELETE FROM ticket_change_events WHERE %1 <= ?").arg(m_position));
-        remove.bindValue(0, through);
-        StatementCache::exec(remove, "trim the change events");
-        const qint64 removed = remove.numRowsAffected();
-        remove.finish();
-        QSqlQuery &mark = m_statements.prepared(QStringLiteral(
-            "UPDATE ticket_change_events_trimmed SET through = ? WHERE through < ?"));
-        mark.bindValue(0, through);
-        mark.bindValue(1, through);
-        StatementCache::exec(mark, "remember how far the change events were trimmed");
-        mark.finish();
-        transaction.commit();
-        return removed;
-    });
+    const qint64 cutoffMs = Timestamps::toMs(cutoff);
+    // Positions follow commits, and times follow them closely but not exactly: everything up to
+    // the newest position among the old ones goes, so what stays has no hole.
+    QSqlQuery &newest = m_statements.prepared(
+        QStringLiteral("SELECT MAX(%1) FROM ticket_change_events WHERE created_at < ?")
+            .arg(m_position));
+    newest.bindValue(0, cutoffMs);
+    StatementCache::exec(newest, "find the change events to trim");
+    const qint64 through = newest.next() ? newest.value(0).toLongLong() : 0;
+    newest.finish();
+    qint64 removed = 0;
+    // In batches, each its own transaction, so that weeks of events never hold the writers up
+    // for long.
+    for (qint64 done = trimmedThrough(); done < through;) {
+        const qint64 upTo = std::min(through, done + kTrimBatch);
+        removed += Transaction::retryingConflicts(m_database, [&] {
+            Transaction transaction(m_database);
+            QSqlQuery &remove = m_statements.prepared(
+                QStringLiteral("DELETE FROM ticket_change_events WHERE %1 <= ?").arg(m_position));
+            remove.bindValue(0, upTo);
+            StatementCache::exec(remove, "trim the change events");
+            const qint64 count = remove.numRowsAffected();
+            remove.finish();
+            QSqlQuery &mark = m_statements.prepared(QStringLiteral(
+                "UPDATE ticket_change_events_trimmed SET through = ? WHERE through < ?"));
+            mark.bindValue(0, upTo);
+            mark.bindValue(1, upTo);
+            StatementCache::exec(mark, "remember how far the change events were trimmed");
+            mark.finish();
+            transaction.commit();
+            return count;
+        });
+        done = upTo;
+    }
+    return removed;
 }

@@ -259,10 +259,11 @@ void StatsRepository::addDraftUse(TicketStats &stats, qint64 fromMs, qint64 unti
         stats.draftUse(offered.value(0).toString()).offered = offered.value(1).toLongLong();
     offered.finish();
 
-    QSqlQuery &sent = m_statements.prepared(
-        QStringLiteral("SELECT draft_provider, COUNT(*), SUM(draft_edits) FROM ticket_messages "
-                       "WHERE draft_provider IS NOT NULL AND created_at >= ? AND created_at < ? "
-                       "GROUP BY draft_provider"));
+    QSqlQuery &sent = m_statements.prepared(QStringLiteral(
+        "SELECT draft_provider, COUNT(*), SUM(draft_edits) FROM ticket_messages "
+        "WHERE draft_provider IS NOT NULL AND visibility = 'public' AND created_at >= ? "
+        "AND created_at < ? "
+        "GROUP BY draft_provider"));
     sent.bindValue(0, fromMs);
     sent.bindValue(1, untilMs);
     StatementCache::exec(sent, "count the drafts sent");

@@ -1,5 +1,6 @@
 #include "ticketwriter.h"
 
+#include "changeeventrepository.h"
 #include "database.h"
 #include "storageerror.h"
 #include "storagelogging.h"
@@ -98,9 +99,13 @@ void TicketWriter::run()
             sinceKeysForgotten.start();
             try {
                 tickets->forgetExpiredIdempotencyKeys();
+                // The event log is kept a week whether anyone follows it or not.
+                ChangeEventRepository(m_database)
+                    .trimBefore(
+                        QDateTime::currentDateTimeUtc().addDays(-ChangeEvent::kRetentionDays));
             } catch (const StorageError &error) {
                 qCWarning(lcStorage)
-                    << "Could not forget expired idempotency keys:" << error.message();
+                    << "Could not forget expired idempotency keys or events:" << error.message();
             }
         }
 

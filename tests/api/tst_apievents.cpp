@@ -1,11 +1,13 @@
 // GET /events over the real server: every committed change in commit order, resumed after a
 // reconnect without a gap or a repeat, internal notes only for those who may read them.
 #include "changeeventrepository.h"
+#include "database.h"
 #include "eventstreamclient.h"
 #include "runningserver.h"
 #include "testtoken.h"
 
 #include <QSet>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +23,7 @@ private Q_SLOTS:
     void reconnectingWithLastEventIdMissesNothing();
     void internalNotesOnlyForThoseWhoMayReadThem();
     void resumingFromBeforeWhatIsKeptSaysSo();
+    void eventsPastTheirWeekGoBeforeAResumeIsChecked();
     void refusals();
 
 private:
@@ -190,6 +193,27 @@ void TestApiEvents::resumingFromBeforeWhatIsKeptSaysSo()
     const auto stranger = subscribe(m_server->token(), {{"Last-Event-ID", "999999"}});
     QTRY_COMPARE(stranger->events().size(), 1);
     QCOMPARE(stranger->data(0)[u"reason"_s].toString(), u"unknown"_s);
+}
+
+void TestApiEvents::eventsPastTheirWeekGoBeforeAResumeIsChecked()
+{
+    for (int i = 0; i < 3; ++i)
+        post(u"Old %1"_s.arg(i));
+    ChangeEventRepository events(m_server->database());
+    const QList<ChangeEvent> old = events.after(0, 10);
+    QCOMPARE(old.size(), 3);
+    // Eight days old, and nobody has trimmed them yet.
+    QSqlQuery age(m_server->database().connection());
+    QVERIFY(age.prepare(u"UPDATE ticket_change_events SET created_at = ?"_s));
+    age.addBindValue(QDateTime::currentMSecsSinceEpoch() - 8 * 86'400'000LL);
+    QVERIFY(age.exec());
+    age.finish();
+    const auto client =
+        subscribe(m_server->token(), {{"Last-Event-ID", QByteArray::number(old.first().position)}});
+    QTRY_COMPARE(client->events().size(), 1);
+    QCOMPARE(client->data(0)[u"reason"_s].toString(), u"expired"_s);
+    QCOMPARE(client->data(0)[u"resumes_after"_s].toInteger(), old.last().position);
+    QVERIFY(events.after(0, 10).isEmpty());
 }
 
 void TestApiEvents::refusals()
