@@ -526,7 +526,11 @@ QMap<QString, qint64> chartTotals(StatsView *view)
     QMap<QString, qint64> totals;
     auto *chartView = view->findChild<QChartView *>(u"dailyChartView"_s);
     for (QAbstractSeries *series : chartView->chart()->series()) {
-        for (QBarSet *set : static_cast<QStackedBarSeries *>(series)->barSets()) {
+        // The bars; the daily rating is a line beside them.
+        auto *bars = qobject_cast<QStackedBarSeries *>(series);
+        if (!bars)
+            continue;
+        for (QBarSet *set : bars->barSets()) {
             qint64 sum = 0;
             for (int i = 0; i < set->count(); ++i)
                 sum += qint64(set->at(i));
