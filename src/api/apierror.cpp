@@ -201,6 +201,19 @@ ApiError ApiError::forStatus(int status, const QString &message)
     }
 }
 
+ApiReply ApiReply::eventStream(std::function<void(HttpStream &&, QObject *parent)> write)
+{
+    ApiReply reply;
+    // Proxies must pass each event on as it comes, and nobody may keep what was streamed.
+    reply.headers = {
+        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream; charset=utf-8")},
+        {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")},
+        {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
+    };
+    reply.stream = std::move(write);
+    return reply;
+}
+
 ApiReply ApiReply::json(const QJsonObject &object, QHttpServerResponse::StatusCode status)
 {
     return {QJsonDocument(object).toJson(QJsonDocument::Compact), status, {}};

@@ -82,6 +82,8 @@ struct ApiReply
     // whatever writes it.
     std::function<void(HttpStream &&, QObject *parent)> stream = {};
 
+    // A server-sent event stream that `write` fills once the head is out (see `stream`).
+    static ApiReply eventStream(std::function<void(HttpStream &&, QObject *parent)> write);
     static ApiReply
     json(const QJsonObject &object,
          QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);

@@ -36,16 +36,8 @@ ApiResult DraftsController::draft(const QString &id, const QJsonObject &body, co
         m_tickets.recordDraftOffer(*ticketId, DraftOrigin::kLocalProvider, DraftOrigin::kLocalModel,
                                    actor);
 
-    ApiReply reply;
-    // Proxies must pass each event on as it comes, and nobody may keep a draft.
-    reply.headers = {
-        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream; charset=utf-8")},
-        {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")},
-        {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
-    };
-    reply.stream = [remote = std::move(remote),
-                    similar = std::move(similar)](HttpStream &&stream, QObject *parent) mutable {
+    return ApiReply::eventStream([remote = std::move(remote), similar = std::move(similar)](
+                                     HttpStream &&stream, QObject *parent) mutable {
         new DraftStream(std::move(stream), std::move(remote), std::move(similar), parent);
-    };
-    return reply;
+    });
 }

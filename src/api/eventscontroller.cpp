@@ -41,16 +41,10 @@ ApiResult EventsController::subscribe(const QUrlQuery &query, const QByteArray &
     if (!reader.errors().isEmpty())
         return ApiError::invalidParameters(reader.errors());
 
-    ApiReply reply;
-    reply.headers = {
-        {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream; charset=utf-8")},
-        {QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store")},
-        {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")},
-    };
     // Internal notes are the team's: told only to tokens that may write them, as listed.
     const bool seesInternal = scopes.testFlag(Scope::RepliesWrite);
-    reply.stream = [hub = &m_hub, after, seesInternal](HttpStream &&stream, QObject *) {
-        hub->subscribe(std::move(stream), after, seesInternal);
-    };
-    return reply;
+    return ApiReply::eventStream(
+        [hub = &m_hub, after, seesInternal](HttpStream &&stream, QObject *) {
+            hub->subscribe(std::move(stream), after, seesInternal);
+        });
 }
