@@ -17,6 +17,7 @@
 #include "ticketservice.h"
 #include "ticketsession.h"
 #include "urlqueryreader.h"
+#include "webhookscontroller.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -248,6 +249,14 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
          Scope::FeedbackWrite},
         {Method::Get, QLatin1String("/stats"), &ApiServer::getStats, Scope::StatsRead},
         {Method::Get, QLatin1String("/events"), &ApiServer::getEvents, Scope::EventsRead},
+        {Method::Get, QLatin1String("/webhooks"), &ApiServer::listWebhooks, Scope::WebhooksManage},
+        {Method::Post, QLatin1String("/webhooks"), &ApiServer::addWebhook, Scope::WebhooksManage},
+        {Method::Get, QLatin1String("/webhooks/{id}"), &ApiServer::getWebhook,
+         Scope::WebhooksManage},
+        {Method::Delete, QLatin1String("/webhooks/{id}"), &ApiServer::removeWebhook,
+         Scope::WebhooksManage},
+        {Method::Get, QLatin1String("/webhooks/{id}/deliveries"), &ApiServer::listWebhookDeliveries,
+         Scope::WebhooksManage},
         {Method::Get, QLatin1String("/health"), &ApiServer::getHealth, std::nullopt},
         {Method::Get, QLatin1String("/health/detail"), &ApiServer::getHealthDetail,
          Scope::StatsRead},
@@ -670,6 +679,7 @@ void ApiServer::openSession()
     m_eventHub = std::make_unique<EventHub>(m_tickets, *m_session);
     m_events = std::make_unique<EventsController>(*m_eventHub);
     m_stats = std::make_unique<StatsController>(*m_session);
+    m_webhooks = std::make_unique<WebhooksController>(m_tickets);
 }
 
 void ApiServer::closeSession()
@@ -681,6 +691,7 @@ void ApiServer::closeSession()
     m_events.reset();
     m_eventHub.reset();
     m_stats.reset();
+    m_webhooks.reset();
     m_session.reset();
     m_tickets.database().closeThreadConnection();
 }
@@ -800,6 +811,31 @@ ApiResult ApiServer::getEvents(const Call &call)
 {
     return m_events->subscribe(formQuery(call.request), call.request.header("Last-Event-ID"),
                                call.scopes);
+}
+
+ApiResult ApiServer::listWebhooks(const Call &)
+{
+    return m_webhooks->list();
+}
+
+ApiResult ApiServer::addWebhook(const Call &call)
+{
+    return m_webhooks->add(call.json, call.actor);
+}
+
+ApiResult ApiServer::getWebhook(const Call &call)
+{
+    return m_webhooks->get(call.pathArgument);
+}
+
+ApiResult ApiServer::removeWebhook(const Call &call)
+{
+    return m_webhooks->remove(call.pathArgument, call.actor);
+}
+
+ApiResult ApiServer::listWebhookDeliveries(const Call &call)
+{
+    return m_webhooks->deliveries(call.pathArgument, formQuery(call.request));
 }
 
 ApiResult ApiServer::getStats(const Call &call)

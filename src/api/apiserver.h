@@ -28,6 +28,7 @@ class RequestsController;
 class StatsController;
 class TicketService;
 class TicketSession;
+class WebhooksController;
 
 // The HTTP API as served by one thread: construct it, move it to its thread and call serve()
 // there with a listening socket. Each client's connection is an HttpConnection, which frames
@@ -138,6 +139,11 @@ private:
     ApiResult recordFeedback(const Call &call);
     ApiResult listRequests(const Call &call);
     ApiResult getEvents(const Call &call);
+    ApiResult listWebhooks(const Call &call);
+    ApiResult addWebhook(const Call &call);
+    ApiResult getWebhook(const Call &call);
+    ApiResult removeWebhook(const Call &call);
+    ApiResult listWebhookDeliveries(const Call &call);
     ApiResult getStats(const Call &call);
     ApiResult getHealth(const Call &call);
     ApiResult getHealthDetail(const Call &call);
@@ -156,6 +162,7 @@ private:
     std::unique_ptr<EventHub> m_eventHub;
     std::unique_ptr<EventsController> m_events;
     std::unique_ptr<StatsController> m_stats;
+    std::unique_ptr<WebhooksController> m_webhooks;
     std::unique_ptr<HealthController> m_health;
     QByteArray m_openApi;
     QMultiHash<qint64, std::shared_ptr<Waiter>> m_waiters;

@@ -107,7 +107,8 @@ std::variant<CommandLine, QString> CommandLine::parse(const QStringList &argumen
     const QCommandLineOption scopes(
         QStringLiteral("scopes"),
         tr("tokens create: what the token may do, comma-separated: tickets:read, "
-           "tickets:write, stats:read, replies:write, feedback:write, events:read."),
+           "tickets:write, stats:read, replies:write, feedback:write, events:read, "
+           "webhooks:manage."),
         tr("list"));
     const QCommandLineOption expires(QStringLiteral("expires"),
                                      tr("tokens create: expire after DAYS days (default: never)."),

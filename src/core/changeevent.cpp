@@ -3,6 +3,16 @@
 #include "jsonkeys.h"
 #include "timestamps.h"
 
+const QStringList &ChangeEvent::types()
+{
+    // What the schema's triggers write (sql/*/0015_change_events.sql).
+    static const QStringList names{
+        QStringLiteral("ticket.created"), QStringLiteral("ticket.classified"),
+        QStringLiteral("ticket.updated"), QStringLiteral("ticket.replied"),
+        QStringLiteral("ticket.rated")};
+    return names;
+}
+
 QJsonObject ChangeEvent::toJson() const
 {
     QJsonObject json = data;

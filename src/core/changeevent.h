@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 // One committed change to a ticket, as GET /events tells it: created, classified, updated (a
 // status, category or assignee), replied to (any message added) or rated. Positions follow the
@@ -22,6 +23,10 @@ struct ChangeEvent
     // When it was written, by the database's clock, within the change's transaction: for a
     // long transaction a little before its commit, so times need not grow with positions.
     QDateTime at;
+
+    // Every type there is, in a fixed order: "ticket.created", "ticket.classified",
+    // "ticket.updated", "ticket.replied", "ticket.rated".
+    static const QStringList &types();
 
     // {"id", "type", "ticket_id", "at", and the data's keys}, as each event's data line.
     QJsonObject toJson() const;

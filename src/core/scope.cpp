@@ -5,13 +5,14 @@
 #include <QRegularExpression>
 #include <QStringList>
 
-static const EnumNameTable<Scope, 6> kScopeNames{{
+static const EnumNameTable<Scope, 7> kScopeNames{{
     {Scope::TicketsRead, QLatin1String("tickets:read")},
     {Scope::TicketsWrite, QLatin1String("tickets:write")},
     {Scope::StatsRead, QLatin1String("stats:read")},
     {Scope::RepliesWrite, QLatin1String("replies:write")},
     {Scope::FeedbackWrite, QLatin1String("feedback:write")},
     {Scope::EventsRead, QLatin1String("events:read")},
+    {Scope::WebhooksManage, QLatin1String("webhooks:manage")},
 }};
 
 QLatin1String scopeName(Scope scope)

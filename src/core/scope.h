@@ -22,13 +22,16 @@ enum class Scope : unsigned {
     // Follow changes to tickets as they happen (GET /events): what a CRM that mirrors tickets
     // needs instead of polling.
     EventsRead = 32,
+    // Register and remove webhooks and read their delivery log: an admin's credential for
+    // setting up integrations, never needed by the integrations themselves.
+    WebhooksManage = 64,
 };
 Q_DECLARE_FLAGS(Scopes, Scope)
 Q_DECLARE_OPERATORS_FOR_FLAGS(Scopes)
 
-inline constexpr std::array<Scope, 6> kAllScopes{Scope::TicketsRead,   Scope::TicketsWrite,
-                                                 Scope::StatsRead,     Scope::RepliesWrite,
-                                                 Scope::FeedbackWrite, Scope::EventsRead};
+inline constexpr std::array<Scope, 7> kAllScopes{
+    Scope::TicketsRead,   Scope::TicketsWrite, Scope::StatsRead,     Scope::RepliesWrite,
+    Scope::FeedbackWrite, Scope::EventsRead,   Scope::WebhooksManage};
 
 // "tickets:read"
 QLatin1String scopeName(Scope scope);

@@ -28,6 +28,7 @@ Scopes NewTokenDialog::scopes() const
     scopes.setFlag(Scope::RepliesWrite, m_ui->repliesWriteCheckBox->isChecked());
     scopes.setFlag(Scope::FeedbackWrite, m_ui->feedbackWriteCheckBox->isChecked());
     scopes.setFlag(Scope::EventsRead, m_ui->eventsReadCheckBox->isChecked());
+    scopes.setFlag(Scope::WebhooksManage, m_ui->webhooksManageCheckBox->isChecked());
     return scopes;
 }
 

@@ -18,6 +18,7 @@ class Database;
 class ReplyDrafter;
 class TicketSession;
 class TicketWriter;
+class WebhookService;
 
 // The one way the window and the API read and write tickets. It hands each thread a
 // TicketSession, takes the API's new tickets into shared group commits, and after every write
@@ -40,6 +41,10 @@ public:
     // Who drafts replies with a remote model for the API; without one, drafts are local.
     void setDrafter(ReplyDrafter *drafter) { m_drafter = drafter; }
     ReplyDrafter *drafter() const { return m_drafter; }
+    // Where the API registers webhooks and reads their log; without one it says they are not
+    // set up on this node.
+    void setWebhooks(WebhookService *webhooks) { m_webhooks = webhooks; }
+    WebhookService *webhooks() const { return m_webhooks; }
 
     // The calling thread's session; use it on that thread only, and drop it before the thread
     // ends and calls Database::closeThreadConnection(). Throws StorageError.
@@ -81,6 +86,7 @@ private:
     ClassificationService *m_classification;
     // Read by the API's threads, set by the one that starts the program or a test.
     std::atomic<ReplyDrafter *> m_drafter = nullptr;
+    std::atomic<WebhookService *> m_webhooks = nullptr;
     QMutex m_intakeMutex;
     std::shared_ptr<TicketWriter> m_writer;
     QThread m_monitorThread;

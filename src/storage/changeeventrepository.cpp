@@ -70,8 +70,15 @@ qint64 ChangeEventRepository::trimBefore(const QDateTime &cutoff)
             .arg(m_position));
     newest.bindValue(0, cutoffMs);
     StatementCache::exec(newest, "find the change events to trim");
-    const qint64 through = newest.next() ? newest.value(0).toLongLong() : 0;
+    qint64 through = newest.next() ? newest.value(0).toLongLong() : 0;
     newest.finish();
+    // The events are the webhooks' outbox too: none goes before every live webhook queued it.
+    QSqlQuery &queued = m_statements.prepared(
+        QStringLiteral("SELECT MIN(queued_through) FROM webhooks WHERE removed_at IS NULL"));
+    StatementCache::exec(queued, "find how far the webhooks queued the change events");
+    if (queued.next() && !queued.value(0).isNull())
+        through = std::min(through, queued.value(0).toLongLong());
+    queued.finish();
     qint64 removed = 0;
     // In batches, each its own transaction, so that weeks of events never hold the writers up
     // for long.

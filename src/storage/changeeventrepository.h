@@ -23,8 +23,9 @@ public:
     // The newest position removed for its age: a client that last saw an earlier one has
     // missed events.
     qint64 trimmedThrough();
-    // Removes the events created before the cutoff, kTrimBatch positions per transaction, and
-    // remembers the newest position removed. Returns how many went.
+    // Removes the events created before the cutoff and queued by every live webhook,
+    // kTrimBatch positions per transaction, and remembers the newest position removed. Returns
+    // how many went.
     static constexpr qint64 kTrimBatch = 10'000;
     qint64 trimBefore(const QDateTime &cutoff);
 

@@ -41,6 +41,18 @@ public:
         return value.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(value);
     }
 
+    // An optional instant: NULL is an invalid QDateTime, both ways.
+    static QDateTime timeOrInvalid(const QSqlQuery &query, int column)
+    {
+        return query.isNull(column) ? QDateTime()
+                                    : Timestamps::fromMs(query.value(column).toLongLong());
+    }
+    static QVariant msOrNull(const QDateTime &time)
+    {
+        return time.isValid() ? QVariant(Timestamps::toMs(time))
+                              : QVariant(QMetaType::fromType<qlonglong>());
+    }
+
     // The select list that ticket() reads; append WHERE/ORDER BY.
     static const QString &selectTickets();
 

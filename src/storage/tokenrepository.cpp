@@ -15,18 +15,6 @@ namespace {
 const QString kColumns = u"SELECT id, name, scopes, created_by, created_at, expires_at, "
                          "last_used_at, revoked_at FROM api_tokens"_s;
 
-QDateTime optionalTime(const QSqlQuery &query, int column)
-{
-    return query.isNull(column) ? QDateTime()
-                                : Timestamps::fromMs(query.value(column).toLongLong());
-}
-
-QVariant optionalMs(const QDateTime &time)
-{
-    return time.isValid() ? QVariant(Timestamps::toMs(time))
-                          : QVariant(QMetaType::fromType<qlonglong>());
-}
-
 IntegrationToken token(const QSqlQuery &query)
 {
     IntegrationToken token;
@@ -36,9 +24,9 @@ IntegrationToken token(const QSqlQuery &query)
     token.scopes = parseScopes(query.value(2).toString()).value;
     token.createdBy = query.value(3).toString();
     token.createdAt = Timestamps::fromMs(query.value(4).toLongLong());
-    token.expiresAt = optionalTime(query, 5);
-    token.lastUsedAt = optionalTime(query, 6);
-    token.revokedAt = optionalTime(query, 7);
+    token.expiresAt = SqlRow::timeOrInvalid(query, 5);
+    token.lastUsedAt = SqlRow::timeOrInvalid(query, 6);
+    token.revokedAt = SqlRow::timeOrInvalid(query, 7);
     return token;
 }
 
@@ -63,7 +51,7 @@ bool TokenRepository::add(IntegrationToken &token, const QByteArray &secretDiges
     query.addBindValue(scopesText(token.scopes));
     query.addBindValue(SqlRow::text(token.createdBy));
     query.addBindValue(Timestamps::toMs(token.createdAt));
-    query.addBindValue(optionalMs(token.expiresAt));
+    query.addBindValue(SqlRow::msOrNull(token.expiresAt));
     Transaction transaction(m_database);
     StatementCache::exec(query, "store the token");
     const bool added = query.numRowsAffected() == 1;

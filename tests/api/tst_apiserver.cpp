@@ -543,7 +543,7 @@ void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
 void TestApiServer::statsMatchOpenApiSchema()
 {
     const QJsonObject document = client().get(u"/openapi.json"_s).json();
-    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.8.0"_s);
+    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.9.0"_s);
     const QJsonObject schema{{u"$ref"_s, u"#/components/schemas/Stats"_s}};
 
     // Empty: rates and the oldest age are null.
