@@ -7,10 +7,12 @@
 #include "fasttextmodelstore.h"
 #include "mainwindow.h"
 #include "replydrafter.h"
+#include "secretskey.h"
 #include "settingskeys.h"
 #include "storageerror.h"
 #include "ticketservice.h"
 #include "unixsignalwatcher.h"
+#include "webhookservice.h"
 #include "windowsignin.h"
 
 #include <QCoreApplication>
@@ -125,6 +127,8 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     QStringList settingsErrors;
     ClassificationOptions options = ClassificationOptions::fromSettings(
         QSettings(), QProcessEnvironment::systemEnvironment(), &settingsErrors);
+    const WebhookDispatcher::Options webhookOptions = WebhookDispatcher::Options::fromEnvironment(
+        QProcessEnvironment::systemEnvironment(), &settingsErrors);
     for (const QString &settingsError : std::as_const(settingsErrors)) {
         err << QCoreApplication::translate("ServeCommand", "support-console: setting ignored: %1")
                    .arg(settingsError)
@@ -134,6 +138,9 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     ReplyDrafter drafter(options);
     TicketService tickets(database, &classification);
     tickets.setDrafter(&drafter);
+    SecretsKey secretsKey(QProcessEnvironment::systemEnvironment(), SecretsKey::defaultFile());
+    WebhookService webhooks(tickets, secretsKey, webhookOptions);
+    tickets.setWebhooks(&webhooks);
     // Someone signs in before anything starts, so that a refusal leaves nothing to stop.
     std::optional<UserAccount> user;
     if (mode == Mode::Window) {
@@ -148,6 +155,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
             << Qt::endl;
     }
     classification.start();
+    webhooks.start();
 
     ApiService api(tickets);
     const ApiService::Options served =
@@ -204,6 +212,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
     const int exitCode = QCoreApplication::exec();
     window.reset();
     api.stop();
+    webhooks.stop();
     classification.stop();
     database.closeThreadConnection();
     out << QCoreApplication::translate("ServeCommand", "Stopped.") << Qt::endl;

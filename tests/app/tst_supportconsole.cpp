@@ -4,6 +4,7 @@
 #include "settingskeys.h"
 #include "testcertificate.h"
 #include "trainingfixture.h"
+#include "webhookreceiver.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -15,6 +16,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -49,6 +51,7 @@ private Q_SLOTS:
     void headlessServesAndStopsOnSignal();
     void acknowledgedTicketsSurviveKill9();
     void pendingClassificationsFinishAfterAKill();
+    void webhooksDeliverEveryCommittedChangeAfterAKill();
     void newerDatabaseIsRefused();
     void unreachableDatabaseServerIsAClearErrorNotAHang();
     void missingDatabaseSocketFailsAtOnce();
@@ -618,6 +621,87 @@ void TestSupportConsole::pendingClassificationsFinishAfterAKill()
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(u"check"_s);
+}
+
+// Killed while its receiver holds every delivery without answering: after a restart, every
+// ticket whose POST was answered reaches the receiver, those it took before the kill again,
+// and a receiver that deduplicates on the event id has each exactly once.
+void TestSupportConsole::webhooksDeliverEveryCommittedChangeAfterAKill()
+{
+    WebhookReceiver receiver;
+    receiver.setDefaultAnswer(WebhookReceiver::Answer::takeSilently());
+    QProcessEnvironment environment;
+    environment.insert(u"SUPPORT_CONSOLE_SECRETS_KEY_FILE"_s, m_dir->filePath(u"secrets.key"_s));
+    // An attempt still unanswered after two seconds is over; the restarted node takes it again
+    // once the dead node's claim (the time-out and a margin) has passed.
+    environment.insert(u"SUPPORT_CONSOLE_WEBHOOK_TIMEOUT_SECONDS"_s, u"2"_s);
+    environment.insert(u"SUPPORT_CONSOLE_WEBHOOK_RETRY_SECONDS"_s, u"0.2"_s);
+
+    QProcess process;
+    quint16 port = startServer(process, {}, environment);
+    QVERIFY(port != 0);
+    const QByteArray token = createToken(u"crm"_s, u"tickets:write,webhooks:manage"_s);
+    HttpClient client(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    client.setBearerToken(token);
+    const HttpClient::Response registered = client.postJson(
+        u"/webhooks"_s, QJsonDocument(QJsonObject{{u"url"_s, receiver.url().toString()},
+                                                  {u"events"_s, QJsonArray{u"ticket.created"_s}}})
+                            .toJson());
+    QCOMPARE(registered.status, 201);
+    receiver.setSecret(registered.json()[u"secret"_s].toString());
+    QVERIFY(QFile::exists(m_dir->filePath(u"secrets.key"_s)));
+
+    QSet<qint64> committed;
+    const auto post = [&](HttpClient &to, int count) {
+        for (int i = 0; i < count; ++i) {
+            const HttpClient::Response created = to.postJson(
+                u"/requests"_s,
+                QJsonDocument(QJsonObject{{u"text"_s, u"The app crashes, case %1"_s.arg(i)}})
+                    .toJson());
+            if (created.status == 201)
+                committed.insert(created.json()[u"id"_s].toInteger());
+        }
+    };
+    post(client, 30);
+    QCOMPARE(committed.size(), 30);
+    // Some deliveries on the wire, the rest waiting in the outbox.
+    QTRY_VERIFY_WITH_TIMEOUT(!receiver.received().isEmpty(), 10'000);
+    process.kill();
+    QVERIFY(process.waitForFinished(10000));
+    const qsizetype takenBeforeTheKill = receiver.acceptedIds().size();
+    QVERIFY(takenBeforeTheKill > 0);
+    QVERIFY(takenBeforeTheKill < committed.size());
+
+    receiver.setDefaultAnswer(WebhookReceiver::Answer::accept());
+    QProcess restarted;
+    port = startServer(restarted, {}, environment);
+    QVERIFY(port != 0);
+    HttpClient again(QUrl(u"http://127.0.0.1:%1/"_s.arg(port)));
+    again.setBearerToken(token);
+    post(again, 10);
+    QCOMPARE(committed.size(), 40);
+
+    const auto deliveredTickets = [&] {
+        QSet<qint64> tickets;
+        for (const WebhookReceiver::Delivery &delivery : receiver.received()) {
+            if (delivery.accepted)
+                tickets.insert(delivery.json[u"ticket_id"_s].toInteger());
+        }
+        return tickets;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(deliveredTickets(), committed, 30'000);
+    // And the node knows each was delivered: those it sent before the kill, without hearing
+    // back, it sent again.
+    const QString log = u"/webhooks/%1/deliveries?state=delivered&limit=500"_s.arg(
+        registered.json()[u"webhook"_s][u"id"_s].toInteger());
+    QTRY_COMPARE_WITH_TIMEOUT(again.get(log).json()[u"items"_s].toArray().size(), committed.size(),
+                              30'000);
+    QCOMPARE(receiver.invalidSignatures(), 0);
+    // Deduplicated, one event per ticket; those taken before the kill came again.
+    QCOMPARE(receiver.acceptedIds().size(), committed.size());
+    QVERIFY(receiver.duplicates() > 0);
+    restarted.terminate();
+    QVERIFY(restarted.waitForFinished(10000));
 }
 
 void TestSupportConsole::newerDatabaseIsRefused()

@@ -72,7 +72,8 @@ void WebhookReceiver::receive(const QHttpServerRequest &request, QHttpServerResp
     // A receiver that cannot trust a delivery refuses it.
     if (!delivery.signatureValid)
         answer = Answer::fail(401);
-    delivery.accepted = answer.kind == Answer::Kind::Accept;
+    delivery.accepted =
+        answer.kind == Answer::Kind::Accept || answer.kind == Answer::Kind::TakeSilently;
     if (delivery.accepted) {
         if (m_acceptedIds.contains(delivery.id))
             ++m_duplicates;
@@ -89,6 +90,7 @@ void WebhookReceiver::receive(const QHttpServerRequest &request, QHttpServerResp
                         QHttpServerResponder::StatusCode(answer.status));
         break;
     case Answer::Kind::Silence:
+    case Answer::Kind::TakeSilently:
         m_silenced.push_back(std::make_unique<QHttpServerResponder>(std::move(responder)));
         break;
     }

@@ -26,7 +26,9 @@ class WebhookReceiver final : public QObject
 public:
     struct Answer
     {
-        enum class Kind { Accept, Fail, Silence };
+        // TakeSilently: the receiver processes the delivery but its answer never reaches the
+        // sender, as when the sender dies between the receiver's 2xx and noting it.
+        enum class Kind { Accept, Fail, Silence, TakeSilently };
         Kind kind = Kind::Accept;
         // For Fail.
         int status = 500;
@@ -34,6 +36,7 @@ public:
         static Answer accept() { return {}; }
         static Answer fail(int status) { return {Kind::Fail, status}; }
         static Answer silence() { return {Kind::Silence, 0}; }
+        static Answer takeSilently() { return {Kind::TakeSilently, 0}; }
     };
 
     struct Delivery
