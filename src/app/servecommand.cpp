@@ -187,6 +187,7 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
                        port != 0 ? QString() : api.errorString());
         window->setClassification(&classification);
         window->setDrafter(&drafter);
+        window->setWebhooks(&webhooks);
         // What the settings dialog changes applies now, except the database location.
         QObject::connect(
             window.get(), &MainWindow::settingsChanged, window.get(), [&](const QStringList &keys) {

@@ -5,6 +5,7 @@
 #include "jsonkeys.h"
 #include "timestamps.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 
 #include <algorithm>
@@ -43,32 +44,36 @@ QJsonValue isoOrNull(const QDateTime &at)
 QString WebhookJson::urlProblem(const QUrl &url)
 {
     if (!url.isValid() || url.isRelative() || url.host().isEmpty())
-        return QStringLiteral("must be an absolute http or https URL");
+        return QCoreApplication::translate("WebhookJson", "must be an absolute http or https URL");
     if (url.toString().size() > kMaxUrlLength)
-        return QStringLiteral("must be at most %1 characters").arg(kMaxUrlLength);
+        return QCoreApplication::translate("WebhookJson", "must be at most %1 characters")
+            .arg(kMaxUrlLength);
     if (!url.userInfo().isEmpty())
-        return QStringLiteral("must not carry a user name or password; the signature "
-                              "authenticates each delivery");
+        return QCoreApplication::translate("WebhookJson",
+                                           "must not carry a user name or password; the signature "
+                                           "authenticates each delivery");
     if (url.hasFragment())
-        return QStringLiteral("must not have a fragment");
+        return QCoreApplication::translate("WebhookJson", "must not have a fragment");
     const QString scheme = url.scheme().toLower();
     if (scheme == QLatin1String("https"))
         return {};
     if (scheme == QLatin1String("http"))
         return isLoopbackHost(url.host())
                    ? QString()
-                   : QStringLiteral("must use https unless the receiver is on this machine");
-    return QStringLiteral("must be an absolute http or https URL");
+                   : QCoreApplication::translate(
+                         "WebhookJson", "must use https unless the receiver is on this machine");
+    return QCoreApplication::translate("WebhookJson", "must be an absolute http or https URL");
 }
 
 QString WebhookJson::eventTypesProblem(const QStringList &types)
 {
     if (types.isEmpty())
-        return QStringLiteral("must name at least one of %1")
+        return QCoreApplication::translate("WebhookJson", "must name at least one of %1")
             .arg(ChangeEvent::types().join(QLatin1String(", ")));
     for (const QString &type : types) {
         if (!ChangeEvent::types().contains(type))
-            return QStringLiteral("has the unknown type %1; the types are %2")
+            return QCoreApplication::translate("WebhookJson",
+                                               "has the unknown type %1; the types are %2")
                 .arg(type, ChangeEvent::types().join(QLatin1String(", ")));
     }
     return {};

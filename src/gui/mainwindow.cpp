@@ -19,6 +19,7 @@
 #include "tokensdialog.h"
 #include "ui_mainwindow.h"
 #include "usersdialog.h"
+#include "webhooksdialog.h"
 
 #include <QButtonGroup>
 #include <QCloseEvent>
@@ -234,6 +235,7 @@ void MainWindow::setUpActions()
     });
     connect(m_ui->actionUsers, &QAction::triggered, this, &MainWindow::manageUsers);
     connect(m_ui->actionTokens, &QAction::triggered, this, &MainWindow::manageTokens);
+    connect(m_ui->actionWebhooks, &QAction::triggered, this, &MainWindow::manageWebhooks);
     connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshEverything);
     connect(m_ui->actionReviewQueue, &QAction::triggered, this, [this] {
         m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
@@ -309,10 +311,12 @@ void MainWindow::applyRole()
 
     const bool administers = allows(Permission::Administer);
     m_ui->adminMenu->menuAction()->setVisible(administers);
-    for (QAction *action : {m_ui->actionUsers, m_ui->actionTokens}) {
+    for (QAction *action : {m_ui->actionUsers, m_ui->actionTokens, m_ui->actionWebhooks}) {
         action->setEnabled(administers);
         action->setVisible(administers);
     }
+    // Until the node's webhook service is known.
+    m_ui->actionWebhooks->setEnabled(false);
     // Everyone may say where their own console finds the database; only admins see the rest.
     if (!administers)
         m_ui->actionSettings->setToolTip(tr("Where this console finds the database"));
@@ -683,6 +687,12 @@ void MainWindow::setDrafter(ReplyDrafter *drafter)
     m_drafter = drafter;
 }
 
+void MainWindow::setWebhooks(WebhookService *webhooks)
+{
+    m_webhooks = webhooks;
+    m_ui->actionWebhooks->setEnabled(m_webhooks && allows(Permission::Administer));
+}
+
 void MainWindow::draftReply()
 {
     const qint64 id = m_ui->detailWidget->ticketId();
@@ -924,6 +934,15 @@ void MainWindow::manageTokens()
     // With this node's verifier, a token revoked here is refused by its API at once.
     auto *dialog = new TokensDialog(*m_summaryStore, m_tickets.database(),
                                     m_api ? &m_api->tokenVerifier() : nullptr, m_actor, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::manageWebhooks()
+{
+    if (!allows(Permission::Administer) || !m_webhooks)
+        return;
+    auto *dialog = new WebhooksDialog(*m_summaryStore, *m_webhooks, m_actor, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

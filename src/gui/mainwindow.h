@@ -28,6 +28,7 @@ class StatsView;
 class StorageThread;
 class TicketService;
 class TicketTableModel;
+class WebhookService;
 
 namespace Ui {
 class MainWindow;
@@ -54,6 +55,8 @@ public:
     // Drafts replies with the remote model; without one, Draft Reply offers similar tickets'
     // replies. It must outlive the window.
     void setDrafter(ReplyDrafter *drafter);
+    // Where admins manage webhooks (Admin > Webhooks); it must outlive the window.
+    void setWebhooks(WebhookService *webhooks);
 
     TicketTableModel *ticketModel() const { return m_model; }
     const UserAccount &user() const { return m_user; }
@@ -122,6 +125,7 @@ private:
     void editSettings();
     void manageUsers();
     void manageTokens();
+    void manageWebhooks();
     void loadStats();
     void showStorageError(const QString &message);
     void showDatabaseAvailability(bool available, const QString &problem);
@@ -139,6 +143,7 @@ private:
     ApiService *m_api = nullptr;
     ClassificationService *m_classification = nullptr;
     ReplyDrafter *m_drafter = nullptr;
+    WebhookService *m_webhooks = nullptr;
     // The ticket whose draft is being prepared, until it starts streaming or is shown.
     qint64 m_draftRequested = 0;
     QUrl m_apiAddress;

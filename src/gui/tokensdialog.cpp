@@ -3,9 +3,9 @@
 #include "adminlistpanel.h"
 #include "integrationtokens.h"
 #include "newtokendialog.h"
+#include "onetimesecretdialog.h"
 #include "storagethread.h"
 #include "tokenlistmodel.h"
-#include "tokensecretdialog.h"
 #include "ui_tokensdialog.h"
 
 #include <QMessageBox>
@@ -98,7 +98,13 @@ void TokensDialog::submitToken(NewTokenDialog *form)
             if (form)
                 form->finish();
             // Shown even if the form was closed meanwhile: this is the secret's only showing.
-            auto *secret = new TokenSecretDialog(name, std::get<Created>(*created).secret, this);
+            auto *secret = new OneTimeSecretDialog(
+                tr("API Token Created"), tr("Created the token %1. Its secret:").arg(name),
+                std::get<Created>(*created).secret,
+                tr("Copy the secret now: Support Console keeps only its digest, so it will not "
+                   "be shown again. A system sends it as \"Authorization: Bearer <secret>\". If "
+                   "it is lost, revoke the token and create another."),
+                this);
             secret->setAttribute(Qt::WA_DeleteOnClose);
             secret->open();
             m_list->showMessage(tr("Created the token %1.").arg(name), false);

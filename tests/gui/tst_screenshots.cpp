@@ -5,7 +5,10 @@
 #include "mainwindow.h"
 #include "messagerepository.h"
 #include "newtokendialog.h"
+#include "newwebhookdialog.h"
+#include "onetimesecretdialog.h"
 #include "rulesclassifier.h"
+#include "secretskey.h"
 #include "sentencesummarizer.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
@@ -17,11 +20,15 @@
 #include "timestamps.h"
 #include "tokenlistmodel.h"
 #include "tokensdialog.h"
-#include "tokensecretdialog.h"
 #include "useraccounts.h"
 #include "userformdialog.h"
 #include "userlistmodel.h"
 #include "usersdialog.h"
+#include "webhookdeliverymodel.h"
+#include "webhooklistmodel.h"
+#include "webhookreceiver.h"
+#include "webhooksdialog.h"
+#include "webhookservice.h"
 
 #include <QAction>
 #include <QApplication>
@@ -29,6 +36,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSet>
 #include <QSignalSpy>
@@ -51,6 +59,7 @@ private Q_SLOTS:
     void statistics();
     void statisticsOutcomes();
     void identity();
+    void webhooks();
     void darkPalette();
     void cleanupTestCase();
 
@@ -354,8 +363,8 @@ void TestScreenshots::identity()
     QSignalSpy created(tokensDialog, &TokensDialog::tokenCreated);
     tokenForm->accept();
     QTRY_VERIFY_WITH_TIMEOUT(!created.isEmpty(), 10'000);
-    TokenSecretDialog *secret = nullptr;
-    QTRY_VERIFY((secret = tokensDialog->findChild<TokenSecretDialog *>()) != nullptr);
+    OneTimeSecretDialog *secret = nullptr;
+    QTRY_VERIFY((secret = tokensDialog->findChild<OneTimeSecretDialog *>()) != nullptr);
     QVERIFY(QTest::qWaitForWindowExposed(secret));
     QVERIFY(!save(secret, u"token-secret.png"_s).isEmpty());
     secret->reject();
@@ -383,6 +392,62 @@ void TestScreenshots::identity()
     QVERIFY(QTest::qWaitForWindowExposed(settings));
     QVERIFY(!save(settings, u"settings-admin.png"_s).isEmpty());
     settings->reject();
+}
+
+// Two receivers: one that takes every change, one that keeps failing.
+void TestScreenshots::webhooks()
+{
+    QProcessEnvironment environment;
+    environment.insert(QString(SecretsKey::kFileVariable), m_scratch.filePath(u"secrets.key"_s));
+    SecretsKey key(environment, QString());
+    WebhookDispatcher::Options options;
+    options.pollInterval = std::chrono::milliseconds(50);
+    options.firstRetryDelay = std::chrono::milliseconds(60'000);
+    WebhookService service(*m_tickets, key, options);
+    WebhookReceiver crm;
+    WebhookReceiver survey;
+    survey.setDefaultAnswer(WebhookReceiver::Answer::fail(503));
+    const Actor admin = Actor::user(u"admin"_s);
+    const auto added = service.add(survey.url(), {u"ticket.rated"_s, u"ticket.replied"_s}, admin);
+    QVERIFY(std::holds_alternative<WebhookService::Created>(added));
+    survey.setSecret(std::get<WebhookService::Created>(added).secret);
+    const auto main = service.add(crm.url(), ChangeEvent::types(), admin);
+    QVERIFY(std::holds_alternative<WebhookService::Created>(main));
+    crm.setSecret(std::get<WebhookService::Created>(main).secret);
+    service.start();
+    m_window->setWebhooks(&service);
+
+    TicketRepository tickets(m_database.database());
+    const Actor ada = Actor::user(u"ada"_s);
+    for (const QString &text : {u"The invoice for March lists the wrong VAT number."_s,
+                                u"Since the update the app logs me out every few minutes."_s}) {
+        const Ticket ticket = tickets.create(TicketDraft::fromText(text, TicketSource::Api));
+        tickets.setStatus({ticket.id}, TicketStatus::InProgress, ada);
+        TicketMessage reply;
+        reply.ticketId = ticket.id;
+        reply.authorName = ada.name;
+        reply.body = u"Thank you, we are looking into it."_s;
+        QVERIFY(MessageRepository(m_database.database()).add(reply, ada));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(crm.acceptedIds().size() >= 6, 10'000);
+    QTRY_VERIFY(survey.received().size() >= 2);
+
+    m_window->findChild<QAction *>(u"actionWebhooks"_s)->trigger();
+    auto *dialog = m_window->findChild<WebhooksDialog *>();
+    QVERIFY(dialog);
+    QTRY_COMPARE(dialog->model()->rowCount(), 2);
+    QTRY_VERIFY(dialog->deliveries()->rowCount() >= 6);
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    QVERIFY(!save(dialog, u"webhooks.png"_s).isEmpty());
+    QTest::mouseClick(dialog->findChild<QPushButton *>(u"addPushButton"_s), Qt::LeftButton);
+    NewWebhookDialog *form = nullptr;
+    QTRY_VERIFY((form = dialog->findChild<NewWebhookDialog *>()) != nullptr);
+    QVERIFY(QTest::qWaitForWindowExposed(form));
+    QVERIFY(!save(form, u"new-webhook.png"_s).isEmpty());
+    form->reject();
+    dialog->reject();
+    delete dialog;
+    m_window->setWebhooks(nullptr);
 }
 
 void TestScreenshots::cleanupTestCase()

@@ -1,11 +1,11 @@
 #include "admindialogfixture.h"
 #include "mainwindow.h"
 #include "newtokendialog.h"
+#include "onetimesecretdialog.h"
 #include "runningserver.h"
 #include "testaccount.h"
 #include "tokenlistmodel.h"
 #include "tokensdialog.h"
-#include "tokensecretdialog.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -85,8 +85,9 @@ void TestTokensDialog::listShowsEveryTokenWithoutSecrets()
     TokensDialog *dialog = openDialog();
     QVERIFY(dialog);
     QCOMPARE(dialog->model()->rowCount(), 1);
-    QCOMPARE(cell(dialog, u"tests"_s, TokenListModel::ScopesColumn),
-             u"tickets:read, tickets:write, stats:read, replies:write, feedback:write, events:read"_s);
+    QCOMPARE(
+        cell(dialog, u"tests"_s, TokenListModel::ScopesColumn),
+        u"tickets:read, tickets:write, stats:read, replies:write, feedback:write, events:read"_s);
     QCOMPARE(cell(dialog, u"tests"_s, TokenListModel::StateColumn), u"Live"_s);
     QCOMPARE(cell(dialog, u"tests"_s, TokenListModel::ExpiresColumn), u"Never"_s);
     QVERIFY(!cell(dialog, u"tests"_s, TokenListModel::CreatedColumn).isEmpty());
@@ -116,8 +117,8 @@ void TestTokensDialog::tokenMadeInTheWindowOpensTheApiUntilRevoked()
     QTRY_VERIFY(dialog->findChild<NewTokenDialog *>() == nullptr); // the form closed
 
     // The secret, once, read-only, with a button that copies it.
-    TokenSecretDialog *shown = nullptr;
-    QTRY_VERIFY((shown = dialog->findChild<TokenSecretDialog *>()) != nullptr);
+    OneTimeSecretDialog *shown = nullptr;
+    QTRY_VERIFY((shown = dialog->findChild<OneTimeSecretDialog *>()) != nullptr);
     QTRY_VERIFY(shown->isVisible());
     auto *secretEdit = shown->findChild<QLineEdit *>(u"secretLineEdit"_s);
     QVERIFY(secretEdit->isReadOnly());
@@ -135,7 +136,7 @@ void TestTokensDialog::tokenMadeInTheWindowOpensTheApiUntilRevoked()
     QCOMPARE(client.get(u"/stats?days=7"_s).status, 200);
     QCOMPARE(client.postJson(u"/requests"_s, R"({"text":"Printer broken"})").status, 403);
     shown->reject();
-    QTRY_VERIFY(dialog->findChild<TokenSecretDialog *>() == nullptr);
+    QTRY_VERIFY(dialog->findChild<OneTimeSecretDialog *>() == nullptr);
 
     QTRY_COMPARE(dialog->model()->rowCount(), 2);
     QCOMPARE(cell(dialog, u"my-scripts"_s, TokenListModel::ScopesColumn),
@@ -187,7 +188,7 @@ void TestTokensDialog::refusalsAreShownInTheForm()
     name->setText(u"two words"_s);
     submit();
     QVERIFY(form->isVisible());
-    QVERIFY(dialog->findChild<TokenSecretDialog *>() == nullptr);
+    QVERIFY(dialog->findChild<OneTimeSecretDialog *>() == nullptr);
     QCOMPARE(dialog->model()->rowCount(), 1);
 
     name->setText(u"crm"_s);

@@ -1,19 +1,22 @@
-#include "tokensecretdialog.h"
+#include "onetimesecretdialog.h"
 
-#include "ui_tokensecretdialog.h"
+#include "ui_onetimesecretdialog.h"
 
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QPushButton>
 
-TokenSecretDialog::TokenSecretDialog(const QString &tokenName, const QString &secret,
-                                     QWidget *parent)
+OneTimeSecretDialog::OneTimeSecretDialog(const QString &title, const QString &created,
+                                         const QString &secret, const QString &advice,
+                                         QWidget *parent)
     : QDialog(parent)
-    , m_ui(std::make_unique<Ui::TokenSecretDialog>())
+    , m_ui(std::make_unique<Ui::OneTimeSecretDialog>())
 {
     m_ui->setupUi(this);
-    m_ui->createdLabel->setText(tr("Created the token %1. Its secret:").arg(tokenName));
+    setWindowTitle(title);
+    m_ui->createdLabel->setText(created);
+    m_ui->warningLabel->setText(advice);
     m_ui->secretLineEdit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_ui->secretLineEdit->setText(secret);
     m_ui->secretLineEdit->setCursorPosition(0);
@@ -33,4 +36,4 @@ TokenSecretDialog::TokenSecretDialog(const QString &tokenName, const QString &se
     resize(width(), fitted > 0 ? fitted : sizeHint().height());
 }
 
-TokenSecretDialog::~TokenSecretDialog() = default;
+OneTimeSecretDialog::~OneTimeSecretDialog() = default;
