@@ -34,4 +34,5 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
 WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, id);
 CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);

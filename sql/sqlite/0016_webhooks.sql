@@ -42,5 +42,7 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
 WHERE state = 'pending';
--- The delivery log, newest first, and its trimming by age.
+-- A webhook's delivery log, newest first.
+CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, id);
+-- Trimming the settled ones by age.
 CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);

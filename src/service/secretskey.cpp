@@ -6,7 +6,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 SecretsKey::SecretsKey(const QProcessEnvironment &environment, const QString &defaultFile)
@@ -88,14 +87,25 @@ std::optional<SecretBox> SecretsKey::load(bool create)
                         .arg(m_file, kKeyVariable);
         return std::nullopt;
     }
-    QDir().mkpath(QFileInfo(m_file).absolutePath());
-    QSaveFile made(m_file);
+    const QString folder = QFileInfo(m_file).absolutePath();
+    if (!QDir(folder).exists() && QDir().mkpath(folder))
+        QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    // Made readable by its owner only from the start, and only if no other process made one
+    // meanwhile: then that one is the key.
+    QFile made(m_file);
     QByteArray key = SecretBox::generateKey();
-    const bool written = made.open(QIODevice::WriteOnly) &&
-                         made.setPermissions(QFile::ReadOwner | QFile::WriteOwner) &&
-                         made.write(key.toBase64() + '\n') > 0 && made.commit();
+    if (!made.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                   QFile::ReadOwner | QFile::WriteOwner)) {
+        if (made.exists())
+            return load(false);
+        m_problem = tr("Could not make the secrets key %1: %2").arg(m_file, made.errorString());
+        return std::nullopt;
+    }
+    const bool written = made.write(key.toBase64() + '\n') > 0 && made.flush();
+    made.close();
     if (!written) {
         m_problem = tr("Could not make the secrets key %1: %2").arg(m_file, made.errorString());
+        QFile::remove(m_file);
         return std::nullopt;
     }
     m_box = SecretBox(key);

@@ -28,8 +28,6 @@ TicketService::~TicketService()
 {
     closeIntake();
     if (m_monitor) {
-        // Deleted on its own thread, which closes that thread's connection.
-        QMetaObject::invokeMethod(m_monitor, &QObject::deleteLater);
         m_monitorThread.quit();
         m_monitorThread.wait();
     }
@@ -89,6 +87,9 @@ void TicketService::watchForChanges(int pollMs)
     }
     m_monitor = new ChangeMonitor(m_database);
     m_monitor->moveToThread(&m_monitorThread);
+    // Deleted on its own thread as that ends, which closes the thread's connection; a
+    // deleteLater() posted just before quit() could be left undelivered.
+    connect(&m_monitorThread, &QThread::finished, m_monitor, &QObject::deleteLater);
     connect(m_monitor, &ChangeMonitor::changed, this, &TicketService::announce);
     connect(m_monitor, &ChangeMonitor::availabilityChanged, this,
             &TicketService::databaseAvailabilityChanged);

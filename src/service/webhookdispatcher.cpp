@@ -16,8 +16,10 @@ namespace {
 constexpr int kQueueBatch = 500;
 // A taken delivery is left alone this long past its attempt's time-out.
 constexpr std::chrono::milliseconds kLeaseMargin{5'000};
-// What of a refusal's body is kept in the log, to tell the admin why.
-constexpr qsizetype kErrorExcerptBytes = 200;
+// A node that cannot open a webhook's secret leaves its deliveries this long to the others.
+constexpr std::chrono::milliseconds kForeignKeyPause{60'000};
+// An answer's body is read and dropped; a receiver that keeps sending is cut off at this.
+constexpr qint64 kMaxAnswerBytes = 64 * 1024;
 
 std::chrono::milliseconds fromMs(qint64 ms)
 {
@@ -39,8 +41,8 @@ WebhookDispatcher::Options::fromEnvironment(const QProcessEnvironment &environme
         if (number && value > 0 && value <= 86'400)
             target = fromMs(qint64(value * 1000));
         else if (errors)
-            errors->append(
-                QStringLiteral("%1 must be a number of seconds from 0 to 86400").arg(variable));
+            errors->append(QStringLiteral("%1 must be a number of seconds above 0, at most 86400")
+                               .arg(variable));
     };
     seconds(kTimeoutVariable, options.timeout);
     seconds(kRetryVariable, options.firstRetryDelay);
@@ -55,7 +57,6 @@ WebhookDispatcher::WebhookDispatcher(const Database &database, SecretsKey &key,
     , m_options(options)
     , m_retry(options.maxAttempts, options.firstRetryDelay, options.maxRetryDelay,
               options.maxRetryDelay)
-    , m_network(new QNetworkAccessManager(this))
     , m_poll(this)
 {
     m_poll.setInterval(m_options.pollInterval);
@@ -76,6 +77,9 @@ WebhookDispatcher::~WebhookDispatcher()
 
 void WebhookDispatcher::start()
 {
+    // Made here, on the dispatcher's thread: the manager keeps objects that moveToThread() would
+    // leave behind.
+    m_network = new QNetworkAccessManager(this);
     m_poll.start();
     work();
 }
@@ -128,16 +132,25 @@ void WebhookDispatcher::work()
             }
             return;
         }
+        // Taken only now, so that the claim outlasts the attempt by the whole margin.
+        const QDateTime claimed = QDateTime::currentDateTimeUtc();
         const QList<WebhookRepository::Attempt> attempts = repository().claimDue(
-            room, now, now.addMSecs((m_options.timeout + kLeaseMargin).count()));
+            room, claimed, claimed.addMSecs((m_options.timeout + kLeaseMargin).count()));
         for (const WebhookRepository::Attempt &attempt : attempts) {
             const std::optional<QByteArray> secret = box->open(attempt.sealedSecret);
             const std::optional<QByteArray> signingKey =
                 secret ? WebhookSignature::keyOf(QString::fromLatin1(*secret)) : std::nullopt;
             if (!signingKey) {
-                recordFailure(attempt, 0,
-                              tr("This node's secrets key does not open the webhook's secret: "
-                                 "nodes that share a database must share the key."));
+                // Not the delivery's fault: it is handed back, uncounted, for a node that has
+                // the key, and this one leaves it alone for a while.
+                repository().releaseClaim(
+                    attempt, claimed.addMSecs(kForeignKeyPause.count()),
+                    QStringLiteral("A node whose secrets key does not open this webhook's secret "
+                                   "passed it over: nodes that share a database must share the "
+                                   "key."));
+                qCWarning(lcService).noquote()
+                    << "This node's secrets key does not open the secret of webhook"
+                    << attempt.webhookId << "(nodes that share a database must share the key)";
                 continue;
             }
             send(attempt, *signingKey);
@@ -167,51 +180,56 @@ void WebhookDispatcher::send(const WebhookRepository::Attempt &attempt,
                          WebhookSignature::sign(signingKey, id, timestamp, attempt.body));
     QNetworkReply *reply = m_network->post(request, attempt.body);
     m_inFlight.insert(reply, attempt.deliveryId);
-    // Only the start of an answer is kept; the rest is read and dropped as it comes.
-    auto excerpt = std::make_shared<QByteArray>();
-    connect(reply, &QNetworkReply::readyRead, reply, [reply, excerpt] {
-        const QByteArray received = reply->readAll();
-        excerpt->append(received.left(kErrorExcerptBytes - excerpt->size()));
+    // The transfer time-out only notices silence; a receiver that trickles its answer must not
+    // outlast the claim, or another node would send the delivery meanwhile.
+    auto *deadline = new QTimer(reply);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, reply, &QNetworkReply::abort);
+    deadline->start(m_options.timeout);
+    // The answer's body is not kept: what an address answers is not for the log to show.
+    auto received = std::make_shared<qint64>(0);
+    connect(reply, &QNetworkReply::readyRead, reply, [reply, received] {
+        *received += reply->readAll().size();
+        if (*received > kMaxAnswerBytes)
+            reply->abort();
     });
-    connect(reply, &QNetworkReply::finished, this, [this, reply, attempt, excerpt] {
-        excerpt->append(reply->readAll().left(kErrorExcerptBytes - excerpt->size()));
-        settle(reply, attempt, excerpt->simplified());
-    });
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, attempt] { settle(reply, attempt); });
 }
 
-void WebhookDispatcher::settle(QNetworkReply *reply, const WebhookRepository::Attempt &attempt,
-                               const QByteArray &excerpt)
+void WebhookDispatcher::settle(QNetworkReply *reply, const WebhookRepository::Attempt &attempt)
 {
     m_inFlight.remove(reply);
     reply->deleteLater();
     if (m_stopping)
         return;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Stored as written, untranslated: the log is read over the API too, in any language.
     try {
         if (status >= 200 && status <= 299) {
-            repository().markDelivered(attempt.deliveryId, status, QDateTime::currentDateTimeUtc());
+            repository().markDelivered(attempt, status, now);
         } else if (status != 0) {
             QString error =
-                tr("The receiver answered %1 %2.")
+                QStringLiteral("The receiver answered %1 %2.")
                     .arg(status)
                     .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
             if (status >= 300 && status <= 399)
-                error += u' ' + tr("Redirects are not followed: register the final URL.");
-            else if (!excerpt.isEmpty())
-                error += u' ' + QString::fromUtf8(excerpt);
-            recordFailure(attempt, status, error,
-                          RetryPolicy::parseRetryAfter(reply->rawHeader("Retry-After"),
-                                                       QDateTime::currentDateTimeUtc()));
+                error += QStringLiteral(" Redirects are not followed: register the final URL.");
+            std::optional<std::chrono::milliseconds> retryAfter;
+            if (RetryPolicy::honoursRetryAfter(status))
+                retryAfter = RetryPolicy::parseRetryAfter(reply->rawHeader("Retry-After"), now);
+            recordFailure(attempt, status, error, retryAfter);
         } else if (reply->error() == QNetworkReply::OperationCanceledError ||
                    reply->error() == QNetworkReply::TimeoutError) {
             recordFailure(attempt, 0,
-                          tr("The receiver did not answer within %1 s.")
+                          QStringLiteral("The receiver did not answer within %1 s.")
                               .arg(double(m_options.timeout.count()) / 1000.0));
         } else {
             recordFailure(attempt, 0, reply->errorString());
         }
     } catch (const StorageError &error) {
-        // The delivery stays taken until its lease runs out, and is then tried again.
+        // The delivery stays taken until its claim runs out, and is then tried again.
         qCWarning(lcService).noquote() << "Could not note a webhook attempt:" << error.message();
         dropLostConnection();
     }
@@ -223,13 +241,13 @@ void WebhookDispatcher::recordFailure(const WebhookRepository::Attempt &attempt,
                                       const QString &error,
                                       std::optional<std::chrono::milliseconds> retryAfter)
 {
-    // A receiver that asks for a longer pause than the longest wait gets the longest wait.
-    if (retryAfter)
-        retryAfter = std::min(*retryAfter, m_options.maxRetryDelay);
-    const std::optional<std::chrono::milliseconds> delay =
-        m_retry.nextDelay(attempt.attempts, true, retryAfter);
+    std::optional<std::chrono::milliseconds> delay = m_retry.nextDelay(attempt.attempts, true);
+    // A receiver that asks for a pause (429, 503) gets at least the backoff and at most the
+    // longest wait; asking for none does not spend the attempts at once.
+    if (delay && retryAfter)
+        delay = std::max(*delay, std::min(*retryAfter, m_options.maxRetryDelay));
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    repository().markAttemptFailed(attempt.deliveryId, status, error,
+    repository().markAttemptFailed(attempt, status, error,
                                    delay ? now.addMSecs(delay->count()) : QDateTime());
     qCInfo(lcService).noquote() << "Webhook" << attempt.webhookId << "event" << attempt.eventId
                                 << "attempt" << attempt.attempts << "failed:" << error

@@ -76,9 +76,7 @@ Q_SIGNALS:
 private:
     void work();
     void send(const WebhookRepository::Attempt &attempt, const QByteArray &signingKey);
-    // excerpt: the start of the receiver's answer.
-    void settle(QNetworkReply *reply, const WebhookRepository::Attempt &attempt,
-                const QByteArray &excerpt);
+    void settle(QNetworkReply *reply, const WebhookRepository::Attempt &attempt);
     void recordFailure(const WebhookRepository::Attempt &attempt, int status, const QString &error,
                        std::optional<std::chrono::milliseconds> retryAfter = std::nullopt);
     WebhookRepository &repository();

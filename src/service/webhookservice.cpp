@@ -27,6 +27,9 @@ void WebhookService::start()
         return;
     m_dispatcher = new WebhookDispatcher(m_tickets.database(), m_key, m_options);
     m_dispatcher->moveToThread(&m_thread);
+    // Deleted on its own thread as that ends, which closes the thread's connection; a
+    // deleteLater() posted just before quit() could be left undelivered.
+    connect(&m_thread, &QThread::finished, m_dispatcher, &QObject::deleteLater);
     connect(&m_tickets, &TicketService::ticketsChanged, m_dispatcher, &WebhookDispatcher::wake);
     connect(m_dispatcher, &WebhookDispatcher::deliveryAttempted, this,
             &WebhookService::deliveryAttempted);
@@ -38,8 +41,6 @@ void WebhookService::stop()
 {
     if (!m_dispatcher)
         return;
-    // Deleted on its own thread, which closes that thread's connection.
-    QMetaObject::invokeMethod(m_dispatcher, &QObject::deleteLater);
     m_dispatcher = nullptr;
     m_thread.quit();
     m_thread.wait();
@@ -52,7 +53,18 @@ WebhookService::add(const QUrl &url, const QStringList &eventTypes, const Actor 
         return tr("The URL %1.").arg(problem);
     if (const QString problem = WebhookJson::eventTypesProblem(eventTypes); !problem.isEmpty())
         return tr("The events %1.").arg(problem);
-    const std::optional<SecretBox> box = m_key.forSealing();
+    WebhookRepository webhooks(m_tickets.database());
+    std::optional<SecretBox> box;
+    if (const std::optional<QString> sealed = webhooks.liveSealedSecret()) {
+        // The team has a key already: a new one made here could open none of its webhooks.
+        box = m_key.forOpening();
+        if (box && !box->open(*sealed))
+            return tr("This node's secrets key is not the one the other webhooks were sealed "
+                      "with: give it the key of the node that registered them (%1 or its file).")
+                .arg(SecretsKey::kKeyVariable);
+    } else {
+        box = m_key.forSealing();
+    }
     if (!box)
         return tr("Webhooks cannot be registered on this node: %1").arg(m_key.problem());
     Created created;
@@ -61,8 +73,7 @@ WebhookService::add(const QUrl &url, const QStringList &eventTypes, const Actor 
     created.webhook.eventTypes = eventTypes;
     created.webhook.createdBy = actor.displayName();
     created.webhook.createdAt = QDateTime::currentDateTimeUtc();
-    WebhookRepository(m_tickets.database())
-        .add(created.webhook, box->seal(created.secret.toLatin1()));
+    webhooks.add(created.webhook, box->seal(created.secret.toLatin1()));
     qCInfo(lcService).noquote() << actor.displayName() << "registered webhook" << created.webhook.id
                                 << "for" << url.toDisplayString() << "with"
                                 << eventTypes.join(u' ');

@@ -112,6 +112,18 @@ std::optional<Webhook> WebhookRepository::find(qint64 id)
     return found;
 }
 
+std::optional<QString> WebhookRepository::liveSealedSecret()
+{
+    QSqlQuery &query = m_statements.prepared(
+        u"SELECT sealed_secret FROM webhooks WHERE removed_at IS NULL LIMIT 1"_s);
+    StatementCache::exec(query, "read a webhook's sealed secret");
+    std::optional<QString> sealed;
+    if (query.next())
+        sealed = query.value(0).toString();
+    query.finish();
+    return sealed;
+}
+
 bool WebhookRepository::remove(qint64 id, const QDateTime &at)
 {
     return Transaction::retryingConflicts(m_database, [&] {
@@ -138,6 +150,16 @@ bool WebhookRepository::remove(qint64 id, const QDateTime &at)
 
 int WebhookRepository::queueNewEvents(int limit, const QDateTime &now)
 {
+    // Most rounds find nothing new: that is told by one read, without locking the webhooks.
+    QSqlQuery &pending = m_statements.prepared(
+        u"SELECT 1 FROM ticket_change_events WHERE %1 > (SELECT MIN(queued_through) FROM "
+        "webhooks WHERE removed_at IS NULL) LIMIT 1"_s.arg(
+            m_database.dialect().eventPositionColumn()));
+    StatementCache::exec(pending, "look for events to queue for webhooks");
+    const bool anything = pending.next();
+    pending.finish();
+    if (!anything)
+        return 0;
     return Transaction::retryingConflicts(m_database, [&] {
         Transaction transaction(m_database);
         // Another node queueing for a webhook holds its row; this one leaves it to that node.
@@ -253,38 +275,58 @@ bool WebhookRepository::hasDue(const QDateTime &now)
     return due;
 }
 
-void WebhookRepository::markDelivered(qint64 deliveryId, int status, const QDateTime &at)
+void WebhookRepository::markDelivered(const Attempt &attempt, int status, const QDateTime &at)
 {
     Transaction::retryingConflicts(m_database, [&] {
         Transaction transaction(m_database);
         QSqlQuery &mark = m_statements.prepared(
             u"UPDATE webhook_deliveries SET state = 'delivered', delivered_at = ?, "
             "last_status = ?, last_error = NULL, next_attempt_at = NULL "
-            "WHERE id = ? AND state = 'pending'"_s);
+            "WHERE id = ? AND attempts = ? AND state = 'pending'"_s);
         mark.bindValue(0, Timestamps::toMs(at));
         mark.bindValue(1, status);
-        mark.bindValue(2, deliveryId);
+        mark.bindValue(2, attempt.deliveryId);
+        mark.bindValue(3, attempt.attempts);
         StatementCache::exec(mark, "mark a webhook delivery done");
         mark.finish();
         transaction.commit();
     });
 }
 
-void WebhookRepository::markAttemptFailed(qint64 deliveryId, int status, const QString &error,
+void WebhookRepository::markAttemptFailed(const Attempt &attempt, int status, const QString &error,
                                           const QDateTime &retryAt)
 {
     Transaction::retryingConflicts(m_database, [&] {
         Transaction transaction(m_database);
         QSqlQuery &mark = m_statements.prepared(
             u"UPDATE webhook_deliveries SET state = ?, next_attempt_at = ?, last_status = ?, "
-            "last_error = ? WHERE id = ? AND state = 'pending'"_s);
+            "last_error = ? WHERE id = ? AND attempts = ? AND state = 'pending'"_s);
         mark.bindValue(0, retryAt.isValid() ? u"pending"_s : u"failed"_s);
         mark.bindValue(1, SqlRow::msOrNull(retryAt));
         mark.bindValue(2, status != 0 ? QVariant(status) : QVariant(QMetaType::fromType<int>()));
         mark.bindValue(3, SqlRow::text(error));
-        mark.bindValue(4, deliveryId);
+        mark.bindValue(4, attempt.deliveryId);
+        mark.bindValue(5, attempt.attempts);
         StatementCache::exec(mark, "note a failed webhook delivery");
         mark.finish();
+        transaction.commit();
+    });
+}
+
+void WebhookRepository::releaseClaim(const Attempt &attempt, const QDateTime &retryAt,
+                                     const QString &note)
+{
+    Transaction::retryingConflicts(m_database, [&] {
+        Transaction transaction(m_database);
+        QSqlQuery &release = m_statements.prepared(
+            u"UPDATE webhook_deliveries SET attempts = attempts - 1, next_attempt_at = ?, "
+            "last_error = ? WHERE id = ? AND attempts = ? AND state = 'pending'"_s);
+        release.bindValue(0, Timestamps::toMs(retryAt));
+        release.bindValue(1, SqlRow::text(note));
+        release.bindValue(2, attempt.deliveryId);
+        release.bindValue(3, attempt.attempts);
+        StatementCache::exec(release, "hand back a webhook delivery");
+        release.finish();
         transaction.commit();
     });
 }
@@ -293,16 +335,21 @@ QList<WebhookDelivery> WebhookRepository::deliveries(qint64 webhookId,
                                                      std::optional<WebhookDelivery::State> state,
                                                      qint64 beforeId, int limit)
 {
-    QSqlQuery &query = m_statements.prepared(
-        kDeliveryColumns + u" WHERE webhook_id = ? AND (? = '' OR state = ?) AND (? = 0 OR id < ?) "
-                           "ORDER BY id DESC LIMIT ?"_s);
-    const QString stateName = state ? QString(WebhookJson::stateName(*state)) : u""_s;
-    query.bindValue(0, webhookId);
-    query.bindValue(1, stateName);
-    query.bindValue(2, stateName);
-    query.bindValue(3, beforeId);
-    query.bindValue(4, beforeId);
-    query.bindValue(5, limit);
+    // Only the conditions asked for, so that each parameter has one plain type.
+    QString sql = kDeliveryColumns + u" WHERE webhook_id = ?"_s;
+    if (state)
+        sql += u" AND state = ?"_s;
+    if (beforeId > 0)
+        sql += u" AND id < ?"_s;
+    sql += u" ORDER BY id DESC LIMIT ?"_s;
+    QSqlQuery &query = m_statements.prepared(sql);
+    int parameter = 0;
+    query.bindValue(parameter++, webhookId);
+    if (state)
+        query.bindValue(parameter++, QString(WebhookJson::stateName(*state)));
+    if (beforeId > 0)
+        query.bindValue(parameter++, beforeId);
+    query.bindValue(parameter, limit);
     StatementCache::exec(query, "read the webhook's deliveries");
     QList<WebhookDelivery> found;
     while (query.next())

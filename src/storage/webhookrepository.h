@@ -27,6 +27,8 @@ public:
     // Live ones first, then removed ones; newest first within each.
     QList<Webhook> list();
     std::optional<Webhook> find(qint64 id);
+    // A live webhook's sealed secret, to check a key against; nothing when none is live.
+    std::optional<QString> liveSealedSecret();
     // Stops it and cancels its pending deliveries. False when no live webhook has the id.
     bool remove(qint64 id, const QDateTime &at);
 
@@ -53,12 +55,16 @@ public:
     QList<Attempt> claimDue(int limit, const QDateTime &now, const QDateTime &leaseUntil);
     // Whether any delivery is due, without taking it.
     bool hasDue(const QDateTime &now);
-    // What an attempt came to; a delivery no longer pending (its webhook was removed) stays as
-    // it is. lastStatus 0: no HTTP answer.
-    void markDelivered(qint64 deliveryId, int status, const QDateTime &at);
+    // What an attempt came to. Only the attempt's own claim is settled: a delivery taken again
+    // since (the claim ran out) or no longer pending (its webhook was removed) stays as it is.
+    // status 0: no HTTP answer.
+    void markDelivered(const Attempt &attempt, int status, const QDateTime &at);
     // retryAt invalid: the attempts are used up, and the delivery has failed.
-    void markAttemptFailed(qint64 deliveryId, int status, const QString &error,
+    void markAttemptFailed(const Attempt &attempt, int status, const QString &error,
                            const QDateTime &retryAt);
+    // Hands a claim back uncounted, not to be taken before retryAt, with a note for the log:
+    // for a node that cannot make the attempt, through no fault of the delivery.
+    void releaseClaim(const Attempt &attempt, const QDateTime &retryAt, const QString &note);
 
     // A webhook's log, newest first: those with an id below beforeId (0: from the newest), in
     // one state or all.

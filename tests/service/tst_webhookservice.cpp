@@ -209,7 +209,8 @@ void TestWebhookService::deliveryFailsWhenItsAttemptsRunOut()
     QCOMPARE(failed.attempts, fastOptions().maxAttempts);
     QCOMPARE(failed.lastStatus, 500);
     QVERIFY2(failed.lastError.contains(u"500"_s) &&
-                 failed.lastError.contains(u"failing on purpose"_s),
+                 failed.lastError.contains(u"Internal Server Error"_s) &&
+                 !failed.lastError.contains(u"on purpose"_s),
              qPrintable(failed.lastError));
     QVERIFY(!failed.nextAttemptAt.isValid());
     QCOMPARE(receiver.received().size(), fastOptions().maxAttempts);
@@ -259,6 +260,16 @@ void TestWebhookService::nodeWithAnotherKeyCannotSign()
     QTRY_VERIFY(!service.deliveries(webhook.id).isEmpty() &&
                 service.deliveries(webhook.id).first().lastError.contains(u"share the key"_s));
     QVERIFY(receiver.received().isEmpty());
+    // Handed back uncounted, for a node with the right key, and left alone for a while.
+    const WebhookDelivery waiting = service.deliveries(webhook.id).first();
+    QCOMPARE(waiting.attempts, 0);
+    QCOMPARE(waiting.state, WebhookDelivery::State::Pending);
+    QVERIFY(waiting.nextAttemptAt > QDateTime::currentDateTimeUtc().addSecs(30));
+    // Nor may it register another webhook under its own key.
+    const auto refused = service.add(receiver.url(), {u"ticket.created"_s}, m_admin);
+    QVERIFY(std::holds_alternative<QString>(refused));
+    QVERIFY2(std::get<QString>(refused).contains(u"not the one"_s),
+             qPrintable(std::get<QString>(refused)));
 }
 
 void TestWebhookService::removedWebhookReceivesNothingMore()
