@@ -776,7 +776,8 @@ ApiResult ApiServer::addMessage(const Call &call)
     // Relaying mail must not be a way around the scope that changes tickets.
     if (call.json.contains(JsonKey::status) && !call.scopes.testFlag(Scope::TicketsWrite))
         return ApiGuard::lacksScope(call.actor.name, Scope::TicketsWrite);
-    return m_messages->add(call.pathArgument, call.json, call.actor);
+    return m_messages->add(call.pathArgument, call.json, call.request.header("Idempotency-Key"),
+                           call.actor);
 }
 
 ApiResult ApiServer::setMessageDelivery(const Call &call)

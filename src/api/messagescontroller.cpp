@@ -4,6 +4,8 @@
 #include "requestscontroller.h"
 #include "ticketsession.h"
 
+#include <QJsonDocument>
+
 MessagesController::MessagesController(TicketSession &tickets)
     : m_tickets(tickets)
 {}
@@ -23,21 +25,38 @@ ApiResult MessagesController::list(const QString &id, bool withInternalNotes)
         MessageJson::toJson(*ticketId, messages), QHttpServerResponse::StatusCode::Ok, {}};
 }
 
-ApiResult MessagesController::add(const QString &id, const QJsonObject &body, const Actor &actor)
+ApiResult MessagesController::add(const QString &id, const QJsonObject &body,
+                                  const QByteArray &idempotencyKey, const Actor &actor)
 {
     const std::optional<qint64> ticketId = RequestsController::ticketId(id);
     if (!ticketId)
         return RequestsController::unknownTicket(id);
+    // The same body to another ticket is another request.
+    auto key = RequestsController::idempotencyKey(
+        idempotencyKey, actor.name,
+        QByteArray::number(*ticketId) + ' ' + QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (auto *error = std::get_if<ApiError>(&key))
+        return std::move(*error);
     Validated<MessageJson::Addition> parsed = MessageJson::fromJson(body);
     if (!parsed.isValid())
         return ApiError::validationFailed(parsed.errors);
     parsed.value.message.ticketId = *ticketId;
+    std::optional<MessageRepository::IdempotencyKey> idempotency;
+    if (const auto &given = std::get<std::optional<RequestsController::IdempotencyKey>>(key))
+        idempotency = MessageRepository::IdempotencyKey{given->key, given->requestHash};
     const std::optional<MessageRepository::Added> stored =
-        m_tickets.addMessage(parsed.value.message, actor, parsed.value.status);
+        m_tickets.addMessage(parsed.value.message, actor, parsed.value.status, idempotency);
     if (!stored)
         return RequestsController::unknownTicket(id);
-    return ApiReply{
+    if (stored->keyReusedWithOtherRequest)
+        return ApiError::make(
+            ApiError::Kind::Conflict,
+            QStringLiteral("This Idempotency-Key was already used with a different request."));
+    ApiReply reply{
         MessageJson::toJson(stored->message), QHttpServerResponse::StatusCode::Created, {}};
+    if (stored->replayed)
+        reply.headers.append({QByteArrayLiteral("Idempotent-Replayed"), QByteArrayLiteral("true")});
+    return reply;
 }
 
 ApiResult MessagesController::setDelivery(const QString &id, const QString &messageId,

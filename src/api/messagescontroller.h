@@ -16,7 +16,9 @@ public:
 
     // With internal notes only for who may write to conversations.
     ApiResult list(const QString &id, bool withInternalNotes);
-    ApiResult add(const QString &id, const QJsonObject &body, const Actor &actor);
+    // With an Idempotency-Key, a retry of the same request answers with the first message.
+    ApiResult add(const QString &id, const QJsonObject &body, const QByteArray &idempotencyKey,
+                  const Actor &actor);
     // PATCH /requests/{id}/messages/{message}: how delivering a public reply went.
     ApiResult setDelivery(const QString &id, const QString &messageId, const QJsonObject &body,
                           const Actor &actor);

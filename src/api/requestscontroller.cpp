@@ -136,30 +136,41 @@ RequestsController::RequestsController(TicketSession &tickets)
 {}
 
 std::variant<ApiError, TicketRepository::NewTicket>
-RequestsController::prepareCreate(const QJsonObject &body, const QByteArray &idempotencyKey,
+RequestsController::prepareCreate(const QJsonObject &body, const QByteArray &idempotencyKeyHeader,
                                   const QString &keyOwner)
 {
-    if (!idempotencyKey.isNull() && !isValidIdempotencyKey(idempotencyKey)) {
+    // Hash the parsed request, not its bytes, so whitespace or key order does not matter.
+    auto key = idempotencyKey(idempotencyKeyHeader, keyOwner,
+                              QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (auto *error = std::get_if<ApiError>(&key))
+        return std::move(*error);
+    const Validated<TicketDraft> draft = TicketJson::draftFromJson(body, TicketSource::Api);
+    if (!draft.isValid())
+        return ApiError::validationFailed(draft.errors);
+    TicketRepository::NewTicket ticket{draft.value, {}, {}};
+    if (const auto &given = std::get<std::optional<IdempotencyKey>>(key)) {
+        ticket.idempotencyKey = given->key;
+        ticket.requestHash = given->requestHash;
+    }
+    return ticket;
+}
+
+std::variant<ApiError, std::optional<RequestsController::IdempotencyKey>>
+RequestsController::idempotencyKey(const QByteArray &header, const QString &keyOwner,
+                                   const QByteArray &request)
+{
+    if (header.isNull())
+        return std::nullopt;
+    if (!isValidIdempotencyKey(header)) {
         return ApiError::invalidParameters(
             {{QStringLiteral("Idempotency-Key"),
               QStringLiteral("must be 1 to %1 printable ASCII characters")
                   .arg(kMaxIdempotencyKeyLength)}});
     }
-    const Validated<TicketDraft> draft = TicketJson::draftFromJson(body, TicketSource::Api);
-    if (!draft.isValid())
-        return ApiError::validationFailed(draft.errors);
-    TicketRepository::NewTicket ticket{draft.value, {}, {}};
-    if (!idempotencyKey.isNull()) {
-        // Keys are the sender's own: another token's identical key is another request. Token
-        // names hold no colon, so no two owners' keys can meet.
-        ticket.idempotencyKey = keyOwner + u':' + QString::fromLatin1(idempotencyKey);
-        // Hash the parsed request, not its bytes, so whitespace or key order does not matter.
-        ticket.requestHash =
-            QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact),
-                                     QCryptographicHash::Sha256)
-                .toHex();
-    }
-    return ticket;
+    // Keys are the sender's own: another token's identical key is another request. Token names
+    // hold no colon, so no two owners' keys can meet.
+    return IdempotencyKey{keyOwner + u':' + QString::fromLatin1(header),
+                          QCryptographicHash::hash(request, QCryptographicHash::Sha256).toHex()};
 }
 
 ApiResult RequestsController::stored(const TicketRepository::IdempotentCreate &result)

@@ -20,6 +20,16 @@ public:
     prepareCreate(const QJsonObject &body, const QByteArray &idempotencyKey,
                   const QString &keyOwner);
     static ApiResult stored(const TicketRepository::IdempotentCreate &result);
+    // The Idempotency-Key header as the key owner's own, with the hash of the request it came
+    // with (what identifies it: the parsed body, and for a message its ticket); nothing without
+    // the header, an error for a malformed key.
+    struct IdempotencyKey
+    {
+        QString key;
+        QByteArray requestHash;
+    };
+    static std::variant<ApiError, std::optional<IdempotencyKey>>
+    idempotencyKey(const QByteArray &header, const QString &keyOwner, const QByteArray &request);
     ApiResult get(const QString &id);
     // The ticket as it is now, for a reply that waited for its classification.
     std::optional<Ticket> current(qint64 id);

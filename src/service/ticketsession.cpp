@@ -188,7 +188,8 @@ QList<TicketMessage> TicketSession::messages(qint64 ticketId)
 
 std::optional<MessageRepository::Added>
 TicketSession::addMessage(TicketMessage message, const Actor &actor,
-                          std::optional<TicketStatus> status)
+                          std::optional<TicketStatus> status,
+                          const std::optional<MessageRepository::IdempotencyKey> &idempotency)
 {
     // Who wrote it is the session's to say, not the caller's: a customer has no name here, and
     // otherwise a person is an agent and anything else an integration.
@@ -200,8 +201,8 @@ TicketSession::addMessage(TicketMessage message, const Actor &actor,
         message.authorName = actor.name;
     }
     std::optional<MessageRepository::Added> stored =
-        m_messages.add(std::move(message), actor, status);
-    if (stored) {
+        m_messages.add(std::move(message), actor, status, idempotency);
+    if (stored && !stored->replayed && !stored->keyReusedWithOtherRequest) {
         const TicketMessage &added = stored->message;
         qCInfo(lcService).noquote()
             << actor.displayName() << "added a" << messageVisibilityName(added.visibility)

@@ -90,7 +90,8 @@ public:
     // must be valid.
     std::optional<MessageRepository::Added>
     addMessage(TicketMessage message, const Actor &actor,
-               std::optional<TicketStatus> status = std::nullopt);
+               std::optional<TicketStatus> status = std::nullopt,
+               const std::optional<MessageRepository::IdempotencyKey> &idempotency = std::nullopt);
     struct DeliveryChange
     {
         // NotAReply: a note or the customer's own message, which nobody delivers.

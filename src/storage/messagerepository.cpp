@@ -4,6 +4,7 @@
 #include "sqldialect.h"
 #include "sqlrow.h"
 #include "statementcache.h"
+#include "storageerror.h"
 #include "ticketrepository.h"
 #include "timestamps.h"
 #include "transaction.h"
@@ -95,7 +96,8 @@ QList<TicketMessage> MessageRepository::list(qint64 ticketId)
 
 std::optional<MessageRepository::Added>
 MessageRepository::add(TicketMessage message, const Actor &actor,
-                       std::optional<TicketStatus> requestedStatus)
+                       std::optional<TicketStatus> requestedStatus,
+                       const std::optional<IdempotencyKey> &idempotency)
 {
     Q_ASSERT(message.validate().isEmpty());
     if (!message.createdAt.isValid())
@@ -107,6 +109,34 @@ MessageRepository::add(TicketMessage message, const Actor &actor,
 
     return Transaction::retryingConflicts(m_database, [&]() -> std::optional<Added> {
         Transaction transaction(m_database);
+        if (idempotency) {
+            // A concurrent request with the same key waits here, then finds this one's message.
+            m_database.dialect().lockIdempotencyKey(m_statements, idempotency->key);
+            QSqlQuery &known = m_statements.prepared(
+                u"SELECT request_hash, message_id FROM message_idempotency_keys "
+                "WHERE key = ? AND created_at >= ?"_s);
+            known.bindValue(0, idempotency->key);
+            known.bindValue(1, QDateTime::currentMSecsSinceEpoch() -
+                                   TicketRepository::kIdempotencyKeyLifetimeMs);
+            StatementCache::exec(known, "look up the idempotency key");
+            const bool found = known.next();
+            const QString hash = found ? known.value(0).toString() : QString();
+            const qint64 messageId = found ? known.value(1).toLongLong() : 0;
+            known.finish();
+            if (found) {
+                Added answer;
+                if (hash != QString::fromLatin1(idempotency->requestHash)) {
+                    answer.keyReusedWithOtherRequest = true;
+                    return answer;
+                }
+                std::optional<TicketMessage> first = find(message.ticketId, messageId);
+                if (!first)
+                    throw StorageError(u"The message of an idempotency key is gone."_s);
+                answer.message = std::move(*first);
+                answer.replayed = true;
+                return answer;
+            }
+        }
         // Also locks the ticket on PostgreSQL, so that the status decided below is still the
         // ticket's when the transaction commits.
         QSqlQuery &current = m_statements.prepared(
@@ -128,6 +158,20 @@ MessageRepository::add(TicketMessage message, const Actor &actor,
         if (added.status) {
             TicketRepository::changeStatus(m_statements, message.ticketId, *added.status, actor,
                                            Timestamps::toMs(message.createdAt));
+        }
+        if (idempotency) {
+            // An expired key of the same name makes way.
+            QSqlQuery &remember = m_statements.prepared(
+                u"INSERT INTO message_idempotency_keys (key, request_hash, message_id, "
+                "created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "request_hash = excluded.request_hash, message_id = excluded.message_id, "
+                "created_at = excluded.created_at"_s);
+            remember.bindValue(0, idempotency->key);
+            remember.bindValue(1, QString::fromLatin1(idempotency->requestHash));
+            remember.bindValue(2, added.message.id);
+            remember.bindValue(3, QDateTime::currentMSecsSinceEpoch());
+            StatementCache::exec(remember, "remember the idempotency key");
+            remember.finish();
         }
         transaction.commit();
         return added;

@@ -27,13 +27,26 @@ public:
         TicketMessage message;
         // Set when the ticket's status changed with the message (TicketMessage::statusAfter).
         std::optional<TicketStatus> status;
+        // The idempotency key had stored this message before; nothing was added now.
+        bool replayed = false;
+        // The idempotency key was used before with another request; nothing was added.
+        bool keyReusedWithOtherRequest = false;
+    };
+    // A sender's key for one request (its owner's name and the key), with a hash of the request:
+    // the same key and hash within TicketRepository::kIdempotencyKeyLifetimeMs answer with the
+    // first message instead of storing another.
+    struct IdempotencyKey
+    {
+        QString key;
+        QByteArray requestHash;
     };
     // Stores the message after the ticket's others, filling in its id and, when null, its time,
     // and in the same transaction the status it leads to, recorded as the actor's change.
     // A public reply from the team starts pending; any other message has no delivery. Null when
     // there is no such ticket. The message must be valid (validate()).
     std::optional<Added> add(TicketMessage message, const Actor &actor,
-                             std::optional<TicketStatus> requestedStatus = std::nullopt);
+                             std::optional<TicketStatus> requestedStatus = std::nullopt,
+                             const std::optional<IdempotencyKey> &idempotency = std::nullopt);
     // One message of the ticket, or null.
     std::optional<TicketMessage> find(qint64 ticketId, qint64 messageId);
     // Records how delivering a public reply went; error only for a failure. False when there is

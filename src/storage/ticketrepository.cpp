@@ -563,8 +563,14 @@ qint64 TicketRepository::forgetExpiredIdempotencyKeys()
         prepared(QStringLiteral("DELETE FROM idempotency_keys WHERE created_at < ?"));
     forget.bindValue(0, QDateTime::currentMSecsSinceEpoch() - kIdempotencyKeyLifetimeMs);
     StatementCache::exec(forget, "forget expired idempotency keys");
-    const qint64 forgotten = forget.numRowsAffected();
+    qint64 forgotten = forget.numRowsAffected();
     forget.finish();
+    QSqlQuery &forgetMessages =
+        prepared(QStringLiteral("DELETE FROM message_idempotency_keys WHERE created_at < ?"));
+    forgetMessages.bindValue(0, QDateTime::currentMSecsSinceEpoch() - kIdempotencyKeyLifetimeMs);
+    StatementCache::exec(forgetMessages, "forget expired idempotency keys of messages");
+    forgotten += forgetMessages.numRowsAffected();
+    forgetMessages.finish();
     transaction.commit();
     return forgotten;
 }

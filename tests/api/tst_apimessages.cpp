@@ -25,6 +25,7 @@ private Q_SLOTS:
     void unknownTicketIsNotFound();
     void replyFromADraftSaysSo();
     void addingNeedsTheRepliesScope();
+    void retriedMessageWithTheSameKeyIsStoredOnce();
     void deliveringIntegrationReportsHowItWent();
     void invalidDeliveryReportsAreNamed_data();
     void invalidDeliveryReportsAreNamed();
@@ -249,6 +250,35 @@ void TestApiMessages::unknownTicketIsNotFound()
         QCOMPARE(added.status, 404);
         QCOMPARE(added.errorCode(), u"not_found"_s);
     }
+}
+
+void TestApiMessages::retriedMessageWithTheSameKeyIsStoredOnce()
+{
+    const qint64 id = post(u"The printer is on fire"_s);
+    const QByteArray body = R"({"author": "customer", "body": "Still burning."})";
+    const QString path = u"/requests/%1/messages"_s.arg(id);
+    const QList<std::pair<QByteArray, QByteArray>> key{{"Idempotency-Key", "mail-<a1@x>"}};
+    const HttpClient::Response first = m_server->client().postJson(path, body, key);
+    QCOMPARE(first.status, 201);
+    QVERIFY(first.header("Idempotent-Replayed").isEmpty());
+    // The same request, its keys in another order: the same message.
+    const HttpClient::Response again = m_server->client().postJson(
+        path, R"({"body": "Still burning.", "author": "customer"})", key);
+    QCOMPARE(again.status, 201);
+    QCOMPARE(again.header("Idempotent-Replayed"), QByteArray("true"));
+    QCOMPARE(again.json()[u"id"_s].toInteger(), first.json()[u"id"_s].toInteger());
+    QCOMPARE(m_server->client().get(path).json()[u"messages"_s].toArray().size(), 1);
+
+    const HttpClient::Response changed =
+        m_server->client().postJson(path, R"({"author": "customer", "body": "Out now."})", key);
+    QCOMPARE(changed.status, 409);
+    const qint64 other = post(u"Another ticket"_s);
+    QCOMPARE(m_server->client().postJson(u"/requests/%1/messages"_s.arg(other), body, key).status,
+             409);
+    const HttpClient::Response malformed =
+        m_server->client().postJson(path, body, {{"Idempotency-Key", ""}});
+    QCOMPARE(malformed.status, 400);
+    QCOMPARE(m_server->client().get(path).json()[u"messages"_s].toArray().size(), 1);
 }
 
 void TestApiMessages::addingNeedsTheRepliesScope()

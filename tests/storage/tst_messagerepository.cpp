@@ -30,6 +30,7 @@ private Q_SLOTS:
     void customerWritingAgainReopens();
     void importedAnswerIsTheFirstAgentReply();
     void upgradeTurnsImportedAnswersIntoReplies();
+    void anIdempotencyKeyStoresItsMessageOnce();
 
 private:
     // The message as stored, with the actor the tests write as.
@@ -357,6 +358,43 @@ void TestMessageRepository::upgradeTurnsImportedAnswersIntoReplies()
     // Tickets written before know nobody to answer yet.
     QVERIFY(exec.exec(u"SELECT requester, thread_ref FROM tickets WHERE id = 7"_s) && exec.next());
     QVERIFY(exec.isNull(0) && exec.isNull(1));
+}
+
+// A relay that retries after a time-out sends the same key: the message is stored once, the
+// status it sets is set once, and the key with another request is refused.
+void TestMessageRepository::anIdempotencyKeyStoresItsMessageOnce()
+{
+    const qint64 id = ticket();
+    MessageRepository messages(m_temporary->database());
+    const MessageRepository::IdempotencyKey key{u"relay:mail-4411"_s, "hash-a"};
+    TicketMessage customer = reply(id, u"It is still broken."_s, MessageAuthor::Customer);
+    const std::optional<MessageRepository::Added> first =
+        messages.add(customer, Actor::integration(u"relay"_s), std::nullopt, key);
+    QVERIFY(first && !first->replayed && !first->keyReusedWithOtherRequest);
+    const std::optional<MessageRepository::Added> again =
+        messages.add(customer, Actor::integration(u"relay"_s), std::nullopt, key);
+    QVERIFY(again && again->replayed);
+    QCOMPARE(again->message.id, first->message.id);
+    QCOMPARE(again->message.body, u"It is still broken."_s);
+    QCOMPARE(messages.list(id).size(), 1);
+
+    const std::optional<MessageRepository::Added> other = messages.add(
+        reply(id, u"Something else"_s, MessageAuthor::Customer), Actor::integration(u"relay"_s),
+        std::nullopt, MessageRepository::IdempotencyKey{key.key, "hash-b"});
+    QVERIFY(other && other->keyReusedWithOtherRequest && !other->replayed);
+    QCOMPARE(messages.list(id).size(), 1);
+
+    // Another key is another message; an expired key stores anew.
+    QVERIFY(messages.add(customer, Actor::integration(u"relay"_s), std::nullopt,
+                         MessageRepository::IdempotencyKey{u"relay:mail-4412"_s, "hash-a"}));
+    QCOMPARE(messages.list(id).size(), 2);
+    QSqlQuery age(m_temporary->database().connection());
+    QVERIFY(age.exec(u"UPDATE message_idempotency_keys SET created_at = 0"_s));
+    const std::optional<MessageRepository::Added> afterExpiry =
+        messages.add(customer, Actor::integration(u"relay"_s), std::nullopt, key);
+    QVERIFY(afterExpiry && !afterExpiry->replayed);
+    QCOMPARE(messages.list(id).size(), 3);
+    QVERIFY(TicketRepository(m_temporary->database()).forgetExpiredIdempotencyKeys() >= 1);
 }
 
 QTEST_GUILESS_MAIN(TestMessageRepository)
