@@ -106,8 +106,9 @@ void WebhookDispatcher::dropLostConnection()
 
 void WebhookDispatcher::work()
 {
-    // A settled attempt calls back in while a round's claim is still being sent.
-    if (m_stopping || std::exchange(m_working, true))
+    // A settled attempt calls back in while a round's claim is still being sent; a change
+    // announced before start() waits for it.
+    if (m_stopping || !m_network || std::exchange(m_working, true))
         return;
     const auto done = qScopeGuard([this] { m_working = false; });
     try {
