@@ -41,9 +41,10 @@ int AdminListPanel::selectedRow() const
     return m_sorted->mapToSource(rows.constFirst()).row();
 }
 
-void AdminListPanel::readStarted()
+int AdminListPanel::readStarted()
 {
     ++m_pending;
+    return ++m_reads;
 }
 
 void AdminListPanel::changeStarted()

@@ -25,7 +25,10 @@ public:
     // The selected record's row in the model, or -1.
     int selectedRow() const;
 
-    void readStarted();
+    // Returns the read's number: answers of separate calls may arrive in any order, and only
+    // the latest read's list is to be shown (isLatestRead()).
+    int readStarted();
+    bool isLatestRead(int read) const { return read == m_reads; }
     // Unlike a read, a change forgets what an earlier call failed with.
     void changeStarted();
     void callFinished();
@@ -41,5 +44,6 @@ private:
     QSortFilterProxyModel *m_sorted;
     QLabel *m_messageLabel;
     int m_pending = 0;
+    int m_reads = 0;
     QString m_storageProblem;
 };

@@ -44,13 +44,18 @@ TokensDialog::~TokensDialog() = default;
 
 void TokensDialog::reload()
 {
-    m_list->readStarted();
+    const int read = m_list->readStarted();
     m_store
         .run([database = &m_database](TicketSession &) {
             return IntegrationTokens(*database).list();
         })
-        .then(this, [this](const std::optional<QList<IntegrationToken>> &tokens) {
+        .then(this, [this, read](const std::optional<QList<IntegrationToken>> &tokens) {
             m_list->callFinished();
+            // A later read's list is the one to show; only the buttons learn the call ended.
+            if (!m_list->isLatestRead(read)) {
+                updateButtons();
+                return;
+            }
             if (!tokens) {
                 m_list->showMessage(
                     tr("The tokens could not be read: %1").arg(m_list->storageProblem()), true);

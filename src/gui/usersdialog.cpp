@@ -40,7 +40,7 @@ UsersDialog::~UsersDialog() = default;
 
 void UsersDialog::reload()
 {
-    m_list->readStarted();
+    const int read = m_list->readStarted();
     m_store
         .run([database = &m_database](TicketSession &) {
             QList<UserAccount> users = UserAccounts(*database).list();
@@ -48,8 +48,13 @@ void UsersDialog::reload()
                 user.passwordHash.clear(); // a list has no use for them
             return users;
         })
-        .then(this, [this](const std::optional<QList<UserAccount>> &users) {
+        .then(this, [this, read](const std::optional<QList<UserAccount>> &users) {
             m_list->callFinished();
+            // A later read's list is the one to show; only the buttons learn the call ended.
+            if (!m_list->isLatestRead(read)) {
+                updateButtons();
+                return;
+            }
             if (!users) {
                 m_list->showMessage(
                     tr("The users could not be read: %1").arg(m_list->storageProblem()), true);

@@ -74,10 +74,15 @@ WebhooksDialog::~WebhooksDialog() = default;
 
 void WebhooksDialog::reload()
 {
-    m_list->readStarted();
+    const int read = m_list->readStarted();
     m_store.run([webhooks = &m_webhooks](TicketSession &) { return webhooks->list(); })
-        .then(this, [this](const std::optional<QList<Webhook>> &webhooks) {
+        .then(this, [this, read](const std::optional<QList<Webhook>> &webhooks) {
             m_list->callFinished();
+            // A later read's list is the one to show; only the buttons learn the call ended.
+            if (!m_list->isLatestRead(read)) {
+                updateButtons();
+                return;
+            }
             if (!webhooks) {
                 m_list->showMessage(
                     tr("The webhooks could not be read: %1").arg(m_list->storageProblem()), true);
