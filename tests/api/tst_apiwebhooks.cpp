@@ -3,19 +3,16 @@
 // the changes signed.
 #include "openapischema.h"
 #include "runningserver.h"
-#include "secretskey.h"
 #include "testtoken.h"
+#include "testwebhooks.h"
 #include "webhookreceiver.h"
 #include "webhookservice.h"
 
 #include <QJsonArray>
-#include <QProcessEnvironment>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 class TestApiWebhooks : public QObject
 {
@@ -39,10 +36,9 @@ private:
     HttpClient::Response registerReceiver(const QStringList &events = {u"ticket.created"_s});
     qint64 post(const QString &text);
 
-    QTemporaryDir m_keyFolder;
     std::unique_ptr<RunningServer> m_server;
-    std::unique_ptr<SecretsKey> m_key;
-    std::unique_ptr<WebhookService> m_webhooks;
+    std::unique_ptr<TestWebhooks> m_nodeWebhooks;
+    WebhookService *m_webhooks = nullptr;
     std::unique_ptr<WebhookReceiver> m_receiver;
     std::unique_ptr<HttpClient> m_admin;
 };
@@ -51,18 +47,10 @@ void TestApiWebhooks::init()
 {
     m_server = std::make_unique<RunningServer>();
     QVERIFY(m_server->isListening());
-    QProcessEnvironment environment;
-    environment.insert(QString(SecretsKey::kFileVariable), m_keyFolder.filePath(u"secrets.key"_s));
-    m_key = std::make_unique<SecretsKey>(environment, QString());
-    WebhookDispatcher::Options options;
-    options.pollInterval = 50ms;
-    options.firstRetryDelay = 50ms;
-    options.maxRetryDelay = 100ms;
     // Failing receivers keep their deliveries pending through the test, however slow the run.
-    options.maxAttempts = 10'000;
-    m_webhooks = std::make_unique<WebhookService>(m_server->tickets(), *m_key, options);
-    m_server->tickets().setWebhooks(m_webhooks.get());
-    m_webhooks->start();
+    m_nodeWebhooks = std::make_unique<TestWebhooks>(m_server->tickets(), 10'000);
+    m_webhooks = &m_nodeWebhooks->service();
+    m_server->tickets().setWebhooks(m_webhooks);
     m_receiver = std::make_unique<WebhookReceiver>();
     m_admin = std::make_unique<HttpClient>(m_server->baseUrl());
     m_admin->setBearerToken(
@@ -74,9 +62,9 @@ void TestApiWebhooks::cleanup()
     m_admin.reset();
     if (m_server)
         m_server->tickets().setWebhooks(nullptr);
-    m_webhooks.reset();
+    m_webhooks = nullptr;
+    m_nodeWebhooks.reset();
     m_receiver.reset();
-    m_key.reset();
     m_server.reset();
 }
 

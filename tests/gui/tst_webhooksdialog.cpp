@@ -3,8 +3,8 @@
 #include "newwebhookdialog.h"
 #include "onetimesecretdialog.h"
 #include "runningserver.h"
-#include "secretskey.h"
 #include "testaccount.h"
+#include "testwebhooks.h"
 #include "webhookdeliverymodel.h"
 #include "webhooklistmodel.h"
 #include "webhookreceiver.h"
@@ -16,15 +16,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 // An admin's webhooks, added and removed in the window, with the delivery log that follows a
 // real receiver.
@@ -47,10 +44,9 @@ private:
     QString addThroughTheForm(WebhooksDialog *dialog, const QString &url);
     QString logCell(WebhooksDialog *dialog, int row, int column) const;
 
-    QTemporaryDir m_keyFolder;
     std::unique_ptr<RunningServer> m_server;
-    std::unique_ptr<SecretsKey> m_key;
-    std::unique_ptr<WebhookService> m_webhooks;
+    std::unique_ptr<TestWebhooks> m_nodeWebhooks;
+    WebhookService *m_webhooks = nullptr;
     std::unique_ptr<WebhookReceiver> m_receiver;
     std::unique_ptr<MainWindow> m_window;
 };
@@ -59,32 +55,24 @@ void TestWebhooksDialog::init()
 {
     m_server = std::make_unique<RunningServer>();
     QVERIFY(m_server->isListening());
-    QProcessEnvironment environment;
-    environment.insert(QString(SecretsKey::kFileVariable), m_keyFolder.filePath(u"secrets.key"_s));
-    m_key = std::make_unique<SecretsKey>(environment, QString());
-    WebhookDispatcher::Options options;
-    options.pollInterval = 50ms;
-    options.firstRetryDelay = 100ms;
-    options.maxRetryDelay = 200ms;
-    options.maxAttempts = 3;
-    m_webhooks = std::make_unique<WebhookService>(m_server->tickets(), *m_key, options);
-    m_webhooks->start();
+    m_nodeWebhooks = std::make_unique<TestWebhooks>(m_server->tickets(), 3);
+    m_webhooks = &m_nodeWebhooks->service();
     m_receiver = std::make_unique<WebhookReceiver>();
 }
 
 void TestWebhooksDialog::cleanup()
 {
     m_window.reset();
-    m_webhooks.reset();
+    m_webhooks = nullptr;
+    m_nodeWebhooks.reset();
     m_receiver.reset();
-    m_key.reset();
     m_server.reset();
 }
 
 WebhooksDialog *TestWebhooksDialog::openDialog()
 {
     m_window = std::make_unique<MainWindow>(m_server->tickets(), testAccount(Role::Admin));
-    m_window->setWebhooks(m_webhooks.get());
+    m_window->setWebhooks(m_webhooks);
     m_window->show();
     if (!QTest::qWaitForWindowExposed(m_window.get()))
         return nullptr;
@@ -212,7 +200,7 @@ void TestWebhooksDialog::onlyAdminsSeeWebhooks()
 {
     for (const Role role : {Role::Agent, Role::Manager}) {
         MainWindow window(m_server->tickets(), testAccount(role));
-        window.setWebhooks(m_webhooks.get());
+        window.setWebhooks(m_webhooks);
         auto *action = window.findChild<QAction *>(u"actionWebhooks"_s);
         QVERIFY(!action->isVisible());
         QVERIFY(!action->isEnabled());
@@ -220,7 +208,7 @@ void TestWebhooksDialog::onlyAdminsSeeWebhooks()
     // An admin's window without the service has nothing to manage.
     MainWindow window(m_server->tickets(), testAccount(Role::Admin));
     QVERIFY(!window.findChild<QAction *>(u"actionWebhooks"_s)->isEnabled());
-    window.setWebhooks(m_webhooks.get());
+    window.setWebhooks(m_webhooks);
     QVERIFY(window.findChild<QAction *>(u"actionWebhooks"_s)->isEnabled());
 }
 
