@@ -1,7 +1,12 @@
 #pragma once
 
+#include "submitformdialog.h"
+
 #include <QObject>
 #include <QString>
+
+#include <optional>
+#include <variant>
 
 class QAbstractItemModel;
 class QLabel;
@@ -38,6 +43,29 @@ public:
     const QString &storageProblem() const { return m_storageProblem; }
 
     void showMessage(const QString &text, bool problem);
+
+    // After a call that makes a record or says why it would not: when nothing was made, shows
+    // the reason in the form (below the list when the form was closed meanwhile) and returns
+    // false; otherwise closes the form.
+    template<typename Made>
+    bool settleForm(const std::optional<std::variant<Made, QString>> &answer,
+                    SubmitFormDialog *form)
+    {
+        const QString problem =
+            !answer ? tr("The database did not answer: %1").arg(m_storageProblem)
+            : std::holds_alternative<QString>(*answer) ? std::get<QString>(*answer)
+                                                       : QString();
+        if (problem.isEmpty()) {
+            if (form)
+                form->finish();
+            return true;
+        }
+        if (form)
+            form->showProblem(problem);
+        else
+            showMessage(problem, true);
+        return false;
+    }
 
 private:
     QTableView *m_table;

@@ -143,19 +143,8 @@ void WebhooksDialog::submitWebhook(NewWebhookDialog *form)
                         const std::optional<std::variant<Created, QString>> &created) {
             m_list->callFinished();
             updateButtons();
-            const QString problem =
-                !created ? tr("The database did not answer: %1").arg(m_list->storageProblem())
-                : std::holds_alternative<QString>(*created) ? std::get<QString>(*created)
-                                                            : QString();
-            if (!problem.isEmpty()) {
-                if (form)
-                    form->showProblem(problem);
-                else
-                    m_list->showMessage(problem, true);
+            if (!m_list->settleForm(created, form.data()))
                 return;
-            }
-            if (form)
-                form->finish();
             const Created &made = std::get<Created>(*created);
             // Shown even if the form was closed meanwhile: this is the secret's only showing.
             auto *secret = new OneTimeSecretDialog(
