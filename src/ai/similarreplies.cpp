@@ -1,10 +1,11 @@
 #include "similarreplies.h"
 
 #include "messagerepository.h"
-#include "piiredactor.h"
+#include "reusablereply.h"
 #include "searchtext.h"
 #include "wordstemmer.h"
 
+#include <QHash>
 #include <QSet>
 
 #include <algorithm>
@@ -85,27 +86,34 @@ double SimilarReplies::similarity(QStringView first, QStringView second)
     return double(shared) / std::sqrt(double(a.size()) * double(b.size()));
 }
 
-QList<ReplySuggestion> SimilarReplies::find(MessageRepository &messages, QStringView text,
-                                            qint64 ticketId)
+QList<AnsweredTicket> SimilarReplies::candidates(MessageRepository &messages, QStringView text,
+                                                 qint64 ticketId)
 {
     // Tickets with all of the most telling words are few, so the index finds and ranks them
     // quickly even at a million tickets, where any of a dozen words would match most of them.
     // Fewer words together are tried only while too few tickets have them all; each window of
     // words is tried at a few places, so that one word found nowhere else cannot end the search.
     const QStringList words = queryWords(text);
-    QList<AnsweredTicket> candidates;
+    QList<AnsweredTicket> found;
     for (qsizetype together = std::min<qsizetype>(kWordsTogether, words.size());
-         together > 0 && candidates.size() < kSuggestions; --together) {
+         together > 0 && found.size() < kSuggestions; --together) {
         for (qsizetype start = 0;
              start + together <= std::min<qsizetype>(words.size(), together + 2) &&
-             candidates.size() < kSuggestions;
+             found.size() < kSuggestions;
              ++start) {
-            candidates =
-                messages.similarAnswered(words.mid(start, together), ticketId, kCandidates);
+            found = messages.similarAnswered(words.mid(start, together), ticketId, kCandidates);
         }
     }
+    return found;
+}
+
+QList<ReplySuggestion> SimilarReplies::find(MessageRepository &messages, QStringView text,
+                                            qint64 ticketId)
+{
     QList<ReplySuggestion> suggestions;
-    for (const AnsweredTicket &answered : std::as_const(candidates)) {
+    QHash<qint64, AnsweredTicket> answeredById;
+    for (const AnsweredTicket &answered : candidates(messages, text, ticketId)) {
+        answeredById.insert(answered.ticketId, answered);
         const double alike = similarity(text, answered.text);
         if (alike >= kMinimumSimilarity)
             suggestions.append(
@@ -118,7 +126,34 @@ QList<ReplySuggestion> SimilarReplies::find(MessageRepository &messages, QString
     if (suggestions.size() > kSuggestions)
         suggestions.resize(kSuggestions);
     // Only what is offered is redacted: redacting costs more than finding.
-    for (ReplySuggestion &suggestion : suggestions)
-        suggestion.reply = PiiRedactor::redact(suggestion.reply);
+    for (ReplySuggestion &suggestion : suggestions) {
+        const AnsweredTicket &answered = answeredById[suggestion.ticketId];
+        suggestion.reply =
+            ReusableReply::redact(suggestion.reply, answered.text, answered.requester);
+    }
     return suggestions;
+}
+
+std::optional<ReusableAnswer> SimilarReplies::closestResolved(MessageRepository &messages,
+                                                              QStringView text, qint64 ticketId,
+                                                              Category category,
+                                                              double minimumSimilarity)
+{
+    QList<std::pair<double, AnsweredTicket>> alike;
+    for (AnsweredTicket &answered : candidates(messages, text, ticketId)) {
+        if (!answered.resolvedByTeam || answered.category != category)
+            continue;
+        const double closeness = similarity(text, answered.text);
+        if (closeness >= minimumSimilarity)
+            alike.append({closeness, std::move(answered)});
+    }
+    std::stable_sort(alike.begin(), alike.end(),
+                     [](const auto &a, const auto &b) { return a.first > b.first; });
+    for (const auto &[closeness, answered] : std::as_const(alike)) {
+        if (std::optional<QString> reply = ReusableReply::forAnotherCustomer(
+                answered.reply, answered.text, answered.requester)) {
+            return ReusableAnswer{answered.ticketId, closeness, std::move(*reply)};
+        }
+    }
+    return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "answeredticket.h"
 #include "category.h"
 
 #include <QList>
@@ -22,6 +23,15 @@ struct ReplySuggestion
     std::optional<Category> category;
 };
 
+// A resolved ticket's reply that may answer another customer's ticket as it stands.
+struct ReusableAnswer
+{
+    qint64 ticketId = 0;
+    double similarity = 0;
+    // Fit for another customer (ReusableReply::forAnotherCustomer()).
+    QString reply;
+};
+
 // The local way to draft a reply, with no remote model and from the first imported ticket on:
 // the full-text index finds answered tickets sharing the text's most telling words, and their
 // words decide which are most alike.
@@ -38,9 +48,22 @@ public:
     static QList<ReplySuggestion> find(MessageRepository &messages, QStringView text,
                                        qint64 ticketId);
 
+    // For auto-resolve: the most alike ticket of the category, at least minimumSimilarity
+    // alike, that the team resolved and whose reply can go to another customer without a
+    // person reading it. Throws StorageError.
+    static std::optional<ReusableAnswer> closestResolved(MessageRepository &messages,
+                                                         QStringView text, qint64 ticketId,
+                                                         Category category,
+                                                         double minimumSimilarity);
+
     // The words of a text worth searching for: no stop words or very short ones, the longest
     // first (long words are the rare ones), at most a dozen.
     static QStringList queryWords(QStringView text);
     // The cosine of the two texts' sets of word stems, stop words left out.
     static double similarity(QStringView first, QStringView second);
+
+private:
+    // Answered tickets that share the text's most telling words, best match first.
+    static QList<AnsweredTicket> candidates(MessageRepository &messages, QStringView text,
+                                            qint64 ticketId);
 };

@@ -1,6 +1,7 @@
 #include "servecommand.h"
 
 #include "apiservice.h"
+#include "autoresolver.h"
 #include "classificationservice.h"
 #include "database.h"
 #include "databaselocation.h"
@@ -154,6 +155,8 @@ int ServeCommand::run(const CommandLine &commandLine, Mode mode)
                    .arg(user->name, roleName(user->role))
             << Qt::endl;
     }
+    AutoResolver autoResolver(tickets);
+    autoResolver.start();
     classification.start();
     webhooks.start();
 

@@ -18,4 +18,8 @@ struct AnsweredTicket
     // The full-text index's rank among the matches of one search; higher is better.
     double score = 0;
     std::optional<Category> category;
+    // Whom the reply was written to (Ticket::requester).
+    QString requester;
+    // Resolved or closed by the team, not by auto-resolve: an answer people stood by.
+    bool resolvedByTeam = false;
 };

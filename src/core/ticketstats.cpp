@@ -66,6 +66,20 @@ std::optional<double> TicketStats::DraftUse::averageEdits() const
     return double(edits) / double(sent);
 }
 
+TicketStats::AutoResolution &TicketStats::AutoResolution::operator+=(const AutoResolution &other)
+{
+    resolved += other.resolved;
+    reopened += other.reopened;
+    return *this;
+}
+
+std::optional<double> TicketStats::AutoResolution::reopenRate() const
+{
+    if (resolved == 0)
+        return std::nullopt;
+    return double(reopened) / double(resolved);
+}
+
 std::optional<double> TicketStats::Corrections::rate() const
 {
     if (reviewed() == 0)
@@ -187,6 +201,25 @@ TicketStats::Satisfaction TicketStats::allSatisfaction() const
     Satisfaction sum = satisfactionWithAiDraft;
     sum += satisfactionWithoutAiDraft;
     return sum;
+}
+
+TicketStats::AutoResolution TicketStats::allAutoResolve() const
+{
+    AutoResolution sum;
+    for (const AutoResolution &category : autoResolve)
+        sum += category;
+    return sum;
+}
+
+std::optional<double> TicketStats::autoResolveRate(std::optional<Category> category) const
+{
+    const qint64 created =
+        category ? totalsPerCategory()[static_cast<std::size_t>(*category)] : total();
+    const qint64 resolved = category ? autoResolve[static_cast<std::size_t>(*category)].resolved
+                                     : allAutoResolve().resolved;
+    if (created == 0)
+        return std::nullopt;
+    return std::min(1.0, double(resolved) / double(created));
 }
 
 namespace {
@@ -314,6 +347,25 @@ QJsonObject TicketStats::toJson() const
         });
     }
 
+    const auto autoResolveJson = [this](const AutoResolution &counts,
+                                        std::optional<Category> category) {
+        return QJsonObject{
+            {JsonKey::resolved, counts.resolved},
+            {JsonKey::reopened, counts.reopened},
+            {JsonKey::rate, optionalJson(autoResolveRate(category))},
+            {JsonKey::reopenRate, optionalJson(counts.reopenRate())},
+        };
+    };
+    QJsonObject autoResolveByCategory;
+    for (Category category : kAllCategories) {
+        const AutoResolution &counts = autoResolve[static_cast<std::size_t>(category)];
+        QJsonObject entry = autoResolveJson(counts, category);
+        entry.insert(JsonKey::threshold, optionalJson(counts.threshold));
+        autoResolveByCategory.insert(categoryName(category), entry);
+    }
+    QJsonObject autoResolveTotals = autoResolveJson(allAutoResolve(), std::nullopt);
+    autoResolveTotals.insert(JsonKey::byCategory, autoResolveByCategory);
+
     return {
         {JsonKey::days, days.size()},
         {JsonKey::from, days.isEmpty() ? QString() : days.first().date.toString(Qt::ISODate)},
@@ -340,5 +392,6 @@ QJsonObject TicketStats::toJson() const
         {JsonKey::firstReply, responseTimesToJson(firstReply)},
         {JsonKey::resolution, responseTimesToJson(resolution)},
         {JsonKey::drafts, draftsJson},
+        {JsonKey::autoResolve, autoResolveTotals},
     };
 }

@@ -116,6 +116,20 @@ struct TicketStats
         std::optional<double> averageEdits() const;
     };
 
+    // What auto-resolve did for one category within the window: the tickets it answered and
+    // resolved, and how many of those their customer reopened by writing again.
+    struct AutoResolution
+    {
+        // The category's current rule; none while auto-resolve is off for it.
+        std::optional<double> threshold;
+        qint64 resolved = 0;
+        qint64 reopened = 0;
+
+        AutoResolution &operator+=(const AutoResolution &other);
+        // reopened / resolved; none before the first auto-resolve rather than a misleading 0.
+        std::optional<double> reopenRate() const;
+    };
+
     QList<Day> days;
     // People's verdicts given within the window, by the machine category they judged.
     std::array<Corrections, kCategoryCount> corrections{};
@@ -133,8 +147,9 @@ struct TicketStats
     Satisfaction satisfactionWithoutAiDraft;
     ResponseTimes firstReply;
     ResponseTimes resolution;
-    // By provider name.
+    // By provider name; replies sent by auto-resolve are in autoResolve instead.
     QList<DraftUse> drafts;
+    std::array<AutoResolution, kCategoryCount> autoResolve{};
 
     // Zero-filled days from (today - days + 1) to today, ready for counts to be added.
     static TicketStats emptyWindow(QDate today, int days);
@@ -151,6 +166,10 @@ struct TicketStats
     qint64 total() const;
     Corrections allCorrections() const;
     Satisfaction allSatisfaction() const;
+    AutoResolution allAutoResolve() const;
+    // Auto-resolved tickets over the tickets created within the window (of the category, or
+    // all), at most 1: one created just before the window may be resolved in it.
+    std::optional<double> autoResolveRate(std::optional<Category> category = {}) const;
 
     QJsonObject toJson() const;
 };

@@ -2,6 +2,7 @@
 
 #include "accountlabels.h"
 #include "apiservice.h"
+#include "autoresolvedialog.h"
 #include "categorypalette.h"
 #include "classificationservice.h"
 #include "database.h"
@@ -236,6 +237,7 @@ void MainWindow::setUpActions()
     connect(m_ui->actionUsers, &QAction::triggered, this, &MainWindow::manageUsers);
     connect(m_ui->actionTokens, &QAction::triggered, this, &MainWindow::manageTokens);
     connect(m_ui->actionWebhooks, &QAction::triggered, this, &MainWindow::manageWebhooks);
+    connect(m_ui->actionAutoResolve, &QAction::triggered, this, &MainWindow::manageAutoResolve);
     connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refreshEverything);
     connect(m_ui->actionReviewQueue, &QAction::triggered, this, [this] {
         m_ui->viewsTabWidget->setCurrentWidget(m_ui->ticketsPage);
@@ -311,7 +313,8 @@ void MainWindow::applyRole()
 
     const bool administers = allows(Permission::Administer);
     m_ui->adminMenu->menuAction()->setVisible(administers);
-    for (QAction *action : {m_ui->actionUsers, m_ui->actionTokens, m_ui->actionWebhooks}) {
+    for (QAction *action :
+         {m_ui->actionUsers, m_ui->actionTokens, m_ui->actionWebhooks, m_ui->actionAutoResolve}) {
         action->setEnabled(administers);
         action->setVisible(administers);
     }
@@ -943,6 +946,15 @@ void MainWindow::manageWebhooks()
     if (!allows(Permission::Administer) || !m_webhooks)
         return;
     auto *dialog = new WebhooksDialog(*m_summaryStore, *m_webhooks, m_actor, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::manageAutoResolve()
+{
+    if (!allows(Permission::Administer))
+        return;
+    auto *dialog = new AutoResolveDialog(*m_summaryStore, m_actor, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

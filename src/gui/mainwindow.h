@@ -126,6 +126,7 @@ private:
     void manageUsers();
     void manageTokens();
     void manageWebhooks();
+    void manageAutoResolve();
     void loadStats();
     void showStorageError(const QString &message);
     void showDatabaseAvailability(bool available, const QString &problem);

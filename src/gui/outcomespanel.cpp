@@ -15,6 +15,7 @@ enum SatisfactionColumn { Ratings, AverageRating, ResolvedRate, SatisfactionColu
 enum ResponseRow { FirstReplyRow, ResolutionRow, ResponseRows };
 enum ResponseColumn { Count, AverageTime, FirstAgeColumn, ResponseColumns = FirstAgeColumn + 4 };
 enum DraftColumn { Provider, Offered, Sent, Acceptance, AverageEdits, DraftColumns };
+enum AutoResolveColumn { Threshold, AutoResolved, AutoResolveRate, Reopened, ReopenRate };
 
 QString providerName(const QString &provider)
 {
@@ -105,6 +106,24 @@ void OutcomesPanel::setUpTables()
                         "the drafts offered"));
     drafts->horizontalHeaderItem(AverageEdits)
         ->setToolTip(tr("Characters the agent changed before sending, on average"));
+
+    QTableWidget *autoResolve = m_ui->autoResolveTableWidget;
+    setUpTable(autoResolve,
+               {tr("Threshold"), tr("Resolved"), tr("Rate"), tr("Reopened"), tr("Reopen rate")});
+    autoResolve->horizontalHeaderItem(Threshold)->setToolTip(
+        tr("The category's auto-resolve threshold now (Admin › Auto-resolve…)"));
+    autoResolve->horizontalHeaderItem(AutoResolveRate)
+        ->setToolTip(tr("Auto-resolved tickets out of the tickets that came in the range"));
+    autoResolve->horizontalHeaderItem(ReopenRate)
+        ->setToolTip(tr("Auto-resolved tickets whose customer wrote again, reopening them"));
+    autoResolve->setRowCount(int(kAllCategories.size()) + 1);
+    for (Category category : kAllCategories) {
+        autoResolve->setVerticalHeaderItem(
+            int(category),
+            new QTableWidgetItem(StatsFormat::swatch(CategoryPalette::color(category)),
+                                 CategoryPalette::displayName(category)));
+    }
+    autoResolve->setVerticalHeaderItem(int(kAllCategories.size()), new QTableWidgetItem(tr("All")));
 }
 
 void OutcomesPanel::setStats(const TicketStats &stats)
@@ -112,6 +131,7 @@ void OutcomesPanel::setStats(const TicketStats &stats)
     showSatisfaction(stats);
     showResponseTimes(stats);
     showDrafts(stats);
+    showAutoResolve(stats);
 }
 
 void OutcomesPanel::showSatisfaction(const TicketStats &stats)
@@ -173,4 +193,32 @@ void OutcomesPanel::showDrafts(const TicketStats &stats)
                                    ? tr("AI &drafts: none offered in the range.")
                                    : tr("AI &drafts: offered in the range, and replies sent "
                                         "from them"));
+}
+
+void OutcomesPanel::showAutoResolve(const TicketStats &stats)
+{
+    const QLocale locale;
+    QTableWidget *table = m_ui->autoResolveTableWidget;
+    auto showRow = [&](int row, const TicketStats::AutoResolution &counts,
+                       std::optional<Category> category) {
+        table->setItem(row, AutoResolved,
+                       StatsFormat::numberItem(locale.toString(counts.resolved)));
+        table->setItem(row, AutoResolveRate,
+                       StatsFormat::numberItem(StatsFormat::rate(stats.autoResolveRate(category))));
+        table->setItem(row, Reopened, StatsFormat::numberItem(locale.toString(counts.reopened)));
+        table->setItem(row, ReopenRate,
+                       StatsFormat::numberItem(StatsFormat::rate(counts.reopenRate())));
+    };
+    for (Category category : kAllCategories) {
+        const TicketStats::AutoResolution &counts =
+            stats.autoResolve[static_cast<std::size_t>(category)];
+        table->setItem(int(category), Threshold,
+                       StatsFormat::numberItem(counts.threshold
+                                                   ? locale.toString(*counts.threshold, 'f', 2)
+                                                   : tr("off")));
+        showRow(int(category), counts, category);
+    }
+    const int all = int(kAllCategories.size());
+    table->setItem(all, Threshold, StatsFormat::numberItem(QString()));
+    showRow(all, stats.allAutoResolve(), std::nullopt);
 }

@@ -17,6 +17,7 @@ TicketSession::TicketSession(TicketService &service)
     , m_messages(service.database())
     , m_feedback(service.database())
     , m_changeEvents(service.database())
+    , m_autoResolve(service.database())
 {}
 
 TicketSession::~TicketSession() = default;
@@ -240,6 +241,55 @@ std::optional<bool> TicketSession::rate(Feedback feedback, const Actor &actor)
         m_service.ticketsChangedHere();
     }
     return replaced;
+}
+
+QList<AutoResolveRule> TicketSession::autoResolveRules()
+{
+    return m_autoResolve.rules();
+}
+
+void TicketSession::setAutoResolveRule(Category category, std::optional<double> threshold,
+                                       const Actor &actor)
+{
+    m_autoResolve.setRule(category, threshold, actor);
+    if (threshold) {
+        qCInfo(lcService).noquote() << actor.displayName() << "turned auto-resolve on for"
+                                    << categoryName(category) << "at" << *threshold;
+    } else {
+        qCInfo(lcService).noquote()
+            << actor.displayName() << "turned auto-resolve off for" << categoryName(category);
+    }
+}
+
+std::optional<TicketMessage>
+TicketSession::autoResolve(const Ticket &ticket, const AutoResolveRule &rule, const Actor &actor)
+{
+    // Only the machine's own category: a person's verdict means a person is on it.
+    if (ticket.status != TicketStatus::Open || !ticket.classification ||
+        ticket.classification->provider == ClassificationProvider::Agent ||
+        ticket.classification->needsReview || ticket.classification->category != rule.category ||
+        ticket.category != rule.category || ticket.classification->confidence < rule.threshold)
+        return std::nullopt;
+    const std::optional<ReusableAnswer> answer = SimilarReplies::closestResolved(
+        m_messages, ticket.text(), ticket.id, rule.category, rule.threshold);
+    if (!answer)
+        return std::nullopt;
+    std::optional<TicketMessage> sent = m_autoResolve.resolve(
+        {ticket.id, rule.category, answer->ticketId, ticket.classification->confidence,
+         answer->similarity, answer->reply},
+        actor);
+    if (sent) {
+        qCInfo(lcService).noquote()
+            << actor.displayName() << "resolved ticket" << ticket.id << "with the reply of ticket"
+            << answer->ticketId << "(" << answer->similarity << "alike)";
+        m_service.ticketsChangedHere();
+    }
+    return sent;
+}
+
+QList<Ticket> TicketSession::findAll(const QList<qint64> &ids)
+{
+    return m_tickets.findAll(ids);
 }
 
 TicketSession::Ratings TicketSession::ratings(qint64 ticketId)

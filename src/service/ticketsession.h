@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actor.h"
+#include "autoresolverepository.h"
 #include "changeeventrepository.h"
 #include "classificationrepository.h"
 #include "feedbackrepository.h"
@@ -123,6 +124,18 @@ public:
     // The log of committed changes (ChangeEventRepository): what GET /events tells.
     ChangeEventRepository &changeEvents() { return m_changeEvents; }
 
+    // The categories whose new tickets the machine may answer by itself, and at what threshold.
+    QList<AutoResolveRule> autoResolveRules();
+    // Turns auto-resolve on for the category at that threshold (AutoResolveRule's range), or off
+    // with none.
+    void setAutoResolveRule(Category category, std::optional<double> threshold, const Actor &actor);
+    // Answers the classified ticket by the rule of its category, as the actor: with the reply of
+    // the most alike ticket the team resolved, when both the classification's confidence and the
+    // likeness reach the threshold, the reply can go to another customer, and nobody has taken
+    // the ticket up. The reply sent, or null.
+    std::optional<TicketMessage> autoResolve(const Ticket &ticket, const AutoResolveRule &rule,
+                                             const Actor &actor);
+    QList<Ticket> findAll(const QList<qint64> &ids);
     // Everyone a ticket can be assigned to (the enabled ones) and who is disabled, by name.
     QList<UserAccount> users();
     // The machine's current category of each ticket becomes the actor's verdict. Tickets still
@@ -141,6 +154,7 @@ private:
     MessageRepository m_messages;
     FeedbackRepository m_feedback;
     ChangeEventRepository m_changeEvents;
+    AutoResolveRepository m_autoResolve;
 
     Problem checkAssignee(const QString &assignee);
 };

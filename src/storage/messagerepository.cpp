@@ -158,6 +158,8 @@ MessageRepository::add(TicketMessage message, const Actor &actor,
         if (added.status) {
             TicketRepository::changeStatus(m_statements, message.ticketId, *added.status, actor,
                                            Timestamps::toMs(message.createdAt));
+            if (message.author == MessageAuthor::Customer)
+                markReopened(message.ticketId, Timestamps::toMs(message.createdAt));
         }
         if (idempotency) {
             // An expired key of the same name makes way.
@@ -176,6 +178,18 @@ MessageRepository::add(TicketMessage message, const Actor &actor,
         transaction.commit();
         return added;
     });
+}
+
+void MessageRepository::markReopened(qint64 ticketId, qint64 nowMs)
+{
+    // Only the first time counts: the reopen rate asks whether the machine's answer was enough.
+    QSqlQuery &reopened =
+        m_statements.prepared(u"UPDATE auto_resolutions SET reopened_at = ? WHERE ticket_id = ? "
+                              "AND reopened_at IS NULL"_s);
+    reopened.bindValue(0, nowMs);
+    reopened.bindValue(1, ticketId);
+    StatementCache::exec(reopened, "note that an auto-resolved ticket was reopened");
+    reopened.finish();
 }
 
 std::optional<TicketMessage> MessageRepository::find(qint64 ticketId, qint64 messageId)
@@ -211,7 +225,10 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
         const qint64 id = matches.value(0).toLongLong();
         if (id == excludedTicketId)
             continue;
-        found.append({id, {}, {}, {}, matches.value(1).toDouble(), std::nullopt});
+        AnsweredTicket match;
+        match.ticketId = id;
+        match.score = matches.value(1).toDouble();
+        found.append(match);
         placeholders.append(u"?"_s);
     }
     matches.finish();
@@ -221,7 +238,9 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
     // The first public reply from the team: usually the answer, where later ones follow up.
     QSqlQuery answered(m_db);
     answered.setForwardOnly(true);
-    answered.prepare(u"SELECT t.id, t.subject, t.body, t.form, m.body, t.category FROM tickets t "
+    answered.prepare(u"SELECT t.id, t.subject, t.body, t.form, m.body, t.category, t.status, "
+                     "t.requester, EXISTS (SELECT 1 FROM auto_resolutions a "
+                     "WHERE a.ticket_id = t.id) FROM tickets t "
                      "JOIN ticket_messages m ON m.id = (SELECT MIN(r.id) FROM ticket_messages r "
                      "WHERE r.ticket_id = t.id AND r.visibility = 'public' "
                      "AND r.author_kind <> 'customer') "
@@ -241,6 +260,12 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
         ticket.reply = answered.value(4).toString();
         if (!answered.isNull(5))
             ticket.category = categoryFromName(answered.value(5).toString());
+        const std::optional<TicketStatus> status =
+            ticketStatusFromName(answered.value(6).toString());
+        ticket.resolvedByTeam =
+            (status == TicketStatus::Resolved || status == TicketStatus::Closed) &&
+            !answered.value(8).toBool();
+        ticket.requester = answered.value(7).toString();
         byId.insert(ticket.ticketId, ticket);
     }
     QList<AnsweredTicket> result;

@@ -71,6 +71,9 @@ public:
     static void bindInsert(QSqlQuery &query, const TicketMessage &message);
 
 private:
+    // Inside add()'s transaction: a customer who writes after an auto-resolve reopened it.
+    void markReopened(qint64 ticketId, qint64 nowMs);
+
     const Database &m_database;
     QSqlDatabase m_db;
     StatementCache m_statements;

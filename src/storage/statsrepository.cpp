@@ -61,6 +61,7 @@ TicketStats StatsRepository::stats(const QDateTime &now, int days)
     addSatisfaction(stats, fromMs, untilMs);
     addResponseTimes(stats, firstDay, lastDay);
     addDraftUse(stats, fromMs, untilMs);
+    addAutoResolve(stats, fromMs, untilMs);
     if (token)
         m_last = LastStats{*token, stats};
     return stats;
@@ -259,11 +260,12 @@ void StatsRepository::addDraftUse(TicketStats &stats, qint64 fromMs, qint64 unti
         stats.draftUse(offered.value(0).toString()).offered = offered.value(1).toLongLong();
     offered.finish();
 
-    QSqlQuery &sent = m_statements.prepared(QStringLiteral(
-        "SELECT draft_provider, COUNT(*), SUM(draft_edits) FROM ticket_messages "
-        "WHERE draft_provider IS NOT NULL AND visibility = 'public' AND created_at >= ? "
-        "AND created_at < ? "
-        "GROUP BY draft_provider"));
+    QSqlQuery &sent = m_statements.prepared(
+        QStringLiteral("SELECT draft_provider, COUNT(*), SUM(draft_edits) FROM ticket_messages "
+                       "WHERE draft_provider IS NOT NULL AND draft_provider <> 'auto-resolve' "
+                       "AND visibility = 'public' AND created_at >= ? "
+                       "AND created_at < ? "
+                       "GROUP BY draft_provider"));
     sent.bindValue(0, fromMs);
     sent.bindValue(1, untilMs);
     StatementCache::exec(sent, "count the drafts sent");
@@ -277,6 +279,36 @@ void StatsRepository::addDraftUse(TicketStats &stats, qint64 fromMs, qint64 unti
               [](const TicketStats::DraftUse &a, const TicketStats::DraftUse &b) {
                   return a.provider < b.provider;
               });
+}
+
+void StatsRepository::addAutoResolve(TicketStats &stats, qint64 fromMs, qint64 untilMs)
+{
+    const auto counts = [&stats](const QString &name) -> TicketStats::AutoResolution * {
+        const std::optional<Category> category = categoryFromName(name);
+        return category ? &stats.autoResolve[static_cast<std::size_t>(*category)] : nullptr;
+    };
+    QSqlQuery &rules =
+        m_statements.prepared(QStringLiteral("SELECT category, threshold FROM auto_resolve_rules"));
+    StatementCache::exec(rules, "read the auto-resolve rules");
+    while (rules.next()) {
+        if (TicketStats::AutoResolution *category = counts(rules.value(0).toString()))
+            category->threshold = rules.value(1).toDouble();
+    }
+    rules.finish();
+
+    QSqlQuery &resolved = m_statements.prepared(
+        QStringLiteral("SELECT category, COUNT(*), COUNT(reopened_at) FROM auto_resolutions "
+                       "WHERE resolved_at >= ? AND resolved_at < ? GROUP BY category"));
+    resolved.bindValue(0, fromMs);
+    resolved.bindValue(1, untilMs);
+    StatementCache::exec(resolved, "count the auto-resolved tickets");
+    while (resolved.next()) {
+        if (TicketStats::AutoResolution *category = counts(resolved.value(0).toString())) {
+            category->resolved = resolved.value(1).toLongLong();
+            category->reopened = resolved.value(2).toLongLong();
+        }
+    }
+    resolved.finish();
 }
 
 qint64 StatsRepository::openCreatedBetween(qint64 fromMs, qint64 untilMs)

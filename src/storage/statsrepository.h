@@ -37,6 +37,7 @@ private:
     void addSatisfaction(TicketStats &stats, qint64 fromMs, qint64 untilMs);
     void addResponseTimes(TicketStats &stats, qint64 firstDay, qint64 lastDay);
     void addDraftUse(TicketStats &stats, qint64 fromMs, qint64 untilMs);
+    void addAutoResolve(TicketStats &stats, qint64 fromMs, qint64 untilMs);
     qint64 openCreatedBetween(qint64 fromMs, qint64 untilMs);
 
     const Database &m_database;

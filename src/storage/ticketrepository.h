@@ -72,6 +72,8 @@ public:
     qint64 forgetExpiredIdempotencyKeys();
 
     std::optional<Ticket> find(qint64 id);
+    // The ones that exist, in the order of ids.
+    QList<Ticket> findAll(const QList<qint64> &ids);
     // Keyset pages, newest first, for the API.
     TicketPage list(const TicketQuery &query);
     // Tickets matching the query's filters; its limit and cursor are ignored.
@@ -144,7 +146,6 @@ private:
                                                   const SqlDialect::BatchSql &sql);
     IdempotentCreate insertOnce(const TicketDraft &draft, const QString &idempotencyKey,
                                 const QByteArray &requestHash);
-    QList<Ticket> findAll(const QList<qint64> &ids);
     // How many tickets the full-text query matches; remembered per query unless fresh, since
     // it only picks a plan and a few new tickets do not change the pick.
     qint64 fullTextMatches(const QString &words, bool fresh);

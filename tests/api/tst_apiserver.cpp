@@ -1,4 +1,5 @@
 #include "apiserver.h"
+#include "autoresolverepository.h"
 #include "classificationrepository.h"
 #include "messagerepository.h"
 #include "openapischema.h"
@@ -543,7 +544,7 @@ void TestApiServer::statsReportCorrectionsConfidenceAndBacklog()
 void TestApiServer::statsMatchOpenApiSchema()
 {
     const QJsonObject document = client().get(u"/openapi.json"_s).json();
-    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.9.0"_s);
+    QCOMPARE(document[u"info"_s][u"version"_s].toString(), u"0.10.0"_s);
     const QJsonObject schema{{u"$ref"_s, u"#/components/schemas/Stats"_s}};
 
     // Empty: rates and the oldest age are null.
@@ -559,6 +560,21 @@ void TestApiServer::statsMatchOpenApiSchema()
     const QJsonObject stats = client().get(u"/stats?days=90"_s).json();
     QVERIFY(!stats[u"backlog"_s][u"oldest_age_seconds"_s].isNull());
     violations = OpenApiSchema::violations(stats, schema, document, u"stats"_s);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
+
+    // Auto-resolve on for one category, with one ticket it answered: thresholds and rates set.
+    AutoResolveRepository autoResolve(m_server->database());
+    autoResolve.setRule(Category::General, 0.9, Actor::user(u"admin"_s));
+    QVERIFY(autoResolve.resolve({ticket, Category::General, ticket, 1.0, 0.95, u"Done."_s},
+                                Actor::system(u"auto-resolve"_s)));
+    const QJsonObject resolved = client().get(u"/stats?days=90"_s).json();
+    const QJsonObject general =
+        resolved[u"auto_resolve"_s][u"by_category"_s][u"general"_s].toObject();
+    QCOMPARE(general[u"threshold"_s].toDouble(), 0.9);
+    QCOMPARE(general[u"resolved"_s].toInteger(), 1);
+    QCOMPARE(general[u"rate"_s].toDouble(), 1.0);
+    QVERIFY(resolved[u"auto_resolve"_s][u"by_category"_s][u"billing"_s][u"threshold"_s].isNull());
+    violations = OpenApiSchema::violations(resolved, schema, document, u"stats"_s);
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
 
     // The check itself catches an undocumented field.

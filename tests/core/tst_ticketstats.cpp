@@ -35,6 +35,7 @@ private Q_SLOTS:
     void ratingsAddUpByDayCategoryAndDraft();
     void responseTimesAndDraftUseAreNullWithoutData();
     void toJson();
+    void autoResolveRates();
     void toJsonOfEmptyWindow();
     void managersFiguresToJson();
     void correctionRate_data();
@@ -46,6 +47,45 @@ private Q_SLOTS:
     void daysFromUrlQuery_data();
     void daysFromUrlQuery();
 };
+
+void TestTicketStats::autoResolveRates()
+{
+    const QDate today(2024, 3, 1);
+    TicketStats stats = TicketStats::emptyWindow(today, 7);
+    // None before anything came or was auto-resolved, rather than a misleading 0.
+    QVERIFY(!stats.autoResolveRate());
+    QVERIFY(!stats.allAutoResolve().reopenRate());
+
+    stats.add(today, Category::Billing, 10);
+    stats.add(today, Category::Technical, 10);
+    TicketStats::AutoResolution &billing = stats.autoResolve[std::size_t(Category::Billing)];
+    billing.threshold = 0.9;
+    billing.resolved = 4;
+    billing.reopened = 1;
+    stats.autoResolve[std::size_t(Category::General)].resolved = 2; // came before the window
+
+    QCOMPARE(stats.autoResolveRate(Category::Billing), 0.4);
+    QCOMPARE(stats.autoResolveRate(Category::Technical), 0.0);
+    // Nothing of the category came within the window: no rate.
+    QVERIFY(!stats.autoResolveRate(Category::General));
+    QCOMPARE(stats.autoResolveRate(), 0.3);
+    // More resolved than came within the window: at most every one.
+    stats.add(today, Category::General, 1);
+    QCOMPARE(stats.autoResolveRate(Category::General), 1.0);
+    QCOMPARE(stats.autoResolveRate(), 6.0 / 21);
+    QCOMPARE(billing.reopenRate(), 0.25);
+    QCOMPARE(stats.allAutoResolve().resolved, 6);
+    QCOMPARE(stats.allAutoResolve().reopenRate(), 1.0 / 6);
+
+    const QJsonObject json = stats.toJson().value(u"auto_resolve"_s).toObject();
+    QCOMPARE(sortedKeys(json), (QStringList{u"by_category"_s, u"rate"_s, u"reopen_rate"_s,
+                                            u"reopened"_s, u"resolved"_s}));
+    const QJsonObject byCategory = json.value(u"by_category"_s).toObject();
+    QCOMPARE(byCategory.value(u"billing"_s).toObject().value(u"threshold"_s).toDouble(), 0.9);
+    QVERIFY(byCategory.value(u"technical"_s).toObject().value(u"threshold"_s).isNull());
+    QCOMPARE(byCategory.value(u"general"_s).toObject().value(u"rate"_s).toDouble(), 1.0);
+    QCOMPARE(json.value(u"resolved"_s).toInteger(), 6);
+}
 
 void TestTicketStats::emptyWindow_data()
 {
@@ -202,11 +242,11 @@ void TestTicketStats::toJson()
     stats.add(QDate(2024, 2, 23), Category::Billing, 100); // outside, must not count
 
     const QJsonObject json = stats.toJson();
-    QCOMPARE(
-        sortedKeys(json),
-        (QStringList{u"backlog"_s, u"by_category"_s, u"confidence"_s, u"corrections"_s, u"days"_s,
-                     u"drafts"_s, u"first_reply"_s, u"from"_s, u"per_day"_s, u"resolution"_s,
-                     u"satisfaction"_s, u"to"_s, u"total"_s, u"unclassified"_s}));
+    QCOMPARE(sortedKeys(json),
+             (QStringList{u"auto_resolve"_s, u"backlog"_s, u"by_category"_s, u"confidence"_s,
+                          u"corrections"_s, u"days"_s, u"drafts"_s, u"first_reply"_s, u"from"_s,
+                          u"per_day"_s, u"resolution"_s, u"satisfaction"_s, u"to"_s, u"total"_s,
+                          u"unclassified"_s}));
     QCOMPARE(json.value(u"days"_s).toInteger(), qint64(7));
     QCOMPARE(json.value(u"from"_s).toString(), u"2024-02-24"_s);
     QCOMPARE(json.value(u"to"_s).toString(), u"2024-03-01"_s);

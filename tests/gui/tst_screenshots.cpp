@@ -1,4 +1,6 @@
 #include "apiservice.h"
+#include "autoresolvedialog.h"
+#include "autoresolverepository.h"
 #include "classificationrepository.h"
 #include "feedbackrepository.h"
 #include "integrationtokens.h"
@@ -32,6 +34,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QImage>
 #include <QLabel>
@@ -60,11 +63,13 @@ private Q_SLOTS:
     void statisticsOutcomes();
     void identity();
     void webhooks();
+    void autoResolve();
     void darkPalette();
     void cleanupTestCase();
 
 private:
     void seedSampleTickets();
+    void seedAutoResolutions();
     void seedConversation(const Ticket &ticket);
     void answerAndRate(const Ticket &ticket, int index);
     QString save(QWidget *widget, const QString &name);
@@ -82,6 +87,7 @@ void TestScreenshots::initTestCase()
     m_outputDir = qEnvironmentVariable("SC_SCREENSHOT_DIR", m_scratch.path());
     QVERIFY(QDir().mkpath(m_outputDir));
     seedSampleTickets();
+    seedAutoResolutions();
     m_tickets = std::make_unique<TicketService>(m_database.database());
     m_api = std::make_unique<ApiService>(*m_tickets);
     const quint16 port = m_api->start(QHostAddress(QHostAddress::LocalHost), 0, 1);
@@ -201,6 +207,38 @@ void TestScreenshots::answerAndRate(const Ticket &ticket, int index)
                          index % 3 != 0,
                          u"survey"_s,
                          Timestamps::fromMs(std::min(now, repliedAt + 3600 * 1000))});
+}
+
+// Billing on at 0.90: a few of the open billing tickets answered from a resolved one, and one
+// of those reopened by its customer.
+void TestScreenshots::seedAutoResolutions()
+{
+    AutoResolveRepository autoResolve(m_database.database());
+    const Actor admin = Actor::user(u"admin"_s);
+    autoResolve.setRule(Category::Billing, 0.9, admin);
+    autoResolve.setRule(Category::Technical, 0.95, admin);
+    TicketRepository tickets(m_database.database());
+    TicketQuery billing;
+    billing.category = Category::Billing;
+    billing.status = TicketStatus::Open;
+    qint64 resolved = 0;
+    for (const Ticket &ticket : tickets.range(billing, TicketOrder{}, 0, 200)) {
+        if (resolved == 5 || ticket.status != TicketStatus::Open || !ticket.classification ||
+            ticket.classification->provider == ClassificationProvider::Agent)
+            continue;
+        const std::optional<TicketMessage> sent = autoResolve.resolve(
+            {ticket.id, Category::Billing, 1, 0.93, 0.92,
+             u"Dear customer,\n\nthe duplicate payment has been refunded to your card."_s},
+            Actor::system(u"auto-resolve"_s));
+        if (sent && ++resolved == 1) {
+            TicketMessage again;
+            again.ticketId = ticket.id;
+            again.author = MessageAuthor::Customer;
+            again.body = u"The refund has not arrived yet."_s;
+            MessageRepository(m_database.database())
+                .add(again, Actor::integration(u"mail-gateway"_s));
+        }
+    }
 }
 
 void TestScreenshots::seedConversation(const Ticket &ticket)
@@ -448,6 +486,18 @@ void TestScreenshots::webhooks()
     dialog->reject();
     delete dialog;
     m_window->setWebhooks(nullptr);
+}
+
+void TestScreenshots::autoResolve()
+{
+    m_window->findChild<QAction *>(u"actionAutoResolve"_s)->trigger();
+    auto *dialog = m_window->findChild<AutoResolveDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->enabledBox(Category::Billing)->isChecked());
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    QVERIFY(!save(dialog, u"auto-resolve.png"_s).isEmpty());
+    dialog->reject();
+    delete dialog;
 }
 
 void TestScreenshots::cleanupTestCase()
