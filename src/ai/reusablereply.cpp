@@ -258,7 +258,10 @@ QStringList signOffNames(QStringView text)
     return names;
 }
 
-QString replaceNames(const QString &text, QStringList names)
+// Whether a name is replaced wherever its letters stand, or only where it is written as a name.
+enum class NameCase { Any, Capitalised };
+
+QString replaceNames(const QString &text, QStringList names, NameCase nameCase)
 {
     names.removeDuplicates();
     if (names.isEmpty())
@@ -271,16 +274,44 @@ QString replaceNames(const QString &text, QStringList names)
     const QRegularExpression pattern(uR"((?<!\w)(?:)"_s + names.join(u'|') + uR"()(?!\w))"_s,
                                      QRegularExpression::CaseInsensitiveOption |
                                          QRegularExpression::UseUnicodePropertiesOption);
-    QString result = text;
-    result.replace(pattern, kNamePlaceholder);
+    QString result;
+    qsizetype copied = 0;
+    for (QRegularExpressionMatchIterator it = pattern.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        // An agent's draft keeps "will" and "mark" of a customer called Will Mark.
+        if (nameCase == NameCase::Capitalised && !match.captured().at(0).isUpper())
+            continue;
+        result += QStringView(text).sliced(copied, match.capturedStart() - copied);
+        result += kNamePlaceholder;
+        copied = match.capturedEnd();
+    }
+    result += QStringView(text).sliced(copied);
     return result;
 }
 
+// The words of the salutation's addressee that may be a name, lower case.
+QStringList addresseeNames(const QString &text);
+
 QString withoutKnownNames(QStringView reply, QStringView originalText,
-                          QStringView originalRequester)
+                          QStringView originalRequester, NameCase nameCase)
 {
-    return replaceNames(PiiRedactor::redact(reply),
-                        requesterNames(originalRequester) + signOffNames(originalText));
+    const QString redacted = PiiRedactor::redact(reply);
+    // The reply's own salutation names the first customer too, wherever else it does so.
+    return replaceNames(redacted,
+                        requesterNames(originalRequester) + signOffNames(originalText) +
+                            addresseeNames(redacted),
+                        nameCase);
+}
+
+// What a person would have to look at before it goes to another customer, although no
+// redaction rule took it for personal data: a number of four or more digits (an order, a
+// postcode, the end of a card), an address with an '@', a link with parameters (a reset token),
+// an IP address.
+bool mayIdentifySomeone(const QString &text)
+{
+    static const QRegularExpression shapes(
+        uR"(\d{4,}|@|https?://\S*\?|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]))"_s);
+    return shapes.match(text).hasMatch();
 }
 
 // A greeting at the very start and its addressee: one to three capitalised words or
@@ -329,6 +360,21 @@ bool addressesNobody(const QString &addressee)
     });
 }
 
+QStringList addresseeNames(const QString &text)
+{
+    const QRegularExpressionMatch salutation = salutationPattern().match(text);
+    if (!salutation.hasMatch())
+        return {};
+    QStringList names;
+    for (const QString &run : letterRuns(salutation.captured(u"addressee"))) {
+        const QString lower = run.toLower();
+        if (run.size() >= kShortestSignOffName && run.at(0).isUpper() &&
+            !notNames().contains(lower) && !nameParticles().contains(lower))
+            names << lower;
+    }
+    return names;
+}
+
 // The greeting a letter to someone unknown uses in the same language and register.
 QString neutralGreeting(const QString &greeting)
 {
@@ -350,7 +396,7 @@ QString neutralGreeting(const QString &greeting)
 QString ReusableReply::redact(QStringView reply, QStringView originalText,
                               QStringView originalRequester)
 {
-    QString text = withoutKnownNames(reply, originalText, originalRequester);
+    QString text = withoutKnownNames(reply, originalText, originalRequester, NameCase::Capitalised);
     const QRegularExpressionMatch salutation = salutationPattern().match(text);
     // The title goes too: it tells the first customer's gender, which the next may not share.
     if (salutation.hasMatch() && !addressesNobody(salutation.captured(u"addressee"))) {
@@ -364,7 +410,7 @@ std::optional<QString> ReusableReply::forAnotherCustomer(QStringView reply,
                                                          QStringView originalText,
                                                          QStringView originalRequester)
 {
-    QString text = withoutKnownNames(reply, originalText, originalRequester);
+    QString text = withoutKnownNames(reply, originalText, originalRequester, NameCase::Any);
     if (const QRegularExpressionMatch salutation = salutationPattern().match(text);
         salutation.hasMatch()) {
         if (!addressesNobody(salutation.captured(u"addressee"))) {
@@ -381,7 +427,8 @@ std::optional<QString> ReusableReply::forAnotherCustomer(QStringView reply,
         if (start < text.size())
             text[start] = text.at(start).toUpper();
     }
-    if (text.trimmed().isEmpty() || placeholderPattern().match(text).hasMatch())
+    if (text.trimmed().isEmpty() || placeholderPattern().match(text).hasMatch() ||
+        mayIdentifySomeone(text))
         return std::nullopt;
     return text;
 }

@@ -241,6 +241,7 @@ const QList<ApiServer::Endpoint> &ApiServer::endpoints()
          Scope::RepliesWrite},
         {Method::Patch, QLatin1String("/requests/{id}/messages/{message}"),
          &ApiServer::setMessageDelivery, Scope::RepliesWrite},
+        {Method::Get, QLatin1String("/replies"), &ApiServer::listReplies, Scope::RepliesWrite},
         {Method::Post, QLatin1String("/requests/{id}/draft"), &ApiServer::draftReply,
          Scope::RepliesWrite},
         {Method::Get, QLatin1String("/requests/{id}/feedback"), &ApiServer::getFeedback,
@@ -783,6 +784,14 @@ ApiResult ApiServer::addMessage(const Call &call)
 ApiResult ApiServer::setMessageDelivery(const Call &call)
 {
     return m_messages->setDelivery(call.pathArgument, call.messageArgument, call.json, call.actor);
+}
+
+ApiResult ApiServer::listReplies(const Call &call)
+{
+    // The replies come with whom they answer, which is reading tickets.
+    if (!call.scopes.testFlag(Scope::TicketsRead))
+        return ApiGuard::lacksScope(call.actor.name, Scope::TicketsRead);
+    return m_messages->listReplies(formQuery(call.request));
 }
 
 ApiResult ApiServer::draftReply(const Call &call)

@@ -132,6 +132,7 @@ private:
     ApiResult changeRequest(const Call &call);
     ApiResult getRequestHistory(const Call &call);
     ApiResult listMessages(const Call &call);
+    ApiResult listReplies(const Call &call);
     ApiResult addMessage(const Call &call);
     ApiResult setMessageDelivery(const Call &call);
     ApiResult draftReply(const Call &call);

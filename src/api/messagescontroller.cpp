@@ -3,6 +3,7 @@
 #include "messagejson.h"
 #include "requestscontroller.h"
 #include "ticketsession.h"
+#include "urlqueryreader.h"
 
 #include <QJsonDocument>
 
@@ -90,4 +91,33 @@ ApiResult MessagesController::setDelivery(const QString &id, const QString &mess
     if (!changed.message)
         return unknownMessage();
     return ApiReply{MessageJson::toJson(*changed.message), QHttpServerResponse::StatusCode::Ok, {}};
+}
+
+ApiResult MessagesController::listReplies(const QUrlQuery &query)
+{
+    UrlQueryReader reader(
+        query, {QStringLiteral("delivery"), QStringLiteral("limit"), QStringLiteral("cursor")});
+    DeliveryStatus delivery = DeliveryStatus::Pending;
+    if (const std::optional<QString> text = reader.text(QStringLiteral("delivery"))) {
+        if (const std::optional<DeliveryStatus> named = deliveryStatusFromName(*text))
+            delivery = *named;
+        else
+            reader.addError(QStringLiteral("delivery"),
+                            QStringLiteral("must be pending, delivered or failed"));
+    }
+    const int limit =
+        reader.integer(QStringLiteral("limit"), 1, kMaxPageSize).value_or(kDefaultPageSize);
+    qint64 after = 0;
+    if (const std::optional<QString> text = reader.text(QStringLiteral("cursor"))) {
+        if (const std::optional<qint64> cursor = RequestsController::ticketId(*text))
+            after = *cursor;
+        else
+            reader.addError(QStringLiteral("cursor"),
+                            QStringLiteral("must be a next_cursor this endpoint gave"));
+    }
+    if (!reader.errors().isEmpty())
+        return ApiError::invalidParameters(reader.errors());
+    const QList<OutgoingReply> page = m_tickets.replies(delivery, after, limit);
+    return ApiReply{
+        MessageJson::toJson(page, page.size() == limit), QHttpServerResponse::StatusCode::Ok, {}};
 }

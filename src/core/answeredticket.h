@@ -20,6 +20,7 @@ struct AnsweredTicket
     std::optional<Category> category;
     // Whom the reply was written to (Ticket::requester).
     QString requester;
-    // Resolved or closed by the team, not by auto-resolve: an answer people stood by.
+    // Resolved or closed by the team, not by auto-resolve, with nothing public said after the
+    // reply: an answer people stood by, and the whole of it.
     bool resolvedByTeam = false;
 };

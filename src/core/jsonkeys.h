@@ -61,6 +61,7 @@ inline constexpr QLatin1String message{"message"};
 inline constexpr QLatin1String details{"details"};
 inline constexpr QLatin1String requiredScope{"required_scope"};
 inline constexpr QLatin1String assignee{"assignee"};
+inline constexpr QLatin1String request{"request"};
 inline constexpr QLatin1String requester{"requester"};
 inline constexpr QLatin1String threadRef{"thread_ref"};
 inline constexpr QLatin1String events{"events"};

@@ -9,9 +9,8 @@
 
 namespace {
 
-void write(JsonWriter &writer, const TicketMessage &message)
+void writeFields(JsonWriter &writer, const TicketMessage &message)
 {
-    writer.beginObject();
     writer.key(JsonKey::id);
     writer.value(message.id);
     writer.key(JsonKey::author);
@@ -47,6 +46,12 @@ void write(JsonWriter &writer, const TicketMessage &message)
     }
     writer.key(JsonKey::createdAt);
     writer.value(Timestamps::toIso(message.createdAt));
+}
+
+void write(JsonWriter &writer, const TicketMessage &message)
+{
+    writer.beginObject();
+    writeFields(writer, message);
     writer.endObject();
 }
 
@@ -70,6 +75,40 @@ QByteArray MessageJson::toJson(qint64 ticketId, const QList<TicketMessage> &mess
     for (const TicketMessage &message : messages)
         write(writer, message);
     writer.endArray();
+    writer.endObject();
+    return writer.take();
+}
+
+QByteArray MessageJson::toJson(const QList<OutgoingReply> &replies, bool more)
+{
+    JsonWriter writer;
+    writer.beginObject();
+    writer.key(JsonKey::items);
+    writer.beginArray();
+    for (const OutgoingReply &reply : replies) {
+        writer.beginObject();
+        writeFields(writer, reply.message);
+        writer.key(JsonKey::request);
+        writer.beginObject();
+        writer.key(JsonKey::id);
+        writer.value(reply.message.ticketId);
+        writer.key(JsonKey::subject);
+        writer.value(reply.subject);
+        writer.key(JsonKey::requester);
+        writer.value(reply.requester);
+        writer.key(JsonKey::threadRef);
+        writer.value(reply.threadRef);
+        writer.key(JsonKey::status);
+        writer.value(ticketStatusName(reply.status));
+        writer.endObject();
+        writer.endObject();
+    }
+    writer.endArray();
+    writer.key(JsonKey::nextCursor);
+    if (more && !replies.isEmpty())
+        writer.value(QString::number(replies.last().message.id));
+    else
+        writer.null();
     writer.endObject();
     return writer.take();
 }

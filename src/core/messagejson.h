@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fielderror.h"
+#include "outgoingreply.h"
 #include "ticketmessage.h"
 
 #include <QByteArray>
@@ -14,6 +15,10 @@ public:
     static QByteArray toJson(const TicketMessage &message);
     // {"request_id": id, "messages": [...]}, oldest first.
     static QByteArray toJson(qint64 ticketId, const QList<TicketMessage> &messages);
+
+    // GET /replies: {"items": [message and its "request" (id, subject, requester,
+    // thread_ref, status)], "next_cursor"}, a cursor only when more may follow.
+    static QByteArray toJson(const QList<OutgoingReply> &replies, bool more);
 
     struct Addition
     {

@@ -9,6 +9,8 @@
 #include <QLabel>
 #include <QPushButton>
 
+using namespace Qt::StringLiterals;
+
 AutoResolveDialog::AutoResolveDialog(StorageThread &store, const Actor &actor, QWidget *parent)
     : QDialog(parent)
     , m_ui(std::make_unique<Ui::AutoResolveDialog>())
@@ -23,7 +25,9 @@ AutoResolveDialog::AutoResolveDialog(StorageThread &store, const Actor &actor, Q
         widgets.enabled = new QCheckBox(tr("Answer automatically"), this);
         widgets.enabled->setAccessibleName(
             tr("Auto-resolve %1 tickets").arg(CategoryPalette::displayName(category)));
+        widgets.enabled->setObjectName(u"%1EnabledCheckBox"_s.arg(categoryName(category)));
         widgets.threshold = new QDoubleSpinBox(this);
+        widgets.threshold->setObjectName(u"%1ThresholdSpinBox"_s.arg(categoryName(category)));
         widgets.threshold->setRange(AutoResolveRule::kLowestThreshold, 1.0);
         widgets.threshold->setSingleStep(0.01);
         widgets.threshold->setDecimals(2);
@@ -94,6 +98,7 @@ void AutoResolveDialog::showRules(const QList<AutoResolveRule> &rules)
     m_shown = {};
     for (const Row &row : m_rows) {
         row.enabled->setChecked(false);
+        row.enabled->setToolTip(QString());
         row.threshold->setValue(AutoResolveRule::kDefaultThreshold);
     }
     for (const AutoResolveRule &rule : rules) {
@@ -123,13 +128,14 @@ void AutoResolveDialog::save()
     m_ui->messageLabel->setText(tr("Saving…"));
     m_store
         .run([changes, actor = m_actor](TicketSession &session) {
-            for (const auto &[category, threshold] : changes)
-                session.setAutoResolveRule(category, threshold, actor);
+            session.setAutoResolveRules(changes, actor);
             return session.autoResolveRules();
         })
         .then(this, [this](const std::optional<QList<AutoResolveRule>> &rules) {
             setBusy(false);
             if (!rules) {
+                // Nothing was saved; what the database holds is shown again.
+                load();
                 m_ui->messageLabel->setText(
                     tr("The rules could not be saved; see the status bar."));
                 return;

@@ -7,6 +7,8 @@
 #include "ticketservice.h"
 #include "ticketsession.h"
 
+#include <algorithm>
+
 AutoResolver::AutoResolver(TicketService &tickets, QObject *parent)
     : QObject(parent)
     , m_tickets(tickets)
@@ -44,9 +46,12 @@ void AutoResolver::stop()
     if (!m_context)
         return;
     disconnect(m_tickets.classification(), nullptr, m_context, nullptr);
+    // The batch being looked at ends after its current ticket.
+    m_stopping = true;
     m_context = nullptr;
     m_thread.quit();
     m_thread.wait();
+    m_stopping = false;
 }
 
 void AutoResolver::look(const QList<qint64> &ticketIds)
@@ -60,11 +65,21 @@ void AutoResolver::look(const QList<qint64> &ticketIds)
             return;
         const Actor actor = Actor::system(kActorName);
         for (const Ticket &ticket : m_session->findAll(ticketIds)) {
-            for (const AutoResolveRule &rule : rules) {
-                if (ticket.category == rule.category &&
-                    m_session->autoResolve(ticket, rule, actor)) {
+            if (m_stopping)
+                return;
+            const auto rule =
+                std::find_if(rules.cbegin(), rules.cend(), [&ticket](const AutoResolveRule &r) {
+                    return ticket.category == r.category;
+                });
+            if (rule == rules.cend())
+                continue;
+            try {
+                if (m_session->autoResolve(ticket, *rule, actor))
                     Q_EMIT ticketResolved(ticket.id);
-                }
+            } catch (const StorageError &error) {
+                // One ticket's trouble (a conflict that kept coming back) leaves the others.
+                qCWarning(lcService, "Auto-resolve left ticket %lld to the agents: %s", ticket.id,
+                          qUtf8Printable(error.message()));
             }
         }
     } catch (const StorageError &error) {

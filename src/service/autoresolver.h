@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QThread>
 
+#include <atomic>
 #include <memory>
 
 class TicketService;
@@ -42,4 +43,5 @@ private:
     QObject *m_context = nullptr;
     // Used on the auto-resolve thread only, and closed as it ends.
     std::unique_ptr<TicketSession> m_session;
+    std::atomic_bool m_stopping = false;
 };

@@ -243,29 +243,38 @@ std::optional<bool> TicketSession::rate(Feedback feedback, const Actor &actor)
     return replaced;
 }
 
+QList<OutgoingReply> TicketSession::replies(DeliveryStatus delivery, qint64 afterId, int limit)
+{
+    return m_messages.replies(delivery, afterId, limit);
+}
+
 QList<AutoResolveRule> TicketSession::autoResolveRules()
 {
     return m_autoResolve.rules();
 }
 
-void TicketSession::setAutoResolveRule(Category category, std::optional<double> threshold,
-                                       const Actor &actor)
+void TicketSession::setAutoResolveRules(const QList<AutoResolveRepository::RuleChange> &changes,
+                                        const Actor &actor)
 {
-    m_autoResolve.setRule(category, threshold, actor);
-    if (threshold) {
-        qCInfo(lcService).noquote() << actor.displayName() << "turned auto-resolve on for"
-                                    << categoryName(category) << "at" << *threshold;
-    } else {
-        qCInfo(lcService).noquote()
-            << actor.displayName() << "turned auto-resolve off for" << categoryName(category);
+    m_autoResolve.setRules(changes, actor);
+    for (const auto &[category, threshold] : changes) {
+        if (threshold) {
+            qCInfo(lcService).noquote() << actor.displayName() << "turned auto-resolve on for"
+                                        << categoryName(category) << "at" << *threshold;
+        } else {
+            qCInfo(lcService).noquote()
+                << actor.displayName() << "turned auto-resolve off for" << categoryName(category);
+        }
     }
 }
 
 std::optional<TicketMessage>
 TicketSession::autoResolve(const Ticket &ticket, const AutoResolveRule &rule, const Actor &actor)
 {
-    // Only the machine's own category: a person's verdict means a person is on it.
-    if (ticket.status != TicketStatus::Open || !ticket.classification ||
+    // Only the machine's own category: a person's verdict means a person is on it. Never an
+    // imported ticket: its customer wrote long ago, to whoever answered then.
+    if (ticket.status != TicketStatus::Open || ticket.source == TicketSource::Import ||
+        !ticket.classification ||
         ticket.classification->provider == ClassificationProvider::Agent ||
         ticket.classification->needsReview || ticket.classification->category != rule.category ||
         ticket.category != rule.category || ticket.classification->confidence < rule.threshold)
@@ -275,8 +284,8 @@ TicketSession::autoResolve(const Ticket &ticket, const AutoResolveRule &rule, co
     if (!answer)
         return std::nullopt;
     std::optional<TicketMessage> sent = m_autoResolve.resolve(
-        {ticket.id, rule.category, answer->ticketId, ticket.classification->confidence,
-         answer->similarity, answer->reply},
+        {ticket.id, rule.category, ticket.classification->id, answer->ticketId,
+         ticket.classification->confidence, answer->similarity, answer->reply},
         actor);
     if (sent) {
         qCInfo(lcService).noquote()

@@ -93,6 +93,9 @@ public:
     addMessage(TicketMessage message, const Actor &actor,
                std::optional<TicketStatus> status = std::nullopt,
                const std::optional<MessageRepository::IdempotencyKey> &idempotency = std::nullopt);
+    // The team's public replies with this delivery status, across tickets, oldest first, after
+    // the reply with id afterId: what a mail gateway has to send.
+    QList<OutgoingReply> replies(DeliveryStatus delivery, qint64 afterId, int limit);
     struct DeliveryChange
     {
         // NotAReply: a note or the customer's own message, which nobody delivers.
@@ -126,9 +129,14 @@ public:
 
     // The categories whose new tickets the machine may answer by itself, and at what threshold.
     QList<AutoResolveRule> autoResolveRules();
-    // Turns auto-resolve on for the category at that threshold (AutoResolveRule's range), or off
-    // with none.
-    void setAutoResolveRule(Category category, std::optional<double> threshold, const Actor &actor);
+    // Turns auto-resolve on for each category at its threshold (AutoResolveRule's range), or
+    // off with none; all of them or none.
+    void setAutoResolveRules(const QList<AutoResolveRepository::RuleChange> &changes,
+                             const Actor &actor);
+    void setAutoResolveRule(Category category, std::optional<double> threshold, const Actor &actor)
+    {
+        setAutoResolveRules({{category, threshold}}, actor);
+    }
     // Answers the classified ticket by the rule of its category, as the actor: with the reply of
     // the most alike ticket the team resolved, when both the classification's confidence and the
     // likeness reach the threshold, the reply can go to another customer, and nobody has taken

@@ -39,11 +39,18 @@ QList<AutoResolveRule> AutoResolveRepository::rules()
     return rules;
 }
 
-void AutoResolveRepository::setRule(Category category, std::optional<double> threshold,
-                                    const Actor &actor)
+void AutoResolveRepository::setRules(const QList<RuleChange> &changes, const Actor &actor)
+{
+    Transaction transaction(m_database);
+    for (const auto &[category, threshold] : changes)
+        writeRule(category, threshold, actor);
+    transaction.commit();
+}
+
+void AutoResolveRepository::writeRule(Category category, std::optional<double> threshold,
+                                      const Actor &actor)
 {
     Q_ASSERT(!threshold || AutoResolveRule::isValidThreshold(*threshold));
-    Transaction transaction(m_database);
     if (threshold) {
         QSqlQuery &upsert = m_statements.prepared(
             u"INSERT INTO auto_resolve_rules (category, threshold, updated_by, updated_at) "
@@ -63,7 +70,6 @@ void AutoResolveRepository::setRule(Category category, std::optional<double> thr
         StatementCache::exec(remove, "turn auto-resolve off");
         remove.finish();
     }
-    transaction.commit();
 }
 
 std::optional<TicketMessage> AutoResolveRepository::resolve(const Answer &answer,
@@ -77,22 +83,29 @@ std::optional<TicketMessage> AutoResolveRepository::resolve(const Answer &answer
     reply.body = answer.reply;
     reply.delivery = DeliveryStatus::Pending;
     reply.draft = DraftOrigin{QString(kProvider), QString(DraftOrigin::kLocalModel), 0};
-    Q_ASSERT(reply.validate().isEmpty());
+    // Made from stored text, which a neutral salutation may have lengthened past the limit.
+    if (!reply.validate().isEmpty())
+        return std::nullopt;
 
     return Transaction::retryingConflicts(m_database, [&]() -> std::optional<TicketMessage> {
         reply.createdAt = QDateTime::currentDateTimeUtc();
         const qint64 nowMs = Timestamps::toMs(reply.createdAt);
         Transaction transaction(m_database);
-        // Also locks the ticket on PostgreSQL: an agent's reply or claim committed first wins,
-        // and one committed later finds the ticket resolved.
+        // Also locks the ticket on PostgreSQL, where a writer that held it first and committed
+        // meanwhile is seen only through the row itself: a team reply through first_reply_at
+        // (its trigger sets it in the reply's transaction), a verdict or a newer result through
+        // classification_id, a claim through assignee and status. The subquery alone would read
+        // the messages as they were when the statement began.
         QSqlQuery &untouched = m_statements.prepared(
             u"UPDATE tickets SET updated_at = ? WHERE id = ? AND status = 'open' "
-            "AND assignee IS NULL AND category = ? AND NOT EXISTS (SELECT 1 FROM "
-            "ticket_messages m WHERE m.ticket_id = tickets.id AND m.visibility = 'public' "
+            "AND assignee IS NULL AND category = ? AND classification_id = ? "
+            "AND first_reply_at IS NULL AND NOT EXISTS (SELECT 1 FROM ticket_messages m "
+            "WHERE m.ticket_id = tickets.id AND m.visibility = 'public' "
             "AND m.author_kind <> 'customer')"_s);
         untouched.bindValue(0, nowMs);
         untouched.bindValue(1, answer.ticketId);
         untouched.bindValue(2, QString(categoryName(answer.category)));
+        untouched.bindValue(3, answer.classificationId);
         StatementCache::exec(untouched, "check the ticket is still untouched");
         const bool free = untouched.numRowsAffected() == 1;
         untouched.finish();

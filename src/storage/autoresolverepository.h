@@ -9,6 +9,7 @@
 #include <QSqlDatabase>
 
 #include <optional>
+#include <utility>
 
 class Database;
 
@@ -22,15 +23,23 @@ public:
 
     // The categories that have one, in kAllCategories order.
     QList<AutoResolveRule> rules();
-    // Sets the category's threshold (AutoResolveRule::isValidThreshold()), or with none turns
+    // A category's threshold (AutoResolveRule::isValidThreshold()), or none to turn
     // auto-resolve off for it.
-    void setRule(Category category, std::optional<double> threshold, const Actor &actor);
+    using RuleChange = std::pair<Category, std::optional<double>>;
+    // All of them or none.
+    void setRules(const QList<RuleChange> &changes, const Actor &actor);
+    void setRule(Category category, std::optional<double> threshold, const Actor &actor)
+    {
+        setRules({{category, threshold}}, actor);
+    }
 
     struct Answer
     {
         qint64 ticketId = 0;
         // The classification's category, which the ticket must still have.
         Category category = Category::General;
+        // The classification judged, which must still be the ticket's current one.
+        qint64 classificationId = 0;
         qint64 sourceTicketId = 0;
         double confidence = 0;
         double similarity = 0;
@@ -38,14 +47,17 @@ public:
         QString reply;
     };
     // Sends the reply as the actor's public reply and resolves the ticket, only while nobody
-    // has taken it up: still open, held by nobody, of that category, and without a public reply
-    // from the team. Null when that no longer holds.
+    // has taken it up: still open, held by nobody, with that classification, and without a
+    // public reply from the team. Null when that no longer holds, or the reply is not a valid
+    // message.
     std::optional<TicketMessage> resolve(const Answer &answer, const Actor &actor);
 
     // The name replies sent by resolve() give as their draft's provider.
     static constexpr QLatin1String kProvider{"auto-resolve"};
 
 private:
+    void writeRule(Category category, std::optional<double> threshold, const Actor &actor);
+
     const Database &m_database;
     QSqlDatabase m_db;
     StatementCache m_statements;

@@ -13,9 +13,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kColumns =
-    u"SELECT id, ticket_id, author_kind, author, visibility, body, delivery, delivery_error, "
-    "draft_provider, draft_model, draft_edits, created_at FROM ticket_messages"_s;
+const QString kMessageColumns =
+    u"id, ticket_id, author_kind, author, visibility, body, delivery, delivery_error, "
+    "draft_provider, draft_model, draft_edits, created_at"_s;
+const QString kColumns = u"SELECT "_s + kMessageColumns + u" FROM ticket_messages"_s;
 
 QVariant optionalText(const QString &text, bool present)
 {
@@ -149,7 +150,8 @@ MessageRepository::add(TicketMessage message, const Actor &actor,
         current.finish();
         if (!status)
             return std::nullopt;
-        Added added{message, message.statusAfter(*status, requestedStatus)};
+        const TicketStatus before = *status;
+        Added added{message, message.statusAfter(before, requestedStatus)};
         QSqlQuery &insert = m_statements.prepared(insertStatement());
         bindInsert(insert, added.message);
         StatementCache::exec(insert, "store the message");
@@ -158,7 +160,8 @@ MessageRepository::add(TicketMessage message, const Actor &actor,
         if (added.status) {
             TicketRepository::changeStatus(m_statements, message.ticketId, *added.status, actor,
                                            Timestamps::toMs(message.createdAt));
-            if (message.author == MessageAuthor::Customer)
+            if (message.author == MessageAuthor::Customer && before == TicketStatus::Resolved &&
+                *added.status == TicketStatus::Open)
                 markReopened(message.ticketId, Timestamps::toMs(message.createdAt));
         }
         if (idempotency) {
@@ -190,6 +193,38 @@ void MessageRepository::markReopened(qint64 ticketId, qint64 nowMs)
     reopened.bindValue(1, ticketId);
     StatementCache::exec(reopened, "note that an auto-resolved ticket was reopened");
     reopened.finish();
+}
+
+QList<OutgoingReply> MessageRepository::replies(DeliveryStatus delivery, qint64 afterId, int limit)
+{
+    // A QString, not the QStringBuilder of temporaries that `auto` would deduce.
+    static const QString sql = []() -> QString {
+        QStringList columns = kMessageColumns.split(u", "_s);
+        for (QString &column : columns)
+            column.prepend(u"m."_s);
+        return u"SELECT "_s + columns.join(u", "_s) +
+               u", t.subject, t.requester, t.thread_ref, t.status FROM ticket_messages m "
+               "JOIN tickets t ON t.id = m.ticket_id WHERE m.delivery = ? AND m.id > ? "
+               "ORDER BY m.id LIMIT ?"_s;
+    }();
+    QSqlQuery &query = m_statements.prepared(sql);
+    query.bindValue(0, QString(deliveryStatusName(delivery)));
+    query.bindValue(1, afterId);
+    query.bindValue(2, limit);
+    StatementCache::exec(query, "list the replies by delivery");
+    QList<OutgoingReply> replies;
+    while (query.next()) {
+        OutgoingReply reply;
+        reply.message = message(query);
+        reply.subject = query.value(12).toString();
+        reply.requester = query.value(13).toString();
+        reply.threadRef = query.value(14).toString();
+        reply.status =
+            ticketStatusFromName(query.value(15).toString()).value_or(TicketStatus::Open);
+        replies.append(std::move(reply));
+    }
+    query.finish();
+    return replies;
 }
 
 std::optional<TicketMessage> MessageRepository::find(qint64 ticketId, qint64 messageId)
@@ -240,7 +275,9 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
     answered.setForwardOnly(true);
     answered.prepare(u"SELECT t.id, t.subject, t.body, t.form, m.body, t.category, t.status, "
                      "t.requester, EXISTS (SELECT 1 FROM auto_resolutions a "
-                     "WHERE a.ticket_id = t.id) FROM tickets t "
+                     "WHERE a.ticket_id = t.id), EXISTS (SELECT 1 FROM ticket_messages l "
+                     "WHERE l.ticket_id = t.id AND l.id > m.id AND (l.visibility = 'public' "
+                     "OR l.author_kind = 'customer')) FROM tickets t "
                      "JOIN ticket_messages m ON m.id = (SELECT MIN(r.id) FROM ticket_messages r "
                      "WHERE r.ticket_id = t.id AND r.visibility = 'public' "
                      "AND r.author_kind <> 'customer') "
@@ -262,9 +299,11 @@ QList<AnsweredTicket> MessageRepository::similarAnswered(const QStringList &word
             ticket.category = categoryFromName(answered.value(5).toString());
         const std::optional<TicketStatus> status =
             ticketStatusFromName(answered.value(6).toString());
+        // The reply was the answer only when nothing public came after it: a first reply that
+        // asked for a screenshot resolved nothing by itself.
         ticket.resolvedByTeam =
             (status == TicketStatus::Resolved || status == TicketStatus::Closed) &&
-            !answered.value(8).toBool();
+            !answered.value(8).toBool() && !answered.value(9).toBool();
         ticket.requester = answered.value(7).toString();
         byId.insert(ticket.ticketId, ticket);
     }

@@ -2,6 +2,7 @@
 
 #include "actor.h"
 #include "answeredticket.h"
+#include "outgoingreply.h"
 #include "statementcache.h"
 #include "ticketmessage.h"
 
@@ -53,6 +54,10 @@ public:
     // no such reply on the ticket: no message of that id, a note, or a customer's message.
     bool setDelivery(qint64 ticketId, qint64 messageId, DeliveryStatus status,
                      const QString &error = QString());
+
+    // The team's public replies with this delivery status, across tickets, oldest first, after
+    // the reply with id afterId.
+    QList<OutgoingReply> replies(DeliveryStatus delivery, qint64 afterId, int limit);
 
     // An AI draft was put in front of the actor, for the acceptance rate of its provider.
     void recordDraftOffer(qint64 ticketId, const QString &provider, const QString &model,

@@ -1,5 +1,6 @@
 #include "statsrepository.h"
 
+#include "autoresolverepository.h"
 #include "database.h"
 #include "readsnapshot.h"
 #include "storageerror.h"
@@ -262,12 +263,13 @@ void StatsRepository::addDraftUse(TicketStats &stats, qint64 fromMs, qint64 unti
 
     QSqlQuery &sent = m_statements.prepared(
         QStringLiteral("SELECT draft_provider, COUNT(*), SUM(draft_edits) FROM ticket_messages "
-                       "WHERE draft_provider IS NOT NULL AND draft_provider <> 'auto-resolve' "
-                       "AND visibility = 'public' AND created_at >= ? "
-                       "AND created_at < ? "
+                       "WHERE draft_provider IS NOT NULL AND draft_provider <> ? "
+                       "AND visibility = 'public' AND created_at >= ? AND created_at < ? "
                        "GROUP BY draft_provider"));
-    sent.bindValue(0, fromMs);
-    sent.bindValue(1, untilMs);
+    // Auto-resolve's replies were offered to nobody; its own figures are its reopen rate.
+    sent.bindValue(0, QString(AutoResolveRepository::kProvider));
+    sent.bindValue(1, fromMs);
+    sent.bindValue(2, untilMs);
     StatementCache::exec(sent, "count the drafts sent");
     while (sent.next()) {
         TicketStats::DraftUse &use = stats.draftUse(sent.value(0).toString());

@@ -85,8 +85,9 @@ void TestReusableReply::redact_data()
     // Names from the requester address.
     row("requester name mid-reply", u"As Anna mentioned, the printer is offline."_s, QString(),
         kRequester, u"As <name> mentioned, the printer is offline."_s);
-    row("requester name any case", u"SCHMIDT account and anna's printer"_s, QString(), kRequester,
-        u"<name> account and <name>'s printer"_s);
+    // Written as a name, in any case; a lower-case word is left to the agent who reads the draft.
+    row("requester name written as one", u"SCHMIDT account and Anna's printer, anna"_s, QString(),
+        kRequester, u"<name> account and <name>'s printer, anna"_s);
     row("requester word inside a word", u"Our office in Annaberg will call back."_s, QString(),
         kRequester, u"Our office in Annaberg will call back."_s);
     row("requester digits and plus", u"Thanks, Mr Meyer, the 42 licences are active."_s, QString(),
@@ -121,6 +122,12 @@ void TestReusableReply::redact_data()
     row("sign-off common words", u"The customer support team helped."_s,
         u"Help.\nCheers,\nThe Customer Support Team"_s, QString(),
         u"The customer support team helped."_s);
+
+    // A draft is read by an agent: a name is replaced where it is written as one.
+    row("name as a word kept", u"We will mark the invoice as paid, Will."_s, QString(),
+        u"will.mark@example.com"_s, u"We will mark the invoice as paid, <name>."_s);
+    row("addressee named again", u"Hi Anna,\nAnna, the refund is done."_s, QString(),
+        u"customer-4711"_s, u"Hi <name>,\n<name>, the refund is done."_s);
 }
 
 void TestReusableReply::redact()
@@ -244,6 +251,22 @@ void TestReusableReply::forAnotherCustomer_data()
     row("empty", QString(), QString(), QString(), notReusable);
     row("blank", u" \n\t"_s, QString(), QString(), notReusable);
     row("addressee only", u"<name>,"_s, QString(), QString(), notReusable);
+    // The salutation names the first customer, and so does the body.
+    row("addressee named again", u"Hi Anna,\n\nthe refund is done. Anna, reply if not."_s,
+        QString(), u"customer-4711"_s, notReusable);
+    row("name in any case", u"Hello,\nwe told anna about the invoice."_s, QString(),
+        u"anna.schmidt@example.com"_s, notReusable);
+    // Shapes no rule replaces but a person should look at before another customer gets them.
+    row("order number", u"Hello,\nyour order 1234567 was cancelled."_s, QString(), QString(),
+        notReusable);
+    row("card ending", u"Hello,\nthe Visa ending 4242 was refunded."_s, QString(), QString(),
+        notReusable);
+    row("ip address", u"Hello,\nyour router 81.2.69.160 is blocked."_s, QString(), QString(),
+        notReusable);
+    row("link with a token", u"Hello,\nreset it at https://example.com/reset?t=Qx7 now."_s,
+        QString(), QString(), notReusable);
+    row("short numbers kept", u"Hello,\nwithin 24 hours, version 4.2, error 502."_s, QString(),
+        QString(), u"Hello,\nwithin 24 hours, version 4.2, error 502."_s);
 }
 
 void TestReusableReply::forAnotherCustomer()

@@ -30,6 +30,8 @@ private Q_SLOTS:
     void invalidDeliveryReportsAreNamed_data();
     void invalidDeliveryReportsAreNamed();
     void answersMatchTheOpenApiDocument();
+    void gatewayListsTheRepliesToSendAcrossTickets();
+    void listingRepliesIsCheckedAtTheEdge();
 
 private:
     qint64 post(const QString &text);
@@ -407,6 +409,111 @@ void TestApiMessages::answersMatchTheOpenApiDocument()
     QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
     const QJsonObject paths = document.value(u"paths"_s).toObject();
     QVERIFY(paths[u"/requests/{id}/messages"_s].toObject().contains(u"post"_s));
+}
+
+// A mail gateway that polls: the replies to send, oldest first, each with whom to answer.
+void TestApiMessages::gatewayListsTheRepliesToSendAcrossTickets()
+{
+    const auto file = [this](const QString &text, const QString &requester) {
+        return m_server->client()
+            .postJson(u"/requests"_s,
+                      QJsonDocument(QJsonObject{{u"text"_s, text},
+                                                {u"requester"_s, requester},
+                                                {u"thread_ref"_s, u"<%1@mail>"_s.arg(requester)}})
+                          .toJson())
+            .json()
+            .value(u"id"_s)
+            .toInteger();
+    };
+    const qint64 printer = file(u"Printer"_s, u"ann@example.com"_s);
+    const qint64 invoice = file(u"Invoice"_s, u"bo@example.com"_s);
+    const auto reply = [this](qint64 id, const QJsonObject &message) {
+        const HttpClient::Response added = addMessage(id, message);
+        return added.status == 201 ? added.json()[u"id"_s].toInteger() : 0;
+    };
+    const qint64 first = reply(printer, {{u"body"_s, u"Unplug it."_s}});
+    const qint64 second = reply(invoice, {{u"body"_s, u"Refunded."_s}});
+    QVERIFY(reply(printer, {{u"visibility"_s, u"internal"_s}, {u"body"_s, u"Hm."_s}}));
+    QVERIFY(reply(printer, {{u"author"_s, u"customer"_s}, {u"body"_s, u"Done"_s}}));
+    const qint64 third = reply(printer, {{u"body"_s, u"Good to hear."_s}});
+    QVERIFY(first && second && third);
+
+    const auto ids = [](const QJsonObject &page) {
+        QList<qint64> result;
+        for (const QJsonValue &item : page[u"items"_s].toArray())
+            result.append(item[u"id"_s].toInteger());
+        return result;
+    };
+    const QJsonObject pending = m_server->client().get(u"/replies"_s).json();
+    QCOMPARE(ids(pending), (QList<qint64>{first, second, third}));
+    QVERIFY(pending[u"next_cursor"_s].isNull());
+    const QJsonObject toBo = pending[u"items"_s][1].toObject();
+    QCOMPARE(toBo[u"body"_s].toString(), u"Refunded."_s);
+    QCOMPARE(toBo[u"delivery"_s].toString(), u"pending"_s);
+    QCOMPARE(toBo[u"request"_s][u"id"_s].toInteger(), invoice);
+    QCOMPARE(toBo[u"request"_s][u"requester"_s].toString(), u"bo@example.com"_s);
+    QCOMPARE(toBo[u"request"_s][u"thread_ref"_s].toString(), u"<bo@example.com@mail>"_s);
+    QCOMPARE(toBo[u"request"_s][u"subject"_s].toString(), QString());
+
+    // Page by page, each reply once.
+    const QJsonObject firstPage = m_server->client().get(u"/replies?limit=2"_s).json();
+    QCOMPARE(ids(firstPage), (QList<qint64>{first, second}));
+    const QString cursor = firstPage[u"next_cursor"_s].toString();
+    QVERIFY(!cursor.isEmpty());
+    const QJsonObject lastPage =
+        m_server->client().get(u"/replies?limit=2&cursor="_s + cursor).json();
+    QCOMPARE(ids(lastPage), QList<qint64>{third});
+    QVERIFY(lastPage[u"next_cursor"_s].isNull());
+
+    // Reported deliveries leave the pending list and are found under their status.
+    QCOMPARE(report(printer, first, R"({"delivery":"delivered"})").status, 200);
+    QCOMPARE(report(invoice, second, R"({"delivery":"failed","delivery_error":"550"})").status,
+             200);
+    QCOMPARE(ids(m_server->client().get(u"/replies"_s).json()), QList<qint64>{third});
+    QCOMPARE(ids(m_server->client().get(u"/replies?delivery=failed"_s).json()),
+             QList<qint64>{second});
+    QCOMPARE(ids(m_server->client().get(u"/replies?delivery=delivered"_s).json()),
+             QList<qint64>{first});
+
+    const QJsonObject document = m_server->client().get(u"/openapi.json"_s).json();
+    QStringList violations;
+    for (const QJsonValue &item : pending[u"items"_s].toArray())
+        violations += OpenApiSchema::violations(
+            item.toObject(), QJsonObject{{u"$ref"_s, u"#/components/schemas/OutgoingReply"_s}},
+            document, u"reply"_s);
+    QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u"; "_s)));
+}
+
+void TestApiMessages::listingRepliesIsCheckedAtTheEdge()
+{
+    const auto fields = [this](const QString &query) {
+        const HttpClient::Response answer = m_server->client().get(u"/replies?"_s + query);
+        return answer.status == 400
+                   ? answer.json()[u"error"_s][u"details"_s][u"fields"_s].toObject().keys()
+                   : QStringList{QString::number(answer.status)};
+    };
+    QCOMPARE(fields(u"delivery=sent"_s), QStringList{u"delivery"_s});
+    QCOMPARE(fields(u"limit=0"_s), QStringList{u"limit"_s});
+    QCOMPARE(fields(u"limit=501"_s), QStringList{u"limit"_s});
+    QCOMPARE(fields(u"cursor=abc"_s), QStringList{u"cursor"_s});
+    QCOMPARE(fields(u"order=newest"_s), QStringList{u"order"_s});
+    QCOMPARE(fields(u"delivery=failed&limit=500"_s), QStringList{u"200"_s});
+
+    // The replies come with whom they answer: both the gateway's scopes.
+    m_server->client().setBearerToken(
+        makeTestToken(m_server->database(), Scope::RepliesWrite, u"relay"_s));
+    HttpClient::Response refused = m_server->client().get(u"/replies"_s);
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.json()[u"error"_s][u"details"_s][u"required_scope"_s].toString(),
+             u"tickets:read"_s);
+    m_server->client().setBearerToken(
+        makeTestToken(m_server->database(), Scope::TicketsRead, u"portal"_s));
+    refused = m_server->client().get(u"/replies"_s);
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.json()[u"error"_s][u"details"_s][u"required_scope"_s].toString(),
+             u"replies:write"_s);
+    m_server->client().setBearerToken({});
+    QCOMPARE(m_server->client().get(u"/replies"_s).status, 401);
 }
 
 QTEST_MAIN(TestApiMessages)

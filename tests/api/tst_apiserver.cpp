@@ -555,8 +555,8 @@ void TestApiServer::statsMatchOpenApiSchema()
     const qint64 ticket = postText(u"Refund please"_s);
     TestClassifications::add(m_server->database(), ticket, Category::Billing,
                              ClassificationProvider::Rules, 0.6);
-    TestClassifications::add(m_server->database(), ticket, Category::General,
-                             ClassificationProvider::Agent, 1.0);
+    const qint64 verdict = TestClassifications::add(m_server->database(), ticket, Category::General,
+                                                    ClassificationProvider::Agent, 1.0);
     const QJsonObject stats = client().get(u"/stats?days=90"_s).json();
     QVERIFY(!stats[u"backlog"_s][u"oldest_age_seconds"_s].isNull());
     violations = OpenApiSchema::violations(stats, schema, document, u"stats"_s);
@@ -565,7 +565,7 @@ void TestApiServer::statsMatchOpenApiSchema()
     // Auto-resolve on for one category, with one ticket it answered: thresholds and rates set.
     AutoResolveRepository autoResolve(m_server->database());
     autoResolve.setRule(Category::General, 0.9, Actor::user(u"admin"_s));
-    QVERIFY(autoResolve.resolve({ticket, Category::General, ticket, 1.0, 0.95, u"Done."_s},
+    QVERIFY(autoResolve.resolve({ticket, Category::General, verdict, ticket, 1.0, 0.95, u"Done."_s},
                                 Actor::system(u"auto-resolve"_s)));
     const QJsonObject resolved = client().get(u"/stats?days=90"_s).json();
     const QJsonObject general =

@@ -456,9 +456,18 @@ int main(int argc, char *argv[])
             execOrThrow(database.connection(),
                         QStringLiteral("SELECT setval(pg_get_serial_sequence('tickets', 'id'), "
                                        "(SELECT MAX(id) FROM tickets))"));
+            // What createImported() does per ticket on SQLite: the dataset's answer is the
+            // first agent reply, as migration 0011 turned it into one.
+            execOrThrow(database.connection(),
+                        QStringLiteral(
+                            "INSERT INTO ticket_messages (ticket_id, author_kind, author, "
+                            "visibility, body, delivery, created_at) SELECT i.ticket_id, 'agent', "
+                            "'import', 'public', i.answer, 'delivered', t.created_at FROM "
+                            "imported_tickets i JOIN tickets t ON t.id = i.ticket_id WHERE "
+                            "i.answer <> '' ORDER BY i.ticket_id"));
             execOrThrow(database.connection(),
                         QStringLiteral("CREATE INDEX tickets_search_words ON tickets USING gin "
-                                       "(to_tsvector('simple', search_words))"));
+                                       "(search_vector)"));
             // Statistics and the visibility map, as autovacuum would leave them after a while.
             execOrThrow(database.connection(), QStringLiteral("VACUUM ANALYZE"));
             execOrThrow(database.connection(), QStringLiteral("CHECKPOINT"));

@@ -227,7 +227,7 @@ void TestScreenshots::seedAutoResolutions()
             ticket.classification->provider == ClassificationProvider::Agent)
             continue;
         const std::optional<TicketMessage> sent = autoResolve.resolve(
-            {ticket.id, Category::Billing, 1, 0.93, 0.92,
+            {ticket.id, Category::Billing, ticket.classification->id, 1, 0.93, 0.92,
              u"Dear customer,\n\nthe duplicate payment has been refunded to your card."_s},
             Actor::system(u"auto-resolve"_s));
         if (sent && ++resolved == 1) {
