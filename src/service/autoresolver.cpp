@@ -74,8 +74,7 @@ void AutoResolver::look(const QList<qint64> &ticketIds)
             if (rule == rules.cend())
                 continue;
             try {
-                if (m_session->autoResolve(ticket, *rule, actor))
-                    Q_EMIT ticketResolved(ticket.id);
+                m_session->autoResolve(ticket, *rule, actor);
             } catch (const StorageError &error) {
                 // One ticket's trouble (a conflict that kept coming back) leaves the others.
                 qCWarning(lcService, "Auto-resolve left ticket %lld to the agents: %s", ticket.id,

@@ -26,14 +26,10 @@ public:
 
     // Follows the classifications the ticket service's classifier stores.
     void start();
-    // Returns once the tickets being looked at are done.
+    // Returns once the ticket being looked at is done; the rest of its batch is left.
     void stop();
 
     static constexpr QLatin1String kActorName{"auto-resolve"};
-
-Q_SIGNALS:
-    // Emitted from the auto-resolve thread.
-    void ticketResolved(qint64 ticketId);
 
 private:
     void look(const QList<qint64> &ticketIds);
